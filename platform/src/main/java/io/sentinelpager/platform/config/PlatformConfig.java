@@ -1,0 +1,37 @@
+package io.sentinelpager.platform.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/** Settings every service shares: where the cluster and the registry are, where state lives, the health port. */
+public record PlatformConfig(String bootstrapServers, String registryUrl, int healthPort, Path stateDir,
+                             short replicationFactor, boolean provisionTopics, Duration shutdownTimeout,
+                             Map<String, String> kafkaProperties) {
+
+    public static final ConfigKey BOOTSTRAP_SERVERS = ConfigKey.of("kafka.bootstrap.servers", "localhost:9092",
+            "Kafka bootstrap servers, host:port[,host:port]");
+    public static final ConfigKey REGISTRY_URL = ConfigKey.of("registry.url", "http://localhost:8080/apis/registry/v3",
+            "Apicurio Registry v3 API base URL; Confluent-compatible tools use the same server at /apis/ccompat/v7");
+    public static final ConfigKey HEALTH_PORT = ConfigKey.of("health.port", "8081",
+            "port of /health/live, /health/ready and /metrics; 0 picks a free port");
+    public static final ConfigKey STATE_DIR = ConfigKey.of("state.dir",
+            Path.of(System.getProperty("java.io.tmpdir"), "sentinel-pager", "state").toString(),
+            "directory for Kafka Streams state stores");
+    public static final ConfigKey REPLICATION_FACTOR = ConfigKey.of("topics.replication.factor", "3",
+            "replication factor of topics created at start-up; 1 only for a single-broker cluster");
+    public static final ConfigKey PROVISION_TOPICS = ConfigKey.of("topics.provision", "true",
+            "create missing topics from the catalog at start-up");
+    public static final ConfigKey SHUTDOWN_TIMEOUT = ConfigKey.of("shutdown.timeout", "30s",
+            "how long a service may take to finish in-flight work on SIGTERM");
+
+    public static PlatformConfig from(PagerConfig config) {
+        int rf = config.integer(REPLICATION_FACTOR);
+        if (rf < 1 || rf > Short.MAX_VALUE) {
+            throw new ConfigException("setting " + REPLICATION_FACTOR.name() + " must be at least 1, was " + rf);
+        }
+        return new PlatformConfig(config.string(BOOTSTRAP_SERVERS), config.string(REGISTRY_URL),
+                config.integer(HEALTH_PORT), config.path(STATE_DIR), (short) rf, config.bool(PROVISION_TOPICS),
+                config.duration(SHUTDOWN_TIMEOUT), config.withPrefix("kafka"));
+    }
+}

@@ -1,0 +1,99 @@
+package io.sentinelpager.platform.service;
+
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.sentinelpager.platform.kafka.DeadLetterHandlers;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a Kafka Streams topology the same way in every service: exactly-once v2, explicitly named internal
+ * resources, dead-letter handlers for unreadable and failing records, Streams metrics on the shared registry, and a
+ * replaced thread (not a dead service) after an unexpected error.
+ */
+public final class StreamsService implements Service {
+
+    private static final Logger log = LoggerFactory.getLogger(StreamsService.class);
+
+    private final String name;
+    private final KafkaStreams streams;
+    private final Duration closeTimeout;
+    private KafkaStreamsMetrics metrics;
+
+    public StreamsService(String name, Topology topology, ServiceContext context) {
+        this.name = name;
+        this.streams = new KafkaStreams(topology, properties(name, context));
+        this.closeTimeout = context.platform().shutdownTimeout();
+        this.streams.setUncaughtExceptionHandler(error -> {
+            log.error("{}: stream thread failed, replacing it", name, error);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        this.metrics = new KafkaStreamsMetrics(streams);
+        this.metrics.bindTo(context.metrics());
+    }
+
+    /** The Streams settings of a service; public so that topology tests run with the same ones. */
+    public static Properties properties(String name, ServiceContext context) {
+        Properties p = new Properties();
+        p.putAll(context.serdes().clientConfig());
+        p.putAll(context.kafkaClientConfig());
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId(name));
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) context.platform().replicationFactor());
+        p.put(StreamsConfig.STATE_DIR_CONFIG, context.platform().stateDir().resolve(name).toString());
+        p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
+        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandlers.Deserialization.class);
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandlers.Processing.class);
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        p.put(StreamsConfig.topicPrefix("min.insync.replicas"),
+                String.valueOf(Math.min(2, context.platform().replicationFactor())));
+        // A page must not wait for a batch to fill.
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0);
+        for (Map.Entry<String, String> e : context.platform().kafkaProperties().entrySet()) {
+            p.put(e.getKey(), e.getValue());
+        }
+        return p;
+    }
+
+    public static String applicationId(String name) {
+        return "pager-" + name;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public void start() {
+        streams.start();
+    }
+
+    @Override
+    public boolean ready() {
+        return streams.state() == KafkaStreams.State.RUNNING;
+    }
+
+    /** For interactive queries (the responder reads alert state from its store). */
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    @Override
+    public void close() {
+        if (metrics != null) {
+            metrics.close();
+            metrics = null;
+        }
+        streams.close(closeTimeout);
+    }
+}

@@ -1,0 +1,76 @@
+package io.sentinelpager.platform.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PagerConfigTest {
+
+    static final ConfigKey POLL = ConfigKey.of("ingest.poll.interval", "30s", "how often to poll");
+    static final ConfigKey TOP = ConfigKey.of("ingest.page.size", "100", "alerts per page");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void environmentOverridesFileWhichOverridesDefaults() throws Exception {
+        Path file = dir.resolve("pager.yaml");
+        Files.writeString(file, "ingest:\n  poll:\n    interval: 10s\n  page:\n    size: 50\nkafka:\n  bootstrap.servers: a:9092\n");
+        PagerConfig config = PagerConfig.load(Optional.of(file),
+                Map.of("PAGER_INGEST_PAGE_SIZE", "25", "KAFKA_BOOTSTRAP_SERVERS", "b:9092", "HOME", "/root"));
+
+        assertThat(config.duration(POLL)).isEqualTo(Duration.ofSeconds(10));
+        assertThat(config.integer(TOP)).isEqualTo(25);
+        assertThat(config.withPrefix("kafka")).containsEntry("bootstrap.servers", "b:9092");
+        assertThat(PagerConfig.empty().duration(POLL)).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void propertiesFilesWorkToo() throws Exception {
+        Path file = dir.resolve("pager.properties");
+        Files.writeString(file, "ingest.poll.interval=PT2M\n");
+        assertThat(PagerConfig.load(Optional.of(file), Map.of()).duration(POLL)).isEqualTo(Duration.ofMinutes(2));
+    }
+
+    @Test
+    void malformedValueNamesKeyOriginAndExpectation() {
+        PagerConfig config = PagerConfig.load(Optional.empty(), Map.of("PAGER_INGEST_POLL_INTERVAL", "soon"));
+        assertThatThrownBy(() -> config.duration(POLL))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("ingest.poll.interval")
+                .hasMessageContaining("environment variable PAGER_INGEST_POLL_INTERVAL")
+                .hasMessageContaining("'soon'")
+                .hasMessageContaining("expected a duration");
+    }
+
+    @Test
+    void missingRequiredSettingSaysWhichVariableToSet() {
+        ConfigKey tenant = ConfigKey.required("connectors.contoso.tenant.id", "Entra tenant id");
+        assertThatThrownBy(() -> PagerConfig.empty().string(tenant))
+                .hasMessageContaining("connectors.contoso.tenant.id")
+                .hasMessageContaining("PAGER_CONNECTORS_CONTOSO_TENANT_ID");
+    }
+
+    @Test
+    void secretsAreMaskedWhenDescribedAndInErrors() {
+        ConfigKey secret = ConfigKey.secret("connectors.contoso.client.secret", "client secret");
+        PagerConfig config = PagerConfig.empty().with(Map.of(secret.name(), "s3cr3t-value", "smtp.port", "x"));
+        assertThat(config.describe()).containsEntry(secret.name(), "****");
+        assertThat(config.secret(secret).toString()).isEqualTo("****").doesNotContain("s3cr3t");
+        assertThat(config.secret(secret).reveal()).isEqualTo("s3cr3t-value");
+        assertThatThrownBy(() -> config.integer(secret)).message().doesNotContain("s3cr3t");
+    }
+
+    @Test
+    void missingFileIsAClearError() {
+        assertThatThrownBy(() -> PagerConfig.load(Optional.of(dir.resolve("nope.yaml")), Map.of()))
+                .hasMessageContaining("nope.yaml").hasMessageContaining("does not exist");
+    }
+}

@@ -1,0 +1,71 @@
+package io.sentinelpager.schemas;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The topic catalog: the only contract between services. Each constant says what a topic carries and
+ * how it is created; provisioning, serdes and the tail tool all read it from here.
+ *
+ * <p>Alert topics share one partition count and one key (the alert key {@code connectorId:alertId}) so that
+ * escalate can join routed alerts, actions and receipts of one alert in one task without repartitioning.
+ */
+public final class Topics {
+
+    /** Partitions of every topic keyed by alert key; they must stay equal for co-partitioning. */
+    public static final int ALERT_PARTITIONS = 3;
+
+    private static final Map<String, String> DELETE_AFTER_14_DAYS =
+            Map.of("cleanup.policy", "delete", "retention.ms", String.valueOf(14L * 24 * 3600 * 1000));
+    private static final Map<String, String> COMPACTED = Map.of("cleanup.policy", "compact");
+
+    public static final TopicSpec<String, SecurityAlert> ALERTS_RAW =
+            new TopicSpec<>("alerts.raw", String.class, SecurityAlert.class, ALERT_PARTITIONS, DELETE_AFTER_14_DAYS);
+    public static final TopicSpec<String, EnrichedAlert> ALERTS_ENRICHED =
+            new TopicSpec<>("alerts.enriched", String.class, EnrichedAlert.class, ALERT_PARTITIONS, DELETE_AFTER_14_DAYS);
+    public static final TopicSpec<String, RoutedAlert> ALERTS_ROUTED =
+            new TopicSpec<>("alerts.routed", String.class, RoutedAlert.class, ALERT_PARTITIONS, DELETE_AFTER_14_DAYS);
+    public static final TopicSpec<String, AlertAction> ALERT_ACTIONS =
+            new TopicSpec<>("alert.actions", String.class, AlertAction.class, ALERT_PARTITIONS, DELETE_AFTER_14_DAYS);
+    public static final TopicSpec<String, AlertLifecycle> ALERT_STATE =
+            new TopicSpec<>("alert.state", String.class, AlertLifecycle.class, ALERT_PARTITIONS, COMPACTED);
+    /** Keyed by user id, so one person's notifications are delivered in order by one notify instance. */
+    public static final TopicSpec<String, NotificationRequest> NOTIFICATIONS_OUT =
+            new TopicSpec<>("notifications.out", String.class, NotificationRequest.class, ALERT_PARTITIONS, DELETE_AFTER_14_DAYS);
+    public static final TopicSpec<String, DeliveryReceipt> NOTIFICATIONS_RECEIPTS =
+            new TopicSpec<>("notifications.receipts", String.class, DeliveryReceipt.class, ALERT_PARTITIONS, DELETE_AFTER_14_DAYS);
+    public static final TopicSpec<String, SyncCommand> SYNC_COMMANDS =
+            new TopicSpec<>("sync.commands", String.class, SyncCommand.class, ALERT_PARTITIONS, DELETE_AFTER_14_DAYS);
+    public static final TopicSpec<String, SyncResult> SYNC_RESULTS =
+            new TopicSpec<>("sync.results", String.class, SyncResult.class, ALERT_PARTITIONS, DELETE_AFTER_14_DAYS);
+    /** Keyed by connector id; the latest record per connector is where its next poll starts. */
+    public static final TopicSpec<String, IngestWatermark> INGEST_WATERMARKS =
+            new TopicSpec<>("ingest.watermarks", String.class, IngestWatermark.class, 1, COMPACTED);
+
+    public static final TopicSpec<String, PolicyConfig> CONFIG_POLICIES =
+            new TopicSpec<>("config.policies", String.class, PolicyConfig.class, 1, COMPACTED);
+    public static final TopicSpec<String, TeamConfig> CONFIG_TEAMS =
+            new TopicSpec<>("config.teams", String.class, TeamConfig.class, 1, COMPACTED);
+    public static final TopicSpec<String, UserConfig> CONFIG_USERS =
+            new TopicSpec<>("config.users", String.class, UserConfig.class, 1, COMPACTED);
+    public static final TopicSpec<String, ScheduleConfig> CONFIG_SCHEDULES =
+            new TopicSpec<>("config.schedules", String.class, ScheduleConfig.class, 1, COMPACTED);
+    public static final TopicSpec<String, EscalationChainConfig> CONFIG_ESCALATIONS =
+            new TopicSpec<>("config.escalations", String.class, EscalationChainConfig.class, 1, COMPACTED);
+
+    public static final List<TopicSpec<String, ?>> ALL = List.of(
+            ALERTS_RAW, ALERTS_ENRICHED, ALERTS_ROUTED, ALERT_ACTIONS, ALERT_STATE,
+            NOTIFICATIONS_OUT, NOTIFICATIONS_RECEIPTS, SYNC_COMMANDS, SYNC_RESULTS, INGEST_WATERMARKS,
+            CONFIG_POLICIES, CONFIG_TEAMS, CONFIG_USERS, CONFIG_SCHEDULES, CONFIG_ESCALATIONS);
+
+    private Topics() {
+    }
+
+    /** The catalog entry of a topic name, or of the topic whose dead letters a {@code .dlq} name holds. */
+    public static Optional<TopicSpec<String, ?>> byName(String name) {
+        String base = name.endsWith(TopicSpec.DLQ_SUFFIX)
+                ? name.substring(0, name.length() - TopicSpec.DLQ_SUFFIX.length()) : name;
+        return ALL.stream().filter(t -> t.name().equals(base)).findFirst();
+    }
+}

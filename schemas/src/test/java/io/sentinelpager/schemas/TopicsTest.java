@@ -1,0 +1,86 @@
+package io.sentinelpager.schemas;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.avro.Schema;
+import org.apache.avro.specific.SpecificData;
+import org.junit.jupiter.api.Test;
+
+class TopicsTest {
+
+    @Test
+    void topicNamesAreUnique() {
+        Set<String> names = new HashSet<>();
+        for (TopicSpec<String, ?> topic : Topics.ALL) {
+            assertThat(names.add(topic.name())).as("duplicate topic %s", topic.name()).isTrue();
+        }
+    }
+
+    @Test
+    void topicsJoinedByAlertKeyAreCoPartitioned() {
+        // escalate reads these three together; unequal partition counts would send one alert's records to two tasks.
+        assertThat(List.of(Topics.ALERTS_ROUTED, Topics.ALERT_ACTIONS, Topics.NOTIFICATIONS_RECEIPTS))
+                .extracting(TopicSpec::partitions).containsOnly(Topics.ALERT_PARTITIONS);
+    }
+
+    @Test
+    void stateAndConfigTopicsAreCompacted() {
+        assertThat(Topics.ALERT_STATE.compacted()).isTrue();
+        assertThat(Topics.CONFIG_POLICIES.compacted()).isTrue();
+        assertThat(Topics.INGEST_WATERMARKS.compacted()).isTrue();
+        assertThat(Topics.ALERTS_RAW.compacted()).isFalse();
+    }
+
+    @Test
+    void deadLetterTopicNameResolvesToItsSource() {
+        assertThat(Topics.ALERTS_RAW.deadLetterTopic()).isEqualTo("alerts.raw.dlq");
+        assertThat(Topics.byName("alerts.raw.dlq")).contains(Topics.ALERTS_RAW);
+        assertThat(Topics.byName("no.such.topic")).isEmpty();
+    }
+
+    @Test
+    void everyEnumHasADefaultSoNewSymbolsDoNotBreakOldReaders() {
+        List<String> missing = new ArrayList<>();
+        for (TopicSpec<String, ?> topic : Topics.ALL) {
+            Schema schema = SpecificData.get().getSchema(topic.valueType());
+            visit(schema, new HashSet<>(), missing);
+        }
+        assertThat(missing).as("enums without a default symbol").isEmpty();
+    }
+
+    @Test
+    void everyOptionalFieldDefaultsToNull() {
+        List<String> missing = new ArrayList<>();
+        for (TopicSpec<String, ?> topic : Topics.ALL) {
+            for (Schema.Field field : SpecificData.get().getSchema(topic.valueType()).getFields()) {
+                if (field.schema().isNullable() && !field.hasDefaultValue()) {
+                    missing.add(topic.name() + "." + field.name());
+                }
+            }
+        }
+        assertThat(missing).as("nullable fields without a default").isEmpty();
+    }
+
+    private static void visit(Schema schema, Set<String> seen, List<String> missing) {
+        switch (schema.getType()) {
+            case ENUM -> {
+                if (schema.getEnumDefault() == null) {
+                    missing.add(schema.getFullName());
+                }
+            }
+            case RECORD -> {
+                if (seen.add(schema.getFullName())) {
+                    schema.getFields().forEach(f -> visit(f.schema(), seen, missing));
+                }
+            }
+            case ARRAY -> visit(schema.getElementType(), seen, missing);
+            case MAP -> visit(schema.getValueType(), seen, missing);
+            case UNION -> schema.getTypes().forEach(t -> visit(t, seen, missing));
+            default -> { }
+        }
+    }
+}
