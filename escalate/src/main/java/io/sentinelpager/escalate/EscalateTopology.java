@@ -1,0 +1,82 @@
+package io.sentinelpager.escalate;
+
+import io.sentinelpager.platform.kafka.AvroSerdes;
+import io.sentinelpager.schemas.AlertLifecycle;
+import io.sentinelpager.schemas.NotificationRequest;
+import io.sentinelpager.schemas.ScheduleConfig;
+import io.sentinelpager.schemas.SyncCommand;
+import io.sentinelpager.schemas.TeamConfig;
+import io.sentinelpager.schemas.TopicSpec;
+import io.sentinelpager.schemas.Topics;
+import io.sentinelpager.schemas.UserConfig;
+import java.time.Clock;
+import java.util.List;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The escalate flow. Routed alerts, responder actions and delivery receipts of one alert share its key and partition,
+ * so one processor sees them in order and keeps the alert's lifecycle in a changelogged store: a crash loses no state.
+ * Teams, users and schedules come from the compacted config topics as global tables, so a change applies without a
+ * restart.
+ */
+public final class EscalateTopology {
+
+    public static final String LIFECYCLE_STORE = "alert-lifecycle-store";
+    public static final String TEAMS_STORE = "config-teams-store";
+    public static final String USERS_STORE = "config-users-store";
+    public static final String SCHEDULES_STORE = "config-schedules-store";
+
+    private EscalateTopology() {
+    }
+
+    public static Topology build(AvroSerdes serdes, EscalateConfig config, Clock clock) {
+        StreamsBuilder builder = new StreamsBuilder();
+        globalConfig(builder, serdes, Topics.CONFIG_TEAMS, TeamConfig.class, TEAMS_STORE);
+        globalConfig(builder, serdes, Topics.CONFIG_USERS, UserConfig.class, USERS_STORE);
+        globalConfig(builder, serdes, Topics.CONFIG_SCHEDULES, ScheduleConfig.class, SCHEDULES_STORE);
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LIFECYCLE_STORE),
+                serdes.key(), serdes.value(AlertLifecycle.class)));
+
+        KStream<String, SpecificRecord> events = builder.stream(
+                List.of(Topics.ALERTS_ROUTED.name(), Topics.ALERT_ACTIONS.name(), Topics.NOTIFICATIONS_RECEIPTS.name()),
+                Consumed.with(serdes.key(), serdes.anyValue()).withName("alert-events"));
+
+        // One decision per event: new state, the notifications to send, what Azure should learn.
+        events.process(() -> new LifecycleProcessor(new Lifecycle(config), clock), Named.as("lifecycle"), LIFECYCLE_STORE)
+                .split(Named.as("escalate-"))
+                .branch((key, value) -> value instanceof AlertLifecycle, Branched.withConsumer(
+                        s -> s.mapValues(v -> (AlertLifecycle) v, Named.as("as-state"))
+                                .to(Topics.ALERT_STATE.name(), Produced.with(serdes.key(),
+                                        serdes.value(AlertLifecycle.class)).withName("alert-state")), "state"))
+                .branch((key, value) -> value instanceof NotificationRequest, Branched.withConsumer(
+                        s -> s.mapValues(v -> (NotificationRequest) v, Named.as("as-notification"))
+                                // notify delivers per person, in order: key by user id.
+                                .selectKey((k, v) -> v.getUserId(), Named.as("key-by-user"))
+                                .to(Topics.NOTIFICATIONS_OUT.name(), Produced.with(serdes.key(),
+                                        serdes.value(NotificationRequest.class)).withName("notifications-out")), "notify"))
+                .branch((key, value) -> value instanceof SyncCommand, Branched.withConsumer(
+                        s -> s.mapValues(v -> (SyncCommand) v, Named.as("as-sync"))
+                                .to(Topics.SYNC_COMMANDS.name(), Produced.with(serdes.key(),
+                                        serdes.value(SyncCommand.class)).withName("sync-commands")), "sync"))
+                .noDefaultBranch();
+        return builder.build();
+    }
+
+    private static <V extends SpecificRecord> void globalConfig(StreamsBuilder builder, AvroSerdes serdes,
+                                                               TopicSpec<String, V> topic, Class<V> type, String store) {
+        builder.globalTable(topic.name(), Consumed.with(serdes.key(), serdes.value(type)).withName(store + "-source"),
+                Materialized.<String, V, KeyValueStore<Bytes, byte[]>>as(store)
+                        .withKeySerde(serdes.key()).withValueSerde(serdes.value(type)));
+    }
+}

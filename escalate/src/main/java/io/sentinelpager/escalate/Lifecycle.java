@@ -1,0 +1,227 @@
+package io.sentinelpager.escalate;
+
+import io.sentinelpager.oncall.OnCall;
+import io.sentinelpager.schemas.ActionType;
+import io.sentinelpager.schemas.AlertAction;
+import io.sentinelpager.schemas.AlertLifecycle;
+import io.sentinelpager.schemas.AlertSource;
+import io.sentinelpager.schemas.ContactMethod;
+import io.sentinelpager.schemas.ContactMethodType;
+import io.sentinelpager.schemas.DeliveryReceipt;
+import io.sentinelpager.schemas.LifecycleStatus;
+import io.sentinelpager.schemas.NotificationRequest;
+import io.sentinelpager.schemas.RoutedAlert;
+import io.sentinelpager.schemas.ScheduleConfig;
+import io.sentinelpager.schemas.SecurityAlert;
+import io.sentinelpager.schemas.SourceStatus;
+import io.sentinelpager.schemas.SyncCommand;
+import io.sentinelpager.schemas.TeamConfig;
+import io.sentinelpager.schemas.TimelineEvent;
+import io.sentinelpager.schemas.UserConfig;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * The lifecycle rules, as pure functions of the current state and one event: what the new state is, whom to notify
+ * and what to tell Azure. Ids of notifications and sync commands derive from the event, so replaying an event after a
+ * crash produces the same ids and downstream senders skip what they already did.
+ */
+public final class Lifecycle {
+
+    /** What one event changes. {@code state} is empty when the event changes nothing. */
+    public record Outcome(Optional<AlertLifecycle> state, List<SpecificRecord> emitted) {
+        static Outcome none() {
+            return new Outcome(Optional.empty(), List.of());
+        }
+    }
+
+    /** The configuration escalate reads at decision time. */
+    public record Directory(Function<String, TeamConfig> teams, Function<String, UserConfig> users,
+                            Map<String, ScheduleConfig> schedules) {
+    }
+
+    private final EscalateConfig config;
+
+    public Lifecycle(EscalateConfig config) {
+        this.config = config;
+    }
+
+    /** A routed alert: page the team's on-call people, unless this alert is already paged (then it is an update). */
+    public Outcome routed(Optional<AlertLifecycle> current, RoutedAlert routed, Directory directory, Instant now) {
+        String key = routed.getEnriched().getAlert().getAlertKey();
+        if (current.isPresent()) {
+            AlertLifecycle updated = AlertLifecycle.newBuilder(current.get()).setAlert(routed).setUpdatedAt(now).build();
+            return new Outcome(Optional.of(updated), List.of());
+        }
+        List<TimelineEvent> timeline = new ArrayList<>();
+        timeline.add(event(now, "triggered", null, null, "routed to team " + routed.getTeamId() + " by policy "
+                + routed.getPolicyId() + " v" + routed.getPolicyVersion()));
+        List<SpecificRecord> emitted = new ArrayList<>();
+        TeamConfig team = directory.teams().apply(routed.getTeamId());
+        if (team == null) {
+            timeline.add(event(now, "unrouted", null, null, "team " + routed.getTeamId()
+                    + " is not configured; nobody was paged"));
+        } else {
+            List<String> recipients = OnCall.recipients(team, directory.schedules(), now);
+            if (recipients.isEmpty()) {
+                timeline.add(event(now, "unrouted", null, null, "team " + team.getId() + " has nobody on call"));
+            }
+            for (String userId : recipients) {
+                UserConfig user = directory.users().apply(userId);
+                for (ContactMethod method : contactMethods(userId, user)) {
+                    emitted.add(notification(key, routed, userId, method, 0, now));
+                }
+                timeline.add(event(now, "paged", userId, null, "step 1 of chain " + routed.getEscalationChainId()));
+            }
+        }
+        AlertLifecycle state = AlertLifecycle.newBuilder()
+                .setAlertKey(key)
+                .setStatus(LifecycleStatus.TRIGGERED)
+                .setAlert(routed)
+                .setEscalationStep(0)
+                .setTimeline(timeline)
+                .setCreatedAt(now)
+                .setUpdatedAt(now)
+                .build();
+        List<SpecificRecord> all = new ArrayList<>();
+        all.add(state);
+        all.addAll(emitted);
+        return new Outcome(Optional.of(state), all);
+    }
+
+    /** An action by a responder or a change made in Azure. */
+    public Outcome action(Optional<AlertLifecycle> current, AlertAction action, Instant now) {
+        if (current.isEmpty()) {
+            if (action.getType() == ActionType.SOURCE_STATUS_CHANGED) {
+                // An alert changed in Azure that we never paged (older than the look-back): nothing to update.
+                return Outcome.none();
+            }
+            throw new IllegalArgumentException("action " + action.getActionId() + " (" + action.getType()
+                    + ") refers to alert " + action.getAlertKey() + ", which escalate has never seen");
+        }
+        AlertLifecycle state = current.get();
+        AlertLifecycle.Builder next = AlertLifecycle.newBuilder(state).setUpdatedAt(now);
+        List<TimelineEvent> timeline = new ArrayList<>(state.getTimeline());
+        List<SpecificRecord> emitted = new ArrayList<>();
+        SecurityAlert alert = state.getAlert().getEnriched().getAlert();
+        String actor = action.getActor();
+        switch (action.getType()) {
+            case ACKNOWLEDGE -> {
+                if (state.getStatus() != LifecycleStatus.TRIGGERED) {
+                    timeline.add(event(now, "ignored", actor, action.getChannel(),
+                            "acknowledge ignored: alert is " + state.getStatus().name().toLowerCase()));
+                } else {
+                    next.setStatus(LifecycleStatus.ACKNOWLEDGED).setOwner(actor);
+                    timeline.add(event(now, "acknowledged", actor, action.getChannel(), action.getComment()));
+                    sync(alert, action, SourceStatus.IN_PROGRESS, actor, now).ifPresent(emitted::add);
+                }
+            }
+            case TAKE_OWNERSHIP -> {
+                next.setOwner(actor);
+                timeline.add(event(now, "owner", actor, action.getChannel(), "took ownership"));
+                sync(alert, action, null, actor, now).ifPresent(emitted::add);
+            }
+            case CLOSE -> {
+                if (state.getStatus() == LifecycleStatus.CLOSED) {
+                    timeline.add(event(now, "ignored", actor, action.getChannel(), "close ignored: already closed"));
+                } else {
+                    next.setStatus(LifecycleStatus.CLOSED);
+                    timeline.add(event(now, "closed", actor, action.getChannel(), action.getComment()));
+                    sync(alert, action, SourceStatus.RESOLVED, state.getOwner() == null ? actor : state.getOwner(), now)
+                            .ifPresent(emitted::add);
+                }
+            }
+            case ANNOTATE -> timeline.add(event(now, "comment", actor, action.getChannel(), action.getComment()));
+            case REOPEN -> {
+                next.setStatus(LifecycleStatus.TRIGGERED).setOwner(null);
+                timeline.add(event(now, "reopened", actor, action.getChannel(), action.getComment()));
+            }
+            case SOURCE_STATUS_CHANGED -> {
+                SourceStatus status = action.getSourceStatus();
+                timeline.add(event(now, "source-changed", actor, action.getChannel(),
+                        "Azure reports " + (status == null ? "a change" : status.name().toLowerCase())));
+                // Closed in Defender or Sentinel: stop paging. Nothing goes back to Azure, so no echo loop.
+                if (status == SourceStatus.RESOLVED && state.getStatus() != LifecycleStatus.CLOSED) {
+                    next.setStatus(LifecycleStatus.CLOSED);
+                }
+            }
+            default -> throw new IllegalArgumentException("action " + action.getActionId() + " has type "
+                    + action.getType() + ", which this version of escalate does not know");
+        }
+        AlertLifecycle updated = next.setTimeline(timeline).build();
+        List<SpecificRecord> all = new ArrayList<>();
+        all.add(updated);
+        all.addAll(emitted);
+        return new Outcome(Optional.of(updated), all);
+    }
+
+    /** A delivery receipt joins the timeline, so the app shows that and how the person was reached. */
+    public Outcome receipt(Optional<AlertLifecycle> current, DeliveryReceipt receipt, Instant now) {
+        if (current.isEmpty()) {
+            return Outcome.none();
+        }
+        List<TimelineEvent> timeline = new ArrayList<>(current.get().getTimeline());
+        timeline.add(event(receipt.getAt(), "notification-" + receipt.getOutcome().name().toLowerCase(),
+                receipt.getUserId(), receipt.getContactMethod().name().toLowerCase(), receipt.getDetail()));
+        AlertLifecycle updated = AlertLifecycle.newBuilder(current.get()).setTimeline(timeline).setUpdatedAt(now).build();
+        return new Outcome(Optional.of(updated), List.of(updated));
+    }
+
+    private Optional<SpecificRecord> sync(SecurityAlert alert, AlertAction action, SourceStatus status,
+                                          String assignedTo, Instant now) {
+        if (alert.getSource() == AlertSource.PAGER) {
+            return Optional.empty();
+        }
+        return Optional.of(SyncCommand.newBuilder()
+                .setCommandId(action.getActionId())
+                .setAlertKey(alert.getAlertKey())
+                .setConnectorId(alert.getConnectorId())
+                .setSource(alert.getSource())
+                .setAlertId(alert.getAlertId())
+                .setTargetStatus(status)
+                .setAssignedTo(assignedTo)
+                .setClassification(action.getClassification())
+                .setRequestedAt(now)
+                .build());
+    }
+
+    private static List<ContactMethod> contactMethods(String userId, UserConfig user) {
+        if (user == null || user.getContactMethods().isEmpty()) {
+            // Never drop a page for want of a contact method: the inbox is always there.
+            return List.of(ContactMethod.newBuilder().setType(ContactMethodType.INBOX).setAddress(userId).build());
+        }
+        return user.getContactMethods();
+    }
+
+    private NotificationRequest notification(String key, RoutedAlert routed, String userId, ContactMethod method,
+                                             int step, Instant now) {
+        SecurityAlert alert = routed.getEnriched().getAlert();
+        String summary = routed.getEnriched().getSummary();
+        String body = alert.getSeverity() + " " + alert.getTitle()
+                + (summary == null ? "" : " — " + summary)
+                + " — acknowledge: " + config.responderUrl() + "/api/alerts/" + key + "/ack";
+        return NotificationRequest.newBuilder()
+                .setNotificationId(key + "/step-" + step + "/" + userId + "/" + method.getType().name().toLowerCase())
+                .setAlertKey(key)
+                .setUserId(userId)
+                .setContactMethod(method.getType())
+                .setAddress(method.getAddress())
+                .setSeverity(alert.getSeverity())
+                .setUrgency(routed.getUrgency())
+                .setTitle(alert.getTitle())
+                .setBody(body)
+                .setEscalationStep(step)
+                .setRequestedAt(now)
+                .build();
+    }
+
+    private static TimelineEvent event(Instant at, String type, String actor, String channel, String detail) {
+        return TimelineEvent.newBuilder().setAt(at).setType(type).setActor(actor).setChannel(channel).setDetail(detail)
+                .build();
+    }
+}

@@ -1,0 +1,61 @@
+package io.sentinelpager.notify;
+
+import io.sentinelpager.schemas.DeliveryOutcome;
+import io.sentinelpager.schemas.DeliveryReceipt;
+import io.sentinelpager.schemas.NotificationRequest;
+import java.time.Clock;
+import java.time.Instant;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers a notification unless its id is already in the delivered store. The store is changelogged, so a request
+ * replayed after a restart is recognised and not sent again; only a crash between the delivery and the commit can
+ * repeat one, which is the price of never losing a page.
+ */
+final class DeliveryProcessor implements Processor<String, NotificationRequest, String, DeliveryReceipt> {
+
+    private static final Logger log = LoggerFactory.getLogger(DeliveryProcessor.class);
+
+    private final Channel channel;
+    private final Clock clock;
+    private ProcessorContext<String, DeliveryReceipt> context;
+    private KeyValueStore<String, Long> delivered;
+
+    DeliveryProcessor(Channel channel, Clock clock) {
+        this.channel = channel;
+        this.clock = clock;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, DeliveryReceipt> context) {
+        this.context = context;
+        this.delivered = context.getStateStore(NotifyTopology.DELIVERED_STORE);
+    }
+
+    @Override
+    public void process(Record<String, NotificationRequest> record) {
+        NotificationRequest request = record.value();
+        if (delivered.get(request.getNotificationId()) != null) {
+            log.debug("notification {} already delivered, skipped", request.getNotificationId());
+            return;
+        }
+        Instant now = clock.instant();
+        DeliveryReceipt receipt;
+        try {
+            channel.deliver(request);
+            delivered.put(request.getNotificationId(), now.toEpochMilli());
+            receipt = NotifyTopology.receipt(request, DeliveryOutcome.SENT, null, now);
+        } catch (Exception e) {
+            log.warn("notification {} to {} via {} failed: {}", request.getNotificationId(), request.getUserId(),
+                    request.getContactMethod(), e.toString());
+            receipt = NotifyTopology.receipt(request, DeliveryOutcome.FAILED, e.getClass().getSimpleName() + ": "
+                    + e.getMessage(), now);
+        }
+        context.forward(record.withKey(request.getAlertKey()).withValue(receipt));
+    }
+}

@@ -1,0 +1,43 @@
+package io.sentinelpager.responder;
+
+import io.sentinelpager.platform.service.ServiceContext;
+import io.sentinelpager.schemas.AlertAction;
+import io.sentinelpager.schemas.Topics;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Writes responder actions to alert.actions and waits for the broker's acknowledgement, so that a 202 to the person
+ * means the action is durable.
+ */
+final class ActionPublisher implements AutoCloseable {
+
+    private final KafkaProducer<String, AlertAction> producer;
+
+    ActionPublisher(ServiceContext context) {
+        Map<String, Object> config = new HashMap<>(context.kafkaClientConfig());
+        config.putAll(context.serdes().clientConfig());
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        producer = new KafkaProducer<>(config, new StringSerializer(),
+                context.serdes().value(AlertAction.class).serializer());
+    }
+
+    void publish(AlertAction action) throws ExecutionException, InterruptedException, TimeoutException {
+        producer.send(new ProducerRecord<>(Topics.ALERT_ACTIONS.name(), action.getAlertKey(), action))
+                .get(10, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+}
