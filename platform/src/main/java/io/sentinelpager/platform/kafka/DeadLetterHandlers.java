@@ -36,11 +36,26 @@ public final class DeadLetterHandlers {
         @Override
         public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record,
                                     Exception exception) {
+            Exception reason = explain(record.value(), exception);
             log.warn("{}: record {}-{}@{} cannot be read, sent to {}.dlq: {}", service, record.topic(),
-                    record.partition(), record.offset(), record.topic(), DeadLetters.describe(exception));
+                    record.partition(), record.offset(), record.topic(), DeadLetters.describe(reason));
             return Response.resume(List.of(DeadLetters.record(service, DeadLetters.Stage.DESERIALIZATION,
                     record.topic(), record.partition(), record.offset(), record.key(), record.value(),
-                    record.headers(), exception)));
+                    record.headers(), reason)));
+        }
+
+        /** The registry client's own message for bytes without a schema id is cryptic; say what is wrong. */
+        static Exception explain(byte[] value, Exception exception) {
+            if (value == null) {
+                return new IllegalArgumentException("the value is empty (null); a tombstone is not valid here",
+                        exception);
+            }
+            if (value.length < 5 || value[0] != 0) {
+                return new IllegalArgumentException(String.format("the value is not Avro in the Confluent wire"
+                        + " format: %d bytes, first byte 0x%02x, expected 0x00 and a 4-byte schema id", value.length,
+                        value.length == 0 ? 0 : value[0]), exception);
+            }
+            return exception;
         }
     }
 

@@ -3,6 +3,7 @@ package io.sentinelpager.platform.service;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.sentinelpager.platform.kafka.DeadLetterHandlers;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -26,10 +27,15 @@ public final class StreamsService implements Service {
     private final String name;
     private final KafkaStreams streams;
     private final Duration closeTimeout;
+    private final List<AutoCloseable> resources;
     private KafkaStreamsMetrics metrics;
 
-    public StreamsService(String name, Topology topology, ServiceContext context) {
+    /**
+     * @param resources clients the topology uses (e.g. an HTTP client), closed after the streams have stopped
+     */
+    public StreamsService(String name, Topology topology, ServiceContext context, AutoCloseable... resources) {
         this.name = name;
+        this.resources = List.of(resources);
         this.streams = new KafkaStreams(topology, properties(name, context));
         this.closeTimeout = context.platform().shutdownTimeout();
         this.streams.setUncaughtExceptionHandler(error -> {
@@ -95,5 +101,12 @@ public final class StreamsService implements Service {
             metrics = null;
         }
         streams.close(closeTimeout);
+        for (AutoCloseable resource : resources) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                log.warn("{}: closing {} failed", name, resource, e);
+            }
+        }
     }
 }
