@@ -1,0 +1,74 @@
+package io.sentinelpager.emulator;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How an {@link AzureEmulator} is started: where it listens, the one tenant and app registration
+ * whose client-credentials requests it accepts, and the clock that stamps alerts and expires tokens.
+ *
+ * <p>The clock drives only what Azure itself would timestamp (alert times, token expiry); the TLS
+ * certificate is always dated by the real clock, because the client's TLS stack checks it against
+ * real time.
+ *
+ * @param port          TCP port on 127.0.0.1; 0 picks a free ephemeral port
+ * @param tenantId      the directory (tenant) id the token endpoint accepts
+ * @param clientId      the application (client) id of the registered app
+ * @param clientSecret  that app's client secret
+ * @param tokenLifetime how long an issued access token is valid
+ * @param clock         source of "now" for alert timestamps and token expiry
+ */
+public record EmulatorOptions(int port, String tenantId, String clientId, String clientSecret,
+                              Duration tokenLifetime, Clock clock) {
+
+    public EmulatorOptions {
+        if (port < 0 || port > 65_535) {
+            throw new IllegalArgumentException("port must be 0 (ephemeral) or 1-65535, got " + port);
+        }
+        requireText(tenantId, "tenantId");
+        requireText(clientId, "clientId");
+        requireText(clientSecret, "clientSecret");
+        Objects.requireNonNull(tokenLifetime, "tokenLifetime");
+        if (tokenLifetime.isNegative() || tokenLifetime.isZero()) {
+            throw new IllegalArgumentException("tokenLifetime must be positive, got " + tokenLifetime);
+        }
+        Objects.requireNonNull(clock, "clock");
+    }
+
+    /** An ephemeral port, a fixed tenant and app registration, 1 h tokens and the system UTC clock. */
+    public static EmulatorOptions defaults() {
+        return new EmulatorOptions(0,
+                "6f1c1a3e-4b7d-4c55-9a0e-2d8b5f3c9e71",
+                "3d2e5c8a-7b14-4f0e-b6a9-91c4d7e2f058",
+                // Shaped like an Entra ID secret value (3 chars, "8Q~", 34 chars), not like a secret id.
+                "Xk48Q~eMuL4t0r.S3cr3t-vALu3_n0tR34lXyZ12",
+                Duration.ofHours(1),
+                Clock.systemUTC());
+    }
+
+    public EmulatorOptions withPort(int newPort) {
+        return new EmulatorOptions(newPort, tenantId, clientId, clientSecret, tokenLifetime, clock);
+    }
+
+    public EmulatorOptions withClock(Clock newClock) {
+        return new EmulatorOptions(port, tenantId, clientId, clientSecret, tokenLifetime, newClock);
+    }
+
+    public EmulatorOptions withTokenLifetime(Duration newLifetime) {
+        return new EmulatorOptions(port, tenantId, clientId, clientSecret, newLifetime, clock);
+    }
+
+    /** Hides the secret: options end up in test failure messages and logs. */
+    @Override
+    public String toString() {
+        return "EmulatorOptions[port=" + port + ", tenantId=" + tenantId + ", clientId=" + clientId
+                + ", clientSecret=****, tokenLifetime=" + tokenLifetime + ", clock=" + clock + "]";
+    }
+
+    private static void requireText(String value, String name) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(name + " must not be blank");
+        }
+    }
+}

@@ -1,0 +1,275 @@
+package io.sentinelpager.emulator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+/**
+ * Microsoft Graph v1.0 {@code /security/alerts_v2}: list with $filter, $orderby, $top and
+ * {@code @odata.nextLink} paging; get; PATCH; POST comments. Every route needs a bearer token the
+ * emulated Entra ID issued for Graph. Errors use Graph's shape
+ * {@code {"error":{"code","message","innerError":{"date","request-id","client-request-id"}}}}.
+ *
+ * <p>{@code $top} defaults to 100 and may be at most 1000 (the legacy alerts API's documented
+ * maximum; the alerts_v2 maximum is not published), larger values get a 400 rather than a silent
+ * cap so a client learns the limit. The order is always lastUpdateDateTime ascending, then id; the
+ * only {@code $orderby} accepted is that order.
+ */
+final class GraphApi {
+
+    static final String CONTENT_TYPE =
+            "application/json; odata.metadata=minimal; odata.streaming=true; IEEE754Compatible=false; charset=utf-8";
+    static final int DEFAULT_TOP = 100;
+    static final int MAX_TOP = 1000;
+    /** Name of the emulator's one app registration, shown as the author of the comments it posts. */
+    static final String APP_DISPLAY_NAME = "Sentinel Pager";
+
+    private static final String ALERTS = "/v1.0/security/alerts_v2";
+    private static final Set<String> QUERY_OPTIONS = Set.of("$filter", "$orderby", "$top", "$skiptoken");
+    private static final Set<String> ORDER_BY = Set.of("lastUpdateDateTime", "lastUpdateDateTime asc");
+    private static final String REQUEST_ID = "graph.request-id";
+    private static final DateTimeFormatter ERROR_DATE =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss").withZone(ZoneOffset.UTC);
+
+    /** A failed Graph call, rendered in Graph's error shape. */
+    static final class GraphError extends RuntimeException {
+        final int status;
+        final String code;
+
+        GraphError(int status, String code, String message) {
+            super(message);
+            this.status = status;
+            this.code = code;
+        }
+    }
+
+    private final GraphAlertStore store;
+    private final AccessTokens tokens;
+    private final Clock clock;
+
+    GraphApi(GraphAlertStore store, AccessTokens tokens, Clock clock) {
+        this.store = store;
+        this.tokens = tokens;
+        this.clock = clock;
+    }
+
+    void register(Javalin app) {
+        app.before("/v1.0/*", this::authorize);
+        app.get(ALERTS, this::list);
+        app.get(ALERTS + "/{id}", this::get);
+        app.patch(ALERTS + "/{id}", this::update);
+        app.post(ALERTS + "/{id}/comments", this::comment);
+    }
+
+    void renderError(Context ctx, int status, String code, String message) {
+        ObjectNode innerError = JsonNodeFactory.instance.objectNode()
+                .put("date", ERROR_DATE.format(clock.instant()))
+                .put("request-id", requestId(ctx));
+        String clientRequestId = ctx.header("client-request-id");
+        if (clientRequestId != null) {
+            innerError.put("client-request-id", clientRequestId);
+        }
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        body.putObject("error").put("code", code).put("message", message).set("innerError", innerError);
+        ctx.status(status).contentType(CONTENT_TYPE).result(Json.write(body));
+    }
+
+    private void authorize(Context ctx) {
+        ctx.header("request-id", requestId(ctx));
+        String clientRequestId = ctx.header("client-request-id");
+        if (clientRequestId != null) {
+            ctx.header("client-request-id", clientRequestId);
+        }
+        String message = switch (tokens.check(ctx.header("Authorization"), EntraIdApi.GRAPH_RESOURCE)) {
+            case VALID -> null;
+            case MISSING -> "Access token is empty.";
+            case UNKNOWN -> "Access token validation failure.";
+            case EXPIRED -> "Lifetime validation failed, the token is expired.";
+            case WRONG_AUDIENCE -> "Access token validation failure. Invalid audience.";
+        };
+        if (message != null) {
+            ctx.header("WWW-Authenticate", "Bearer realm=\"\", authorization_uri=\"https://login.microsoftonline.com/"
+                    + "common/oauth2/authorize\", client_id=\"00000003-0000-0000-c000-000000000000\"");
+            throw new GraphError(401, "InvalidAuthenticationToken", message);
+        }
+    }
+
+    private void list(Context ctx) {
+        for (String option : ctx.queryParamMap().keySet()) {
+            if (option.startsWith("$") && !QUERY_OPTIONS.contains(option)) {
+                throw new GraphError(400, "BadRequest", "The query option '" + option
+                        + "' is not supported by the emulator; supported: " + QUERY_OPTIONS);
+            }
+        }
+        String filterText = ctx.queryParam("$filter");
+        String orderBy = ctx.queryParam("$orderby");
+        String topText = ctx.queryParam("$top");
+        String skipToken = ctx.queryParam("$skiptoken");
+        AlertFilter filter = badRequestIfInvalid(() -> AlertFilter.parse(filterText));
+        if (orderBy != null && !ORDER_BY.contains(orderBy.trim().replaceAll("\\s+", " "))) {
+            throw new GraphError(400, "BadRequest", "The $orderby '" + orderBy
+                    + "' is not supported; alerts are listed by lastUpdateDateTime ascending, then id");
+        }
+        int top = top(topText);
+        AlertCursor after = skipToken == null ? null : badRequestIfInvalid(() -> AlertCursor.decode(skipToken));
+
+        List<ObjectNode> alerts = store.page(filter, after, top + 1);
+        boolean more = alerts.size() > top;
+        List<ObjectNode> page = more ? alerts.subList(0, top) : alerts;
+        boolean unknownMembers = prefersUnknownMembers(ctx);
+
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        body.put("@odata.context", graphBase(ctx) + "/$metadata#security/alerts_v2");
+        if (more) {
+            AlertCursor last = GraphAlertStore.cursorOf(page.get(page.size() - 1));
+            body.put("@odata.nextLink", nextLink(ctx, filterText, orderBy, topText, last));
+        }
+        ArrayNode value = body.putArray("value");
+        page.forEach(alert -> value.add(unknownMembers ? alert : GraphEnums.hideUnknownMembers(alert)));
+        ok(ctx, body);
+    }
+
+    private void get(Context ctx) {
+        String id = ctx.pathParam("id");
+        ObjectNode alert = store.get(id).orElseThrow(() -> notFound(id));
+        ok(ctx, entity(ctx, alert));
+    }
+
+    private void update(Context ctx) {
+        String id = ctx.pathParam("id");
+        ObjectNode changes = badRequestIfInvalid(() -> Json.readObject(ctx.body()));
+        ObjectNode alert = badRequestIfInvalid(() -> store.update(id, changes)).orElseThrow(() -> notFound(id));
+        ok(ctx, entity(ctx, alert));
+    }
+
+    /** Takes the documented single comment object, or the one-element array the Java SDK sends. */
+    private void comment(Context ctx) {
+        String id = ctx.pathParam("id");
+        JsonNode body = badRequestIfInvalid(() -> Json.readTree(ctx.body()));
+        List<JsonNode> items = body.isArray() ? toList(body) : List.of(body);
+        if (items.isEmpty()) {
+            throw new GraphError(400, "BadRequest", "The request body holds no comment");
+        }
+        List<String> texts = new ArrayList<>();
+        for (JsonNode item : items) {
+            String text = item.path("comment").asText(null);
+            String type = item.path("@odata.type").asText("microsoft.graph.security.alertComment");
+            if (text == null || !type.replaceFirst("^#", "").equals("microsoft.graph.security.alertComment")) {
+                throw new GraphError(400, "BadRequest",
+                        "Each comment must be a microsoft.graph.security.alertComment with a 'comment' string");
+            }
+            texts.add(text);
+        }
+        List<ObjectNode> comments = List.of();
+        for (String text : texts) {
+            comments = badRequestIfInvalid(() -> store.addComment(id, text, APP_DISPLAY_NAME))
+                    .orElseThrow(() -> notFound(id));
+        }
+        ObjectNode response = JsonNodeFactory.instance.objectNode();
+        response.put("@odata.context", graphBase(ctx) + "/$metadata#security/alerts_v2('" + id + "')/comments");
+        response.putArray("value").addAll(comments);
+        ok(ctx, response);
+    }
+
+    private ObjectNode entity(Context ctx, ObjectNode alert) {
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        body.put("@odata.context", graphBase(ctx) + "/$metadata#security/alerts_v2/$entity");
+        body.setAll(prefersUnknownMembers(ctx) ? alert : GraphEnums.hideUnknownMembers(alert));
+        return body;
+    }
+
+    private static void ok(Context ctx, ObjectNode body) {
+        ctx.status(200).contentType(CONTENT_TYPE).result(Json.write(body));
+    }
+
+    private boolean prefersUnknownMembers(Context ctx) {
+        for (String header : Collections.list(ctx.req().getHeaders("Prefer"))) {
+            for (String preference : header.split(",")) {
+                if (preference.trim().equalsIgnoreCase(GraphEnums.PREFER_UNKNOWN_MEMBERS)) {
+                    ctx.header("Preference-Applied", GraphEnums.PREFER_UNKNOWN_MEMBERS);
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static int top(String text) {
+        if (text == null) {
+            return DEFAULT_TOP;
+        }
+        try {
+            int top = Integer.parseInt(text.trim());
+            if (top >= 1 && top <= MAX_TOP) {
+                return top;
+            }
+        } catch (NumberFormatException e) {
+            // falls through to the 400 below, which names the accepted range
+        }
+        throw new GraphError(400, "BadRequest", "Invalid $top '" + text + "': it must be between 1 and " + MAX_TOP);
+    }
+
+    private static String nextLink(Context ctx, String filter, String orderBy, String top, AlertCursor last) {
+        StringBuilder link = new StringBuilder(graphBase(ctx)).append("/security/alerts_v2?");
+        if (filter != null) {
+            link.append("$filter=").append(encode(filter)).append('&');
+        }
+        if (orderBy != null) {
+            link.append("$orderby=").append(encode(orderBy)).append('&');
+        }
+        if (top != null) {
+            link.append("$top=").append(encode(top)).append('&');
+        }
+        return link.append("$skiptoken=").append(last.encode()).toString();
+    }
+
+    /** Percent-encodes a query value; spaces as %20, because clients build a URI from the link as is. */
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private static String graphBase(Context ctx) {
+        return ctx.scheme() + "://" + ctx.host() + "/v1.0";
+    }
+
+    private static String requestId(Context ctx) {
+        String id = ctx.attribute(REQUEST_ID);
+        if (id == null) {
+            id = UUID.randomUUID().toString();
+            ctx.attribute(REQUEST_ID, id);
+        }
+        return id;
+    }
+
+    private static GraphError notFound(String id) {
+        return new GraphError(404, "NotFound", "The alert '" + id + "' was not found.");
+    }
+
+    private static <T> T badRequestIfInvalid(Supplier<T> action) {
+        try {
+            return action.get();
+        } catch (IllegalArgumentException e) {
+            throw new GraphError(400, "BadRequest", e.getMessage());
+        }
+    }
+
+    private static List<JsonNode> toList(JsonNode array) {
+        List<JsonNode> items = new ArrayList<>();
+        array.forEach(items::add);
+        return items;
+    }
+}

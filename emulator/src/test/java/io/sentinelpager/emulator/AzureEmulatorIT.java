@@ -1,0 +1,332 @@
+package io.sentinelpager.emulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Drives the emulator over real HTTPS with the JDK's HTTP client, trusting only its certificate. */
+class AzureEmulatorIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Instant T0 = Instant.parse("2026-05-05T10:00:00Z");
+    private static final String PREFER = "include-unknown-enum-members";
+
+    private final MutableClock clock = new MutableClock(T0);
+    private final EmulatorOptions options = EmulatorOptions.defaults().withClock(clock);
+    private AzureEmulator emulator;
+    private HttpClient http;
+
+    @BeforeEach
+    void start() throws Exception {
+        emulator = AzureEmulator.start(options);
+        http = HttpClient.newBuilder().sslContext(trusting(emulator.certificatePem())).build();
+    }
+
+    @AfterEach
+    void stop() {
+        emulator.close();
+    }
+
+    @Test
+    void servesHttpsOnLoopbackWithUrlsForTheSdks(@TempDir Path dir) throws Exception {
+        assertThat(emulator.baseUrl()).matches("https://127\\.0\\.0\\.1:\\d+");
+        assertThat(emulator.graphBaseUrl()).isEqualTo(emulator.baseUrl() + "/v1.0");
+        assertThat(emulator.authorityHost()).isEqualTo(emulator.baseUrl() + "/");
+        Path pem = dir.resolve("emulator.pem");
+        emulator.writeCertificatePem(pem);
+        assertThat(Files.readString(pem)).startsWith("-----BEGIN CERTIFICATE-----\n").isEqualTo(emulator.certificatePem());
+    }
+
+    @Test
+    void issuesATokenForTheRegisteredApp() throws Exception {
+        HttpResponse<String> response = tokenRequest(options.tenantId(), options.clientSecret());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode body = JSON.readTree(response.body());
+        assertThat(body.get("token_type").asText()).isEqualTo("Bearer");
+        assertThat(body.get("expires_in").asLong()).isEqualTo(3600);
+        assertThat(body.get("ext_expires_in").asLong()).isEqualTo(3600);
+        assertThat(body.get("access_token").asText()).hasSizeGreaterThan(40);
+    }
+
+    @Test
+    void rejectsAWrongSecretOrTenantLikeEntraId() throws Exception {
+        HttpResponse<String> wrongSecret = tokenRequest(options.tenantId(), "not-the-secret");
+
+        assertThat(wrongSecret.statusCode()).isEqualTo(401);
+        JsonNode error = JSON.readTree(wrongSecret.body());
+        assertThat(error.get("error").asText()).isEqualTo("invalid_client");
+        assertThat(error.get("error_description").asText()).startsWith("AADSTS7000215: Invalid client secret provided.");
+        assertThat(error.get("error_codes").get(0).asInt()).isEqualTo(7000215);
+        assertThat(error.has("timestamp") && error.has("trace_id") && error.has("correlation_id")).isTrue();
+        assertThat(wrongSecret.body()).doesNotContain("not-the-secret").doesNotContain(options.clientSecret());
+
+        HttpResponse<String> wrongTenant = tokenRequest("00000000-0000-0000-0000-000000000001", options.clientSecret());
+        assertThat(wrongTenant.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(wrongTenant.body()).get("error_description").asText()).startsWith("AADSTS90002:");
+    }
+
+    @Test
+    void graphNeedsAValidUnexpiredToken() throws Exception {
+        HttpResponse<String> anonymous = send(HttpRequest.newBuilder(alertsUri("")).GET());
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        JsonNode error = JSON.readTree(anonymous.body()).get("error");
+        assertThat(error.get("code").asText()).isEqualTo("InvalidAuthenticationToken");
+        assertThat(error.get("innerError").get("request-id").asText()).isNotBlank();
+        assertThat(error.get("innerError").get("date").asText()).isEqualTo("2026-05-05T10:00:00");
+
+        String token = token();
+        assertThat(get(alertsUri(""), token, false).statusCode()).isEqualTo(200);
+        assertThat(get(alertsUri(""), "forged", false).statusCode()).isEqualTo(401);
+
+        clock.advance(options.tokenLifetime());
+        HttpResponse<String> expired = get(alertsUri(""), token, false);
+        assertThat(expired.statusCode()).isEqualTo(401);
+        assertThat(expired.body()).contains("the token is expired");
+    }
+
+    @Test
+    void pagesSevenAlertsThreeAtATimeByNextLink() throws Exception {
+        List<String> added = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            added.add(emulator.alerts().add(SampleAlerts.random(new Random(i))).get("id").asText());
+            clock.advance(Duration.ofSeconds(1));
+        }
+        String token = token();
+
+        List<String> listed = new ArrayList<>();
+        List<Integer> pageSizes = new ArrayList<>();
+        URI next = alertsUri("?$top=3");
+        while (next != null) {
+            HttpResponse<String> response = get(next, token, true);
+            assertThat(response.statusCode()).isEqualTo(200);
+            JsonNode page = JSON.readTree(response.body());
+            assertThat(page.get("@odata.context").asText()).isEqualTo(emulator.graphBaseUrl() + "/$metadata#security/alerts_v2");
+            page.get("value").forEach(alert -> listed.add(alert.get("id").asText()));
+            pageSizes.add(page.get("value").size());
+            next = page.has("@odata.nextLink") ? URI.create(page.get("@odata.nextLink").asText()) : null;
+            if (next != null) {
+                assertThat(next.toString()).startsWith(emulator.graphBaseUrl() + "/security/alerts_v2?$top=3&$skiptoken=");
+            }
+        }
+
+        assertThat(pageSizes).containsExactly(3, 3, 1);
+        assertThat(listed).isEqualTo(added);
+    }
+
+    @Test
+    void filtersByLastUpdateWatermarkAndStatus() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            emulator.alerts().add(SampleAlerts.random(new Random(i)).put("id", "alert-" + i));
+            clock.advance(Duration.ofMinutes(1));
+        }
+        emulator.alerts().update("alert-0", JSON.createObjectNode().put("status", "resolved"));
+        String token = token();
+
+        // alert-3 was stamped exactly at T0+3min: ge includes it, gt does not.
+        assertThat(ids(get(alertsUri(filter("lastUpdateDateTime ge 2026-05-05T10:03:00Z")), token, true)))
+                .containsExactly("alert-3", "alert-4", "alert-0");
+        assertThat(ids(get(alertsUri(filter("lastUpdateDateTime gt 2026-05-05T10:03:00Z")), token, true)))
+                .containsExactly("alert-4", "alert-0");
+        assertThat(ids(get(alertsUri(filter("lastUpdateDateTime ge 2026-05-05T10:03:00Z and status eq 'new'")),
+                token, true))).containsExactly("alert-3", "alert-4");
+
+        HttpResponse<String> unsupported = get(alertsUri(filter("title eq 'x'")), token, true);
+        assertThat(unsupported.statusCode()).isEqualTo(400);
+        JsonNode error = JSON.readTree(unsupported.body()).get("error");
+        assertThat(error.get("code").asText()).isEqualTo("BadRequest");
+        assertThat(error.get("message").asText()).contains("'title'");
+        assertThat(error.get("innerError").has("request-id")).isTrue();
+        assertThat(get(alertsUri("?$top=1001"), token, true).statusCode()).isEqualTo(400);
+        assertThat(get(alertsUri("?$select=id"), token, true).statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void patchChangesStatusAndAssigneeAndBumpsLastUpdate() throws Exception {
+        String id = emulator.alerts().add(SampleAlerts.defenderEndpoint()).get("id").asText();
+        clock.advance(Duration.ofMinutes(2));
+        String token = token();
+
+        HttpResponse<String> response = send(HttpRequest.newBuilder(alertsUri("/" + id))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(
+                        publishedBody("graph-alert-update.2026.request.json"))));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode updated = JSON.readTree(response.body());
+        assertThat(updated.get("id").asText()).isEqualTo(id);
+        assertThat(updated.get("status").asText()).isEqualTo("inProgress");
+        assertThat(updated.get("assignedTo").asText()).isEqualTo("secAdmin@contoso.com");
+        assertThat(updated.get("classification").asText()).isEqualTo("truePositive");
+        assertThat(updated.get("lastUpdateDateTime").asText()).isEqualTo("2026-05-05T10:02:00.0000000Z");
+        assertThat(emulator.alerts().get(id).orElseThrow().get("status").asText()).isEqualTo("inProgress");
+
+        HttpResponse<String> readOnly = send(HttpRequest.newBuilder(alertsUri("/" + id))
+                .header("Authorization", "Bearer " + token)
+                .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"severity\":\"high\"}")));
+        assertThat(readOnly.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(readOnly.body()).get("error").get("message").asText()).contains("'severity'");
+
+        HttpResponse<String> missing = get(alertsUri("/da000000000000000000_1"), token, true);
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(JSON.readTree(missing.body()).get("error").get("code").asText()).isEqualTo("NotFound");
+    }
+
+    @Test
+    void commentsReturnTheWholeList() throws Exception {
+        String id = emulator.alerts().add(SampleAlerts.defenderEndpoint()).get("id").asText();
+        String token = token();
+
+        postComment(id, token, "{\"@odata.type\":\"microsoft.graph.security.alertComment\",\"comment\":\"test\"}");
+        HttpResponse<String> response = postComment(id, token,
+                publishedBody("graph-alert-post-comments.request.json"));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode body = JSON.readTree(response.body());
+        assertThat(body.get("@odata.context").asText())
+                .isEqualTo(emulator.graphBaseUrl() + "/$metadata#security/alerts_v2('" + id + "')/comments");
+        assertThat(body.get("value")).extracting(c -> c.get("comment").asText()).containsExactly("test", "Demo for docs");
+        assertThat(body.get("value").get(1).get("createdByDisplayName").asText()).isEqualTo("Sentinel Pager");
+        assertThat(body.get("value").get(1).get("createdDateTime").asText()).isEqualTo("2026-05-05T10:00:00.0000000Z");
+    }
+
+    @Test
+    void hidesEvolvableEnumMembersUnlessTheClientPrefersThem() throws Exception {
+        String id = emulator.alerts().add(SampleAlerts.sentinelScheduled()).get("id").asText();
+        String token = token();
+
+        JsonNode hidden = JSON.readTree(get(alertsUri("/" + id), token, false).body());
+        assertThat(hidden.get("serviceSource").asText()).isEqualTo("unknownFutureValue");
+        assertThat(hidden.get("detectionSource").asText()).isEqualTo("unknownFutureValue");
+
+        HttpResponse<String> preferred = get(alertsUri(""), token, true);
+        JsonNode shown = JSON.readTree(preferred.body()).get("value").get(0);
+        assertThat(shown.get("serviceSource").asText()).isEqualTo("microsoftSentinel");
+        assertThat(shown.get("detectionSource").asText()).isEqualTo("scheduledAlerts");
+        assertThat(preferred.headers().firstValue("Preference-Applied")).contains(PREFER);
+        // The stored alert is untouched by what one client was shown.
+        assertThat(emulator.alerts().get(id).orElseThrow().get("serviceSource").asText()).isEqualTo("microsoftSentinel");
+    }
+
+    @Test
+    void publishedSamplesPassThroughUnchanged() throws Exception {
+        String token = token();
+        for (ObjectNode sample : List.of(
+                SampleAlerts.published("graph-alert-get.response.json"),
+                (ObjectNode) SampleAlerts.published("graph-alerts_v2-list-1.response.json").get("value").get(0),
+                (ObjectNode) SampleAlerts.published("graph-alerts_v2-list-2-sentinel.response.json").get("value").get(0))) {
+            HttpResponse<String> created = send(HttpRequest.newBuilder(URI.create(emulator.baseUrl() + "/admin/graph/alerts"))
+                    .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(sample))));
+            assertThat(created.statusCode()).isEqualTo(201);
+            assertThat(JSON.readTree(created.body())).isEqualTo(sample);
+
+            ObjectNode served = (ObjectNode) JSON.readTree(get(alertsUri("/" + sample.get("id").asText()), token, true).body());
+            assertThat(served.remove("@odata.context").asText()).endsWith("/$metadata#security/alerts_v2/$entity");
+            assertThat(served).isEqualTo(sample);
+        }
+        HttpResponse<String> admin = send(HttpRequest.newBuilder(URI.create(emulator.baseUrl() + "/admin/graph/alerts")).GET());
+        assertThat(JSON.readTree(admin.body())).hasSize(3);
+    }
+
+    @Test
+    void answersUnemulatedRoutesWith404() throws Exception {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(emulator.baseUrl() + "/nothing/here")).GET());
+
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(response.body()).contains("does not emulate GET /nothing/here");
+    }
+
+    private HttpResponse<String> postComment(String id, String token, String body) throws Exception {
+        return send(HttpRequest.newBuilder(alertsUri("/" + id + "/comments"))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    private HttpResponse<String> tokenRequest(String tenant, String secret) throws Exception {
+        String form = "client_id=" + enc(options.clientId()) + "&client_secret=" + enc(secret)
+                + "&scope=" + enc("https://graph.microsoft.com/.default") + "&grant_type=client_credentials";
+        return send(HttpRequest.newBuilder(URI.create(emulator.authorityHost() + tenant + "/oauth2/v2.0/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)));
+    }
+
+    private String token() throws Exception {
+        return JSON.readTree(tokenRequest(options.tenantId(), options.clientSecret()).body()).get("access_token").asText();
+    }
+
+    private HttpResponse<String> get(URI uri, String token, boolean preferUnknownMembers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + token).GET();
+        if (preferUnknownMembers) {
+            request.header("Prefer", PREFER);
+        }
+        return send(request);
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        return http.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private URI alertsUri(String rest) {
+        return URI.create(emulator.graphBaseUrl() + "/security/alerts_v2" + rest);
+    }
+
+    private static String filter(String filter) {
+        return "?$filter=" + enc(filter).replace("+", "%20");
+    }
+
+    private static List<String> ids(HttpResponse<String> response) throws Exception {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        List<String> ids = new ArrayList<>();
+        JSON.readTree(response.body()).get("value").forEach(alert -> ids.add(alert.get("id").asText()));
+        return ids;
+    }
+
+    private static String enc(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    private static SSLContext trusting(String pem) throws Exception {
+        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+        trust.load(null, null);
+        trust.setCertificateEntry("emulator", CertificateFactory.getInstance("X.509")
+                .generateCertificate(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII))));
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(trust);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, factory.getTrustManagers(), null);
+        return context;
+    }
+
+    /** A published request body, sent byte for byte as Microsoft's docs show it. */
+    private static String publishedBody(String file) throws Exception {
+        try (var in = AzureEmulatorIT.class.getResourceAsStream("/samples/" + file)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+}
