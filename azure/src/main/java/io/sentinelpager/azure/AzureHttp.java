@@ -1,0 +1,126 @@
+package io.sentinelpager.azure;
+
+import io.sentinelpager.platform.config.Secret;
+import com.azure.core.credential.TokenCredential;
+import com.azure.core.http.okhttp.OkHttpAsyncHttpClientBuilder;
+import com.azure.identity.ClientSecretCredentialBuilder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.Collection;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+import okhttp3.OkHttpClient;
+
+/**
+ * HTTP and credential plumbing shared by every Azure client of a connector: one trust decision
+ * (the JDK's CAs plus the connector's extra certificate) and one timeout, applied to the OkHttp
+ * clients of both azure-identity (token requests) and the Graph SDK, so they cannot disagree.
+ */
+final class AzureHttp {
+
+    private final ConnectorConfig config;
+    private final Optional<TlsTrust> tlsTrust;
+
+    private record TlsTrust(SSLContext context, X509TrustManager trustManager) {
+    }
+
+    AzureHttp(ConnectorConfig config) {
+        this.config = config;
+        this.tlsTrust = config.extraTrustedCertificate().map(pem -> trustDefaultsAnd(config.id(), pem));
+    }
+
+    /** Applies the connector's trust and its timeout to an OkHttp builder. */
+    OkHttpClient.Builder configure(OkHttpClient.Builder builder) {
+        tlsTrust.ifPresent(trust -> builder.sslSocketFactory(trust.context().getSocketFactory(), trust.trustManager()));
+        // callTimeout bounds a whole OkHttp call, including the retries of the Graph SDK's retry
+        // interceptor. azure-identity retries token requests above OkHttp (azure-core RetryPolicy),
+        // so a failing token request may take a few times the timeout before it gives up.
+        return builder.connectTimeout(config.requestTimeout())
+                .readTimeout(config.requestTimeout())
+                .writeTimeout(config.requestTimeout())
+                .callTimeout(config.requestTimeout());
+    }
+
+    /** The app's client-secret credential, sending its token requests through {@code http}. */
+    TokenCredential credential(OkHttpClient http) {
+        ClientSecretCredentialBuilder builder = new ClientSecretCredentialBuilder()
+                .tenantId(config.tenantId())
+                .clientId(config.clientId())
+                .clientSecret(config.clientSecret().reveal())
+                .authorityHost(config.authorityHost().toString())
+                .httpClient(new OkHttpAsyncHttpClientBuilder(http).build());
+        if (!config.knownAuthorityHost()) {
+            builder.disableInstanceDiscovery();
+        }
+        return builder.build();
+    }
+
+    /** Releases an OkHttp client's threads and pooled connections now rather than after their idle timeouts. */
+    static void shutdown(OkHttpClient http) {
+        http.dispatcher().executorService().shutdown();
+        http.connectionPool().evictAll();
+    }
+
+    /**
+     * A trust manager for the JDK's default CAs plus every certificate in {@code pemFile}: the Graph
+     * and Entra hosts keep their public-CA trust while a private host (or the emulator) is trusted too.
+     */
+    private static TlsTrust trustDefaultsAnd(String connectorId, Path pemFile) {
+        try {
+            KeyStore anchors = KeyStore.getInstance(KeyStore.getDefaultType());
+            anchors.load(null, null);
+            int n = 0;
+            for (X509Certificate ca : defaultTrustManager().getAcceptedIssuers()) {
+                anchors.setCertificateEntry("jdk-" + n++, ca);
+            }
+            Collection<? extends Certificate> extra;
+            try (InputStream in = Files.newInputStream(pemFile)) {
+                extra = CertificateFactory.getInstance("X.509").generateCertificates(in);
+            }
+            if (extra.isEmpty()) {
+                throw new IllegalArgumentException("connector '" + connectorId + "': extraTrustedCertificate "
+                        + pemFile + " holds no PEM certificate");
+            }
+            for (Certificate certificate : extra) {
+                anchors.setCertificateEntry("extra-" + n++, certificate);
+            }
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(anchors);
+            X509TrustManager trustManager = x509(factory.getTrustManagers());
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, new TrustManager[] {trustManager}, null);
+            return new TlsTrust(context, trustManager);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("connector '" + connectorId + "': extraTrustedCertificate "
+                    + pemFile + " cannot be read: " + e, e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("connector '" + connectorId + "': extraTrustedCertificate "
+                    + pemFile + " is not a usable PEM certificate: " + e.getMessage(), e);
+        }
+    }
+
+    private static X509TrustManager defaultTrustManager() throws GeneralSecurityException {
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init((KeyStore) null);
+        return x509(factory.getTrustManagers());
+    }
+
+    private static X509TrustManager x509(TrustManager[] managers) {
+        for (TrustManager manager : managers) {
+            if (manager instanceof X509TrustManager x509) {
+                return x509;
+            }
+        }
+        throw new IllegalStateException("the JDK offers no X509TrustManager");
+    }
+}

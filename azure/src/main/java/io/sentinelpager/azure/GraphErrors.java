@@ -1,0 +1,116 @@
+package io.sentinelpager.azure;
+
+import io.sentinelpager.platform.config.Secret;
+import com.microsoft.graph.models.odataerrors.MainError;
+import com.microsoft.graph.models.odataerrors.ODataError;
+import com.microsoft.kiota.ApiException;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.net.ssl.SSLException;
+
+/**
+ * The one place that turns whatever the Graph SDK or azure-identity threw into a
+ * {@link GraphCallException}, and decides retriable versus permanent:
+ * <ul>
+ *   <li>Entra ID refusing the credentials (any AADSTS error): permanent, the configuration is wrong;</li>
+ *   <li>HTTP 408, 429 and 5xx: retriable, honouring Retry-After;</li>
+ *   <li>other HTTP 4xx: permanent, and a 403 names the Graph permission the app lacks;</li>
+ *   <li>TLS failures: permanent, the trust configuration is wrong;</li>
+ *   <li>other I/O failures and timeouts: retriable.</li>
+ * </ul>
+ */
+final class GraphErrors {
+
+    /** One AADSTS message sentence: Entra puts trace and correlation ids on the following lines. */
+    private static final Pattern AADSTS = Pattern.compile("(AADSTS(\\d+)):? ?([^\\r\\n]*)");
+    private static final Set<Integer> RETRIABLE_STATUS = Set.of(408, 429, 500, 502, 503, 504);
+
+    private GraphErrors() {
+    }
+
+    /**
+     * @param permission the Graph application permission the operation needs, named in 403 messages
+     */
+    static GraphCallException classify(ConnectorConfig config, String operation, String alertId, String permission,
+                                       Throwable failure) {
+        String call = "connector '" + config.id() + "': " + operation + (alertId == null ? "" : " of alert " + alertId)
+                + " failed: ";
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            Matcher aadsts = t.getMessage() == null ? null : AADSTS.matcher(t.getMessage());
+            if (aadsts != null && aadsts.find()) {
+                return build(config, call + "Entra ID refused a token for app " + config.clientId() + " in tenant "
+                        + config.tenantId() + ": " + aadsts.group(1) + ": " + aadsts.group(3).trim(),
+                        failure, operation, alertId, 0, aadsts.group(1), false, null);
+            }
+        }
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof ApiException api) {
+                return fromResponse(config, call, operation, alertId, permission, api, failure);
+            }
+        }
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SSLException) {
+                return build(config, call + "TLS failed (" + t.getMessage() + "); if the host uses a private"
+                        + " certificate, set extraTrustedCertificate", failure, operation, alertId, 0, null, false, null);
+            }
+        }
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof IOException) {
+                return build(config, call + "no answer from Microsoft Graph: " + t, failure, operation, alertId,
+                        0, null, true, null);
+            }
+        }
+        return build(config, call + failure, failure, operation, alertId, 0, null, false, null);
+    }
+
+    private static GraphCallException fromResponse(ConnectorConfig config, String call, String operation,
+                                                   String alertId, String permission, ApiException api,
+                                                   Throwable failure) {
+        int status = api.getResponseStatusCode();
+        String code = null;
+        String message = api.getMessage();
+        if (api instanceof ODataError odata && odata.getError() != null) {
+            MainError error = odata.getError();
+            code = error.getCode();
+            message = error.getMessage();
+        }
+        StringBuilder text = new StringBuilder(call).append("HTTP ").append(status);
+        if (code != null) {
+            text.append(' ').append(code);
+        }
+        text.append(": ").append(message);
+        if (status == 403) {
+            text.append(" (the app registration needs the Microsoft Graph application permission ")
+                    .append(permission).append(", with admin consent)");
+        }
+        return build(config, text.toString(), failure, operation, alertId, status, code,
+                RETRIABLE_STATUS.contains(status), retryAfter(api));
+    }
+
+    private static Duration retryAfter(ApiException api) {
+        if (api.getResponseHeaders() == null) {
+            return null;
+        }
+        Set<String> values = api.getResponseHeaders().get("Retry-After");
+        if (values == null || values.isEmpty()) {
+            return null;
+        }
+        try {
+            return Duration.ofSeconds(Long.parseLong(values.iterator().next().trim()));
+        } catch (NumberFormatException e) {
+            // An HTTP-date Retry-After; Graph sends seconds, so treat anything else as absent.
+            return null;
+        }
+    }
+
+    private static GraphCallException build(ConnectorConfig config, String message, Throwable cause, String operation,
+                                            String alertId, int status, String code, boolean retriable,
+                                            Duration retryAfter) {
+        // Defence in depth: no server is expected to echo the secret, but if one did it stops here.
+        String safe = message.replace(config.clientSecret().reveal(), config.clientSecret().toString());
+        return new GraphCallException(safe, cause, config.id(), operation, alertId, status, code, retriable, retryAfter);
+    }
+}

@@ -1,0 +1,74 @@
+package io.sentinelpager.azure;
+
+import io.sentinelpager.platform.config.Secret;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class ConnectorConfigTest {
+
+    private static final String TENANT = "b3c1b5fc-828c-45fa-a1e1-10d74f6d6e9c";
+    private static final String CLIENT = "3d2e5c8a-7b14-4f0e-b6a9-91c4d7e2f058";
+    private static final Secret SECRET = Secret.of("Xk48Q~super-secret-value");
+
+    @Test
+    void defaultsToThePublicCloud() {
+        ConnectorConfig config = ConnectorConfig.of("contoso", TENANT, CLIENT, SECRET);
+
+        assertThat(config.authorityHost()).isEqualTo(URI.create("https://login.microsoftonline.com/"));
+        assertThat(config.graphBaseUrl()).isEqualTo(URI.create("https://graph.microsoft.com/v1.0"));
+        assertThat(config.requestTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.extraTrustedCertificate()).isEmpty();
+        assertThat(config.knownAuthorityHost()).isTrue();
+    }
+
+    @Test
+    void normalizesUrlsAndRecognizesPrivateAuthorityHosts() {
+        ConnectorConfig config = ConnectorConfig.of("contoso", "contoso.onmicrosoft.com", CLIENT, SECRET)
+                .withAuthorityHost(URI.create("https://127.0.0.1:8443"))
+                .withGraphBaseUrl(URI.create("https://127.0.0.1:8443/v1.0/"))
+                .withExtraTrustedCertificate(Path.of("emulator.pem"))
+                .withRequestTimeout(Duration.ofSeconds(5));
+
+        assertThat(config.authorityHost()).isEqualTo(URI.create("https://127.0.0.1:8443/"));
+        assertThat(config.graphBaseUrl()).isEqualTo(URI.create("https://127.0.0.1:8443/v1.0"));
+        assertThat(config.extraTrustedCertificate()).contains(Path.of("emulator.pem"));
+        assertThat(config.knownAuthorityHost()).isFalse();
+    }
+
+    @Test
+    void namesTheConnectorAndTheFieldInEveryValidationMessage() {
+        assertThatThrownBy(() -> ConnectorConfig.of("bad:id", TENANT, CLIENT, SECRET))
+                .hasMessageContaining("connector id").hasMessageContaining("'bad:id'");
+        assertThatThrownBy(() -> ConnectorConfig.of("contoso", "common", CLIENT, SECRET))
+                .hasMessage("connector 'contoso': tenantId must be the directory (tenant) id, a GUID, or a verified"
+                        + " domain such as contoso.onmicrosoft.com; got 'common'");
+        assertThatThrownBy(() -> ConnectorConfig.of("contoso", TENANT, "my-app", SECRET))
+                .hasMessageStartingWith("connector 'contoso': clientId must be the application (client) id");
+        assertThatThrownBy(() -> ConnectorConfig.of("contoso", TENANT, CLIENT, null))
+                .hasMessage("connector 'contoso': clientSecret is required");
+        ConnectorConfig valid = ConnectorConfig.of("contoso", TENANT, CLIENT, SECRET);
+        assertThatThrownBy(() -> valid.withAuthorityHost(URI.create("http://login.example/")))
+                .hasMessageStartingWith("connector 'contoso': authorityHost must be an absolute https URL");
+        assertThatThrownBy(() -> valid.withAuthorityHost(URI.create("https://login.example/tenant")))
+                .hasMessageStartingWith("connector 'contoso': authorityHost must be a host without a path");
+        assertThatThrownBy(() -> valid.withGraphBaseUrl(URI.create("https://graph.microsoft.com/")))
+                .hasMessageStartingWith("connector 'contoso': graphBaseUrl must include the API version");
+        assertThatThrownBy(() -> valid.withRequestTimeout(Duration.ZERO))
+                .hasMessageStartingWith("connector 'contoso': requestTimeout must be positive");
+    }
+
+    @Test
+    void neverShowsTheSecret() {
+        ConnectorConfig config = ConnectorConfig.of("contoso", TENANT, CLIENT, SECRET);
+
+        assertThat(SECRET.toString()).isEqualTo("****");
+        assertThat(config.toString()).contains("clientSecret=****").doesNotContain(SECRET.reveal());
+        assertThat(Secret.of("a")).isEqualTo(Secret.of("a")).isNotEqualTo(Secret.of("b"));
+        assertThatThrownBy(() -> Secret.of(" ")).hasMessage("a secret must not be blank");
+    }
+}
