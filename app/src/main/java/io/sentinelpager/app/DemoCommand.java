@@ -1,0 +1,141 @@
+package io.sentinelpager.app;
+
+import io.sentinelpager.emulator.AzureEmulator;
+import io.sentinelpager.emulator.EmulatorOptions;
+import io.sentinelpager.emulator.SampleAlerts;
+import io.sentinelpager.platform.config.PagerConfig;
+import io.sentinelpager.platform.local.LocalCluster;
+import io.sentinelpager.platform.service.ServiceContext;
+import io.sentinelpager.platform.service.ServiceRunner;
+import io.sentinelpager.responder.ResponderService;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code pager demo}: the whole product on this machine, no Azure account needed. A real Kafka broker and schema
+ * registry, the Azure emulator seeded with Microsoft's published example alerts (and a new one every few seconds),
+ * every service, and the responder API. Ctrl-C stops everything.
+ */
+@Command(name = "demo", description = "Run broker, registry, emulated Azure, every service and the responder API"
+        + " on this machine, with a live trace of the alert flow.")
+final class DemoCommand implements Callable<Integer> {
+
+    @Option(names = "--responder-port", defaultValue = "8080", description = "port of the responder API (default 8080)")
+    int responderPort;
+
+    @Option(names = "--health-port", defaultValue = "8081", description = "port of health and metrics (default 8081)")
+    int healthPort;
+
+    @Option(names = "--alert-every", defaultValue = "PT20S",
+            description = "add a new emulated alert this often (ISO-8601, default PT20S; PT0S for none)")
+    Duration alertEvery;
+
+    @Option(names = "--inbox", defaultValue = "pager-inbox", description = "directory of the inbox channel")
+    Path inbox;
+
+    @Option(names = {"-c", "--config"}, description = "extra settings (properties or YAML) on top of the demo's")
+    Path config;
+
+    @Override
+    public Integer call() throws Exception {
+        long started = System.nanoTime();
+        System.out.println("Starting Kafka broker, schema registry and Azure emulator...");
+        LocalCluster cluster = LocalCluster.start();
+        AzureEmulator azure = AzureEmulator.start(EmulatorOptions.defaults());
+        Path work = Files.createTempDirectory("pager-demo-");
+        Path certificate = work.resolve("emulator-ca.pem");
+        azure.writeCertificatePem(certificate);
+        seed(azure);
+
+        PagerConfig settings = PagerConfig.load(Optional.ofNullable(config)).with(cluster.settings()).with(Map.of(
+                "state.dir", work.resolve("state").toString(),
+                "health.port", String.valueOf(healthPort),
+                "responder.port", String.valueOf(responderPort),
+                "notify.inbox.dir", inbox.toAbsolutePath().toString(),
+                "ingest.poll.interval", "2s",
+                "escalate.responder.url", "http://127.0.0.1:" + responderPort))
+                .with(DemoConnector.settings(azure, certificate));
+        ServiceContext context = ServiceContext.of(settings, io.micrometer.core.instrument.Metrics.globalRegistry,
+                Clock.systemUTC());
+
+        ServiceRunner runner = ServiceRunner.start(settings, Services.ALL, Clock.systemUTC());
+        DemoDirectory.publish(context);
+        FlowTrace trace = new FlowTrace(context, System.out);
+        ScheduledExecutorService newAlerts = Executors.newSingleThreadScheduledExecutor();
+        if (!alertEvery.isZero()) {
+            Random random = new Random();
+            newAlerts.scheduleAtFixedRate(() -> azure.alerts().add(SampleAlerts.random(random)),
+                    alertEvery.toMillis(), alertEvery.toMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("\nStopping...");
+            newAlerts.shutdownNow();
+            trace.close();
+            runner.close();
+            azure.close();
+            cluster.close();
+            stopped.countDown();
+        }, "demo-stop"));
+
+        awaitReady(runner);
+        int port = runner.services().stream().filter(s -> s instanceof ResponderService)
+                .map(s -> ((ResponderService) s).port()).findFirst().orElse(responderPort);
+        printBanner(cluster, azure, port, runner.healthPort(), Duration.ofNanos(System.nanoTime() - started));
+        stopped.await();
+        return 0;
+    }
+
+    private static void seed(AzureEmulator azure) {
+        azure.alerts().add(SampleAlerts.defenderEndpoint());
+        azure.alerts().add(SampleAlerts.sentinelScheduled());
+    }
+
+    private static void awaitReady(ServiceRunner runner) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (!runner.ready() && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+    }
+
+    private void printBanner(LocalCluster cluster, AzureEmulator azure, int responder, int health, Duration took) {
+        String lib = Path.of("app", "target", "lib").toAbsolutePath() + "/*";
+        System.out.printf("""
+
+                Sentinel Pager demo is running (ready in %.1f s). Ctrl-C stops it.
+                  Kafka broker       %s
+                  Schema registry    %s   (Confluent-compatible: %s)
+                  Azure emulator     %s   (Graph: %s)
+                  Responder API      http://127.0.0.1:%d/api/alerts
+                  Health, metrics    http://127.0.0.1:%d/health/ready   http://127.0.0.1:%d/metrics
+                  Inbox              %s
+
+                Read the pages:       tail -f %s/analyst.log
+                Acknowledge one:      curl -X POST -H 'Content-Type: application/json' -d '{"actor":"analyst"}' \\
+                                        http://127.0.0.1:%d/api/alerts/<key>/ack
+                Tail a topic:         ./pager tail alerts.raw --bootstrap-server %s --registry-url %s
+                Kafka console consumer:
+                  java -cp '%s' org.apache.kafka.tools.consumer.ConsoleConsumer --bootstrap-server %s \\
+                    --topic alerts.raw --from-beginning --formatter-property print.key=true \\
+                    --formatter-property value.deserializer=io.apicurio.registry.serde.avro.AvroKafkaDeserializer \\
+                    --formatter-property value.deserializer.apicurio.registry.url=%s
+
+                """, took.toMillis() / 1000.0, cluster.bootstrapServers(), cluster.registryUrl(), cluster.ccompatUrl(),
+                azure.baseUrl(), azure.graphBaseUrl(), responder, health, health, inbox.toAbsolutePath(),
+                inbox.toAbsolutePath(), responder, cluster.bootstrapServers(), cluster.registryUrl(), lib,
+                cluster.bootstrapServers(), cluster.registryUrl());
+    }
+}

@@ -1,0 +1,24 @@
+package io.sentinelpager.app;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The pager command: run the demo, run services against a cluster, and look at topics. */
+@Command(name = "pager", mixinStandardHelpOptions = true, version = "Sentinel Pager 0.1.0",
+        description = "Pages the on-call responder for Microsoft Sentinel and Defender alerts.",
+        subcommands = {DemoCommand.class, RunCommand.class, TailCommand.class, TopicsCommand.class,
+                CommandLine.HelpCommand.class})
+public final class PagerCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new PagerCommand()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+}

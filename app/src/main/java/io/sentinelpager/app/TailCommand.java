@@ -1,0 +1,128 @@
+package io.sentinelpager.app;
+
+import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
+import io.apicurio.registry.serde.config.SerdeConfig;
+import io.sentinelpager.platform.config.PagerConfig;
+import io.sentinelpager.platform.config.PlatformConfig;
+import io.sentinelpager.schemas.TopicSpec;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code pager tail alerts.raw}: a topic's records decoded, with key and headers. Values are decoded through the
+ * registry with the writer's schema (no generated classes needed); dead-letter topics are shown as raw text.
+ */
+@Command(name = "tail", description = "Print a topic's records: key, headers and the value decoded to JSON.")
+final class TailCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "TOPIC")
+    String topic;
+
+    @Option(names = {"-c", "--config"}, description = "configuration file naming the cluster and registry")
+    Path config;
+
+    @Option(names = "--bootstrap-server", description = "overrides kafka.bootstrap.servers")
+    String bootstrap;
+
+    @Option(names = "--registry-url", description = "overrides registry.url (Apicurio v3 API)")
+    String registry;
+
+    @Option(names = "--from-beginning", defaultValue = "true", negatable = true,
+            description = "start at the oldest record (default) or only show new ones")
+    boolean fromBeginning;
+
+    @Option(names = "--max-messages", defaultValue = "-1", description = "stop after this many records")
+    int maxMessages;
+
+    @Option(names = "--timeout", defaultValue = "PT0S", description = "stop when no record arrives for this long"
+            + " (ISO-8601, e.g. PT10S); 0 waits for ever")
+    Duration timeout;
+
+    @Override
+    public Integer call() {
+        PagerConfig settings = PagerConfig.load(Optional.ofNullable(config));
+        Map<String, String> overrides = new HashMap<>();
+        if (bootstrap != null) {
+            overrides.put(PlatformConfig.BOOTSTRAP_SERVERS.name(), bootstrap);
+        }
+        if (registry != null) {
+            overrides.put(PlatformConfig.REGISTRY_URL.name(), registry);
+        }
+        PlatformConfig platform = PlatformConfig.from(settings.with(overrides));
+        return tail(platform, System.out);
+    }
+
+    int tail(PlatformConfig platform, PrintStream out) {
+        Map<String, Object> props = new HashMap<>(platform.kafkaProperties());
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "pager-tail-" + UUID.randomUUID());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, fromBeginning ? "earliest" : "latest");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        AvroKafkaDeserializer<Object> avro = new AvroKafkaDeserializer<>();
+        avro.configure(Map.of(SerdeConfig.REGISTRY_URL, platform.registryUrl()), false);
+        boolean raw = topic.endsWith(TopicSpec.DLQ_SUFFIX);
+        int seen = 0;
+        Instant lastRecord = Instant.now();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            while (maxMessages < 0 || seen < maxMessages) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    out.println(format(r, raw ? text(r.value()) : decode(avro, r)));
+                    lastRecord = Instant.now();
+                    if (++seen == maxMessages) {
+                        break;
+                    }
+                }
+                if (!timeout.isZero() && Duration.between(lastRecord, Instant.now()).compareTo(timeout) > 0) {
+                    break;
+                }
+            }
+        }
+        return 0;
+    }
+
+    private String decode(AvroKafkaDeserializer<Object> avro, ConsumerRecord<String, byte[]> r) {
+        if (r.value() == null) {
+            return "null (tombstone)";
+        }
+        try {
+            return String.valueOf(avro.deserialize(r.topic(), r.headers(), r.value()));
+        } catch (RuntimeException e) {
+            return "<not decodable: " + e.getMessage() + "> " + text(r.value());
+        }
+    }
+
+    private static String text(byte[] value) {
+        return value == null ? "null" : new String(value, StandardCharsets.UTF_8);
+    }
+
+    private static String format(ConsumerRecord<String, byte[]> r, String value) {
+        StringBuilder line = new StringBuilder();
+        line.append(r.topic()).append('-').append(r.partition()).append('@').append(r.offset())
+                .append(" key=").append(r.key());
+        for (Header h : r.headers()) {
+            line.append(' ').append(h.key()).append('=').append(h.value() == null ? "" : text(h.value()));
+        }
+        return line.append('\n').append(value).toString();
+    }
+}

@@ -1,0 +1,76 @@
+package io.sentinelpager.e2e;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.sentinelpager.app.DemoConnector;
+import io.sentinelpager.app.DemoDirectory;
+import io.sentinelpager.app.Services;
+import io.sentinelpager.emulator.AzureEmulator;
+import io.sentinelpager.emulator.EmulatorOptions;
+import io.sentinelpager.platform.config.PagerConfig;
+import io.sentinelpager.platform.local.LocalCluster;
+import io.sentinelpager.platform.service.ServiceContext;
+import io.sentinelpager.platform.service.ServiceRunner;
+import io.sentinelpager.responder.ResponderService;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+
+/**
+ * The whole product as {@code pager demo} runs it — every service on the JVM's shared broker and registry, against
+ * the Azure emulator — started once and shared by the end-to-end tests.
+ */
+final class Pipeline {
+
+    private static Pipeline shared;
+
+    final LocalCluster cluster;
+    final AzureEmulator azure;
+    final ServiceRunner runner;
+    final ServiceContext context;
+    final Path inbox;
+
+    private Pipeline(LocalCluster cluster) throws IOException {
+        this.cluster = cluster;
+        Path work = Files.createTempDirectory("pager-e2e-");
+        inbox = work.resolve("inbox");
+        azure = AzureEmulator.start(EmulatorOptions.defaults());
+        Path certificate = work.resolve("emulator-ca.pem");
+        azure.writeCertificatePem(certificate);
+        PagerConfig settings = PagerConfig.empty().with(cluster.settings()).with(Map.of(
+                "state.dir", work.resolve("state").toString(),
+                "health.port", "0",
+                "responder.port", "0",
+                "notify.inbox.dir", inbox.toString(),
+                "ingest.poll.interval", "500ms")).with(DemoConnector.settings(azure, certificate));
+        context = ServiceContext.of(settings, new SimpleMeterRegistry(), Clock.systemUTC());
+        runner = ServiceRunner.start(settings, Services.ALL, Clock.systemUTC());
+        DemoDirectory.publish(context);
+    }
+
+    static synchronized Pipeline shared(LocalCluster cluster) {
+        if (shared == null) {
+            try {
+                shared = new Pipeline(cluster);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                shared.runner.close();
+                shared.azure.close();
+            }));
+        }
+        return shared;
+    }
+
+    int responderPort() {
+        return runner.services().stream().filter(s -> s instanceof ResponderService)
+                .map(s -> ((ResponderService) s).port()).findFirst().orElseThrow();
+    }
+
+    Path inboxOf(String user) {
+        return inbox.resolve(user + ".log");
+    }
+}

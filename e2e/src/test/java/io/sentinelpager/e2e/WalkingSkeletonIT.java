@@ -1,0 +1,159 @@
+package io.sentinelpager.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sentinelpager.app.DemoConnector;
+import io.sentinelpager.app.DemoDirectory;
+import io.sentinelpager.emulator.SampleAlerts;
+import io.sentinelpager.platform.kafka.DeadLetters;
+import io.sentinelpager.platform.local.LocalCluster;
+import io.sentinelpager.platform.testing.LocalClusterExtension;
+import io.sentinelpager.schemas.TopicSpec;
+import io.sentinelpager.schemas.Topics;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** One security alert travels the whole pipeline over a real broker and registry, and the answer goes back to Azure. */
+@ExtendWith(LocalClusterExtension.class)
+class WalkingSkeletonIT {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+    static Pipeline pipeline;
+
+    @BeforeAll
+    static void start(LocalCluster cluster) {
+        pipeline = Pipeline.shared(cluster);
+    }
+
+    @Test
+    void alertAddedInAzureReachesTheInboxAndAnAcknowledgementSetsItInProgressInAzure() throws Exception {
+        ObjectNode stored = pipeline.azure.alerts().add(SampleAlerts.defenderEndpoint());
+        String alertId = stored.get("id").asText();
+        String key = DemoConnector.ID + ":" + alertId;
+
+        await("page in the analyst's inbox").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> inbox().contains(key));
+        assertThat(inbox()).contains(stored.get("title").asText());
+
+        String actor = "analyst@contoso.example";
+        await("acknowledgement accepted").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> post("/api/alerts/" + key + "/ack", "{\"actor\":\"" + actor + "\"}").statusCode() == 202);
+
+        await("Graph alert in progress, assigned to the responder").atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    JsonNode alert = pipeline.azure.alerts().get(alertId).orElseThrow();
+                    return "inProgress".equals(alert.path("status").asText())
+                            && actor.equals(alert.path("assignedTo").asText());
+                });
+        await("responder shows the alert acknowledged by the actor").atMost(Duration.ofSeconds(30))
+                .until(() -> {
+                    JsonNode detail = JSON.readTree(get("/api/alerts/" + key).body());
+                    return "acknowledged".equals(detail.path("status").asText())
+                            && actor.equals(detail.path("owner").asText());
+                });
+    }
+
+    @Test
+    void unknownAlertsAndMissingActorsAreRejectedWithAReason() throws Exception {
+        HttpResponse<String> missing = post("/api/alerts/demo:no-such-alert/ack", "{\"actor\":\"analyst\"}");
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(missing.body()).contains("no alert demo:no-such-alert");
+    }
+
+    @Test
+    void aPoisonRecordOnEveryInputTopicIsDeadLetteredAndTheFlowGoesOn() throws Exception {
+        List<TopicSpec<String, ?>> inputs = List.of(Topics.ALERTS_RAW, Topics.ALERTS_ENRICHED, Topics.ALERTS_ROUTED,
+                Topics.ALERT_ACTIONS, Topics.NOTIFICATIONS_OUT, Topics.NOTIFICATIONS_RECEIPTS, Topics.SYNC_COMMANDS,
+                Topics.ALERT_STATE);
+        String marker = UUID.randomUUID().toString();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(pipeline.context.kafkaClientConfig(),
+                new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (TopicSpec<String, ?> topic : inputs) {
+                producer.send(new ProducerRecord<>(topic.name(), ("poison-" + marker).getBytes(),
+                        "{not avro}".getBytes())).get();
+            }
+        }
+
+        ObjectNode stored = pipeline.azure.alerts().add(SampleAlerts.sentinelScheduled());
+        String key = DemoConnector.ID + ":" + stored.get("id").asText();
+        await("the next alert is still paged").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> inbox().contains(key));
+
+        for (TopicSpec<String, ?> topic : inputs) {
+            ConsumerRecord<byte[], byte[]> dead = findDeadLetter(topic, "poison-" + marker);
+            assertThat(new String(dead.value())).isEqualTo("{not avro}");
+            assertThat(header(dead, DeadLetters.HEADER_TOPIC)).isEqualTo(topic.name());
+            assertThat(header(dead, DeadLetters.HEADER_STAGE)).isEqualTo("deserialization");
+            assertThat(header(dead, DeadLetters.HEADER_OFFSET)).matches("\\d+");
+            assertThat(header(dead, DeadLetters.HEADER_MESSAGE)).contains("not Avro in the Confluent wire format");
+        }
+    }
+
+    private static ConsumerRecord<byte[], byte[]> findDeadLetter(TopicSpec<String, ?> topic, String key) {
+        Map<String, Object> config = new HashMap<>(pipeline.context.kafkaClientConfig());
+        config.put("group.id", "dlq-check-" + UUID.randomUUID());
+        config.put("auto.offset.reset", "earliest");
+        config.put("isolation.level", "read_committed");
+        List<ConsumerRecord<byte[], byte[]>> seen = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic.deadLetterTopic()));
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    if (r.key() != null && new String(r.key()).equals(key)) {
+                        return r;
+                    }
+                    seen.add(r);
+                }
+            }
+        }
+        throw new AssertionError("no dead letter with key " + key + " on " + topic.deadLetterTopic() + "; saw "
+                + seen.size() + " other records");
+    }
+
+    private static String header(ConsumerRecord<?, ?> r, String name) {
+        return new String(r.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+    }
+
+    private static String inbox() throws Exception {
+        var file = pipeline.inboxOf(DemoDirectory.ANALYST);
+        return Files.exists(file) ? Files.readString(file) : "";
+    }
+
+    private static HttpResponse<String> post(String path, String body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + pipeline.responderPort() + path))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> get(String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + pipeline.responderPort() + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}
