@@ -55,8 +55,7 @@ public final class Lifecycle {
     public Outcome routed(Optional<AlertLifecycle> current, RoutedAlert routed, Directory directory, Instant now) {
         String key = routed.getEnriched().getAlert().getAlertKey();
         if (current.isPresent()) {
-            AlertLifecycle updated = AlertLifecycle.newBuilder(current.get()).setAlert(routed).setUpdatedAt(now).build();
-            return new Outcome(Optional.of(updated), List.of());
+            return updatedInAzure(current.get(), routed, now);
         }
         List<TimelineEvent> timeline = new ArrayList<>();
         timeline.add(event(now, "triggered", null, null, "routed to team " + routed.getTeamId() + " by policy "
@@ -92,6 +91,28 @@ public final class Lifecycle {
         all.add(state);
         all.addAll(emitted);
         return new Outcome(Optional.of(state), all);
+    }
+
+    /**
+     * A new version of an alert already paged: a change made in Azure (or the echo of our own write-back). It never
+     * pages again; an alert resolved in Defender or Sentinel closes the page, and nothing is written back, so our own
+     * changes cannot loop.
+     */
+    private Outcome updatedInAzure(AlertLifecycle state, RoutedAlert routed, Instant now) {
+        SourceStatus before = state.getAlert().getEnriched().getAlert().getStatus();
+        SourceStatus after = routed.getEnriched().getAlert().getStatus();
+        AlertLifecycle.Builder next = AlertLifecycle.newBuilder(state).setAlert(routed).setUpdatedAt(now);
+        if (before != after) {
+            List<TimelineEvent> timeline = new ArrayList<>(state.getTimeline());
+            timeline.add(event(now, "source-changed", routed.getEnriched().getAlert().getConnectorId(), "azure",
+                    "Azure reports " + after.name().toLowerCase()));
+            if (after == SourceStatus.RESOLVED && state.getStatus() != LifecycleStatus.CLOSED) {
+                next.setStatus(LifecycleStatus.CLOSED);
+            }
+            next.setTimeline(timeline);
+        }
+        AlertLifecycle updated = next.build();
+        return new Outcome(Optional.of(updated), List.of(updated));
     }
 
     /** An action by a responder or a change made in Azure. */

@@ -1,0 +1,135 @@
+package io.sentinelpager.escalate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sentinelpager.schemas.ActionType;
+import io.sentinelpager.schemas.AlertAction;
+import io.sentinelpager.schemas.AlertLifecycle;
+import io.sentinelpager.schemas.AlertSource;
+import io.sentinelpager.schemas.ContactMethod;
+import io.sentinelpager.schemas.ContactMethodType;
+import io.sentinelpager.schemas.EnrichedAlert;
+import io.sentinelpager.schemas.EnrichmentStatus;
+import io.sentinelpager.schemas.LifecycleStatus;
+import io.sentinelpager.schemas.NotificationRequest;
+import io.sentinelpager.schemas.RoutedAlert;
+import io.sentinelpager.schemas.SecurityAlert;
+import io.sentinelpager.schemas.Severity;
+import io.sentinelpager.schemas.SourceStatus;
+import io.sentinelpager.schemas.SyncCommand;
+import io.sentinelpager.schemas.TeamConfig;
+import io.sentinelpager.schemas.Urgency;
+import io.sentinelpager.schemas.UserConfig;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class LifecycleTest {
+
+    static final Instant T0 = Instant.parse("2026-11-29T03:00:00Z");
+    final Lifecycle lifecycle = new Lifecycle(new EscalateConfig("https://pager.example"));
+    final TeamConfig soc = TeamConfig.newBuilder().setId("soc").setName("SOC").setMembers(List.of("ana", "ben")).build();
+    final UserConfig ana = UserConfig.newBuilder().setId("ana").setName("Ana").setContactMethods(List.of(
+            ContactMethod.newBuilder().setType(ContactMethodType.INBOX).setAddress("ana").build(),
+            ContactMethod.newBuilder().setType(ContactMethodType.EMAIL).setAddress("ana@contoso.example").build())).build();
+    final Lifecycle.Directory directory = new Lifecycle.Directory(Map.of("soc", soc)::get, Map.of("ana", ana)::get, Map.of());
+
+    static RoutedAlert routed(SourceStatus status) {
+        SecurityAlert alert = SecurityAlert.newBuilder().setAlertKey("c1:a1").setConnectorId("c1")
+                .setSource(AlertSource.GRAPH).setAlertId("a1").setTitle("Suspicious sign-in").setSeverity(Severity.HIGH)
+                .setStatus(status).setCreatedAt(T0).setLastUpdatedAt(T0).setIngestedAt(T0).setSourceJson("{}").build();
+        EnrichedAlert enriched = EnrichedAlert.newBuilder().setAlert(alert).setStatus(EnrichmentStatus.NOT_APPLICABLE)
+                .setSummary("host pc-17").setEnrichedAt(T0).build();
+        return RoutedAlert.newBuilder().setEnriched(enriched).setTeamId("soc").setEscalationChainId("default")
+                .setUrgency(Urgency.HIGH).setPolicyId("default").setPolicyVersion(0).setRoutedAt(T0).build();
+    }
+
+    static AlertAction action(String id, ActionType type, String actor) {
+        return AlertAction.newBuilder().setActionId(id).setAlertKey("c1:a1").setType(type).setActor(actor)
+                .setChannel("app").setOccurredAt(T0).build();
+    }
+
+    @Test
+    void newAlertPagesTheOnCallUserOnEveryContactMethodWithStableIds() {
+        Lifecycle.Outcome outcome = lifecycle.routed(Optional.empty(), routed(SourceStatus.NEW), directory, T0);
+
+        AlertLifecycle state = outcome.state().orElseThrow();
+        assertThat(state.getStatus()).isEqualTo(LifecycleStatus.TRIGGERED);
+        List<NotificationRequest> pages = outcome.emitted().stream().filter(NotificationRequest.class::isInstance)
+                .map(NotificationRequest.class::cast).toList();
+        assertThat(pages).extracting(NotificationRequest::getUserId).containsOnly("ana");
+        assertThat(pages).extracting(NotificationRequest::getNotificationId)
+                .containsExactly("c1:a1/step-0/ana/inbox", "c1:a1/step-0/ana/email");
+        assertThat(pages.get(0).getBody()).contains("Suspicious sign-in").contains("host pc-17")
+                .contains("https://pager.example/api/alerts/c1:a1/ack");
+        // The same event again (a replay) gives the same ids, which notify skips.
+        assertThat(lifecycle.routed(Optional.empty(), routed(SourceStatus.NEW), directory, T0.plusSeconds(5)).emitted())
+                .filteredOn(NotificationRequest.class::isInstance)
+                .extracting(r -> ((NotificationRequest) r).getNotificationId())
+                .containsExactly("c1:a1/step-0/ana/inbox", "c1:a1/step-0/ana/email");
+    }
+
+    @Test
+    void anUpdateOfAnAlreadyPagedAlertDoesNotPageAgain() {
+        AlertLifecycle paged = lifecycle.routed(Optional.empty(), routed(SourceStatus.NEW), directory, T0).state().orElseThrow();
+        Lifecycle.Outcome update = lifecycle.routed(Optional.of(paged), routed(SourceStatus.IN_PROGRESS), directory, T0);
+        assertThat(update.emitted()).noneMatch(NotificationRequest.class::isInstance)
+                .noneMatch(SyncCommand.class::isInstance).hasSize(1);
+        assertThat(update.state().orElseThrow().getAlert().getEnriched().getAlert().getStatus())
+                .isEqualTo(SourceStatus.IN_PROGRESS);
+        assertThat(update.state().orElseThrow().getStatus()).isEqualTo(LifecycleStatus.TRIGGERED);
+    }
+
+    @Test
+    void anAlertResolvedInAzureClosesThePage() {
+        AlertLifecycle paged = lifecycle.routed(Optional.empty(), routed(SourceStatus.NEW), directory, T0).state().orElseThrow();
+        Lifecycle.Outcome update = lifecycle.routed(Optional.of(paged), routed(SourceStatus.RESOLVED), directory, T0);
+        assertThat(update.state().orElseThrow().getStatus()).isEqualTo(LifecycleStatus.CLOSED);
+        assertThat(update.emitted()).noneMatch(SyncCommand.class::isInstance);
+    }
+
+    @Test
+    void unknownTeamIsRecordedInTheTimelineNotSilentlyDropped() {
+        Lifecycle.Directory empty = new Lifecycle.Directory(id -> null, id -> null, Map.of());
+        AlertLifecycle state = lifecycle.routed(Optional.empty(), routed(SourceStatus.NEW), empty, T0).state().orElseThrow();
+        assertThat(state.getTimeline()).anySatisfy(e -> assertThat(e.getDetail()).contains("team soc is not configured"));
+    }
+
+    @Test
+    void acknowledgeSetsOwnerAndAsksAzureToMarkInProgressOnce() {
+        AlertLifecycle paged = lifecycle.routed(Optional.empty(), routed(SourceStatus.NEW), directory, T0).state().orElseThrow();
+        Lifecycle.Outcome ack = lifecycle.action(Optional.of(paged), action("act-1", ActionType.ACKNOWLEDGE, "ana"), T0);
+
+        AlertLifecycle state = ack.state().orElseThrow();
+        assertThat(state.getStatus()).isEqualTo(LifecycleStatus.ACKNOWLEDGED);
+        assertThat(state.getOwner()).isEqualTo("ana");
+        SyncCommand sync = (SyncCommand) ack.emitted().stream().filter(SyncCommand.class::isInstance).findFirst().orElseThrow();
+        assertThat(sync.getCommandId()).isEqualTo("act-1");
+        assertThat(sync.getTargetStatus()).isEqualTo(SourceStatus.IN_PROGRESS);
+        assertThat(sync.getAssignedTo()).isEqualTo("ana");
+        assertThat(sync.getAlertId()).isEqualTo("a1");
+
+        Lifecycle.Outcome again = lifecycle.action(Optional.of(state), action("act-2", ActionType.ACKNOWLEDGE, "ben"), T0);
+        assertThat(again.emitted()).noneMatch(SyncCommand.class::isInstance);
+        assertThat(again.state().orElseThrow().getOwner()).isEqualTo("ana");
+    }
+
+    @Test
+    void resolvedInAzureClosesThePageWithoutWritingBack() {
+        AlertLifecycle paged = lifecycle.routed(Optional.empty(), routed(SourceStatus.NEW), directory, T0).state().orElseThrow();
+        AlertAction resolved = AlertAction.newBuilder(action("src-1", ActionType.SOURCE_STATUS_CHANGED, "c1"))
+                .setSourceStatus(SourceStatus.RESOLVED).setChannel("azure").build();
+        Lifecycle.Outcome outcome = lifecycle.action(Optional.of(paged), resolved, T0);
+        assertThat(outcome.state().orElseThrow().getStatus()).isEqualTo(LifecycleStatus.CLOSED);
+        assertThat(outcome.emitted()).noneMatch(SyncCommand.class::isInstance);
+    }
+
+    @Test
+    void actionOnAnAlertNeverSeenIsRejectedWithItsIds() {
+        assertThatThrownBy(() -> lifecycle.action(Optional.empty(), action("act-9", ActionType.ACKNOWLEDGE, "ana"), T0))
+                .hasMessageContaining("act-9").hasMessageContaining("c1:a1").hasMessageContaining("never seen");
+    }
+}
