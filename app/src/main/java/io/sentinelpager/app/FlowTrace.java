@@ -30,6 +30,8 @@ final class FlowTrace implements AutoCloseable {
     private final PrintStream out;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread thread;
+    /** Last status shown per alert: state records also carry timeline updates, which would repeat the line. */
+    private final java.util.Map<String, String> shownStatus = new java.util.HashMap<>();
 
     FlowTrace(ServiceContext context, PrintStream out) {
         this.out = out;
@@ -45,6 +47,10 @@ final class FlowTrace implements AutoCloseable {
         try {
             while (running.get()) {
                 for (ConsumerRecord<String, SpecificRecord> r : consumer.poll(Duration.ofMillis(500))) {
+                    if (r.value() instanceof AlertLifecycle s && (s.getStatus() + " " + s.getOwner())
+                            .equals(shownStatus.put(s.getAlertKey(), s.getStatus() + " " + s.getOwner()))) {
+                        continue;
+                    }
                     String line = describe(r.value());
                     if (line != null) {
                         out.printf("%s  %-22s %s%n", LocalTime.now().truncatedTo(ChronoUnit.SECONDS), r.topic(), line);

@@ -80,16 +80,31 @@ class WalkingSkeletonIT {
 
     @Test
     void unknownAlertsAndMissingActorsAreRejectedWithAReason() throws Exception {
+        // 503 while the responder's view is still loading; then a clear 404.
+        await("responder view loaded").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> post("/api/alerts/demo:no-such-alert/ack", "{\"actor\":\"analyst\"}").statusCode() != 503);
         HttpResponse<String> missing = post("/api/alerts/demo:no-such-alert/ack", "{\"actor\":\"analyst\"}");
         assertThat(missing.statusCode()).isEqualTo(404);
         assertThat(missing.body()).contains("no alert demo:no-such-alert");
+
+        ObjectNode stored = pipeline.azure.alerts().add(SampleAlerts.defenderEndpoint());
+        String key = DemoConnector.ID + ":" + stored.get("id").asText();
+        await("alert shown by the responder").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> get("/api/alerts/" + key).statusCode() == 200);
+        HttpResponse<String> noActor = post("/api/alerts/" + key + "/ack", "{}");
+        assertThat(noActor.statusCode()).isEqualTo(400);
+        assertThat(noActor.body()).contains("field 'actor' is required");
+        HttpResponse<String> badAction = post("/api/alerts/" + key + "/snooze", "{\"actor\":\"analyst\"}");
+        assertThat(badAction.statusCode()).isEqualTo(404);
+        assertThat(badAction.body()).contains("unknown action 'snooze'");
+        assertThat(JSON.readTree(get("/api/alerts/" + key).body()).path("status").asText()).isEqualTo("triggered");
     }
 
     @Test
     void aPoisonRecordOnEveryInputTopicIsDeadLetteredAndTheFlowGoesOn() throws Exception {
         List<TopicSpec<String, ?>> inputs = List.of(Topics.ALERTS_RAW, Topics.ALERTS_ENRICHED, Topics.ALERTS_ROUTED,
                 Topics.ALERT_ACTIONS, Topics.NOTIFICATIONS_OUT, Topics.NOTIFICATIONS_RECEIPTS, Topics.SYNC_COMMANDS,
-                Topics.ALERT_STATE);
+                Topics.ALERT_STATE, Topics.CONFIG_TEAMS, Topics.CONFIG_USERS, Topics.CONFIG_SCHEDULES);
         String marker = UUID.randomUUID().toString();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(pipeline.context.kafkaClientConfig(),
                 new ByteArraySerializer(), new ByteArraySerializer())) {

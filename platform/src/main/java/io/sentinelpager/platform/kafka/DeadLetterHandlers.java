@@ -1,8 +1,15 @@
 package io.sentinelpager.platform.kafka;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
@@ -20,28 +27,81 @@ public final class DeadLetterHandlers {
 
     private static final Logger log = LoggerFactory.getLogger(DeadLetterHandlers.class);
 
+    /**
+     * Streams setting listing the topics this application reads as global tables. Kafka Streams 4.4 cannot write
+     * dead letters from its global thread (it fails and stops the application), so for these topics the handlers
+     * write the dead letter themselves and tell Streams to skip the record.
+     */
+    public static final String GLOBAL_TOPICS_CONFIG = "pager.dlq.global.topics";
+
     private DeadLetterHandlers() {
+    }
+
+    /** Where the handlers of one Streams application send dead letters. */
+    private static final class Sink {
+        private final String service;
+        private final Set<String> globalTopics;
+        private final Map<String, Object> producerConfig;
+        private KafkaProducer<byte[], byte[]> producer;
+
+        Sink(Map<String, ?> configs) {
+            Object id = configs.get(StreamsConfig.APPLICATION_ID_CONFIG);
+            service = id == null ? "unknown" : id.toString();
+            Object global = configs.get(GLOBAL_TOPICS_CONFIG);
+            globalTopics = global == null || global.toString().isBlank() ? Set.of()
+                    : Set.of(global.toString().split(","));
+            producerConfig = new HashMap<>();
+            // The same cluster and credentials as the application's own clients.
+            configs.forEach((key, value) -> {
+                if (key.startsWith("security.") || key.startsWith("sasl.") || key.startsWith("ssl.")) {
+                    producerConfig.put(key, value);
+                }
+            });
+            producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, configs.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
+            producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
+            producerConfig.put(ProducerConfig.CLIENT_ID_CONFIG, service + "-global-dlq");
+        }
+
+        /** Dead letters of task records go back to Streams; those of global records are written here. */
+        List<ProducerRecord<byte[], byte[]>> route(ProducerRecord<byte[], byte[]> deadLetter, String topic) {
+            if (!globalTopics.contains(topic)) {
+                return List.of(deadLetter);
+            }
+            try {
+                producer().send(deadLetter).get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                log.error("{}: could not write the dead letter of a {} record to {}; the record is skipped and stays"
+                        + " in {} at its offset", service, topic, deadLetter.topic(), topic, e);
+            }
+            return List.of();
+        }
+
+        private synchronized KafkaProducer<byte[], byte[]> producer() {
+            if (producer == null) {
+                producer = new KafkaProducer<>(producerConfig, new ByteArraySerializer(), new ByteArraySerializer());
+            }
+            return producer;
+        }
     }
 
     /** Records whose bytes do not decode (not Avro, unknown schema id, wrong record type). */
     public static final class Deserialization implements DeserializationExceptionHandler {
-        private String service = "unknown";
+        private Sink sink;
 
         @Override
         public void configure(Map<String, ?> configs) {
-            Object id = configs.get(StreamsConfig.APPLICATION_ID_CONFIG);
-            service = id == null ? service : id.toString();
+            sink = new Sink(configs);
         }
 
         @Override
         public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record,
                                     Exception exception) {
             Exception reason = explain(record.value(), exception);
-            log.warn("{}: record {}-{}@{} cannot be read, sent to {}.dlq: {}", service, record.topic(),
+            log.warn("{}: record {}-{}@{} cannot be read, sent to {}.dlq: {}", sink.service, record.topic(),
                     record.partition(), record.offset(), record.topic(), DeadLetters.describe(reason));
-            return Response.resume(List.of(DeadLetters.record(service, DeadLetters.Stage.DESERIALIZATION,
+            return Response.resume(sink.route(DeadLetters.record(sink.service, DeadLetters.Stage.DESERIALIZATION,
                     record.topic(), record.partition(), record.offset(), record.key(), record.value(),
-                    record.headers(), reason)));
+                    record.headers(), reason), record.topic()));
         }
 
         /** The registry client's own message for bytes without a schema id is cryptic; say what is wrong. */
@@ -61,27 +121,26 @@ public final class DeadLetterHandlers {
 
     /** Records that decoded but that the service's logic threw on. */
     public static final class Processing implements ProcessingExceptionHandler {
-        private String service = "unknown";
+        private Sink sink;
 
         @Override
         public void configure(Map<String, ?> configs) {
-            Object id = configs.get(StreamsConfig.APPLICATION_ID_CONFIG);
-            service = id == null ? service : id.toString();
+            sink = new Sink(configs);
         }
 
         @Override
         public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
             if (context.topic() == null) {
                 // Raised by a punctuator, not by an input record: there are no input bytes to keep.
-                log.error("{}: scheduled processing failed in {}", service, context.processorNodeId(), exception);
+                log.error("{}: scheduled processing failed in {}", sink.service, context.processorNodeId(), exception);
                 return Response.resume();
             }
-            log.warn("{}: record {}-{}@{} failed in {}, sent to {}.dlq: {}", service, context.topic(),
+            log.warn("{}: record {}-{}@{} failed in {}, sent to {}.dlq: {}", sink.service, context.topic(),
                     context.partition(), context.offset(), context.processorNodeId(), context.topic(),
                     DeadLetters.describe(exception));
-            return Response.resume(List.of(DeadLetters.record(service, DeadLetters.Stage.PROCESSING, context.topic(),
-                    context.partition(), context.offset(), context.sourceRawKey(), context.sourceRawValue(),
-                    context.headers(), exception)));
+            return Response.resume(sink.route(DeadLetters.record(sink.service, DeadLetters.Stage.PROCESSING,
+                    context.topic(), context.partition(), context.offset(), context.sourceRawKey(),
+                    context.sourceRawValue(), context.headers(), exception), context.topic()));
         }
     }
 }

@@ -87,8 +87,9 @@ public final class ServiceRunner implements AutoCloseable {
         stopped.await();
     }
 
+    /** Stops every service; safe to call from several shutdown paths at once (the second caller waits). */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (stopped.getCount() == 0) {
             return;
         }

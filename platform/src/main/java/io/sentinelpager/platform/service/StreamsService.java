@@ -36,7 +36,9 @@ public final class StreamsService implements Service {
     public StreamsService(String name, Topology topology, ServiceContext context, AutoCloseable... resources) {
         this.name = name;
         this.resources = List.of(resources);
-        this.streams = new KafkaStreams(topology, properties(name, context));
+        Properties properties = properties(name, context);
+        properties.put(DeadLetterHandlers.GLOBAL_TOPICS_CONFIG, String.join(",", globalTopics(topology)));
+        this.streams = new KafkaStreams(topology, properties);
         this.closeTimeout = context.platform().shutdownTimeout();
         this.streams.setUncaughtExceptionHandler(error -> {
             log.error("{}: stream thread failed, replacing it", name, error);
@@ -68,6 +70,12 @@ public final class StreamsService implements Service {
             p.put(e.getKey(), e.getValue());
         }
         return p;
+    }
+
+    /** The topics read into global stores, whose dead letters the handlers must write themselves. */
+    static List<String> globalTopics(Topology topology) {
+        return topology.describe().globalStores().stream()
+                .flatMap(store -> store.source().topicSet().stream()).sorted().toList();
     }
 
     public static String applicationId(String name) {
