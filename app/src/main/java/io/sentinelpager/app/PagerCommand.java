@@ -5,8 +5,9 @@ import picocli.CommandLine.Command;
 
 /** The pager command: run the demo, run services against a cluster, and look at topics. */
 @Command(name = "pager", mixinStandardHelpOptions = true, version = "Sentinel Pager 0.1.0",
-        description = "Pages the on-call responder for Microsoft Sentinel and Defender alerts.",
-        subcommands = {DemoCommand.class, RunCommand.class, TailCommand.class, TopicsCommand.class,
+        description = "Pages the on-call responder for Microsoft Sentinel and Defender alerts.%n"
+                + "Services: pager ingest|enrich|policy|escalate|notify|responder|syncback|all --config FILE",
+        subcommands = {DemoCommand.class, TailCommand.class, TopicsCommand.class,
                 CommandLine.HelpCommand.class})
 public final class PagerCommand implements Runnable {
 
@@ -14,7 +15,9 @@ public final class PagerCommand implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new PagerCommand()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
+        CommandLine pager = new CommandLine(new PagerCommand());
+        ServiceCommand.register(pager);
+        System.exit(pager.execute(args));
     }
 
     @Override

@@ -22,6 +22,32 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class ConsoleConsumerIT {
 
     @Test
+    void pagerTailPrintsKeyHeadersAndTheDecodedValue(LocalCluster cluster) throws Exception {
+        Pipeline pipeline = Pipeline.shared(cluster);
+        String alertId = pipeline.azure.alerts().add(SampleAlerts.sentinelScheduled()).get("id").asText();
+        String key = DemoConnector.ID + ":" + alertId;
+        String output = "";
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!output.contains(key) && System.nanoTime() < deadline) {
+            java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream();
+            java.io.PrintStream original = System.out;
+            System.setOut(new java.io.PrintStream(buffer, true, StandardCharsets.UTF_8));
+            try {
+                int exit = new picocli.CommandLine(new io.sentinelpager.app.PagerCommand()).execute("tail",
+                        Topics.ALERTS_RAW.name(), "--bootstrap-server", cluster.bootstrapServers(),
+                        "--registry-url", cluster.registryUrl(), "--timeout", "PT3S");
+                assertThat(exit).isZero();
+            } finally {
+                System.setOut(original);
+            }
+            output = buffer.toString(StandardCharsets.UTF_8);
+        }
+        assertThat(output).contains("alerts.raw-").contains("key=" + key)
+                .contains("\"title\": \"Suspicious sign-in activity detected\"")
+                .contains("\"source\": \"GRAPH\"");
+    }
+
+    @Test
     void kafkaConsoleConsumerDecodesAlertsRawThroughTheRegistry(LocalCluster cluster) throws Exception {
         Pipeline pipeline = Pipeline.shared(cluster);
         String alertId = pipeline.azure.alerts().add(SampleAlerts.defenderEndpoint()).get("id").asText();

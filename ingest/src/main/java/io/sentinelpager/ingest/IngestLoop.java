@@ -1,5 +1,6 @@
 package io.sentinelpager.ingest;
 
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.sentinelpager.platform.service.LoopService;
 import io.sentinelpager.platform.service.ServiceContext;
 import io.sentinelpager.schemas.IngestWatermark;
@@ -34,6 +35,7 @@ final class IngestLoop implements LoopService.Loop {
     private final List<ConnectorPoller> pollers;
     private final ServiceContext context;
     private KafkaProducer<String, SpecificRecord> producer;
+    private KafkaClientMetrics producerMetrics;
 
     IngestLoop(IngestConfig config, List<ConnectorPoller> pollers, ServiceContext context) {
         this.config = config;
@@ -65,6 +67,8 @@ final class IngestLoop implements LoopService.Loop {
         producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         producer = new KafkaProducer<>(producerConfig, context.serdes().key().serializer(),
                 context.serdes().anyValue().serializer());
+        producerMetrics = new KafkaClientMetrics(producer);
+        producerMetrics.bindTo(context.metrics());
         // Fences any older producer with this transactional id and aborts what it left open.
         producer.initTransactions();
     }
@@ -126,6 +130,9 @@ final class IngestLoop implements LoopService.Loop {
 
     @Override
     public void close() {
+        if (producerMetrics != null) {
+            producerMetrics.close();
+        }
         if (producer != null) {
             producer.close(Duration.ofSeconds(10));
         }

@@ -1,5 +1,6 @@
 package io.sentinelpager.responder;
 
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.sentinelpager.platform.service.ServiceContext;
 import io.sentinelpager.schemas.AlertAction;
 import io.sentinelpager.schemas.Topics;
@@ -20,6 +21,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 final class ActionPublisher implements AutoCloseable {
 
     private final KafkaProducer<String, AlertAction> producer;
+    private final KafkaClientMetrics metrics;
 
     ActionPublisher(ServiceContext context) {
         Map<String, Object> config = new HashMap<>(context.kafkaClientConfig());
@@ -29,6 +31,8 @@ final class ActionPublisher implements AutoCloseable {
         config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         producer = new KafkaProducer<>(config, new StringSerializer(),
                 context.serdes().value(AlertAction.class).serializer());
+        metrics = new KafkaClientMetrics(producer);
+        metrics.bindTo(context.metrics());
     }
 
     void publish(AlertAction action) throws ExecutionException, InterruptedException, TimeoutException {
@@ -38,6 +42,7 @@ final class ActionPublisher implements AutoCloseable {
 
     @Override
     public void close() {
+        metrics.close();
         producer.close();
     }
 }
