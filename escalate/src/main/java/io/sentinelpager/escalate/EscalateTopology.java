@@ -2,6 +2,7 @@ package io.sentinelpager.escalate;
 
 import io.sentinelpager.platform.kafka.AvroSerdes;
 import io.sentinelpager.schemas.AlertLifecycle;
+import io.sentinelpager.schemas.EscalationChainConfig;
 import io.sentinelpager.schemas.NotificationRequest;
 import io.sentinelpager.schemas.ScheduleConfig;
 import io.sentinelpager.schemas.SyncCommand;
@@ -12,6 +13,7 @@ import io.sentinelpager.schemas.UserConfig;
 import java.time.Clock;
 import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
@@ -36,6 +38,8 @@ public final class EscalateTopology {
     public static final String TEAMS_STORE = "config-teams-store";
     public static final String USERS_STORE = "config-users-store";
     public static final String SCHEDULES_STORE = "config-schedules-store";
+    public static final String CHAINS_STORE = "config-escalations-store";
+    public static final String TIMERS_STORE = "escalation-timers-store";
 
     private EscalateTopology() {
     }
@@ -45,15 +49,19 @@ public final class EscalateTopology {
         globalConfig(builder, serdes, Topics.CONFIG_TEAMS, TeamConfig.class, TEAMS_STORE);
         globalConfig(builder, serdes, Topics.CONFIG_USERS, UserConfig.class, USERS_STORE);
         globalConfig(builder, serdes, Topics.CONFIG_SCHEDULES, ScheduleConfig.class, SCHEDULES_STORE);
+        globalConfig(builder, serdes, Topics.CONFIG_ESCALATIONS, EscalationChainConfig.class, CHAINS_STORE);
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LIFECYCLE_STORE),
                 serdes.key(), serdes.value(AlertLifecycle.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TIMERS_STORE),
+                Serdes.String(), Serdes.String()));
 
         KStream<String, SpecificRecord> events = builder.stream(
                 List.of(Topics.ALERTS_ROUTED.name(), Topics.ALERT_ACTIONS.name(), Topics.NOTIFICATIONS_RECEIPTS.name()),
                 Consumed.with(serdes.key(), serdes.anyValue()).withName("alert-events"));
 
         // One decision per event: new state, the notifications to send, what Azure should learn.
-        events.process(() -> new LifecycleProcessor(new Lifecycle(config), clock), Named.as("lifecycle"), LIFECYCLE_STORE)
+        events.process(() -> new LifecycleProcessor(new Lifecycle(config), clock), Named.as("lifecycle"), LIFECYCLE_STORE,
+                        TIMERS_STORE)
                 .split(Named.as("escalate-"))
                 .branch((key, value) -> value instanceof AlertLifecycle, Branched.withConsumer(
                         s -> s.mapValues(v -> (AlertLifecycle) v, Named.as("as-state"))

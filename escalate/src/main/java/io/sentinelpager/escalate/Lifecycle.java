@@ -8,6 +8,9 @@ import io.sentinelpager.schemas.AlertSource;
 import io.sentinelpager.schemas.ContactMethod;
 import io.sentinelpager.schemas.ContactMethodType;
 import io.sentinelpager.schemas.DeliveryReceipt;
+import io.sentinelpager.schemas.EscalationChainConfig;
+import io.sentinelpager.schemas.EscalationStep;
+import io.sentinelpager.schemas.EscalationTarget;
 import io.sentinelpager.schemas.LifecycleStatus;
 import io.sentinelpager.schemas.NotificationRequest;
 import io.sentinelpager.schemas.RoutedAlert;
@@ -18,11 +21,14 @@ import io.sentinelpager.schemas.SyncCommand;
 import io.sentinelpager.schemas.TeamConfig;
 import io.sentinelpager.schemas.TimelineEvent;
 import io.sentinelpager.schemas.UserConfig;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecord;
 
@@ -42,7 +48,7 @@ public final class Lifecycle {
 
     /** The configuration escalate reads at decision time. */
     public record Directory(Function<String, TeamConfig> teams, Function<String, UserConfig> users,
-                            Map<String, ScheduleConfig> schedules) {
+                            Map<String, ScheduleConfig> schedules, Function<String, EscalationChainConfig> chains) {
     }
 
     private final EscalateConfig config;
@@ -51,46 +57,143 @@ public final class Lifecycle {
         this.config = config;
     }
 
-    /** A routed alert: page the team's on-call people, unless this alert is already paged (then it is an update). */
+    /**
+     * A routed alert: page the first step of its escalation chain, unless this alert is already paged (then it is an
+     * update). A chain that is not configured falls back to paging the team's on-call people once, so a missing chain
+     * never means a missing page.
+     */
     public Outcome routed(Optional<AlertLifecycle> current, RoutedAlert routed, Directory directory, Instant now) {
         String key = routed.getEnriched().getAlert().getAlertKey();
         if (current.isPresent()) {
             return updatedInAzure(current.get(), routed, now);
         }
-        List<TimelineEvent> timeline = new ArrayList<>();
-        timeline.add(event(now, "triggered", null, null, "routed to team " + routed.getTeamId() + " by policy "
-                + routed.getPolicyId() + " v" + routed.getPolicyVersion()));
-        List<SpecificRecord> emitted = new ArrayList<>();
-        TeamConfig team = directory.teams().apply(routed.getTeamId());
-        if (team == null) {
-            timeline.add(event(now, "unrouted", null, null, "team " + routed.getTeamId()
-                    + " is not configured; nobody was paged"));
-        } else {
-            List<String> recipients = OnCall.recipients(team, directory.schedules(), now);
-            if (recipients.isEmpty()) {
-                timeline.add(event(now, "unrouted", null, null, "team " + team.getId() + " has nobody on call"));
-            }
-            for (String userId : recipients) {
-                UserConfig user = directory.users().apply(userId);
-                for (ContactMethod method : contactMethods(userId, user)) {
-                    emitted.add(notification(key, routed, userId, method, 0, now));
-                }
-                timeline.add(event(now, "paged", userId, null, "step 1 of chain " + routed.getEscalationChainId()));
-            }
-        }
-        AlertLifecycle state = AlertLifecycle.newBuilder()
+        AlertLifecycle.Builder state = AlertLifecycle.newBuilder()
                 .setAlertKey(key)
                 .setStatus(LifecycleStatus.TRIGGERED)
                 .setAlert(routed)
                 .setEscalationStep(0)
-                .setTimeline(timeline)
+                .setEscalationRound(0)
                 .setCreatedAt(now)
-                .setUpdatedAt(now)
-                .build();
-        List<SpecificRecord> all = new ArrayList<>();
-        all.add(state);
-        all.addAll(emitted);
-        return new Outcome(Optional.of(state), all);
+                .setUpdatedAt(now);
+        List<TimelineEvent> timeline = new ArrayList<>();
+        timeline.add(event(now, "triggered", null, null, "routed to team " + routed.getTeamId() + " by policy "
+                + routed.getPolicyId() + " v" + routed.getPolicyVersion()));
+        List<SpecificRecord> emitted = new ArrayList<>();
+        page(state, routed, 0, 0, directory, now, timeline, emitted);
+        AlertLifecycle paged = state.setTimeline(timeline).build();
+        emitted.add(0, paged);
+        return new Outcome(Optional.of(paged), emitted);
+    }
+
+    /**
+     * The escalation timer of an alert fired: nobody acknowledged in time, so page the next step (after the last
+     * step, the chain starts again until it has been repeated as often as configured). A timer that no longer
+     * matches the state (acknowledged, closed, or rescheduled since) changes nothing.
+     */
+    public Outcome escalate(AlertLifecycle state, Instant due, Directory directory, Instant now) {
+        if (state.getStatus() != LifecycleStatus.TRIGGERED || state.getNextEscalationAt() == null
+                || !state.getNextEscalationAt().equals(due)) {
+            return Outcome.none();
+        }
+        RoutedAlert routed = state.getAlert();
+        EscalationChainConfig chain = directory.chains().apply(routed.getEscalationChainId());
+        List<TimelineEvent> timeline = new ArrayList<>(state.getTimeline());
+        AlertLifecycle.Builder next = AlertLifecycle.newBuilder(state).setUpdatedAt(now).setNextEscalationAt(null);
+        List<SpecificRecord> emitted = new ArrayList<>();
+        int step = state.getEscalationStep() + 1;
+        int round = state.getEscalationRound();
+        if (chain == null || chain.getSteps().isEmpty()) {
+            timeline.add(event(now, "escalation-stopped", null, null, "chain " + routed.getEscalationChainId()
+                    + " is no longer configured"));
+        } else {
+            if (step >= chain.getSteps().size()) {
+                step = 0;
+                round++;
+            }
+            if (round > chain.getRepeat()) {
+                timeline.add(event(now, "escalation-exhausted", null, null, "nobody acknowledged after "
+                        + (chain.getRepeat() + 1) + " rounds of chain " + chain.getId()));
+            } else {
+                page(next, routed, step, round, directory, now, timeline, emitted);
+            }
+        }
+        AlertLifecycle updated = next.setTimeline(timeline).build();
+        emitted.add(0, updated);
+        return new Outcome(Optional.of(updated), emitted);
+    }
+
+    /** Notifies the targets of one chain step and schedules the next; records both in the timeline. */
+    private void page(AlertLifecycle.Builder state, RoutedAlert routed, int step, int round, Directory directory,
+                      Instant now, List<TimelineEvent> timeline, List<SpecificRecord> emitted) {
+        String key = routed.getEnriched().getAlert().getAlertKey();
+        EscalationChainConfig chain = directory.chains().apply(routed.getEscalationChainId());
+        List<String> recipients;
+        String where;
+        if (chain == null || chain.getSteps().isEmpty()) {
+            recipients = teamOnCall(routed.getTeamId(), directory, now, timeline);
+            where = "chain " + routed.getEscalationChainId() + " is not configured; paged team " + routed.getTeamId()
+                    + " on call";
+            state.setNextEscalationAt(null);
+        } else {
+            EscalationStep current = chain.getSteps().get(step);
+            recipients = targets(current, directory, now, timeline);
+            where = "step " + (step + 1) + " of " + chain.getSteps().size() + " of chain " + chain.getId()
+                    + (round > 0 ? ", repeat " + round : "");
+            state.setNextEscalationAt(now.plus(Duration.ofMinutes(current.getDelayMinutes())));
+        }
+        state.setEscalationStep(step).setEscalationRound(round);
+        if (recipients.isEmpty()) {
+            timeline.add(event(now, "unrouted", null, null, where + ": nobody to page"));
+        }
+        for (String userId : recipients) {
+            UserConfig user = directory.users().apply(userId);
+            for (ContactMethod method : contactMethods(userId, user)) {
+                emitted.add(notification(key, routed, userId, method, step, round, now));
+            }
+            timeline.add(event(now, "paged", userId, null, where));
+        }
+    }
+
+    /** Users a step notifies: named users, whoever a schedule has on duty, or every member of a team. */
+    private static List<String> targets(EscalationStep step, Directory directory, Instant now,
+                                        List<TimelineEvent> timeline) {
+        Set<String> users = new LinkedHashSet<>();
+        for (EscalationTarget target : step.getTargets()) {
+            switch (target.getKind()) {
+                case USER -> users.add(target.getId());
+                case SCHEDULE -> {
+                    ScheduleConfig schedule = directory.schedules().get(target.getId());
+                    if (schedule == null) {
+                        timeline.add(event(now, "unrouted", null, null, "schedule " + target.getId()
+                                + " is not configured"));
+                    } else {
+                        OnCall.onDuty(schedule, now).ifPresent(users::add);
+                    }
+                }
+                case TEAM -> {
+                    TeamConfig team = directory.teams().apply(target.getId());
+                    if (team == null) {
+                        timeline.add(event(now, "unrouted", null, null, "team " + target.getId()
+                                + " is not configured"));
+                    } else {
+                        users.addAll(team.getMembers());
+                    }
+                }
+                default -> timeline.add(event(now, "unrouted", null, null, "target kind " + target.getKind()
+                        + " of " + target.getId() + " is not known to this version of escalate"));
+            }
+        }
+        return new ArrayList<>(users);
+    }
+
+    private static List<String> teamOnCall(String teamId, Directory directory, Instant now,
+                                           List<TimelineEvent> timeline) {
+        TeamConfig team = directory.teams().apply(teamId);
+        if (team == null) {
+            timeline.add(event(now, "unrouted", null, null, "team " + teamId + " is not configured"));
+            return List.of();
+        }
+        return OnCall.recipients(team, directory.schedules(), now);
     }
 
     /**
@@ -107,7 +210,7 @@ public final class Lifecycle {
             timeline.add(event(now, "source-changed", routed.getEnriched().getAlert().getConnectorId(), "azure",
                     "Azure reports " + after.name().toLowerCase()));
             if (after == SourceStatus.RESOLVED && state.getStatus() != LifecycleStatus.CLOSED) {
-                next.setStatus(LifecycleStatus.CLOSED);
+                next.setStatus(LifecycleStatus.CLOSED).setNextEscalationAt(null);
             }
             next.setTimeline(timeline);
         }
@@ -137,7 +240,7 @@ public final class Lifecycle {
                     timeline.add(event(now, "ignored", actor, action.getChannel(),
                             "acknowledge ignored: alert is " + state.getStatus().name().toLowerCase()));
                 } else {
-                    next.setStatus(LifecycleStatus.ACKNOWLEDGED).setOwner(actor);
+                    next.setStatus(LifecycleStatus.ACKNOWLEDGED).setOwner(actor).setNextEscalationAt(null);
                     timeline.add(event(now, "acknowledged", actor, action.getChannel(), action.getComment()));
                     sync(alert, action, SourceStatus.IN_PROGRESS, actor, now).ifPresent(emitted::add);
                 }
@@ -151,7 +254,7 @@ public final class Lifecycle {
                 if (state.getStatus() == LifecycleStatus.CLOSED) {
                     timeline.add(event(now, "ignored", actor, action.getChannel(), "close ignored: already closed"));
                 } else {
-                    next.setStatus(LifecycleStatus.CLOSED);
+                    next.setStatus(LifecycleStatus.CLOSED).setNextEscalationAt(null);
                     timeline.add(event(now, "closed", actor, action.getChannel(), action.getComment()));
                     sync(alert, action, SourceStatus.RESOLVED, state.getOwner() == null ? actor : state.getOwner(), now)
                             .ifPresent(emitted::add);
@@ -168,7 +271,7 @@ public final class Lifecycle {
                         "Azure reports " + (status == null ? "a change" : status.name().toLowerCase())));
                 // Closed in Defender or Sentinel: stop paging. Nothing goes back to Azure, so no echo loop.
                 if (status == SourceStatus.RESOLVED && state.getStatus() != LifecycleStatus.CLOSED) {
-                    next.setStatus(LifecycleStatus.CLOSED);
+                    next.setStatus(LifecycleStatus.CLOSED).setNextEscalationAt(null);
                 }
             }
             default -> throw new IllegalArgumentException("action " + action.getActionId() + " has type "
@@ -220,14 +323,15 @@ public final class Lifecycle {
     }
 
     private NotificationRequest notification(String key, RoutedAlert routed, String userId, ContactMethod method,
-                                             int step, Instant now) {
+                                             int step, int round, Instant now) {
         SecurityAlert alert = routed.getEnriched().getAlert();
         String summary = routed.getEnriched().getSummary();
         String body = alert.getSeverity() + " " + alert.getTitle()
                 + (summary == null ? "" : " — " + summary)
                 + " — acknowledge: " + config.responderUrl() + "/api/alerts/" + key + "/ack";
         return NotificationRequest.newBuilder()
-                .setNotificationId(key + "/step-" + step + "/" + userId + "/" + method.getType().name().toLowerCase())
+                .setNotificationId(key + "/round-" + round + "/step-" + step + "/" + userId + "/"
+                        + method.getType().name().toLowerCase())
                 .setAlertKey(key)
                 .setUserId(userId)
                 .setContactMethod(method.getType())

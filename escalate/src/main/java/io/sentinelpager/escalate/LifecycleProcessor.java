@@ -3,17 +3,22 @@ package io.sentinelpager.escalate;
 import io.sentinelpager.schemas.AlertAction;
 import io.sentinelpager.schemas.AlertLifecycle;
 import io.sentinelpager.schemas.DeliveryReceipt;
+import io.sentinelpager.schemas.EscalationChainConfig;
 import io.sentinelpager.schemas.RoutedAlert;
 import io.sentinelpager.schemas.ScheduleConfig;
 import io.sentinelpager.schemas.TeamConfig;
 import io.sentinelpager.schemas.UserConfig;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -24,8 +29,17 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
 /**
  * Applies {@link Lifecycle} to each event of an alert and writes the new state to the changelogged store before
  * forwarding what it emitted; under exactly-once the store update, the outputs and the input offset commit together.
+ *
+ * <p>Escalation timers live in a second changelogged store, keyed by due time so that a punctuator finds what is due
+ * with one range scan. A timer survives a crash or a rebalance because the store is restored from its changelog
+ * before the task resumes; a timer that fires twice (replayed after a crash) changes nothing the second time, because
+ * {@link Lifecycle#escalate} only acts when the state still waits for exactly that due time.
  */
 final class LifecycleProcessor implements Processor<String, SpecificRecord, String, SpecificRecord> {
+
+    /** How often due timers are looked for: escalations fire at most this late. */
+    static final Duration TIMER_SCAN = Duration.ofSeconds(1);
+    private static final String TIMER_MIN = "";
 
     private final Lifecycle lifecycle;
     private final Clock clock;
@@ -34,6 +48,8 @@ final class LifecycleProcessor implements Processor<String, SpecificRecord, Stri
     private KeyValueStore<String, ValueAndTimestamp<TeamConfig>> teams;
     private KeyValueStore<String, ValueAndTimestamp<UserConfig>> users;
     private KeyValueStore<String, ValueAndTimestamp<ScheduleConfig>> schedules;
+    private KeyValueStore<String, ValueAndTimestamp<EscalationChainConfig>> chains;
+    private KeyValueStore<String, String> timers;
 
     LifecycleProcessor(Lifecycle lifecycle, Clock clock) {
         this.lifecycle = lifecycle;
@@ -47,6 +63,27 @@ final class LifecycleProcessor implements Processor<String, SpecificRecord, Stri
         this.teams = context.getStateStore(EscalateTopology.TEAMS_STORE);
         this.users = context.getStateStore(EscalateTopology.USERS_STORE);
         this.schedules = context.getStateStore(EscalateTopology.SCHEDULES_STORE);
+        this.chains = context.getStateStore(EscalateTopology.CHAINS_STORE);
+        this.timers = context.getStateStore(EscalateTopology.TIMERS_STORE);
+        context.schedule(TIMER_SCAN, PunctuationType.WALL_CLOCK_TIME, ignored -> fireDueTimers());
+    }
+
+    /** Every alert whose next step is due: escalate it, and forward what that emits. */
+    void fireDueTimers() {
+        Instant now = clock.instant();
+        List<KeyValue<String, String>> due = new ArrayList<>();
+        try (KeyValueIterator<String, String> it = timers.range(TIMER_MIN, timerKey(now, "\uffff"))) {
+            it.forEachRemaining(due::add);
+        }
+        for (KeyValue<String, String> timer : due) {
+            timers.delete(timer.key);
+            AlertLifecycle state = states.get(timer.value);
+            if (state == null) {
+                continue;
+            }
+            Instant at = Instant.ofEpochMilli(Long.parseLong(timer.key.substring(0, timer.key.indexOf('|'))));
+            apply(timer.value, Optional.of(state), lifecycle.escalate(state, at, directory(), now), now);
+        }
     }
 
     @Override
@@ -57,11 +94,25 @@ final class LifecycleProcessor implements Processor<String, SpecificRecord, Stri
         if (record.value() == null) {
             throw new IllegalArgumentException("empty record for alert " + key);
         }
-        Lifecycle.Outcome outcome = decide(current, record.value(), now);
-        outcome.state().ifPresent(state -> states.put(key, state));
+        apply(key, current, decide(current, record.value(), now), now);
+    }
+
+    private void apply(String key, Optional<AlertLifecycle> before, Lifecycle.Outcome outcome, Instant now) {
+        outcome.state().ifPresent(state -> {
+            states.put(key, state);
+            Instant next = state.getNextEscalationAt();
+            if (next != null && !next.equals(before.map(AlertLifecycle::getNextEscalationAt).orElse(null))) {
+                timers.put(timerKey(next, key), key);
+            }
+        });
         for (SpecificRecord out : outcome.emitted()) {
-            context.forward(record.withValue(out));
+            context.forward(new Record<>(key, out, now.toEpochMilli()));
         }
+    }
+
+    /** Zero-padded due time first, so that keys sort by due time. */
+    static String timerKey(Instant due, String alertKey) {
+        return String.format("%020d|%s", due.toEpochMilli(), alertKey);
     }
 
     private Lifecycle.Outcome decide(Optional<AlertLifecycle> current, SpecificRecord event, Instant now) {
@@ -78,7 +129,8 @@ final class LifecycleProcessor implements Processor<String, SpecificRecord, Stri
     }
 
     private Lifecycle.Directory directory() {
-        return new Lifecycle.Directory(id -> value(teams, id), id -> value(users, id), allSchedules());
+        return new Lifecycle.Directory(id -> value(teams, id), id -> value(users, id), allSchedules(),
+                id -> value(chains, id));
     }
 
     private Map<String, ScheduleConfig> allSchedules() {

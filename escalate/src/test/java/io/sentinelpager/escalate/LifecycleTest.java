@@ -35,7 +35,8 @@ class LifecycleTest {
     final UserConfig ana = UserConfig.newBuilder().setId("ana").setName("Ana").setContactMethods(List.of(
             ContactMethod.newBuilder().setType(ContactMethodType.INBOX).setAddress("ana").build(),
             ContactMethod.newBuilder().setType(ContactMethodType.EMAIL).setAddress("ana@contoso.example").build())).build();
-    final Lifecycle.Directory directory = new Lifecycle.Directory(Map.of("soc", soc)::get, Map.of("ana", ana)::get, Map.of());
+    final Lifecycle.Directory directory = new Lifecycle.Directory(Map.of("soc", soc)::get, Map.of("ana", ana)::get, Map.of(),
+            id -> null);
 
     static RoutedAlert routed(SourceStatus status) {
         SecurityAlert alert = SecurityAlert.newBuilder().setAlertKey("c1:a1").setConnectorId("c1")
@@ -62,14 +63,14 @@ class LifecycleTest {
                 .map(NotificationRequest.class::cast).toList();
         assertThat(pages).extracting(NotificationRequest::getUserId).containsOnly("ana");
         assertThat(pages).extracting(NotificationRequest::getNotificationId)
-                .containsExactly("c1:a1/step-0/ana/inbox", "c1:a1/step-0/ana/email");
+                .containsExactly("c1:a1/round-0/step-0/ana/inbox", "c1:a1/round-0/step-0/ana/email");
         assertThat(pages.get(0).getBody()).contains("Suspicious sign-in").contains("host pc-17")
                 .contains("https://pager.example/api/alerts/c1:a1/ack");
         // The same event again (a replay) gives the same ids, which notify skips.
         assertThat(lifecycle.routed(Optional.empty(), routed(SourceStatus.NEW), directory, T0.plusSeconds(5)).emitted())
                 .filteredOn(NotificationRequest.class::isInstance)
                 .extracting(r -> ((NotificationRequest) r).getNotificationId())
-                .containsExactly("c1:a1/step-0/ana/inbox", "c1:a1/step-0/ana/email");
+                .containsExactly("c1:a1/round-0/step-0/ana/inbox", "c1:a1/round-0/step-0/ana/email");
     }
 
     @Test
@@ -93,7 +94,7 @@ class LifecycleTest {
 
     @Test
     void unknownTeamIsRecordedInTheTimelineNotSilentlyDropped() {
-        Lifecycle.Directory empty = new Lifecycle.Directory(id -> null, id -> null, Map.of());
+        Lifecycle.Directory empty = new Lifecycle.Directory(id -> null, id -> null, Map.of(), id -> null);
         AlertLifecycle state = lifecycle.routed(Optional.empty(), routed(SourceStatus.NEW), empty, T0).state().orElseThrow();
         assertThat(state.getTimeline()).anySatisfy(e -> assertThat(e.getDetail()).contains("team soc is not configured"));
     }

@@ -1,0 +1,177 @@
+package io.sentinelpager.escalate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.sentinelpager.platform.config.PagerConfig;
+import io.sentinelpager.platform.local.LocalCluster;
+import io.sentinelpager.platform.service.ServiceContext;
+import io.sentinelpager.platform.service.StreamsService;
+import io.sentinelpager.platform.testing.LocalClusterExtension;
+import io.sentinelpager.platform.testing.MutableClock;
+import io.sentinelpager.schemas.ActionType;
+import io.sentinelpager.schemas.AlertAction;
+import io.sentinelpager.schemas.AlertLifecycle;
+import io.sentinelpager.schemas.ContactMethod;
+import io.sentinelpager.schemas.ContactMethodType;
+import io.sentinelpager.schemas.EscalationChainConfig;
+import io.sentinelpager.schemas.EscalationStep;
+import io.sentinelpager.schemas.EscalationTarget;
+import io.sentinelpager.schemas.LifecycleStatus;
+import io.sentinelpager.schemas.NotificationRequest;
+import io.sentinelpager.schemas.SourceStatus;
+import io.sentinelpager.schemas.SyncCommand;
+import io.sentinelpager.schemas.TargetKind;
+import io.sentinelpager.schemas.TeamConfig;
+import io.sentinelpager.schemas.Topics;
+import io.sentinelpager.schemas.UserConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The escalate topology driven by Kafka's TopologyTestDriver with the real registry serdes, the clock fast-forwarded
+ * minute by minute: who is paged when, through three steps and two repeats, and how an acknowledgement stops it.
+ */
+@ExtendWith(LocalClusterExtension.class)
+class EscalateTopologyIT {
+
+    static final Instant T0 = Instant.parse("2026-11-29T03:00:00Z");
+
+    @TempDir
+    Path stateDir;
+    MutableClock clock;
+    TopologyTestDriver driver;
+    ServiceContext context;
+    TestInputTopic<String, SpecificRecord> routed;
+    TestInputTopic<String, SpecificRecord> actions;
+    TestOutputTopic<String, SpecificRecord> notifications;
+    TestOutputTopic<String, SpecificRecord> sync;
+    TestOutputTopic<String, SpecificRecord> state;
+
+    @BeforeEach
+    void start(LocalCluster cluster) {
+        clock = new MutableClock(T0);
+        context = ServiceContext.of(PagerConfig.empty().with(cluster.settings()).with("state.dir", stateDir.toString()),
+                new SimpleMeterRegistry(), clock);
+        Properties properties = StreamsService.properties("escalate-test", context);
+        driver = new TopologyTestDriver(EscalateTopology.build(context.serdes(), new EscalateConfig("https://pager"),
+                clock), properties, T0);
+        Serde<SpecificRecord> any = context.serdes().anyValue();
+        routed = driver.createInputTopic(Topics.ALERTS_ROUTED.name(), context.serdes().key().serializer(), any.serializer());
+        actions = driver.createInputTopic(Topics.ALERT_ACTIONS.name(), context.serdes().key().serializer(), any.serializer());
+        notifications = driver.createOutputTopic(Topics.NOTIFICATIONS_OUT.name(), context.serdes().key().deserializer(),
+                any.deserializer());
+        sync = driver.createOutputTopic(Topics.SYNC_COMMANDS.name(), context.serdes().key().deserializer(), any.deserializer());
+        state = driver.createOutputTopic(Topics.ALERT_STATE.name(), context.serdes().key().deserializer(), any.deserializer());
+
+        publish(Topics.CONFIG_USERS.name(), Map.of("ana", user("ana"), "ben", user("ben"), "cho", user("cho")));
+        publish(Topics.CONFIG_TEAMS.name(), Map.of("soc", TeamConfig.newBuilder().setId("soc").setName("SOC")
+                .setMembers(List.of("ana", "ben", "cho")).build()));
+        publish(Topics.CONFIG_ESCALATIONS.name(), Map.of("default", EscalationChainConfig.newBuilder().setId("default")
+                .setName("default").setRepeat(2).setSteps(List.of(
+                        step(5, target(TargetKind.USER, "ana")),
+                        step(10, target(TargetKind.USER, "ben")),
+                        step(15, target(TargetKind.TEAM, "soc")))).build()));
+    }
+
+    @AfterEach
+    void stop() {
+        driver.close();
+    }
+
+    @Test
+    void unansweredAlertWalksThreeStepsTwoRepeatsThenStops() {
+        routed.pipeInput("c1:a1", LifecycleTest.routed(SourceStatus.NEW), T0);
+        List<String> paged = runMinutes(120);
+
+        assertThat(paged).containsExactly(
+                "0 ana",                       // step 1
+                "5 ben",                       // step 2 after 5 min
+                "15 ana", "15 ben", "15 cho",  // step 3 (whole team) after 10 more
+                "30 ana", "35 ben", "45 ana", "45 ben", "45 cho",   // repeat 1
+                "60 ana", "65 ben", "75 ana", "75 ben", "75 cho");  // repeat 2, then nothing more
+        AlertLifecycle last = lastState();
+        assertThat(last.getStatus()).isEqualTo(LifecycleStatus.TRIGGERED);
+        assertThat(last.getNextEscalationAt()).isNull();
+        assertThat(last.getTimeline()).anySatisfy(e -> assertThat(e.getType()).isEqualTo("escalation-exhausted"));
+    }
+
+    @Test
+    void acknowledgementStopsEscalationAndIsWrittenBackOnce() {
+        routed.pipeInput("c1:a1", LifecycleTest.routed(SourceStatus.NEW), T0);
+        List<String> paged = new ArrayList<>(runMinutes(7));
+        actions.pipeInput("c1:a1", AlertAction.newBuilder().setActionId("ack-1").setAlertKey("c1:a1")
+                .setType(ActionType.ACKNOWLEDGE).setActor("ben").setChannel("app").setOccurredAt(clock.instant()).build(),
+                clock.instant());
+        paged.addAll(runMinutes(60));
+
+        assertThat(paged).containsExactly("0 ana", "5 ben");
+        List<SyncCommand> commands = sync.readValuesToList().stream().map(SyncCommand.class::cast).toList();
+        assertThat(commands).singleElement().satisfies(c -> {
+            assertThat(c.getCommandId()).isEqualTo("ack-1");
+            assertThat(c.getAssignedTo()).isEqualTo("ben");
+            assertThat(c.getTargetStatus()).isEqualTo(SourceStatus.IN_PROGRESS);
+        });
+        assertThat(lastState().getStatus()).isEqualTo(LifecycleStatus.ACKNOWLEDGED);
+    }
+
+    /** Advances the clock a minute at a time; returns "minute user" for each notification, in order. */
+    private List<String> runMinutes(int minutes) {
+        List<String> paged = new ArrayList<>(drain());
+        for (int i = 0; i < minutes; i++) {
+            clock.advance(Duration.ofMinutes(1));
+            driver.advanceWallClockTime(Duration.ofMinutes(1));
+            paged.addAll(drain());
+        }
+        return paged;
+    }
+
+    private List<String> drain() {
+        List<String> out = new ArrayList<>();
+        for (TestRecord<String, SpecificRecord> r : notifications.readRecordsToList()) {
+            NotificationRequest n = (NotificationRequest) r.value();
+            out.add(Duration.between(T0, n.getRequestedAt()).toMinutes() + " " + n.getUserId());
+        }
+        return out;
+    }
+
+    private AlertLifecycle lastState() {
+        List<SpecificRecord> all = state.readValuesToList();
+        return (AlertLifecycle) all.get(all.size() - 1);
+    }
+
+    private void publish(String topic, Map<String, ? extends SpecificRecord> records) {
+        TestInputTopic<String, SpecificRecord> input = driver.createInputTopic(topic,
+                context.serdes().key().serializer(), context.serdes().anyValue().serializer());
+        records.forEach((k, v) -> input.pipeInput(k, v, T0));
+    }
+
+    static UserConfig user(String id) {
+        return UserConfig.newBuilder().setId(id).setName(id).setContactMethods(List.of(
+                ContactMethod.newBuilder().setType(ContactMethodType.INBOX).setAddress(id).build())).build();
+    }
+
+    static EscalationStep step(int delayMinutes, EscalationTarget... targets) {
+        return EscalationStep.newBuilder().setDelayMinutes(delayMinutes).setTargets(List.of(targets)).build();
+    }
+
+    static EscalationTarget target(TargetKind kind, String id) {
+        return EscalationTarget.newBuilder().setKind(kind).setId(id).build();
+    }
+}
