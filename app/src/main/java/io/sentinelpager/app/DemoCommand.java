@@ -48,6 +48,11 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = {"-c", "--config"}, description = "extra settings (properties or YAML) on top of the demo's")
     Path config;
 
+    @Option(names = {"-f", "--file"}, defaultValue = "examples/config",
+            description = "on-call configuration to apply (users, teams, schedules, escalations, policies);"
+                    + " default examples/config")
+    Path directory;
+
     @Override
     public Integer call() throws Exception {
         long started = System.nanoTime();
@@ -71,7 +76,12 @@ final class DemoCommand implements Callable<Integer> {
                 Clock.systemUTC());
 
         ServiceRunner runner = ServiceRunner.start(settings, Services.ALL, Clock.systemUTC());
-        DemoDirectory.publish(context);
+        if (!ApplyCommand.apply(context, directory, false, System.out, System.err)) {
+            runner.close();
+            azure.close();
+            cluster.close();
+            return 1;
+        }
         FlowTrace trace = new FlowTrace(context, System.out);
         ScheduledExecutorService newAlerts = Executors.newSingleThreadScheduledExecutor();
         if (!alertEvery.isZero()) {
@@ -123,7 +133,7 @@ final class DemoCommand implements Callable<Integer> {
                   Health, metrics    http://127.0.0.1:%d/health/ready   http://127.0.0.1:%d/metrics
                   Inbox              %s
 
-                Read the pages:       tail -f %s/analyst.log
+                Read the pages:       tail -f %s/*.log
                 Acknowledge one:      curl -X POST -H 'Content-Type: application/json' -d '{"actor":"analyst"}' \\
                                         http://127.0.0.1:%d/api/alerts/<key>/ack
                 Tail a topic:         ./pager tail alerts.raw --bootstrap-server %s --registry-url %s

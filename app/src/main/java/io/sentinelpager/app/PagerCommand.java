@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "pager", mixinStandardHelpOptions = true, version = "Sentinel Pager 0.1.0",
         description = "Pages the on-call responder for Microsoft Sentinel and Defender alerts.%n"
                 + "Services: pager ingest|enrich|policy|escalate|notify|responder|syncback|all --config FILE",
-        subcommands = {DemoCommand.class, TailCommand.class, TopicsCommand.class,
+        subcommands = {DemoCommand.class, ValidateCommand.class, ApplyCommand.class, GetCommand.class,
+                TailCommand.class, TopicsCommand.class,
                 CommandLine.HelpCommand.class})
 public final class PagerCommand implements Runnable {
 

@@ -2,18 +2,15 @@ package io.sentinelpager.app;
 
 import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
 import io.apicurio.registry.serde.config.SerdeConfig;
-import io.sentinelpager.platform.config.PagerConfig;
 import io.sentinelpager.platform.config.PlatformConfig;
 import io.sentinelpager.schemas.TopicSpec;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -22,6 +19,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -36,14 +34,8 @@ final class TailCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "TOPIC")
     String topic;
 
-    @Option(names = {"-c", "--config"}, description = "configuration file naming the cluster and registry")
-    Path config;
-
-    @Option(names = "--bootstrap-server", description = "overrides kafka.bootstrap.servers")
-    String bootstrap;
-
-    @Option(names = "--registry-url", description = "overrides registry.url (Apicurio v3 API)")
-    String registry;
+    @CommandLine.Mixin
+    ClusterOptions cluster;
 
     @Option(names = "--from-beginning", defaultValue = "true", negatable = true,
             description = "start at the oldest record (default) or only show new ones")
@@ -58,16 +50,7 @@ final class TailCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PagerConfig settings = PagerConfig.load(Optional.ofNullable(config));
-        Map<String, String> overrides = new HashMap<>();
-        if (bootstrap != null) {
-            overrides.put(PlatformConfig.BOOTSTRAP_SERVERS.name(), bootstrap);
-        }
-        if (registry != null) {
-            overrides.put(PlatformConfig.REGISTRY_URL.name(), registry);
-        }
-        PlatformConfig platform = PlatformConfig.from(settings.with(overrides));
-        return tail(platform, System.out);
+        return tail(PlatformConfig.from(cluster.settings()), System.out);
     }
 
     int tail(PlatformConfig platform, PrintStream out) {

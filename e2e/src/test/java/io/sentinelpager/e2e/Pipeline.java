@@ -2,7 +2,7 @@ package io.sentinelpager.e2e;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sentinelpager.app.DemoConnector;
-import io.sentinelpager.app.DemoDirectory;
+import io.sentinelpager.app.ApplyCommand;
 import io.sentinelpager.app.Services;
 import io.sentinelpager.emulator.AzureEmulator;
 import io.sentinelpager.emulator.EmulatorOptions;
@@ -23,6 +23,9 @@ import java.util.Map;
  * the Azure emulator — started once and shared by the end-to-end tests.
  */
 final class Pipeline {
+
+    /** The configuration the repository ships and the demo applies. */
+    static final Path EXAMPLES = Path.of("..", "examples", "config");
 
     private static Pipeline shared;
 
@@ -47,7 +50,9 @@ final class Pipeline {
                 "ingest.poll.interval", "500ms")).with(DemoConnector.settings(azure, certificate));
         context = ServiceContext.of(settings, new SimpleMeterRegistry(), Clock.systemUTC());
         runner = ServiceRunner.start(settings, Services.ALL, Clock.systemUTC());
-        DemoDirectory.publish(context);
+        if (!ApplyCommand.apply(context, EXAMPLES, false, System.out, System.err)) {
+            throw new IllegalStateException("the example configuration did not apply");
+        }
     }
 
     static synchronized Pipeline shared(LocalCluster cluster) {
@@ -70,7 +75,17 @@ final class Pipeline {
                 .map(s -> ((ResponderService) s).port()).findFirst().orElseThrow();
     }
 
-    Path inboxOf(String user) {
-        return inbox.resolve(user + ".log");
+    /** Every page delivered so far, whoever received it. */
+    String inboxText() throws IOException {
+        if (!Files.isDirectory(inbox)) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder();
+        try (var files = Files.list(inbox)) {
+            for (Path file : files.sorted().toList()) {
+                out.append(Files.readString(file));
+            }
+        }
+        return out.toString();
     }
 }

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sentinelpager.app.DemoConnector;
-import io.sentinelpager.app.DemoDirectory;
 import io.sentinelpager.emulator.SampleAlerts;
 import io.sentinelpager.platform.kafka.DeadLetters;
 import io.sentinelpager.platform.local.LocalCluster;
@@ -19,7 +18,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -157,8 +155,7 @@ class WalkingSkeletonIT {
     }
 
     private static String inbox() throws Exception {
-        var file = pipeline.inboxOf(DemoDirectory.ANALYST);
-        return Files.exists(file) ? Files.readString(file) : "";
+        return pipeline.inboxText();
     }
 
     private static HttpResponse<String> post(String path, String body) throws Exception {

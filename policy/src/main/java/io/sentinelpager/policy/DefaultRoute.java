@@ -1,36 +1,39 @@
 package io.sentinelpager.policy;
 
 import io.sentinelpager.schemas.EnrichedAlert;
+
 import io.sentinelpager.schemas.RoutedAlert;
 import io.sentinelpager.schemas.Severity;
 import io.sentinelpager.schemas.Urgency;
 import java.time.Instant;
 
 /**
- * The route every alert takes when no policy matches: the configured team and chain. Informational and low alerts
- * page with low urgency; everything else, including a severity we cannot read, pages with high urgency.
+ * Turns the policy decision into a routed alert. When no policy matches, the alert takes the default route: the
+ * configured team and chain, low urgency for informational and low alerts, high for the rest (including a severity
+ * we cannot read). No alert is ever left without a route.
  */
 public final class DefaultRoute {
 
     public static final String POLICY_ID = "default";
 
-    private final PolicyConfig config;
+    private final io.sentinelpager.policy.PolicyConfig config;
 
-    public DefaultRoute(PolicyConfig config) {
+    public DefaultRoute(io.sentinelpager.policy.PolicyConfig config) {
         this.config = config;
     }
 
-    public RoutedAlert route(EnrichedAlert enriched, Instant now) {
-        Severity severity = enriched.getAlert().getSeverity();
-        Urgency urgency = severity == Severity.LOW || severity == Severity.INFORMATIONAL ? Urgency.LOW : Urgency.HIGH;
-        return RoutedAlert.newBuilder()
-                .setEnriched(enriched)
-                .setTeamId(config.defaultTeam())
-                .setEscalationChainId(config.defaultEscalationChain())
-                .setUrgency(urgency)
-                .setPolicyId(POLICY_ID)
-                .setPolicyVersion(0)
-                .setRoutedAt(now)
-                .build();
+    public RoutedAlert route(EnrichedAlert enriched, io.sentinelpager.schemas.PolicyConfig policy, Instant now) {
+        RoutedAlert.Builder routed = RoutedAlert.newBuilder().setEnriched(enriched).setRoutedAt(now);
+        if (policy == null) {
+            Severity severity = enriched.getAlert().getSeverity();
+            return routed.setTeamId(config.defaultTeam()).setEscalationChainId(config.defaultEscalationChain())
+                    .setUrgency(severity == Severity.LOW || severity == Severity.INFORMATIONAL ? Urgency.LOW : Urgency.HIGH)
+                    .setPolicyId(POLICY_ID).setPolicyVersion(0).build();
+        }
+        String chain = policy.getEscalationChainId().isEmpty() ? config.defaultEscalationChain()
+                : policy.getEscalationChainId();
+        return routed.setTeamId(policy.getSuppress() ? "" : policy.getTeamId()).setEscalationChainId(chain)
+                .setUrgency(policy.getUrgency()).setPolicyId(policy.getId()).setPolicyVersion(policy.getVersion())
+                .setSuppressReason(policy.getSuppress() ? policy.getSuppressReason() : null).build();
     }
 }

@@ -5,26 +5,45 @@ import io.sentinelpager.schemas.EnrichedAlert;
 import io.sentinelpager.schemas.RoutedAlert;
 import io.sentinelpager.schemas.Topics;
 import java.time.Clock;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.KeyValueStore;
 
-/** The policy flow: decide team, chain and urgency for every enriched alert. */
+/**
+ * The policy flow: the live policies are a global table of config.policies, so a published change applies to the
+ * next alert without a restart; every enriched alert is routed by the first policy that matches, or suppressed with
+ * the policy's reason onto alerts.suppressed, where it is kept for audit.
+ */
 public final class PolicyTopology {
+
+    public static final String POLICIES_STORE = "config-policies-store";
 
     private PolicyTopology() {
     }
 
     public static Topology build(AvroSerdes serdes, DefaultRoute route, Clock clock) {
         StreamsBuilder builder = new StreamsBuilder();
+        builder.globalTable(Topics.CONFIG_POLICIES.name(),
+                Consumed.with(serdes.key(), serdes.value(io.sentinelpager.schemas.PolicyConfig.class))
+                        .withName(POLICIES_STORE + "-source"),
+                Materialized.<String, io.sentinelpager.schemas.PolicyConfig, KeyValueStore<Bytes, byte[]>>as(POLICIES_STORE)
+                        .withKeySerde(serdes.key()).withValueSerde(serdes.value(io.sentinelpager.schemas.PolicyConfig.class)));
         builder.stream(Topics.ALERTS_ENRICHED.name(),
                         Consumed.with(serdes.key(), serdes.value(EnrichedAlert.class)).withName("enriched-alerts"))
-                // Every alert is routed; none is dropped here (suppression, when it comes, is a record too).
-                .mapValues(alert -> route.route(alert, clock.instant()), Named.as("route"))
-                .to(Topics.ALERTS_ROUTED.name(),
-                        Produced.with(serdes.key(), serdes.value(RoutedAlert.class)).withName("routed-alerts"));
+                .process(() -> new RouteProcessor(route, clock), Named.as("route"))
+                .split(Named.as("policy-"))
+                .branch((key, routed) -> routed.getSuppressReason() != null, Branched.withConsumer(
+                        s -> s.to(Topics.ALERTS_SUPPRESSED.name(), Produced.with(serdes.key(),
+                                serdes.value(RoutedAlert.class)).withName("suppressed-alerts")), "suppressed"))
+                .defaultBranch(Branched.withConsumer(
+                        s -> s.to(Topics.ALERTS_ROUTED.name(), Produced.with(serdes.key(),
+                                serdes.value(RoutedAlert.class)).withName("routed-alerts")), "routed"));
         return builder.build();
     }
 }

@@ -26,6 +26,9 @@ public final class Topics {
             new TopicSpec<>("alerts.enriched", String.class, EnrichedAlert.class, ALERT_PARTITIONS, DELETE_AFTER_14_DAYS);
     public static final TopicSpec<String, RoutedAlert> ALERTS_ROUTED =
             new TopicSpec<>("alerts.routed", String.class, RoutedAlert.class, ALERT_PARTITIONS, DELETE_AFTER_14_DAYS);
+    /** Alerts a policy suppressed, with the policy and its reason: kept for audit, never paged. */
+    public static final TopicSpec<String, RoutedAlert> ALERTS_SUPPRESSED =
+            new TopicSpec<>("alerts.suppressed", String.class, RoutedAlert.class, ALERT_PARTITIONS, DELETE_AFTER_14_DAYS);
     public static final TopicSpec<String, AlertAction> ALERT_ACTIONS =
             new TopicSpec<>("alert.actions", String.class, AlertAction.class, ALERT_PARTITIONS, DELETE_AFTER_14_DAYS);
     public static final TopicSpec<String, AlertLifecycle> ALERT_STATE =
@@ -55,7 +58,7 @@ public final class Topics {
             new TopicSpec<>("config.escalations", String.class, EscalationChainConfig.class, 1, COMPACTED);
 
     public static final List<TopicSpec<String, ?>> ALL = List.of(
-            ALERTS_RAW, ALERTS_ENRICHED, ALERTS_ROUTED, ALERT_ACTIONS, ALERT_STATE,
+            ALERTS_RAW, ALERTS_ENRICHED, ALERTS_ROUTED, ALERTS_SUPPRESSED, ALERT_ACTIONS, ALERT_STATE,
             NOTIFICATIONS_OUT, NOTIFICATIONS_RECEIPTS, SYNC_COMMANDS, SYNC_RESULTS, INGEST_WATERMARKS,
             CONFIG_POLICIES, CONFIG_TEAMS, CONFIG_USERS, CONFIG_SCHEDULES, CONFIG_ESCALATIONS);
 

@@ -1,0 +1,40 @@
+package io.sentinelpager.app;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.sentinelpager.platform.config.PagerConfig;
+import io.sentinelpager.platform.config.PlatformConfig;
+import io.sentinelpager.platform.service.ServiceContext;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+
+/** Where the cluster and the registry are, for the commands that talk to them (tail, apply, get). */
+final class ClusterOptions {
+
+    @Option(names = {"-c", "--config"}, description = "configuration file naming the cluster and registry")
+    Path config;
+
+    @Option(names = "--bootstrap-server", description = "overrides kafka.bootstrap.servers")
+    String bootstrap;
+
+    @Option(names = "--registry-url", description = "overrides registry.url (Apicurio v3 API)")
+    String registry;
+
+    PagerConfig settings() {
+        Map<String, String> overrides = new HashMap<>();
+        if (bootstrap != null) {
+            overrides.put(PlatformConfig.BOOTSTRAP_SERVERS.name(), bootstrap);
+        }
+        if (registry != null) {
+            overrides.put(PlatformConfig.REGISTRY_URL.name(), registry);
+        }
+        return PagerConfig.load(Optional.ofNullable(config)).with(overrides);
+    }
+
+    ServiceContext context() {
+        return ServiceContext.of(settings(), new SimpleMeterRegistry(), Clock.systemUTC());
+    }
+}

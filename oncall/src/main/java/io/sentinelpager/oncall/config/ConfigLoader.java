@@ -1,0 +1,626 @@
+package io.sentinelpager.oncall.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sentinelpager.schemas.ConditionNode;
+import io.sentinelpager.schemas.ConditionOp;
+import io.sentinelpager.schemas.ContactMethod;
+import io.sentinelpager.schemas.ContactMethodType;
+import io.sentinelpager.schemas.EscalationChainConfig;
+import io.sentinelpager.schemas.EscalationStep;
+import io.sentinelpager.schemas.EscalationTarget;
+import io.sentinelpager.schemas.MatchTest;
+import io.sentinelpager.schemas.PolicyConfig;
+import io.sentinelpager.schemas.ScheduleConfig;
+import io.sentinelpager.schemas.TargetKind;
+import io.sentinelpager.schemas.TeamConfig;
+import io.sentinelpager.schemas.Urgency;
+import io.sentinelpager.schemas.UserConfig;
+import io.sentinelpager.oncall.routing.AlertFields;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import java.util.stream.Stream;
+
+/**
+ * Reads a directory of YAML files (users, teams, schedules, escalations, policies; any file may hold any kind) and
+ * checks everything: syntax, fields, values, and references between objects. Every problem names its file and line;
+ * the caller publishes nothing unless there are none.
+ */
+public final class ConfigLoader {
+
+    /** The outcome: the records, and the problems that forbid publishing them. */
+    public record Result(ConfigSet config, List<Problem> problems) {
+        public boolean valid() {
+            return problems.isEmpty();
+        }
+    }
+
+    private static final Set<String> KINDS = Set.of("users", "teams", "schedules", "escalations", "policies");
+    private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
+
+    private final List<Problem> problems = new ArrayList<>();
+    private final Map<String, Located<UserConfig>> users = new LinkedHashMap<>();
+    private final Map<String, Located<TeamConfig>> teams = new LinkedHashMap<>();
+    private final Map<String, Located<ScheduleConfig>> schedules = new LinkedHashMap<>();
+    private final Map<String, Located<EscalationChainConfig>> escalations = new LinkedHashMap<>();
+    private final Map<String, Located<PolicyConfig>> policies = new LinkedHashMap<>();
+
+    /** A condition as written, before it is flattened into the record's list of nodes. */
+    private record Condition(ConditionOp op, String field, MatchTest test, List<String> values,
+                             List<Condition> conditions) {
+
+        static Condition of(ConditionOp op, List<Condition> children) {
+            return new Condition(op, null, null, List.of(), children);
+        }
+
+        static Condition match(String field, MatchTest test, List<String> values) {
+            return new Condition(ConditionOp.MATCH, field, test, values, List.of());
+        }
+
+        /** Appends this node and its subtree in pre-order; returns this node's index. */
+        int flatten(List<ConditionNode> out) {
+            int index = out.size();
+            out.add(null);
+            List<Integer> children = new ArrayList<>();
+            for (Condition child : conditions) {
+                children.add(child.flatten(out));
+            }
+            out.set(index, ConditionNode.newBuilder().setOp(op).setField(field).setTest(test).setValues(values)
+                    .setChildren(children).build());
+            return index;
+        }
+    }
+
+    /** A record and where it was defined, for reference errors found after every file is read. */
+    private record Located<T>(T value, YamlFile file, String pointer) {
+    }
+
+    private ConfigLoader() {
+    }
+
+    public static Result load(Path directory) {
+        ConfigLoader loader = new ConfigLoader();
+        List<Path> files;
+        try (Stream<Path> list = Files.list(directory)) {
+            files = list.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml")).sorted().toList();
+        } catch (IOException e) {
+            return new Result(empty(), List.of(new Problem(directory, 0, "cannot list the directory: " + e.getMessage())));
+        }
+        if (files.isEmpty()) {
+            return new Result(empty(), List.of(new Problem(directory, 0, "no .yaml or .yml files here")));
+        }
+        for (Path file : files) {
+            YamlFile yaml = YamlFile.read(file, loader.problems);
+            if (yaml != null) {
+                loader.readFile(yaml);
+            }
+        }
+        loader.checkReferences();
+        ConfigSet set = new ConfigSet(values(loader.users), values(loader.teams), values(loader.schedules),
+                values(loader.escalations), values(loader.policies));
+        return new Result(set, List.copyOf(loader.problems));
+    }
+
+    private static ConfigSet empty() {
+        return new ConfigSet(List.of(), List.of(), List.of(), List.of(), List.of());
+    }
+
+    private static <T> List<T> values(Map<String, Located<T>> map) {
+        return map.values().stream().map(Located::value).toList();
+    }
+
+    private void readFile(YamlFile file) {
+        if (file.root == null || file.root.isNull() || file.root.isMissingNode()) {
+            return;
+        }
+        if (!file.root.isObject()) {
+            problem(file, "", "must be a mapping with any of " + KINDS);
+            return;
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = file.root.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> kind = it.next();
+            String pointer = "/" + kind.getKey();
+            if (!KINDS.contains(kind.getKey())) {
+                problem(file, pointer, "unknown section '" + kind.getKey() + "'; sections are " + KINDS);
+                continue;
+            }
+            if (!kind.getValue().isArray()) {
+                problem(file, pointer, kind.getKey() + " must be a list");
+                continue;
+            }
+            for (int i = 0; i < kind.getValue().size(); i++) {
+                Item item = new Item(file, pointer + "/" + i, kind.getValue().get(i));
+                switch (kind.getKey()) {
+                    case "users" -> user(item);
+                    case "teams" -> team(item);
+                    case "schedules" -> schedule(item);
+                    case "escalations" -> escalation(item);
+                    default -> policy(item);
+                }
+            }
+        }
+    }
+
+    /** One object of a section, with helpers that report what is wrong with it. */
+    private final class Item {
+        final YamlFile file;
+        final String pointer;
+        final JsonNode node;
+        String label;
+
+        Item(YamlFile file, String pointer, JsonNode node) {
+            this.file = file;
+            this.pointer = pointer;
+            this.node = node;
+            this.label = pointer.substring(1).replace('/', '[') + "]";
+        }
+
+        boolean fields(String kind, String... allowed) {
+            if (!node.isObject()) {
+                problem(file, pointer, label + ": " + kind + " must be a mapping");
+                return false;
+            }
+            JsonNode id = node.get("id");
+            if (id != null && id.isValueNode() && kind.startsWith("a")) {
+                // Name the object by its id from the first problem on, not by its position.
+                label = kind.substring(kind.indexOf(' ') + 1) + " " + id.asText();
+            }
+            Set<String> known = Set.of(allowed);
+            node.fieldNames().forEachRemaining(name -> {
+                if (!known.contains(name)) {
+                    problem(file, pointer + "/" + name, label + ": unknown field '" + name + "'; fields are "
+                            + String.join(", ", allowed));
+                }
+            });
+            return true;
+        }
+
+        String id(String kind) {
+            String id = text("id", true);
+            if (id != null && !ID.matcher(id).matches()) {
+                problem(file, pointer + "/id", kind + " id '" + id + "' must be lower-case letters, digits, '.', '_'"
+                        + " or '-', at most 64");
+            }
+            if (id != null) {
+                label = kind + " " + id;
+            }
+            return id;
+        }
+
+        String text(String field, boolean required) {
+            JsonNode value = node.get(field);
+            if (value == null || value.isNull()) {
+                if (required) {
+                    problem(file, pointer, label + ": '" + field + "' is required");
+                }
+                return null;
+            }
+            if (!value.isValueNode()) {
+                problem(file, pointer + "/" + field, label + ": '" + field + "' must be a single value");
+                return null;
+            }
+            return value.asText();
+        }
+
+        List<String> texts(String field) {
+            JsonNode value = node.get(field);
+            List<String> out = new ArrayList<>();
+            if (value == null || value.isNull()) {
+                return out;
+            }
+            if (value.isValueNode()) {
+                out.add(value.asText());
+            } else if (value.isArray()) {
+                value.forEach(v -> out.add(v.asText()));
+            } else {
+                problem(file, pointer + "/" + field, label + ": '" + field + "' must be a list of values");
+            }
+            return out;
+        }
+
+        int integer(String field, int fallback, int min, int max) {
+            JsonNode value = node.get(field);
+            if (value == null || value.isNull()) {
+                return fallback;
+            }
+            if (!value.canConvertToInt() || value.asInt() < min || value.asInt() > max) {
+                problem(file, pointer + "/" + field, label + ": '" + field + "' must be a whole number from " + min
+                        + " to " + max + ", was " + value.asText());
+                return fallback;
+            }
+            return value.asInt();
+        }
+
+        Item child(String field) {
+            Item child = new Item(file, pointer + "/" + field, node.get(field));
+            child.label = label;
+            return child;
+        }
+
+        Item element(int index) {
+            Item child = new Item(file, pointer + "/" + index, node.get(index));
+            child.label = label;
+            return child;
+        }
+
+        void report(String field, String message) {
+            ConfigLoader.this.problem(file, field == null ? pointer : pointer + "/" + field, label + ": " + message);
+        }
+    }
+
+    private void user(Item item) {
+        if (!item.fields("a user", "id", "name", "email", "phone", "timeZone", "contactMethods")) {
+            return;
+        }
+        String id = item.id("user");
+        String name = item.text("name", true);
+        String zone = zone(item, "timeZone", "UTC");
+        List<ContactMethod> methods = new ArrayList<>();
+        JsonNode list = item.node.get("contactMethods");
+        if (list != null && list.isArray()) {
+            for (int i = 0; i < list.size(); i++) {
+                Item method = new Item(item.file, item.pointer + "/contactMethods/" + i, list.get(i));
+                method.label = item.label + " contact method " + (i + 1);
+                if (!method.fields("a contact method", "type", "address")) {
+                    continue;
+                }
+                String type = method.text("type", true);
+                String address = method.text("address", true);
+                ContactMethodType parsed = enumValue(ContactMethodType.class, type);
+                if (type != null && (parsed == null || parsed == ContactMethodType.UNKNOWN)) {
+                    method.report("type", "contact method type '" + type + "' is not one of inbox, push, sms,"
+                            + " voice, email, teams, ntfy, webhook");
+                } else if (parsed != null && address != null) {
+                    methods.add(ContactMethod.newBuilder().setType(parsed).setAddress(address).build());
+                }
+            }
+        } else if (list != null) {
+            item.report("contactMethods", "'contactMethods' must be a list");
+        }
+        if (id != null && name != null) {
+            put(users, "user", id, item, UserConfig.newBuilder().setId(id).setName(name)
+                    .setEmail(item.text("email", false)).setTimeZone(zone).setContactMethods(methods).build());
+        }
+    }
+
+    private void team(Item item) {
+        if (!item.fields("a team", "id", "name", "members", "schedules", "escalation")) {
+            return;
+        }
+        String id = item.id("team");
+        String name = item.text("name", true);
+        if (id != null && name != null) {
+            put(teams, "team", id, item, TeamConfig.newBuilder().setId(id).setName(name)
+                    .setMembers(item.texts("members")).setScheduleIds(item.texts("schedules"))
+                    .setEscalationChainId(item.text("escalation", false)).build());
+        }
+    }
+
+    private void schedule(Item item) {
+        if (!item.fields("a schedule", "id", "name", "timeZone", "participants", "shiftLength", "handoffStart")) {
+            return;
+        }
+        String id = item.id("schedule");
+        String name = item.text("name", true);
+        String zone = zone(item, "timeZone", "UTC");
+        List<String> participants = item.texts("participants");
+        if (participants.isEmpty()) {
+            item.report("participants", "a rotation needs at least one participant");
+        }
+        String shift = item.text("shiftLength", false);
+        if (shift != null) {
+            try {
+                if (Duration.parse(shift).compareTo(Duration.ofMinutes(15)) < 0) {
+                    item.report("shiftLength", "shiftLength " + shift + " is shorter than 15 minutes");
+                }
+            } catch (DateTimeException e) {
+                item.report("shiftLength", "shiftLength '" + shift + "' is not an ISO-8601 duration such as P7D,"
+                        + " P1D or PT12H");
+            }
+        }
+        String handoff = item.text("handoffStart", false);
+        if (handoff != null) {
+            try {
+                LocalDateTime.parse(handoff);
+            } catch (DateTimeException e) {
+                item.report("handoffStart", "handoffStart '" + handoff + "' is not a local date-time such as"
+                        + " 2026-01-05T09:00");
+            }
+        }
+        if (id != null && name != null) {
+            ScheduleConfig.Builder b = ScheduleConfig.newBuilder().setId(id).setName(name).setTimeZone(zone)
+                    .setParticipants(participants);
+            if (shift != null) {
+                b.setShiftLength(shift);
+            }
+            if (handoff != null) {
+                b.setHandoffStart(handoff);
+            }
+            put(schedules, "schedule", id, item, b.build());
+        }
+    }
+
+    private void escalation(Item item) {
+        if (!item.fields("an escalation chain", "id", "name", "repeat", "steps")) {
+            return;
+        }
+        String id = item.id("escalation chain");
+        String name = item.text("name", true);
+        int repeat = item.integer("repeat", 0, 0, 10);
+        List<EscalationStep> steps = new ArrayList<>();
+        JsonNode list = item.node.get("steps");
+        if (list == null || !list.isArray() || list.isEmpty()) {
+            item.report("steps", "'steps' must be a list of at least one step");
+        } else {
+            for (int i = 0; i < list.size(); i++) {
+                Item step = new Item(item.file, item.pointer + "/steps/" + i, list.get(i));
+                step.label = item.label + " step " + (i + 1);
+                if (!step.fields("a step", "notify", "waitMinutes")) {
+                    continue;
+                }
+                int wait = step.integer("waitMinutes", 5, 1, 1440);
+                List<EscalationTarget> targets = new ArrayList<>();
+                JsonNode notify = step.node.get("notify");
+                if (notify == null || !notify.isArray() || notify.isEmpty()) {
+                    step.report("notify", "'notify' must list at least one of {user: id}, {schedule: id}, {team: id}");
+                } else {
+                    for (int t = 0; t < notify.size(); t++) {
+                        Item target = new Item(step.file, step.pointer + "/notify/" + t, notify.get(t));
+                        target.label = step.label;
+                        if (!target.fields("a target", "user", "schedule", "team") || target.node.size() != 1) {
+                            if (target.node.isObject()) {
+                                target.report(null, "each target names exactly one of user, schedule, team");
+                            }
+                            continue;
+                        }
+                        String kind = target.node.fieldNames().next();
+                        targets.add(EscalationTarget.newBuilder().setKind(TargetKind.valueOf(kind.toUpperCase(Locale.ROOT)))
+                                .setId(target.node.get(kind).asText()).build());
+                    }
+                }
+                steps.add(EscalationStep.newBuilder().setTargets(targets).setDelayMinutes(wait).build());
+            }
+        }
+        if (id != null && name != null) {
+            put(escalations, "escalation chain", id, item, EscalationChainConfig.newBuilder().setId(id).setName(name)
+                    .setRepeat(repeat).setSteps(steps).build());
+        }
+    }
+
+    private void policy(Item item) {
+        if (!item.fields("a policy", "id", "name", "order", "enabled", "when", "route", "suppress")) {
+            return;
+        }
+        String id = item.id("policy");
+        String name = item.text("name", true);
+        int order = item.integer("order", 0, 0, 1_000_000);
+        JsonNode enabled = item.node.get("enabled");
+        Condition condition = item.node.has("when") ? condition(item.child("when")) : null;
+        List<ConditionNode> flat = new ArrayList<>();
+        if (condition != null) {
+            condition.flatten(flat);
+        }
+        String team = null;
+        String chain = null;
+        Urgency urgency = Urgency.HIGH;
+        JsonNode route = item.node.get("route");
+        String suppress = item.text("suppress", false);
+        if (route != null && suppress != null) {
+            item.report(null, "a policy either routes or suppresses, not both");
+        }
+        if (route != null) {
+            Item r = item.child("route");
+            if (r.fields("a route", "team", "escalation", "urgency")) {
+                team = r.text("team", true);
+                chain = r.text("escalation", false);
+                String u = r.text("urgency", false);
+                if (u != null) {
+                    urgency = enumValue(Urgency.class, u);
+                    if (urgency == null) {
+                        r.report("urgency", "urgency '" + u + "' is not high or low");
+                        urgency = Urgency.HIGH;
+                    }
+                }
+            }
+        } else if (suppress == null) {
+            item.report(null, "a policy needs a 'route' (team, escalation, urgency) or 'suppress: <reason>'");
+        }
+        if (id != null && name != null) {
+            put(policies, "policy", id, item, PolicyConfig.newBuilder().setId(id).setVersion(1).setName(name)
+                    .setOrder(order).setEnabled(enabled == null || enabled.asBoolean(true)).setCondition(flat)
+                    .setTeamId(team == null ? "" : team).setEscalationChainId(chain == null ? "" : chain)
+                    .setUrgency(urgency).setSuppress(suppress != null).setSuppressReason(suppress).build());
+        }
+    }
+
+    /**
+     * {@code {all: [...]}}, {@code {any: [...]}}, {@code {not: {...}}}, or field tests: {@code severity: [high, medium]}
+     * (one of), {@code serviceSource: microsoftSentinel} (equals), {@code title: {contains: x}} or
+     * {@code {regex: x}}. A mapping with several keys means all of them.
+     */
+    private Condition condition(Item item) {
+        JsonNode node = item.node;
+        if (node == null || !node.isObject() || node.isEmpty()) {
+            item.report(null, "a condition must be a mapping such as {severity: [high]}");
+            return null;
+        }
+        List<Condition> parts = new ArrayList<>();
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            Item child = item.child(key);
+            switch (key) {
+                case "all", "any" -> {
+                    if (!child.node.isArray() || child.node.isEmpty()) {
+                        child.report(null, "'" + key + "' must be a list of conditions");
+                        continue;
+                    }
+                    List<Condition> children = new ArrayList<>();
+                    for (int i = 0; i < child.node.size(); i++) {
+                        Condition c = condition(child.element(i));
+                        if (c != null) {
+                            children.add(c);
+                        }
+                    }
+                    parts.add(Condition.of(key.equals("all") ? ConditionOp.ALL : ConditionOp.ANY, children));
+                }
+                case "not" -> {
+                    Condition c = condition(child);
+                    if (c != null) {
+                        parts.add(Condition.of(ConditionOp.NOT, List.of(c)));
+                    }
+                }
+                default -> {
+                    Condition c = match(key, child);
+                    if (c != null) {
+                        parts.add(c);
+                    }
+                }
+            }
+        }
+        return parts.size() == 1 ? parts.get(0) : Condition.of(ConditionOp.ALL, parts);
+    }
+
+    private Condition match(String field, Item item) {
+        if (!AlertFields.NAMES.contains(field)) {
+            item.report(null, "unknown alert field '" + field + "'; fields are " + AlertFields.NAMES
+                    + ", or all, any, not");
+            return null;
+        }
+        JsonNode node = item.node;
+        if (node.isValueNode()) {
+            return Condition.match(field, MatchTest.EQUALS, List.of(node.asText()));
+        }
+        if (node.isArray()) {
+            List<String> values = new ArrayList<>();
+            node.forEach(v -> values.add(v.asText()));
+            return Condition.match(field, MatchTest.IN, values);
+        }
+        if (node.isObject() && node.size() == 1 && (node.has("contains") || node.has("regex"))) {
+            String test = node.fieldNames().next();
+            String value = node.get(test).asText();
+            if (test.equals("regex")) {
+                try {
+                    Pattern.compile(value);
+                } catch (PatternSyntaxException e) {
+                    item.report(test, "regex '" + value + "' does not compile: " + e.getDescription());
+                    return null;
+                }
+            }
+            return Condition.match(field, test.equals("regex") ? MatchTest.REGEX : MatchTest.CONTAINS, List.of(value));
+        }
+        item.report(null, "test of '" + field + "' must be a value, a list of values, {contains: text} or"
+                + " {regex: pattern}");
+        return null;
+    }
+
+    private void checkReferences() {
+        for (Located<TeamConfig> team : teams.values()) {
+            TeamConfig t = team.value();
+            for (String member : t.getMembers()) {
+                requireExists(users, member, "user", team, "/members", "team " + t.getId() + ": member");
+            }
+            for (String schedule : t.getScheduleIds()) {
+                requireExists(schedules, schedule, "schedule", team, "/schedules", "team " + t.getId() + ": schedule");
+            }
+            if (t.getEscalationChainId() != null) {
+                requireExists(escalations, t.getEscalationChainId(), "escalation chain", team, "/escalation",
+                        "team " + t.getId() + ": escalation");
+            }
+        }
+        for (Located<ScheduleConfig> schedule : schedules.values()) {
+            for (String participant : schedule.value().getParticipants()) {
+                requireExists(users, participant, "user", schedule, "/participants",
+                        "schedule " + schedule.value().getId() + ": participant");
+            }
+        }
+        for (Located<EscalationChainConfig> chain : escalations.values()) {
+            for (int s = 0; s < chain.value().getSteps().size(); s++) {
+                for (EscalationTarget target : chain.value().getSteps().get(s).getTargets()) {
+                    String where = "escalation chain " + chain.value().getId() + " step " + (s + 1) + ":";
+                    switch (target.getKind()) {
+                        case USER -> requireExists(users, target.getId(), "user", chain, "/steps/" + s, where + " user");
+                        case SCHEDULE -> requireExists(schedules, target.getId(), "schedule", chain, "/steps/" + s,
+                                where + " schedule");
+                        default -> requireExists(teams, target.getId(), "team", chain, "/steps/" + s, where + " team");
+                    }
+                }
+            }
+        }
+        Map<Integer, String> orders = new HashMap<>();
+        for (Located<PolicyConfig> policy : policies.values()) {
+            PolicyConfig p = policy.value();
+            if (!p.getSuppress()) {
+                requireExists(teams, p.getTeamId(), "team", policy, "/route/team", "policy " + p.getId() + ": team");
+                if (!p.getEscalationChainId().isEmpty()) {
+                    requireExists(escalations, p.getEscalationChainId(), "escalation chain", policy,
+                            "/route/escalation", "policy " + p.getId() + ": escalation");
+                }
+            }
+            String other = orders.putIfAbsent(p.getOrder(), p.getId());
+            if (other != null) {
+                problem(policy.file(), policy.pointer() + "/order", "policy " + p.getId() + ": order " + p.getOrder()
+                        + " is also the order of policy " + other + "; policies are tried in order, so each needs"
+                        + " its own");
+            }
+        }
+    }
+
+    private <T> void requireExists(Map<String, Located<T>> map, String id, String kind, Located<?> from,
+                                   String pointer, String what) {
+        if (!map.containsKey(id)) {
+            problem(from.file(), from.pointer() + pointer, what + " '" + id + "' is not a defined " + kind
+                    + (map.isEmpty() ? "" : "; defined: " + String.join(", ", map.keySet())));
+        }
+    }
+
+    private <T> void put(Map<String, Located<T>> map, String kind, String id, Item item, T value) {
+        Located<T> previous = map.putIfAbsent(id, new Located<>(value, item.file, item.pointer));
+        if (previous != null) {
+            problem(item.file, item.pointer + "/id", kind + " '" + id + "' is defined twice; the other is in "
+                    + previous.file().path.getFileName() + ":" + previous.file().line(previous.pointer()));
+        }
+    }
+
+    private String zone(Item item, String field, String fallback) {
+        String zone = item.text(field, false);
+        if (zone == null) {
+            return fallback;
+        }
+        try {
+            ZoneId.of(zone);
+            return zone;
+        } catch (DateTimeException e) {
+            item.report(field, "time zone '" + zone + "' is not an IANA zone such as Europe/Berlin");
+            return fallback;
+        }
+    }
+
+    private static <E extends Enum<E>> E enumValue(Class<E> type, String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Enum.valueOf(type, value.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private void problem(YamlFile file, String pointer, String message) {
+        problems.add(new Problem(file.path, file.line(pointer), message));
+    }
+}

@@ -1,0 +1,73 @@
+package io.sentinelpager.oncall.routing;
+
+import io.sentinelpager.schemas.ConditionNode;
+import io.sentinelpager.schemas.PolicyConfig;
+import io.sentinelpager.schemas.SecurityAlert;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/**
+ * Ordered first-match routing: the enabled policy with the lowest order whose condition holds takes the alert.
+ * Text tests ignore case (an analyst writes "ransomware", Microsoft writes "Ransomware"); regexes are taken as written.
+ */
+public final class Policies {
+
+    private static final ConcurrentHashMap<String, Pattern> PATTERNS = new ConcurrentHashMap<>();
+
+    private Policies() {
+    }
+
+    public static Optional<PolicyConfig> firstMatch(Collection<PolicyConfig> policies, SecurityAlert alert) {
+        return policies.stream()
+                .filter(PolicyConfig::getEnabled)
+                .sorted(Comparator.comparingInt(PolicyConfig::getOrder).thenComparing(PolicyConfig::getId))
+                .filter(p -> matches(p.getCondition(), alert))
+                .findFirst();
+    }
+
+    /** Whether the condition (a tree flattened into a list, root first) holds; an empty condition always holds. */
+    public static boolean matches(List<ConditionNode> condition, SecurityAlert alert) {
+        return condition.isEmpty() || holds(condition, 0, alert, 0);
+    }
+
+    private static boolean holds(List<ConditionNode> nodes, int index, SecurityAlert alert, int depth) {
+        // A malformed tree (an index out of range, a cycle) must not route alerts by accident, nor loop.
+        if (index < 0 || index >= nodes.size() || depth > nodes.size()) {
+            return false;
+        }
+        ConditionNode node = nodes.get(index);
+        List<Integer> children = node.getChildren();
+        return switch (node.getOp()) {
+            case ALL -> children.stream().allMatch(c -> holds(nodes, c, alert, depth + 1));
+            case ANY -> children.stream().anyMatch(c -> holds(nodes, c, alert, depth + 1));
+            case NOT -> children.stream().noneMatch(c -> holds(nodes, c, alert, depth + 1));
+            case MATCH -> test(node, AlertFields.values(alert, node.getField()));
+            // A condition kind this version does not know must not route alerts by accident.
+            default -> false;
+        };
+    }
+
+    private static boolean test(ConditionNode condition, List<String> actual) {
+        List<String> wanted = condition.getValues();
+        for (String value : actual) {
+            String v = value.toLowerCase(Locale.ROOT);
+            boolean hit = switch (condition.getTest() == null ? io.sentinelpager.schemas.MatchTest.UNKNOWN
+                    : condition.getTest()) {
+                case EQUALS, IN -> wanted.stream().anyMatch(w -> w.toLowerCase(Locale.ROOT).equals(v));
+                case CONTAINS -> wanted.stream().anyMatch(w -> v.contains(w.toLowerCase(Locale.ROOT)));
+                case REGEX -> wanted.stream().anyMatch(w -> PATTERNS.computeIfAbsent(w, Pattern::compile)
+                        .matcher(value).find());
+                default -> false;
+            };
+            if (hit) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

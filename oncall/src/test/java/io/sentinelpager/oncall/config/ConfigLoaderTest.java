@@ -1,0 +1,96 @@
+package io.sentinelpager.oncall.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sentinelpager.schemas.PolicyConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theShippedExamplesAreValid() {
+        ConfigLoader.Result result = ConfigLoader.load(Path.of("..", "examples", "config"));
+        assertThat(result.problems()).isEmpty();
+        assertThat(result.config().users()).extracting(u -> u.getId()).containsExactly("analyst", "lead", "manager");
+        assertThat(result.config().escalations().get(0).getSteps()).hasSize(3);
+        assertThat(result.config().policies()).extracting(PolicyConfig::getId)
+                .contains("informational-noise", "ransomware", "everything-else");
+    }
+
+    @Test
+    void everyProblemNamesFileAndLine() throws Exception {
+        Files.writeString(dir.resolve("people.yaml"), """
+                users:
+                  - id: ana
+                    name: Ana
+                    emial: ana@contoso.example
+                    timeZone: Europe/Berln
+                teams:
+                  - id: soc
+                    name: SOC
+                    members: [ana, bob]
+                    escalation: nope
+                """);
+        Files.writeString(dir.resolve("policies.yaml"), """
+                policies:
+                  - id: p1
+                    name: one
+                    order: 5
+                    when: {severity: [high], titel: x}
+                    route: {team: soc}
+                  - id: p2
+                    name: two
+                    order: 5
+                    when: {title: {regex: "(unclosed"}}
+                    route: {team: red}
+                """);
+
+        List<String> problems = ConfigLoader.load(dir).problems().stream().map(Problem::toString).toList();
+
+        assertThat(problems).containsExactlyInAnyOrder(
+                "people.yaml:4: user ana: unknown field 'emial'; fields are id, name, email, phone, timeZone, contactMethods",
+                "people.yaml:5: user ana: time zone 'Europe/Berln' is not an IANA zone such as Europe/Berlin",
+                "people.yaml:9: team soc: member 'bob' is not a defined user; defined: ana",
+                "people.yaml:10: team soc: escalation 'nope' is not a defined escalation chain",
+                "policies.yaml:5: policy p1: unknown alert field 'titel'; fields are [category, connector, description,"
+                        + " detectionSource, mitreTechniques, productName, serviceSource, severity, source, status,"
+                        + " tenant, title], or all, any, not",
+                "policies.yaml:10: policy p2: regex '(unclosed' does not compile: Unclosed group",
+                "policies.yaml:11: policy p2: team 'red' is not a defined team; defined: soc",
+                "policies.yaml:9: policy p2: order 5 is also the order of policy p1; policies are tried in order, so"
+                        + " each needs its own");
+    }
+
+    @Test
+    void syntaxErrorsGiveTheLine() throws Exception {
+        Files.writeString(dir.resolve("broken.yaml"), "users:\n  - id: ana\n    name: [unclosed\n");
+        assertThat(ConfigLoader.load(dir).problems()).singleElement()
+                .satisfies(p -> assertThat(p.toString()).startsWith("broken.yaml:").contains("not valid YAML"));
+    }
+
+    @Test
+    void escalationStepsMustNameExactlyOneKnownTarget() throws Exception {
+        Files.writeString(dir.resolve("chains.yaml"), """
+                users:
+                  - {id: ana, name: Ana}
+                escalations:
+                  - id: c1
+                    name: chain
+                    steps:
+                      - notify: [{user: ana, team: soc}]
+                        waitMinutes: 0
+                      - notify: [{schedule: nightly}]
+                """);
+        assertThat(ConfigLoader.load(dir).problems()).extracting(Problem::toString).containsExactlyInAnyOrder(
+                "chains.yaml:7: escalation chain c1 step 1: each target names exactly one of user, schedule, team",
+                "chains.yaml:8: escalation chain c1 step 1: 'waitMinutes' must be a whole number from 1 to 1440, was 0",
+                "chains.yaml:9: escalation chain c1 step 2: schedule 'nightly' is not a defined schedule");
+    }
+}
