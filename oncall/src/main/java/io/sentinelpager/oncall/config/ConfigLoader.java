@@ -9,7 +9,10 @@ import io.sentinelpager.schemas.EscalationChainConfig;
 import io.sentinelpager.schemas.EscalationStep;
 import io.sentinelpager.schemas.EscalationTarget;
 import io.sentinelpager.schemas.MatchTest;
+import io.sentinelpager.schemas.LayerRestriction;
 import io.sentinelpager.schemas.PolicyConfig;
+import io.sentinelpager.schemas.RotationLayer;
+import io.sentinelpager.schemas.ScheduleOverride;
 import io.sentinelpager.schemas.ScheduleConfig;
 import io.sentinelpager.schemas.TargetKind;
 import io.sentinelpager.schemas.TeamConfig;
@@ -311,15 +314,78 @@ public final class ConfigLoader {
     }
 
     private void schedule(Item item) {
-        if (!item.fields("a schedule", "id", "name", "timeZone", "participants", "shiftLength", "handoffStart")) {
+        if (!item.fields("a schedule", "id", "name", "timeZone", "layers", "overrides",
+                "participants", "shiftLength", "handoffStart")) {
             return;
         }
         String id = item.id("schedule");
         String name = item.text("name", true);
         String zone = zone(item, "timeZone", "UTC");
+        List<RotationLayer> layers = new ArrayList<>();
+        JsonNode list = item.node.get("layers");
+        if (list != null && (item.node.has("participants") || item.node.has("shiftLength"))) {
+            item.report(null, "use either 'layers' or the one-layer shorthand (participants, shiftLength,"
+                    + " handoffStart), not both");
+        } else if (list == null) {
+            layer(item, item.label, layers);
+        } else if (!list.isArray() || list.isEmpty()) {
+            item.report("layers", "'layers' must be a list of at least one rotation");
+        } else {
+            for (int i = 0; i < list.size(); i++) {
+                Item layer = item.child("layers").element(i);
+                layer.label = item.label + " layer " + (i + 1);
+                if (layer.fields("a layer", "name", "participants", "shiftLength", "handoffStart", "restriction")) {
+                    layer(layer, layer.text("name", false), layers);
+                }
+            }
+        }
+        List<ScheduleOverride> overrides = new ArrayList<>();
+        JsonNode overridesNode = item.node.get("overrides");
+        if (overridesNode != null && overridesNode.isArray()) {
+            ZoneId zoneId = ZoneId.of(zone);
+            for (int i = 0; i < overridesNode.size(); i++) {
+                Item o = item.child("overrides").element(i);
+                o.label = item.label + " override " + (i + 1);
+                if (!o.fields("an override", "user", "from", "to")) {
+                    continue;
+                }
+                String user = o.text("user", true);
+                LocalDateTime from = localDateTime(o, "from");
+                LocalDateTime to = localDateTime(o, "to");
+                if (user == null || from == null || to == null) {
+                    continue;
+                }
+                if (!to.isAfter(from)) {
+                    o.report("to", "an override must end after it starts");
+                    continue;
+                }
+                ScheduleOverride added = ScheduleOverride.newBuilder().setUser(user)
+                        .setStart(from.atZone(zoneId).toInstant()).setEnd(to.atZone(zoneId).toInstant()).build();
+                for (ScheduleOverride other : overrides) {
+                    if (added.getStart().isBefore(other.getEnd()) && other.getStart().isBefore(added.getEnd())) {
+                        o.report(null, "overlaps another override of this schedule (" + other.getUser() + ")");
+                    }
+                }
+                overrides.add(added);
+            }
+        } else if (overridesNode != null) {
+            item.report("overrides", "'overrides' must be a list");
+        }
+        if (id != null && name != null) {
+            put(schedules, "schedule", id, item, ScheduleConfig.newBuilder().setId(id).setName(name).setTimeZone(zone)
+                    .setLayers(layers).setOverrides(overrides).build());
+        }
+    }
+
+    /** One rotation: participants, shift length, first hand-off, and an optional window of days and hours. */
+    private void layer(Item item, String name, List<RotationLayer> layers) {
         List<String> participants = item.texts("participants");
         if (participants.isEmpty()) {
             item.report("participants", "a rotation needs at least one participant");
+        }
+        RotationLayer.Builder b = RotationLayer.newBuilder().setParticipants(participants);
+        if (name != null) {
+            b.setName(name);
         }
         String shift = item.text("shiftLength", false);
         if (shift != null) {
@@ -327,30 +393,60 @@ public final class ConfigLoader {
                 if (Duration.parse(shift).compareTo(Duration.ofMinutes(15)) < 0) {
                     item.report("shiftLength", "shiftLength " + shift + " is shorter than 15 minutes");
                 }
+                b.setShiftLength(shift);
             } catch (DateTimeException e) {
                 item.report("shiftLength", "shiftLength '" + shift + "' is not an ISO-8601 duration such as P7D,"
                         + " P1D or PT12H");
             }
         }
-        String handoff = item.text("handoffStart", false);
+        LocalDateTime handoff = item.node.has("handoffStart") ? localDateTime(item, "handoffStart") : null;
         if (handoff != null) {
-            try {
-                LocalDateTime.parse(handoff);
-            } catch (DateTimeException e) {
-                item.report("handoffStart", "handoffStart '" + handoff + "' is not a local date-time such as"
-                        + " 2026-01-05T09:00");
+            b.setHandoffStart(handoff.toString());
+        }
+        if (item.node.has("restriction")) {
+            Item r = item.child("restriction");
+            if (r.fields("a restriction", "days", "from", "to")) {
+                List<String> days = r.texts("days");
+                for (String day : days) {
+                    try {
+                        java.time.DayOfWeek.valueOf(day.toUpperCase(Locale.ROOT));
+                    } catch (IllegalArgumentException e) {
+                        r.report("days", "day '" + day + "' is not monday..sunday");
+                    }
+                }
+                String from = localTime(r, "from");
+                String to = localTime(r, "to");
+                if (from != null && to != null) {
+                    b.setRestriction(LayerRestriction.newBuilder().setDays(days).setFrom(from).setTo(to).build());
+                }
             }
         }
-        if (id != null && name != null) {
-            ScheduleConfig.Builder b = ScheduleConfig.newBuilder().setId(id).setName(name).setTimeZone(zone)
-                    .setParticipants(participants);
-            if (shift != null) {
-                b.setShiftLength(shift);
-            }
-            if (handoff != null) {
-                b.setHandoffStart(handoff);
-            }
-            put(schedules, "schedule", id, item, b.build());
+        layers.add(b.build());
+    }
+
+    private static LocalDateTime localDateTime(Item item, String field) {
+        String text = item.text(field, true);
+        if (text == null) {
+            return null;
+        }
+        try {
+            return LocalDateTime.parse(text);
+        } catch (DateTimeException e) {
+            item.report(field, "'" + text + "' is not a local date-time such as 2026-01-05T09:00");
+            return null;
+        }
+    }
+
+    private static String localTime(Item item, String field) {
+        String text = item.text(field, true);
+        if (text == null) {
+            return null;
+        }
+        try {
+            return java.time.LocalTime.parse(text).toString();
+        } catch (DateTimeException e) {
+            item.report(field, "'" + text + "' is not a time of day such as 08:00");
+            return null;
         }
     }
 
@@ -542,9 +638,15 @@ public final class ConfigLoader {
             }
         }
         for (Located<ScheduleConfig> schedule : schedules.values()) {
-            for (String participant : schedule.value().getParticipants()) {
-                requireExists(users, participant, "user", schedule, "/participants",
-                        "schedule " + schedule.value().getId() + ": participant");
+            for (RotationLayer layer : schedule.value().getLayers()) {
+                for (String participant : layer.getParticipants()) {
+                    requireExists(users, participant, "user", schedule, "", "schedule " + schedule.value().getId()
+                            + ": participant");
+                }
+            }
+            for (ScheduleOverride o : schedule.value().getOverrides()) {
+                requireExists(users, o.getUser(), "user", schedule, "/overrides", "schedule "
+                        + schedule.value().getId() + ": override user");
             }
         }
         for (Located<EscalationChainConfig> chain : escalations.values()) {

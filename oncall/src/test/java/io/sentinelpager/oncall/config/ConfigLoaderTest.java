@@ -93,4 +93,37 @@ class ConfigLoaderTest {
                 "chains.yaml:8: escalation chain c1 step 1: 'waitMinutes' must be a whole number from 1 to 1440, was 0",
                 "chains.yaml:9: escalation chain c1 step 2: schedule 'nightly' is not a defined schedule");
     }
+
+    @Test
+    void layersRestrictionsAndOverridesAreReadAndOverlapsRejected() throws Exception {
+        Files.writeString(dir.resolve("schedules.yaml"), """
+                users:
+                  - {id: ana, name: Ana}
+                  - {id: ben, name: Ben}
+                schedules:
+                  - id: follow-the-sun
+                    name: Follow the sun
+                    timeZone: Europe/Berlin
+                    layers:
+                      - name: weekly
+                        participants: [ana, ben]
+                        shiftLength: P7D
+                        handoffStart: 2026-01-05T09:00
+                      - name: weekend nights
+                        participants: [ben]
+                        shiftLength: P1D
+                        handoffStart: 2026-01-05T20:00
+                        restriction: {days: [saturday, sunday], from: "20:00", to: "08:00"}
+                    overrides:
+                      - {user: ana, from: 2026-12-24T18:00, to: 2026-12-27T09:00}
+                      - {user: ben, from: 2026-12-26T18:00, to: 2026-12-28T09:00}
+                """);
+        ConfigLoader.Result result = ConfigLoader.load(dir);
+        assertThat(result.problems()).extracting(Problem::toString).containsExactly(
+                "schedules.yaml:20: schedule follow-the-sun override 2: overlaps another override of this schedule (ana)");
+        var schedule = result.config().schedules().get(0);
+        assertThat(schedule.getLayers()).hasSize(2);
+        assertThat(schedule.getLayers().get(1).getRestriction().getTo()).isEqualTo("08:00");
+        assertThat(schedule.getOverrides().get(0).getStart()).hasToString("2026-12-24T17:00:00Z");
+    }
 }
