@@ -38,7 +38,7 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
 final class LifecycleProcessor implements Processor<String, SpecificRecord, String, SpecificRecord> {
 
     /** How often due timers are looked for: escalations fire at most this late. */
-    static final Duration TIMER_SCAN = Duration.ofSeconds(1);
+    static final Duration TIMER_SCAN = Duration.ofMillis(250);
     private static final String TIMER_MIN = "";
 
     private final Lifecycle lifecycle;
