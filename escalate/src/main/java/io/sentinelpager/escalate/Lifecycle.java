@@ -13,6 +13,7 @@ import io.sentinelpager.schemas.EscalationStep;
 import io.sentinelpager.schemas.EscalationTarget;
 import io.sentinelpager.schemas.LifecycleStatus;
 import io.sentinelpager.schemas.NotificationRequest;
+import io.sentinelpager.schemas.NotificationRule;
 import io.sentinelpager.schemas.RoutedAlert;
 import io.sentinelpager.schemas.ScheduleConfig;
 import io.sentinelpager.schemas.SecurityAlert;
@@ -79,52 +80,74 @@ public final class Lifecycle {
         timeline.add(event(now, "triggered", null, null, "routed to team " + routed.getTeamId() + " by policy "
                 + routed.getPolicyId() + " v" + routed.getPolicyVersion()));
         List<SpecificRecord> emitted = new ArrayList<>();
-        page(state, routed, 0, 0, directory, now, timeline, emitted);
+        page(state, routed, 0, 0, directory, now, timeline, emitted, new ArrayList<>());
         AlertLifecycle paged = state.setTimeline(timeline).build();
         emitted.add(0, paged);
         return new Outcome(Optional.of(paged), emitted);
     }
 
     /**
-     * The escalation timer of an alert fired: nobody acknowledged in time, so page the next step (after the last
-     * step, the chain starts again until it has been repeated as often as configured). A timer that no longer
-     * matches the state (acknowledged, closed, or rescheduled since) changes nothing.
+     * A timer of the alert fired: send the delayed notifications that are due, and if nobody acknowledged in time,
+     * page the next step (after the last step the chain starts again until it has been repeated as often as
+     * configured). A timer that finds nothing due (acknowledged, closed, rescheduled, or already handled before a
+     * crash) changes nothing, which is what makes a replayed timer harmless.
      */
-    public Outcome escalate(AlertLifecycle state, Instant due, Directory directory, Instant now) {
-        if (state.getStatus() != LifecycleStatus.TRIGGERED || state.getNextEscalationAt() == null
-                || !state.getNextEscalationAt().equals(due)) {
+    public Outcome wake(AlertLifecycle state, Directory directory, Instant now) {
+        if (state.getStatus() != LifecycleStatus.TRIGGERED) {
             return Outcome.none();
         }
-        RoutedAlert routed = state.getAlert();
-        EscalationChainConfig chain = directory.chains().apply(routed.getEscalationChainId());
-        List<TimelineEvent> timeline = new ArrayList<>(state.getTimeline());
-        AlertLifecycle.Builder next = AlertLifecycle.newBuilder(state).setUpdatedAt(now).setNextEscalationAt(null);
         List<SpecificRecord> emitted = new ArrayList<>();
-        int step = state.getEscalationStep() + 1;
-        int round = state.getEscalationRound();
-        if (chain == null || chain.getSteps().isEmpty()) {
-            timeline.add(event(now, "escalation-stopped", null, null, "chain " + routed.getEscalationChainId()
-                    + " is no longer configured"));
-        } else {
-            if (step >= chain.getSteps().size()) {
-                step = 0;
-                round++;
-            }
-            if (round > chain.getRepeat()) {
-                timeline.add(event(now, "escalation-exhausted", null, null, "nobody acknowledged after "
-                        + (chain.getRepeat() + 1) + " rounds of chain " + chain.getId()));
+        List<NotificationRequest> stillPending = new ArrayList<>();
+        for (NotificationRequest pending : state.getPendingNotifications()) {
+            if (pending.getRequestedAt().isAfter(now)) {
+                stillPending.add(pending);
             } else {
-                page(next, routed, step, round, directory, now, timeline, emitted);
+                emitted.add(pending);
             }
+        }
+        boolean stepDue = state.getNextEscalationAt() != null && !state.getNextEscalationAt().isAfter(now);
+        if (emitted.isEmpty() && !stepDue) {
+            return Outcome.none();
+        }
+        List<TimelineEvent> timeline = new ArrayList<>(state.getTimeline());
+        AlertLifecycle.Builder next = AlertLifecycle.newBuilder(state).setUpdatedAt(now)
+                .setPendingNotifications(stillPending);
+        if (stepDue) {
+            escalate(next, state, directory, now, timeline, emitted, stillPending);
         }
         AlertLifecycle updated = next.setTimeline(timeline).build();
         emitted.add(0, updated);
         return new Outcome(Optional.of(updated), emitted);
     }
 
+    private void escalate(AlertLifecycle.Builder next, AlertLifecycle state, Directory directory, Instant now,
+                          List<TimelineEvent> timeline, List<SpecificRecord> emitted, List<NotificationRequest> pending) {
+        RoutedAlert routed = state.getAlert();
+        EscalationChainConfig chain = directory.chains().apply(routed.getEscalationChainId());
+        next.setNextEscalationAt(null);
+        int step = state.getEscalationStep() + 1;
+        int round = state.getEscalationRound();
+        if (chain == null || chain.getSteps().isEmpty()) {
+            timeline.add(event(now, "escalation-stopped", null, null, "chain " + routed.getEscalationChainId()
+                    + " is no longer configured"));
+            return;
+        }
+        if (step >= chain.getSteps().size()) {
+            step = 0;
+            round++;
+        }
+        if (round > chain.getRepeat()) {
+            timeline.add(event(now, "escalation-exhausted", null, null, "nobody acknowledged after "
+                    + (chain.getRepeat() + 1) + " rounds of chain " + chain.getId()));
+            return;
+        }
+        page(next, routed, step, round, directory, now, timeline, emitted, pending);
+    }
+
     /** Notifies the targets of one chain step and schedules the next; records both in the timeline. */
     private void page(AlertLifecycle.Builder state, RoutedAlert routed, int step, int round, Directory directory,
-                      Instant now, List<TimelineEvent> timeline, List<SpecificRecord> emitted) {
+                      Instant now, List<TimelineEvent> timeline, List<SpecificRecord> emitted,
+                      List<NotificationRequest> pending) {
         String key = routed.getEnriched().getAlert().getAlertKey();
         EscalationChainConfig chain = directory.chains().apply(routed.getEscalationChainId());
         List<String> recipients;
@@ -146,11 +169,45 @@ public final class Lifecycle {
             timeline.add(event(now, "unrouted", null, null, where + ": nobody to page"));
         }
         for (String userId : recipients) {
-            UserConfig user = directory.users().apply(userId);
+            notifyUser(key, routed, userId, directory.users().apply(userId), step, round, now, timeline, emitted,
+                    pending);
+            timeline.add(event(now, "paged", userId, null, where));
+        }
+        state.setPendingNotifications(pending);
+    }
+
+    /**
+     * Notifies one user by their rules for this urgency: a rule with no delay sends now, a delayed one waits in the
+     * state until its time (an acknowledgement cancels it). A user without rules, or whose rules name no contact
+     * method they have, gets every contact method at once: a broken rule never means no page.
+     */
+    private void notifyUser(String key, RoutedAlert routed, String userId, UserConfig user, int step, int round,
+                            Instant now, List<TimelineEvent> timeline, List<SpecificRecord> emitted,
+                            List<NotificationRequest> pending) {
+        List<NotificationRule> rules = user == null ? List.of() : user.getNotificationRules().stream()
+                .filter(r -> r.getUrgency() == routed.getUrgency()).toList();
+        boolean sent = false;
+        for (NotificationRule rule : rules) {
+            Optional<ContactMethod> method = user.getContactMethods().stream()
+                    .filter(m -> m.getType() == rule.getContactMethod()).findFirst();
+            if (method.isEmpty()) {
+                timeline.add(event(now, "rule-skipped", userId, null, "a notification rule uses "
+                        + rule.getContactMethod().name().toLowerCase() + ", which " + userId + " has no address for"));
+                continue;
+            }
+            Instant at = now.plus(Duration.ofMinutes(rule.getDelayMinutes()));
+            NotificationRequest request = notification(key, routed, userId, method.get(), step, round, at);
+            if (rule.getDelayMinutes() <= 0) {
+                emitted.add(request);
+            } else {
+                pending.add(request);
+            }
+            sent = true;
+        }
+        if (!sent) {
             for (ContactMethod method : contactMethods(userId, user)) {
                 emitted.add(notification(key, routed, userId, method, step, round, now));
             }
-            timeline.add(event(now, "paged", userId, null, where));
         }
     }
 
@@ -210,7 +267,7 @@ public final class Lifecycle {
             timeline.add(event(now, "source-changed", routed.getEnriched().getAlert().getConnectorId(), "azure",
                     "Azure reports " + after.name().toLowerCase()));
             if (after == SourceStatus.RESOLVED && state.getStatus() != LifecycleStatus.CLOSED) {
-                next.setStatus(LifecycleStatus.CLOSED).setNextEscalationAt(null);
+                next.setStatus(LifecycleStatus.CLOSED).setNextEscalationAt(null).setPendingNotifications(List.of());
             }
             next.setTimeline(timeline);
         }
@@ -240,7 +297,8 @@ public final class Lifecycle {
                     timeline.add(event(now, "ignored", actor, action.getChannel(),
                             "acknowledge ignored: alert is " + state.getStatus().name().toLowerCase()));
                 } else {
-                    next.setStatus(LifecycleStatus.ACKNOWLEDGED).setOwner(actor).setNextEscalationAt(null);
+                    next.setStatus(LifecycleStatus.ACKNOWLEDGED).setOwner(actor).setNextEscalationAt(null)
+                            .setPendingNotifications(List.of());
                     timeline.add(event(now, "acknowledged", actor, action.getChannel(), action.getComment()));
                     sync(alert, action, SourceStatus.IN_PROGRESS, actor, now).ifPresent(emitted::add);
                 }
@@ -254,7 +312,7 @@ public final class Lifecycle {
                 if (state.getStatus() == LifecycleStatus.CLOSED) {
                     timeline.add(event(now, "ignored", actor, action.getChannel(), "close ignored: already closed"));
                 } else {
-                    next.setStatus(LifecycleStatus.CLOSED).setNextEscalationAt(null);
+                    next.setStatus(LifecycleStatus.CLOSED).setNextEscalationAt(null).setPendingNotifications(List.of());
                     timeline.add(event(now, "closed", actor, action.getChannel(), action.getComment()));
                     sync(alert, action, SourceStatus.RESOLVED, state.getOwner() == null ? actor : state.getOwner(), now)
                             .ifPresent(emitted::add);
@@ -271,7 +329,7 @@ public final class Lifecycle {
                         "Azure reports " + (status == null ? "a change" : status.name().toLowerCase())));
                 // Closed in Defender or Sentinel: stop paging. Nothing goes back to Azure, so no echo loop.
                 if (status == SourceStatus.RESOLVED && state.getStatus() != LifecycleStatus.CLOSED) {
-                    next.setStatus(LifecycleStatus.CLOSED).setNextEscalationAt(null);
+                    next.setStatus(LifecycleStatus.CLOSED).setNextEscalationAt(null).setPendingNotifications(List.of());
                 }
             }
             default -> throw new IllegalArgumentException("action " + action.getActionId() + " has type "

@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -33,7 +34,7 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  * <p>Escalation timers live in a second changelogged store, keyed by due time so that a punctuator finds what is due
  * with one range scan. A timer survives a crash or a rebalance because the store is restored from its changelog
  * before the task resumes; a timer that fires twice (replayed after a crash) changes nothing the second time, because
- * {@link Lifecycle#escalate} only acts when the state still waits for exactly that due time.
+ * {@link Lifecycle#wake} only acts on what is still due in the state.
  */
 final class LifecycleProcessor implements Processor<String, SpecificRecord, String, SpecificRecord> {
 
@@ -81,8 +82,7 @@ final class LifecycleProcessor implements Processor<String, SpecificRecord, Stri
             if (state == null) {
                 continue;
             }
-            Instant at = Instant.ofEpochMilli(Long.parseLong(timer.key.substring(0, timer.key.indexOf('|'))));
-            apply(timer.value, Optional.of(state), lifecycle.escalate(state, at, directory(), now), now);
+            apply(timer.value, Optional.of(state), lifecycle.wake(state, directory(), now), now);
         }
     }
 
@@ -100,14 +100,26 @@ final class LifecycleProcessor implements Processor<String, SpecificRecord, Stri
     private void apply(String key, Optional<AlertLifecycle> before, Lifecycle.Outcome outcome, Instant now) {
         outcome.state().ifPresent(state -> {
             states.put(key, state);
-            Instant next = state.getNextEscalationAt();
-            if (next != null && !next.equals(before.map(AlertLifecycle::getNextEscalationAt).orElse(null))) {
-                timers.put(timerKey(next, key), key);
+            Set<Instant> known = before.map(LifecycleProcessor::wakeTimes).orElse(Set.of());
+            for (Instant wake : wakeTimes(state)) {
+                if (!known.contains(wake)) {
+                    timers.put(timerKey(wake, key), key);
+                }
             }
         });
         for (SpecificRecord out : outcome.emitted()) {
             context.forward(new Record<>(key, out, now.toEpochMilli()));
         }
+    }
+
+    /** When the state needs attention: its next step, and each delayed notification. */
+    private static Set<Instant> wakeTimes(AlertLifecycle state) {
+        Set<Instant> out = new java.util.HashSet<>();
+        if (state.getNextEscalationAt() != null) {
+            out.add(state.getNextEscalationAt());
+        }
+        state.getPendingNotifications().forEach(n -> out.add(n.getRequestedAt()));
+        return out;
     }
 
     /** Zero-padded due time first, so that keys sort by due time. */

@@ -19,6 +19,9 @@ import io.sentinelpager.schemas.EscalationStep;
 import io.sentinelpager.schemas.EscalationTarget;
 import io.sentinelpager.schemas.LifecycleStatus;
 import io.sentinelpager.schemas.NotificationRequest;
+import io.sentinelpager.schemas.NotificationRule;
+import io.sentinelpager.schemas.RoutedAlert;
+import io.sentinelpager.schemas.Urgency;
 import io.sentinelpager.schemas.SourceStatus;
 import io.sentinelpager.schemas.SyncCommand;
 import io.sentinelpager.schemas.TargetKind;
@@ -129,6 +132,52 @@ class EscalateTopologyIT {
             assertThat(c.getTargetStatus()).isEqualTo(SourceStatus.IN_PROGRESS);
         });
         assertThat(lastState().getStatus()).isEqualTo(LifecycleStatus.ACKNOWLEDGED);
+    }
+
+    @Test
+    void notificationRulesDelayTheSecondChannelAndAnAcknowledgementCancelsIt() {
+        UserConfig ana = UserConfig.newBuilder(user("ana")).setContactMethods(List.of(
+                        ContactMethod.newBuilder().setType(ContactMethodType.INBOX).setAddress("ana").build(),
+                        ContactMethod.newBuilder().setType(ContactMethodType.EMAIL).setAddress("ana@contoso.example").build()))
+                .setNotificationRules(List.of(
+                        NotificationRule.newBuilder().setUrgency(Urgency.HIGH).setContactMethod(ContactMethodType.INBOX)
+                                .setDelayMinutes(0).build(),
+                        NotificationRule.newBuilder().setUrgency(Urgency.HIGH).setContactMethod(ContactMethodType.EMAIL)
+                                .setDelayMinutes(3).build())).build();
+        publish(Topics.CONFIG_USERS.name(), Map.of("ana", ana));
+
+        routed.pipeInput("c1:a1", LifecycleTest.routed(SourceStatus.NEW), T0);
+        List<NotificationRequest> first = new ArrayList<>(drainRequests());
+        for (int i = 0; i < 4; i++) {
+            clock.advance(Duration.ofMinutes(1));
+            driver.advanceWallClockTime(Duration.ofMinutes(1));
+            first.addAll(drainRequests());
+        }
+        // Push-like channel at once, e-mail 3 minutes later, then step 2 (ben) at minute 5 is not reached yet.
+        assertThat(first).extracting(n -> Duration.between(T0, n.getRequestedAt()).toMinutes() + " "
+                        + n.getUserId() + " " + n.getContactMethod())
+                .containsExactly("0 ana INBOX", "3 ana EMAIL");
+
+        RoutedAlert second = RoutedAlert.newBuilder(LifecycleTest.routed(SourceStatus.NEW)).build();
+        second.getEnriched().getAlert().setAlertKey("c1:a2");
+        routed.pipeInput("c1:a2", second, clock.instant());
+        clock.advance(Duration.ofMinutes(1));
+        driver.advanceWallClockTime(Duration.ofMinutes(1));
+        actions.pipeInput("c1:a2", AlertAction.newBuilder().setActionId("ack-2").setAlertKey("c1:a2")
+                .setType(ActionType.ACKNOWLEDGE).setActor("ana").setChannel("app").setOccurredAt(clock.instant()).build(),
+                clock.instant());
+        List<NotificationRequest> afterAck = new ArrayList<>(drainRequests());
+        for (int i = 0; i < 10; i++) {
+            clock.advance(Duration.ofMinutes(1));
+            driver.advanceWallClockTime(Duration.ofMinutes(1));
+            afterAck.addAll(drainRequests());
+        }
+        assertThat(afterAck).filteredOn(n -> n.getAlertKey().equals("c1:a2"))
+                .extracting(n -> n.getContactMethod().name()).containsExactly("INBOX");
+    }
+
+    private List<NotificationRequest> drainRequests() {
+        return notifications.readValuesToList().stream().map(NotificationRequest.class::cast).toList();
     }
 
     /** Advances the clock a minute at a time; returns "minute user" for each notification, in order. */

@@ -9,6 +9,7 @@ import io.sentinelpager.schemas.EscalationChainConfig;
 import io.sentinelpager.schemas.EscalationStep;
 import io.sentinelpager.schemas.EscalationTarget;
 import io.sentinelpager.schemas.MatchTest;
+import io.sentinelpager.schemas.NotificationRule;
 import io.sentinelpager.schemas.LayerRestriction;
 import io.sentinelpager.schemas.PolicyConfig;
 import io.sentinelpager.schemas.RotationLayer;
@@ -266,7 +267,7 @@ public final class ConfigLoader {
     }
 
     private void user(Item item) {
-        if (!item.fields("a user", "id", "name", "email", "phone", "timeZone", "contactMethods")) {
+        if (!item.fields("a user", "id", "name", "email", "phone", "timeZone", "contactMethods", "notificationRules")) {
             return;
         }
         String id = item.id("user");
@@ -294,10 +295,52 @@ public final class ConfigLoader {
         } else if (list != null) {
             item.report("contactMethods", "'contactMethods' must be a list");
         }
+        List<NotificationRule> rules = rules(item, methods);
         if (id != null && name != null) {
             put(users, "user", id, item, UserConfig.newBuilder().setId(id).setName(name)
-                    .setEmail(item.text("email", false)).setTimeZone(zone).setContactMethods(methods).build());
+                    .setEmail(item.text("email", false)).setTimeZone(zone).setContactMethods(methods)
+                    .setNotificationRules(rules).build());
         }
+    }
+
+    /** {@code notificationRules: {high: [{method: push, afterMinutes: 0}, {method: sms, afterMinutes: 2}], low: [...]}} */
+    private List<NotificationRule> rules(Item user, List<ContactMethod> methods) {
+        List<NotificationRule> rules = new ArrayList<>();
+        if (!user.node.has("notificationRules")) {
+            return rules;
+        }
+        Item byUrgency = user.child("notificationRules");
+        if (!byUrgency.fields("notification rules", "high", "low")) {
+            return rules;
+        }
+        for (String urgency : List.of("high", "low")) {
+            JsonNode list = byUrgency.node.get(urgency);
+            if (list == null) {
+                continue;
+            }
+            if (!list.isArray()) {
+                byUrgency.report(urgency, "'" + urgency + "' must be a list of {method, afterMinutes}");
+                continue;
+            }
+            for (int i = 0; i < list.size(); i++) {
+                Item rule = byUrgency.child(urgency).element(i);
+                rule.label = user.label + " " + urgency + "-urgency rule " + (i + 1);
+                if (!rule.fields("a rule", "method", "afterMinutes")) {
+                    continue;
+                }
+                String method = rule.text("method", true);
+                int after = rule.integer("afterMinutes", 0, 0, 120);
+                ContactMethodType type = enumValue(ContactMethodType.class, method);
+                if (method != null && methods.stream().noneMatch(m -> m.getType() == type)) {
+                    rule.report("method", "method '" + method + "' is not one of this user's contact methods "
+                            + methods.stream().map(m -> m.getType().name().toLowerCase(Locale.ROOT)).toList());
+                } else if (type != null) {
+                    rules.add(NotificationRule.newBuilder().setUrgency(Urgency.valueOf(urgency.toUpperCase(Locale.ROOT)))
+                            .setContactMethod(type).setDelayMinutes(after).build());
+                }
+            }
+        }
+        return rules;
     }
 
     private void team(Item item) {

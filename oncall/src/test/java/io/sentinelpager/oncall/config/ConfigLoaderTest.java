@@ -20,6 +20,7 @@ class ConfigLoaderTest {
         assertThat(result.problems()).isEmpty();
         assertThat(result.config().users()).extracting(u -> u.getId()).containsExactly("analyst", "lead", "manager");
         assertThat(result.config().escalations().get(0).getSteps()).hasSize(3);
+        assertThat(result.config().users().get(1).getNotificationRules()).hasSize(3);
         assertThat(result.config().policies()).extracting(PolicyConfig::getId)
                 .contains("informational-noise", "ransomware", "everything-else");
     }
@@ -55,7 +56,7 @@ class ConfigLoaderTest {
         List<String> problems = ConfigLoader.load(dir).problems().stream().map(Problem::toString).toList();
 
         assertThat(problems).containsExactlyInAnyOrder(
-                "people.yaml:4: user ana: unknown field 'emial'; fields are id, name, email, phone, timeZone, contactMethods",
+                "people.yaml:4: user ana: unknown field 'emial'; fields are id, name, email, phone, timeZone, contactMethods, notificationRules",
                 "people.yaml:5: user ana: time zone 'Europe/Berln' is not an IANA zone such as Europe/Berlin",
                 "people.yaml:9: team soc: member 'bob' is not a defined user; defined: ana",
                 "people.yaml:10: team soc: escalation 'nope' is not a defined escalation chain",
@@ -125,5 +126,21 @@ class ConfigLoaderTest {
         assertThat(schedule.getLayers()).hasSize(2);
         assertThat(schedule.getLayers().get(1).getRestriction().getTo()).isEqualTo("08:00");
         assertThat(schedule.getOverrides().get(0).getStart()).hasToString("2026-12-24T17:00:00Z");
+    }
+
+    @Test
+    void aNotificationRuleMustUseOneOfTheUsersContactMethods() throws Exception {
+        Files.writeString(dir.resolve("people.yaml"), """
+                users:
+                  - id: ana
+                    name: Ana
+                    contactMethods: [{type: inbox, address: ana}]
+                    notificationRules:
+                      high: [{method: inbox, afterMinutes: 0}, {method: sms, afterMinutes: 2}]
+                      medium: []
+                """);
+        assertThat(ConfigLoader.load(dir).problems()).extracting(Problem::toString).containsExactlyInAnyOrder(
+                "people.yaml:6: user ana high-urgency rule 2: method 'sms' is not one of this user's contact methods [inbox]",
+                "people.yaml:7: user ana: unknown field 'medium'; fields are high, low");
     }
 }
