@@ -63,6 +63,10 @@ public final class LoopService implements Service {
                 Thread.currentThread().interrupt();
                 return;
             } catch (Exception e) {
+                if (!running.get()) {
+                    // Closing: a cycle cut short by the shutdown is not an error; its transaction was not committed.
+                    return;
+                }
                 log.error("{}: cycle failed, retrying in {}", name, errorPause, e);
                 pause = errorPause;
             }
