@@ -1,6 +1,7 @@
 package io.sentinelpager.ingest;
 
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.sentinelpager.platform.kafka.CompactedTopics;
 import io.sentinelpager.platform.service.LoopService;
 import io.sentinelpager.platform.service.ServiceContext;
 import io.sentinelpager.schemas.IngestWatermark;
@@ -10,13 +11,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -110,21 +108,12 @@ final class IngestLoop implements LoopService.Loop {
 
     private Map<String, IngestWatermark> readWatermarks() {
         Map<String, IngestWatermark> latest = new HashMap<>();
-        try (KafkaConsumer<String, SpecificRecord> consumer = new KafkaConsumer<>(context.consumerConfig(null),
-                context.serdes().key().deserializer(), context.serdes().anyValue().deserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.INGEST_WATERMARKS.name()).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                for (ConsumerRecord<String, SpecificRecord> r : consumer.poll(Duration.ofMillis(200))) {
-                    if (r.value() instanceof IngestWatermark w) {
-                        latest.put(r.key(), w);
+        CompactedTopics.read(context, List.of(Topics.INGEST_WATERMARKS.name())).get(Topics.INGEST_WATERMARKS.name())
+                .forEach((connector, value) -> {
+                    if (value instanceof IngestWatermark w) {
+                        latest.put(connector, w);
                     }
-                }
-            }
-        }
+                });
         return latest;
     }
 

@@ -1,5 +1,6 @@
 package io.sentinelpager.notify;
 
+import io.sentinelpager.platform.kafka.CompletedIds;
 import io.sentinelpager.schemas.DeliveryOutcome;
 import io.sentinelpager.schemas.DeliveryReceipt;
 import io.sentinelpager.schemas.NotificationRequest;
@@ -8,15 +9,10 @@ import java.time.Instant;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/**
- * Delivers a notification unless its id is already in the delivered store. The store is changelogged, so a request
- * replayed after a restart is recognised and not sent again; only a crash between the delivery and the commit can
- * repeat one, which is the price of never losing a page.
- */
+/** Delivers a notification unless its id was already delivered, and reports the outcome keyed by alert. */
 final class DeliveryProcessor implements Processor<String, NotificationRequest, String, DeliveryReceipt> {
 
     private static final Logger log = LoggerFactory.getLogger(DeliveryProcessor.class);
@@ -24,7 +20,7 @@ final class DeliveryProcessor implements Processor<String, NotificationRequest, 
     private final Channel channel;
     private final Clock clock;
     private ProcessorContext<String, DeliveryReceipt> context;
-    private KeyValueStore<String, Long> delivered;
+    private CompletedIds delivered;
 
     DeliveryProcessor(Channel channel, Clock clock) {
         this.channel = channel;
@@ -34,13 +30,13 @@ final class DeliveryProcessor implements Processor<String, NotificationRequest, 
     @Override
     public void init(ProcessorContext<String, DeliveryReceipt> context) {
         this.context = context;
-        this.delivered = context.getStateStore(NotifyTopology.DELIVERED_STORE);
+        this.delivered = CompletedIds.open(context, NotifyTopology.DELIVERED_STORE);
     }
 
     @Override
     public void process(Record<String, NotificationRequest> record) {
         NotificationRequest request = record.value();
-        if (delivered.get(request.getNotificationId()) != null) {
+        if (delivered.contains(request.getNotificationId())) {
             log.debug("notification {} already delivered, skipped", request.getNotificationId());
             return;
         }
@@ -48,7 +44,7 @@ final class DeliveryProcessor implements Processor<String, NotificationRequest, 
         DeliveryReceipt receipt;
         try {
             channel.deliver(request);
-            delivered.put(request.getNotificationId(), now.toEpochMilli());
+            delivered.add(request.getNotificationId(), now);
             receipt = NotifyTopology.receipt(request, DeliveryOutcome.SENT, null, now);
         } catch (Exception e) {
             log.warn("notification {} to {} via {} failed: {}", request.getNotificationId(), request.getUserId(),

@@ -1,18 +1,17 @@
 package io.sentinelpager.notify;
 
 import io.sentinelpager.platform.kafka.AvroSerdes;
+import io.sentinelpager.platform.kafka.CompletedIds;
 import io.sentinelpager.schemas.DeliveryReceipt;
 import io.sentinelpager.schemas.NotificationRequest;
 import io.sentinelpager.schemas.Topics;
 import java.time.Clock;
 import java.time.Instant;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.state.Stores;
 
 /** The notify flow: deliver each request once, then report the outcome keyed by alert. */
 public final class NotifyTopology {
@@ -24,8 +23,7 @@ public final class NotifyTopology {
 
     public static Topology build(AvroSerdes serdes, Channel channel, Clock clock) {
         StreamsBuilder builder = new StreamsBuilder();
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DELIVERED_STORE),
-                Serdes.String(), Serdes.Long()));
+        builder.addStateStore(CompletedIds.store(DELIVERED_STORE));
         builder.stream(Topics.NOTIFICATIONS_OUT.name(),
                         Consumed.with(serdes.key(), serdes.value(NotificationRequest.class)).withName("notification-requests"))
                 .process(() -> new DeliveryProcessor(channel, clock), Named.as("deliver"), DELIVERED_STORE)

@@ -1,5 +1,6 @@
 package io.sentinelpager.syncback;
 
+import io.sentinelpager.platform.kafka.CompletedIds;
 import io.sentinelpager.schemas.SyncCommand;
 import io.sentinelpager.schemas.SyncOutcome;
 import io.sentinelpager.schemas.SyncResult;
@@ -7,13 +8,12 @@ import java.time.Clock;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies a sync command unless its id is in the applied store (changelogged, so a replay after a restart is
- * skipped). A PATCH is idempotent anyway; the store keeps comments, which are not, from being posted twice.
+ * Applies a sync command unless its id was already applied, and records what Azure answered. A PATCH is idempotent
+ * anyway; the applied ids keep comments, which are not, from being posted twice.
  */
 final class SyncProcessor implements Processor<String, SyncCommand, String, SyncResult> {
 
@@ -22,7 +22,7 @@ final class SyncProcessor implements Processor<String, SyncCommand, String, Sync
     private final GraphWriter writer;
     private final Clock clock;
     private ProcessorContext<String, SyncResult> context;
-    private KeyValueStore<String, Long> applied;
+    private CompletedIds applied;
 
     SyncProcessor(GraphWriter writer, Clock clock) {
         this.writer = writer;
@@ -32,13 +32,13 @@ final class SyncProcessor implements Processor<String, SyncCommand, String, Sync
     @Override
     public void init(ProcessorContext<String, SyncResult> context) {
         this.context = context;
-        this.applied = context.getStateStore(SyncbackTopology.APPLIED_STORE);
+        this.applied = CompletedIds.open(context, SyncbackTopology.APPLIED_STORE);
     }
 
     @Override
     public void process(Record<String, SyncCommand> record) {
         SyncCommand command = record.value();
-        if (applied.get(command.getCommandId()) != null) {
+        if (applied.contains(command.getCommandId())) {
             return;
         }
         GraphWriter.Result result = writer.apply(command);
@@ -46,7 +46,7 @@ final class SyncProcessor implements Processor<String, SyncCommand, String, Sync
                 .setOutcome(result.outcome()).setHttpStatus(result.httpStatus()).setDetail(result.detail())
                 .setAt(clock.instant()).build();
         if (result.outcome() == SyncOutcome.APPLIED) {
-            applied.put(command.getCommandId(), clock.millis());
+            applied.add(command.getCommandId(), clock.instant());
         } else {
             log.warn("sync of {} to {} not applied: {}", command.getCommandId(), command.getAlertKey(), result.detail());
         }

@@ -1,17 +1,16 @@
 package io.sentinelpager.syncback;
 
 import io.sentinelpager.platform.kafka.AvroSerdes;
+import io.sentinelpager.platform.kafka.CompletedIds;
 import io.sentinelpager.schemas.SyncCommand;
 import io.sentinelpager.schemas.SyncResult;
 import io.sentinelpager.schemas.Topics;
 import java.time.Clock;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.state.Stores;
 
 /** The syncback flow: apply each command to Azure once, and record what Azure answered. */
 public final class SyncbackTopology {
@@ -23,8 +22,7 @@ public final class SyncbackTopology {
 
     public static Topology build(AvroSerdes serdes, GraphWriter writer, Clock clock) {
         StreamsBuilder builder = new StreamsBuilder();
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(APPLIED_STORE),
-                Serdes.String(), Serdes.Long()));
+        builder.addStateStore(CompletedIds.store(APPLIED_STORE));
         builder.stream(Topics.SYNC_COMMANDS.name(),
                         Consumed.with(serdes.key(), serdes.value(SyncCommand.class)).withName("sync-commands"))
                 .process(() -> new SyncProcessor(writer, clock), Named.as("apply-to-azure"), APPLIED_STORE)
