@@ -92,6 +92,12 @@ class WalkingSkeletonIT {
         HttpResponse<String> noActor = post("/api/alerts/" + key + "/ack", "{}");
         assertThat(noActor.statusCode()).isEqualTo(400);
         assertThat(noActor.body()).contains("field 'actor' is required");
+        HttpResponse<String> notJson = post("/api/alerts/" + key + "/ack", "actor=analyst");
+        assertThat(notJson.statusCode()).isEqualTo(400);
+        assertThat(notJson.body()).contains("the body must be JSON");
+        HttpResponse<String> typo = post("/api/alerts/" + key + "/ack", "{\"actr\":\"analyst\"}");
+        assertThat(typo.statusCode()).isEqualTo(400);
+        assertThat(typo.body()).contains("actr");
         HttpResponse<String> badAction = post("/api/alerts/" + key + "/snooze", "{\"actor\":\"analyst\"}");
         assertThat(badAction.statusCode()).isEqualTo(404);
         assertThat(badAction.body()).contains("unknown action 'snooze'");

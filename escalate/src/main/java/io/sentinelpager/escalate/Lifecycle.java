@@ -132,7 +132,7 @@ public final class Lifecycle {
                     + " is no longer configured"));
             return;
         }
-        if (step >= chain.getSteps().size()) {
+        if (step >= chain.getSteps().size() || chain.getEmergency()) {
             step = 0;
             round++;
         }
@@ -159,9 +159,17 @@ public final class Lifecycle {
             state.setNextEscalationAt(null);
         } else {
             EscalationStep current = chain.getSteps().get(step);
-            recipients = targets(current, directory, now, timeline);
-            where = "step " + (step + 1) + " of " + chain.getSteps().size() + " of chain " + chain.getId()
-                    + (round > 0 ? ", repeat " + round : "");
+            if (chain.getEmergency()) {
+                // Emergency: everyone in every step at once.
+                Set<String> everyone = new LinkedHashSet<>();
+                chain.getSteps().forEach(s -> everyone.addAll(targets(s, directory, now, timeline)));
+                recipients = new ArrayList<>(everyone);
+                where = "emergency chain " + chain.getId() + (round > 0 ? ", repeat " + round : "");
+            } else {
+                recipients = targets(current, directory, now, timeline);
+                where = "step " + (step + 1) + " of " + chain.getSteps().size() + " of chain " + chain.getId()
+                        + (round > 0 ? ", repeat " + round : "");
+            }
             state.setNextEscalationAt(now.plus(Duration.ofMinutes(current.getDelayMinutes())));
         }
         state.setEscalationStep(step).setEscalationRound(round);

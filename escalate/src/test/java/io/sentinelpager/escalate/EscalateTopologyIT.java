@@ -135,6 +135,17 @@ class EscalateTopologyIT {
     }
 
     @Test
+    void anEmergencyChainNotifiesEveryStepAtOnceAndRepeats() {
+        publish(Topics.CONFIG_ESCALATIONS.name(), Map.of("default", EscalationChainConfig.newBuilder().setId("default")
+                .setName("everyone").setRepeat(1).setEmergency(true).setSteps(List.of(
+                        step(5, target(TargetKind.USER, "ana")),
+                        step(10, target(TargetKind.USER, "ben"), target(TargetKind.USER, "ana")),
+                        step(15, target(TargetKind.USER, "cho")))).build()));
+        routed.pipeInput("c1:a1", LifecycleTest.routed(SourceStatus.NEW), T0);
+        assertThat(runMinutes(30)).containsExactly("0 ana", "0 ben", "0 cho", "5 ana", "5 ben", "5 cho");
+    }
+
+    @Test
     void notificationRulesDelayTheSecondChannelAndAnAcknowledgementCancelsIt() {
         UserConfig ana = UserConfig.newBuilder(user("ana")).setContactMethods(List.of(
                         ContactMethod.newBuilder().setType(ContactMethodType.INBOX).setAddress("ana").build(),

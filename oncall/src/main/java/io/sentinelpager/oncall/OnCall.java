@@ -5,7 +5,6 @@ import io.sentinelpager.schemas.RotationLayer;
 import io.sentinelpager.schemas.ScheduleConfig;
 import io.sentinelpager.schemas.ScheduleOverride;
 import io.sentinelpager.schemas.TeamConfig;
-import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -18,7 +17,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -132,28 +130,8 @@ public final class OnCall {
 
     /** Whether a restricted layer is in its window at this local time; an unrestricted layer always is. */
     private static boolean active(LayerRestriction restriction, ZonedDateTime local) {
-        if (restriction == null) {
-            return true;
-        }
-        LocalTime from = LocalTime.parse(restriction.getFrom());
-        LocalTime to = LocalTime.parse(restriction.getTo());
-        LocalTime t = local.toLocalTime();
-        LocalDate windowDay;
-        if (from.isBefore(to)) {
-            if (t.isBefore(from) || !t.isBefore(to)) {
-                return false;
-            }
-            windowDay = local.toLocalDate();
-        } else if (!t.isBefore(from)) {
-            windowDay = local.toLocalDate();
-        } else if (t.isBefore(to)) {
-            // After midnight in a window that started the evening before.
-            windowDay = local.toLocalDate().minusDays(1);
-        } else {
-            return false;
-        }
-        return restriction.getDays().isEmpty() || restriction.getDays().stream()
-                .anyMatch(d -> DayOfWeek.valueOf(d.toUpperCase(Locale.ROOT)) == windowDay.getDayOfWeek());
+        return restriction == null
+                || TimeWindow.of(restriction.getFrom(), restriction.getTo(), restriction.getDays()).contains(local);
     }
 
     private static List<Instant> boundaries(ScheduleConfig schedule, Instant from, Instant to) {

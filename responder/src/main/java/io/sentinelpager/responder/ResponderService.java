@@ -33,6 +33,8 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  */
 public final class ResponderService implements Service {
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper()
+            .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
     private static final Pattern ACTOR = Pattern.compile("[\\w.@+-]{1,128}");
     private static final Map<String, ActionType> ACTIONS = Map.of(
             "ack", ActionType.ACKNOWLEDGE, "own", ActionType.TAKE_OWNERSHIP,
@@ -95,8 +97,7 @@ public final class ResponderService implements Service {
             throw new NotFoundResponse("unknown action '" + ctx.pathParam("action") + "'; use one of " + ACTIONS.keySet());
         }
         AlertLifecycle state = find(ctx.pathParam("key"));
-        ActionRequest body = ctx.body().isBlank() ? new ActionRequest(null, null, null)
-                : ctx.bodyAsClass(ActionRequest.class);
+        ActionRequest body = parse(ctx);
         if (body.actor() == null || !ACTOR.matcher(body.actor()).matches()) {
             throw new BadRequestResponse("field 'actor' is required: the user id or e-mail of the person acting"
                     + " (letters, digits and . @ + - _, at most 128)");
@@ -119,6 +120,18 @@ public final class ResponderService implements Service {
                 .build();
         actions.publish(action);
         ctx.status(202).json(Map.of("actionId", actionId, "alert", state.getAlertKey(), "action", ctx.pathParam("action")));
+    }
+
+    private static ActionRequest parse(Context ctx) {
+        if (ctx.body().isBlank()) {
+            return new ActionRequest(null, null, null);
+        }
+        try {
+            return JSON.readValue(ctx.body(), ActionRequest.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new BadRequestResponse("the body must be JSON such as {\"actor\":\"analyst\",\"comment\":\"…\"}: "
+                    + e.getOriginalMessage());
+        }
     }
 
     /** Body of an action request. */

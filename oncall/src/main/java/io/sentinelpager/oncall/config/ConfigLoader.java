@@ -494,7 +494,7 @@ public final class ConfigLoader {
     }
 
     private void escalation(Item item) {
-        if (!item.fields("an escalation chain", "id", "name", "repeat", "steps")) {
+        if (!item.fields("an escalation chain", "id", "name", "repeat", "steps", "emergency")) {
             return;
         }
         String id = item.id("escalation chain");
@@ -535,8 +535,9 @@ public final class ConfigLoader {
             }
         }
         if (id != null && name != null) {
+            JsonNode emergency = item.node.get("emergency");
             put(escalations, "escalation chain", id, item, EscalationChainConfig.newBuilder().setId(id).setName(name)
-                    .setRepeat(repeat).setSteps(steps).build());
+                    .setRepeat(repeat).setSteps(steps).setEmergency(emergency != null && emergency.asBoolean()).build());
         }
     }
 
@@ -616,6 +617,12 @@ public final class ConfigLoader {
                     }
                     parts.add(Condition.of(key.equals("all") ? ConditionOp.ALL : ConditionOp.ANY, children));
                 }
+                case "timeOfDay" -> {
+                    Condition c = timeOfDay(child);
+                    if (c != null) {
+                        parts.add(c);
+                    }
+                }
                 case "not" -> {
                     Condition c = condition(child);
                     if (c != null) {
@@ -633,10 +640,35 @@ public final class ConfigLoader {
         return parts.size() == 1 ? parts.get(0) : Condition.of(ConditionOp.ALL, parts);
     }
 
+    /** {@code timeOfDay: {from: "18:00", to: "08:00", timeZone: Europe/Berlin, days: [saturday, sunday]}} */
+    private Condition timeOfDay(Item item) {
+        if (!item.fields("a time window", "from", "to", "timeZone", "days")) {
+            return null;
+        }
+        String from = localTime(item, "from");
+        String to = localTime(item, "to");
+        String zone = zone(item, "timeZone", "UTC");
+        List<String> days = item.texts("days");
+        for (String day : days) {
+            try {
+                java.time.DayOfWeek.valueOf(day.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                item.report("days", "day '" + day + "' is not monday..sunday");
+                return null;
+            }
+        }
+        if (from == null || to == null) {
+            return null;
+        }
+        List<String> values = new ArrayList<>(List.of(zone, from, to));
+        values.addAll(days);
+        return new Condition(ConditionOp.TIME_WINDOW, null, null, values, List.of());
+    }
+
     private Condition match(String field, Item item) {
         if (!AlertFields.NAMES.contains(field)) {
             item.report(null, "unknown alert field '" + field + "'; fields are " + AlertFields.NAMES
-                    + ", or all, any, not");
+                    + ", or all, any, not, timeOfDay");
             return null;
         }
         JsonNode node = item.node;

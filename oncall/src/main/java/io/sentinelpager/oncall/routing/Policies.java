@@ -1,5 +1,6 @@
 package io.sentinelpager.oncall.routing;
 
+import io.sentinelpager.oncall.TimeWindow;
 import io.sentinelpager.schemas.ConditionNode;
 import io.sentinelpager.schemas.PolicyConfig;
 import io.sentinelpager.schemas.SecurityAlert;
@@ -47,9 +48,19 @@ public final class Policies {
             case ANY -> children.stream().anyMatch(c -> holds(nodes, c, alert, depth + 1));
             case NOT -> children.stream().noneMatch(c -> holds(nodes, c, alert, depth + 1));
             case MATCH -> test(node, AlertFields.values(alert, node.getField()));
+            case TIME_WINDOW -> inWindow(node.getValues(), alert);
             // A condition kind this version does not know must not route alerts by accident.
             default -> false;
         };
+    }
+
+    /** values = [timeZone, from, to, days...]; tested at the moment the alert was created. */
+    private static boolean inWindow(List<String> values, SecurityAlert alert) {
+        if (values.size() < 3) {
+            return false;
+        }
+        return TimeWindow.of(values.get(1), values.get(2), values.subList(3, values.size()))
+                .contains(alert.getCreatedAt().atZone(java.time.ZoneId.of(values.get(0))));
     }
 
     private static boolean test(ConditionNode condition, List<String> actual) {

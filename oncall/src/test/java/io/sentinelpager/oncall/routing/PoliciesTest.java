@@ -46,4 +46,31 @@ class PoliciesTest {
         assertThat(Policies.firstMatch(disabled, alert(Severity.HIGH, "x"))).isEmpty();
         assertThat(Policies.firstMatch(List.of(), alert(Severity.HIGH, "x"))).isEmpty();
     }
+
+    @Test
+    void timeOfDayWindowsAreTestedInTheirTimeZoneAtTheAlertsCreation() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("policies");
+        java.nio.file.Files.writeString(dir.resolve("p.yaml"), """
+                users: [{id: ana, name: Ana}]
+                teams: [{id: soc, name: SOC, members: [ana]}]
+                policies:
+                  - id: weekend-nights
+                    name: Weekend nights
+                    order: 1
+                    when: {timeOfDay: {from: "20:00", to: "08:00", timeZone: Europe/Berlin, days: [saturday]}}
+                    route: {team: soc, urgency: low}
+                """);
+        var result = ConfigLoader.load(dir);
+        assertThat(result.problems()).isEmpty();
+        List<PolicyConfig> policies = result.config().policies();
+        // Saturday 2026-11-28 21:00 Berlin = 20:00Z; Sunday 07:00 Berlin = 06:00Z still belongs to Saturday night.
+        assertThat(Policies.firstMatch(policies, created("2026-11-28T20:00:00Z"))).isPresent();
+        assertThat(Policies.firstMatch(policies, created("2026-11-29T06:59:00Z"))).isPresent();
+        assertThat(Policies.firstMatch(policies, created("2026-11-29T07:00:00Z"))).isEmpty();
+        assertThat(Policies.firstMatch(policies, created("2026-11-29T20:00:00Z"))).isEmpty(); // Sunday night
+    }
+
+    static SecurityAlert created(String instant) {
+        return SecurityAlert.newBuilder(alert(Severity.HIGH, "x")).setCreatedAt(Instant.parse(instant)).build();
+    }
 }
