@@ -7,6 +7,7 @@ import io.sentinelpager.schemas.AlertLifecycle;
 import io.sentinelpager.schemas.AlertSource;
 import io.sentinelpager.schemas.ContactMethod;
 import io.sentinelpager.schemas.ContactMethodType;
+import io.sentinelpager.schemas.DeliveryOutcome;
 import io.sentinelpager.schemas.DeliveryReceipt;
 import io.sentinelpager.schemas.EscalationChainConfig;
 import io.sentinelpager.schemas.EscalationStep;
@@ -25,6 +26,7 @@ import io.sentinelpager.schemas.UserConfig;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +53,10 @@ public final class Lifecycle {
     public record Directory(Function<String, TeamConfig> teams, Function<String, UserConfig> users,
                             Map<String, ScheduleConfig> schedules, Function<String, EscalationChainConfig> chains) {
     }
+
+    private static final String PENDING = "pending";
+    private static final String SENT = "sent";
+    private static final String FAILED = "failed";
 
     private final EscalateConfig config;
 
@@ -176,12 +182,17 @@ public final class Lifecycle {
         if (recipients.isEmpty()) {
             timeline.add(event(now, "unrouted", null, null, where + ": nobody to page"));
         }
+        int before = emitted.size();
         for (String userId : recipients) {
             notifyUser(key, routed, userId, directory.users().apply(userId), step, round, now, timeline, emitted,
                     pending);
             timeline.add(event(now, "paged", userId, null, where));
         }
-        state.setPendingNotifications(pending);
+        Map<String, String> deliveries = new HashMap<>();
+        for (SpecificRecord sent : emitted.subList(before, emitted.size())) {
+            deliveries.put(((NotificationRequest) sent).getNotificationId(), PENDING);
+        }
+        state.setPendingNotifications(pending).setStepDeliveries(deliveries);
     }
 
     /**
@@ -350,15 +361,32 @@ public final class Lifecycle {
         return new Outcome(Optional.of(updated), all);
     }
 
-    /** A delivery receipt joins the timeline, so the app shows that and how the person was reached. */
+    /**
+     * A delivery receipt joins the timeline, so the app shows that and how the person was reached. When every
+     * notification of the current step has failed, nobody was reached: the next step is due now, not after the wait.
+     */
     public Outcome receipt(Optional<AlertLifecycle> current, DeliveryReceipt receipt, Instant now) {
         if (current.isEmpty()) {
             return Outcome.none();
         }
-        List<TimelineEvent> timeline = new ArrayList<>(current.get().getTimeline());
+        AlertLifecycle state = current.get();
+        List<TimelineEvent> timeline = new ArrayList<>(state.getTimeline());
         timeline.add(event(receipt.getAt(), "notification-" + receipt.getOutcome().name().toLowerCase(),
                 receipt.getUserId(), receipt.getContactMethod().name().toLowerCase(), receipt.getDetail()));
-        AlertLifecycle updated = AlertLifecycle.newBuilder(current.get()).setTimeline(timeline).setUpdatedAt(now).build();
+        AlertLifecycle.Builder next = AlertLifecycle.newBuilder(state).setUpdatedAt(now);
+        Map<String, String> deliveries = new HashMap<>(state.getStepDeliveries());
+        if (deliveries.containsKey(receipt.getNotificationId())) {
+            deliveries.put(receipt.getNotificationId(),
+                    receipt.getOutcome() == DeliveryOutcome.SENT ? SENT : FAILED);
+            next.setStepDeliveries(deliveries);
+            boolean nobodyReached = deliveries.values().stream().allMatch(FAILED::equals);
+            if (nobodyReached && state.getStatus() == LifecycleStatus.TRIGGERED && state.getNextEscalationAt() != null
+                    && state.getNextEscalationAt().isAfter(now)) {
+                next.setNextEscalationAt(now);
+                timeline.add(event(now, "escalating-now", null, null, "every notification of this step failed"));
+            }
+        }
+        AlertLifecycle updated = next.setTimeline(timeline).build();
         return new Outcome(Optional.of(updated), List.of(updated));
     }
 

@@ -133,4 +133,34 @@ class LifecycleTest {
         assertThatThrownBy(() -> lifecycle.action(Optional.empty(), action("act-9", ActionType.ACKNOWLEDGE, "ana"), T0))
                 .hasMessageContaining("act-9").hasMessageContaining("c1:a1").hasMessageContaining("never seen");
     }
+
+    @Test
+    void whenEveryNotificationOfAStepFailedTheNextStepIsDueAtOnce() {
+        io.sentinelpager.schemas.EscalationChainConfig chain = io.sentinelpager.schemas.EscalationChainConfig.newBuilder()
+                .setId("default").setName("d").setSteps(List.of(
+                        EscalateTopologyIT.step(10, EscalateTopologyIT.target(io.sentinelpager.schemas.TargetKind.USER, "ana")),
+                        EscalateTopologyIT.step(10, EscalateTopologyIT.target(io.sentinelpager.schemas.TargetKind.USER, "ben"))))
+                .build();
+        Lifecycle.Directory withChain = new Lifecycle.Directory(Map.of("soc", soc)::get, Map.of("ana", ana)::get,
+                Map.of(), Map.of("default", chain)::get);
+        AlertLifecycle paged = lifecycle.routed(Optional.empty(), routed(SourceStatus.NEW), withChain, T0).state().orElseThrow();
+        assertThat(paged.getNextEscalationAt()).isEqualTo(T0.plusSeconds(600));
+
+        AlertLifecycle oneFailed = lifecycle.receipt(Optional.of(paged),
+                receipt("c1:a1/round-0/step-0/ana/inbox", io.sentinelpager.schemas.DeliveryOutcome.FAILED), T0).state().orElseThrow();
+        assertThat(oneFailed.getNextEscalationAt()).as("e-mail may still arrive").isEqualTo(T0.plusSeconds(600));
+
+        AlertLifecycle bothFailed = lifecycle.receipt(Optional.of(oneFailed),
+                receipt("c1:a1/round-0/step-0/ana/email", io.sentinelpager.schemas.DeliveryOutcome.FAILED), T0.plusSeconds(3))
+                .state().orElseThrow();
+        assertThat(bothFailed.getNextEscalationAt()).isEqualTo(T0.plusSeconds(3));
+        assertThat(lifecycle.wake(bothFailed, withChain, T0.plusSeconds(3)).emitted())
+                .filteredOn(NotificationRequest.class::isInstance)
+                .extracting(r -> ((NotificationRequest) r).getUserId()).containsExactly("ben");
+    }
+
+    static io.sentinelpager.schemas.DeliveryReceipt receipt(String id, io.sentinelpager.schemas.DeliveryOutcome outcome) {
+        return io.sentinelpager.schemas.DeliveryReceipt.newBuilder().setNotificationId(id).setAlertKey("c1:a1")
+                .setUserId("ana").setContactMethod(ContactMethodType.INBOX).setOutcome(outcome).setAt(T0).build();
+    }
 }
