@@ -22,6 +22,7 @@ import io.sentinelpager.schemas.SourceStatus;
 import io.sentinelpager.schemas.SyncCommand;
 import io.sentinelpager.schemas.TeamConfig;
 import io.sentinelpager.schemas.TimelineEvent;
+import io.sentinelpager.schemas.Urgency;
 import io.sentinelpager.schemas.UserConfig;
 import java.time.Duration;
 import java.time.Instant;
@@ -72,7 +73,7 @@ public final class Lifecycle {
     public Outcome routed(Optional<AlertLifecycle> current, RoutedAlert routed, Directory directory, Instant now) {
         String key = routed.getEnriched().getAlert().getAlertKey();
         if (current.isPresent()) {
-            return updatedInAzure(current.get(), routed, now);
+            return updatedInAzure(current.get(), routed, directory, now);
         }
         AlertLifecycle.Builder state = AlertLifecycle.newBuilder()
                 .setAlertKey(key)
@@ -277,7 +278,7 @@ public final class Lifecycle {
      * pages again; an alert resolved in Defender or Sentinel closes the page, and nothing is written back, so our own
      * changes cannot loop.
      */
-    private Outcome updatedInAzure(AlertLifecycle state, RoutedAlert routed, Instant now) {
+    private Outcome updatedInAzure(AlertLifecycle state, RoutedAlert routed, Directory directory, Instant now) {
         SourceStatus before = state.getAlert().getEnriched().getAlert().getStatus();
         SourceStatus after = routed.getEnriched().getAlert().getStatus();
         AlertLifecycle.Builder next = AlertLifecycle.newBuilder(state).setAlert(routed).setUpdatedAt(now);
@@ -285,17 +286,45 @@ public final class Lifecycle {
             List<TimelineEvent> timeline = new ArrayList<>(state.getTimeline());
             timeline.add(event(now, "source-changed", routed.getEnriched().getAlert().getConnectorId(), "azure",
                     "Azure reports " + after.name().toLowerCase()));
-            if (after == SourceStatus.RESOLVED && state.getStatus() != LifecycleStatus.CLOSED) {
-                next.setStatus(LifecycleStatus.CLOSED).setNextEscalationAt(null).setPendingNotifications(List.of());
-            }
             next.setTimeline(timeline);
+            if (after == SourceStatus.RESOLVED && state.getStatus() != LifecycleStatus.CLOSED) {
+                return closedInAzure(state, next, directory, now);
+            }
         }
         AlertLifecycle updated = next.build();
         return new Outcome(Optional.of(updated), List.of(updated));
     }
 
+    /**
+     * Resolved in Defender or Sentinel: stop escalating, cancel what is pending, and tell everyone who was paged that
+     * there is nothing left to do, so nobody gets up for an alert that is already handled.
+     */
+    private Outcome closedInAzure(AlertLifecycle state, AlertLifecycle.Builder next, Directory directory, Instant now) {
+        next.setStatus(LifecycleStatus.CLOSED).setNextEscalationAt(null).setPendingNotifications(List.of());
+        AlertLifecycle updated = next.build();
+        List<SpecificRecord> emitted = new ArrayList<>();
+        emitted.add(updated);
+        RoutedAlert routed = state.getAlert();
+        String key = state.getAlertKey();
+        Set<String> paged = new LinkedHashSet<>();
+        state.getTimeline().stream().filter(e -> "paged".equals(e.getType())).forEach(e -> paged.add(e.getActor()));
+        for (String userId : paged) {
+            for (ContactMethod method : contactMethods(userId, directory.users().apply(userId))) {
+                NotificationRequest page = notification(key, routed, userId, method, 0, 0, now);
+                emitted.add(NotificationRequest.newBuilder(page)
+                        .setNotificationId(key + "/resolved/" + userId + "/" + method.getType().name().toLowerCase())
+                        .setUrgency(Urgency.LOW)
+                        .setTitle("Resolved: " + page.getTitle())
+                        .setBody("RESOLVED in Azure, nothing to do: " + routed.getEnriched().getAlert().getTitle()
+                                + " (" + key + ")")
+                        .build());
+            }
+        }
+        return new Outcome(Optional.of(updated), emitted);
+    }
+
     /** An action by a responder or a change made in Azure. */
-    public Outcome action(Optional<AlertLifecycle> current, AlertAction action, Instant now) {
+    public Outcome action(Optional<AlertLifecycle> current, AlertAction action, Directory directory, Instant now) {
         if (current.isEmpty()) {
             if (action.getType() == ActionType.SOURCE_STATUS_CHANGED) {
                 // An alert changed in Azure that we never paged (older than the look-back): nothing to update.
@@ -348,7 +377,7 @@ public final class Lifecycle {
                         "Azure reports " + (status == null ? "a change" : status.name().toLowerCase())));
                 // Closed in Defender or Sentinel: stop paging. Nothing goes back to Azure, so no echo loop.
                 if (status == SourceStatus.RESOLVED && state.getStatus() != LifecycleStatus.CLOSED) {
-                    next.setStatus(LifecycleStatus.CLOSED).setNextEscalationAt(null).setPendingNotifications(List.of());
+                    return closedInAzure(state, next.setTimeline(timeline), directory, now);
                 }
             }
             default -> throw new IllegalArgumentException("action " + action.getActionId() + " has type "

@@ -132,7 +132,7 @@ final class LifecycleProcessor implements Processor<String, SpecificRecord, Stri
             return lifecycle.routed(current, routed, directory(), now);
         }
         if (event instanceof AlertAction action) {
-            return lifecycle.action(current, action, now);
+            return lifecycle.action(current, action, directory(), now);
         }
         if (event instanceof DeliveryReceipt receipt) {
             return lifecycle.receipt(current, receipt, now);

@@ -90,6 +90,12 @@ class LifecycleTest {
         Lifecycle.Outcome update = lifecycle.routed(Optional.of(paged), routed(SourceStatus.RESOLVED), directory, T0);
         assertThat(update.state().orElseThrow().getStatus()).isEqualTo(LifecycleStatus.CLOSED);
         assertThat(update.emitted()).noneMatch(SyncCommand.class::isInstance);
+        // Whoever was paged hears that it is resolved, on each contact method, once.
+        assertThat(update.emitted()).filteredOn(NotificationRequest.class::isInstance)
+                .extracting(r -> ((NotificationRequest) r).getNotificationId())
+                .containsExactly("c1:a1/resolved/ana/inbox", "c1:a1/resolved/ana/email");
+        assertThat(update.emitted()).filteredOn(NotificationRequest.class::isInstance)
+                .allSatisfy(r -> assertThat(((NotificationRequest) r).getBody()).startsWith("RESOLVED in Azure"));
     }
 
     @Test
@@ -102,7 +108,7 @@ class LifecycleTest {
     @Test
     void acknowledgeSetsOwnerAndAsksAzureToMarkInProgressOnce() {
         AlertLifecycle paged = lifecycle.routed(Optional.empty(), routed(SourceStatus.NEW), directory, T0).state().orElseThrow();
-        Lifecycle.Outcome ack = lifecycle.action(Optional.of(paged), action("act-1", ActionType.ACKNOWLEDGE, "ana"), T0);
+        Lifecycle.Outcome ack = lifecycle.action(Optional.of(paged), action("act-1", ActionType.ACKNOWLEDGE, "ana"), directory, T0);
 
         AlertLifecycle state = ack.state().orElseThrow();
         assertThat(state.getStatus()).isEqualTo(LifecycleStatus.ACKNOWLEDGED);
@@ -113,7 +119,7 @@ class LifecycleTest {
         assertThat(sync.getAssignedTo()).isEqualTo("ana");
         assertThat(sync.getAlertId()).isEqualTo("a1");
 
-        Lifecycle.Outcome again = lifecycle.action(Optional.of(state), action("act-2", ActionType.ACKNOWLEDGE, "ben"), T0);
+        Lifecycle.Outcome again = lifecycle.action(Optional.of(state), action("act-2", ActionType.ACKNOWLEDGE, "ben"), directory, T0);
         assertThat(again.emitted()).noneMatch(SyncCommand.class::isInstance);
         assertThat(again.state().orElseThrow().getOwner()).isEqualTo("ana");
     }
@@ -123,14 +129,14 @@ class LifecycleTest {
         AlertLifecycle paged = lifecycle.routed(Optional.empty(), routed(SourceStatus.NEW), directory, T0).state().orElseThrow();
         AlertAction resolved = AlertAction.newBuilder(action("src-1", ActionType.SOURCE_STATUS_CHANGED, "c1"))
                 .setSourceStatus(SourceStatus.RESOLVED).setChannel("azure").build();
-        Lifecycle.Outcome outcome = lifecycle.action(Optional.of(paged), resolved, T0);
+        Lifecycle.Outcome outcome = lifecycle.action(Optional.of(paged), resolved, directory, T0);
         assertThat(outcome.state().orElseThrow().getStatus()).isEqualTo(LifecycleStatus.CLOSED);
         assertThat(outcome.emitted()).noneMatch(SyncCommand.class::isInstance);
     }
 
     @Test
     void actionOnAnAlertNeverSeenIsRejectedWithItsIds() {
-        assertThatThrownBy(() -> lifecycle.action(Optional.empty(), action("act-9", ActionType.ACKNOWLEDGE, "ana"), T0))
+        assertThatThrownBy(() -> lifecycle.action(Optional.empty(), action("act-9", ActionType.ACKNOWLEDGE, "ana"), directory, T0))
                 .hasMessageContaining("act-9").hasMessageContaining("c1:a1").hasMessageContaining("never seen");
     }
 
