@@ -13,6 +13,8 @@ import io.sentinelpager.schemas.EscalationChainConfig;
 import io.sentinelpager.schemas.EscalationStep;
 import io.sentinelpager.schemas.EscalationTarget;
 import io.sentinelpager.schemas.LifecycleStatus;
+import io.sentinelpager.schemas.MaintenanceMode;
+import io.sentinelpager.schemas.MaintenanceWindow;
 import io.sentinelpager.schemas.NotificationRequest;
 import io.sentinelpager.schemas.NotificationRule;
 import io.sentinelpager.schemas.RoutedAlert;
@@ -87,7 +89,18 @@ public final class Lifecycle {
         timeline.add(event(now, "triggered", null, null, "routed to team " + routed.getTeamId() + " by policy "
                 + routed.getPolicyId() + " v" + routed.getPolicyVersion()));
         List<SpecificRecord> emitted = new ArrayList<>();
-        page(state, routed, 0, 0, directory, now, timeline, emitted, new ArrayList<>());
+        Optional<MaintenanceWindow> maintenance = maintenance(directory.teams().apply(routed.getTeamId()), now);
+        if (maintenance.isPresent() && maintenance.get().getMode() == MaintenanceMode.SUPPRESS) {
+            state.setStatus(LifecycleStatus.CLOSED);
+            timeline.add(event(now, "suppressed", null, null, "team " + routed.getTeamId()
+                    + " is in maintenance until " + maintenance.get().getEnd() + reason(maintenance.get())));
+        } else if (maintenance.isPresent()) {
+            state.setHeldUntil(maintenance.get().getEnd());
+            timeline.add(event(now, "held", null, null, "team " + routed.getTeamId() + " is in maintenance; paging at "
+                    + maintenance.get().getEnd() + reason(maintenance.get())));
+        } else {
+            page(state, routed, 0, 0, directory, now, timeline, emitted, new ArrayList<>());
+        }
         AlertLifecycle paged = state.setTimeline(timeline).build();
         emitted.add(0, paged);
         return new Outcome(Optional.of(paged), emitted);
@@ -102,6 +115,20 @@ public final class Lifecycle {
     public Outcome wake(AlertLifecycle state, Directory directory, Instant now) {
         if (state.getStatus() != LifecycleStatus.TRIGGERED) {
             return Outcome.none();
+        }
+        if (state.getHeldUntil() != null) {
+            if (state.getHeldUntil().isAfter(now)) {
+                return Outcome.none();
+            }
+            // The maintenance window is over: page as if the alert had just arrived.
+            List<TimelineEvent> timeline = new ArrayList<>(state.getTimeline());
+            timeline.add(event(now, "released", null, null, "maintenance window over"));
+            List<SpecificRecord> emitted = new ArrayList<>();
+            AlertLifecycle.Builder next = AlertLifecycle.newBuilder(state).setHeldUntil(null).setUpdatedAt(now);
+            page(next, state.getAlert(), 0, 0, directory, now, timeline, emitted, new ArrayList<>());
+            AlertLifecycle updated = next.setTimeline(timeline).build();
+            emitted.add(0, updated);
+            return new Outcome(Optional.of(updated), emitted);
         }
         List<SpecificRecord> emitted = new ArrayList<>();
         List<NotificationRequest> stillPending = new ArrayList<>();
@@ -231,6 +258,18 @@ public final class Lifecycle {
         }
     }
 
+    private static Optional<MaintenanceWindow> maintenance(TeamConfig team, Instant now) {
+        if (team == null) {
+            return Optional.empty();
+        }
+        return team.getMaintenance().stream()
+                .filter(w -> !now.isBefore(w.getStart()) && now.isBefore(w.getEnd())).findFirst();
+    }
+
+    private static String reason(MaintenanceWindow window) {
+        return window.getReason() == null ? "" : " (" + window.getReason() + ")";
+    }
+
     /** Users a step notifies: named users, whoever a schedule has on duty, or every member of a team. */
     private static List<String> targets(EscalationStep step, Directory directory, Instant now,
                                         List<TimelineEvent> timeline) {
@@ -346,7 +385,7 @@ public final class Lifecycle {
                             "acknowledge ignored: alert is " + state.getStatus().name().toLowerCase()));
                 } else {
                     next.setStatus(LifecycleStatus.ACKNOWLEDGED).setOwner(actor).setNextEscalationAt(null)
-                            .setPendingNotifications(List.of());
+                            .setPendingNotifications(List.of()).setHeldUntil(null);
                     timeline.add(event(now, "acknowledged", actor, action.getChannel(), action.getComment()));
                     sync(alert, action, SourceStatus.IN_PROGRESS, actor, now).ifPresent(emitted::add);
                 }

@@ -112,13 +112,16 @@ final class LifecycleProcessor implements Processor<String, SpecificRecord, Stri
         }
     }
 
-    /** When the state needs attention: its next step, and each delayed notification. */
+    /** When the state needs attention: its next step, each delayed notification, the end of a hold. */
     private static Set<Instant> wakeTimes(AlertLifecycle state) {
         Set<Instant> out = new java.util.HashSet<>();
         if (state.getNextEscalationAt() != null) {
             out.add(state.getNextEscalationAt());
         }
         state.getPendingNotifications().forEach(n -> out.add(n.getRequestedAt()));
+        if (state.getHeldUntil() != null) {
+            out.add(state.getHeldUntil());
+        }
         return out;
     }
 

@@ -18,6 +18,8 @@ import io.sentinelpager.schemas.EscalationChainConfig;
 import io.sentinelpager.schemas.EscalationStep;
 import io.sentinelpager.schemas.EscalationTarget;
 import io.sentinelpager.schemas.LifecycleStatus;
+import io.sentinelpager.schemas.MaintenanceMode;
+import io.sentinelpager.schemas.MaintenanceWindow;
 import io.sentinelpager.schemas.NotificationRequest;
 import io.sentinelpager.schemas.NotificationRule;
 import io.sentinelpager.schemas.RoutedAlert;
@@ -132,6 +134,17 @@ class EscalateTopologyIT {
             assertThat(c.getTargetStatus()).isEqualTo(SourceStatus.IN_PROGRESS);
         });
         assertThat(lastState().getStatus()).isEqualTo(LifecycleStatus.ACKNOWLEDGED);
+    }
+
+    @Test
+    void aTeamInMaintenanceHoldsThePageUntilTheWindowEnds() {
+        publish(Topics.CONFIG_TEAMS.name(), Map.of("soc", TeamConfig.newBuilder().setId("soc").setName("SOC")
+                .setMembers(List.of("ana", "ben", "cho")).setMaintenance(List.of(MaintenanceWindow.newBuilder()
+                        .setStart(T0.minusSeconds(60)).setEnd(T0.plusSeconds(20 * 60)).setMode(MaintenanceMode.HOLD)
+                        .setReason("firewall upgrade").build())).build()));
+        routed.pipeInput("c1:a1", LifecycleTest.routed(SourceStatus.NEW), T0);
+        // Held for 20 minutes, then the chain starts as if the alert had just arrived.
+        assertThat(runMinutes(30)).containsExactly("20 ana", "25 ben");
     }
 
     @Test

@@ -8,6 +8,8 @@ import io.sentinelpager.schemas.ContactMethodType;
 import io.sentinelpager.schemas.EscalationChainConfig;
 import io.sentinelpager.schemas.EscalationStep;
 import io.sentinelpager.schemas.EscalationTarget;
+import io.sentinelpager.schemas.MaintenanceMode;
+import io.sentinelpager.schemas.MaintenanceWindow;
 import io.sentinelpager.schemas.MatchTest;
 import io.sentinelpager.schemas.NotificationRule;
 import io.sentinelpager.schemas.LayerRestriction;
@@ -344,15 +346,54 @@ public final class ConfigLoader {
     }
 
     private void team(Item item) {
-        if (!item.fields("a team", "id", "name", "members", "schedules", "escalation")) {
+        if (!item.fields("a team", "id", "name", "members", "schedules", "escalation", "maintenance")) {
             return;
         }
         String id = item.id("team");
         String name = item.text("name", true);
+        List<MaintenanceWindow> windows = new ArrayList<>();
+        JsonNode list = item.node.get("maintenance");
+        if (list != null && list.isArray()) {
+            for (int i = 0; i < list.size(); i++) {
+                Item w = item.child("maintenance").element(i);
+                w.label = item.label + " maintenance window " + (i + 1);
+                if (!w.fields("a maintenance window", "from", "to", "mode", "reason")) {
+                    continue;
+                }
+                java.time.Instant from = instant(w, "from");
+                java.time.Instant to = instant(w, "to");
+                String mode = w.text("mode", false);
+                MaintenanceMode parsed = mode == null ? MaintenanceMode.HOLD : enumValue(MaintenanceMode.class, mode);
+                if (parsed == null) {
+                    w.report("mode", "mode '" + mode + "' is not hold (page when the window ends) or suppress");
+                } else if (from != null && to != null && !to.isAfter(from)) {
+                    w.report("to", "a maintenance window must end after it starts");
+                } else if (from != null && to != null) {
+                    windows.add(MaintenanceWindow.newBuilder().setStart(from).setEnd(to).setMode(parsed)
+                            .setReason(w.text("reason", false)).build());
+                }
+            }
+        } else if (list != null) {
+            item.report("maintenance", "'maintenance' must be a list of {from, to, mode, reason}");
+        }
         if (id != null && name != null) {
             put(teams, "team", id, item, TeamConfig.newBuilder().setId(id).setName(name)
                     .setMembers(item.texts("members")).setScheduleIds(item.texts("schedules"))
-                    .setEscalationChainId(item.text("escalation", false)).build());
+                    .setEscalationChainId(item.text("escalation", false)).setMaintenance(windows).build());
+        }
+    }
+
+    /** A date-time with its offset, e.g. 2026-12-24T18:00+01:00, so that a window means the same everywhere. */
+    private static java.time.Instant instant(Item item, String field) {
+        String text = item.text(field, true);
+        if (text == null) {
+            return null;
+        }
+        try {
+            return java.time.OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeException e) {
+            item.report(field, "'" + text + "' is not a date-time with offset such as 2026-12-24T18:00+01:00");
+            return null;
         }
     }
 

@@ -143,4 +143,27 @@ class ConfigLoaderTest {
                 "people.yaml:6: user ana high-urgency rule 2: method 'sms' is not one of this user's contact methods [inbox]",
                 "people.yaml:7: user ana: unknown field 'medium'; fields are high, low");
     }
+
+    @Test
+    void maintenanceWindowsNeedAnOffsetAndAKnownMode() throws Exception {
+        Files.writeString(dir.resolve("teams.yaml"), """
+                users: [{id: ana, name: Ana}]
+                teams:
+                  - id: soc
+                    name: SOC
+                    members: [ana]
+                    maintenance:
+                      - {from: "2026-12-24T18:00+01:00", to: "2026-12-27T09:00+01:00", mode: hold, reason: holidays}
+                      - {from: "2026-12-31T18:00", to: "2027-01-01T09:00+01:00"}
+                      - {from: "2027-02-01T18:00+01:00", to: "2027-02-02T09:00+01:00", mode: snooze}
+                """);
+        ConfigLoader.Result result = ConfigLoader.load(dir);
+        assertThat(result.problems()).extracting(Problem::toString).containsExactly(
+                "teams.yaml:8: team soc maintenance window 2: '2026-12-31T18:00' is not a date-time with offset such as"
+                        + " 2026-12-24T18:00+01:00",
+                "teams.yaml:9: team soc maintenance window 3: mode 'snooze' is not hold (page when the window ends) or"
+                        + " suppress");
+        assertThat(result.config().teams().get(0).getMaintenance()).singleElement()
+                .satisfies(w -> assertThat(w.getStart()).hasToString("2026-12-24T17:00:00Z"));
+    }
 }
