@@ -73,12 +73,15 @@ public final class Lifecycle {
      * never means a missing page.
      */
     public Outcome routed(Optional<AlertLifecycle> current, RoutedAlert routed, Directory directory, Instant now) {
-        String key = routed.getEnriched().getAlert().getAlertKey();
+        // A page is keyed by its group (all alerts of an incident) when the policy groups, else by its alert.
+        String key = routed.getGroupKey() != null ? routed.getGroupKey() : routed.getEnriched().getAlert().getAlertKey();
         if (current.isPresent()) {
             return updatedInAzure(current.get(), routed, directory, now);
         }
+        SecurityAlert alert = routed.getEnriched().getAlert();
         AlertLifecycle.Builder state = AlertLifecycle.newBuilder()
                 .setAlertKey(key)
+                .setMembers(Map.of(alert.getAlertKey(), alert.getStatus()))
                 .setStatus(LifecycleStatus.TRIGGERED)
                 .setAlert(routed)
                 .setEscalationStep(0)
@@ -318,17 +321,29 @@ public final class Lifecycle {
      * changes cannot loop.
      */
     private Outcome updatedInAzure(AlertLifecycle state, RoutedAlert routed, Directory directory, Instant now) {
-        SourceStatus before = state.getAlert().getEnriched().getAlert().getStatus();
-        SourceStatus after = routed.getEnriched().getAlert().getStatus();
-        AlertLifecycle.Builder next = AlertLifecycle.newBuilder(state).setAlert(routed).setUpdatedAt(now);
-        if (before != after) {
-            List<TimelineEvent> timeline = new ArrayList<>(state.getTimeline());
-            timeline.add(event(now, "source-changed", routed.getEnriched().getAlert().getConnectorId(), "azure",
-                    "Azure reports " + after.name().toLowerCase()));
-            next.setTimeline(timeline);
-            if (after == SourceStatus.RESOLVED && state.getStatus() != LifecycleStatus.CLOSED) {
-                return closedInAzure(state, next, directory, now);
-            }
+        SecurityAlert alert = routed.getEnriched().getAlert();
+        Map<String, SourceStatus> members = new HashMap<>(state.getMembers());
+        SourceStatus before = members.get(alert.getAlertKey());
+        SourceStatus after = alert.getStatus();
+        members.put(alert.getAlertKey(), after);
+        AlertLifecycle.Builder next = AlertLifecycle.newBuilder(state).setMembers(members).setUpdatedAt(now);
+        boolean primary = alert.getAlertKey().equals(state.getAlert().getEnriched().getAlert().getAlertKey());
+        if (primary) {
+            next.setAlert(routed);
+        }
+        List<TimelineEvent> timeline = new ArrayList<>(state.getTimeline());
+        if (before == null) {
+            // Another alert of the same incident: it joins this page instead of paging again.
+            timeline.add(event(now, "attached", alert.getConnectorId(), "azure", "alert " + alert.getAlertKey()
+                    + " \"" + alert.getTitle() + "\" of the same incident"));
+        } else if (before != after) {
+            timeline.add(event(now, "source-changed", alert.getConnectorId(), "azure", (primary ? "" : "alert "
+                    + alert.getAlertKey() + ": ") + "Azure reports " + after.name().toLowerCase()));
+        }
+        next.setTimeline(timeline);
+        boolean allResolved = members.values().stream().allMatch(SourceStatus.RESOLVED::equals);
+        if (before != after && allResolved && state.getStatus() != LifecycleStatus.CLOSED) {
+            return closedInAzure(state, next, directory, now);
         }
         AlertLifecycle updated = next.build();
         return new Outcome(Optional.of(updated), List.of(updated));
@@ -376,7 +391,6 @@ public final class Lifecycle {
         AlertLifecycle.Builder next = AlertLifecycle.newBuilder(state).setUpdatedAt(now);
         List<TimelineEvent> timeline = new ArrayList<>(state.getTimeline());
         List<SpecificRecord> emitted = new ArrayList<>();
-        SecurityAlert alert = state.getAlert().getEnriched().getAlert();
         String actor = action.getActor();
         switch (action.getType()) {
             case ACKNOWLEDGE -> {
@@ -387,13 +401,13 @@ public final class Lifecycle {
                     next.setStatus(LifecycleStatus.ACKNOWLEDGED).setOwner(actor).setNextEscalationAt(null)
                             .setPendingNotifications(List.of()).setHeldUntil(null);
                     timeline.add(event(now, "acknowledged", actor, action.getChannel(), action.getComment()));
-                    sync(alert, action, SourceStatus.IN_PROGRESS, actor, now).ifPresent(emitted::add);
+                    emitted.addAll(sync(state, action, SourceStatus.IN_PROGRESS, actor, now));
                 }
             }
             case TAKE_OWNERSHIP -> {
                 next.setOwner(actor);
                 timeline.add(event(now, "owner", actor, action.getChannel(), "took ownership"));
-                sync(alert, action, null, actor, now).ifPresent(emitted::add);
+                emitted.addAll(sync(state, action, null, actor, now));
             }
             case CLOSE -> {
                 if (state.getStatus() == LifecycleStatus.CLOSED) {
@@ -401,8 +415,8 @@ public final class Lifecycle {
                 } else {
                     next.setStatus(LifecycleStatus.CLOSED).setNextEscalationAt(null).setPendingNotifications(List.of());
                     timeline.add(event(now, "closed", actor, action.getChannel(), action.getComment()));
-                    sync(alert, action, SourceStatus.RESOLVED, state.getOwner() == null ? actor : state.getOwner(), now)
-                            .ifPresent(emitted::add);
+                    emitted.addAll(sync(state, action, SourceStatus.RESOLVED,
+                            state.getOwner() == null ? actor : state.getOwner(), now));
                 }
             }
             case ANNOTATE -> timeline.add(event(now, "comment", actor, action.getChannel(), action.getComment()));
@@ -458,22 +472,34 @@ public final class Lifecycle {
         return new Outcome(Optional.of(updated), List.of(updated));
     }
 
-    private Optional<SpecificRecord> sync(SecurityAlert alert, AlertAction action, SourceStatus status,
-                                          String assignedTo, Instant now) {
-        if (alert.getSource() == AlertSource.PAGER) {
-            return Optional.empty();
+    /**
+     * What Azure should learn, for every alert on the page (all alerts of a grouped incident). One alert's command
+     * id is the action id; in a group each alert gets the action id plus its key, so each is applied once.
+     */
+    private List<SpecificRecord> sync(AlertLifecycle state, AlertAction action, SourceStatus status, String assignedTo,
+                                      Instant now) {
+        SecurityAlert primary = state.getAlert().getEnriched().getAlert();
+        if (primary.getSource() == AlertSource.PAGER) {
+            return List.of();
         }
-        return Optional.of(SyncCommand.newBuilder()
-                .setCommandId(action.getActionId())
-                .setAlertKey(alert.getAlertKey())
-                .setConnectorId(alert.getConnectorId())
-                .setSource(alert.getSource())
-                .setAlertId(alert.getAlertId())
-                .setTargetStatus(status)
-                .setAssignedTo(assignedTo)
-                .setClassification(action.getClassification())
-                .setRequestedAt(now)
-                .build());
+        List<String> keys = state.getMembers().isEmpty() ? List.of(primary.getAlertKey())
+                : state.getMembers().keySet().stream().sorted().toList();
+        List<SpecificRecord> out = new ArrayList<>();
+        for (String alertKey : keys) {
+            int colon = alertKey.indexOf(':');
+            out.add(SyncCommand.newBuilder()
+                    .setCommandId(keys.size() == 1 ? action.getActionId() : action.getActionId() + "/" + alertKey)
+                    .setAlertKey(alertKey)
+                    .setConnectorId(alertKey.substring(0, colon))
+                    .setSource(primary.getSource())
+                    .setAlertId(alertKey.substring(colon + 1))
+                    .setTargetStatus(status)
+                    .setAssignedTo(assignedTo)
+                    .setClassification(action.getClassification())
+                    .setRequestedAt(now)
+                    .build());
+        }
+        return out;
     }
 
     private static List<ContactMethod> contactMethods(String userId, UserConfig user) {

@@ -148,6 +148,38 @@ class EscalateTopologyIT {
     }
 
     @Test
+    void alertsOfOneIncidentMakeOnePageAndAnAcknowledgementReachesEachOfThem() {
+        String group = "c1:incident:33";
+        routed.pipeInput(group, grouped("c1:a1", group, SourceStatus.NEW), T0);
+        routed.pipeInput(group, grouped("c1:a2", group, SourceStatus.NEW), T0);
+        assertThat(runMinutes(2)).containsExactly("0 ana");
+
+        actions.pipeInput(group, AlertAction.newBuilder().setActionId("ack-g").setAlertKey(group)
+                .setType(ActionType.ACKNOWLEDGE).setActor("ana").setChannel("app").setOccurredAt(clock.instant()).build(),
+                clock.instant());
+        assertThat(sync.readValuesToList()).map(SyncCommand.class::cast)
+                .extracting(c -> c.getCommandId() + " " + c.getAlertId() + " " + c.getTargetStatus())
+                .containsExactlyInAnyOrder("ack-g/c1:a1 a1 IN_PROGRESS", "ack-g/c1:a2 a2 IN_PROGRESS");
+
+        // The page closes when every alert of the incident is resolved in Azure, not before.
+        routed.pipeInput(group, grouped("c1:a1", group, SourceStatus.RESOLVED), clock.instant());
+        assertThat(lastState().getStatus()).isEqualTo(LifecycleStatus.ACKNOWLEDGED);
+        routed.pipeInput(group, grouped("c1:a2", group, SourceStatus.RESOLVED), clock.instant());
+        AlertLifecycle closed = lastState();
+        assertThat(closed.getStatus()).isEqualTo(LifecycleStatus.CLOSED);
+        assertThat(closed.getMembers()).containsOnlyKeys("c1:a1", "c1:a2");
+        assertThat(closed.getTimeline()).anySatisfy(e -> assertThat(e.getType()).isEqualTo("attached"));
+    }
+
+    static RoutedAlert grouped(String alertKey, String group, SourceStatus status) {
+        RoutedAlert routed = LifecycleTest.routed(status);
+        routed.getEnriched().getAlert().setAlertKey(alertKey);
+        routed.getEnriched().getAlert().setAlertId(alertKey.substring(alertKey.indexOf(':') + 1));
+        routed.setGroupKey(group);
+        return routed;
+    }
+
+    @Test
     void anEmergencyChainNotifiesEveryStepAtOnceAndRepeats() {
         publish(Topics.CONFIG_ESCALATIONS.name(), Map.of("default", EscalationChainConfig.newBuilder().setId("default")
                 .setName("everyone").setRepeat(1).setEmergency(true).setSteps(List.of(

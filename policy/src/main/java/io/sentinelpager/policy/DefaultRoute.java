@@ -32,6 +32,10 @@ public final class DefaultRoute {
         }
         String chain = policy.getEscalationChainId().isEmpty() ? config.defaultEscalationChain()
                 : policy.getEscalationChainId();
+        String incident = enriched.getAlert().getIncidentId();
+        if (policy.getGroupByIncident() && incident != null && !incident.isBlank()) {
+            routed.setGroupKey(enriched.getAlert().getConnectorId() + ":incident:" + incident);
+        }
         return routed.setTeamId(policy.getSuppress() ? "" : policy.getTeamId()).setEscalationChainId(chain)
                 .setUrgency(policy.getUrgency()).setPolicyId(policy.getId()).setPolicyVersion(policy.getVersion())
                 .setSuppressReason(policy.getSuppress() ? policy.getSuppressReason() : null).build();

@@ -42,8 +42,11 @@ public final class PolicyTopology {
                         s -> s.to(Topics.ALERTS_SUPPRESSED.name(), Produced.with(serdes.key(),
                                 serdes.value(RoutedAlert.class)).withName("suppressed-alerts")), "suppressed"))
                 .defaultBranch(Branched.withConsumer(
-                        s -> s.to(Topics.ALERTS_ROUTED.name(), Produced.with(serdes.key(),
-                                serdes.value(RoutedAlert.class)).withName("routed-alerts")), "routed"));
+                        // Grouped alerts are keyed by their group, so that one escalate task sees the whole incident.
+                        s -> s.selectKey((key, routed) -> routed.getGroupKey() == null ? key : routed.getGroupKey(),
+                                        Named.as("key-by-group"))
+                                .to(Topics.ALERTS_ROUTED.name(), Produced.with(serdes.key(),
+                                        serdes.value(RoutedAlert.class)).withName("routed-alerts")), "routed"));
         return builder.build();
     }
 }

@@ -598,6 +598,7 @@ public final class ConfigLoader {
         String team = null;
         String chain = null;
         Urgency urgency = Urgency.HIGH;
+        boolean groupByIncident = false;
         JsonNode route = item.node.get("route");
         String suppress = item.text("suppress", false);
         if (route != null && suppress != null) {
@@ -605,9 +606,14 @@ public final class ConfigLoader {
         }
         if (route != null) {
             Item r = item.child("route");
-            if (r.fields("a route", "team", "escalation", "urgency")) {
+            if (r.fields("a route", "team", "escalation", "urgency", "groupBy")) {
                 team = r.text("team", true);
                 chain = r.text("escalation", false);
+                String groupBy = r.text("groupBy", false);
+                if (groupBy != null && !groupBy.equals("incident")) {
+                    r.report("groupBy", "groupBy '" + groupBy + "' is not supported; use incident");
+                }
+                groupByIncident = "incident".equals(groupBy);
                 String u = r.text("urgency", false);
                 if (u != null) {
                     urgency = enumValue(Urgency.class, u);
@@ -624,7 +630,8 @@ public final class ConfigLoader {
             put(policies, "policy", id, item, PolicyConfig.newBuilder().setId(id).setVersion(1).setName(name)
                     .setOrder(order).setEnabled(enabled == null || enabled.asBoolean(true)).setCondition(flat)
                     .setTeamId(team == null ? "" : team).setEscalationChainId(chain == null ? "" : chain)
-                    .setUrgency(urgency).setSuppress(suppress != null).setSuppressReason(suppress).build());
+                    .setUrgency(urgency).setGroupByIncident(groupByIncident).setSuppress(suppress != null)
+                    .setSuppressReason(suppress).build());
         }
     }
 

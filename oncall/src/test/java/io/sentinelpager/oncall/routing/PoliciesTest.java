@@ -58,11 +58,12 @@ class PoliciesTest {
                     name: Weekend nights
                     order: 1
                     when: {timeOfDay: {from: "20:00", to: "08:00", timeZone: Europe/Berlin, days: [saturday]}}
-                    route: {team: soc, urgency: low}
+                    route: {team: soc, urgency: low, groupBy: incident}
                 """);
         var result = ConfigLoader.load(dir);
         assertThat(result.problems()).isEmpty();
         List<PolicyConfig> policies = result.config().policies();
+        assertThat(policies.get(0).getGroupByIncident()).isTrue();
         // Saturday 2026-11-28 21:00 Berlin = 20:00Z; Sunday 07:00 Berlin = 06:00Z still belongs to Saturday night.
         assertThat(Policies.firstMatch(policies, created("2026-11-28T20:00:00Z"))).isPresent();
         assertThat(Policies.firstMatch(policies, created("2026-11-29T06:59:00Z"))).isPresent();
