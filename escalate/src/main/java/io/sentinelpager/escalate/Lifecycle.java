@@ -209,7 +209,9 @@ public final class Lifecycle {
             }
             state.setNextEscalationAt(now.plus(Duration.ofMinutes(current.getDelayMinutes())));
         }
-        state.setEscalationStep(step).setEscalationRound(round);
+        List<String> acknowledged = state.getAcknowledgedBy() == null ? List.of() : state.getAcknowledgedBy();
+        recipients = recipients.stream().filter(u -> !acknowledged.contains(u)).toList();
+        state.setEscalationStep(step).setEscalationRound(round).setStepRecipients(recipients);
         if (recipients.isEmpty()) {
             timeline.add(event(now, "unrouted", null, null, where + ": nobody to page"));
         }
@@ -394,14 +396,27 @@ public final class Lifecycle {
         String actor = action.getActor();
         switch (action.getType()) {
             case ACKNOWLEDGE -> {
-                if (state.getStatus() != LifecycleStatus.TRIGGERED) {
+                EscalationChainConfig chain = directory.chains().apply(state.getAlert().getEscalationChainId());
+                List<String> acked = new ArrayList<>(state.getAcknowledgedBy());
+                if (!acked.contains(actor)) {
+                    acked.add(actor);
+                }
+                List<String> waiting = state.getStepRecipients().stream().filter(u -> !acked.contains(u)).toList();
+                if (state.getStatus() == LifecycleStatus.TRIGGERED && chain != null && chain.getMultiAck()
+                        && !waiting.isEmpty()) {
+                    // Multi-ack: escalation goes on until everyone paged in this step has acknowledged.
+                    next.setAcknowledgedBy(acked);
+                    timeline.add(event(now, "acknowledged", actor, action.getChannel(), "waiting for "
+                            + String.join(", ", waiting)));
+                } else if (state.getStatus() != LifecycleStatus.TRIGGERED) {
                     timeline.add(event(now, "ignored", actor, action.getChannel(),
                             "acknowledge ignored: alert is " + state.getStatus().name().toLowerCase()));
                 } else {
-                    next.setStatus(LifecycleStatus.ACKNOWLEDGED).setOwner(actor).setNextEscalationAt(null)
-                            .setPendingNotifications(List.of()).setHeldUntil(null);
+                    String owner = acked.get(0);
+                    next.setStatus(LifecycleStatus.ACKNOWLEDGED).setOwner(owner).setAcknowledgedBy(acked)
+                            .setNextEscalationAt(null).setPendingNotifications(List.of()).setHeldUntil(null);
                     timeline.add(event(now, "acknowledged", actor, action.getChannel(), action.getComment()));
-                    emitted.addAll(sync(state, action, SourceStatus.IN_PROGRESS, actor, now));
+                    emitted.addAll(sync(state, action, SourceStatus.IN_PROGRESS, owner, now));
                 }
             }
             case TAKE_OWNERSHIP -> {

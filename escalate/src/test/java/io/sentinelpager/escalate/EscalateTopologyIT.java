@@ -68,6 +68,7 @@ class EscalateTopologyIT {
     TestOutputTopic<String, SpecificRecord> notifications;
     TestOutputTopic<String, SpecificRecord> sync;
     TestOutputTopic<String, SpecificRecord> state;
+    AlertLifecycle latest;
 
     @BeforeEach
     void start(LocalCluster cluster) {
@@ -180,6 +181,35 @@ class EscalateTopologyIT {
     }
 
     @Test
+    void withMultiAckEscalationGoesOnUntilEveryoneInTheStepAcknowledged() {
+        publish(Topics.CONFIG_ESCALATIONS.name(), Map.of("default", EscalationChainConfig.newBuilder().setId("default")
+                .setName("both").setMultiAck(true).setSteps(List.of(
+                        step(5, target(TargetKind.USER, "ana"), target(TargetKind.USER, "ben")),
+                        step(5, target(TargetKind.TEAM, "soc")))).build()));
+        routed.pipeInput("c1:a1", LifecycleTest.routed(SourceStatus.NEW), T0);
+        List<String> paged = new ArrayList<>(runMinutes(1));
+        actions.pipeInput("c1:a1", ack("ack-ana", "ana"), clock.instant());
+        assertThat(lastState().getStatus()).isEqualTo(LifecycleStatus.TRIGGERED);
+        paged.addAll(runMinutes(5));
+        // Step 2 pages the team, but not ana, who already acknowledged.
+        actions.pipeInput("c1:a1", ack("ack-ben", "ben"), clock.instant());
+        paged.addAll(runMinutes(10));
+
+        assertThat(paged).containsExactly("0 ana", "0 ben", "5 ben", "5 cho");
+        AlertLifecycle state = lastState();
+        assertThat(state.getStatus()).as("cho, paged in step 2, has not acknowledged").isEqualTo(LifecycleStatus.TRIGGERED);
+        actions.pipeInput("c1:a1", ack("ack-cho", "cho"), clock.instant());
+        assertThat(lastState().getStatus()).isEqualTo(LifecycleStatus.ACKNOWLEDGED);
+        assertThat(lastState().getAcknowledgedBy()).containsExactly("ana", "ben", "cho");
+        assertThat(sync.readValuesToList()).hasSize(1);
+    }
+
+    AlertAction ack(String id, String actor) {
+        return AlertAction.newBuilder().setActionId(id).setAlertKey("c1:a1").setType(ActionType.ACKNOWLEDGE)
+                .setActor(actor).setChannel("app").setOccurredAt(clock.instant()).build();
+    }
+
+    @Test
     void anEmergencyChainNotifiesEveryStepAtOnceAndRepeats() {
         publish(Topics.CONFIG_ESCALATIONS.name(), Map.of("default", EscalationChainConfig.newBuilder().setId("default")
                 .setName("everyone").setRepeat(1).setEmergency(true).setSteps(List.of(
@@ -256,9 +286,12 @@ class EscalateTopologyIT {
         return out;
     }
 
+    /** The newest alert.state record, remembered across calls because reading consumes the output topic. */
     private AlertLifecycle lastState() {
-        List<SpecificRecord> all = state.readValuesToList();
-        return (AlertLifecycle) all.get(all.size() - 1);
+        for (SpecificRecord record : state.readValuesToList()) {
+            latest = (AlertLifecycle) record;
+        }
+        return latest;
     }
 
     private void publish(String topic, Map<String, ? extends SpecificRecord> records) {

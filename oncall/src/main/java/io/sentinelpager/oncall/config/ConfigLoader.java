@@ -535,7 +535,7 @@ public final class ConfigLoader {
     }
 
     private void escalation(Item item) {
-        if (!item.fields("an escalation chain", "id", "name", "repeat", "steps", "emergency")) {
+        if (!item.fields("an escalation chain", "id", "name", "repeat", "steps", "emergency", "multiAck")) {
             return;
         }
         String id = item.id("escalation chain");
@@ -578,7 +578,8 @@ public final class ConfigLoader {
         if (id != null && name != null) {
             JsonNode emergency = item.node.get("emergency");
             put(escalations, "escalation chain", id, item, EscalationChainConfig.newBuilder().setId(id).setName(name)
-                    .setRepeat(repeat).setSteps(steps).setEmergency(emergency != null && emergency.asBoolean()).build());
+                    .setRepeat(repeat).setSteps(steps).setEmergency(emergency != null && emergency.asBoolean())
+                    .setMultiAck(item.node.path("multiAck").asBoolean(false)).build());
         }
     }
 
