@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -40,6 +41,11 @@ final class AccessTokens {
                 clientId, audience, now.plus(lifetime));
         issued.put(token.token(), token);
         return token;
+    }
+
+    /** Every token issued and not yet forgotten. */
+    List<String> all() {
+        return List.copyOf(issued.keySet());
     }
 
     Duration lifetime() {

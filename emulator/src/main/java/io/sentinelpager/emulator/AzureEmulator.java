@@ -23,8 +23,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A fake Azure that the real Microsoft SDKs talk to unchanged: the Entra ID token endpoint and the
- * Microsoft Graph security alerts API, over HTTPS on 127.0.0.1, plus an admin API to seed alerts.
+ * A fake Azure that the real Microsoft SDKs talk to unchanged: the Entra ID token endpoint, the
+ * Microsoft Graph security alerts API, the Sentinel incidents API of Azure Resource Manager and the
+ * Log Analytics query API, over HTTPS on 127.0.0.1, plus an admin API to seed alerts,
+ * inject faults per route and read the request log.
  *
  * <p>HTTPS only, because the Azure SDKs refuse to send bearer tokens over plain HTTP; the
  * certificate is generated at start, and clients trust it through {@link #certificatePem()}. Point
@@ -38,15 +40,29 @@ public final class AzureEmulator implements AutoCloseable {
     private final Javalin app;
     private final String certificatePem;
     private final GraphAlertStore alerts;
+    private final GraphIncidentStore graphIncidents;
+    private final SentinelIncidentStore incidents;
+    private final LogAnalyticsTables logAnalytics;
+    private final Faults faults;
+    private final RequestLog requests;
+    private final AccessTokens tokens;
     private final String baseUrl;
     private final EmulatorOptions options;
 
-    private AzureEmulator(Javalin app, String certificatePem, GraphAlertStore alerts, String baseUrl,
-                          EmulatorOptions options) {
+    private AzureEmulator(Javalin app, String certificatePem, GraphAlertStore alerts, GraphIncidentStore graphIncidents,
+                          SentinelIncidentStore incidents,
+                          LogAnalyticsTables logAnalytics, Faults faults,
+                          RequestLog requests, AccessTokens tokens, String baseUrl, EmulatorOptions options) {
         this.app = app;
         this.options = options;
         this.certificatePem = certificatePem;
         this.alerts = alerts;
+        this.graphIncidents = graphIncidents;
+        this.incidents = incidents;
+        this.logAnalytics = logAnalytics;
+        this.faults = faults;
+        this.requests = requests;
+        this.tokens = tokens;
         this.baseUrl = baseUrl;
     }
 
@@ -54,36 +70,48 @@ public final class AzureEmulator implements AutoCloseable {
         SelfSignedCertificate certificate = SelfSignedCertificate.generate();
         GraphAlertStore alerts = new GraphAlertStore(options.clock(), options.tenantId());
         AccessTokens tokens = new AccessTokens(options.clock(), options.tokenLifetime());
+        Faults faults = new Faults();
+        RequestLog requests = new RequestLog(options.clock());
+        Routes routes = new Routes(faults, requests);
         EntraIdApi entraId = new EntraIdApi(options, tokens);
         GraphApi graph = new GraphApi(alerts, tokens, options.clock());
-        AdminApi admin = new AdminApi(alerts);
+        GraphIncidentStore graphIncidents = new GraphIncidentStore(options.clock(), options.tenantId());
+        SentinelIncidentStore incidents = new SentinelIncidentStore(options.clock());
+        SentinelApi sentinel = new SentinelApi(incidents, tokens, options);
+        LogAnalyticsTables logAnalytics = new LogAnalyticsTables();
 
         ServerConnector[] connector = new ServerConnector[1];
         Javalin app = Javalin.create(config -> {
             config.showJavalinBanner = false;
             config.startupWatcherEnabled = false;
+            config.requestLogger.http(routes::logRequest);
             config.jetty.addConnector((server, httpConfiguration) -> {
                 connector[0] = httpsConnector(server, httpConfiguration, certificate, options.port());
                 return connector[0];
             });
         });
-        entraId.register(app);
-        graph.register(app);
-        admin.register(app);
-        registerFallback(app, graph);
-        app.exception(GraphApi.GraphError.class, (e, ctx) -> graph.renderError(ctx, e.status, e.code, e.getMessage()));
+        routes.install(app, graph);
+        entraId.register(app, routes);
+        graph.register(app, routes);
+        new GraphIncidentsApi(graphIncidents, alerts, graph).register(app, routes);
+        sentinel.register(app, routes);
+        new LogAnalyticsApi(logAnalytics, tokens).register(app, routes);
+        new AdminApi(alerts, incidents, logAnalytics).register(app);
+        new FaultAdminApi(faults, requests).register(app);
+        registerFallback(app, graph, sentinel);
         app.exception(Exception.class, (e, ctx) -> {
             LOG.error("emulator failed on {} {}", ctx.method(), ctx.path(), e);
-            if (ctx.path().startsWith("/v1.0/")) {
-                graph.renderError(ctx, 500, "InternalServerError", "The emulator failed: " + e);
-            } else {
+            if (ctx.path().startsWith("/admin/")) {
                 AdminApi.renderError(ctx, 500, "The emulator failed: " + e);
+            } else {
+                Routes.api(ctx).orElse(graph).render(ctx, new ApiError(500, "InternalServerError",
+                        "The emulator failed: " + e));
             }
         });
         app.start();
         String baseUrl = "https://127.0.0.1:" + connector[0].getLocalPort();
         LOG.info("Azure emulator listening on {} (tenant {}, client {})", baseUrl, options.tenantId(), options.clientId());
-        return new AzureEmulator(app, certificate.pem(), alerts, baseUrl, options);
+        return new AzureEmulator(app, certificate.pem(), alerts, graphIncidents, incidents, logAnalytics, faults, requests, tokens, baseUrl, options);
     }
 
     /** The tenant and app registration this emulator accepts. */
@@ -99,6 +127,16 @@ public final class AzureEmulator implements AutoCloseable {
     /** The Graph service root, to use in place of {@code https://graph.microsoft.com/v1.0}. */
     public String graphBaseUrl() {
         return baseUrl + "/v1.0";
+    }
+
+    /** The Azure Resource Manager endpoint, to use in place of {@code https://management.azure.com}. */
+    public String managementUrl() {
+        return baseUrl;
+    }
+
+    /** The Log Analytics query endpoint, to use in place of {@code https://api.loganalytics.io}. */
+    public String logAnalyticsUrl() {
+        return baseUrl;
     }
 
     /** The Entra ID authority host, to use in place of {@code https://login.microsoftonline.com/}. */
@@ -122,6 +160,39 @@ public final class AzureEmulator implements AutoCloseable {
     /** The emulated tenant's alerts, the same state the Graph and admin APIs serve. */
     public GraphAlertStore alerts() {
         return alerts;
+    }
+
+    /** The emulated tenant's Defender incidents, served by Graph; their alerts are the alerts naming them. */
+    public GraphIncidentStore graphIncidents() {
+        return graphIncidents;
+    }
+
+    /** The emulated Sentinel workspaces' incidents, the same state the ARM and admin APIs serve. */
+    public SentinelIncidentStore incidents() {
+        return incidents;
+    }
+
+    /** What the emulated Log Analytics workspaces answer to queries. */
+    public LogAnalyticsTables logAnalytics() {
+        return logAnalytics;
+    }
+
+    /** Fault injection and permissions, per route; see {@link Faults#routes()} for the route names. */
+    public Faults faults() {
+        return faults;
+    }
+
+    /** Every request the emulated APIs answered. */
+    public RequestLog requests() {
+        return requests;
+    }
+
+    /**
+     * The access tokens issued and not yet expired, so a test can check that none of them leaked
+     * into a log line or an exception message.
+     */
+    public List<String> issuedAccessTokens() {
+        return tokens.all();
     }
 
     @Override
@@ -151,18 +222,20 @@ public final class AzureEmulator implements AutoCloseable {
      * so a new SDK version that calls something new shows up in the log instead of as a vague failure.
      * Registered last: Javalin picks the first matching route.
      */
-    private static void registerFallback(Javalin app, GraphApi graph) {
+    private static void registerFallback(Javalin app, GraphApi graph, SentinelApi sentinel) {
         for (HandlerType method : List.of(HandlerType.GET, HandlerType.POST, HandlerType.PUT,
                 HandlerType.PATCH, HandlerType.DELETE)) {
-            app.addHttpHandler(method, "/*", ctx -> notEmulated(ctx, graph));
+            app.addHttpHandler(method, "/*", ctx -> notEmulated(ctx, graph, sentinel));
         }
     }
 
-    private static void notEmulated(Context ctx, GraphApi graph) {
+    private static void notEmulated(Context ctx, GraphApi graph, SentinelApi sentinel) {
         LOG.warn("the Azure emulator does not emulate {} {}", ctx.method(), ctx.path());
         String message = "The emulator does not emulate " + ctx.method() + " " + ctx.path();
         if (ctx.path().startsWith("/v1.0/")) {
-            graph.renderError(ctx, 404, "NotFound", message);
+            graph.render(ctx, new ApiError(404, "NotFound", message));
+        } else if (ctx.path().startsWith("/subscriptions/")) {
+            sentinel.render(ctx, new ApiError(404, "NotFound", message));
         } else {
             AdminApi.renderError(ctx, 404, message);
         }

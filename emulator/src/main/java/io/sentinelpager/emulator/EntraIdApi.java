@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -20,7 +21,7 @@ import java.util.UUID;
  * with Entra's status, {@code error}, AADSTS code and message shape, so that MSAL and azure-identity
  * raise the same exceptions they raise in production.
  */
-final class EntraIdApi {
+final class EntraIdApi implements Api {
 
     static final String GRAPH_RESOURCE = "https://graph.microsoft.com";
 
@@ -39,8 +40,35 @@ final class EntraIdApi {
         this.clock = options.clock();
     }
 
-    void register(Javalin app) {
-        app.post("/{tenant}/oauth2/v2.0/token", this::token);
+    /** Entra's code for a transient failure on its side, which MSAL treats as worth retrying. */
+    private static final int TRANSIENT = 90033;
+    private static final int APP_DISABLED = 7000112;
+
+    void register(Javalin app, Routes routes) {
+        routes.add(app, HandlerType.POST, "/{tenant}/oauth2/v2.0/token", new Route("token", this, "an enabled app"),
+                this::token);
+    }
+
+    /** The token endpoint is where a token is obtained; nothing to check before it. */
+    @Override
+    public void authorize(Context ctx) {
+    }
+
+    /** Entra's shape: {@code error} and an AADSTS code; injected throttling and outages are transient errors. */
+    @Override
+    public void render(Context ctx, ApiError error) {
+        error.retryAfter.ifPresent(after -> ctx.header("Retry-After", Long.toString(after.toSeconds())));
+        if (error.status == 429 || error.status >= 500) {
+            fail(ctx, error.status, "temporarily_unavailable", TRANSIENT, error.getMessage());
+        } else {
+            fail(ctx, error.status, error.code, APP_DISABLED, error.getMessage());
+        }
+    }
+
+    /** What Entra answers when the app registration has been disabled, the nearest thing to "no permission". */
+    @Override
+    public ApiError forbidden(Route route) {
+        return new ApiError(401, "unauthorized_client", "Application '" + options.clientId() + "' is disabled.");
     }
 
     private void token(Context ctx) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -29,7 +30,7 @@ import java.util.function.Supplier;
  * cap so a client learns the limit. The order is always lastUpdateDateTime ascending, then id; the
  * only {@code $orderby} accepted is that order.
  */
-final class GraphApi {
+final class GraphApi implements Api {
 
     static final String CONTENT_TYPE =
             "application/json; odata.metadata=minimal; odata.streaming=true; IEEE754Compatible=false; charset=utf-8";
@@ -45,17 +46,8 @@ final class GraphApi {
     private static final DateTimeFormatter ERROR_DATE =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss").withZone(ZoneOffset.UTC);
 
-    /** A failed Graph call, rendered in Graph's error shape. */
-    static final class GraphError extends RuntimeException {
-        final int status;
-        final String code;
-
-        GraphError(int status, String code, String message) {
-            super(message);
-            this.status = status;
-            this.code = code;
-        }
-    }
+    static final String READ = "SecurityAlert.Read.All";
+    static final String WRITE = "SecurityAlert.ReadWrite.All";
 
     private final GraphAlertStore store;
     private final AccessTokens tokens;
@@ -67,12 +59,25 @@ final class GraphApi {
         this.clock = clock;
     }
 
-    void register(Javalin app) {
-        app.before("/v1.0/*", this::authorize);
-        app.get(ALERTS, this::list);
-        app.get(ALERTS + "/{id}", this::get);
-        app.patch(ALERTS + "/{id}", this::update);
-        app.post(ALERTS + "/{id}/comments", this::comment);
+    void register(Javalin app, Routes routes) {
+        routes.add(app, HandlerType.GET, ALERTS, new Route("graph.alerts.list", this, READ), this::list);
+        routes.add(app, HandlerType.GET, ALERTS + "/{id}", new Route("graph.alerts.get", this, READ), this::get);
+        routes.add(app, HandlerType.PATCH, ALERTS + "/{id}", new Route("graph.alerts.patch", this, WRITE), this::update);
+        routes.add(app, HandlerType.POST, ALERTS + "/{id}/comments", new Route("graph.alerts.comment", this, WRITE),
+                this::comment);
+    }
+
+    @Override
+    public void render(Context ctx, ApiError error) {
+        error.retryAfter.ifPresent(after -> ctx.header("Retry-After", Long.toString(after.toSeconds())));
+        renderError(ctx, error.status, error.code, error.getMessage());
+    }
+
+    /** Graph's answer when the app registration lacks the application permission (the "role" in its token). */
+    @Override
+    public ApiError forbidden(Route route) {
+        return new ApiError(403, "Forbidden", "Missing application roles. API required roles: " + route.permission()
+                + ". Application roles: none.");
     }
 
     void renderError(Context ctx, int status, String code, String message) {
@@ -88,7 +93,8 @@ final class GraphApi {
         ctx.status(status).contentType(CONTENT_TYPE).result(Json.write(body));
     }
 
-    private void authorize(Context ctx) {
+    @Override
+    public void authorize(Context ctx) {
         ctx.header("request-id", requestId(ctx));
         String clientRequestId = ctx.header("client-request-id");
         if (clientRequestId != null) {
@@ -104,14 +110,14 @@ final class GraphApi {
         if (message != null) {
             ctx.header("WWW-Authenticate", "Bearer realm=\"\", authorization_uri=\"https://login.microsoftonline.com/"
                     + "common/oauth2/authorize\", client_id=\"00000003-0000-0000-c000-000000000000\"");
-            throw new GraphError(401, "InvalidAuthenticationToken", message);
+            throw new ApiError(401, "InvalidAuthenticationToken", message);
         }
     }
 
     private void list(Context ctx) {
         for (String option : ctx.queryParamMap().keySet()) {
             if (option.startsWith("$") && !QUERY_OPTIONS.contains(option)) {
-                throw new GraphError(400, "BadRequest", "The query option '" + option
+                throw new ApiError(400, "BadRequest", "The query option '" + option
                         + "' is not supported by the emulator; supported: " + QUERY_OPTIONS);
             }
         }
@@ -121,7 +127,7 @@ final class GraphApi {
         String skipToken = ctx.queryParam("$skiptoken");
         AlertFilter filter = badRequestIfInvalid(() -> AlertFilter.parse(filterText));
         if (orderBy != null && !ORDER_BY.contains(orderBy.trim().replaceAll("\\s+", " "))) {
-            throw new GraphError(400, "BadRequest", "The $orderby '" + orderBy
+            throw new ApiError(400, "BadRequest", "The $orderby '" + orderBy
                     + "' is not supported; alerts are listed by lastUpdateDateTime ascending, then id");
         }
         int top = top(topText);
@@ -162,14 +168,14 @@ final class GraphApi {
         JsonNode body = badRequestIfInvalid(() -> Json.readTree(ctx.body()));
         List<JsonNode> items = body.isArray() ? toList(body) : List.of(body);
         if (items.isEmpty()) {
-            throw new GraphError(400, "BadRequest", "The request body holds no comment");
+            throw new ApiError(400, "BadRequest", "The request body holds no comment");
         }
         List<String> texts = new ArrayList<>();
         for (JsonNode item : items) {
             String text = item.path("comment").asText(null);
             String type = item.path("@odata.type").asText("microsoft.graph.security.alertComment");
             if (text == null || !type.replaceFirst("^#", "").equals("microsoft.graph.security.alertComment")) {
-                throw new GraphError(400, "BadRequest",
+                throw new ApiError(400, "BadRequest",
                         "Each comment must be a microsoft.graph.security.alertComment with a 'comment' string");
             }
             texts.add(text);
@@ -196,7 +202,7 @@ final class GraphApi {
         ctx.status(200).contentType(CONTENT_TYPE).result(Json.write(body));
     }
 
-    private boolean prefersUnknownMembers(Context ctx) {
+    boolean prefersUnknownMembers(Context ctx) {
         for (String header : Collections.list(ctx.req().getHeaders("Prefer"))) {
             for (String preference : header.split(",")) {
                 if (preference.trim().equalsIgnoreCase(GraphEnums.PREFER_UNKNOWN_MEMBERS)) {
@@ -208,7 +214,7 @@ final class GraphApi {
         return false;
     }
 
-    private static int top(String text) {
+    static int top(String text) {
         if (text == null) {
             return DEFAULT_TOP;
         }
@@ -220,7 +226,7 @@ final class GraphApi {
         } catch (NumberFormatException e) {
             // falls through to the 400 below, which names the accepted range
         }
-        throw new GraphError(400, "BadRequest", "Invalid $top '" + text + "': it must be between 1 and " + MAX_TOP);
+        throw new ApiError(400, "BadRequest", "Invalid $top '" + text + "': it must be between 1 and " + MAX_TOP);
     }
 
     private static String nextLink(Context ctx, String filter, String orderBy, String top, AlertCursor last) {
@@ -255,15 +261,15 @@ final class GraphApi {
         return id;
     }
 
-    private static GraphError notFound(String id) {
-        return new GraphError(404, "NotFound", "The alert '" + id + "' was not found.");
+    private static ApiError notFound(String id) {
+        return new ApiError(404, "NotFound", "The alert '" + id + "' was not found.");
     }
 
     private static <T> T badRequestIfInvalid(Supplier<T> action) {
         try {
             return action.get();
         } catch (IllegalArgumentException e) {
-            throw new GraphError(400, "BadRequest", e.getMessage());
+            throw new ApiError(400, "BadRequest", e.getMessage());
         }
     }
 

@@ -1,11 +1,14 @@
 package io.sentinelpager.emulator;
 
+import io.sentinelpager.platform.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -21,6 +24,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
@@ -261,6 +266,155 @@ class AzureEmulatorIT {
         assertThat(response.body()).contains("does not emulate GET /nothing/here");
     }
 
+    @Test
+    void faultsSetThroughTheAdminApiAnswerInGraphsErrorShape() throws Exception {
+        String token = token();
+        HttpResponse<String> injected = admin("POST", "/admin/faults/graph.alerts.list",
+                "{\"kind\":\"throttle\",\"delayMillis\":2000,\"times\":2}");
+        assertThat(injected.statusCode()).as(injected.body()).isEqualTo(204);
+
+        for (int i = 0; i < 2; i++) {
+            HttpResponse<String> throttled = get(alertsUri(""), token, false);
+            assertThat(throttled.statusCode()).isEqualTo(429);
+            assertThat(throttled.headers().firstValue("Retry-After")).contains("2");
+            JsonNode error = JSON.readTree(throttled.body()).get("error");
+            assertThat(error.get("code").asText()).isEqualTo("TooManyRequests");
+            assertThat(error.get("innerError").get("request-id").asText()).isNotBlank();
+        }
+        assertThat(get(alertsUri(""), token, false).statusCode()).as("after the two throttled calls").isEqualTo(200);
+    }
+
+    @Test
+    void aRevokedPermissionAnswers403NamingIt() throws Exception {
+        String id = emulator.alerts().add(SampleAlerts.defenderEndpoint()).get("id").asText();
+        String token = token();
+        assertThat(admin("PUT", "/admin/permissions/graph.alerts.comment", "{\"granted\":false}").statusCode())
+                .isEqualTo(204);
+
+        HttpResponse<String> forbidden = postComment(id, token, publishedBody("graph-alert-post-comments.request.json"));
+        assertThat(forbidden.statusCode()).isEqualTo(403);
+        assertThat(JSON.readTree(forbidden.body()).get("error").get("message").asText())
+                .contains("SecurityAlert.ReadWrite.All");
+        assertThat(get(alertsUri("/" + id), token, false).statusCode()).as("reading is still allowed").isEqualTo(200);
+
+        admin("PUT", "/admin/permissions/graph.alerts.comment", "{\"granted\":true}");
+        assertThat(postComment(id, token, publishedBody("graph-alert-post-comments.request.json")).statusCode())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void aResetDropsTheConnectionWithoutAnAnswer() throws Exception {
+        // On a POST: the JDK client silently sends a GET again when its connection drops.
+        emulator.faults().inject("token", Fault.reset());
+
+        assertThatThrownBy(() -> tokenRequest(options.tenantId(), options.clientSecret())).isInstanceOf(IOException.class);
+        assertThat(tokenRequest(options.tenantId(), options.clientSecret()).statusCode()).isEqualTo(200);
+        assertThat(emulator.requests().of("token")).extracting(LoggedRequest::status).containsExactly(0, 200);
+    }
+
+    @Test
+    void latencyDelaysTheAnswer() throws Exception {
+        String token = token();
+        emulator.faults().inject("graph.alerts.list", Fault.latency(Duration.ofMillis(300)));
+
+        assertThat(get(alertsUri(""), token, false).statusCode()).isEqualTo(200);
+        assertThat(emulator.requests().of("graph.alerts.list").get(0).took()).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+    }
+
+    @Test
+    void anUnknownRouteOrFaultIsRejectedNamingTheRoutes() throws Exception {
+        HttpResponse<String> unknown = admin("POST", "/admin/faults/graph.alert.list", "{\"kind\":\"reset\"}");
+        assertThat(unknown.statusCode()).isEqualTo(400);
+        assertThat(unknown.body()).contains("graph.alerts.list").contains("token");
+        assertThat(admin("POST", "/admin/faults/token", "{\"kind\":\"explode\"}").statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void theRequestLogHoldsNoTokenOrSecret() throws Exception {
+        String token = token();
+        get(alertsUri(filter("status eq 'new'")), token, false);
+
+        HttpResponse<String> log = admin("GET", "/admin/requests", null);
+        assertThat(log.statusCode()).isEqualTo(200);
+        JsonNode entries = JSON.readTree(log.body());
+        assertThat(entries).hasSize(2);
+        assertThat(entries.get(0).get("route").asText()).isEqualTo("token");
+        assertThat(entries.get(1).get("route").asText()).isEqualTo("graph.alerts.list");
+        assertThat(entries.get(1).get("query").asText()).contains("$filter=");
+        assertThat(entries.get(1).get("status").asInt()).isEqualTo(200);
+        assertThat(log.body()).doesNotContain(token).doesNotContain(options.clientSecret());
+    }
+
+    @Test
+    void sentinelNeedsAnArmTokenAndAStableApiVersionAndAnswersInArmsShape() throws Exception {
+        SentinelWorkspace workspace = new SentinelWorkspace("d0cfe6b2-9ac0-4464-9919-dccaee2e48c0", "myRg", "myWs");
+        String incidents = emulator.managementUrl() + workspace.resourceId() + "/incidents";
+        HttpResponse<String> token = send(HttpRequest.newBuilder(URI.create(emulator.authorityHost() + options.tenantId()
+                + "/oauth2/v2.0/token")).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("client_id=" + enc(options.clientId()) + "&client_secret="
+                        + enc(options.clientSecret()) + "&scope=" + enc("https://management.azure.com/.default")
+                        + "&grant_type=client_credentials")));
+        String arm = JSON.readTree(token.body()).get("access_token").asText();
+
+        HttpResponse<String> graphToken = get(URI.create(incidents + "?api-version=2025-12-01"), token(), false);
+        assertThat(graphToken.statusCode()).as("a Graph token is for another audience").isEqualTo(401);
+        HttpResponse<String> preview = get(URI.create(incidents + "?api-version=2022-09-01-preview"), arm, false);
+        assertThat(preview.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(preview.body()).at("/error/code").asText()).isEqualTo("InvalidApiVersionParameter");
+
+        HttpResponse<String> created = send(HttpRequest.newBuilder(URI.create(incidents + "/73e01a99?api-version=2025-09-01"))
+                .header("Authorization", "Bearer " + arm).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(publishedBody("sentinel-incident-create.request.json"))));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        JsonNode incident = JSON.readTree(created.body());
+        assertThat(incident.get("id").asText()).isEqualTo(workspace.resourceId() + "/incidents/73e01a99");
+        assertThat(incident.get("etag").asText()).startsWith("\"");
+
+        ObjectNode benign = (ObjectNode) JSON.readTree(publishedBody("sentinel-incident-create.request.json"));
+        benign.put("etag", incident.get("etag").asText());
+        ((ObjectNode) benign.get("properties")).put("classification", "BenignPositive").remove("classificationReason");
+        HttpResponse<String> noReason = send(HttpRequest.newBuilder(URI.create(incidents + "/73e01a99?api-version=2025-09-01"))
+                .header("Authorization", "Bearer " + arm).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(benign.toString())));
+        assertThat(noReason.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(noReason.body()).at("/error/message").asText()).contains("classificationReason");
+    }
+
+    @Test
+    void logAnalyticsRunsAtMostFiveQueriesAtOnce() throws Exception {
+        String workspace = "c8c99641-985d-4e4e-8e91-fb3466cd0e5b";
+        HttpResponse<String> seeded = admin("POST", "/admin/loganalytics/" + workspace + "/answers",
+                "{\"pattern\":\"^Usage\",\"response\":" + publishedBody("la-query-post.response.json") + "}");
+        assertThat(seeded.statusCode()).as(seeded.body()).isEqualTo(204);
+        String token = JSON.readTree(send(HttpRequest.newBuilder(URI.create(emulator.authorityHost() + options.tenantId()
+                + "/oauth2/v2.0/token")).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("client_id=" + enc(options.clientId()) + "&client_secret="
+                        + enc(options.clientSecret()) + "&scope=" + enc("https://api.loganalytics.io/.default")
+                        + "&grant_type=client_credentials"))).body()).get("access_token").asText();
+        emulator.logAnalytics().hold();
+
+        List<CompletableFuture<HttpResponse<String>>> queries = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            queries.add(http.sendAsync(HttpRequest.newBuilder(URI.create(emulator.logAnalyticsUrl() + "/v1/workspaces/"
+                    + workspace + "/query")).header("Authorization", "Bearer " + token)
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(publishedBody("la-query-post.request.json")))
+                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        // While five are held, only the sixth can have been answered.
+        HttpResponse<?> first = (HttpResponse<?>) CompletableFuture.anyOf(queries.toArray(CompletableFuture[]::new))
+                .get(20, TimeUnit.SECONDS);
+        assertThat(first.statusCode()).isEqualTo(429);
+        emulator.logAnalytics().release();
+
+        List<Integer> statuses = new ArrayList<>();
+        for (CompletableFuture<HttpResponse<String>> query : queries) {
+            statuses.add(query.get(20, TimeUnit.SECONDS).statusCode());
+        }
+        assertThat(statuses).containsExactlyInAnyOrder(200, 200, 200, 200, 200, 429);
+        assertThat(JSON.readTree((String) first.body()).at("/error/code").asText()).isEqualTo("TooManyRequests");
+    }
+
     private HttpResponse<String> postComment(String id, String token, String body) throws Exception {
         return send(HttpRequest.newBuilder(alertsUri("/" + id + "/comments"))
                 .header("Authorization", "Bearer " + token)
@@ -290,6 +444,12 @@ class AzureEmulatorIT {
 
     private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
         return http.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> admin(String method, String path, String json) throws Exception {
+        return send(HttpRequest.newBuilder(URI.create(emulator.baseUrl() + path))
+                .header("Content-Type", "application/json")
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json)));
     }
 
     private URI alertsUri(String rest) {

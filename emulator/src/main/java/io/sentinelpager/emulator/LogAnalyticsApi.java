@@ -1,0 +1,102 @@
+package io.sentinelpager.emulator;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import java.net.URI;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The Log Analytics query API: {@code POST /v1/workspaces/{workspaceId}/query} with
+ * {@code {"query","timespan"}}, answered from {@link LogAnalyticsTables}. Like the service it allows
+ * at most {@value #MAX_CONCURRENT} queries at once per caller (user or app) and answers a sixth with 429. Errors use
+ * its shape {@code {"error":{"message","code","innererror"?}}}.
+ */
+final class LogAnalyticsApi implements Api {
+
+    static final String RESOURCE = "https://api.loganalytics.io";
+    static final int MAX_CONCURRENT = 5;
+
+    private final LogAnalyticsTables tables;
+    private final AccessTokens tokens;
+    /** Queries running now; the emulator has one app registration, so one caller. */
+    private final AtomicInteger inFlight = new AtomicInteger();
+
+    LogAnalyticsApi(LogAnalyticsTables tables, AccessTokens tokens) {
+        this.tables = tables;
+        this.tokens = tokens;
+    }
+
+    void register(Javalin app, Routes routes) {
+        routes.add(app, HandlerType.POST, "/v1/workspaces/{workspaceId}/query",
+                new Route("loganalytics.query", this, "Microsoft.OperationalInsights/workspaces/query/read"),
+                this::query);
+    }
+
+    /**
+     * Accepts a token for Log Analytics or for the host called: LogsQueryClient asks for a token for
+     * the host of its endpoint ({@code https://<host>/.default}), as the service accepts tokens for
+     * each of its hosts (api.loganalytics.io, api.loganalytics.azure.com).
+     */
+    @Override
+    public void authorize(Context ctx) {
+        String authorization = ctx.header("Authorization");
+        AccessTokens.Check check = tokens.check(authorization, RESOURCE);
+        if (check == AccessTokens.Check.WRONG_AUDIENCE) {
+            check = tokens.check(authorization, "https://" + URI.create(ctx.url()).getHost());
+        }
+        switch (check) {
+            case VALID -> {
+            }
+            case MISSING -> throw new ApiError(401, "AuthorizationRequiredError",
+                    "Valid authentication was not provided");
+            case WRONG_AUDIENCE -> throw new ApiError(403, "InvalidAuthenticationTokenAudience",
+                    "The access token has been obtained for wrong audience or resource");
+            default -> throw new ApiError(403, "InvalidTokenError",
+                    "The provided authentication is not valid for this resource");
+        }
+    }
+
+    @Override
+    public void render(Context ctx, ApiError error) {
+        error.retryAfter.ifPresent(after -> ctx.header("Retry-After", Long.toString(after.toSeconds())));
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        body.putObject("error").put("message", error.getMessage()).put("code", error.code);
+        ctx.status(error.status).contentType("application/json; charset=utf-8").result(Json.write(body));
+    }
+
+    @Override
+    public ApiError forbidden(Route route) {
+        return new ApiError(403, "InsufficientAccessError",
+                "The provided credentials have insufficient access to perform the requested operation");
+    }
+
+    private void query(Context ctx) throws InterruptedException {
+        if (inFlight.incrementAndGet() > MAX_CONCURRENT) {
+            inFlight.decrementAndGet();
+            throw new ApiError(429, "TooManyRequests", "Too many concurrent queries: at most " + MAX_CONCURRENT
+                    + " may run at once for a user");
+        }
+        try {
+            ObjectNode request;
+            try {
+                request = Json.readObject(ctx.body());
+            } catch (IllegalArgumentException e) {
+                throw new ApiError(400, "BadArgumentError", e.getMessage());
+            }
+            String query = request.path("query").asText("");
+            if (query.isBlank()) {
+                throw new ApiError(400, "BadArgumentError", "The request had some invalid properties: 'query' is required");
+            }
+            tables.awaitRelease();
+            ObjectNode answer = tables.find(ctx.pathParam("workspaceId"), query).orElseThrow(() -> new ApiError(400,
+                    "BadArgumentError", "The emulator has no answer registered for this query in workspace "
+                    + ctx.pathParam("workspaceId") + ": " + query));
+            ctx.status(200).contentType("application/json; charset=utf-8").result(Json.write(answer));
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package io.sentinelpager.emulator;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+/**
+ * What the emulated Log Analytics answers, per workspace. KQL is not implemented: a test or the demo
+ * registers the answer (a whole response body, {@code {"tables":[…]}}, optionally with a partial
+ * {@code "error"}) to a query text or a pattern; the first registered answer that matches wins.
+ */
+public final class LogAnalyticsTables {
+
+    private static final Duration MAX_HOLD = Duration.ofMinutes(1);
+
+    private record Answer(Pattern query, ObjectNode body) {
+    }
+
+    private final Map<String, List<Answer>> answers = new HashMap<>();
+    private volatile CountDownLatch gate = new CountDownLatch(0);
+
+    /** Answers exactly this query text (whitespace runs compared as one space). */
+    public synchronized void answer(String workspaceId, String query, ObjectNode body) {
+        answerMatching(workspaceId, Pattern.compile(Pattern.quote(normalize(query))), body);
+    }
+
+    /** Answers every query in which {@code pattern} is found. */
+    public synchronized void answerMatching(String workspaceId, Pattern pattern, ObjectNode body) {
+        Objects.requireNonNull(body, "body");
+        if (!body.path("tables").isArray()) {
+            throw new IllegalArgumentException("an answer is a query response body with a 'tables' array");
+        }
+        answers.computeIfAbsent(key(workspaceId), k -> new ArrayList<>()).add(new Answer(pattern, body.deepCopy()));
+    }
+
+    /**
+     * Answers queries of the SecurityAlert table with two captured Sentinel scheduled-rule alert rows
+     * ({@code la-securityalert-sample.json}), ExtendedProperties included.
+     */
+    public void seedSecurityAlerts(String workspaceId) {
+        answerMatching(workspaceId, Pattern.compile("^\\s*SecurityAlert\\b"),
+                SampleAlerts.published("la-securityalert-sample.json"));
+    }
+
+    /**
+     * Keeps every query that arrives from now on running until {@link #release()}, so that a test
+     * can have queries overlap for certain, without timing.
+     */
+    public void hold() {
+        gate = new CountDownLatch(1);
+    }
+
+    /** Lets the held queries answer. */
+    public void release() {
+        gate.countDown();
+    }
+
+    /** Blocks while queries are held; bounded, so a test that forgets to release fails instead of hanging. */
+    void awaitRelease() throws InterruptedException {
+        if (!gate.await(MAX_HOLD.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new ApiError(504, "GatewayTimeout", "The query was held longer than " + MAX_HOLD);
+        }
+    }
+
+    synchronized Optional<ObjectNode> find(String workspaceId, String query) {
+        String text = normalize(query);
+        return answers.getOrDefault(key(workspaceId), List.of()).stream()
+                .filter(answer -> answer.query().matcher(text).find())
+                .findFirst()
+                .map(answer -> answer.body().deepCopy());
+    }
+
+    private static String normalize(String query) {
+        return query.trim().replaceAll("\\s+", " ");
+    }
+
+    private static String key(String workspaceId) {
+        return workspaceId.toLowerCase(Locale.ROOT);
+    }
+}
