@@ -1,6 +1,5 @@
 package io.sentinelpager.azure;
 
-import io.sentinelpager.platform.config.Secret;
 import com.azure.core.credential.TokenCredential;
 import com.azure.core.http.okhttp.OkHttpAsyncHttpClientBuilder;
 import com.azure.identity.ClientSecretCredentialBuilder;
@@ -42,8 +41,8 @@ final class AzureHttp {
     /** Applies the connector's trust and its timeout to an OkHttp builder. */
     OkHttpClient.Builder configure(OkHttpClient.Builder builder) {
         tlsTrust.ifPresent(trust -> builder.sslSocketFactory(trust.context().getSocketFactory(), trust.trustManager()));
-        // callTimeout bounds a whole OkHttp call, including the retries of the Graph SDK's retry
-        // interceptor. azure-identity retries token requests above OkHttp (azure-core RetryPolicy),
+        // callTimeout bounds a whole OkHttp call, including GraphRetry's retries (which start no
+        // wait that would outlast it). azure-identity retries token requests above OkHttp (azure-core RetryPolicy),
         // so a failing token request may take a few times the timeout before it gives up.
         return builder.connectTimeout(config.requestTimeout())
                 .readTimeout(config.requestTimeout())

@@ -21,16 +21,32 @@ import java.util.regex.Pattern;
  * @param clientSecret            that app's client secret value
  * @param authorityHost           Entra ID host; default {@value #PUBLIC_AUTHORITY_HOST}
  * @param graphBaseUrl            Graph service root with version; default {@value #PUBLIC_GRAPH_BASE_URL}
+ * @param managementUrl           Azure Resource Manager endpoint; default {@value #PUBLIC_MANAGEMENT_URL}
+ * @param logAnalyticsUrl         Log Analytics query endpoint; default {@value #PUBLIC_LOG_ANALYTICS_URL}
  * @param extraTrustedCertificate PEM file of certificates to trust besides the JDK's CAs (a private
  *                                CA, or the emulator's self-signed certificate)
- * @param requestTimeout          bound on each HTTP call (a Graph call with the SDK's retries); default 30 s
+ * @param requestTimeout          bound on each HTTP call (a Graph call with its retries); default 30 s
+ * @param source                  where the alerts are read: Graph alerts_v2 (default), or the
+ *                                incidents of a standalone Sentinel workspace
+ * @param workspace               the Sentinel workspace; required when the source is SENTINEL
  */
 public record ConnectorConfig(String id, String tenantId, String clientId, Secret clientSecret,
-                              URI authorityHost, URI graphBaseUrl, Optional<Path> extraTrustedCertificate,
-                              Duration requestTimeout) {
+                              URI authorityHost, URI graphBaseUrl, URI managementUrl, URI logAnalyticsUrl,
+                              Optional<Path> extraTrustedCertificate, Duration requestTimeout, Source source,
+                              Optional<AzureWorkspace> workspace) {
+
+    /** Where a connector reads alerts from. */
+    public enum Source {
+        /** Microsoft Graph security alerts_v2: Defender XDR, and Sentinel workspaces in the Defender portal. */
+        GRAPH,
+        /** The Sentinel incidents API (Azure Resource Manager) of a workspace not in the Defender portal. */
+        SENTINEL
+    }
 
     public static final String PUBLIC_AUTHORITY_HOST = "https://login.microsoftonline.com/";
     public static final String PUBLIC_GRAPH_BASE_URL = "https://graph.microsoft.com/v1.0";
+    public static final String PUBLIC_MANAGEMENT_URL = "https://management.azure.com";
+    public static final String PUBLIC_LOG_ANALYTICS_URL = "https://api.loganalytics.io";
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
     /** Entra ID hosts that MSAL's instance discovery knows; any other host must skip discovery. */
@@ -72,6 +88,18 @@ public record ConnectorConfig(String id, String tenantId, String clientId, Secre
                     + PUBLIC_GRAPH_BASE_URL + "; got '" + graphBaseUrl + "'");
         }
         graphBaseUrl = URI.create(graphBaseUrl.getScheme() + "://" + graphBaseUrl.getRawAuthority() + graphPath);
+        managementUrl = httpsUrl(id, "managementUrl",
+                managementUrl == null ? URI.create(PUBLIC_MANAGEMENT_URL) : managementUrl);
+        managementUrl = URI.create(managementUrl.getScheme() + "://" + managementUrl.getRawAuthority());
+        logAnalyticsUrl = httpsUrl(id, "logAnalyticsUrl",
+                logAnalyticsUrl == null ? URI.create(PUBLIC_LOG_ANALYTICS_URL) : logAnalyticsUrl);
+        logAnalyticsUrl = URI.create(logAnalyticsUrl.getScheme() + "://" + logAnalyticsUrl.getRawAuthority());
+        source = source == null ? Source.GRAPH : source;
+        workspace = Objects.requireNonNullElse(workspace, Optional.empty());
+        if (source == Source.SENTINEL && workspace.isEmpty()) {
+            throw invalid(id, "workspace", "is required when the source is sentinel: set the subscription id,"
+                    + " resource group and workspace name");
+        }
         extraTrustedCertificate = Objects.requireNonNullElse(extraTrustedCertificate, Optional.empty());
         requestTimeout = requestTimeout == null ? DEFAULT_REQUEST_TIMEOUT : requestTimeout;
         if (requestTimeout.isNegative() || requestTimeout.isZero() || requestTimeout.compareTo(MAX_REQUEST_TIMEOUT) > 0) {
@@ -80,29 +108,59 @@ public record ConnectorConfig(String id, String tenantId, String clientId, Secre
         }
     }
 
-    /** A connector for Azure's public cloud, with the default timeout. */
+    /** The settings of a Graph connector, as before Sentinel and management settings existed. */
+    public ConnectorConfig(String id, String tenantId, String clientId, Secret clientSecret, URI authorityHost,
+                           URI graphBaseUrl, Optional<Path> extraTrustedCertificate, Duration requestTimeout) {
+        this(id, tenantId, clientId, clientSecret, authorityHost, graphBaseUrl, null, null, extraTrustedCertificate,
+                requestTimeout, Source.GRAPH, Optional.empty());
+    }
+
+    /** A Graph connector for Azure's public cloud, with the default timeout. */
     public static ConnectorConfig of(String id, String tenantId, String clientId, Secret clientSecret) {
         return new ConnectorConfig(id, tenantId, clientId, clientSecret, null, null, Optional.empty(), null);
     }
 
     public ConnectorConfig withAuthorityHost(URI newAuthorityHost) {
-        return new ConnectorConfig(id, tenantId, clientId, clientSecret, newAuthorityHost, graphBaseUrl,
-                extraTrustedCertificate, requestTimeout);
+        return new ConnectorConfig(id, tenantId, clientId, clientSecret, newAuthorityHost, graphBaseUrl, managementUrl,
+                logAnalyticsUrl, extraTrustedCertificate, requestTimeout, source, workspace);
     }
 
     public ConnectorConfig withGraphBaseUrl(URI newGraphBaseUrl) {
-        return new ConnectorConfig(id, tenantId, clientId, clientSecret, authorityHost, newGraphBaseUrl,
-                extraTrustedCertificate, requestTimeout);
+        return new ConnectorConfig(id, tenantId, clientId, clientSecret, authorityHost, newGraphBaseUrl, managementUrl,
+                logAnalyticsUrl, extraTrustedCertificate, requestTimeout, source, workspace);
+    }
+
+    public ConnectorConfig withManagementUrl(URI newManagementUrl) {
+        return new ConnectorConfig(id, tenantId, clientId, clientSecret, authorityHost, graphBaseUrl, newManagementUrl,
+                logAnalyticsUrl, extraTrustedCertificate, requestTimeout, source, workspace);
     }
 
     public ConnectorConfig withExtraTrustedCertificate(Path pemFile) {
-        return new ConnectorConfig(id, tenantId, clientId, clientSecret, authorityHost, graphBaseUrl,
-                Optional.of(pemFile), requestTimeout);
+        return new ConnectorConfig(id, tenantId, clientId, clientSecret, authorityHost, graphBaseUrl, managementUrl,
+                logAnalyticsUrl, Optional.of(pemFile), requestTimeout, source, workspace);
     }
 
     public ConnectorConfig withRequestTimeout(Duration newTimeout) {
-        return new ConnectorConfig(id, tenantId, clientId, clientSecret, authorityHost, graphBaseUrl,
-                extraTrustedCertificate, newTimeout);
+        return new ConnectorConfig(id, tenantId, clientId, clientSecret, authorityHost, graphBaseUrl, managementUrl,
+                logAnalyticsUrl, extraTrustedCertificate, newTimeout, source, workspace);
+    }
+
+    public ConnectorConfig withLogAnalyticsUrl(URI newLogAnalyticsUrl) {
+        return new ConnectorConfig(id, tenantId, clientId, clientSecret, authorityHost, graphBaseUrl, managementUrl,
+                newLogAnalyticsUrl, extraTrustedCertificate, requestTimeout, source, workspace);
+    }
+
+    /** Reads the incidents of this Sentinel workspace instead of Graph alerts. */
+    public ConnectorConfig withSentinelWorkspace(AzureWorkspace newWorkspace) {
+        return new ConnectorConfig(id, tenantId, clientId, clientSecret, authorityHost, graphBaseUrl, managementUrl,
+                logAnalyticsUrl, extraTrustedCertificate, requestTimeout, Source.SENTINEL,
+                Optional.of(newWorkspace));
+    }
+
+    /** The Sentinel workspace, or a failure that names the connector when none is configured. */
+    AzureWorkspace requireWorkspace() {
+        return workspace.orElseThrow(() -> invalid(id, "workspace", "is not configured: set the subscription id,"
+                + " resource group and workspace name"));
     }
 
     /**
@@ -112,6 +170,14 @@ public record ConnectorConfig(String id, String tenantId, String clientId, Secre
      */
     public boolean knownAuthorityHost() {
         return KNOWN_AUTHORITY_HOSTS.contains(authorityHost.getHost().toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * The text with the client secret masked. Defence in depth for error messages: no server is
+     * expected to echo the secret, but if one did it stops here.
+     */
+    String redact(String text) {
+        return text.replace(clientSecret.reveal(), clientSecret.toString());
     }
 
     private static URI httpsUrl(String id, String field, URI url) {

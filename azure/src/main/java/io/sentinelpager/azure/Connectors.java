@@ -9,7 +9,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 
 /**
@@ -53,6 +55,40 @@ public final class Connectors {
                 "PEM file of certificates to trust besides the JDK's (a private CA, or the emulator's)");
     }
 
+    public static ConfigKey managementUrl(String id) {
+        return ConfigKey.of(key(id, "management.url"), ConnectorConfig.PUBLIC_MANAGEMENT_URL,
+                "Azure Resource Manager endpoint; https://management.usgovcloudapi.net for US Government");
+    }
+
+    public static ConfigKey logAnalyticsUrl(String id) {
+        return ConfigKey.of(key(id, "loganalytics.url"), ConnectorConfig.PUBLIC_LOG_ANALYTICS_URL,
+                "Log Analytics query endpoint; https://api.loganalytics.us for US Government");
+    }
+
+    public static ConfigKey source(String id) {
+        return ConfigKey.of(key(id, "source"), "graph", "where connector " + id + " reads alerts: graph"
+                + " (Defender XDR and Sentinel in the Defender portal) or sentinel (a standalone Sentinel workspace)");
+    }
+
+    public static ConfigKey subscriptionId(String id) {
+        return ConfigKey.of(key(id, "subscription.id"), null, "Azure subscription of connector " + id
+                + "'s Sentinel workspace");
+    }
+
+    public static ConfigKey resourceGroup(String id) {
+        return ConfigKey.of(key(id, "resource.group"), null, "resource group of connector " + id
+                + "'s Sentinel workspace");
+    }
+
+    public static ConfigKey workspaceName(String id) {
+        return ConfigKey.of(key(id, "workspace.name"), null, "name of connector " + id + "'s Sentinel workspace");
+    }
+
+    public static ConfigKey workspaceId(String id) {
+        return ConfigKey.of(key(id, "workspace.id"), null, "workspace (customer) id of connector " + id
+                + "'s Log Analytics workspace, for queries");
+    }
+
     public static ConfigKey requestTimeout(String id) {
         return ConfigKey.of(key(id, "request.timeout"), "30s", "bound on each call to Azure");
     }
@@ -69,8 +105,10 @@ public final class Connectors {
             try {
                 connectors.add(new ConnectorConfig(id, config.string(tenantId(id)), config.string(clientId(id)),
                         config.secret(clientSecret(id)), URI.create(config.string(authorityHost(id))),
-                        URI.create(config.string(graphUrl(id))), config.optional(trustedCertificate(id)).map(Path::of),
-                        config.duration(requestTimeout(id))));
+                        URI.create(config.string(graphUrl(id))), URI.create(config.string(managementUrl(id))),
+                        URI.create(config.string(logAnalyticsUrl(id))),
+                        config.optional(trustedCertificate(id)).map(Path::of), config.duration(requestTimeout(id)),
+                        source(id, config.string(source(id))), workspace(id, config)));
             } catch (IllegalArgumentException e) {
                 throw new ConfigException("connector " + id + ": " + e.getMessage(), e);
             }
@@ -91,6 +129,28 @@ public final class Connectors {
             out.put(trustedCertificate(id).name(), trustedCertificate.toString());
         }
         return out;
+    }
+
+    private static ConnectorConfig.Source source(String id, String value) {
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "graph" -> ConnectorConfig.Source.GRAPH;
+            case "sentinel" -> ConnectorConfig.Source.SENTINEL;
+            default -> throw new IllegalArgumentException(source(id).name() + " must be graph or sentinel; got '"
+                    + value + "'");
+        };
+    }
+
+    /** The workspace when any of its settings is given; a partial one fails naming what is missing. */
+    private static Optional<AzureWorkspace> workspace(String id, PagerConfig config) {
+        Optional<String> subscription = config.optional(subscriptionId(id));
+        Optional<String> group = config.optional(resourceGroup(id));
+        Optional<String> name = config.optional(workspaceName(id));
+        Optional<String> workspaceId = config.optional(workspaceId(id));
+        if (subscription.isEmpty() && group.isEmpty() && name.isEmpty() && workspaceId.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new AzureWorkspace(subscription.orElse(null), group.orElse(null), name.orElse(null),
+                workspaceId));
     }
 
     private static String key(String id, String setting) {

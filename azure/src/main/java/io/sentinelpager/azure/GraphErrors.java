@@ -1,14 +1,13 @@
 package io.sentinelpager.azure;
 
-import io.sentinelpager.platform.config.Secret;
 import com.microsoft.graph.models.odataerrors.MainError;
 import com.microsoft.graph.models.odataerrors.ODataError;
 import com.microsoft.kiota.ApiException;
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
 
 /**
@@ -24,8 +23,6 @@ import javax.net.ssl.SSLException;
  */
 final class GraphErrors {
 
-    /** One AADSTS message sentence: Entra puts trace and correlation ids on the following lines. */
-    private static final Pattern AADSTS = Pattern.compile("(AADSTS(\\d+)):? ?([^\\r\\n]*)");
     private static final Set<Integer> RETRIABLE_STATUS = Set.of(408, 429, 500, 502, 503, 504);
 
     private GraphErrors() {
@@ -38,13 +35,10 @@ final class GraphErrors {
                                        Throwable failure) {
         String call = "connector '" + config.id() + "': " + operation + (alertId == null ? "" : " of alert " + alertId)
                 + " failed: ";
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            Matcher aadsts = t.getMessage() == null ? null : AADSTS.matcher(t.getMessage());
-            if (aadsts != null && aadsts.find()) {
-                return build(config, call + "Entra ID refused a token for app " + config.clientId() + " in tenant "
-                        + config.tenantId() + ": " + aadsts.group(1) + ": " + aadsts.group(3).trim(),
-                        failure, operation, alertId, 0, aadsts.group(1), false, null);
-            }
+        Optional<EntraErrors.Refusal> refused = EntraErrors.find(failure);
+        if (refused.isPresent()) {
+            return build(config, call + EntraErrors.describe(config, refused.get()), failure, operation, alertId, 0,
+                    refused.get().code(), false, null);
         }
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof ApiException api) {
@@ -98,19 +92,12 @@ final class GraphErrors {
         if (values == null || values.isEmpty()) {
             return null;
         }
-        try {
-            return Duration.ofSeconds(Long.parseLong(values.iterator().next().trim()));
-        } catch (NumberFormatException e) {
-            // An HTTP-date Retry-After; Graph sends seconds, so treat anything else as absent.
-            return null;
-        }
+        return RetryAfter.parse(values.iterator().next(), Clock.systemUTC()).orElse(null);
     }
 
     private static GraphCallException build(ConnectorConfig config, String message, Throwable cause, String operation,
                                             String alertId, int status, String code, boolean retriable,
                                             Duration retryAfter) {
-        // Defence in depth: no server is expected to echo the secret, but if one did it stops here.
-        String safe = message.replace(config.clientSecret().reveal(), config.clientSecret().toString());
-        return new GraphCallException(safe, cause, config.id(), operation, alertId, status, code, retriable, retryAfter);
+        return new GraphCallException(config.redact(message), cause, config.id(), operation, alertId, status, code, retriable, retryAfter);
     }
 }

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ConnectorConfigTest {
@@ -70,5 +71,31 @@ class ConnectorConfigTest {
         assertThat(config.toString()).contains("clientSecret=****").doesNotContain(SECRET.reveal());
         assertThat(Secret.of("a")).isEqualTo(Secret.of("a")).isNotEqualTo(Secret.of("b"));
         assertThatThrownBy(() -> Secret.of(" ")).hasMessage("a secret must not be blank");
+    }
+
+    @Test
+    void theArmTokenIsForTheCloudsManagementHostOrElsePublicArm() {
+        assertThat(SentinelIncidentsClient.managementScope(URI.create("https://management.azure.com")))
+                .isEqualTo("https://management.azure.com/.default");
+        assertThat(SentinelIncidentsClient.managementScope(URI.create("https://management.usgovcloudapi.net")))
+                .isEqualTo("https://management.usgovcloudapi.net/.default");
+        assertThat(SentinelIncidentsClient.managementScope(URI.create("https://127.0.0.1:8443")))
+                .isEqualTo("https://management.azure.com/.default");
+    }
+
+    @Test
+    void aSentinelSourceNeedsAWorkspace() {
+        ConnectorConfig graph = ConnectorConfig.of("contoso", TENANT, CLIENT, SECRET);
+        assertThatThrownBy(() -> new ConnectorConfig(graph.id(), TENANT, CLIENT, SECRET, null, null, null, null,
+                Optional.empty(), null, ConnectorConfig.Source.SENTINEL, Optional.empty()))
+                .hasMessageStartingWith("connector 'contoso': workspace is required when the source is sentinel");
+        assertThatThrownBy(() -> SentinelIncidentsClient.create(graph))
+                .hasMessageStartingWith("connector 'contoso': workspace is not configured");
+    }
+
+    @Test
+    void redactsTheSecretFromAnyText() {
+        ConnectorConfig config = ConnectorConfig.of("contoso", TENANT, CLIENT, SECRET);
+        assertThat(config.redact("echo: Xk48Q~super-secret-value!")).isEqualTo("echo: ****!");
     }
 }

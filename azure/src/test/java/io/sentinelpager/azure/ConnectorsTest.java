@@ -52,6 +52,48 @@ class ConnectorsTest {
     }
 
     @Test
+    void aSentinelConnectorReadsItsWorkspaceAndManagementEndpoint() {
+        PagerConfig config = PagerConfig.empty().with(Map.of("connectors.soc.tenant.id", TENANT,
+                "connectors.soc.client.id", CLIENT, "connectors.soc.client.secret", "s",
+                "connectors.soc.source", "sentinel",
+                "connectors.soc.subscription.id", "d0cfe6b2-9ac0-4464-9919-dccaee2e48c0",
+                "connectors.soc.resource.group", "soc-rg",
+                "connectors.soc.workspace.name", "soc-ws",
+                "connectors.soc.workspace.id", "c8c99641-985d-4e4e-8e91-fb3466cd0e5b",
+                "connectors.soc.management.url", "https://management.usgovcloudapi.net/"));
+
+        ConnectorConfig soc = Connectors.from(config).get(0);
+
+        assertThat(soc.source()).isEqualTo(ConnectorConfig.Source.SENTINEL);
+        assertThat(soc.workspace()).contains(new AzureWorkspace("d0cfe6b2-9ac0-4464-9919-dccaee2e48c0", "soc-rg",
+                "soc-ws", Optional.of("c8c99641-985d-4e4e-8e91-fb3466cd0e5b")));
+        assertThat(soc.managementUrl()).hasToString("https://management.usgovcloudapi.net");
+    }
+
+    @Test
+    void aSentinelConnectorWithoutItsWorkspaceFailsAtStartUp() {
+        PagerConfig config = PagerConfig.empty().with(Map.of("connectors.soc.tenant.id", TENANT,
+                "connectors.soc.client.id", CLIENT, "connectors.soc.client.secret", "s",
+                "connectors.soc.source", "sentinel", "connectors.soc.workspace.name", "soc-ws"));
+
+        assertThatThrownBy(() -> Connectors.from(config))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("connector soc").hasMessageContaining("subscriptionId");
+        assertThatThrownBy(() -> Connectors.from(config.with("connectors.soc.source", "defender")))
+                .hasMessageContaining("connectors.soc.source must be graph or sentinel");
+    }
+
+    @Test
+    void aGraphConnectorNeedsNoWorkspace() {
+        ConnectorConfig contoso = Connectors.from(PagerConfig.empty().with(Map.of("connectors.contoso.tenant.id", TENANT,
+                "connectors.contoso.client.id", CLIENT, "connectors.contoso.client.secret", "s"))).get(0);
+
+        assertThat(contoso.source()).isEqualTo(ConnectorConfig.Source.GRAPH);
+        assertThat(contoso.workspace()).isEmpty();
+        assertThat(contoso.managementUrl()).hasToString(ConnectorConfig.PUBLIC_MANAGEMENT_URL);
+    }
+
+    @Test
     void noConnectorsConfiguredIsAnEmptyList() {
         assertThat(Connectors.from(PagerConfig.empty())).isEmpty();
     }
