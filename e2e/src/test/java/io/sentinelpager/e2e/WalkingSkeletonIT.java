@@ -68,6 +68,11 @@ class WalkingSkeletonIT {
                     return "inProgress".equals(alert.path("status").asText())
                             && actor.equals(alert.path("assignedTo").asText());
                 });
+        assertThat(post("/api/alerts/" + key + "/comment", "{\"actor\":\"" + actor
+                + "\",\"comment\":\"Isolated the host, reimaging\"}").statusCode()).isEqualTo(202);
+        await("the comment reaches the Graph alert").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> pipeline.azure.alerts().get(alertId).orElseThrow().path("comments").toString()
+                        .contains(actor + " (Sentinel Pager): Isolated the host, reimaging"));
         await("responder shows the alert acknowledged by the actor").atMost(Duration.ofSeconds(30))
                 .until(() -> {
                     JsonNode detail = JSON.readTree(get("/api/alerts/" + key).body());

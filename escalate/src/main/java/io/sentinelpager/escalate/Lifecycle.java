@@ -434,7 +434,10 @@ public final class Lifecycle {
                             state.getOwner() == null ? actor : state.getOwner(), now));
                 }
             }
-            case ANNOTATE -> timeline.add(event(now, "comment", actor, action.getChannel(), action.getComment()));
+            case ANNOTATE -> {
+                timeline.add(event(now, "comment", actor, action.getChannel(), action.getComment()));
+                emitted.addAll(sync(state, action, null, null, now));
+            }
             case REOPEN -> {
                 next.setStatus(LifecycleStatus.TRIGGERED).setOwner(null);
                 timeline.add(event(now, "reopened", actor, action.getChannel(), action.getComment()));
@@ -511,6 +514,8 @@ public final class Lifecycle {
                     .setTargetStatus(status)
                     .setAssignedTo(assignedTo)
                     .setClassification(action.getClassification())
+                    .setComment(action.getComment() == null || action.getComment().isBlank() ? null
+                            : action.getActor() + " (Sentinel Pager): " + action.getComment())
                     .setRequestedAt(now)
                     .build());
         }

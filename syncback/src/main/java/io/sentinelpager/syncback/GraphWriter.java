@@ -42,8 +42,16 @@ final class GraphWriter implements AutoCloseable {
         }
         GraphAlertsClient client = clients.computeIfAbsent(connector.id(), id -> GraphAlertsClient.create(connector));
         try {
-            client.updateAlert(command.getAlertId(), new AlertUpdate(status(command.getTargetStatus()),
-                    command.getAssignedTo(), classification(command.getClassification()), null));
+            AlertStatus status = status(command.getTargetStatus());
+            AlertClassification classification = classification(command.getClassification());
+            if (status != null || command.getAssignedTo() != null || classification != null) {
+                client.updateAlert(command.getAlertId(), new AlertUpdate(status, command.getAssignedTo(),
+                        classification, null));
+            }
+            // A comment is not idempotent: the applied-ids store keeps a replayed command from posting it twice.
+            if (command.getComment() != null) {
+                client.addComment(command.getAlertId(), command.getComment());
+            }
             return new Result(SyncOutcome.APPLIED, 200, null);
         } catch (GraphCallException e) {
             Integer status = e.httpStatus() == 0 ? null : e.httpStatus();
