@@ -42,13 +42,7 @@ class GraphAlertsClientIT {
     @BeforeEach
     void start(@TempDir Path dir) {
         emulator = AzureEmulator.start(options);
-        Path pem = dir.resolve("emulator.pem");
-        emulator.writeCertificatePem(pem);
-        config = ConnectorConfig.of("contoso", options.tenantId(), options.clientId(), Secret.of(options.clientSecret()))
-                .withAuthorityHost(URI.create(emulator.authorityHost()))
-                .withGraphBaseUrl(URI.create(emulator.graphBaseUrl()))
-                .withExtraTrustedCertificate(pem)
-                .withRequestTimeout(Duration.ofSeconds(10));
+        config = EmulatedTenant.connector(emulator, dir);
     }
 
     @AfterEach

@@ -16,8 +16,6 @@ import io.sentinelpager.emulator.EmulatorOptions;
 import io.sentinelpager.emulator.LoggedRequest;
 import io.sentinelpager.platform.testing.MutableClock;
 import io.sentinelpager.emulator.SampleAlerts;
-import io.sentinelpager.platform.config.Secret;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,13 +39,7 @@ class GraphIncidentsClientIT {
     @BeforeEach
     void start(@TempDir Path dir) {
         emulator = AzureEmulator.start(options);
-        Path pem = dir.resolve("emulator.pem");
-        emulator.writeCertificatePem(pem);
-        config = ConnectorConfig.of("contoso", options.tenantId(), options.clientId(), Secret.of(options.clientSecret()))
-                .withAuthorityHost(URI.create(emulator.authorityHost()))
-                .withGraphBaseUrl(URI.create(emulator.graphBaseUrl()))
-                .withExtraTrustedCertificate(pem)
-                .withRequestTimeout(Duration.ofSeconds(10));
+        config = EmulatedTenant.connector(emulator, dir);
     }
 
     @AfterEach

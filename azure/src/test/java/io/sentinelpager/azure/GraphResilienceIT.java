@@ -14,7 +14,6 @@ import io.sentinelpager.emulator.SampleAlerts;
 import io.sentinelpager.platform.config.Secret;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,12 +47,7 @@ class GraphResilienceIT {
     @BeforeEach
     void start(@TempDir Path dir) {
         emulator = AzureEmulator.start(options);
-        Path pem = dir.resolve("emulator.pem");
-        emulator.writeCertificatePem(pem);
-        config = ConnectorConfig.of("contoso", options.tenantId(), options.clientId(), Secret.of(options.clientSecret()))
-                .withAuthorityHost(URI.create(emulator.authorityHost()))
-                .withGraphBaseUrl(URI.create(emulator.graphBaseUrl()))
-                .withExtraTrustedCertificate(pem)
+        config = EmulatedTenant.connector(emulator, dir)
                 .withRequestTimeout(Duration.ofSeconds(20));
     }
 

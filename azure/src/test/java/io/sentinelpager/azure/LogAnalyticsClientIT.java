@@ -10,8 +10,6 @@ import io.sentinelpager.emulator.AzureEmulator;
 import io.sentinelpager.emulator.EmulatorOptions;
 import io.sentinelpager.emulator.LoggedRequest;
 import io.sentinelpager.emulator.SampleAlerts;
-import io.sentinelpager.platform.config.Secret;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,13 +33,7 @@ class LogAnalyticsClientIT {
     @BeforeEach
     void start(@TempDir Path dir) {
         emulator = AzureEmulator.start(options);
-        Path pem = dir.resolve("emulator.pem");
-        emulator.writeCertificatePem(pem);
-        config = ConnectorConfig.of("contoso", options.tenantId(), options.clientId(), Secret.of(options.clientSecret()))
-                .withAuthorityHost(URI.create(emulator.authorityHost()))
-                .withLogAnalyticsUrl(URI.create(emulator.logAnalyticsUrl()))
-                .withExtraTrustedCertificate(pem)
-                .withRequestTimeout(Duration.ofSeconds(10))
+        config = EmulatedTenant.connector(emulator, dir)
                 .withSentinelWorkspace(new AzureWorkspace("d0cfe6b2-9ac0-4464-9919-dccaee2e48c0", "myRg", "myWorkspace",
                         Optional.of(WORKSPACE_ID)));
     }

@@ -16,8 +16,6 @@ import io.sentinelpager.emulator.LoggedRequest;
 import io.sentinelpager.platform.testing.MutableClock;
 import io.sentinelpager.emulator.SampleAlerts;
 import io.sentinelpager.emulator.SentinelWorkspace;
-import io.sentinelpager.platform.config.Secret;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,13 +43,7 @@ class SentinelIncidentsClientIT {
     @BeforeEach
     void start(@TempDir Path dir) {
         emulator = AzureEmulator.start(options);
-        Path pem = dir.resolve("emulator.pem");
-        emulator.writeCertificatePem(pem);
-        config = ConnectorConfig.of("contoso", options.tenantId(), options.clientId(), Secret.of(options.clientSecret()))
-                .withAuthorityHost(URI.create(emulator.authorityHost()))
-                .withManagementUrl(URI.create(emulator.managementUrl()))
-                .withExtraTrustedCertificate(pem)
-                .withRequestTimeout(Duration.ofSeconds(10))
+        config = EmulatedTenant.connector(emulator, dir)
                 .withSentinelWorkspace(new AzureWorkspace(SUBSCRIPTION, "myRg", "myWorkspace",
                         Optional.of("c8c99641-985d-4e4e-8e91-fb3466cd0e5b")));
     }
