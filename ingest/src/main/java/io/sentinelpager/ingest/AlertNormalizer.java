@@ -48,6 +48,7 @@ final class AlertNormalizer {
                 .setProductName(a.getProductName())
                 .setCategory(a.getCategory())
                 .setMitreTechniques(a.getMitreTechniques() == null ? List.of() : a.getMitreTechniques())
+                .setTags(a.getSystemTags() == null ? List.of() : a.getSystemTags())
                 .setAssignedTo(a.getAssignedTo())
                 .setAlertWebUrl(a.getAlertWebUrl())
                 .setIncidentWebUrl(a.getIncidentWebUrl())

@@ -22,7 +22,8 @@ public final class AlertFields {
             Map.entry("mitreTechniques", SecurityAlert::getMitreTechniques),
             one("connector", SecurityAlert::getConnectorId),
             one("tenant", SecurityAlert::getTenantId),
-            one("source", a -> a.getSource().name().toLowerCase(Locale.ROOT)));
+            one("source", a -> a.getSource().name().toLowerCase(Locale.ROOT)),
+            Map.entry("tags", SecurityAlert::getTags));
 
     /** Names a condition may use. */
     public static final Set<String> NAMES = new java.util.TreeSet<>(FIELDS.keySet());

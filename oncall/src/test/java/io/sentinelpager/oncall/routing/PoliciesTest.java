@@ -74,4 +74,20 @@ class PoliciesTest {
     static SecurityAlert created(String instant) {
         return SecurityAlert.newBuilder(alert(Severity.HIGH, "x")).setCreatedAt(Instant.parse(instant)).build();
     }
+
+    @Test
+    void tagsAreTestedLikeAnyListField() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("tags");
+        java.nio.file.Files.writeString(dir.resolve("p.yaml"), """
+                users: [{id: ana, name: Ana}]
+                teams: [{id: soc, name: SOC, members: [ana]}]
+                policies:
+                  - {id: crown-jewels, name: Crown jewels, order: 1, when: {tags: [crown-jewel]}, route: {team: soc}}
+                """);
+        List<PolicyConfig> policies = ConfigLoader.load(dir).config().policies();
+        SecurityAlert tagged = SecurityAlert.newBuilder(alert(Severity.LOW, "x")).setTags(List.of("Crown-Jewel", "prod"))
+                .build();
+        assertThat(Policies.firstMatch(policies, tagged)).isPresent();
+        assertThat(Policies.firstMatch(policies, alert(Severity.LOW, "x"))).isEmpty();
+    }
 }
