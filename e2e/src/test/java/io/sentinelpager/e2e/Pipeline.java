@@ -62,10 +62,8 @@ final class Pipeline {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                shared.runner.close();
-                shared.azure.close();
-            }));
+            cluster.closeBeforeStopping(shared.azure);
+            cluster.closeBeforeStopping(shared.runner);
         }
         return shared;
     }

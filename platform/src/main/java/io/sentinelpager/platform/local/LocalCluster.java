@@ -13,6 +13,7 @@ public final class LocalCluster implements AutoCloseable {
 
     private final EmbeddedKafka kafka;
     private final EmbeddedRegistry registry;
+    private final java.util.Deque<AutoCloseable> users = new java.util.ArrayDeque<>();
 
     private LocalCluster(EmbeddedKafka kafka, EmbeddedRegistry registry) {
         this.kafka = kafka;
@@ -65,8 +66,23 @@ public final class LocalCluster implements AutoCloseable {
                 PlatformConfig.REPLICATION_FACTOR.name(), "1");
     }
 
+    /**
+     * Something running on this cluster (services, a pipeline) to stop before the cluster stops, newest first:
+     * JVM shutdown hooks run in no order, and services closing after their broker wait out their close timeout.
+     */
+    public synchronized void closeBeforeStopping(AutoCloseable user) {
+        users.push(user);
+    }
+
     @Override
-    public void close() {
+    public synchronized void close() {
+        while (!users.isEmpty()) {
+            try {
+                users.pop().close();
+            } catch (Exception e) {
+                org.slf4j.LoggerFactory.getLogger(LocalCluster.class).warn("closing a user of the cluster failed", e);
+            }
+        }
         try {
             registry.close();
         } finally {
