@@ -43,7 +43,7 @@ final class RouteProcessor implements Processor<String, EnrichedAlert, String, R
                 }
             });
         }
-        PolicyConfig match = Policies.firstMatch(live, record.value().getAlert()).orElse(null);
+        PolicyConfig match = Policies.firstMatch(live, record.value()).orElse(null);
         context.forward(record.withValue(route.route(record.value(), match, clock.instant())));
     }
 }

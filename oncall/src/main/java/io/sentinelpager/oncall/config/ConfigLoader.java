@@ -729,6 +729,13 @@ public final class ConfigLoader {
             node.forEach(v -> values.add(v.asText()));
             return Condition.match(field, MatchTest.IN, values);
         }
+        if (node.isObject() && node.size() == 1 && node.has("atLeast")) {
+            if (!node.get("atLeast").canConvertToLong()) {
+                item.report("atLeast", "atLeast must be a whole number, was " + node.get("atLeast").asText());
+                return null;
+            }
+            return Condition.match(field, MatchTest.AT_LEAST, List.of(node.get("atLeast").asText()));
+        }
         if (node.isObject() && node.size() == 1 && (node.has("contains") || node.has("regex"))) {
             String test = node.fieldNames().next();
             String value = node.get(test).asText();
@@ -742,8 +749,8 @@ public final class ConfigLoader {
             }
             return Condition.match(field, test.equals("regex") ? MatchTest.REGEX : MatchTest.CONTAINS, List.of(value));
         }
-        item.report(null, "test of '" + field + "' must be a value, a list of values, {contains: text} or"
-                + " {regex: pattern}");
+        item.report(null, "test of '" + field + "' must be a value, a list of values, {contains: text},"
+                + " {regex: pattern} or {atLeast: number}");
         return null;
     }
 

@@ -1,5 +1,7 @@
 package io.sentinelpager.oncall.routing;
 
+import io.sentinelpager.schemas.EnrichedAlert;
+import io.sentinelpager.schemas.EnrichmentTable;
 import io.sentinelpager.schemas.SecurityAlert;
 import java.util.List;
 import java.util.Locale;
@@ -7,8 +9,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
-/** The alert fields a policy condition can test, and how each is read from an alert. */
+/** The alert fields a policy condition can test, and how each is read from an alert and its enrichment. */
 public final class AlertFields {
+
+    /** Rows the enrichment's queries returned in all; a policy can page harder when a rule found a lot. */
+    public static final String ENRICHMENT_ROWS = "enrichmentRows";
 
     private static final Map<String, Function<SecurityAlert, List<String>>> FIELDS = Map.ofEntries(
             one("severity", a -> a.getSeverity().name().toLowerCase(Locale.ROOT)),
@@ -26,13 +31,40 @@ public final class AlertFields {
             Map.entry("tags", SecurityAlert::getTags));
 
     /** Names a condition may use. */
-    public static final Set<String> NAMES = new java.util.TreeSet<>(FIELDS.keySet());
+    public static final Set<String> NAMES;
 
-    private AlertFields() {
+    static {
+        java.util.TreeSet<String> names = new java.util.TreeSet<>(FIELDS.keySet());
+        names.add(ENRICHMENT_ROWS);
+        NAMES = java.util.Collections.unmodifiableSet(names);
+    }
+
+    private final SecurityAlert alert;
+    private final long enrichmentRows;
+
+    private AlertFields(SecurityAlert alert, long enrichmentRows) {
+        this.alert = alert;
+        this.enrichmentRows = enrichmentRows;
+    }
+
+    public static AlertFields of(SecurityAlert alert) {
+        return new AlertFields(alert, 0);
+    }
+
+    public static AlertFields of(EnrichedAlert enriched) {
+        return new AlertFields(enriched.getAlert(),
+                enriched.getTables().stream().mapToLong(EnrichmentTable::getTotalRows).sum());
+    }
+
+    java.time.Instant createdAt() {
+        return alert.getCreatedAt();
     }
 
     /** The values of a field (several for list fields such as mitreTechniques; none when absent). */
-    public static List<String> values(SecurityAlert alert, String field) {
+    public List<String> values(String field) {
+        if (ENRICHMENT_ROWS.equals(field)) {
+            return List.of(String.valueOf(enrichmentRows));
+        }
         Function<SecurityAlert, List<String>> reader = FIELDS.get(field);
         if (reader == null) {
             throw new IllegalArgumentException("unknown alert field '" + field + "'; fields are " + NAMES);

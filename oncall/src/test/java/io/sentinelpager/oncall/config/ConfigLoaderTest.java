@@ -61,7 +61,7 @@ class ConfigLoaderTest {
                 "people.yaml:9: team soc: member 'bob' is not a defined user; defined: ana",
                 "people.yaml:10: team soc: escalation 'nope' is not a defined escalation chain",
                 "policies.yaml:5: policy p1: unknown alert field 'titel'; fields are [category, connector, description,"
-                        + " detectionSource, mitreTechniques, productName, serviceSource, severity, source, status,"
+                        + " detectionSource, enrichmentRows, mitreTechniques, productName, serviceSource, severity, source, status,"
                         + " tags, tenant, title], or all, any, not, timeOfDay",
                 "policies.yaml:10: policy p2: regex '(unclosed' does not compile: Unclosed group",
                 "policies.yaml:11: policy p2: team 'red' is not a defined team; defined: soc",

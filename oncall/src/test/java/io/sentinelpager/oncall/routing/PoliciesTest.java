@@ -90,4 +90,25 @@ class PoliciesTest {
         assertThat(Policies.firstMatch(policies, tagged)).isPresent();
         assertThat(Policies.firstMatch(policies, alert(Severity.LOW, "x"))).isEmpty();
     }
+
+    @Test
+    void aPolicyCanTestHowManyRowsTheRulesQueryFound() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("rows");
+        java.nio.file.Files.writeString(dir.resolve("p.yaml"), """
+                users: [{id: ana, name: Ana}]
+                teams: [{id: soc, name: SOC, members: [ana]}]
+                policies:
+                  - {id: many-hits, name: Many hits, order: 1, when: {enrichmentRows: {atLeast: 100}}, route: {team: soc}}
+                """);
+        List<PolicyConfig> policies = ConfigLoader.load(dir).config().policies();
+        assertThat(Policies.firstMatch(policies, enriched(150))).isPresent();
+        assertThat(Policies.firstMatch(policies, enriched(99))).isEmpty();
+    }
+
+    static io.sentinelpager.schemas.EnrichedAlert enriched(long rows) {
+        return io.sentinelpager.schemas.EnrichedAlert.newBuilder().setAlert(alert(Severity.HIGH, "Brute force"))
+                .setStatus(io.sentinelpager.schemas.EnrichmentStatus.COMPLETE).setEnrichedAt(Instant.now())
+                .setTables(List.of(io.sentinelpager.schemas.EnrichmentTable.newBuilder().setName("PrimaryResult")
+                        .setColumns(List.of()).setRows(List.of()).setTotalRows(rows).build())).build();
+    }
 }
