@@ -92,15 +92,15 @@ public final class Lifecycle {
         timeline.add(event(now, "triggered", null, null, "routed to team " + routed.getTeamId() + " by policy "
                 + routed.getPolicyId() + " v" + routed.getPolicyVersion()));
         List<SpecificRecord> emitted = new ArrayList<>();
-        Optional<MaintenanceWindow> maintenance = maintenance(directory.teams().apply(routed.getTeamId()), now);
+        Optional<MaintenanceWindow> maintenance = maintenance(directory.teams().apply(routed.getTeamId()), routed, now);
         if (maintenance.isPresent() && maintenance.get().getMode() == MaintenanceMode.SUPPRESS) {
             state.setStatus(LifecycleStatus.CLOSED);
-            timeline.add(event(now, "suppressed", null, null, "team " + routed.getTeamId()
-                    + " is in maintenance until " + maintenance.get().getEnd() + reason(maintenance.get())));
+            timeline.add(event(now, "suppressed", null, null, "maintenance until " + maintenance.get().getEnd()
+                    + reason(maintenance.get())));
         } else if (maintenance.isPresent()) {
             state.setHeldUntil(maintenance.get().getEnd());
-            timeline.add(event(now, "held", null, null, "team " + routed.getTeamId() + " is in maintenance; paging at "
-                    + maintenance.get().getEnd() + reason(maintenance.get())));
+            timeline.add(event(now, "held", null, null, "maintenance; paging at " + maintenance.get().getEnd()
+                    + reason(maintenance.get())));
         } else {
             page(state, routed, 0, 0, directory, now, timeline, emitted, new ArrayList<>());
         }
@@ -263,12 +263,14 @@ public final class Lifecycle {
         }
     }
 
-    private static Optional<MaintenanceWindow> maintenance(TeamConfig team, Instant now) {
-        if (team == null) {
-            return Optional.empty();
+    /** The window in force for the team or the routing policy now, suppression before hold. */
+    private static Optional<MaintenanceWindow> maintenance(TeamConfig team, RoutedAlert routed, Instant now) {
+        List<MaintenanceWindow> windows = new ArrayList<>(routed.getMaintenance());
+        if (team != null) {
+            windows.addAll(team.getMaintenance());
         }
-        return team.getMaintenance().stream()
-                .filter(w -> !now.isBefore(w.getStart()) && now.isBefore(w.getEnd())).findFirst();
+        return windows.stream().filter(w -> !now.isBefore(w.getStart()) && now.isBefore(w.getEnd()))
+                .min(java.util.Comparator.comparing(w -> w.getMode() == MaintenanceMode.SUPPRESS ? 0 : 1));
     }
 
     private static String reason(MaintenanceWindow window) {

@@ -210,6 +210,18 @@ class EscalateTopologyIT {
     }
 
     @Test
+    void aPolicyInMaintenanceSuppressesItsPages() {
+        RoutedAlert routedByPolicy = RoutedAlert.newBuilder(LifecycleTest.routed(SourceStatus.NEW))
+                .setMaintenance(List.of(MaintenanceWindow.newBuilder().setStart(T0.minusSeconds(60))
+                        .setEnd(T0.plusSeconds(3600)).setMode(MaintenanceMode.SUPPRESS).setReason("pen test").build()))
+                .build();
+        routed.pipeInput("c1:a1", routedByPolicy, T0);
+        assertThat(runMinutes(30)).isEmpty();
+        assertThat(lastState().getStatus()).isEqualTo(LifecycleStatus.CLOSED);
+        assertThat(lastState().getTimeline()).anySatisfy(e -> assertThat(e.getDetail()).contains("pen test"));
+    }
+
+    @Test
     void anEmergencyChainNotifiesEveryStepAtOnceAndRepeats() {
         publish(Topics.CONFIG_ESCALATIONS.name(), Map.of("default", EscalationChainConfig.newBuilder().setId("default")
                 .setName("everyone").setRepeat(1).setEmergency(true).setSteps(List.of(

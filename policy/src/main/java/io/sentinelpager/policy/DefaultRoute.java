@@ -37,6 +37,7 @@ public final class DefaultRoute {
             routed.setGroupKey(enriched.getAlert().getConnectorId() + ":incident:" + incident);
         }
         return routed.setTeamId(policy.getSuppress() ? "" : policy.getTeamId()).setEscalationChainId(chain)
+                .setMaintenance(policy.getMaintenance())
                 .setUrgency(policy.getUrgency()).setPolicyId(policy.getId()).setPolicyVersion(policy.getVersion())
                 .setSuppressReason(policy.getSuppress() ? policy.getSuppressReason() : null).build();
     }

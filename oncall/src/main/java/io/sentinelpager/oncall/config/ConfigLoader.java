@@ -351,36 +351,45 @@ public final class ConfigLoader {
         }
         String id = item.id("team");
         String name = item.text("name", true);
-        List<MaintenanceWindow> windows = new ArrayList<>();
-        JsonNode list = item.node.get("maintenance");
-        if (list != null && list.isArray()) {
-            for (int i = 0; i < list.size(); i++) {
-                Item w = item.child("maintenance").element(i);
-                w.label = item.label + " maintenance window " + (i + 1);
-                if (!w.fields("a maintenance window", "from", "to", "mode", "reason")) {
-                    continue;
-                }
-                java.time.Instant from = instant(w, "from");
-                java.time.Instant to = instant(w, "to");
-                String mode = w.text("mode", false);
-                MaintenanceMode parsed = mode == null ? MaintenanceMode.HOLD : enumValue(MaintenanceMode.class, mode);
-                if (parsed == null) {
-                    w.report("mode", "mode '" + mode + "' is not hold (page when the window ends) or suppress");
-                } else if (from != null && to != null && !to.isAfter(from)) {
-                    w.report("to", "a maintenance window must end after it starts");
-                } else if (from != null && to != null) {
-                    windows.add(MaintenanceWindow.newBuilder().setStart(from).setEnd(to).setMode(parsed)
-                            .setReason(w.text("reason", false)).build());
-                }
-            }
-        } else if (list != null) {
-            item.report("maintenance", "'maintenance' must be a list of {from, to, mode, reason}");
-        }
+        List<MaintenanceWindow> windows = maintenance(item);
         if (id != null && name != null) {
             put(teams, "team", id, item, TeamConfig.newBuilder().setId(id).setName(name)
                     .setMembers(item.texts("members")).setScheduleIds(item.texts("schedules"))
                     .setEscalationChainId(item.text("escalation", false)).setMaintenance(windows).build());
         }
+    }
+
+    /** {@code maintenance: [{from, to, mode: hold|suppress, reason}]} of a team or a policy. */
+    private List<MaintenanceWindow> maintenance(Item item) {
+        List<MaintenanceWindow> windows = new ArrayList<>();
+        JsonNode list = item.node.get("maintenance");
+        if (list == null) {
+            return windows;
+        }
+        if (!list.isArray()) {
+            item.report("maintenance", "'maintenance' must be a list of {from, to, mode, reason}");
+            return windows;
+        }
+        for (int i = 0; i < list.size(); i++) {
+            Item w = item.child("maintenance").element(i);
+            w.label = item.label + " maintenance window " + (i + 1);
+            if (!w.fields("a maintenance window", "from", "to", "mode", "reason")) {
+                continue;
+            }
+            java.time.Instant from = instant(w, "from");
+            java.time.Instant to = instant(w, "to");
+            String mode = w.text("mode", false);
+            MaintenanceMode parsed = mode == null ? MaintenanceMode.HOLD : enumValue(MaintenanceMode.class, mode);
+            if (parsed == null) {
+                w.report("mode", "mode '" + mode + "' is not hold (page when the window ends) or suppress");
+            } else if (from != null && to != null && !to.isAfter(from)) {
+                w.report("to", "a maintenance window must end after it starts");
+            } else if (from != null && to != null) {
+                windows.add(MaintenanceWindow.newBuilder().setStart(from).setEnd(to).setMode(parsed)
+                        .setReason(w.text("reason", false)).build());
+            }
+        }
+        return windows;
     }
 
     /** A date-time with its offset, e.g. 2026-12-24T18:00+01:00, so that a window means the same everywhere. */
@@ -584,7 +593,7 @@ public final class ConfigLoader {
     }
 
     private void policy(Item item) {
-        if (!item.fields("a policy", "id", "name", "order", "enabled", "when", "route", "suppress")) {
+        if (!item.fields("a policy", "id", "name", "order", "enabled", "when", "route", "suppress", "maintenance")) {
             return;
         }
         String id = item.id("policy");
@@ -631,7 +640,8 @@ public final class ConfigLoader {
             put(policies, "policy", id, item, PolicyConfig.newBuilder().setId(id).setVersion(1).setName(name)
                     .setOrder(order).setEnabled(enabled == null || enabled.asBoolean(true)).setCondition(flat)
                     .setTeamId(team == null ? "" : team).setEscalationChainId(chain == null ? "" : chain)
-                    .setUrgency(urgency).setGroupByIncident(groupByIncident).setSuppress(suppress != null)
+                    .setUrgency(urgency).setGroupByIncident(groupByIncident).setMaintenance(maintenance(item))
+                    .setSuppress(suppress != null)
                     .setSuppressReason(suppress).build());
         }
     }
