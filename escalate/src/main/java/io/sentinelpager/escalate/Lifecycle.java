@@ -217,7 +217,8 @@ public final class Lifecycle {
         }
         int before = emitted.size();
         for (String userId : recipients) {
-            notifyUser(key, routed, userId, directory.users().apply(userId), step, round, now, timeline, emitted,
+            notifyUser(key, state.getReopened(), routed, userId, directory.users().apply(userId), step, round, now,
+                    timeline, emitted,
                     pending);
             timeline.add(event(now, "paged", userId, null, where));
         }
@@ -233,7 +234,8 @@ public final class Lifecycle {
      * state until its time (an acknowledgement cancels it). A user without rules, or whose rules name no contact
      * method they have, gets every contact method at once: a broken rule never means no page.
      */
-    private void notifyUser(String key, RoutedAlert routed, String userId, UserConfig user, int step, int round,
+    private void notifyUser(String key, int reopened, RoutedAlert routed, String userId, UserConfig user, int step,
+                            int round,
                             Instant now, List<TimelineEvent> timeline, List<SpecificRecord> emitted,
                             List<NotificationRequest> pending) {
         List<NotificationRule> rules = user == null ? List.of() : user.getNotificationRules().stream()
@@ -248,7 +250,7 @@ public final class Lifecycle {
                 continue;
             }
             Instant at = now.plus(Duration.ofMinutes(rule.getDelayMinutes()));
-            NotificationRequest request = notification(key, routed, userId, method.get(), step, round, at);
+            NotificationRequest request = notification(key, reopened, routed, userId, method.get(), step, round, at);
             if (rule.getDelayMinutes() <= 0) {
                 emitted.add(request);
             } else {
@@ -258,7 +260,7 @@ public final class Lifecycle {
         }
         if (!sent) {
             for (ContactMethod method : contactMethods(userId, user)) {
-                emitted.add(notification(key, routed, userId, method, step, round, now));
+                emitted.add(notification(key, reopened, routed, userId, method, step, round, now));
             }
         }
     }
@@ -368,7 +370,7 @@ public final class Lifecycle {
         state.getTimeline().stream().filter(e -> "paged".equals(e.getType())).forEach(e -> paged.add(e.getActor()));
         for (String userId : paged) {
             for (ContactMethod method : contactMethods(userId, directory.users().apply(userId))) {
-                NotificationRequest page = notification(key, routed, userId, method, 0, 0, now);
+                NotificationRequest page = notification(key, 0, routed, userId, method, 0, 0, now);
                 emitted.add(NotificationRequest.newBuilder(page)
                         .setNotificationId(key + "/resolved/" + userId + "/" + method.getType().name().toLowerCase())
                         .setUrgency(Urgency.LOW)
@@ -441,8 +443,16 @@ public final class Lifecycle {
                 emitted.addAll(sync(state, action, null, null, now));
             }
             case REOPEN -> {
-                next.setStatus(LifecycleStatus.TRIGGERED).setOwner(null);
-                timeline.add(event(now, "reopened", actor, action.getChannel(), action.getComment()));
+                if (state.getStatus() == LifecycleStatus.TRIGGERED) {
+                    timeline.add(event(now, "ignored", actor, action.getChannel(), "reopen ignored: alert is open"));
+                } else {
+                    // A fresh escalation from the first step, with its own notification ids.
+                    next.setStatus(LifecycleStatus.TRIGGERED).setOwner(null).setAcknowledgedBy(List.of())
+                            .setReopened(state.getReopened() + 1);
+                    timeline.add(event(now, "reopened", actor, action.getChannel(), action.getComment()));
+                    List<NotificationRequest> pending = new ArrayList<>();
+                    page(next, state.getAlert(), 0, 0, directory, now, timeline, emitted, pending);
+                }
             }
             case SOURCE_STATUS_CHANGED -> {
                 SourceStatus status = action.getSourceStatus();
@@ -532,7 +542,8 @@ public final class Lifecycle {
         return user.getContactMethods();
     }
 
-    private NotificationRequest notification(String key, RoutedAlert routed, String userId, ContactMethod method,
+    private NotificationRequest notification(String key, int reopened, RoutedAlert routed, String userId,
+                                             ContactMethod method,
                                              int step, int round, Instant now) {
         SecurityAlert alert = routed.getEnriched().getAlert();
         String summary = routed.getEnriched().getSummary();
@@ -540,7 +551,8 @@ public final class Lifecycle {
                 + (summary == null ? "" : " — " + summary)
                 + " — acknowledge: " + config.responderUrl() + "/api/alerts/" + key + "/ack";
         return NotificationRequest.newBuilder()
-                .setNotificationId(key + "/round-" + round + "/step-" + step + "/" + userId + "/"
+                .setNotificationId(key + (reopened > 0 ? "/reopen-" + reopened : "") + "/round-" + round + "/step-"
+                        + step + "/" + userId + "/"
                         + method.getType().name().toLowerCase())
                 .setAlertKey(key)
                 .setUserId(userId)

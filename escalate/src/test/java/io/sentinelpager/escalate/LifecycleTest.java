@@ -169,4 +169,17 @@ class LifecycleTest {
         return io.sentinelpager.schemas.DeliveryReceipt.newBuilder().setNotificationId(id).setAlertKey("c1:a1")
                 .setUserId("ana").setContactMethod(ContactMethodType.INBOX).setOutcome(outcome).setAt(T0).build();
     }
+
+    @Test
+    void reopeningAClosedPagePagesAgainWithNewIds() {
+        AlertLifecycle paged = lifecycle.routed(Optional.empty(), routed(SourceStatus.NEW), directory, T0).state().orElseThrow();
+        AlertLifecycle closed = lifecycle.action(Optional.of(paged), action("close-1", ActionType.CLOSE, "ana"), directory, T0)
+                .state().orElseThrow();
+        Lifecycle.Outcome reopened = lifecycle.action(Optional.of(closed), action("reopen-1", ActionType.REOPEN, "ben"),
+                directory, T0.plusSeconds(60));
+        assertThat(reopened.state().orElseThrow().getStatus()).isEqualTo(LifecycleStatus.TRIGGERED);
+        assertThat(reopened.emitted()).filteredOn(NotificationRequest.class::isInstance)
+                .extracting(r -> ((NotificationRequest) r).getNotificationId())
+                .containsExactly("c1:a1/reopen-1/round-0/step-0/ana/inbox", "c1:a1/reopen-1/round-0/step-0/ana/email");
+    }
 }
