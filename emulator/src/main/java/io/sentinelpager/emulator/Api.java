@@ -13,4 +13,20 @@ interface Api {
 
     /** The answer of this API to an app that lacks {@code permission} (a Graph permission or an Azure role). */
     ApiError forbidden(Route route);
+
+    /** The {@code $top} of a list request: the API's default when absent, a 400 naming the range when out of it. */
+    static int top(String text, int defaultTop, int maxTop) {
+        if (text == null) {
+            return defaultTop;
+        }
+        try {
+            int top = Integer.parseInt(text.trim());
+            if (top >= 1 && top <= maxTop) {
+                return top;
+            }
+        } catch (NumberFormatException e) {
+            // falls through to the 400 below, which names the accepted range
+        }
+        throw new ApiError(400, "BadRequest", "Invalid $top '" + text + "': it must be between 1 and " + maxTop);
+    }
 }

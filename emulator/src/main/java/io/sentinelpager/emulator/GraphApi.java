@@ -215,18 +215,7 @@ final class GraphApi implements Api {
     }
 
     static int top(String text) {
-        if (text == null) {
-            return DEFAULT_TOP;
-        }
-        try {
-            int top = Integer.parseInt(text.trim());
-            if (top >= 1 && top <= MAX_TOP) {
-                return top;
-            }
-        } catch (NumberFormatException e) {
-            // falls through to the 400 below, which names the accepted range
-        }
-        throw new ApiError(400, "BadRequest", "Invalid $top '" + text + "': it must be between 1 and " + MAX_TOP);
+        return Api.top(text, DEFAULT_TOP, MAX_TOP);
     }
 
     private static String nextLink(Context ctx, String filter, String orderBy, String top, AlertCursor last) {
