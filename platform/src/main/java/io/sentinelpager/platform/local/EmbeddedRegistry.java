@@ -40,6 +40,20 @@ public final class EmbeddedRegistry implements AutoCloseable {
     }
 
     public static EmbeddedRegistry start() {
+        // Another process may take the chosen port before Quarkus binds it (seconds after launch): try new ports.
+        IllegalStateException last = null;
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            try {
+                return startOnce();
+            } catch (IllegalStateException e) {
+                last = e;
+                log.warn("schema registry start attempt {} failed: {}", attempt, e.getMessage());
+            }
+        }
+        throw last;
+    }
+
+    private static EmbeddedRegistry startOnce() {
         try {
             Path home = unpacked(archive());
             int port = EmbeddedKafka.freePort();
