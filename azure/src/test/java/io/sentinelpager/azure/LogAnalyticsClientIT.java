@@ -11,7 +11,6 @@ import io.sentinelpager.emulator.EmulatorOptions;
 import io.sentinelpager.emulator.LoggedRequest;
 import io.sentinelpager.emulator.SampleAlerts;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;

@@ -27,9 +27,12 @@ public final class AvroSerdes {
         return registryUrl;
     }
 
-    /** A value serde for one generated record type. */
+    /**
+     * A value serde for one generated record type. The type only types the serde for the caller: the writer's schema
+     * name picks the generated class when reading, as for {@link #anyValue()}.
+     */
     public <T extends SpecificRecord> Serde<T> value(Class<T> type) {
-        return create(false);
+        return create();
     }
 
     /**
@@ -37,7 +40,7 @@ public final class AvroSerdes {
      * A service that reads several topics into one processor uses it and dispatches on the record's class.
      */
     public Serde<SpecificRecord> anyValue() {
-        return create(false);
+        return create();
     }
 
     public Serde<String> key() {
@@ -54,11 +57,12 @@ public final class AvroSerdes {
         return config;
     }
 
-    private <T> Serde<T> create(boolean isKey) {
+    /** Keys are plain strings, so every registry-bound serde is a value serde. */
+    private <T> Serde<T> create() {
         AvroKafkaSerializer<T> serializer = new AvroKafkaSerializer<>();
         AvroKafkaDeserializer<T> deserializer = new AvroKafkaDeserializer<>();
-        serializer.configure(clientConfig(), isKey);
-        deserializer.configure(clientConfig(), isKey);
+        serializer.configure(clientConfig(), false);
+        deserializer.configure(clientConfig(), false);
         return Serdes.serdeFrom(serializer, deserializer);
     }
 }

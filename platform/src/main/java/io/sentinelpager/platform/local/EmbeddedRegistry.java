@@ -1,7 +1,6 @@
 package io.sentinelpager.platform.local;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -141,8 +140,7 @@ public final class EmbeddedRegistry implements AutoCloseable {
         if (Files.isRegularFile(cache.resolve(".complete"))) {
             return cache;
         }
-        Path staging = Files.createTempDirectory(cache.getParent() == null ? Path.of(".") : createDirs(cache.getParent()),
-                "unpack-");
+        Path staging = Files.createTempDirectory(Files.createDirectories(cache.getParent()), "unpack-");
         try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(archive))) {
             for (ZipEntry entry; (entry = zip.getNextEntry()) != null; ) {
                 Path target = staging.resolve(entry.getName()).normalize();
@@ -153,7 +151,7 @@ public final class EmbeddedRegistry implements AutoCloseable {
                     Files.createDirectories(target);
                 } else {
                     Files.createDirectories(target.getParent());
-                    copy(zip, target);
+                    Files.copy(zip, target, StandardCopyOption.REPLACE_EXISTING);
                 }
             }
         }
@@ -167,14 +165,6 @@ public final class EmbeddedRegistry implements AutoCloseable {
             }
         }
         return cache;
-    }
-
-    private static Path createDirs(Path dir) throws IOException {
-        return Files.createDirectories(dir);
-    }
-
-    private static void copy(InputStream in, Path target) throws IOException {
-        Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
     }
 
     @Override
