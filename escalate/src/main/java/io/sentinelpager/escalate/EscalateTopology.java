@@ -1,29 +1,22 @@
 package io.sentinelpager.escalate;
 
 import io.sentinelpager.platform.kafka.AvroSerdes;
+import io.sentinelpager.platform.kafka.GlobalTables;
 import io.sentinelpager.schemas.AlertLifecycle;
-import io.sentinelpager.schemas.EscalationChainConfig;
 import io.sentinelpager.schemas.NotificationRequest;
-import io.sentinelpager.schemas.ScheduleConfig;
 import io.sentinelpager.schemas.SyncCommand;
-import io.sentinelpager.schemas.TeamConfig;
-import io.sentinelpager.schemas.TopicSpec;
 import io.sentinelpager.schemas.Topics;
-import io.sentinelpager.schemas.UserConfig;
 import java.time.Clock;
 import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -46,10 +39,10 @@ public final class EscalateTopology {
 
     public static Topology build(AvroSerdes serdes, EscalateConfig config, Clock clock) {
         StreamsBuilder builder = new StreamsBuilder();
-        globalConfig(builder, serdes, Topics.CONFIG_TEAMS, TeamConfig.class, TEAMS_STORE);
-        globalConfig(builder, serdes, Topics.CONFIG_USERS, UserConfig.class, USERS_STORE);
-        globalConfig(builder, serdes, Topics.CONFIG_SCHEDULES, ScheduleConfig.class, SCHEDULES_STORE);
-        globalConfig(builder, serdes, Topics.CONFIG_ESCALATIONS, EscalationChainConfig.class, CHAINS_STORE);
+        GlobalTables.add(builder, serdes, Topics.CONFIG_TEAMS, TEAMS_STORE);
+        GlobalTables.add(builder, serdes, Topics.CONFIG_USERS, USERS_STORE);
+        GlobalTables.add(builder, serdes, Topics.CONFIG_SCHEDULES, SCHEDULES_STORE);
+        GlobalTables.add(builder, serdes, Topics.CONFIG_ESCALATIONS, CHAINS_STORE);
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LIFECYCLE_STORE),
                 serdes.key(), serdes.value(AlertLifecycle.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TIMERS_STORE),
@@ -79,12 +72,5 @@ public final class EscalateTopology {
                                         serdes.value(SyncCommand.class)).withName("sync-commands")), "sync"))
                 .noDefaultBranch();
         return builder.build();
-    }
-
-    private static <V extends SpecificRecord> void globalConfig(StreamsBuilder builder, AvroSerdes serdes,
-                                                               TopicSpec<String, V> topic, Class<V> type, String store) {
-        builder.globalTable(topic.name(), Consumed.with(serdes.key(), serdes.value(type)).withName(store + "-source"),
-                Materialized.<String, V, KeyValueStore<Bytes, byte[]>>as(store)
-                        .withKeySerde(serdes.key()).withValueSerde(serdes.value(type)));
     }
 }

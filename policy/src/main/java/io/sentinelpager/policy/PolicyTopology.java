@@ -1,19 +1,17 @@
 package io.sentinelpager.policy;
 
 import io.sentinelpager.platform.kafka.AvroSerdes;
+import io.sentinelpager.platform.kafka.GlobalTables;
 import io.sentinelpager.schemas.EnrichedAlert;
 import io.sentinelpager.schemas.RoutedAlert;
 import io.sentinelpager.schemas.Topics;
 import java.time.Clock;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * The policy flow: the live policies are a global table of config.policies, so a published change applies to the
@@ -29,11 +27,7 @@ public final class PolicyTopology {
 
     public static Topology build(AvroSerdes serdes, DefaultRoute route, Clock clock) {
         StreamsBuilder builder = new StreamsBuilder();
-        builder.globalTable(Topics.CONFIG_POLICIES.name(),
-                Consumed.with(serdes.key(), serdes.value(io.sentinelpager.schemas.PolicyConfig.class))
-                        .withName(POLICIES_STORE + "-source"),
-                Materialized.<String, io.sentinelpager.schemas.PolicyConfig, KeyValueStore<Bytes, byte[]>>as(POLICIES_STORE)
-                        .withKeySerde(serdes.key()).withValueSerde(serdes.value(io.sentinelpager.schemas.PolicyConfig.class)));
+        GlobalTables.add(builder, serdes, Topics.CONFIG_POLICIES, POLICIES_STORE);
         builder.stream(Topics.ALERTS_ENRICHED.name(),
                         Consumed.with(serdes.key(), serdes.value(EnrichedAlert.class)).withName("enriched-alerts"))
                 .process(() -> new RouteProcessor(route, clock), Named.as("route"))
