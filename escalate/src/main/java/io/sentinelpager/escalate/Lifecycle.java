@@ -420,13 +420,13 @@ public final class Lifecycle {
                     next.setStatus(LifecycleStatus.ACKNOWLEDGED).setOwner(owner).setAcknowledgedBy(acked)
                             .setNextEscalationAt(null).setPendingNotifications(List.of()).setHeldUntil(null);
                     timeline.add(event(now, "acknowledged", actor, action.getChannel(), action.getComment()));
-                    emitted.addAll(sync(state, action, SourceStatus.IN_PROGRESS, owner, now));
+                    emitted.addAll(sync(state, action, SourceStatus.IN_PROGRESS, azureUser(directory, owner), now));
                 }
             }
             case TAKE_OWNERSHIP -> {
                 next.setOwner(actor);
                 timeline.add(event(now, "owner", actor, action.getChannel(), "took ownership"));
-                emitted.addAll(sync(state, action, null, actor, now));
+                emitted.addAll(sync(state, action, null, azureUser(directory, actor), now));
             }
             case CLOSE -> {
                 if (state.getStatus() == LifecycleStatus.CLOSED) {
@@ -435,7 +435,7 @@ public final class Lifecycle {
                     next.setStatus(LifecycleStatus.CLOSED).setNextEscalationAt(null).setPendingNotifications(List.of());
                     timeline.add(event(now, "closed", actor, action.getChannel(), action.getComment()));
                     emitted.addAll(sync(state, action, SourceStatus.RESOLVED,
-                            state.getOwner() == null ? actor : state.getOwner(), now));
+                            azureUser(directory, state.getOwner() == null ? actor : state.getOwner()), now));
                 }
             }
             case ANNOTATE -> {
@@ -506,6 +506,15 @@ public final class Lifecycle {
      * What Azure should learn, for every alert on the page (all alerts of a grouped incident). One alert's command
      * id is the action id; in a group each alert gets the action id plus its key, so each is applied once.
      */
+    /**
+     * How Azure knows the person: Defender and Sentinel show the owner's user principal name, so the user's e-mail
+     * from the on-call config goes there; the pager's user id only when no e-mail is configured.
+     */
+    private static String azureUser(Directory directory, String user) {
+        UserConfig config = directory.users().apply(user);
+        return config == null || config.getEmail() == null || config.getEmail().isBlank() ? user : config.getEmail();
+    }
+
     private List<SpecificRecord> sync(AlertLifecycle state, AlertAction action, SourceStatus status, String assignedTo,
                                       Instant now) {
         SecurityAlert primary = state.getAlert().getEnriched().getAlert();
