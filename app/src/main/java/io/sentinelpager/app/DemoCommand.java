@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
@@ -63,11 +64,13 @@ final class DemoCommand implements Callable<Integer> {
         Path certificate = work.resolve("emulator-ca.pem");
         azure.writeCertificatePem(certificate);
         seed(azure);
+        DemoAccounts logins = DemoAccounts.write(work, List.of("analyst", "lead", "manager"), "manager");
 
         PagerConfig settings = PagerConfig.load(Optional.ofNullable(config)).with(cluster.settings()).with(Map.of(
                 "state.dir", work.resolve("state").toString(),
                 "health.port", String.valueOf(healthPort),
                 "responder.port", String.valueOf(responderPort),
+                "responder.accounts.file", logins.file().toString(),
                 "notify.inbox.dir", inbox.toAbsolutePath().toString(),
                 "ingest.poll.interval", "2s",
                 "escalate.responder.url", "http://127.0.0.1:" + responderPort))
@@ -104,7 +107,7 @@ final class DemoCommand implements Callable<Integer> {
         awaitReady(runner);
         int port = runner.services().stream().filter(s -> s instanceof ResponderService)
                 .map(s -> ((ResponderService) s).port()).findFirst().orElse(responderPort);
-        printBanner(cluster, azure, port, runner.healthPort(), Duration.ofNanos(System.nanoTime() - started));
+        printBanner(cluster, azure, port, runner.healthPort(), logins, Duration.ofNanos(System.nanoTime() - started));
         stopped.await();
         return 0;
     }
@@ -121,7 +124,8 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private void printBanner(LocalCluster cluster, AzureEmulator azure, int responder, int health, Duration took) {
+    private void printBanner(LocalCluster cluster, AzureEmulator azure, int responder, int health, DemoAccounts logins,
+                             Duration took) {
         String lib = Path.of("app", "target", "lib").toAbsolutePath() + "/*";
         System.out.printf("""
 
@@ -129,13 +133,13 @@ final class DemoCommand implements Callable<Integer> {
                   Kafka broker       %s
                   Schema registry    %s   (Confluent-compatible: %s)
                   Azure emulator     %s   (Graph: %s)
-                  Responder API      http://127.0.0.1:%d/api/alerts
+                  Responder app      http://127.0.0.1:%d/   (log in as %s, password %s; manager is an admin)
                   Health, metrics    http://127.0.0.1:%d/health/ready   http://127.0.0.1:%d/metrics
                   Inbox              %s
 
                 Read the pages:       tail -f %s/*.log
-                Acknowledge one:      curl -X POST -H 'Content-Type: application/json' -d '{"actor":"analyst"}' \\
-                                        http://127.0.0.1:%d/api/alerts/<key>/ack
+                The API with a token: curl -H 'Authorization: Bearer %s' http://127.0.0.1:%d/api/alerts
+                Acknowledge one:      curl -X POST -H 'Authorization: Bearer %s' http://127.0.0.1:%d/api/alerts/<key>/ack
                 Tail a topic:         ./pager tail alerts.raw --bootstrap-server %s --registry-url %s
                 Kafka console consumer:
                   java -cp '%s' org.apache.kafka.tools.consumer.ConsoleConsumer --bootstrap-server %s \\
@@ -144,8 +148,9 @@ final class DemoCommand implements Callable<Integer> {
                     --formatter-property value.deserializer.apicurio.registry.url=%s
 
                 """, took.toMillis() / 1000.0, cluster.bootstrapServers(), cluster.registryUrl(), cluster.ccompatUrl(),
-                azure.baseUrl(), azure.graphBaseUrl(), responder, health, health, inbox.toAbsolutePath(),
-                inbox.toAbsolutePath(), responder, cluster.bootstrapServers(), cluster.registryUrl(), lib,
+                azure.baseUrl(), azure.graphBaseUrl(), responder, String.join(" / ", logins.users()), logins.password(),
+                health, health, inbox.toAbsolutePath(), inbox.toAbsolutePath(), logins.token(), responder,
+                logins.token(), responder, cluster.bootstrapServers(), cluster.registryUrl(), lib,
                 cluster.bootstrapServers(), cluster.registryUrl());
     }
 }

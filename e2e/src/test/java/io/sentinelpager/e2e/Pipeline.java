@@ -11,12 +11,16 @@ import io.sentinelpager.platform.local.LocalCluster;
 import io.sentinelpager.platform.service.ServiceContext;
 import io.sentinelpager.platform.service.ServiceRunner;
 import io.sentinelpager.responder.ResponderService;
+import io.sentinelpager.responder.auth.Accounts;
+import io.sentinelpager.responder.auth.Passwords;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * The whole product as {@code pager demo} runs it — every service on the JVM's shared broker and registry, against
@@ -34,6 +38,10 @@ final class Pipeline {
     final ServiceRunner runner;
     final ServiceContext context;
     final Path inbox;
+    /** Everyone's password in the responder's accounts file; made per run, like the demo's. */
+    final String password = "pw-" + UUID.randomUUID();
+    /** API tokens by user: the example config's analyst (team soc) and an auditor who is in no team. */
+    final Map<String, String> tokens = Map.of("analyst", "spt_" + UUID.randomUUID(), "auditor", "spt_" + UUID.randomUUID());
 
     private Pipeline(LocalCluster cluster) throws IOException {
         this.cluster = cluster;
@@ -46,6 +54,7 @@ final class Pipeline {
                 "state.dir", work.resolve("state").toString(),
                 "health.port", "0",
                 "responder.port", "0",
+                "responder.accounts.file", writeAccounts(work).toString(),
                 "notify.inbox.dir", inbox.toString(),
                 "ingest.poll.interval", "500ms")).with(DemoConnector.settings(azure, certificate));
         context = ServiceContext.of(settings, new SimpleMeterRegistry(), Clock.systemUTC());
@@ -53,6 +62,20 @@ final class Pipeline {
         if (!ApplyCommand.apply(context, EXAMPLES, false, System.out, System.err)) {
             throw new IllegalStateException("the example configuration did not apply");
         }
+    }
+
+    /** Everyone logs in with {@link #password}; manager is an admin; auditor and intern are in no team. */
+    private Path writeAccounts(Path work) throws IOException {
+        String hash = Passwords.hash(password.toCharArray());
+        StringBuilder yaml = new StringBuilder("accounts:\n");
+        for (String user : List.of("analyst", "lead", "auditor", "intern", "manager")) {
+            yaml.append("  - {user: ").append(user).append(", password: \"").append(hash).append("\"")
+                    .append(user.equals("manager") ? ", admin: true" : "").append("}\n");
+        }
+        yaml.append("tokens:\n");
+        tokens.forEach((user, token) -> yaml.append("  - {name: ").append(user).append("-token, user: ").append(user)
+                .append(", sha256: \"").append(Accounts.digest(token)).append("\"}\n"));
+        return Files.writeString(work.resolve("accounts.yaml"), yaml);
     }
 
     static synchronized Pipeline shared(LocalCluster cluster) {

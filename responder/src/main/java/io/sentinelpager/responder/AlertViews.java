@@ -24,6 +24,8 @@ final class AlertViews {
         out.put("team", state.getAlert().getTeamId());
         out.put("urgency", state.getAlert().getUrgency().name().toLowerCase());
         out.put("summary", state.getAlert().getEnriched().getSummary());
+        out.put("recipients", state.getStepRecipients());
+        out.put("acknowledgedBy", state.getAcknowledgedBy());
         out.put("createdAt", state.getCreatedAt().toString());
         out.put("updatedAt", state.getUpdatedAt().toString());
         return out;
@@ -40,6 +42,7 @@ final class AlertViews {
         out.put("enrichment", state.getAlert().getEnriched().getStatus().name().toLowerCase());
         List<Map<String, Object>> timeline = state.getTimeline().stream().map(AlertViews::event).toList();
         out.put("timeline", timeline);
+        out.put("comments", timeline.stream().filter(e -> "comment".equals(e.get("type"))).toList());
         return out;
     }
 

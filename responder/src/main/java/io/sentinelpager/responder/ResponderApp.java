@@ -1,10 +1,16 @@
 package io.sentinelpager.responder;
 
+import io.sentinelpager.platform.config.ConfigException;
 import io.sentinelpager.platform.service.Service;
 import io.sentinelpager.platform.service.ServiceContext;
 import io.sentinelpager.platform.service.StreamsService;
+import io.sentinelpager.responder.auth.Accounts;
+import io.sentinelpager.responder.auth.Sessions;
+import java.security.SecureRandom;
+import java.util.Base64;
+import org.slf4j.LoggerFactory;
 
-/** Wiring of the responder: the alert state view, the HTTP API on top of it, and the producer of actions. */
+/** Wiring of the responder: the alert state view, the app and API on top of it, and the producer of actions. */
 public final class ResponderApp {
 
     public static final String NAME = "responder";
@@ -14,7 +20,26 @@ public final class ResponderApp {
 
     public static Service create(ServiceContext context) {
         ResponderConfig config = ResponderConfig.from(context.config());
-        StreamsService view = new StreamsService(NAME, ResponderTopology.build(context.serdes()), context);
-        return new ResponderService(view, new ActionPublisher(context), config, context.clock());
+        Accounts accounts = Accounts.load(config.accountsFile());
+        LiveUpdates live = new LiveUpdates();
+        StreamsService view = new StreamsService(NAME, ResponderTopology.build(context.serdes(), live::publish), context);
+        Sessions sessions = new Sessions(sessionKey(config), config.sessionTtl(), context.clock());
+        return new ResponderService(view, new ActionPublisher(context), live, config, accounts, sessions,
+                context.clock());
+    }
+
+    private static byte[] sessionKey(ResponderConfig config) {
+        if (config.sessionKey().isPresent()) {
+            try {
+                return Base64.getDecoder().decode(config.sessionKey().get().reveal());
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(ResponderConfig.SESSION_KEY.name() + " is not base64; make one with `openssl rand -base64 32`");
+            }
+        }
+        LoggerFactory.getLogger(ResponderApp.class).warn("{} is not set: sessions are signed with a random key and end"
+                + " when the responder restarts", ResponderConfig.SESSION_KEY.name());
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        return key;
     }
 }

@@ -2,15 +2,39 @@ package io.sentinelpager.responder;
 
 import io.sentinelpager.platform.config.ConfigKey;
 import io.sentinelpager.platform.config.PagerConfig;
+import io.sentinelpager.platform.config.Secret;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
 
 /** Settings of the responder service. */
-public record ResponderConfig(String host, int port) {
+public record ResponderConfig(String host, int port, Path accountsFile, Optional<Secret> sessionKey,
+                              Duration sessionTtl, boolean secureCookies, int maxFailedLogins,
+                              Duration failedLoginWindow, Duration lockout) {
 
     public static final ConfigKey HOST = ConfigKey.of("responder.host", "127.0.0.1",
-            "address the responder API listens on; it has no login yet, so keep it on loopback");
-    public static final ConfigKey PORT = ConfigKey.of("responder.port", "8080", "port of the responder API; 0 picks a free one");
+            "address the responder app and API listen on; put a TLS proxy in front before opening it beyond loopback");
+    public static final ConfigKey PORT = ConfigKey.of("responder.port", "8080", "port of the responder app and API; 0 picks a free one");
+    public static final ConfigKey ACCOUNTS_FILE = ConfigKey.required("responder.accounts.file",
+            "YAML file of the accounts that may log in (password hashes from `pager passwd`) and API tokens (digests)");
+    public static final ConfigKey SESSION_KEY = ConfigKey.secret("responder.session.key",
+            "base64 key (32 bytes or more) that signs session cookies; share it between instances. Without it a"
+                    + " random key is made at start, and a restart logs everyone out");
+    public static final ConfigKey SESSION_TTL = ConfigKey.of("responder.session.ttl", "12h",
+            "how long a login lasts: one on-call shift");
+    public static final ConfigKey SECURE_COOKIES = ConfigKey.of("responder.cookies.secure", "true",
+            "mark cookies Secure (HTTPS only; browsers also accept them from http://localhost)");
+    public static final ConfigKey MAX_FAILED_LOGINS = ConfigKey.of("responder.login.max-failures", "5",
+            "failed logins within responder.login.window that lock an account");
+    public static final ConfigKey FAILED_LOGIN_WINDOW = ConfigKey.of("responder.login.window", "15m",
+            "window in which failed logins are counted");
+    public static final ConfigKey LOCKOUT = ConfigKey.of("responder.login.lockout", "15m",
+            "how long a locked account stays locked");
 
     public static ResponderConfig from(PagerConfig config) {
-        return new ResponderConfig(config.string(HOST), config.integer(PORT));
+        Optional<Secret> key = config.optional(SESSION_KEY).map(Secret::of);
+        return new ResponderConfig(config.string(HOST), config.integer(PORT), config.path(ACCOUNTS_FILE), key,
+                config.duration(SESSION_TTL), config.bool(SECURE_COOKIES), config.integer(MAX_FAILED_LOGINS),
+                config.duration(FAILED_LOGIN_WINDOW), config.duration(LOCKOUT));
     }
 }

@@ -1,55 +1,94 @@
 package io.sentinelpager.responder;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
+import io.javalin.http.ForbiddenResponse;
+import io.javalin.http.HandlerType;
 import io.javalin.http.NotFoundResponse;
 import io.javalin.http.ServiceUnavailableResponse;
+import io.javalin.http.UnauthorizedResponse;
+import io.javalin.http.staticfiles.Location;
 import io.sentinelpager.platform.service.Service;
 import io.sentinelpager.platform.service.StreamsService;
+import io.sentinelpager.responder.auth.Accounts;
+import io.sentinelpager.responder.auth.LoginGuard;
+import io.sentinelpager.responder.auth.Passwords;
+import io.sentinelpager.responder.auth.Sessions;
 import io.sentinelpager.schemas.ActionType;
 import io.sentinelpager.schemas.AlertAction;
 import io.sentinelpager.schemas.AlertLifecycle;
 import io.sentinelpager.schemas.LifecycleStatus;
+import io.sentinelpager.schemas.UserConfig;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
-import java.util.regex.Pattern;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The responder API: open alerts and their detail from the state view, and actions that go to alert.actions.
- * An action is accepted (202) once Kafka has it; escalate applies it and the new state shows up in the view.
+ * The responder app and its API. Reads come from the alert.state view and the config tables; actions go to
+ * alert.actions and are accepted (202) once Kafka has them; escalate applies them and the new state reaches open apps
+ * as a server-sent event.
  *
- * <p>This first version has no login: it listens on loopback by default and takes the actor from the request.
+ * <p>Every /api call but login and the OpenAPI document needs a person: a session cookie from login (HttpOnly,
+ * SameSite=Strict, Secure, with a CSRF token required on every change) or an API token ({@code Authorization: Bearer}).
+ * Only members of the alert's team, or admins, see or act on an alert; the actor of an action is always the
+ * authenticated person, never a field of the request.
  */
 public final class ResponderService implements Service {
 
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper()
-            .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
-    private static final Pattern ACTOR = Pattern.compile("[\\w.@+-]{1,128}");
+    static final String SESSION_COOKIE = "pager_session";
+    static final String CSRF_HEADER = "X-CSRF-Token";
+    private static final Logger AUDIT = LoggerFactory.getLogger("io.sentinelpager.responder.audit");
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
     private static final Map<String, ActionType> ACTIONS = Map.of(
             "ack", ActionType.ACKNOWLEDGE, "own", ActionType.TAKE_OWNERSHIP,
             "comment", ActionType.ANNOTATE, "close", ActionType.CLOSE, "reopen", ActionType.REOPEN);
+    /** Checked when the account does not exist, so a wrong name costs as long as a wrong password. */
+    private static final String NO_SUCH_ACCOUNT = Passwords.hash("no such account".toCharArray());
 
     private final StreamsService view;
     private final ActionPublisher actions;
+    private final LiveUpdates live;
     private final ResponderConfig config;
+    private final Accounts accounts;
+    private final Sessions sessions;
+    private final LoginGuard guard;
     private final Clock clock;
     private Javalin http;
 
-    ResponderService(StreamsService view, ActionPublisher actions, ResponderConfig config, Clock clock) {
+    /** Who is calling, and how they proved it. */
+    record Principal(String user, boolean admin, boolean viaToken) {
+    }
+
+    ResponderService(StreamsService view, ActionPublisher actions, LiveUpdates live, ResponderConfig config,
+                     Accounts accounts, Sessions sessions, Clock clock) {
         this.view = view;
         this.actions = actions;
+        this.live = live;
         this.config = config;
+        this.accounts = accounts;
+        this.sessions = sessions;
+        this.guard = new LoginGuard(config.maxFailedLogins(), config.failedLoginWindow(), config.lockout(), clock);
         this.clock = clock;
     }
 
@@ -61,27 +100,146 @@ public final class ResponderService implements Service {
     @Override
     public void start() {
         view.start();
-        http = Javalin.create(c -> c.showJavalinBanner = false)
-                .get("/api/alerts", this::openAlerts)
-                .get("/api/alerts/{key}", ctx -> ctx.json(AlertViews.detail(find(ctx.pathParam("key")))))
+        http = Javalin.create(c -> {
+                    c.showJavalinBanner = false;
+                    c.staticFiles.add(files -> {
+                        files.hostedPath = "/";
+                        files.directory = "/app";
+                        files.location = Location.CLASSPATH;
+                    });
+                })
+                .before(ResponderService::securityHeaders)
+                .before("/api/*", this::authenticate)
+                .get("/api/openapi.json", ctx -> ctx.contentType("application/json")
+                        .result(ResponderService.class.getResourceAsStream("/openapi.json")))
+                .post("/api/login", this::login)
+                .post("/api/logout", this::logout)
+                .get("/api/me", ctx -> ctx.json(me(ctx, principal(ctx))))
+                .get("/api/me/shifts", this::myShifts)
+                .get("/api/oncall", ctx -> ctx.json(people().onCall(teamsVisibleTo(principal(ctx)), clock.instant())))
+                .get("/api/alerts", this::alerts)
+                .get("/api/alerts/{key}", ctx -> ctx.json(AlertViews.detail(visible(ctx, ctx.pathParam("key")))))
                 .post("/api/alerts/{key}/{action}", this::act)
+                .sse("/api/events", client -> {
+                    Principal who = principal(client.ctx());
+                    live.add(client, state -> maySee(who, state));
+                })
                 .exception(InvalidStateStoreException.class, (e, ctx) -> ctx.status(503)
                         .json(Map.of("error", "alert state is still loading, retry in a moment")))
                 .start(config.host(), config.port());
     }
 
-    /** The port the API listens on (useful when configured as 0). */
+    /** The port the app listens on (useful when configured as 0). */
     public int port() {
         return http.port();
     }
 
-    private void openAlerts(Context ctx) {
+    private static void securityHeaders(Context ctx) {
+        ctx.header("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'; base-uri 'none'");
+        ctx.header("X-Content-Type-Options", "nosniff");
+        ctx.header("Referrer-Policy", "no-referrer");
+        ctx.header("Cache-Control", "no-store");
+    }
+
+    private void authenticate(Context ctx) {
+        String path = ctx.path();
+        if (path.equals("/api/login") || path.equals("/api/openapi.json")) {
+            return;
+        }
+        String authorization = ctx.header("Authorization");
+        if (authorization != null && authorization.startsWith("Bearer ")) {
+            Accounts.Token token = accounts.token(authorization.substring(7).trim())
+                    .orElseThrow(() -> new UnauthorizedResponse("unknown or revoked API token"));
+            ctx.attribute("principal", new Principal(token.user(), accounts.isAdmin(token.user()), true));
+            return;
+        }
+        String session = ctx.cookie(SESSION_COOKIE);
+        String user = sessions.user(session)
+                .orElseThrow(() -> new UnauthorizedResponse("log in first: POST /api/login, or send an API token"));
+        if (ctx.method() != HandlerType.GET && !sessions.csrfMatches(session, ctx.header(CSRF_HEADER))) {
+            throw new ForbiddenResponse("missing or wrong " + CSRF_HEADER + " header; the app gets it from /api/me");
+        }
+        ctx.attribute("principal", new Principal(user, accounts.isAdmin(user), false));
+    }
+
+    private static Principal principal(Context ctx) {
+        return ctx.attribute("principal");
+    }
+
+    private void login(Context ctx) {
+        LoginRequest body = parse(ctx, LoginRequest.class, "{\"user\":\"analyst\",\"password\":\"…\"}");
+        String user = body.user() == null ? "" : body.user();
+        char[] password = body.password() == null ? new char[0] : body.password().toCharArray();
+        Optional<Instant> locked = guard.lockedUntil(user);
+        if (locked.isPresent()) {
+            AUDIT.warn("login refused for {}: locked until {}", user, locked.get());
+            ctx.status(429).json(Map.of("error", "too many failed logins; this account is locked until "
+                    + locked.get() + " (UTC)"));
+            return;
+        }
+        Optional<Accounts.Account> account = accounts.account(user);
+        boolean ok = Passwords.matches(password, account.map(Accounts.Account::password).orElse(NO_SUCH_ACCOUNT))
+                && account.isPresent();
+        if (!ok) {
+            guard.failed(user);
+            AUDIT.warn("login failed for {}", user);
+            throw new UnauthorizedResponse("wrong user name or password");
+        }
+        guard.succeeded(user);
+        String session = sessions.open(user);
+        ctx.header("Set-Cookie", SESSION_COOKIE + "=" + session + "; Path=/; Max-Age=" + sessions.ttl().toSeconds()
+                + "; HttpOnly; SameSite=Strict" + (config.secureCookies() ? "; Secure" : ""));
+        AUDIT.info("login {}", user);
+        Map<String, Object> me = me(ctx, new Principal(user, accounts.isAdmin(user), false));
+        me.put("csrf", sessions.csrfToken(session));
+        ctx.json(me);
+    }
+
+    private void logout(Context ctx) {
+        sessions.revoke(ctx.cookie(SESSION_COOKIE));
+        ctx.header("Set-Cookie", SESSION_COOKIE + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict"
+                + (config.secureCookies() ? "; Secure" : ""));
+        AUDIT.info("logout {}", principal(ctx).user());
+        ctx.status(204);
+    }
+
+    private Map<String, Object> me(Context ctx, Principal who) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        People people = people();
+        out.put("user", who.user());
+        out.put("name", people.name(who.user()).orElse(who.user()));
+        out.put("admin", who.admin());
+        out.put("teams", people.teamsOf(who.user()));
+        String session = ctx.cookie(SESSION_COOKIE);
+        if (!who.viaToken() && session != null) {
+            out.put("csrf", sessions.csrfToken(session));
+        }
+        return out;
+    }
+
+    private void myShifts(Context ctx) {
+        int days = ctx.queryParamAsClass("days", Integer.class).check(d -> d >= 1 && d <= 31, "days is 1 to 31")
+                .getOrDefault(7);
+        Instant now = clock.instant();
+        ctx.json(people().shifts(principal(ctx).user(), now, now.plus(Duration.ofDays(days))));
+    }
+
+    private void alerts(Context ctx) {
+        Principal who = principal(ctx);
+        String scope = Optional.ofNullable(ctx.queryParam("scope")).orElse("team");
+        if (!scope.equals("team") && !scope.equals("mine")) {
+            throw new BadRequestResponse("scope is 'team' (alerts of my teams) or 'mine' (paged to, owned or"
+                    + " acknowledged by me)");
+        }
+        People people = people();
         List<AlertLifecycle> open = new ArrayList<>();
         try (KeyValueIterator<String, AlertLifecycle> it = store().all()) {
             while (it.hasNext()) {
                 KeyValue<String, AlertLifecycle> kv = it.next();
-                if (kv.value != null && kv.value.getStatus() != LifecycleStatus.CLOSED) {
-                    open.add(kv.value);
+                AlertLifecycle state = kv.value;
+                if (state != null && state.getStatus() != LifecycleStatus.CLOSED && maySee(who, state, people)
+                        && (scope.equals("team") || involves(who.user(), state))) {
+                    open.add(state);
                 }
             }
         }
@@ -91,67 +249,116 @@ public final class ResponderService implements Service {
         ctx.json(open.stream().map(AlertViews::summary).toList());
     }
 
+    private static boolean involves(String user, AlertLifecycle state) {
+        return user.equals(state.getOwner()) || state.getStepRecipients().contains(user)
+                || state.getAcknowledgedBy().contains(user);
+    }
+
     private void act(Context ctx) throws Exception {
         ActionType type = ACTIONS.get(ctx.pathParam("action"));
         if (type == null) {
             throw new NotFoundResponse("unknown action '" + ctx.pathParam("action") + "'; use one of " + ACTIONS.keySet());
         }
-        AlertLifecycle state = find(ctx.pathParam("key"));
-        ActionRequest body = parse(ctx);
-        if (body.actor() == null || !ACTOR.matcher(body.actor()).matches()) {
-            throw new BadRequestResponse("field 'actor' is required: the user id or e-mail of the person acting"
-                    + " (letters, digits and . @ + - _, at most 128)");
-        }
+        Principal who = principal(ctx);
+        AlertLifecycle state = visible(ctx, ctx.pathParam("key"));
+        ActionRequest body = ctx.body().isBlank() ? new ActionRequest(null, null)
+                : parse(ctx, ActionRequest.class, "{\"comment\":\"…\",\"classification\":\"truePositive\"}");
         if (type == ActionType.ANNOTATE && (body.comment() == null || body.comment().isBlank())) {
             throw new BadRequestResponse("field 'comment' is required for a comment");
         }
         // A client retrying the same request sends the same Idempotency-Key, so escalate applies it once.
         String actionId = ctx.header("Idempotency-Key") != null ? ctx.header("Idempotency-Key")
                 : UUID.randomUUID().toString();
-        AlertAction action = AlertAction.newBuilder()
+        String channel = who.viaToken() ? "api" : "app";
+        actions.publish(AlertAction.newBuilder()
                 .setActionId(actionId)
                 .setAlertKey(state.getAlertKey())
                 .setType(type)
-                .setActor(body.actor())
-                .setChannel("api")
+                .setActor(who.user())
+                .setChannel(channel)
                 .setComment(body.comment())
                 .setClassification(body.classification())
                 .setOccurredAt(clock.instant())
-                .build();
-        actions.publish(action);
+                .build());
+        AUDIT.info("{} {} alert {} via {}", who.user(), ctx.pathParam("action"), state.getAlertKey(), channel);
         ctx.status(202).json(Map.of("actionId", actionId, "alert", state.getAlertKey(), "action", ctx.pathParam("action")));
     }
 
-    private static ActionRequest parse(Context ctx) {
-        if (ctx.body().isBlank()) {
-            return new ActionRequest(null, null, null);
+    /** Body of a login. */
+    record LoginRequest(String user, String password) {
+        @Override
+        public String toString() {
+            return "LoginRequest[user=" + user + "]"; // never the password
         }
+    }
+
+    /** Body of an action; the actor is the authenticated person, so there is no field for it. */
+    record ActionRequest(String comment, String classification) {
+    }
+
+    private static <T> T parse(Context ctx, Class<T> type, String example) {
         try {
-            return JSON.readValue(ctx.body(), ActionRequest.class);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new BadRequestResponse("the body must be JSON such as {\"actor\":\"analyst\",\"comment\":\"…\"}: "
-                    + e.getOriginalMessage());
+            return JSON.readValue(ctx.body().isBlank() ? "{}" : ctx.body(), type);
+        } catch (JsonProcessingException e) {
+            throw new BadRequestResponse("the body must be JSON such as " + example + ": " + e.getOriginalMessage());
         }
     }
 
-    /** Body of an action request. */
-    public record ActionRequest(String actor, String comment, String classification) {
-    }
-
-    private AlertLifecycle find(String key) {
+    /** The alert, if it exists and the caller may see it; 404 otherwise, so alert keys of other teams don't leak. */
+    private AlertLifecycle visible(Context ctx, String key) {
         AlertLifecycle state = store().get(key);
         if (state == null) {
             throw new NotFoundResponse("no alert " + key);
         }
+        Principal who = principal(ctx);
+        if (!maySee(who, state)) {
+            AUDIT.warn("{} refused alert {} of team {}", who.user(), key, state.getAlert().getTeamId());
+            throw new ForbiddenResponse("only members of team " + state.getAlert().getTeamId()
+                    + " (or admins) may see and act on this alert");
+        }
         return state;
     }
 
+    private boolean maySee(Principal who, AlertLifecycle state) {
+        return maySee(who, state, people());
+    }
+
+    private static boolean maySee(Principal who, AlertLifecycle state, People people) {
+        return who.admin() || people.isMember(who.user(), state.getAlert().getTeamId());
+    }
+
+    private List<String> teamsVisibleTo(Principal who) {
+        People people = people();
+        return who.admin() ? people.allTeams() : people.teamsOf(who.user());
+    }
+
+    private People people() {
+        ReadOnlyKeyValueStore<String, UserConfig> users = store(ResponderTopology.USERS_STORE);
+        return new People(all(store(ResponderTopology.TEAMS_STORE)), users::get,
+                all(store(ResponderTopology.SCHEDULES_STORE)));
+    }
+
+    private static <V> Map<String, V> all(ReadOnlyKeyValueStore<String, V> store) {
+        Map<String, V> out = new HashMap<>();
+        try (KeyValueIterator<String, V> it = store.all()) {
+            it.forEachRemaining(kv -> {
+                if (kv.value != null) {
+                    out.put(kv.key, kv.value);
+                }
+            });
+        }
+        return out;
+    }
+
     private ReadOnlyKeyValueStore<String, AlertLifecycle> store() {
+        return store(ResponderTopology.STATE_STORE);
+    }
+
+    private <V> ReadOnlyKeyValueStore<String, V> store(String name) {
         if (!view.ready()) {
             throw new ServiceUnavailableResponse("alert state is still loading, retry in a moment");
         }
-        return view.streams().store(StoreQueryParameters.fromNameAndType(ResponderTopology.STATE_STORE,
-                QueryableStoreTypes.keyValueStore()));
+        return view.streams().store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore()));
     }
 
     @Override
@@ -164,6 +371,7 @@ public final class ResponderService implements Service {
         if (http != null) {
             http.stop();
         }
+        live.close();
         actions.close();
         view.close();
     }

@@ -1,29 +1,49 @@
 package io.sentinelpager.responder;
 
 import io.sentinelpager.platform.kafka.AvroSerdes;
+import io.sentinelpager.platform.kafka.GlobalTables;
 import io.sentinelpager.schemas.AlertLifecycle;
 import io.sentinelpager.schemas.Topics;
+import java.util.function.Consumer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.state.KeyValueStore;
 
-/** The responder's view: alert.state materialized into a queryable store, the latest state per alert. */
+/**
+ * The responder's view: alert.state materialized into a queryable store (the latest state per alert), every change
+ * handed to the live updates of connected apps, and the teams, users and schedules as global tables for
+ * authorization and "who is on call".
+ */
 public final class ResponderTopology {
 
     public static final String STATE_STORE = "alert-state-view";
+    public static final String TEAMS_STORE = "config-teams-view";
+    public static final String USERS_STORE = "config-users-view";
+    public static final String SCHEDULES_STORE = "config-schedules-view";
 
     private ResponderTopology() {
     }
 
-    public static Topology build(AvroSerdes serdes) {
+    public static Topology build(AvroSerdes serdes, Consumer<AlertLifecycle> changes) {
         StreamsBuilder builder = new StreamsBuilder();
         builder.table(Topics.ALERT_STATE.name(),
-                Consumed.with(serdes.key(), serdes.value(AlertLifecycle.class)).withName("alert-state"),
-                Materialized.<String, AlertLifecycle, KeyValueStore<Bytes, byte[]>>as(STATE_STORE)
-                        .withKeySerde(serdes.key()).withValueSerde(serdes.value(AlertLifecycle.class)));
+                        Consumed.with(serdes.key(), serdes.value(AlertLifecycle.class)).withName("alert-state"),
+                        Materialized.<String, AlertLifecycle, KeyValueStore<Bytes, byte[]>>as(STATE_STORE)
+                                .withKeySerde(serdes.key()).withValueSerde(serdes.value(AlertLifecycle.class)))
+                .toStream(Named.as("alert-state-changes"))
+                // Apps connected for live updates see each new state of an alert they may see.
+                .foreach((key, state) -> {
+                    if (state != null) {
+                        changes.accept(state);
+                    }
+                }, Named.as("live-updates"));
+        GlobalTables.add(builder, serdes, Topics.CONFIG_TEAMS, TEAMS_STORE);
+        GlobalTables.add(builder, serdes, Topics.CONFIG_USERS, USERS_STORE);
+        GlobalTables.add(builder, serdes, Topics.CONFIG_SCHEDULES, SCHEDULES_STORE);
         return builder.build();
     }
 }

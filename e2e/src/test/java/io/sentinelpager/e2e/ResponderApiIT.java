@@ -1,0 +1,126 @@
+package io.sentinelpager.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sentinelpager.platform.local.LocalCluster;
+import io.sentinelpager.platform.testing.LocalClusterExtension;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The responder's login and session rules over HTTP, as a browser or a script meets them: cookie flags, CSRF on every
+ * change, lock-out after repeated failures, and an OpenAPI document that describes every route there is.
+ */
+@ExtendWith(LocalClusterExtension.class)
+class ResponderApiIT {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+    static Pipeline pipeline;
+
+    @BeforeAll
+    static void start(LocalCluster cluster) {
+        pipeline = Pipeline.shared(cluster);
+        await("responder up").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> send(get("/api/me", null)).statusCode() == 401);
+    }
+
+    @Test
+    void aLoginSetsAHardenedSessionCookieAndChangesNeedItsCsrfToken() throws Exception {
+        HttpResponse<String> login = send(post("/api/login", null, null,
+                "{\"user\":\"analyst\",\"password\":\"" + pipeline.password + "\"}"));
+        assertThat(login.statusCode()).isEqualTo(200);
+        String setCookie = login.headers().firstValue("Set-Cookie").orElseThrow();
+        assertThat(setCookie).startsWith("pager_session=").contains("HttpOnly", "SameSite=Strict", "Secure", "Path=/");
+        assertThat(login.body()).doesNotContain(pipeline.password);
+        String cookie = setCookie.substring(0, setCookie.indexOf(';'));
+        JsonNode me = JSON.readTree(login.body());
+        assertThat(me.path("user").asText()).isEqualTo("analyst");
+        assertThat(me.path("name").asText()).isEqualTo("Alex Analyst");
+        assertThat(me.path("teams").toString()).contains("soc");
+        String csrf = me.path("csrf").asText();
+
+        assertThat(send(get("/api/alerts", cookie)).statusCode()).isEqualTo(200);
+        HttpResponse<String> noCsrf = send(post("/api/alerts/demo:x/ack", cookie, null, ""));
+        assertThat(noCsrf.statusCode()).isEqualTo(403);
+        assertThat(noCsrf.body()).contains("X-CSRF-Token");
+        assertThat(send(post("/api/alerts/demo:x/ack", cookie, "forged", "")).statusCode()).isEqualTo(403);
+        // With the token the request gets past the session checks: the alert does not exist.
+        assertThat(send(post("/api/alerts/demo:x/ack", cookie, csrf, "")).statusCode()).isEqualTo(404);
+        assertThat(JSON.readTree(send(get("/api/me", cookie)).body()).path("csrf").asText()).isEqualTo(csrf);
+
+        assertThat(send(post("/api/logout", cookie, csrf, "")).statusCode()).isEqualTo(204);
+        assertThat(send(get("/api/me", cookie)).statusCode()).as("the session ends at logout").isEqualTo(401);
+        String tampered = cookie.substring(0, cookie.length() - 2) + (cookie.endsWith("A") ? "BB" : "AA");
+        assertThat(send(get("/api/me", tampered)).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void fiveWrongPasswordsLockTheAccountEvenForTheRightOne() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            HttpResponse<String> wrong = send(post("/api/login", null, null, "{\"user\":\"intern\",\"password\":\"guess" + i + "\"}"));
+            assertThat(wrong.statusCode()).isEqualTo(401);
+            assertThat(wrong.body()).contains("wrong user name or password").doesNotContain("guess");
+        }
+        HttpResponse<String> locked = send(post("/api/login", null, null,
+                "{\"user\":\"intern\",\"password\":\"" + pipeline.password + "\"}"));
+        assertThat(locked.statusCode()).isEqualTo(429);
+        assertThat(locked.body()).contains("locked until");
+        // Other accounts are not affected.
+        assertThat(send(post("/api/login", null, null, "{\"user\":\"lead\",\"password\":\"" + pipeline.password + "\"}"))
+                .statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void theOpenApiDocumentDescribesEveryRouteAndEachAnswers() throws Exception {
+        HttpResponse<String> doc = send(get("/api/openapi.json", null));
+        assertThat(doc.statusCode()).isEqualTo(200);
+        JsonNode paths = JSON.readTree(doc.body()).path("paths");
+        assertThat(paths.size()).isGreaterThanOrEqualTo(10);
+        String token = pipeline.tokens.get("analyst");
+        for (Iterator<Map.Entry<String, JsonNode>> it = paths.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> path = it.next();
+            String concrete = path.getKey().replace("{key}", "demo:none").replace("{action}", "ack");
+            if (path.getValue().has("get") && !concrete.equals("/api/events")) {
+                HttpResponse<String> r = send(get(concrete, null).header("Authorization", "Bearer " + token));
+                assertThat(r.statusCode()).as("GET %s", concrete).isIn(200, 404);
+                if (r.statusCode() == 404) {
+                    assertThat(r.body()).as("GET %s is a route", concrete).contains("no alert demo:none");
+                }
+            }
+        }
+    }
+
+    private static HttpRequest.Builder get(String path, String cookie) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).GET();
+        return cookie == null ? b : b.header("Cookie", cookie);
+    }
+
+    private static HttpRequest.Builder post(String path, String cookie, String csrf, String body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (cookie != null) {
+            b.header("Cookie", cookie);
+        }
+        return csrf == null ? b : b.header("X-CSRF-Token", csrf);
+    }
+
+    private static URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + pipeline.responderPort() + path);
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}

@@ -1,0 +1,153 @@
+package io.sentinelpager.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sentinelpager.app.DemoConnector;
+import io.sentinelpager.emulator.SampleAlerts;
+import io.sentinelpager.platform.local.LocalCluster;
+import io.sentinelpager.platform.testing.LocalClusterExtension;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The responder app in a real browser (Debian's Chromium, headless, at a phone's screen size) against the whole
+ * pipeline: log in, see a new alert appear without reloading, acknowledge it, add a note, close it, and find the
+ * Graph alert resolved with the note in the Azure emulator. Screenshots of the main screens go to
+ * {@code target/screenshots}.
+ *
+ * <p>Needs /usr/bin/chromium and /usr/bin/chromedriver (packages chromium and chromium-driver), which .ci/run
+ * installs; CI sets PAGER_REQUIRE_BROWSER=1 so that a missing browser fails the run instead of skipping this test.
+ */
+@ExtendWith(LocalClusterExtension.class)
+class ResponderAppIT {
+
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    static final Path SCREENSHOTS = Path.of("target", "screenshots");
+    static final Duration WAIT = Duration.ofSeconds(60);
+
+    static Pipeline pipeline;
+    WebDriver browser;
+    Path profile;
+
+    @BeforeAll
+    static void start(LocalCluster cluster) throws Exception {
+        boolean installed = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+        if (!installed && "1".equals(System.getenv("PAGER_REQUIRE_BROWSER"))) {
+            throw new IllegalStateException("the browser tests need Debian's chromium and chromium-driver packages"
+                    + " (apt-get install chromium chromium-driver); .ci/run installs them");
+        }
+        Assumptions.assumeTrue(installed, "Debian's chromium and chromium-driver are not installed; skipping the"
+                + " browser tests (apt-get install chromium chromium-driver)");
+        Files.createDirectories(SCREENSHOTS);
+        pipeline = Pipeline.shared(cluster);
+    }
+
+    @BeforeEach
+    void openBrowser() throws Exception {
+        profile = Files.createTempDirectory("pager-chromium-");
+        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile());
+        // The flags keep Chromium off the network (this machine's is closed) and fit it to a container.
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--user-data-dir=" + profile, "--window-size=390,844");
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+    }
+
+    @AfterEach
+    void closeBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    @Test
+    void anAnalystLogsInSeesANewAlertLiveAcknowledgesCommentsAndClosesIt() throws Exception {
+        WebDriverWait wait = new WebDriverWait(browser, WAIT);
+        browser.get("http://127.0.0.1:" + pipeline.responderPort() + "/");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-user"))).sendKeys("analyst");
+        browser.findElement(By.id("login-password")).sendKeys(pipeline.password);
+        screenshot("1-login");
+        browser.findElement(By.id("login-submit")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("list-view")));
+
+        // A new alert in Defender, after the page was loaded: it must appear without a reload.
+        ObjectNode sample = SampleAlerts.defenderEndpoint();
+        String title = "Browser test " + UUID.randomUUID().toString().substring(0, 8);
+        sample.put("title", title);
+        ObjectNode stored = pipeline.azure.alerts().add(sample);
+        String alertId = stored.get("id").asText();
+        String key = DemoConnector.ID + ":" + alertId;
+        By card = By.cssSelector("#alerts li[data-key='" + key + "'] a");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(card));
+        assertThat(browser.findElement(card).getText()).contains(title)
+                .containsIgnoringCase(stored.get("severity").asText() + " · triggered");
+        screenshot("2-alerts");
+
+        browser.findElement(card).click();
+        wait.until(ExpectedConditions.textToBe(By.id("detail-title"), title));
+        screenshot("3-detail");
+
+        browser.findElement(By.id("act-ack")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("detail-meta"), "acknowledged"));
+        String note = "Isolated the host from the phone " + UUID.randomUUID().toString().substring(0, 8);
+        browser.findElement(By.id("comment-text")).sendKeys(note);
+        browser.findElement(By.id("comment-submit")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("timeline"), note));
+        new Select(browser.findElement(By.id("close-classification"))).selectByValue("truePositive");
+        browser.findElement(By.id("act-close")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("detail-meta"), "closed"));
+        screenshot("4-closed");
+
+        await("Graph alert resolved with the note").atMost(WAIT).pollInterval(Duration.ofMillis(250)).until(() -> {
+            JsonNode alert = pipeline.azure.alerts().get(alertId).orElseThrow();
+            return "resolved".equals(alert.path("status").asText())
+                    && alert.path("comments").toString().contains(note);
+        });
+        JsonNode alert = pipeline.azure.alerts().get(alertId).orElseThrow();
+        assertThat(alert.path("classification").asText()).isEqualTo("truePositive");
+        assertThat(alert.path("assignedTo").asText()).isEqualTo("analyst@contoso.example");
+
+        browser.findElement(By.id("nav-oncall")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("oncall"), "Security Operations"));
+        screenshot("5-oncall");
+    }
+
+    @Test
+    void aWrongPasswordIsRefusedOnTheLoginForm() {
+        WebDriverWait wait = new WebDriverWait(browser, WAIT);
+        browser.get("http://127.0.0.1:" + pipeline.responderPort() + "/");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-user"))).sendKeys("lead");
+        browser.findElement(By.id("login-password")).sendKeys("not the password");
+        browser.findElement(By.id("login-submit")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("login-error"), "wrong user name or password"));
+        assertThat(browser.findElement(By.id("list-view")).isDisplayed()).isFalse();
+    }
+
+    private void screenshot(String name) throws Exception {
+        Files.write(SCREENSHOTS.resolve(name + ".png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+    }
+}

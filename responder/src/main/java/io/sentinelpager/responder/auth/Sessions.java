@@ -1,0 +1,108 @@
+package io.sentinelpager.responder.auth;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Session tokens signed with HMAC-SHA256: {@code base64url(user|expiry|nonce).base64url(mac)}. Signed rather than
+ * stored, so any responder instance sharing the key accepts them and a restart keeps people logged in. The CSRF
+ * token is a second MAC over the same session, so it cannot be made without the key and is bound to one session.
+ * A logout revokes the session's nonce in this instance until the session would have expired anyway.
+ */
+public final class Sessions {
+
+    private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final byte[] key;
+    private final Duration ttl;
+    private final Clock clock;
+    private final Set<String> revoked = ConcurrentHashMap.newKeySet();
+
+    public Sessions(byte[] key, Duration ttl, Clock clock) {
+        if (key.length < 32) {
+            throw new IllegalArgumentException("the session key must have at least 32 bytes, it has " + key.length);
+        }
+        this.key = key.clone();
+        this.ttl = ttl;
+        this.clock = clock;
+    }
+
+    /** A session that is valid for the user until now + ttl. */
+    public String open(String user) {
+        byte[] nonce = new byte[16];
+        RANDOM.nextBytes(nonce);
+        String payload = user + "|" + clock.instant().plus(ttl).getEpochSecond() + "|" + B64.encodeToString(nonce);
+        String encoded = B64.encodeToString(payload.getBytes(StandardCharsets.UTF_8));
+        return encoded + "." + B64.encodeToString(mac("session|" + encoded));
+    }
+
+    /** The user of a valid, unexpired, unrevoked session. */
+    public Optional<String> user(String token) {
+        return verified(token).map(p -> p[0]);
+    }
+
+    public String csrfToken(String token) {
+        return B64.encodeToString(mac("csrf|" + token));
+    }
+
+    public boolean csrfMatches(String token, String csrf) {
+        return csrf != null && MessageDigest.isEqual(csrfToken(token).getBytes(StandardCharsets.US_ASCII),
+                csrf.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    public void revoke(String token) {
+        verified(token).ifPresent(p -> revoked.add(p[2]));
+    }
+
+    public Duration ttl() {
+        return ttl;
+    }
+
+    private Optional<String[]> verified(String token) {
+        if (token == null) {
+            return Optional.empty();
+        }
+        int dot = token.indexOf('.');
+        if (dot <= 0) {
+            return Optional.empty();
+        }
+        String encoded = token.substring(0, dot);
+        byte[] given;
+        try {
+            given = Base64.getUrlDecoder().decode(token.substring(dot + 1));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        if (!MessageDigest.isEqual(mac("session|" + encoded), given)) {
+            return Optional.empty();
+        }
+        String[] parts = new String(Base64.getUrlDecoder().decode(encoded), StandardCharsets.UTF_8).split("\\|");
+        if (parts.length != 3 || revoked.contains(parts[2])
+                || !Instant.ofEpochSecond(Long.parseLong(parts[1])).isAfter(clock.instant())) {
+            return Optional.empty();
+        }
+        return Optional.of(parts);
+    }
+
+    private byte[] mac(String data) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is not available in this JVM", e);
+        }
+    }
+}

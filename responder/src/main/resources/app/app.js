@@ -1,0 +1,195 @@
+// The responder app: plain JavaScript, no build step, so what runs on the phone is what is in the repository.
+'use strict';
+
+const state = { me: null, csrf: null, scope: 'team', alerts: new Map(), openKey: null, events: null };
+const $ = (id) => document.getElementById(id);
+
+async function api(method, path, body) {
+  const headers = { 'Accept': 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (method !== 'GET' && state.csrf) headers['X-CSRF-Token'] = state.csrf;
+  const response = await fetch(path, { method, headers, credentials: 'same-origin',
+    body: body === undefined ? undefined : JSON.stringify(body) });
+  if (response.status === 401 && path !== '/api/login') { showLogin(); throw new Error('Please log in.'); }
+  const text = await response.text();
+  const data = text ? JSON.parse(text) : null;
+  if (!response.ok) {
+    const message = (data && (data.error || data.title)) || ('HTTP ' + response.status);
+    throw new Error(message);
+  }
+  return data;
+}
+
+function say(message) { $('status').textContent = message; }
+
+function show(view) {
+  for (const id of ['login-view', 'list-view', 'detail-view', 'oncall-view']) $(id).hidden = id !== view;
+  $('nav').hidden = view === 'login-view';
+}
+
+function showLogin() {
+  state.me = null; state.csrf = null;
+  if (state.events) { state.events.close(); state.events = null; }
+  show('login-view');
+  $('login-user').focus();
+}
+
+function age(iso) {
+  const minutes = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 60000));
+  if (minutes < 60) return minutes + ' min ago';
+  if (minutes < 48 * 60) return Math.round(minutes / 60) + ' h ago';
+  return Math.round(minutes / 1440) + ' days ago';
+}
+
+const SEVERITY_ORDER = { high: 0, medium: 1, low: 2, informational: 3, unknown: 4 };
+
+function el(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (k === 'class') node.className = v; else node.setAttribute(k, v);
+  }
+  for (const child of children) node.append(child === null || child === undefined ? '' : child);
+  return node;
+}
+
+function mine(alert) {
+  const u = state.me && state.me.user;
+  return alert.owner === u || (alert.recipients || []).includes(u) || (alert.acknowledgedBy || []).includes(u);
+}
+
+function renderList() {
+  const list = $('alerts');
+  const open = [...state.alerts.values()]
+    .filter((a) => a.status !== 'closed' && (state.scope === 'team' || mine(a)))
+    .sort((a, b) => (SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]) || a.createdAt.localeCompare(b.createdAt));
+  list.replaceChildren(...open.map((a) => el('li', { class: a.severity, 'data-key': a.key },
+    el('a', { href: '#/alert/' + encodeURIComponent(a.key) },
+      el('span', { class: 'sev ' + a.severity }, a.severity), ' · ', a.status, a.owner ? ' · ' + a.owner : '',
+      el('span', { class: 'title' }, a.title),
+      el('span', { class: 'meta' }, age(a.createdAt), a.summary ? ' · ' + a.summary : '')))));
+  $('no-alerts').hidden = open.length > 0;
+  $('scope-mine').setAttribute('aria-pressed', String(state.scope === 'mine'));
+  $('scope-team').setAttribute('aria-pressed', String(state.scope === 'team'));
+}
+
+async function loadList() {
+  const alerts = await api('GET', '/api/alerts?scope=team');
+  state.alerts = new Map(alerts.map((a) => [a.key, a]));
+  renderList();
+}
+
+function renderEnrichment(detail) {
+  const box = $('enrichment');
+  const parts = [];
+  const facts = detail.facts || {};
+  if (Object.keys(facts).length) {
+    const dl = el('dl', { class: 'facts' });
+    for (const [k, v] of Object.entries(facts)) dl.append(el('dt', {}, k), el('dd', {}, Array.isArray(v) ? v.join(', ') : String(v)));
+    parts.push(dl);
+  }
+  for (const table of detail.tables || []) {
+    const head = el('tr', {}, ...table.columns.map((c) => el('th', { scope: 'col', title: c.type }, c.name)));
+    const rows = table.rows.map((r) => el('tr', {}, ...r.map((v) => el('td', {}, v))));
+    parts.push(el('p', { class: 'meta' }, (table.name || 'Query result') + ': ' + table.rows.length + ' of ' + table.totalCount + ' rows'));
+    parts.push(el('div', { class: 'table-wrap' }, el('table', {}, el('thead', {}, head), el('tbody', {}, ...rows))));
+  }
+  if (!parts.length) parts.push(el('p', { class: 'muted' }, detail.summary || 'No enrichment (' + detail.enrichment + ').'));
+  box.replaceChildren(...parts);
+}
+
+async function openDetail(key) {
+  state.openKey = key;
+  show('detail-view');
+  const d = await api('GET', '/api/alerts/' + encodeURIComponent(key));
+  $('detail-title').textContent = d.title;
+  $('detail-meta').replaceChildren(el('span', { class: 'sev ' + d.severity }, d.severity), ' · ', d.status,
+    d.owner ? ' · owner ' + d.owner : '', ' · team ' + d.team, ' · ' + age(d.createdAt));
+  $('detail-description').textContent = d.description || '';
+  $('act-ack').disabled = d.status !== 'triggered';
+  $('act-close').disabled = d.status === 'closed';
+  $('act-reopen').disabled = d.status !== 'closed';
+  $('act-own').disabled = d.status === 'closed' || d.owner === state.me.user;
+  renderEnrichment(d);
+  $('timeline').replaceChildren(...d.timeline.map((e) => el('li', {},
+    el('time', { datetime: e.at }, new Date(e.at).toLocaleTimeString()), ' ', e.type,
+    e.actor ? ' · ' + e.actor : '', e.channel ? ' (' + e.channel + ')' : '', e.detail ? ': ' + e.detail : '')));
+}
+
+async function act(action, body) {
+  try {
+    await api('POST', '/api/alerts/' + encodeURIComponent(state.openKey) + '/' + action, body || {});
+    say('Sent. Waiting for the pager to confirm…');
+  } catch (e) { say('Could not ' + action + ': ' + e.message); }
+}
+
+async function openOnCall() {
+  show('oncall-view');
+  const [teams, shifts] = await Promise.all([api('GET', '/api/oncall'), api('GET', '/api/me/shifts?days=14')]);
+  $('oncall').replaceChildren(...teams.flatMap((t) => t.onCall.map((o) =>
+    el('li', {}, el('strong', {}, t.teamName), ' · ', o.schedule, ': ', o.name || 'nobody'))));
+  $('shifts').replaceChildren(...(shifts.length ? shifts.map((s) => el('li', {}, s.schedule, ': ',
+    new Date(s.start).toLocaleString(), ' – ', new Date(s.end).toLocaleString()))
+    : [el('li', {}, 'No shifts in the next 14 days.')]));
+}
+
+function listen() {
+  if (state.events) return;
+  state.events = new EventSource('/api/events');
+  state.events.addEventListener('alert', (event) => {
+    const alert = JSON.parse(event.data);
+    const isNew = !state.alerts.has(alert.key);
+    state.alerts.set(alert.key, alert);
+    renderList();
+    if (isNew && alert.status === 'triggered') say('New alert: ' + alert.title);
+    if (state.openKey === alert.key && !$('detail-view').hidden) { openDetail(alert.key); say('Updated: ' + alert.status); }
+  });
+  state.events.onerror = () => say('Live updates interrupted; reconnecting…');
+  state.events.onopen = () => say('');
+}
+
+async function route() {
+  if (!state.me) return;
+  const hash = location.hash || '#/';
+  try {
+    if (hash.startsWith('#/alert/')) await openDetail(decodeURIComponent(hash.slice(8)));
+    else if (hash === '#/oncall') await openOnCall();
+    else { state.openKey = null; show('list-view'); await loadList(); }
+  } catch (e) { say(e.message); }
+}
+
+async function start(me) {
+  state.me = me; state.csrf = me.csrf;
+  $('push-optin').hidden = !('serviceWorker' in navigator && 'PushManager' in window);
+  listen();
+  await route();
+}
+
+document.addEventListener('DOMContentLoaded', async () => {
+  if ('serviceWorker' in navigator) navigator.serviceWorker.register('/sw.js').catch(() => {});
+  $('login-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    $('login-error').textContent = '';
+    try {
+      const me = await api('POST', '/api/login', { user: $('login-user').value.trim(), password: $('login-password').value });
+      $('login-password').value = '';
+      await start(me);
+    } catch (e) { $('login-error').textContent = e.message; }
+  });
+  $('logout').addEventListener('click', async () => { try { await api('POST', '/api/logout'); } finally { showLogin(); } });
+  $('scope-mine').addEventListener('click', () => { state.scope = 'mine'; renderList(); });
+  $('scope-team').addEventListener('click', () => { state.scope = 'team'; renderList(); });
+  $('act-ack').addEventListener('click', () => act('ack'));
+  $('act-own').addEventListener('click', () => act('own'));
+  $('act-close').addEventListener('click', () => act('close', { classification: $('close-classification').value }));
+  $('act-reopen').addEventListener('click', () => act('reopen'));
+  $('comment-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const comment = $('comment-text').value.trim();
+    if (!comment) return;
+    await act('comment', { comment });
+    $('comment-text').value = '';
+  });
+  $('push-enable').addEventListener('click', () => say('Push needs the notify service\'s Web Push channel.'));
+  window.addEventListener('hashchange', route);
+  try { await start(await api('GET', '/api/me')); } catch (e) { showLogin(); }
+});

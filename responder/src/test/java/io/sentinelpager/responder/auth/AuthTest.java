@@ -1,0 +1,99 @@
+package io.sentinelpager.responder.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sentinelpager.platform.testing.MutableClock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AuthTest {
+
+    final MutableClock clock = new MutableClock(Instant.parse("2026-11-29T03:00:00Z"));
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aPasswordHashVerifiesOnlyTheSamePasswordAndCarriesItsCost() {
+        String hash = Passwords.hash("correct horse battery".toCharArray());
+        assertThat(hash).startsWith("pbkdf2-sha256$600000$").doesNotContain("correct");
+        assertThat(Passwords.matches("correct horse battery".toCharArray(), hash)).isTrue();
+        assertThat(Passwords.matches("correct horse batterY".toCharArray(), hash)).isFalse();
+        assertThat(Passwords.hash("correct horse battery".toCharArray())).as("salted").isNotEqualTo(hash);
+        assertThatThrownBy(() -> Passwords.validate("hunter2")).hasMessageContaining("pager passwd")
+                .hasMessageNotContaining("hunter2");
+        assertThatThrownBy(() -> Passwords.validate("pbkdf2-sha256$1000$AAAA$AAAA")).hasMessageContaining("1000 iterations");
+    }
+
+    @Test
+    void sessionsAreSignedExpireAndEndAtLogout() {
+        Sessions sessions = new Sessions(new byte[32], Duration.ofHours(12), clock);
+        String token = sessions.open("analyst");
+        assertThat(sessions.user(token)).contains("analyst");
+        String flipped = token.substring(0, token.length() - 1) + (token.endsWith("A") ? "B" : "A");
+        assertThat(sessions.user(flipped)).as("a changed signature").isEmpty();
+        String forgedUser = java.util.Base64.getUrlEncoder().withoutPadding()
+                .encodeToString("manager|9999999999|AAAA".getBytes()) + token.substring(token.indexOf('.'));
+        assertThat(sessions.user(forgedUser)).as("another payload under the same MAC").isEmpty();
+        assertThat(new Sessions(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22,
+                23, 24, 25, 26, 27, 28, 29, 30, 31, 32}, Duration.ofHours(12), clock).user(token))
+                .as("signed with another key").isEmpty();
+
+        String csrf = sessions.csrfToken(token);
+        assertThat(sessions.csrfMatches(token, csrf)).isTrue();
+        assertThat(sessions.csrfMatches(sessions.open("analyst"), csrf)).as("bound to one session").isFalse();
+        assertThat(sessions.csrfMatches(token, null)).isFalse();
+
+        clock.advance(Duration.ofHours(12));
+        assertThat(sessions.user(token)).as("expired after the ttl").isEmpty();
+        String next = sessions.open("analyst");
+        sessions.revoke(next);
+        assertThat(sessions.user(next)).isEmpty();
+    }
+
+    @Test
+    void repeatedFailuresLockAnAccountForAWhile() {
+        LoginGuard guard = new LoginGuard(5, Duration.ofMinutes(15), Duration.ofMinutes(15), clock);
+        for (int i = 0; i < 4; i++) {
+            guard.failed("analyst");
+            clock.advance(Duration.ofMinutes(1));
+        }
+        assertThat(guard.lockedUntil("analyst")).isEmpty();
+        guard.failed("analyst");
+        assertThat(guard.lockedUntil("analyst")).contains(clock.instant().plus(Duration.ofMinutes(15)));
+        assertThat(guard.lockedUntil("lead")).isEmpty();
+        clock.advance(Duration.ofMinutes(15));
+        assertThat(guard.lockedUntil("analyst")).as("opens again after the lock-out").isEmpty();
+
+        // Failures spread wider than the window never lock.
+        for (int i = 0; i < 10; i++) {
+            guard.failed("lead");
+            clock.advance(Duration.ofMinutes(4));
+        }
+        assertThat(guard.lockedUntil("lead")).isEmpty();
+    }
+
+    @Test
+    void theAccountsFileIsCheckedWithTheEntryThatIsWrong() throws Exception {
+        String hash = Passwords.hash("a long enough password".toCharArray());
+        Path ok = Files.writeString(dir.resolve("ok.yaml"), "accounts:\n  - {user: analyst, password: \"" + hash
+                + "\"}\n  - {user: manager, password: \"" + hash + "\", admin: true}\ntokens:\n"
+                + "  - {name: soar, user: analyst, sha256: \"" + Accounts.digest("spt_secret") + "\"}\n");
+        Accounts accounts = Accounts.load(ok);
+        assertThat(accounts.isAdmin("manager")).isTrue();
+        assertThat(accounts.isAdmin("analyst")).isFalse();
+        assertThat(accounts.token("spt_secret")).map(Accounts.Token::user).contains("analyst");
+        assertThat(accounts.token("spt_other")).isEmpty();
+
+        Path plain = Files.writeString(dir.resolve("plain.yaml"), "accounts:\n  - {user: lead, password: hunter2}\n");
+        assertThatThrownBy(() -> Accounts.load(plain)).hasMessageContaining("accounts[0] (user lead)")
+                .hasMessageNotContaining("hunter2");
+        Path typo = Files.writeString(dir.resolve("typo.yaml"), "accounts:\n  - {user: lead, pasword: x}\n");
+        assertThatThrownBy(() -> Accounts.load(typo)).hasMessageContaining("typo.yaml:2").hasMessageContaining("pasword");
+    }
+}
