@@ -2,6 +2,8 @@ package io.sentinelpager.azure;
 
 import com.azure.core.credential.TokenCredential;
 import com.azure.core.http.okhttp.OkHttpAsyncHttpClientBuilder;
+import com.azure.identity.AadCredentialBuilderBase;
+import com.azure.identity.ClientCertificateCredentialBuilder;
 import com.azure.identity.ClientSecretCredentialBuilder;
 import java.io.IOException;
 import java.io.InputStream;
@@ -50,18 +52,35 @@ final class AzureHttp {
                 .callTimeout(config.requestTimeout());
     }
 
-    /** The app's client-secret credential, sending its token requests through {@code http}. */
+    /**
+     * The app's credential (client secret, or certificate: azure-identity then signs a client
+     * assertion with its key), sending its token requests through {@code http}.
+     */
     TokenCredential credential(OkHttpClient http) {
-        ClientSecretCredentialBuilder builder = new ClientSecretCredentialBuilder()
-                .tenantId(config.tenantId())
+        if (config.credential() instanceof ClientCredential.ClientCertificate certificate) {
+            ClientCertificateCredentialBuilder builder = new ClientCertificateCredentialBuilder();
+            String path = certificate.path().toString();
+            if (certificate.format() == ClientCredential.ClientCertificate.Format.PEM) {
+                builder.pemCertificate(path);
+            } else {
+                builder.pfxCertificate(path);
+            }
+            certificate.password().ifPresent(password -> builder.clientCertificatePassword(password.reveal()));
+            return configure(builder, http).build();
+        }
+        ClientCredential.ClientSecret secret = (ClientCredential.ClientSecret) config.credential();
+        return configure(new ClientSecretCredentialBuilder().clientSecret(secret.secret().reveal()), http).build();
+    }
+
+    private <T extends AadCredentialBuilderBase<T>> T configure(T builder, OkHttpClient http) {
+        builder.tenantId(config.tenantId())
                 .clientId(config.clientId())
-                .clientSecret(config.clientSecret().reveal())
                 .authorityHost(config.authorityHost().toString())
                 .httpClient(new OkHttpAsyncHttpClientBuilder(http).build());
         if (!config.knownAuthorityHost()) {
             builder.disableInstanceDiscovery();
         }
-        return builder.build();
+        return builder;
     }
 
     /** Releases an OkHttp client's threads and pooled connections now rather than after their idle timeouts. */

@@ -2,6 +2,7 @@ package io.sentinelpager.azure;
 
 import io.sentinelpager.platform.config.Secret;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -18,11 +19,13 @@ import java.util.regex.Pattern;
  * @param id                      the connector's name, part of every alert key ({@code id:alertId})
  * @param tenantId                directory (tenant) id, a GUID, or a verified domain such as contoso.onmicrosoft.com
  * @param clientId                application (client) id of the app registration, a GUID
- * @param clientSecret            that app's client secret value
- * @param authorityHost           Entra ID host; default {@value #PUBLIC_AUTHORITY_HOST}
- * @param graphBaseUrl            Graph service root with version; default {@value #PUBLIC_GRAPH_BASE_URL}
- * @param managementUrl           Azure Resource Manager endpoint; default {@value #PUBLIC_MANAGEMENT_URL}
- * @param logAnalyticsUrl         Log Analytics query endpoint; default {@value #PUBLIC_LOG_ANALYTICS_URL}
+ * @param credential              that app's client secret, or its certificate and private key
+ * @param cloud                   the Azure cloud of the tenant, which gives the four endpoints below
+ *                                their defaults; default {@link Cloud#PUBLIC}
+ * @param authorityHost           Entra ID host; default the cloud's, e.g. {@value #PUBLIC_AUTHORITY_HOST}
+ * @param graphBaseUrl            Graph service root with version; default the cloud's, e.g. {@value #PUBLIC_GRAPH_BASE_URL}
+ * @param managementUrl           Azure Resource Manager endpoint; default the cloud's, e.g. {@value #PUBLIC_MANAGEMENT_URL}
+ * @param logAnalyticsUrl         Log Analytics query endpoint; default the cloud's, e.g. {@value #PUBLIC_LOG_ANALYTICS_URL}
  * @param extraTrustedCertificate PEM file of certificates to trust besides the JDK's CAs (a private
  *                                CA, or the emulator's self-signed certificate)
  * @param requestTimeout          bound on each HTTP call (a Graph call with its retries); default 30 s
@@ -30,7 +33,7 @@ import java.util.regex.Pattern;
  *                                incidents of a standalone Sentinel workspace
  * @param workspace               the Sentinel workspace; required when the source is SENTINEL
  */
-public record ConnectorConfig(String id, String tenantId, String clientId, Secret clientSecret,
+public record ConnectorConfig(String id, String tenantId, String clientId, ClientCredential credential, Cloud cloud,
                               URI authorityHost, URI graphBaseUrl, URI managementUrl, URI logAnalyticsUrl,
                               Optional<Path> extraTrustedCertificate, Duration requestTimeout, Source source,
                               Optional<AzureWorkspace> workspace) {
@@ -72,27 +75,31 @@ public record ConnectorConfig(String id, String tenantId, String clientId, Secre
             throw invalid(id, "clientId", "must be the application (client) id of the app registration,"
                     + " a GUID; got '" + clientId + "'");
         }
-        if (clientSecret == null) {
-            throw invalid(id, "clientSecret", "is required");
+        if (credential == null) {
+            throw invalid(id, "clientSecret", "is required (or a clientCertificate)");
         }
-        authorityHost = httpsUrl(id, "authorityHost", authorityHost == null ? URI.create(PUBLIC_AUTHORITY_HOST) : authorityHost);
+        if (credential instanceof ClientCredential.ClientCertificate certificate
+                && !Files.isReadable(certificate.path())) {
+            throw invalid(id, "clientCertificate", "file " + certificate.path() + " does not exist or cannot be read");
+        }
+        cloud = cloud == null ? Cloud.PUBLIC : cloud;
+        authorityHost = httpsUrl(id, "authorityHost", authorityHost == null ? cloud.authorityHost() : authorityHost);
         if (!authorityHost.getPath().isEmpty() && !authorityHost.getPath().equals("/")) {
             throw invalid(id, "authorityHost", "must be a host without a path, such as "
-                    + PUBLIC_AUTHORITY_HOST + "; got '" + authorityHost + "'");
+                    + cloud.authorityHost() + "; got '" + authorityHost + "'");
         }
         authorityHost = URI.create(authorityHost.getScheme() + "://" + authorityHost.getRawAuthority() + "/");
-        graphBaseUrl = httpsUrl(id, "graphBaseUrl", graphBaseUrl == null ? URI.create(PUBLIC_GRAPH_BASE_URL) : graphBaseUrl);
+        graphBaseUrl = httpsUrl(id, "graphBaseUrl", graphBaseUrl == null ? cloud.graphBaseUrl() : graphBaseUrl);
         String graphPath = graphBaseUrl.getPath().replaceAll("/+$", "");
         if (graphPath.isEmpty()) {
             throw invalid(id, "graphBaseUrl", "must include the API version, such as "
-                    + PUBLIC_GRAPH_BASE_URL + "; got '" + graphBaseUrl + "'");
+                    + cloud.graphBaseUrl() + "; got '" + graphBaseUrl + "'");
         }
         graphBaseUrl = URI.create(graphBaseUrl.getScheme() + "://" + graphBaseUrl.getRawAuthority() + graphPath);
-        managementUrl = httpsUrl(id, "managementUrl",
-                managementUrl == null ? URI.create(PUBLIC_MANAGEMENT_URL) : managementUrl);
+        managementUrl = httpsUrl(id, "managementUrl", managementUrl == null ? cloud.managementUrl() : managementUrl);
         managementUrl = URI.create(managementUrl.getScheme() + "://" + managementUrl.getRawAuthority());
         logAnalyticsUrl = httpsUrl(id, "logAnalyticsUrl",
-                logAnalyticsUrl == null ? URI.create(PUBLIC_LOG_ANALYTICS_URL) : logAnalyticsUrl);
+                logAnalyticsUrl == null ? cloud.logAnalyticsUrl() : logAnalyticsUrl);
         logAnalyticsUrl = URI.create(logAnalyticsUrl.getScheme() + "://" + logAnalyticsUrl.getRawAuthority());
         source = source == null ? Source.GRAPH : source;
         workspace = Objects.requireNonNullElse(workspace, Optional.empty());
@@ -108,52 +115,65 @@ public record ConnectorConfig(String id, String tenantId, String clientId, Secre
         }
     }
 
-    /** The settings of a Graph connector, as before Sentinel and management settings existed. */
+    /** The settings of a Graph connector in the public cloud with a client secret. */
     public ConnectorConfig(String id, String tenantId, String clientId, Secret clientSecret, URI authorityHost,
                            URI graphBaseUrl, Optional<Path> extraTrustedCertificate, Duration requestTimeout) {
-        this(id, tenantId, clientId, clientSecret, authorityHost, graphBaseUrl, null, null, extraTrustedCertificate,
-                requestTimeout, Source.GRAPH, Optional.empty());
+        this(id, tenantId, clientId, clientSecret == null ? null : new ClientCredential.ClientSecret(clientSecret),
+                Cloud.PUBLIC, authorityHost, graphBaseUrl, null, null, extraTrustedCertificate, requestTimeout,
+                Source.GRAPH, Optional.empty());
     }
 
-    /** A Graph connector for Azure's public cloud, with the default timeout. */
+    /** A Graph connector for Azure's public cloud with a client secret, and the default timeout. */
     public static ConnectorConfig of(String id, String tenantId, String clientId, Secret clientSecret) {
         return new ConnectorConfig(id, tenantId, clientId, clientSecret, null, null, Optional.empty(), null);
     }
 
+    /** The same connector proving itself with another credential, e.g. a certificate instead of the secret. */
+    public ConnectorConfig withCredential(ClientCredential newCredential) {
+        return new ConnectorConfig(id, tenantId, clientId, newCredential, cloud, authorityHost, graphBaseUrl,
+                managementUrl, logAnalyticsUrl, extraTrustedCertificate, requestTimeout, source, workspace);
+    }
+
+    /** The same connector in another cloud, with that cloud's four endpoints (overrides are dropped). */
+    public ConnectorConfig withCloud(Cloud newCloud) {
+        return new ConnectorConfig(id, tenantId, clientId, credential, newCloud, null, null, null, null,
+                extraTrustedCertificate, requestTimeout, source, workspace);
+    }
+
     public ConnectorConfig withAuthorityHost(URI newAuthorityHost) {
-        return new ConnectorConfig(id, tenantId, clientId, clientSecret, newAuthorityHost, graphBaseUrl, managementUrl,
-                logAnalyticsUrl, extraTrustedCertificate, requestTimeout, source, workspace);
+        return new ConnectorConfig(id, tenantId, clientId, credential, cloud, newAuthorityHost, graphBaseUrl,
+                managementUrl, logAnalyticsUrl, extraTrustedCertificate, requestTimeout, source, workspace);
     }
 
     public ConnectorConfig withGraphBaseUrl(URI newGraphBaseUrl) {
-        return new ConnectorConfig(id, tenantId, clientId, clientSecret, authorityHost, newGraphBaseUrl, managementUrl,
-                logAnalyticsUrl, extraTrustedCertificate, requestTimeout, source, workspace);
+        return new ConnectorConfig(id, tenantId, clientId, credential, cloud, authorityHost, newGraphBaseUrl,
+                managementUrl, logAnalyticsUrl, extraTrustedCertificate, requestTimeout, source, workspace);
     }
 
     public ConnectorConfig withManagementUrl(URI newManagementUrl) {
-        return new ConnectorConfig(id, tenantId, clientId, clientSecret, authorityHost, graphBaseUrl, newManagementUrl,
-                logAnalyticsUrl, extraTrustedCertificate, requestTimeout, source, workspace);
+        return new ConnectorConfig(id, tenantId, clientId, credential, cloud, authorityHost, graphBaseUrl,
+                newManagementUrl, logAnalyticsUrl, extraTrustedCertificate, requestTimeout, source, workspace);
     }
 
     public ConnectorConfig withExtraTrustedCertificate(Path pemFile) {
-        return new ConnectorConfig(id, tenantId, clientId, clientSecret, authorityHost, graphBaseUrl, managementUrl,
-                logAnalyticsUrl, Optional.of(pemFile), requestTimeout, source, workspace);
+        return new ConnectorConfig(id, tenantId, clientId, credential, cloud, authorityHost, graphBaseUrl,
+                managementUrl, logAnalyticsUrl, Optional.of(pemFile), requestTimeout, source, workspace);
     }
 
     public ConnectorConfig withRequestTimeout(Duration newTimeout) {
-        return new ConnectorConfig(id, tenantId, clientId, clientSecret, authorityHost, graphBaseUrl, managementUrl,
-                logAnalyticsUrl, extraTrustedCertificate, newTimeout, source, workspace);
+        return new ConnectorConfig(id, tenantId, clientId, credential, cloud, authorityHost, graphBaseUrl,
+                managementUrl, logAnalyticsUrl, extraTrustedCertificate, newTimeout, source, workspace);
     }
 
     public ConnectorConfig withLogAnalyticsUrl(URI newLogAnalyticsUrl) {
-        return new ConnectorConfig(id, tenantId, clientId, clientSecret, authorityHost, graphBaseUrl, managementUrl,
-                newLogAnalyticsUrl, extraTrustedCertificate, requestTimeout, source, workspace);
+        return new ConnectorConfig(id, tenantId, clientId, credential, cloud, authorityHost, graphBaseUrl,
+                managementUrl, newLogAnalyticsUrl, extraTrustedCertificate, requestTimeout, source, workspace);
     }
 
     /** Reads the incidents of this Sentinel workspace instead of Graph alerts. */
     public ConnectorConfig withSentinelWorkspace(AzureWorkspace newWorkspace) {
-        return new ConnectorConfig(id, tenantId, clientId, clientSecret, authorityHost, graphBaseUrl, managementUrl,
-                logAnalyticsUrl, extraTrustedCertificate, requestTimeout, Source.SENTINEL,
+        return new ConnectorConfig(id, tenantId, clientId, credential, cloud, authorityHost, graphBaseUrl,
+                managementUrl, logAnalyticsUrl, extraTrustedCertificate, requestTimeout, Source.SENTINEL,
                 Optional.of(newWorkspace));
     }
 
@@ -173,11 +193,11 @@ public record ConnectorConfig(String id, String tenantId, String clientId, Secre
     }
 
     /**
-     * The text with the client secret masked. Defence in depth for error messages: no server is
-     * expected to echo the secret, but if one did it stops here.
+     * The text with the client secret (or certificate password) masked. Defence in depth for error
+     * messages: no server is expected to echo it, but if one did it stops here.
      */
     String redact(String text) {
-        return text.replace(clientSecret.reveal(), clientSecret.toString());
+        return credential.redact(text);
     }
 
     private static URI httpsUrl(String id, String field, URI url) {

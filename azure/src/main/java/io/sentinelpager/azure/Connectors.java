@@ -5,6 +5,7 @@ import io.sentinelpager.platform.config.ConfigKey;
 import io.sentinelpager.platform.config.PagerConfig;
 import io.sentinelpager.platform.config.Secret;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -40,14 +41,31 @@ public final class Connectors {
                 + "; prefer the environment variable to a file");
     }
 
+    public static ConfigKey clientCertificate(String id) {
+        return ConfigKey.of(key(id, "client.certificate"), null, "instead of the client secret: a .pem file (private"
+                + " key and certificate) or a .pfx/.p12 file whose certificate is uploaded to connector " + id
+                + "'s app registration");
+    }
+
+    public static ConfigKey clientCertificatePassword(String id) {
+        return ConfigKey.secret(key(id, "client.certificate.password"), "password of connector " + id
+                + "'s .pfx/.p12 client certificate, if it has one");
+    }
+
+    public static ConfigKey cloud(String id) {
+        return ConfigKey.of(key(id, "cloud"), Cloud.PUBLIC.configName(), "Azure cloud of connector " + id
+                + ": public, usgov or china; sets the defaults of the four endpoints below");
+    }
+
     public static ConfigKey authorityHost(String id) {
-        return ConfigKey.of(key(id, "authority.host"), ConnectorConfig.PUBLIC_AUTHORITY_HOST,
-                "Entra ID host; https://login.microsoftonline.us/ for US Government");
+        return ConfigKey.of(key(id, "authority.host"), null,
+                "Entra ID host; default the cloud's, e.g. " + ConnectorConfig.PUBLIC_AUTHORITY_HOST);
     }
 
     public static ConfigKey graphUrl(String id) {
-        return ConfigKey.of(key(id, "graph.url"), ConnectorConfig.PUBLIC_GRAPH_BASE_URL,
-                "Microsoft Graph service root with version");
+        return ConfigKey.of(key(id, "graph.url"), null,
+                "Microsoft Graph service root with version; default the cloud's, e.g. "
+                        + ConnectorConfig.PUBLIC_GRAPH_BASE_URL);
     }
 
     public static ConfigKey trustedCertificate(String id) {
@@ -56,13 +74,13 @@ public final class Connectors {
     }
 
     public static ConfigKey managementUrl(String id) {
-        return ConfigKey.of(key(id, "management.url"), ConnectorConfig.PUBLIC_MANAGEMENT_URL,
-                "Azure Resource Manager endpoint; https://management.usgovcloudapi.net for US Government");
+        return ConfigKey.of(key(id, "management.url"), null,
+                "Azure Resource Manager endpoint; default the cloud's, e.g. " + ConnectorConfig.PUBLIC_MANAGEMENT_URL);
     }
 
     public static ConfigKey logAnalyticsUrl(String id) {
-        return ConfigKey.of(key(id, "loganalytics.url"), ConnectorConfig.PUBLIC_LOG_ANALYTICS_URL,
-                "Log Analytics query endpoint; https://api.loganalytics.us for US Government");
+        return ConfigKey.of(key(id, "loganalytics.url"), null,
+                "Log Analytics query endpoint; default the cloud's, e.g. " + ConnectorConfig.PUBLIC_LOG_ANALYTICS_URL);
     }
 
     public static ConfigKey source(String id) {
@@ -104,9 +122,8 @@ public final class Connectors {
         for (String id : ids) {
             try {
                 connectors.add(new ConnectorConfig(id, config.string(tenantId(id)), config.string(clientId(id)),
-                        config.secret(clientSecret(id)), URI.create(config.string(authorityHost(id))),
-                        URI.create(config.string(graphUrl(id))), URI.create(config.string(managementUrl(id))),
-                        URI.create(config.string(logAnalyticsUrl(id))),
+                        credential(id, config), cloud(id, config.string(cloud(id))), url(config, authorityHost(id)),
+                        url(config, graphUrl(id)), url(config, managementUrl(id)), url(config, logAnalyticsUrl(id)),
                         config.optional(trustedCertificate(id)).map(Path::of), config.duration(requestTimeout(id)),
                         source(id, config.string(source(id))), workspace(id, config)));
             } catch (IllegalArgumentException e) {
@@ -129,6 +146,53 @@ public final class Connectors {
             out.put(trustedCertificate(id).name(), trustedCertificate.toString());
         }
         return out;
+    }
+
+    /** The client secret or the client certificate: exactly one of them. */
+    private static ClientCredential credential(String id, PagerConfig config) {
+        Optional<String> secret = config.optional(clientSecret(id));
+        Optional<String> certificate = config.optional(clientCertificate(id));
+        Optional<Secret> password = config.optional(clientCertificatePassword(id)).map(Secret::of);
+        if (secret.isPresent() && certificate.isPresent()) {
+            throw new IllegalArgumentException("set either " + clientSecret(id).name() + " or "
+                    + clientCertificate(id).name() + ", not both");
+        }
+        if (password.isPresent() && certificate.isEmpty()) {
+            throw new IllegalArgumentException(clientCertificatePassword(id).name() + " is set but "
+                    + clientCertificate(id).name() + " is not");
+        }
+        if (certificate.isPresent()) {
+            try {
+                return new ClientCredential.ClientCertificate(Path.of(certificate.get()), password);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(clientCertificate(id).name() + " " + e.getMessage(), e);
+            }
+        }
+        if (secret.isEmpty()) {
+            throw new IllegalArgumentException("missing required setting " + clientSecret(id).name()
+                    + " (environment variable " + clientSecret(id).environmentVariable() + ") or "
+                    + clientCertificate(id).name() + ": how the app registration proves itself");
+        }
+        return new ClientCredential.ClientSecret(Secret.of(secret.get()));
+    }
+
+    private static Cloud cloud(String id, String value) {
+        try {
+            return Cloud.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(cloud(id).name() + " " + e.getMessage(), e);
+        }
+    }
+
+    /** An endpoint override, or null for the cloud's. */
+    private static URI url(PagerConfig config, ConfigKey key) {
+        return config.optional(key).map(value -> {
+            try {
+                return new URI(value);
+            } catch (URISyntaxException e) {
+                throw new IllegalArgumentException(key.name() + " is not a URL: " + e.getMessage(), e);
+            }
+        }).orElse(null);
     }
 
     private static ConnectorConfig.Source source(String id, String value) {

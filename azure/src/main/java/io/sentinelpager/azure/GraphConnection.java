@@ -30,7 +30,6 @@ import okhttp3.Response;
  */
 final class GraphConnection implements AutoCloseable {
 
-    static final String GRAPH_SCOPE = "https://graph.microsoft.com/.default";
     static final String PREFER_UNKNOWN_ENUM_MEMBERS = "include-unknown-enum-members";
 
     private static final DateTimeFormatter GRAPH_TIME =
@@ -58,7 +57,7 @@ final class GraphConnection implements AutoCloseable {
         // other, so the configured Graph host must be listed (the SDK's default list has only
         // Microsoft's Graph hosts).
         AzureIdentityAuthenticationProvider auth = new AzureIdentityAuthenticationProvider(
-                credential, new String[] {config.graphBaseUrl().getHost()}, GRAPH_SCOPE);
+                credential, new String[] {config.graphBaseUrl().getHost()}, config.cloud().graphScope());
         OkHttpClient graphHttp = http.configure(GraphClientFactory.create(new GraphClientOption(), interceptors()))
                 .addInterceptor(GraphConnection::preferUnknownEnumMembers)
                 .build();

@@ -38,7 +38,7 @@ final class GraphErrors {
         Optional<EntraErrors.Refusal> refused = EntraErrors.find(failure);
         if (refused.isPresent()) {
             return build(config, call + EntraErrors.describe(config, refused.get()), failure, operation, alertId, 0,
-                    refused.get().code(), false, null);
+                    refused.get().code(), refused.get().transientFailure(), null);
         }
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof ApiException api) {

@@ -57,7 +57,7 @@ final class SentinelErrors {
         Optional<EntraErrors.Refusal> refused = EntraErrors.find(failure);
         if (refused.isPresent()) {
             return failed(config, operation, call + EntraErrors.describe(config, refused.get()), failure,
-                    refused.get().code(), false);
+                    refused.get().code(), refused.get().transientFailure());
         }
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof SSLException) {

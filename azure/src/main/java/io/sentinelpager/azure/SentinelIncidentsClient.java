@@ -23,10 +23,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import okhttp3.OkHttpClient;
@@ -47,10 +45,6 @@ public final class SentinelIncidentsClient implements AutoCloseable {
     /** Bounds the read-modify-write loop; more conflicts than this mean a writer is fighting us. */
     static final int MAX_WRITE_ATTEMPTS = 3;
     public static final int MAX_TOP = 1000;
-
-    /** ARM hosts of the clouds; a token for any other host (a private endpoint, the emulator) is for public ARM. */
-    private static final Set<String> KNOWN_MANAGEMENT_HOSTS =
-            Set.of("management.azure.com", "management.usgovcloudapi.net", "management.chinacloudapi.cn");
 
     private final ConnectorConfig config;
     private final String incidentsUrl;
@@ -78,7 +72,7 @@ public final class SentinelIncidentsClient implements AutoCloseable {
         HttpPipeline pipeline = new HttpPipelineBuilder()
                 .httpClient(new OkHttpAsyncHttpClientBuilder(okHttp).build())
                 .policies(new RetryPolicy(new BackoffRetryStrategy(Backoff.DEFAULT)),
-                        new BearerTokenAuthenticationPolicy(credential, managementScope(config.managementUrl())),
+                        new BearerTokenAuthenticationPolicy(credential, config.cloud().managementScope()),
                         new HttpLoggingPolicy(new HttpLogOptions().setLogLevel(HttpLogDetailLevel.BASIC)))
                 .build();
         return new SentinelIncidentsClient(config, okHttp, pipeline);
@@ -218,12 +212,6 @@ public final class SentinelIncidentsClient implements AutoCloseable {
         List<T> values = new ArrayList<>();
         body.path("value").forEach(item -> values.add(parse.apply(item)));
         return values;
-    }
-
-    static String managementScope(URI managementUrl) {
-        String host = managementUrl.getHost().toLowerCase(Locale.ROOT);
-        return (KNOWN_MANAGEMENT_HOSTS.contains(host) ? "https://" + host : ConnectorConfig.PUBLIC_MANAGEMENT_URL)
-                + "/.default";
     }
 
     private static String encode(String value) {

@@ -5,10 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sentinelpager.platform.config.ConfigException;
 import io.sentinelpager.platform.config.PagerConfig;
+import io.sentinelpager.platform.config.Secret;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ConnectorsTest {
 
@@ -28,7 +32,7 @@ class ConnectorsTest {
         ConnectorConfig contoso = connectors.get(0);
         assertThat(contoso.id()).isEqualTo("contoso");
         assertThat(contoso.graphBaseUrl()).hasToString(ConnectorConfig.PUBLIC_GRAPH_BASE_URL);
-        assertThat(contoso.clientSecret().reveal()).isEqualTo("very-secret-value");
+        assertThat(contoso.credential()).isEqualTo(new ClientCredential.ClientSecret(Secret.of("very-secret-value")));
         assertThat(contoso.toString()).doesNotContain("very-secret-value");
         assertThat(config.describe().toString()).doesNotContain("very-secret-value");
     }
@@ -91,6 +95,58 @@ class ConnectorsTest {
         assertThat(contoso.source()).isEqualTo(ConnectorConfig.Source.GRAPH);
         assertThat(contoso.workspace()).isEmpty();
         assertThat(contoso.managementUrl()).hasToString(ConnectorConfig.PUBLIC_MANAGEMENT_URL);
+    }
+
+    @Test
+    void theCloudSetsTheEndpointsAndAnExplicitEndpointStillWins() {
+        PagerConfig config = PagerConfig.empty().with(Map.of("connectors.gov.tenant.id", TENANT,
+                "connectors.gov.client.id", CLIENT, "connectors.gov.client.secret", "s",
+                "connectors.gov.cloud", "USGov",
+                "connectors.gov.loganalytics.url", "https://127.0.0.1:8443"));
+
+        ConnectorConfig gov = Connectors.from(config).get(0);
+
+        assertThat(gov.cloud()).isEqualTo(Cloud.US_GOVERNMENT);
+        assertThat(gov.authorityHost()).hasToString("https://login.microsoftonline.us/");
+        assertThat(gov.graphBaseUrl()).hasToString("https://graph.microsoft.us/v1.0");
+        assertThat(gov.managementUrl()).hasToString("https://management.usgovcloudapi.net");
+        assertThat(gov.logAnalyticsUrl()).hasToString("https://127.0.0.1:8443");
+        assertThatThrownBy(() -> Connectors.from(config.with("connectors.gov.cloud", "germany")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("connectors.gov.cloud must be one of public, usgov, china; got 'germany'");
+    }
+
+    @Test
+    void aCertificateReplacesTheSecret(@TempDir Path dir) throws Exception {
+        Path pfx = Files.writeString(dir.resolve("app.pfx"), "bytes");
+        Map<String, String> base = Map.of("connectors.contoso.tenant.id", TENANT, "connectors.contoso.client.id", CLIENT);
+        PagerConfig config = PagerConfig.empty().with(base).with(Map.of(
+                "connectors.contoso.client.certificate", pfx.toString(),
+                "connectors.contoso.client.certificate.password", "pfx-password"));
+
+        ConnectorConfig contoso = Connectors.from(config).get(0);
+
+        assertThat(contoso.credential()).isEqualTo(new ClientCredential.ClientCertificate(pfx,
+                Optional.of(Secret.of("pfx-password"))));
+        assertThat(config.describe().toString()).doesNotContain("pfx-password");
+        assertThatThrownBy(() -> Connectors.from(config.with("connectors.contoso.client.secret", "s")))
+                .hasMessageContaining("set either connectors.contoso.client.secret or"
+                        + " connectors.contoso.client.certificate, not both");
+        assertThatThrownBy(() -> Connectors.from(PagerConfig.empty().with(base)))
+                .hasMessageContaining("missing required setting connectors.contoso.client.secret"
+                        + " (environment variable PAGER_CONNECTORS_CONTOSO_CLIENT_SECRET) or"
+                        + " connectors.contoso.client.certificate");
+        assertThatThrownBy(() -> Connectors.from(PagerConfig.empty().with(base)
+                .with("connectors.contoso.client.certificate", dir.resolve("app.der").toString())))
+                .hasMessageContaining("connectors.contoso.client.certificate must be a .pem, .pfx or .p12 file");
+        assertThatThrownBy(() -> Connectors.from(PagerConfig.empty().with(base)
+                .with("connectors.contoso.client.certificate", dir.resolve("gone.pem").toString())))
+                .hasMessageContaining("connector contoso").hasMessageContaining("clientCertificate file")
+                .hasMessageContaining("gone.pem does not exist or cannot be read");
+        assertThatThrownBy(() -> Connectors.from(PagerConfig.empty().with(base).with(Map.of(
+                "connectors.contoso.client.secret", "s", "connectors.contoso.client.certificate.password", "p"))))
+                .hasMessageContaining("connectors.contoso.client.certificate.password is set but"
+                        + " connectors.contoso.client.certificate is not");
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
 import java.util.Base64;
 import java.util.List;
 import org.eclipse.jetty.http.HttpVersion;
@@ -46,14 +47,17 @@ public final class AzureEmulator implements AutoCloseable {
     private final Faults faults;
     private final RequestLog requests;
     private final AccessTokens tokens;
+    private final ClientAssertions assertions;
     private final String baseUrl;
     private final EmulatorOptions options;
 
     private AzureEmulator(Javalin app, String certificatePem, GraphAlertStore alerts, GraphIncidentStore graphIncidents,
                           SentinelIncidentStore incidents,
                           LogAnalyticsTables logAnalytics, Faults faults,
-                          RequestLog requests, AccessTokens tokens, String baseUrl, EmulatorOptions options) {
+                          RequestLog requests, AccessTokens tokens, ClientAssertions assertions, String baseUrl,
+                          EmulatorOptions options) {
         this.app = app;
+        this.assertions = assertions;
         this.options = options;
         this.certificatePem = certificatePem;
         this.alerts = alerts;
@@ -73,7 +77,8 @@ public final class AzureEmulator implements AutoCloseable {
         Faults faults = new Faults();
         RequestLog requests = new RequestLog(options.clock());
         Routes routes = new Routes(faults, requests);
-        EntraIdApi entraId = new EntraIdApi(options, tokens);
+        ClientAssertions assertions = new ClientAssertions();
+        EntraIdApi entraId = new EntraIdApi(options, tokens, assertions);
         GraphApi graph = new GraphApi(alerts, tokens, options.clock());
         GraphIncidentStore graphIncidents = new GraphIncidentStore(options.clock(), options.tenantId());
         SentinelIncidentStore incidents = new SentinelIncidentStore(options.clock());
@@ -95,10 +100,11 @@ public final class AzureEmulator implements AutoCloseable {
         graph.register(app, routes);
         new GraphIncidentsApi(graphIncidents, alerts, graph).register(app, routes);
         sentinel.register(app, routes);
-        new LogAnalyticsApi(logAnalytics, tokens).register(app, routes);
+        LogAnalyticsApi logAnalyticsApi = new LogAnalyticsApi(logAnalytics, tokens);
+        logAnalyticsApi.register(app, routes);
         new AdminApi(alerts, incidents, logAnalytics).register(app);
         new FaultAdminApi(faults, requests).register(app);
-        registerFallback(app, graph, sentinel);
+        registerFallback(app, graph, sentinel, logAnalyticsApi);
         app.exception(Exception.class, (e, ctx) -> {
             LOG.error("emulator failed on {} {}", ctx.method(), ctx.path(), e);
             if (ctx.path().startsWith("/admin/")) {
@@ -111,7 +117,8 @@ public final class AzureEmulator implements AutoCloseable {
         app.start();
         String baseUrl = "https://127.0.0.1:" + connector[0].getLocalPort();
         LOG.info("Azure emulator listening on {} (tenant {}, client {})", baseUrl, options.tenantId(), options.clientId());
-        return new AzureEmulator(app, certificate.pem(), alerts, graphIncidents, incidents, logAnalytics, faults, requests, tokens, baseUrl, options);
+        return new AzureEmulator(app, certificate.pem(), alerts, graphIncidents, incidents, logAnalytics, faults,
+                requests, tokens, assertions, baseUrl, options);
     }
 
     /** The tenant and app registration this emulator accepts. */
@@ -188,6 +195,14 @@ public final class AzureEmulator implements AutoCloseable {
     }
 
     /**
+     * Uploads a certificate to the app registration: from now on the token endpoint also accepts a
+     * client assertion signed with its key (besides the client secret).
+     */
+    public void registerClientCertificate(X509Certificate certificate) {
+        assertions.register(certificate);
+    }
+
+    /**
      * The access tokens issued and not yet expired, so a test can check that none of them leaked
      * into a log line or an exception message.
      */
@@ -222,20 +237,23 @@ public final class AzureEmulator implements AutoCloseable {
      * so a new SDK version that calls something new shows up in the log instead of as a vague failure.
      * Registered last: Javalin picks the first matching route.
      */
-    private static void registerFallback(Javalin app, GraphApi graph, SentinelApi sentinel) {
+    private static void registerFallback(Javalin app, GraphApi graph, SentinelApi sentinel, LogAnalyticsApi logAnalytics) {
         for (HandlerType method : List.of(HandlerType.GET, HandlerType.POST, HandlerType.PUT,
                 HandlerType.PATCH, HandlerType.DELETE)) {
-            app.addHttpHandler(method, "/*", ctx -> notEmulated(ctx, graph, sentinel));
+            app.addHttpHandler(method, "/*", ctx -> notEmulated(ctx, graph, sentinel, logAnalytics));
         }
     }
 
-    private static void notEmulated(Context ctx, GraphApi graph, SentinelApi sentinel) {
+    private static void notEmulated(Context ctx, GraphApi graph, SentinelApi sentinel, LogAnalyticsApi logAnalytics) {
         LOG.warn("the Azure emulator does not emulate {} {}", ctx.method(), ctx.path());
         String message = "The emulator does not emulate " + ctx.method() + " " + ctx.path();
         if (ctx.path().startsWith("/v1.0/")) {
             graph.render(ctx, new ApiError(404, "NotFound", message));
         } else if (ctx.path().startsWith("/subscriptions/")) {
             sentinel.render(ctx, new ApiError(404, "NotFound", message));
+        } else if (ctx.path().startsWith("/v1/")) {
+            // The Log Analytics service's words for any path it does not serve.
+            logAnalytics.render(ctx, new ApiError(404, "PathNotFoundError", "The requested path does not exist"));
         } else {
             AdminApi.renderError(ctx, 404, message);
         }

@@ -12,12 +12,14 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
 /**
  * The Entra ID (Azure AD) v2.0 token endpoint, client-credentials grant only, for one tenant and one
- * app registration. Requests are checked in the order Entra checks them, and each failure answers
+ * app registration, which proves itself with its client secret or with a client assertion signed by
+ * a registered certificate's key ({@link ClientAssertions}). Requests are checked in the order Entra checks them, and each failure answers
  * with Entra's status, {@code error}, AADSTS code and message shape, so that MSAL and azure-identity
  * raise the same exceptions they raise in production.
  */
@@ -32,11 +34,13 @@ final class EntraIdApi implements Api {
 
     private final EmulatorOptions options;
     private final AccessTokens tokens;
+    private final ClientAssertions assertions;
     private final Clock clock;
 
-    EntraIdApi(EmulatorOptions options, AccessTokens tokens) {
+    EntraIdApi(EmulatorOptions options, AccessTokens tokens, ClientAssertions assertions) {
         this.options = options;
         this.tokens = tokens;
+        this.assertions = assertions;
         this.clock = options.clock();
     }
 
@@ -102,13 +106,26 @@ final class EntraIdApi implements Api {
             return;
         }
         String secret = ctx.formParam("client_secret");
-        if (secret == null) {
+        String assertion = ctx.formParam("client_assertion");
+        if (assertion != null) {
+            if (!ClientAssertions.JWT_BEARER.equals(ctx.formParam("client_assertion_type"))) {
+                fail(ctx, 400, "invalid_request", 90014, "The request body must contain the following parameter:"
+                        + " 'client_assertion_type' with the value '" + ClientAssertions.JWT_BEARER + "'.");
+                return;
+            }
+            // The audience is this endpoint's URL, as the client addressed it.
+            String endpoint = ctx.scheme() + "://" + ctx.host() + ctx.path();
+            Optional<ClientAssertions.Refusal> refused = assertions.verify(assertion, clientId, endpoint);
+            if (refused.isPresent()) {
+                fail(ctx, 401, "invalid_client", refused.get().code(), refused.get().message());
+                return;
+            }
+        } else if (secret == null) {
             fail(ctx, 401, "invalid_client", 7000216,
                     "'client_assertion', 'client_secret' or 'request' is required for the 'client_credentials' grant type.");
             return;
-        }
-        // Entra answers a wrong secret with 401, not 400: RFC 6749 5.2 allows 401 for invalid_client.
-        if (!constantTimeEquals(secret, options.clientSecret())) {
+        } else if (!constantTimeEquals(secret, options.clientSecret())) {
+            // Entra answers a wrong secret with 401, not 400: RFC 6749 5.2 allows 401 for invalid_client.
             fail(ctx, 401, "invalid_client", 7000215, "Invalid client secret provided. Ensure the secret being sent"
                     + " in the request is the client secret value, not the client secret ID, for a secret added to"
                     + " app '" + options.clientId() + "'.");

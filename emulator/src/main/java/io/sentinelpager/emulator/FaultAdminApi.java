@@ -16,6 +16,7 @@ import java.util.Locale;
  * <pre>
  *   POST   /admin/faults/graph.alerts.list  {"kind":"throttle","delayMillis":1000,"times":3}
  *   POST   /admin/faults/token              {"kind":"reset","percent":20}
+ *   POST   /admin/faults/*                  {"kind":"throttle","delayMillis":8000,"duringMillis":30000}  every route
  *   DELETE /admin/faults                    clears every fault and revoked permission
  *   GET    /admin/faults                    {"routes":[…],"revoked":[…]}
  *   PUT    /admin/permissions/graph.alerts.patch  {"granted":false}
@@ -62,7 +63,12 @@ final class FaultAdminApi {
 
     private void inject(Context ctx) {
         try {
-            faults.inject(ctx.pathParam("route"), fault(Json.readObject(ctx.body())));
+            Fault fault = fault(Json.readObject(ctx.body()));
+            if (ctx.pathParam("route").equals("*")) {
+                faults.injectEverywhere(fault);
+            } else {
+                faults.inject(ctx.pathParam("route"), fault);
+            }
         } catch (IllegalArgumentException e) {
             AdminApi.renderError(ctx, 400, e.getMessage());
             return;
@@ -118,6 +124,9 @@ final class FaultAdminApi {
         };
         if (spec.has("percent")) {
             return fault.percent(spec.get("percent").asInt());
+        }
+        if (spec.has("duringMillis")) {
+            return fault.during(Duration.ofMillis(spec.get("duringMillis").asLong()));
         }
         return fault.times(spec.path("times").asInt(1));
     }

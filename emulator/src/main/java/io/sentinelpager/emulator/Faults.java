@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.LongSupplier;
 
 /**
  * The faults and revoked permissions in force, per route. Thread-safe. Percentages roll a seeded
@@ -22,16 +23,29 @@ public final class Faults {
     private final Set<String> revoked = new HashSet<>();
     private final Map<String, List<Runnable>> races = new HashMap<>();
     private final Random random = new Random(20_260_505L);
+    /** Real time, for storms: the client under test waits out a Retry-After in real time. */
+    private final LongSupplier nanoTime;
 
-    /** A fault and, for a counted one, how many calls it still hits. */
+    /** A fault and how many calls it still hits (counted), or until when it hits them all (a storm). */
     private static final class Remaining {
         final Fault fault;
+        final long endsAtNanos;
         int calls;
 
-        Remaining(Fault fault) {
+        Remaining(Fault fault, long nowNanos) {
             this.fault = fault;
             this.calls = fault.times();
+            this.endsAtNanos = nowNanos + fault.period().toNanos();
         }
+    }
+
+    public Faults() {
+        this(System::nanoTime);
+    }
+
+    /** @param nanoTime the monotonic time source that storms are timed by */
+    Faults(LongSupplier nanoTime) {
+        this.nanoTime = nanoTime;
     }
 
     /**
@@ -41,7 +55,15 @@ public final class Faults {
      */
     public synchronized void inject(String route, Fault fault) {
         requireRoute(route);
-        injected.computeIfAbsent(route, r -> new ArrayList<>()).add(new Remaining(fault));
+        injected.computeIfAbsent(route, r -> new ArrayList<>()).add(new Remaining(fault, nanoTime.getAsLong()));
+    }
+
+    /** Adds the fault to every route, the token endpoint included: the whole emulated Azure misbehaves. */
+    public synchronized void injectEverywhere(Fault fault) {
+        long now = nanoTime.getAsLong();
+        for (String route : routes) {
+            injected.computeIfAbsent(route, r -> new ArrayList<>()).add(new Remaining(fault, now));
+        }
     }
 
     /**
@@ -96,7 +118,12 @@ public final class Faults {
         List<Remaining> faults = injected.getOrDefault(route, List.of());
         for (Iterator<Remaining> it = faults.iterator(); it.hasNext(); ) {
             Remaining remaining = it.next();
-            if (remaining.fault.percent() > 0) {
+            if (!remaining.fault.period().isZero()) {
+                if (nanoTime.getAsLong() - remaining.endsAtNanos < 0) {
+                    return Optional.of(remaining.fault);
+                }
+                it.remove();
+            } else if (remaining.fault.percent() > 0) {
                 if (random.nextInt(100) < remaining.fault.percent()) {
                     return Optional.of(remaining.fault);
                 }

@@ -120,12 +120,23 @@ public final class GraphIncidentStore {
         return GraphTime.parse(incident.get("lastUpdateDateTime").asText());
     }
 
+    /**
+     * Checks an enum value, ignoring case, and writes it back as the member is spelt: Microsoft's own
+     * update example sends {@code "TruePositive"} and {@code "MultiStagedAttack"} (OData enum
+     * parsing in Graph is case-insensitive), while Graph lists and stores camelCase members.
+     */
     private static void requireMember(ObjectNode node, String field, Set<String> members) {
         JsonNode value = node.get(field);
-        if (value != null && !(value.isTextual() && members.contains(value.asText()))) {
+        if (value == null) {
+            return;
+        }
+        String member = value.isTextual() ? members.stream().filter(m -> m.equalsIgnoreCase(value.asText()))
+                .findFirst().orElse(null) : null;
+        if (member == null) {
             throw new IllegalArgumentException("Requested value '" + value.asText() + "' was not found in the "
                     + field + " enumeration");
         }
+        node.put(field, member);
     }
 
     private static void putIfAbsent(ObjectNode node, String field, String value) {

@@ -47,15 +47,16 @@ final class LogAnalyticsApi implements Api {
         if (check == AccessTokens.Check.WRONG_AUDIENCE) {
             check = tokens.check(authorization, "https://" + URI.create(ctx.url()).getHost());
         }
+        // The service's own words for each failure (Azure Monitor docs, "Log Analytics API errors").
         switch (check) {
             case VALID -> {
             }
-            case MISSING -> throw new ApiError(401, "AuthorizationRequiredError",
-                    "Valid authentication was not provided");
+            case MISSING -> throw new ApiError(401, "AuthenticationFailed",
+                    "Authentication failed. The 'Authorization' header is missing.");
             case WRONG_AUDIENCE -> throw new ApiError(403, "InvalidAuthenticationTokenAudience",
-                    "The access token has been obtained for wrong audience or resource");
-            default -> throw new ApiError(403, "InvalidTokenError",
-                    "The provided authentication is not valid for this resource");
+                    "The access token has been obtained from wrong audience or resource. It should exactly match"
+                            + " (including forward slash) with one of the allowed audiences '" + RESOURCE + "'.");
+            default -> throw new ApiError(403, "InvalidAuthenticationToken", "The access token is invalid.");
         }
     }
 
@@ -91,10 +92,10 @@ final class LogAnalyticsApi implements Api {
                 throw new ApiError(400, "BadArgumentError", "The request had some invalid properties: 'query' is required");
             }
             tables.awaitRelease();
-            ObjectNode answer = tables.find(ctx.pathParam("workspaceId"), query).orElseThrow(() -> new ApiError(400,
-                    "BadArgumentError", "The emulator has no answer registered for this query in workspace "
-                    + ctx.pathParam("workspaceId") + ": " + query));
-            ctx.status(200).contentType("application/json; charset=utf-8").result(Json.write(answer));
+            LogAnalyticsTables.Answer answer = tables.find(ctx.pathParam("workspaceId"), query).orElseThrow(() ->
+                    new ApiError(400, "BadArgumentError", "The emulator has no answer registered for this query in"
+                            + " workspace " + ctx.pathParam("workspaceId") + ": " + query));
+            ctx.status(answer.status()).contentType("application/json; charset=utf-8").result(Json.write(answer.body()));
         } finally {
             inFlight.decrementAndGet();
         }

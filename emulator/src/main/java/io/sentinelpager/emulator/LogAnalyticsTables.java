@@ -16,13 +16,15 @@ import java.util.regex.Pattern;
 /**
  * What the emulated Log Analytics answers, per workspace. KQL is not implemented: a test or the demo
  * registers the answer (a whole response body, {@code {"tables":[…]}}, optionally with a partial
- * {@code "error"}) to a query text or a pattern; the first registered answer that matches wins.
+ * {@code "error"}) to a query text or a pattern; the first registered answer that matches wins. An
+ * answer may also be a failure: a status and error body, such as the service's published ones.
  */
 public final class LogAnalyticsTables {
 
     private static final Duration MAX_HOLD = Duration.ofMinutes(1);
 
-    private record Answer(Pattern query, ObjectNode body) {
+    /** A registered answer: the response body and its HTTP status. */
+    record Answer(Pattern query, int status, ObjectNode body) {
     }
 
     private final Map<String, List<Answer>> answers = new HashMap<>();
@@ -39,7 +41,19 @@ public final class LogAnalyticsTables {
         if (!body.path("tables").isArray()) {
             throw new IllegalArgumentException("an answer is a query response body with a 'tables' array");
         }
-        answers.computeIfAbsent(key(workspaceId), k -> new ArrayList<>()).add(new Answer(pattern, body.deepCopy()));
+        answers.computeIfAbsent(key(workspaceId), k -> new ArrayList<>()).add(new Answer(pattern, 200, body.deepCopy()));
+    }
+
+    /**
+     * Fails every query in which {@code pattern} is found with this status and body, e.g. a 400
+     * {@code BadArgumentError} for a query the real service would find invalid.
+     */
+    public synchronized void failMatching(String workspaceId, Pattern pattern, int status, ObjectNode body) {
+        Objects.requireNonNull(body, "body");
+        if (status < 400 || status > 599) {
+            throw new IllegalArgumentException("a failure has an HTTP status of 400-599, got " + status);
+        }
+        answers.computeIfAbsent(key(workspaceId), k -> new ArrayList<>()).add(new Answer(pattern, status, body.deepCopy()));
     }
 
     /**
@@ -71,12 +85,12 @@ public final class LogAnalyticsTables {
         }
     }
 
-    synchronized Optional<ObjectNode> find(String workspaceId, String query) {
+    synchronized Optional<Answer> find(String workspaceId, String query) {
         String text = normalize(query);
         return answers.getOrDefault(key(workspaceId), List.of()).stream()
                 .filter(answer -> answer.query().matcher(text).find())
                 .findFirst()
-                .map(answer -> answer.body().deepCopy());
+                .map(answer -> new Answer(answer.query(), answer.status(), answer.body().deepCopy()));
     }
 
     private static String normalize(String query) {

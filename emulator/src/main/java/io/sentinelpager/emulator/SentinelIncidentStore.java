@@ -164,6 +164,9 @@ public final class SentinelIncidentStore {
         for (String field : WRITABLE) {
             if (properties.has(field)) {
                 stored.set(field, properties.get(field).deepCopy());
+            } else if (field.equals("labels")) {
+                // A cleared list is still in the answer, empty, as in Microsoft's published PUT response.
+                stored.putArray(field);
             } else {
                 stored.remove(field);
             }

@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class FaultsTest {
 
-    private final Faults faults = new Faults();
+    /** Real time as the storms see it, advanced by hand. */
+    private final AtomicLong nanos = new AtomicLong();
+    private final Faults faults = new Faults(nanos::get);
 
     FaultsTest() {
         faults.register("graph.alerts.list");
@@ -40,6 +43,21 @@ class FaultsTest {
     }
 
     @Test
+    void aStormHitsEveryCallOfEveryRouteUntilItsPeriodEnds() {
+        Fault storm = Fault.throttle(Duration.ofSeconds(8)).during(Duration.ofSeconds(30));
+        faults.injectEverywhere(storm);
+
+        nanos.addAndGet(Duration.ofSeconds(29).toNanos());
+        for (int i = 0; i < 100; i++) {
+            assertThat(faults.next("graph.alerts.list")).contains(storm);
+        }
+        assertThat(faults.next("token")).contains(storm);
+        nanos.addAndGet(Duration.ofSeconds(1).toNanos());
+        assertThat(faults.next("graph.alerts.list")).isEmpty();
+        assertThat(faults.next("token")).isEmpty();
+    }
+
+    @Test
     void revokingAndGrantingAPermission() {
         faults.revoke("token");
         assertThat(faults.isRevoked("token")).isTrue();
@@ -54,8 +72,10 @@ class FaultsTest {
     }
 
     @Test
-    void aFaultIsEitherCountedOrAPercentage() {
+    void aFaultIsEitherCountedOrAPercentageOrAStorm() {
         assertThatThrownBy(() -> new Fault(Fault.Kind.RESET, Duration.ZERO, 0, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Fault(Fault.Kind.RESET, Duration.ZERO, 1, 0, Duration.ofSeconds(1)))
+                .hasMessageContaining("every call for a period");
         assertThatThrownBy(() -> Fault.throttle(Duration.ofMillis(1500))).hasMessageContaining("whole seconds");
     }
 }
