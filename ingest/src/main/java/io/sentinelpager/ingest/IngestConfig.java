@@ -10,7 +10,7 @@ import java.time.Duration;
 import java.util.Locale;
 
 /** Settings of the ingest service; per-connector settings are in {@link ConnectorSettings}. */
-public record IngestConfig(Duration pollInterval, Duration lookback, int pageSize, String instanceId,
+public record IngestConfig(Duration pollInterval, Duration lookback, int pageSize, String instanceId, String groupId,
                            Duration outageThreshold, int requestsPerMinute, Duration maxPollInterval,
                            int maxDescriptionChars, int maxSourceJsonChars) {
 
@@ -23,11 +23,14 @@ public record IngestConfig(Duration pollInterval, Duration lookback, int pageSiz
             "names this ingest instance in its consumer group (static membership, so a restarted instance gets its"
                     + " connectors back at once) and in connector.health; each running instance needs its own;"
                     + " default: the host name");
+    public static final ConfigKey GROUP_ID = ConfigKey.of("ingest.group.id", "pager-ingest",
+            "the consumer group in which ingest instances share connectors, and the prefix of their transactional ids;"
+                    + " two deployments on one cluster need different ones");
     public static final ConfigKey OUTAGE_THRESHOLD = ConfigKey.of("ingest.outage.threshold", "10m",
             "how long a connector may fail to reach its source before ingest raises an alert of its own about it");
     public static final ConfigKey REQUESTS_PER_MINUTE = ConfigKey.of("ingest.requests.per.minute", "150",
             "Graph requests each connector may make per minute; Graph's security API allows 150 per app and tenant");
-    public static final ConfigKey MAX_POLL_INTERVAL = ConfigKey.of("ingest.max.poll.interval", "10m",
+    public static final ConfigKey MAX_POLL_INTERVAL = ConfigKey.of("ingest.max.poll.interval", "5m",
             "longest one cycle over this instance's connectors may take before the group hands its connectors to"
                     + " another instance (the consumer's max.poll.interval.ms)");
     public static final ConfigKey MAX_DESCRIPTION_CHARS = ConfigKey.of("ingest.max.description.chars", "32768",
@@ -39,7 +42,7 @@ public record IngestConfig(Duration pollInterval, Duration lookback, int pageSiz
     public static IngestConfig from(PagerConfig config) {
         String instance = config.string(INSTANCE_ID);
         IngestConfig c = new IngestConfig(config.duration(POLL_INTERVAL), config.duration(LOOKBACK),
-                config.integer(PAGE_SIZE), instance.isBlank() ? hostName() : instance,
+                config.integer(PAGE_SIZE), instance.isBlank() ? hostName() : instance, config.string(GROUP_ID),
                 config.duration(OUTAGE_THRESHOLD), config.integer(REQUESTS_PER_MINUTE),
                 config.duration(MAX_POLL_INTERVAL), config.integer(MAX_DESCRIPTION_CHARS),
                 config.integer(MAX_SOURCE_JSON_CHARS));
@@ -58,6 +61,10 @@ public record IngestConfig(Duration pollInterval, Duration lookback, int pageSiz
         if (c.maxDescriptionChars() < 1000 || c.maxSourceJsonChars() < 1000 || c.maxSourceJsonChars() > 600_000) {
             throw new ConfigException("settings " + MAX_DESCRIPTION_CHARS.name() + " and " + MAX_SOURCE_JSON_CHARS.name()
                     + " must be at least 1000, and the source JSON at most 600000 to fit a Kafka record");
+        }
+        if (!c.groupId().matches("[A-Za-z0-9._-]{1,100}")) {
+            throw new ConfigException("setting " + GROUP_ID.name() + " must be 1-100 letters, digits, '.', '_' or"
+                    + " '-', was '" + c.groupId() + "'");
         }
         if (!c.instanceId().matches("[A-Za-z0-9._-]{1,100}")) {
             throw new ConfigException("setting " + INSTANCE_ID.name() + " must be 1-100 letters, digits, '.', '_' or"

@@ -55,7 +55,6 @@ import org.slf4j.LoggerFactory;
 final class IngestLoop implements LoopService.Loop, ConsumerRebalanceListener {
 
     private static final Logger log = LoggerFactory.getLogger(IngestLoop.class);
-    static final String GROUP_ID = "pager-ingest";
     private static final Duration MAX_PAUSE = Duration.ofSeconds(1);
     private static final Duration MIN_PAUSE = Duration.ofMillis(20);
 
@@ -143,15 +142,15 @@ final class IngestLoop implements LoopService.Loop, ConsumerRebalanceListener {
         commands.assign(commandPartitions);
         commands.seekToBeginning(commandPartitions);
         Map<String, Object> groupConfig = new HashMap<>(context.kafkaClientConfig());
-        groupConfig.put(ConsumerConfig.GROUP_ID_CONFIG, GROUP_ID);
-        groupConfig.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, GROUP_ID + "-" + config.instanceId());
-        groupConfig.put(ConsumerConfig.CLIENT_ID_CONFIG, GROUP_ID + "-" + config.instanceId());
+        groupConfig.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
+        groupConfig.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, config.groupId() + "-" + config.instanceId());
+        groupConfig.put(ConsumerConfig.CLIENT_ID_CONFIG, config.groupId() + "-" + config.instanceId());
         groupConfig.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
         groupConfig.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) config.maxPollInterval().toMillis());
         groupConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         group = new KafkaConsumer<>(groupConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         group.subscribe(List.of(Topics.INGEST_WATERMARKS.name()), this);
-        log.info("ingest instance {} joins group {} for {} configured connectors: {}", config.instanceId(), GROUP_ID,
+        log.info("ingest instance {} joins group {} for {} configured connectors: {}", config.instanceId(), config.groupId(),
                 settings.size(), settings.keySet());
     }
 
@@ -182,7 +181,7 @@ final class IngestLoop implements LoopService.Loop, ConsumerRebalanceListener {
         for (int partition : taken) {
             List<String> ids = settings.keySet().stream().filter(id -> partitionOf(id, partitions) == partition)
                     .toList();
-            writers.put(partition, PartitionWriter.open(context, partition, config.instanceId()));
+            writers.put(partition, PartitionWriter.open(context, config.groupId(), partition, config.instanceId()));
             if (ids.isEmpty()) {
                 continue;
             }

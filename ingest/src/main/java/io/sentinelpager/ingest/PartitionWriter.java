@@ -35,14 +35,10 @@ final class PartitionWriter implements AutoCloseable {
         this.producer = producer;
     }
 
-    static String transactionalId(int partition) {
-        return "pager-ingest-p" + partition;
-    }
-
-    /** Opens the producer and fences every earlier owner of the partition. */
-    static PartitionWriter open(ServiceContext context, int partition, String instanceId) {
-        Map<String, Object> config = new HashMap<>(context.transactionalProducerConfig(transactionalId(partition)));
-        config.put(ProducerConfig.CLIENT_ID_CONFIG, "pager-ingest-" + instanceId + "-p" + partition);
+    /** Opens the producer and fences every earlier owner of the partition in this group. */
+    static PartitionWriter open(ServiceContext context, String groupId, int partition, String instanceId) {
+        Map<String, Object> config = new HashMap<>(context.transactionalProducerConfig(groupId + "-p" + partition));
+        config.put(ProducerConfig.CLIENT_ID_CONFIG, groupId + "-" + instanceId + "-p" + partition);
         config.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) Duration.ofMinutes(5).toMillis());
         config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
