@@ -48,11 +48,23 @@ public final class GraphAlertsClient implements AutoCloseable {
      * @param top page size, 1 to {@value #MAX_TOP}
      */
     public AlertPage listUpdatedSince(Instant since, int top) {
+        return listUpdatedSince(since, top, null);
+    }
+
+    /**
+     * As {@link #listUpdatedSince(Instant, int)}, narrowed on the server by more {@code $filter} clauses, so that
+     * alerts the caller does not want cost no paging and no part of the request budget.
+     *
+     * @param andFilter OData clauses joined to the time bound with {@code and}, e.g. {@code severity eq 'high'};
+     *                  null or blank for none
+     */
+    public AlertPage listUpdatedSince(Instant since, int top, String andFilter) {
         Objects.requireNonNull(since, "since");
         if (top < 1 || top > MAX_TOP) {
             throw new IllegalArgumentException("top must be between 1 and " + MAX_TOP + ", got " + top);
         }
-        String filter = "lastUpdateDateTime ge " + GraphConnection.time(since);
+        String filter = "lastUpdateDateTime ge " + GraphConnection.time(since)
+                + (andFilter == null || andFilter.isBlank() ? "" : " and " + andFilter);
         return page(connection.call("listAlerts", null, READ_PERMISSION,
                 () -> connection.graph().security().alertsV2().get(request -> {
                     request.queryParameters.filter = filter;

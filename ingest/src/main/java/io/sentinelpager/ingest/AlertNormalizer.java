@@ -13,21 +13,46 @@ import java.util.List;
 /**
  * Turns a Graph alert into our record. Nothing is dropped for a missing or unknown field: an unknown severity becomes
  * UNKNOWN (and pages with high urgency), a missing title is named after the alert id, and the source JSON is kept.
+ * Oversized text is cut with a marker rather than refused, so a 1 MB description still pages and the record stays
+ * within Kafka's message limit. Only an alert without an id cannot be paged (nothing could refer to it): it is
+ * refused with {@link UnusableAlertException}, for the caller to dead-letter.
  */
 final class AlertNormalizer {
 
-    private final String connectorId;
+    /** Thrown for an alert that cannot become a record; the message says what is wrong, and with which alert. */
+    static final class UnusableAlertException extends RuntimeException {
+        UnusableAlertException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
 
-    AlertNormalizer(String connectorId) {
+    private final String connectorId;
+    private final int maxDescriptionChars;
+    private final int maxSourceJsonChars;
+
+    AlertNormalizer(String connectorId, int maxDescriptionChars, int maxSourceJsonChars) {
         this.connectorId = connectorId;
+        this.maxDescriptionChars = maxDescriptionChars;
+        this.maxSourceJsonChars = maxSourceJsonChars;
     }
 
     SecurityAlert normalize(SourceAlert source, Instant now) {
         Alert a = source.alert();
         String id = a.getId();
         if (id == null || id.isBlank()) {
-            throw new IllegalArgumentException("connector " + connectorId + ": Graph returned an alert without an id");
+            throw new UnusableAlertException("connector " + connectorId + ": Graph returned an alert without an id"
+                    + " (title '" + a.getTitle() + "', lastUpdateDateTime " + a.getLastUpdateDateTime() + ")", null);
         }
+        try {
+            return build(source, a, id, now);
+        } catch (RuntimeException e) {
+            // A field our schema requires came back in a shape the builder refuses: say which alert and why.
+            throw new UnusableAlertException("connector " + connectorId + ": alert " + id + " cannot be normalized: "
+                    + e, e);
+        }
+    }
+
+    private SecurityAlert build(SourceAlert source, Alert a, String id, Instant now) {
         Instant created = instant(a.getCreatedDateTime(), now);
         return SecurityAlert.newBuilder()
                 .setAlertKey(connectorId + ":" + id)
@@ -38,7 +63,7 @@ final class AlertNormalizer {
                 .setIncidentId(a.getIncidentId())
                 .setTenantId(a.getTenantId())
                 .setTitle(a.getTitle() == null || a.getTitle().isBlank() ? "Alert " + id : a.getTitle())
-                .setDescription(a.getDescription())
+                .setDescription(cut(a.getDescription(), maxDescriptionChars))
                 .setSeverity(severity(a.getSeverity() == null ? null : a.getSeverity().getValue()))
                 .setStatus(status(a.getStatus() == null ? null : a.getStatus().getValue()))
                 .setClassification(a.getClassification() == null ? null : a.getClassification().getValue())
@@ -55,7 +80,7 @@ final class AlertNormalizer {
                 .setCreatedAt(created)
                 .setLastUpdatedAt(instant(a.getLastUpdateDateTime(), created))
                 .setIngestedAt(now)
-                .setSourceJson(source.json())
+                .setSourceJson(cutJson(source.json()))
                 .build();
     }
 
@@ -82,6 +107,44 @@ final class AlertNormalizer {
             case "resolved" -> SourceStatus.RESOLVED;
             default -> SourceStatus.UNKNOWN;
         };
+    }
+
+    /** The text, or its first {@code max} characters and a marker saying how many were cut. */
+    static String cut(String text, int max) {
+        if (text == null || text.length() <= max) {
+            return text;
+        }
+        return text.substring(0, max) + "… [cut by Sentinel Pager: " + (text.length() - max) + " more characters]";
+    }
+
+    /**
+     * The source JSON, or, when it is longer than the limit, a JSON object that says so and keeps its beginning as a
+     * string: still valid JSON for whoever reads the audit copy.
+     */
+    private String cutJson(String json) {
+        if (json == null || json.length() <= maxSourceJsonChars) {
+            return json;
+        }
+        return "{\"sentinelPagerTruncated\":true,\"originalLength\":" + json.length() + ",\"prefix\":"
+                + quoted(json.substring(0, maxSourceJsonChars)) + "}";
+    }
+
+    private static String quoted(String text) {
+        StringBuilder out = new StringBuilder(text.length() + 16).append('"');
+        for (char c : text.toCharArray()) {
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.append('"').toString();
     }
 
     private static Instant instant(OffsetDateTime value, Instant fallback) {

@@ -1,98 +1,202 @@
 package io.sentinelpager.ingest;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.sentinelpager.azure.AlertPage;
 import io.sentinelpager.azure.GraphAlertsClient;
 import io.sentinelpager.azure.SourceAlert;
+import io.sentinelpager.schemas.IngestSeen;
 import io.sentinelpager.schemas.IngestWatermark;
-import io.sentinelpager.schemas.SecurityAlert;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
- * Reads one connector's alerts updated since its watermark, page by page. The watermark is the greatest
- * lastUpdateDateTime published so far, with the ids published at exactly that instant: the next poll asks for
- * {@code ge} the watermark (an alert updated in the same millisecond is not missed) and skips those ids (an alert is
- * not published twice).
+ * Reads one connector's alerts updated since its watermark, page by page, and turns each page into one transaction:
+ * the new alerts, the actions for changes made in Azure, dead letters, and what was seen of every alert. The last
+ * page's transaction also carries the new watermark.
+ *
+ * <p>Why nothing is lost or repeated: Graph does not promise an order, so the watermark (the greatest
+ * lastUpdateDateTime read) moves only with the last page. A crash after some pages committed re-reads them from the
+ * old watermark; the seen records committed with those pages recognise every version already handled, so each is
+ * published once. The next poll asks for {@code ge} the watermark, so an alert updated in the watermark's millisecond
+ * is read again rather than missed, and recognised as seen.
  */
 final class ConnectorPoller implements AutoCloseable {
 
-    private final String connectorId;
+    private final ConnectorSettings settings;
+    private final int partition;
     private final GraphAlertsClient client;
-    private final IngestConfig config;
-    private final AlertNormalizer normalizer;
+    private final AlertTriage triage;
+    private final ConnectorHealthTracker health;
+    private final RequestBudget budget;
+    private final int pageSize;
     private final Clock clock;
+    private final Map<String, IngestSeen> seen;
+    private final IngestMetrics metrics;
     private IngestWatermark watermark;
+    private Instant nextPollAt;
 
-    ConnectorPoller(String connectorId, GraphAlertsClient client, IngestConfig config, AlertNormalizer normalizer,
-                    Clock clock) {
-        this.connectorId = connectorId;
+    ConnectorPoller(ConnectorSettings settings, int partition, GraphAlertsClient client, AlertTriage triage,
+                    ConnectorHealthTracker health, RequestBudget budget, int pageSize, Clock clock,
+                    IngestWatermark watermark, Map<String, IngestSeen> seen, IngestMetrics metrics) {
+        this.settings = settings;
+        this.partition = partition;
         this.client = client;
-        this.config = config;
-        this.normalizer = normalizer;
+        this.triage = triage;
+        this.health = health;
+        this.budget = budget;
+        this.pageSize = pageSize;
         this.clock = clock;
+        this.watermark = watermark;
+        this.seen = new HashMap<>(seen);
+        this.metrics = metrics;
+        this.nextPollAt = clock.instant();
     }
 
     String connectorId() {
-        return connectorId;
+        return settings.id();
     }
 
-    /** Resumes from the watermark last committed for this connector (none on its first start). */
-    void resume(IngestWatermark committed) {
-        this.watermark = committed;
+    int partition() {
+        return partition;
+    }
+
+    Instant nextPollAt() {
+        return nextPollAt;
     }
 
     /**
-     * Publishes every alert changed since the watermark through {@code publish}, and returns the watermark that
-     * covers them, for the caller to write in the same transaction. Returns null when nothing changed.
+     * One poll. {@code outboxes} makes an empty outbox for each transaction, {@code commit} writes it (and throws if it
+     * cannot); {@code ours} is brought up to date with syncback's commands before each page is judged.
+     *
+     * @return true when the poll reached the source and every page was committed
      */
-    IngestWatermark poll(Consumer<SecurityAlert> publish) throws Exception {
-        Instant now = clock.instant();
-        Instant since = watermark == null ? now.minus(config.lookback()) : watermark.getLastUpdatedAt();
-        Set<String> skip = watermark == null ? Set.of() : new HashSet<>(watermark.getIdsAtWatermark());
+    boolean poll(Supplier<Outbox> outboxes, Consumer<Outbox> commit, Supplier<OurWrites> ours) {
+        Instant started = clock.instant();
+        nextPollAt = started.plus(settings.pollInterval());
+        Instant since = watermark == null ? started.minus(settings.lookback()) : watermark.getLastUpdatedAt();
         Instant newest = watermark == null ? null : watermark.getLastUpdatedAt();
-        Set<String> idsAtNewest = new HashSet<>(skip);
-        int published = 0;
-        AlertPage page = client.listUpdatedSince(since, config.pageSize());
+        Set<String> idsAtNewest = watermark == null ? new HashSet<>() : new HashSet<>(watermark.getIdsAtWatermark());
+        AlertPage page;
+        try {
+            page = fetch(() -> client.listUpdatedSince(since, pageSize, settings.scope().graphFilter()));
+        } catch (RuntimeException e) {
+            failed(started, e, outboxes, commit);
+            return false;
+        }
         while (true) {
+            Outbox out = outboxes.get();
+            Map<String, IngestSeen> pending = new HashMap<>();
+            OurWrites writes = ours.get();
+            Instant now = clock.instant();
             for (SourceAlert source : page.alerts()) {
-                SecurityAlert alert = normalizer.normalize(source, now);
-                Instant updated = alert.getLastUpdatedAt();
-                if (updated.equals(since) && skip.contains(alert.getAlertId())) {
-                    continue;
+                AlertTriage.Outcome outcome = triage.triage(source,
+                        key -> pending.containsKey(key) ? pending.get(key) : seen.get(key), writes, now);
+                apply(outcome, source, out);
+                if (outcome.seen() != null) {
+                    pending.put(outcome.seen().getAlertKey(), outcome.seen());
                 }
-                publish.accept(alert);
-                published++;
-                if (newest == null || updated.isAfter(newest)) {
-                    newest = updated;
-                    idsAtNewest.clear();
+                // Every alert read counts for the watermark, whatever became of it: all of them were handled.
+                if (source.alert().getLastUpdateDateTime() != null) {
+                    Instant updated = source.alert().getLastUpdateDateTime().toInstant().truncatedTo(ChronoUnit.MILLIS);
+                    if (newest == null || updated.isAfter(newest)) {
+                        newest = updated;
+                        idsAtNewest.clear();
+                    }
+                    if (updated.equals(newest) && source.alert().getId() != null) {
+                        idsAtNewest.add(source.alert().getId());
+                    }
                 }
-                if (updated.equals(newest)) {
-                    idsAtNewest.add(alert.getAlertId());
+            }
+            IngestWatermark next = null;
+            if (!page.hasNext()) {
+                if (newest != null) {
+                    next = IngestWatermark.newBuilder().setConnectorId(settings.id()).setLastUpdatedAt(newest)
+                            .setIdsAtWatermark(new ArrayList<>(idsAtNewest)).setUpdatedAt(now).build();
+                    out.watermark(next);
                 }
+                health.succeeded(now, out);
+            }
+            commit.accept(out);
+            seen.putAll(pending);
+            if (next != null) {
+                watermark = next;
             }
             if (!page.hasNext()) {
-                break;
+                return true;
             }
-            page = client.nextPage(page.nextLink().get());
+            String link = page.nextLink().get();
+            try {
+                page = fetch(() -> client.nextPage(link));
+            } catch (RuntimeException e) {
+                failed(clock.instant(), e, outboxes, commit);
+                return false;
+            }
         }
-        if (published == 0) {
-            return null;
-        }
-        return IngestWatermark.newBuilder().setConnectorId(connectorId).setLastUpdatedAt(newest)
-                .setIdsAtWatermark(new ArrayList<>(idsAtNewest)).setUpdatedAt(now).build();
     }
 
-    /** After the transaction with this watermark committed. */
-    void committed(IngestWatermark next) {
-        this.watermark = next;
+    private void apply(AlertTriage.Outcome outcome, SourceAlert source, Outbox out) {
+        String id = settings.id();
+        if (outcome instanceof AlertTriage.New n) {
+            try {
+                out.alert(n.alert());
+                metrics.alert(id, "new");
+            } catch (Outbox.RecordTooLargeForKafka e) {
+                out.deadLetter(id, source.alert().getId(), source.json(), e);
+                metrics.alert(id, "dead_letter");
+            }
+        } else if (outcome instanceof AlertTriage.Changed c) {
+            out.action(c.action());
+            metrics.alert(id, "changed");
+        } else if (outcome instanceof AlertTriage.Unusable u) {
+            out.deadLetter(id, u.alertId(), source.json(), u.error());
+            metrics.alert(id, "dead_letter");
+        } else {
+            metrics.alert(id, outcome.getClass().getSimpleName().replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase());
+        }
+        if (outcome.seen() != null) {
+            out.seen(outcome.seen());
+        }
+    }
+
+    /** A Graph call within the connector's request budget: waits for a free request rather than be throttled. */
+    private AlertPage fetch(Supplier<AlertPage> call) {
+        while (true) {
+            Duration wait = budget.take(clock.instant());
+            if (wait.isZero()) {
+                return call.get();
+            }
+            try {
+                Thread.sleep(wait.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for connector " + settings.id()
+                        + "'s request budget", e);
+            }
+        }
+    }
+
+    private void failed(Instant now, RuntimeException error, Supplier<Outbox> outboxes, Consumer<Outbox> commit) {
+        Outbox out = outboxes.get();
+        health.failed(now, error, out);
+        commit.accept(out);
+    }
+
+    void tick(Instant now) {
+        health.tick(now);
     }
 
     @Override
     public void close() {
+        health.close();
         client.close();
     }
 }

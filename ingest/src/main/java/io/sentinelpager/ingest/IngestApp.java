@@ -1,30 +1,30 @@
 package io.sentinelpager.ingest;
 
-import io.sentinelpager.azure.ConnectorConfig;
 import io.sentinelpager.azure.Connectors;
-import io.sentinelpager.azure.GraphAlertsClient;
 import io.sentinelpager.platform.service.LoopService;
 import io.sentinelpager.platform.service.Service;
 import io.sentinelpager.platform.service.ServiceContext;
-import java.util.ArrayList;
-import java.util.List;
+import java.time.Duration;
 
-/** Wiring of the ingest service: one poller per configured connector, all in one transactional loop. */
+/**
+ * Wiring of the ingest service: the configured connectors, of which this instance polls those its consumer group
+ * assigns it, in one loop.
+ */
 public final class IngestApp {
 
     public static final String NAME = "ingest";
+    /** After a failed cycle (the broker unreachable), the next try comes this soon, or at the poll interval. */
+    private static final Duration MAX_ERROR_PAUSE = Duration.ofSeconds(5);
 
     private IngestApp() {
     }
 
     public static Service create(ServiceContext context) {
         IngestConfig config = IngestConfig.from(context.config());
-        List<ConnectorConfig> connectors = Connectors.from(context.config());
-        List<ConnectorPoller> pollers = new ArrayList<>();
-        for (ConnectorConfig connector : connectors) {
-            pollers.add(new ConnectorPoller(connector.id(), GraphAlertsClient.create(connector), config,
-                    new AlertNormalizer(connector.id()), context.clock()));
-        }
-        return new LoopService(NAME, new IngestLoop(config, pollers, context), config.pollInterval());
+        IngestLoop loop = new IngestLoop(config, ConnectorSettings.all(context.config(), config),
+                Connectors.from(context.config()), context);
+        Duration errorPause = config.pollInterval().compareTo(MAX_ERROR_PAUSE) < 0 ? config.pollInterval()
+                : MAX_ERROR_PAUSE;
+        return new LoopService(NAME, loop, errorPause);
     }
 }

@@ -1,30 +1,89 @@
 package io.sentinelpager.ingest;
 
+import io.sentinelpager.azure.GraphAlertsClient;
 import io.sentinelpager.platform.config.ConfigException;
 import io.sentinelpager.platform.config.ConfigKey;
 import io.sentinelpager.platform.config.PagerConfig;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.Locale;
 
-/** Settings of the ingest service. */
-public record IngestConfig(Duration pollInterval, Duration lookback, int pageSize, String instanceId) {
+/** Settings of the ingest service; per-connector settings are in {@link ConnectorSettings}. */
+public record IngestConfig(Duration pollInterval, Duration lookback, int pageSize, String instanceId, String groupId,
+                           Duration outageThreshold, int requestsPerMinute, Duration maxPollInterval,
+                           int maxDescriptionChars, int maxSourceJsonChars) {
 
     public static final ConfigKey POLL_INTERVAL = ConfigKey.of("ingest.poll.interval", "30s",
-            "time between polls of each connector; Graph allows 150 requests a minute per tenant");
+            "time between polls of each connector (connectors.<id>.poll.interval overrides it for one connector)");
     public static final ConfigKey LOOKBACK = ConfigKey.of("ingest.lookback", "24h",
-            "how far back the first poll of a new connector reads");
+            "how far back the first poll of a new connector reads (connectors.<id>.lookback overrides it)");
     public static final ConfigKey PAGE_SIZE = ConfigKey.of("ingest.page.size", "100", "alerts per Graph page ($top)");
-    public static final ConfigKey INSTANCE_ID = ConfigKey.of("ingest.instance.id", "0",
-            "distinguishes ingest instances; each needs its own, as it names the Kafka transactional id");
+    public static final ConfigKey INSTANCE_ID = ConfigKey.of("ingest.instance.id", "",
+            "names this ingest instance in its consumer group (static membership, so a restarted instance gets its"
+                    + " connectors back at once) and in connector.health; each running instance needs its own;"
+                    + " default: the host name");
+    public static final ConfigKey GROUP_ID = ConfigKey.of("ingest.group.id", "pager-ingest",
+            "the consumer group in which ingest instances share connectors, and the prefix of their transactional ids;"
+                    + " two deployments on one cluster need different ones");
+    public static final ConfigKey OUTAGE_THRESHOLD = ConfigKey.of("ingest.outage.threshold", "10m",
+            "how long a connector may fail to reach its source before ingest raises an alert of its own about it");
+    public static final ConfigKey REQUESTS_PER_MINUTE = ConfigKey.of("ingest.requests.per.minute", "150",
+            "Graph requests each connector may make per minute; Graph's security API allows 150 per app and tenant");
+    public static final ConfigKey MAX_POLL_INTERVAL = ConfigKey.of("ingest.max.poll.interval", "5m",
+            "longest one cycle over this instance's connectors may take before the group hands its connectors to"
+                    + " another instance (the consumer's max.poll.interval.ms)");
+    public static final ConfigKey MAX_DESCRIPTION_CHARS = ConfigKey.of("ingest.max.description.chars", "32768",
+            "longer alert descriptions are cut, with a marker saying how much was cut");
+    public static final ConfigKey MAX_SOURCE_JSON_CHARS = ConfigKey.of("ingest.max.source.json.chars", "262144",
+            "a longer source JSON (e.g. 10,000 evidence items) is kept only in part, with a marker; the record must"
+                    + " stay below the broker's 1 MB message limit");
 
     public static IngestConfig from(PagerConfig config) {
+        String instance = config.string(INSTANCE_ID);
         IngestConfig c = new IngestConfig(config.duration(POLL_INTERVAL), config.duration(LOOKBACK),
-                config.integer(PAGE_SIZE), config.string(INSTANCE_ID));
-        if (c.pollInterval().isNegative() || c.pollInterval().isZero()) {
-            throw new ConfigException("setting " + POLL_INTERVAL.name() + " must be positive, was " + c.pollInterval());
+                config.integer(PAGE_SIZE), instance.isBlank() ? hostName() : instance, config.string(GROUP_ID),
+                config.duration(OUTAGE_THRESHOLD), config.integer(REQUESTS_PER_MINUTE),
+                config.duration(MAX_POLL_INTERVAL), config.integer(MAX_DESCRIPTION_CHARS),
+                config.integer(MAX_SOURCE_JSON_CHARS));
+        positive(POLL_INTERVAL, c.pollInterval());
+        positive(LOOKBACK, c.lookback());
+        positive(OUTAGE_THRESHOLD, c.outageThreshold());
+        positive(MAX_POLL_INTERVAL, c.maxPollInterval());
+        if (c.pageSize() < 1 || c.pageSize() > GraphAlertsClient.MAX_TOP) {
+            throw new ConfigException("setting " + PAGE_SIZE.name() + " must be between 1 and "
+                    + GraphAlertsClient.MAX_TOP + ", was " + c.pageSize());
         }
-        if (c.pageSize() < 1 || c.pageSize() > 1000) {
-            throw new ConfigException("setting " + PAGE_SIZE.name() + " must be between 1 and 1000, was " + c.pageSize());
+        if (c.requestsPerMinute() < 1) {
+            throw new ConfigException("setting " + REQUESTS_PER_MINUTE.name() + " must be at least 1, was "
+                    + c.requestsPerMinute());
+        }
+        if (c.maxDescriptionChars() < 1000 || c.maxSourceJsonChars() < 1000 || c.maxSourceJsonChars() > 600_000) {
+            throw new ConfigException("settings " + MAX_DESCRIPTION_CHARS.name() + " and " + MAX_SOURCE_JSON_CHARS.name()
+                    + " must be at least 1000, and the source JSON at most 600000 to fit a Kafka record");
+        }
+        if (!c.groupId().matches("[A-Za-z0-9._-]{1,100}")) {
+            throw new ConfigException("setting " + GROUP_ID.name() + " must be 1-100 letters, digits, '.', '_' or"
+                    + " '-', was '" + c.groupId() + "'");
+        }
+        if (!c.instanceId().matches("[A-Za-z0-9._-]{1,100}")) {
+            throw new ConfigException("setting " + INSTANCE_ID.name() + " must be 1-100 letters, digits, '.', '_' or"
+                    + " '-', was '" + c.instanceId() + "'");
         }
         return c;
+    }
+
+    private static void positive(ConfigKey key, Duration value) {
+        if (value.isNegative() || value.isZero()) {
+            throw new ConfigException("setting " + key.name() + " must be positive, was " + value);
+        }
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]", "-");
+        } catch (UnknownHostException e) {
+            throw new ConfigException("cannot tell this host's name; set " + INSTANCE_ID.name());
+        }
     }
 }

@@ -1,130 +1,326 @@
 package io.sentinelpager.ingest;
 
-import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
-import io.sentinelpager.platform.kafka.CompactedTopics;
+import io.sentinelpager.azure.ConnectorConfig;
+import io.sentinelpager.azure.GraphAlertsClient;
 import io.sentinelpager.platform.service.LoopService;
 import io.sentinelpager.platform.service.ServiceContext;
+import io.sentinelpager.schemas.ConnectorHealth;
+import io.sentinelpager.schemas.IngestSeen;
 import io.sentinelpager.schemas.IngestWatermark;
+import io.sentinelpager.schemas.SyncCommand;
 import io.sentinelpager.schemas.Topics;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
+import org.apache.kafka.common.errors.RecordDeserializationException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One ingest cycle: poll every connector and publish its new and changed alerts to alerts.raw together with its new
- * watermark, in one Kafka transaction per connector. A crash before the commit aborts the transaction: the alerts are
- * not visible to read-committed consumers and the watermark is not moved, so the next start reads them again. Nothing
- * is lost and nothing is published twice.
+ * The ingest cycle: poll each connector this instance owns when it is due, one Kafka transaction per page.
+ *
+ * <p><b>Sharing connectors between instances.</b> A connector belongs to the partition of ingest's topics that its
+ * id hashes to (as Kafka's default partitioner places the key). The instances form one consumer group on
+ * ingest.watermarks; the instance assigned a partition polls exactly the connectors of that partition. The group
+ * never gives a partition to two live members, and the cooperative assignor revokes a partition (inside this loop's
+ * {@code poll}, between two connector polls) before another member gets it, so two healthy instances never poll one
+ * connector at once. An instance that stalls past {@code ingest.max.poll.interval} or loses its session may still be
+ * polling when another takes over; it cannot publish anything, because writes go through a transactional id per
+ * partition ({@link PartitionWriter}) and the new owner's {@code initTransactions} fences the old one and aborts its
+ * open transaction before the new owner reads the partition's state.
+ *
+ * <p><b>State.</b> What a connector needs (its watermark, the alerts it has seen, its health) is read from the
+ * partition's compacted topics when the partition is assigned, after the fencing, so it includes everything the
+ * previous owner committed. The commands syncback was given are read from sync.commands by every instance.
  */
-final class IngestLoop implements LoopService.Loop {
+final class IngestLoop implements LoopService.Loop, ConsumerRebalanceListener {
 
     private static final Logger log = LoggerFactory.getLogger(IngestLoop.class);
+    private static final Duration MAX_PAUSE = Duration.ofSeconds(1);
+    private static final Duration MIN_PAUSE = Duration.ofMillis(20);
 
     private final IngestConfig config;
-    private final List<ConnectorPoller> pollers;
+    private final Map<String, ConnectorSettings> settings;
+    private final Map<String, ConnectorConfig> connectors;
     private final ServiceContext context;
-    private KafkaProducer<String, SpecificRecord> producer;
-    private KafkaClientMetrics producerMetrics;
+    private final Clock clock;
+    private final Serializer<SpecificRecord> serializer;
+    private final IngestMetrics metrics;
+    private final Map<Integer, PartitionWriter> writers = new TreeMap<>();
+    private final Map<String, ConnectorPoller> pollers = new TreeMap<>();
+    private KafkaConsumer<byte[], byte[]> group;
+    private KafkaConsumer<String, SpecificRecord> commands;
+    private List<TopicPartition> commandPartitions;
+    private OurWrites ours;
+    private int partitions;
 
-    IngestLoop(IngestConfig config, List<ConnectorPoller> pollers, ServiceContext context) {
+    IngestLoop(IngestConfig config, Map<String, ConnectorSettings> settings, List<ConnectorConfig> connectors,
+               ServiceContext context) {
         this.config = config;
-        this.pollers = pollers;
+        this.settings = settings;
+        this.connectors = new HashMap<>();
+        connectors.forEach(c -> this.connectors.put(c.id(), c));
         this.context = context;
+        this.clock = context.clock();
+        this.serializer = context.serdes().anyValue().serializer();
+        this.metrics = new IngestMetrics(context.metrics());
     }
 
     @Override
-    public Duration runOnce() throws Exception {
-        if (producer == null) {
+    public Duration runOnce() {
+        if (group == null) {
             start();
         }
-        for (ConnectorPoller poller : pollers) {
-            pollOne(poller);
+        try {
+            // Joins, leaves and hand-overs happen in here, between two connector polls.
+            group.poll(Duration.ofMillis(50));
+        } catch (FencedInstanceIdException e) {
+            stop();
+            throw new IllegalStateException("another ingest instance runs with " + IngestConfig.INSTANCE_ID.name()
+                    + " '" + config.instanceId() + "'; give each instance its own", e);
         }
-        return config.pollInterval();
+        Instant now = clock.instant();
+        for (ConnectorPoller poller : new ArrayList<>(pollers.values())) {
+            if (!pollers.containsValue(poller)) {
+                continue;
+            }
+            if (!now.isBefore(poller.nextPollAt())) {
+                pollOne(poller);
+            } else {
+                poller.tick(now);
+            }
+        }
+        Instant after = clock.instant();
+        Duration pause = pollers.values().stream().map(p -> Duration.between(after, p.nextPollAt()))
+                .min(Duration::compareTo).orElse(MAX_PAUSE);
+        return pause.compareTo(MAX_PAUSE) > 0 ? MAX_PAUSE : pause.compareTo(MIN_PAUSE) < 0 ? MIN_PAUSE : pause;
+    }
+
+    private void pollOne(ConnectorPoller poller) {
+        int partition = poller.partition();
+        PartitionWriter writer = writers.get(partition);
+        try {
+            poller.poll(() -> new Outbox(partition, serializer), writer::commit, this::ourWrites);
+        } catch (PartitionWriter.Fenced e) {
+            log.warn("{}; its connectors stop here", e.getMessage());
+            release(List.of(partition));
+        } catch (KafkaException e) {
+            // The transaction was aborted; what the pollers of this partition hold may be ahead of what was committed.
+            log.error("connector {}: writing to Kafka failed, reloading partition {} from its topics",
+                    poller.connectorId(), partition, e);
+            release(List.of(partition));
+            take(List.of(partition));
+        }
     }
 
     private void start() {
-        Map<String, IngestWatermark> committed = readWatermarks();
-        for (ConnectorPoller poller : pollers) {
-            poller.resume(committed.get(poller.connectorId()));
-            log.info("connector {} resumes at {}", poller.connectorId(), committed.get(poller.connectorId()) == null
-                    ? "the look-back of " + config.lookback() : committed.get(poller.connectorId()).getLastUpdatedAt());
-        }
-        Map<String, Object> producerConfig = new HashMap<>(context.transactionalProducerConfig(
-                "pager-ingest-" + config.instanceId()));
-        producerConfig.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) Duration.ofMinutes(5).toMillis());
-        producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-        producer = new KafkaProducer<>(producerConfig, context.serdes().key().serializer(),
-                context.serdes().anyValue().serializer());
-        producerMetrics = new KafkaClientMetrics(producer);
-        producerMetrics.bindTo(context.metrics());
-        // Fences any older producer with this transactional id and aborts what it left open.
-        producer.initTransactions();
+        partitions = partitionsOf(Topics.INGEST_WATERMARKS.name());
+        ours = new OurWrites(connectors.keySet());
+        commands = new KafkaConsumer<>(context.consumerConfig(null), context.serdes().key().deserializer(),
+                context.serdes().anyValue().deserializer());
+        commandPartitions = commands.partitionsFor(Topics.SYNC_COMMANDS.name()).stream()
+                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        commands.assign(commandPartitions);
+        commands.seekToBeginning(commandPartitions);
+        Map<String, Object> groupConfig = new HashMap<>(context.kafkaClientConfig());
+        groupConfig.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
+        groupConfig.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, config.groupId() + "-" + config.instanceId());
+        groupConfig.put(ConsumerConfig.CLIENT_ID_CONFIG, config.groupId() + "-" + config.instanceId());
+        groupConfig.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+        groupConfig.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) config.maxPollInterval().toMillis());
+        groupConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        group = new KafkaConsumer<>(groupConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        group.subscribe(List.of(Topics.INGEST_WATERMARKS.name()), this);
+        log.info("ingest instance {} joins group {} for {} configured connectors: {}", config.instanceId(), config.groupId(),
+                settings.size(), settings.keySet());
     }
 
-    private void pollOne(ConnectorPoller poller) throws Exception {
-        producer.beginTransaction();
-        try {
-            IngestWatermark next = poller.poll(alert -> producer.send(
-                    new ProducerRecord<>(Topics.ALERTS_RAW.name(), alert.getAlertKey(), alert)));
-            if (next != null) {
-                producer.send(new ProducerRecord<>(Topics.INGEST_WATERMARKS.name(), next.getConnectorId(), next));
+    /** The partition of ingest's topics that a connector's records go to, as the default partitioner places its id. */
+    static int partitionOf(String connectorId, int partitions) {
+        return Utils.toPositive(Utils.murmur2(connectorId.getBytes(StandardCharsets.UTF_8))) % partitions;
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
+        // Nothing is read from the group's topic: it only hands out partitions.
+        group.pause(assigned);
+        take(assigned.stream().map(TopicPartition::partition).toList());
+    }
+
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
+        release(revoked.stream().map(TopicPartition::partition).toList());
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> lost) {
+        release(lost.stream().map(TopicPartition::partition).toList());
+    }
+
+    /** Fences earlier owners, then loads the state of the partitions' connectors and starts polling them. */
+    private void take(List<Integer> taken) {
+        for (int partition : taken) {
+            List<String> ids = settings.keySet().stream().filter(id -> partitionOf(id, partitions) == partition)
+                    .toList();
+            writers.put(partition, PartitionWriter.open(context, config.groupId(), partition, config.instanceId()));
+            if (ids.isEmpty()) {
+                continue;
             }
-            producer.commitTransaction();
-            if (next != null) {
-                poller.committed(next);
-                log.debug("connector {} now at {}", poller.connectorId(), next.getLastUpdatedAt());
+            PartitionState state = PartitionState.read(context, partition);
+            for (String id : ids) {
+                ConnectorSettings s = settings.get(id);
+                ConnectorHealthTracker health = new ConnectorHealthTracker(id, config.instanceId(),
+                        config.outageThreshold(), context.metrics(), state.health().get(id));
+                pollers.put(id, new ConnectorPoller(s, partition, GraphAlertsClient.create(connectors.get(id)),
+                        new AlertTriage(id, new AlertNormalizer(id, config.maxDescriptionChars(),
+                                config.maxSourceJsonChars()), s.scope()),
+                        health, new RequestBudget(config.requestsPerMinute(), clock.instant()), config.pageSize(),
+                        clock, state.watermarks().get(id), state.seen(id), metrics));
+                IngestWatermark w = state.watermarks().get(id);
+                log.info("connector {} (partition {}) polled by instance {}, from {}", id, partition,
+                        config.instanceId(), w == null ? "the look-back of " + s.lookback() : w.getLastUpdatedAt());
             }
-        } catch (ProducerFencedException e) {
-            // Another instance took over this transactional id: stopping is the only safe move.
-            producer.close(Duration.ZERO);
-            producer = null;
-            throw e;
-        } catch (Exception e) {
-            abort();
-            throw new IllegalStateException("connector " + poller.connectorId() + ": poll failed, nothing published,"
-                    + " will retry: " + e.getMessage(), e);
         }
     }
 
-    private void abort() {
-        try {
-            producer.abortTransaction();
-        } catch (KafkaException e) {
-            log.warn("abort failed, recreating the producer", e);
-            producer.close(Duration.ZERO);
-            producer = null;
+    private void release(List<Integer> released) {
+        for (int partition : released) {
+            pollers.values().removeIf(p -> {
+                if (p.partition() == partition) {
+                    p.close();
+                    log.info("connector {} (partition {}) released by instance {}", p.connectorId(), partition,
+                            config.instanceId());
+                    return true;
+                }
+                return false;
+            });
+            PartitionWriter writer = writers.remove(partition);
+            if (writer != null) {
+                writer.close();
+            }
         }
     }
 
-    private Map<String, IngestWatermark> readWatermarks() {
-        Map<String, IngestWatermark> latest = new HashMap<>();
-        CompactedTopics.read(context, List.of(Topics.INGEST_WATERMARKS.name())).get(Topics.INGEST_WATERMARKS.name())
-                .forEach((connector, value) -> {
-                    if (value instanceof IngestWatermark w) {
-                        latest.put(connector, w);
+    /**
+     * Syncback's commands up to the current end of sync.commands. A record that cannot be read is skipped: it cannot
+     * be one of our writes, since escalate writes only readable commands.
+     */
+    private OurWrites ourWrites() {
+        Map<TopicPartition, Long> end = commands.endOffsets(commandPartitions);
+        while (commandPartitions.stream().anyMatch(p -> commands.position(p) < end.get(p))) {
+            try {
+                for (ConsumerRecord<String, SpecificRecord> r : commands.poll(Duration.ofMillis(100))) {
+                    if (r.value() instanceof SyncCommand command) {
+                        ours.add(command);
                     }
-                });
-        return latest;
+                }
+            } catch (RecordDeserializationException e) {
+                log.warn("skipping unreadable record {} at offset {} of {}", e.topicPartition(), e.offset(),
+                        Topics.SYNC_COMMANDS.name());
+                commands.seek(e.topicPartition(), e.offset() + 1);
+            }
+        }
+        return ours;
+    }
+
+    private int partitionsOf(String topic) {
+        try (KafkaConsumer<byte[], byte[]> probe = new KafkaConsumer<>(context.kafkaClientConfig(),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            return probe.partitionsFor(topic).size();
+        }
+    }
+
+    private void stop() {
+        release(new ArrayList<>(writers.keySet()));
+        pollers.values().forEach(ConnectorPoller::close);
+        pollers.clear();
+        if (group != null) {
+            group.close(Duration.ofSeconds(10));
+            group = null;
+        }
+        if (commands != null) {
+            commands.close(Duration.ofSeconds(5));
+            commands = null;
+        }
     }
 
     @Override
     public void close() {
-        if (producerMetrics != null) {
-            producerMetrics.close();
+        stop();
+    }
+
+    /** What the compacted topics hold for the connectors of one partition. */
+    record PartitionState(Map<String, IngestWatermark> watermarks, Map<String, IngestSeen> seenByKey,
+                          Map<String, ConnectorHealth> health) {
+
+        Map<String, IngestSeen> seen(String connectorId) {
+            Map<String, IngestSeen> out = new HashMap<>();
+            seenByKey.forEach((key, seen) -> {
+                if (seen.getConnectorId().equals(connectorId)) {
+                    out.put(key, seen);
+                }
+            });
+            return out;
         }
-        if (producer != null) {
-            producer.close(Duration.ofSeconds(10));
+
+        static PartitionState read(ServiceContext context, int partition) {
+            Map<String, IngestWatermark> watermarks = new HashMap<>();
+            Map<String, IngestSeen> seen = new HashMap<>();
+            Map<String, ConnectorHealth> health = new HashMap<>();
+            List<TopicPartition> parts = List.of(new TopicPartition(Topics.INGEST_WATERMARKS.name(), partition),
+                    new TopicPartition(Topics.INGEST_SEEN.name(), partition),
+                    new TopicPartition(Topics.CONNECTOR_HEALTH.name(), partition));
+            try (KafkaConsumer<String, SpecificRecord> consumer = new KafkaConsumer<>(context.consumerConfig(null),
+                    context.serdes().key().deserializer(), context.serdes().anyValue().deserializer())) {
+                consumer.assign(parts);
+                consumer.seekToBeginning(parts);
+                Map<TopicPartition, Long> end = consumer.endOffsets(parts);
+                while (parts.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                    try {
+                        for (ConsumerRecord<String, SpecificRecord> r : consumer.poll(Duration.ofMillis(200))) {
+                            put(r, watermarks, seen, health);
+                        }
+                    } catch (RecordDeserializationException e) {
+                        log.warn("skipping unreadable record at offset {} of {}", e.offset(), e.topicPartition());
+                        consumer.seek(e.topicPartition(), e.offset() + 1);
+                    }
+                }
+            }
+            return new PartitionState(watermarks, seen, health);
         }
-        pollers.forEach(ConnectorPoller::close);
+
+        private static void put(ConsumerRecord<String, SpecificRecord> r, Map<String, IngestWatermark> watermarks,
+                                Map<String, IngestSeen> seen, Map<String, ConnectorHealth> health) {
+            if (r.value() == null) {
+                watermarks.remove(r.key());
+                seen.remove(r.key());
+                health.remove(r.key());
+            } else if (r.value() instanceof IngestWatermark w) {
+                watermarks.put(r.key(), w);
+            } else if (r.value() instanceof IngestSeen s) {
+                seen.put(r.key(), s);
+            } else if (r.value() instanceof ConnectorHealth h) {
+                health.put(r.key(), h);
+            }
+        }
     }
 }

@@ -42,9 +42,22 @@ public final class Topics {
             new TopicSpec<>("sync.commands", String.class, SyncCommand.class, ALERT_PARTITIONS, DELETE_AFTER_14_DAYS);
     public static final TopicSpec<String, SyncResult> SYNC_RESULTS =
             new TopicSpec<>("sync.results", String.class, SyncResult.class, ALERT_PARTITIONS, DELETE_AFTER_14_DAYS);
+    /**
+     * Partitions of ingest's own topics. A connector's records go to the partition its id hashes to on all three, and
+     * the ingest instance that owns that partition of ingest.watermarks (through its consumer group) polls the
+     * connector: this count bounds how many ingest instances share the work.
+     */
+    public static final int INGEST_PARTITIONS = 6;
+
     /** Keyed by connector id; the latest record per connector is where its next poll starts. */
     public static final TopicSpec<String, IngestWatermark> INGEST_WATERMARKS =
-            new TopicSpec<>("ingest.watermarks", String.class, IngestWatermark.class, 1, COMPACTED);
+            new TopicSpec<>("ingest.watermarks", String.class, IngestWatermark.class, INGEST_PARTITIONS, COMPACTED);
+    /** Keyed by alert key, in the partition of the alert's connector: what ingest last saw of each alert. */
+    public static final TopicSpec<String, IngestSeen> INGEST_SEEN =
+            new TopicSpec<>("ingest.seen", String.class, IngestSeen.class, INGEST_PARTITIONS, COMPACTED);
+    /** Keyed by connector id: each connector's latest poll outcome, for operators and for ingest after a restart. */
+    public static final TopicSpec<String, ConnectorHealth> CONNECTOR_HEALTH =
+            new TopicSpec<>("connector.health", String.class, ConnectorHealth.class, INGEST_PARTITIONS, COMPACTED);
 
     public static final TopicSpec<String, PolicyConfig> CONFIG_POLICIES =
             new TopicSpec<>("config.policies", String.class, PolicyConfig.class, 1, COMPACTED);
@@ -60,7 +73,7 @@ public final class Topics {
     public static final List<TopicSpec<String, ?>> ALL = List.of(
             ALERTS_RAW, ALERTS_ENRICHED, ALERTS_ROUTED, ALERTS_SUPPRESSED, ALERT_ACTIONS, ALERT_STATE,
             NOTIFICATIONS_OUT, NOTIFICATIONS_RECEIPTS, SYNC_COMMANDS, SYNC_RESULTS, INGEST_WATERMARKS,
-            CONFIG_POLICIES, CONFIG_TEAMS, CONFIG_USERS, CONFIG_SCHEDULES, CONFIG_ESCALATIONS);
+            INGEST_SEEN, CONNECTOR_HEALTH, CONFIG_POLICIES, CONFIG_TEAMS, CONFIG_USERS, CONFIG_SCHEDULES, CONFIG_ESCALATIONS);
 
     private Topics() {
     }

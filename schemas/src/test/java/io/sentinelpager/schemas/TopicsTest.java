@@ -28,10 +28,19 @@ class TopicsTest {
     }
 
     @Test
+    void ingestTopicsShareThePartitionOfTheirConnector() {
+        // ingest reads a connector's watermark, seen alerts and health from one partition number of each.
+        assertThat(List.of(Topics.INGEST_WATERMARKS, Topics.INGEST_SEEN, Topics.CONNECTOR_HEALTH))
+                .extracting(TopicSpec::partitions).containsOnly(Topics.INGEST_PARTITIONS);
+    }
+
+    @Test
     void stateAndConfigTopicsAreCompacted() {
         assertThat(Topics.ALERT_STATE.compacted()).isTrue();
         assertThat(Topics.CONFIG_POLICIES.compacted()).isTrue();
         assertThat(Topics.INGEST_WATERMARKS.compacted()).isTrue();
+        assertThat(Topics.INGEST_SEEN.compacted()).isTrue();
+        assertThat(Topics.CONNECTOR_HEALTH.compacted()).isTrue();
         assertThat(Topics.ALERTS_RAW.compacted()).isFalse();
     }
 

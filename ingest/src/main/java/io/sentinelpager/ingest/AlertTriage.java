@@ -1,0 +1,182 @@
+package io.sentinelpager.ingest;
+
+import com.microsoft.graph.models.security.Alert;
+import io.sentinelpager.azure.SourceAlert;
+import io.sentinelpager.schemas.ActionType;
+import io.sentinelpager.schemas.AlertAction;
+import io.sentinelpager.schemas.IngestSeen;
+import io.sentinelpager.schemas.SecurityAlert;
+import io.sentinelpager.schemas.SourceStatus;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Decides what one alert read from Azure means, from what ingest saw of it before and what syncback wrote to it:
+ * a new alert to page, a change made in Azure to tell escalate, the echo of our own write, or nothing new. A pure
+ * function, so every rule is tested without a broker or an emulator.
+ */
+final class AlertTriage {
+
+    /** The decision for one alert. {@code seen} is what to remember (null when nothing changes). */
+    sealed interface Outcome {
+        IngestSeen seen();
+    }
+
+    /** Never seen and in scope: page it. */
+    record New(SecurityAlert alert, IngestSeen seen) implements Outcome {
+    }
+
+    /** Changed in Azure by someone else: tell escalate. */
+    record Changed(AlertAction action, IngestSeen seen) implements Outcome {
+    }
+
+    /** Changed, but only as our own write-back made it: remember it, publish nothing. */
+    record Echo(String commandId, IngestSeen seen) implements Outcome {
+    }
+
+    /** Updated (a comment, new evidence) without a change of status, owner or classification. */
+    record Touched(IngestSeen seen) implements Outcome {
+    }
+
+    /** This version was already handled (re-read in the overlap of two polls, or after a crash). */
+    record Duplicate() implements Outcome {
+        @Override
+        public IngestSeen seen() {
+            return null;
+        }
+    }
+
+    /** New but outside the connector's filters. */
+    record OutOfScope(String reason) implements Outcome {
+        @Override
+        public IngestSeen seen() {
+            return null;
+        }
+    }
+
+    /**
+     * Cannot be made a record: dead-letter it with the reason. Remembered under a fingerprint of its JSON, so the
+     * overlap of the next poll does not dead-letter it again.
+     */
+    record Unusable(String alertId, String reason, Exception error, IngestSeen seen) implements Outcome {
+    }
+
+    /** The channel of actions that come from Azure, as escalate's timeline shows it. */
+    static final String CHANNEL = "azure";
+
+    private final String connectorId;
+    private final AlertNormalizer normalizer;
+    private final AlertScope scope;
+
+    AlertTriage(String connectorId, AlertNormalizer normalizer, AlertScope scope) {
+        this.connectorId = connectorId;
+        this.normalizer = normalizer;
+        this.scope = scope;
+    }
+
+    /** @param remembered what ingest saw before, by the key alert key or {@link #fingerprint} gives */
+    Outcome triage(SourceAlert source, Function<String, IngestSeen> remembered, OurWrites ours, Instant now) {
+        SecurityAlert alert;
+        try {
+            alert = normalizer.normalize(source, now);
+        } catch (AlertNormalizer.UnusableAlertException e) {
+            String fingerprint = fingerprint(connectorId, source);
+            if (remembered.apply(fingerprint) != null) {
+                return new Duplicate();
+            }
+            Instant updated = source.alert().getLastUpdateDateTime() == null ? now
+                    : source.alert().getLastUpdateDateTime().toInstant();
+            return new Unusable(source.alert().getId(), e.getMessage(), e, IngestSeen.newBuilder()
+                    .setAlertKey(fingerprint).setConnectorId(connectorId).setLastUpdatedAt(updated)
+                    .setStatus(SourceStatus.UNKNOWN).setSeenAt(now).build());
+        }
+        IngestSeen before = remembered.apply(alert.getAlertKey());
+        IngestSeen seen = seen(alert, before, now);
+        if (before == null) {
+            Alert graph = source.alert();
+            Optional<String> rejected = scope.rejects(alert,
+                    graph.getSeverity() == null ? "unknown" : graph.getSeverity().getValue(),
+                    graph.getStatus() == null ? "unknown" : graph.getStatus().getValue());
+            return rejected.<Outcome>map(OutOfScope::new).orElseGet(() -> new New(alert, seen));
+        }
+        if (!alert.getLastUpdatedAt().isAfter(before.getLastUpdatedAt())) {
+            return new Duplicate();
+        }
+        if (!fieldsChanged(before, alert)) {
+            return new Touched(seen);
+        }
+        Optional<String> ours0 = ours.explain(before, alert);
+        if (ours0.isPresent()) {
+            seen.setEchoedCommandId(ours0.get());
+            return new Echo(ours0.get(), seen);
+        }
+        return new Changed(action(before, alert), seen);
+    }
+
+    /**
+     * The key ingest remembers an unusable alert by: a fingerprint of what Graph sent, the same every time the same
+     * version is read, and apart from the alert key so that a later, usable version of the alert is paged as new.
+     */
+    static String fingerprint(String connectorId, SourceAlert source) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(
+                    String.valueOf(source.json()).getBytes(StandardCharsets.UTF_8));
+            return connectorId + ":unusable-" + HexFormat.of().formatHex(hash, 0, 12);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+
+    private IngestSeen seen(SecurityAlert alert, IngestSeen before, Instant now) {
+        return IngestSeen.newBuilder().setAlertKey(alert.getAlertKey()).setConnectorId(connectorId)
+                .setLastUpdatedAt(alert.getLastUpdatedAt()).setStatus(alert.getStatus())
+                .setAssignedTo(alert.getAssignedTo()).setClassification(alert.getClassification())
+                .setDetermination(alert.getDetermination())
+                .setEchoedCommandId(before == null ? null : before.getEchoedCommandId()).setSeenAt(now).build();
+    }
+
+    private static boolean fieldsChanged(IngestSeen before, SecurityAlert now) {
+        return before.getStatus() != now.getStatus() || !Objects.equals(before.getAssignedTo(), now.getAssignedTo())
+                || !Objects.equals(before.getClassification(), now.getClassification())
+                || !Objects.equals(before.getDetermination(), now.getDetermination());
+    }
+
+    /**
+     * The action escalate applies. Its id is the alert key and the version's lastUpdateDateTime, so the same Azure
+     * change read twice (a retried poll) is one action.
+     */
+    private AlertAction action(IngestSeen before, SecurityAlert now) {
+        List<String> what = new ArrayList<>();
+        if (before.getStatus() != now.getStatus()) {
+            what.add("status " + name(before.getStatus().name()) + " → " + name(now.getStatus().name()));
+        }
+        if (!Objects.equals(before.getAssignedTo(), now.getAssignedTo())) {
+            what.add(now.getAssignedTo() == null ? "unassigned" : "assigned to " + now.getAssignedTo());
+        }
+        if (!Objects.equals(before.getClassification(), now.getClassification())) {
+            what.add("classified " + now.getClassification());
+        }
+        if (!Objects.equals(before.getDetermination(), now.getDetermination())) {
+            what.add("determination " + now.getDetermination());
+        }
+        return AlertAction.newBuilder()
+                .setActionId("azure:" + now.getAlertKey() + "@" + now.getLastUpdatedAt().toEpochMilli())
+                .setAlertKey(now.getAlertKey()).setType(ActionType.SOURCE_STATUS_CHANGED)
+                .setActor(connectorId).setChannel(CHANNEL)
+                .setComment("Changed in Azure: " + String.join(", ", what))
+                .setClassification(now.getClassification()).setSourceStatus(now.getStatus())
+                .setOccurredAt(now.getLastUpdatedAt()).build();
+    }
+
+    private static String name(String symbol) {
+        return symbol.toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+    }
+}

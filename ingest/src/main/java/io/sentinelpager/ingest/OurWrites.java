@@ -1,0 +1,127 @@
+package io.sentinelpager.ingest;
+
+import io.sentinelpager.schemas.IngestSeen;
+import io.sentinelpager.schemas.SecurityAlert;
+import io.sentinelpager.schemas.SourceStatus;
+import io.sentinelpager.schemas.SyncCommand;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * What syncback was asked to write to each alert, read from {@code sync.commands}: how ingest tells the echo of our
+ * own write-back from a change an analyst made in Azure.
+ *
+ * <p>Why it is exact: a command is committed to sync.commands before syncback reads it, and syncback PATCHes only
+ * after reading it. Ingest reads sync.commands to its end <em>after</em> each Graph page arrives, so any PATCH whose
+ * effect a page shows has its command here by the time the page is judged. A change is an echo when every field that
+ * changed now has the value one of our not-yet-echoed commands wrote; once seen, those commands are marked echoed in
+ * {@link IngestSeen#getEchoedCommandId()} (written in the same transaction), so an analyst who later sets the same
+ * value again is not mistaken for us, also after a restart.
+ */
+final class OurWrites {
+
+    /** One command's fields that reach Graph; null where the command leaves a field alone. */
+    record Write(String commandId, SourceStatus status, String assignedTo, String classification,
+                 String determination) {
+    }
+
+    /** Keeps the commands of the last 20 writes per alert: more unechoed writes than that do not happen. */
+    private static final int KEPT_PER_ALERT = 20;
+
+    private final Set<String> connectors;
+    private final Map<String, List<Write>> byAlert = new HashMap<>();
+
+    /** @param connectors the connectors whose commands to keep; others belong to other deployments */
+    OurWrites(Set<String> connectors) {
+        this.connectors = connectors;
+    }
+
+    void add(SyncCommand command) {
+        if (!connectors.contains(command.getConnectorId())) {
+            return;
+        }
+        if (command.getTargetStatus() == null && command.getAssignedTo() == null
+                && command.getClassification() == null && command.getDetermination() == null) {
+            return; // a comment only: it changes no field ingest compares
+        }
+        List<Write> writes = byAlert.computeIfAbsent(command.getAlertKey(), k -> new ArrayList<>());
+        writes.add(new Write(command.getCommandId(), command.getTargetStatus(), command.getAssignedTo(),
+                command.getClassification(), command.getDetermination()));
+        if (writes.size() > KEPT_PER_ALERT) {
+            writes.remove(0);
+        }
+    }
+
+    /**
+     * The id of the latest command that explains the change from {@code before} to {@code now}, or empty when some
+     * changed field is not one of our writes (an analyst changed it).
+     */
+    Optional<String> explain(IngestSeen before, SecurityAlert now) {
+        List<Write> pending = pending(before);
+        if (pending.isEmpty()) {
+            return Optional.empty();
+        }
+        String latest = null;
+        for (Field field : Field.values()) {
+            Object was = field.seen.apply(before);
+            Object is = field.alert.apply(now);
+            if (Objects.equals(was, is)) {
+                continue;
+            }
+            Optional<Write> writer = pending.stream().filter(w -> Objects.equals(field.written.apply(w), is)).reduce(
+                    (first, second) -> second);
+            if (writer.isEmpty()) {
+                return Optional.empty();
+            }
+            int index = pending.indexOf(writer.get());
+            if (latest == null || index > indexOf(pending, latest)) {
+                latest = writer.get().commandId();
+            }
+        }
+        return Optional.ofNullable(latest);
+    }
+
+    /** The writes to this alert after the last one it has already shown. */
+    private List<Write> pending(IngestSeen before) {
+        List<Write> writes = byAlert.getOrDefault(before.getAlertKey(), List.of());
+        String echoed = before.getEchoedCommandId();
+        if (echoed == null) {
+            return writes;
+        }
+        int at = indexOf(writes, echoed);
+        return at < 0 ? writes : writes.subList(at + 1, writes.size());
+    }
+
+    private static int indexOf(List<Write> writes, String commandId) {
+        for (int i = 0; i < writes.size(); i++) {
+            if (writes.get(i).commandId().equals(commandId)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The fields Graph lets a PATCH change, and where each is found in our three shapes of an alert. */
+    private enum Field {
+        STATUS(IngestSeen::getStatus, SecurityAlert::getStatus, Write::status),
+        ASSIGNED_TO(IngestSeen::getAssignedTo, SecurityAlert::getAssignedTo, Write::assignedTo),
+        CLASSIFICATION(IngestSeen::getClassification, SecurityAlert::getClassification, Write::classification),
+        DETERMINATION(IngestSeen::getDetermination, SecurityAlert::getDetermination, Write::determination);
+
+        final Function<IngestSeen, Object> seen;
+        final Function<SecurityAlert, Object> alert;
+        final Function<Write, Object> written;
+
+        Field(Function<IngestSeen, Object> seen, Function<SecurityAlert, Object> alert, Function<Write, Object> written) {
+            this.seen = seen;
+            this.alert = alert;
+            this.written = written;
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package io.sentinelpager.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.graph.models.security.Alert;
+import com.microsoft.graph.models.security.AlertSeverity;
+import com.microsoft.graph.models.security.AlertStatus;
+import io.sentinelpager.azure.SourceAlert;
+import io.sentinelpager.schemas.ActionType;
+import io.sentinelpager.schemas.AlertSource;
+import io.sentinelpager.schemas.IngestSeen;
+import io.sentinelpager.schemas.SourceStatus;
+import io.sentinelpager.schemas.SyncCommand;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class AlertTriageTest {
+
+    static final Instant T0 = Instant.parse("2026-11-29T03:00:00Z");
+
+    final AlertTriage triage = new AlertTriage("contoso", new AlertNormalizer("contoso", 32768, 262144), AlertScope.ALL);
+    final OurWrites ours = new OurWrites(Set.of("contoso"));
+    final Map<String, IngestSeen> remembered = new HashMap<>();
+
+    @Test
+    void aNewAlertIsPagedAndItsSecondReadIsADuplicate() {
+        AlertTriage.Outcome first = run(alert("a1", AlertStatus.New, null, 0));
+        assertThat(first).isInstanceOf(AlertTriage.New.class);
+        assertThat(((AlertTriage.New) first).alert().getAlertKey()).isEqualTo("contoso:a1");
+        assertThat(run(alert("a1", AlertStatus.New, null, 0))).isInstanceOf(AlertTriage.Duplicate.class);
+    }
+
+    @Test
+    void anAnalystResolvingTheAlertBecomesASourceStatusChangedAction() {
+        run(alert("a1", AlertStatus.New, null, 0));
+        AlertTriage.Outcome changed = run(alert("a1", AlertStatus.Resolved, "soc-lead@contoso.example", 60));
+
+        assertThat(changed).isInstanceOf(AlertTriage.Changed.class);
+        var action = ((AlertTriage.Changed) changed).action();
+        assertThat(action.getType()).isEqualTo(ActionType.SOURCE_STATUS_CHANGED);
+        assertThat(action.getAlertKey()).isEqualTo("contoso:a1");
+        assertThat(action.getActor()).isEqualTo("contoso");
+        assertThat(action.getChannel()).isEqualTo("azure");
+        assertThat(action.getSourceStatus()).isEqualTo(SourceStatus.RESOLVED);
+        assertThat(action.getComment()).contains("status new → resolved").contains("assigned to soc-lead@contoso.example");
+        // The same change read again (a retried poll) has the same id, so escalate applies it once.
+        assertThat(action.getActionId()).isEqualTo("azure:contoso:a1@" + T0.plusSeconds(60).toEpochMilli());
+    }
+
+    @Test
+    void ourOwnWriteBackIsRecognisedAndNotEchoed() {
+        run(alert("a1", AlertStatus.New, null, 0));
+        ours.add(command("ack-1", SourceStatus.IN_PROGRESS, "ana@contoso.example"));
+
+        AlertTriage.Outcome echo = run(alert("a1", AlertStatus.InProgress, "ana@contoso.example", 30));
+
+        assertThat(echo).isInstanceOf(AlertTriage.Echo.class);
+        assertThat(echo.seen().getEchoedCommandId()).isEqualTo("ack-1");
+    }
+
+    @Test
+    void anAnalystRepeatingWhatWeWroteAfterTheEchoIsNotMistakenForUs() {
+        run(alert("a1", AlertStatus.New, null, 0));
+        ours.add(command("ack-1", SourceStatus.IN_PROGRESS, "ana@contoso.example"));
+        run(alert("a1", AlertStatus.InProgress, "ana@contoso.example", 30));
+        run(alert("a1", AlertStatus.New, null, 60)); // an analyst un-assigns it: a change, not ours
+
+        AlertTriage.Outcome again = run(alert("a1", AlertStatus.InProgress, "ana@contoso.example", 90));
+
+        assertThat(again).as("ack-1 was already echoed").isInstanceOf(AlertTriage.Changed.class);
+    }
+
+    @Test
+    void aChangeThatOnlyPartlyMatchesOurWriteIsTheAnalysts() {
+        run(alert("a1", AlertStatus.New, null, 0));
+        ours.add(command("ack-1", SourceStatus.IN_PROGRESS, "ana@contoso.example"));
+        // We set inProgress for ana; the analyst resolved it for someone else.
+        assertThat(run(alert("a1", AlertStatus.Resolved, "ana@contoso.example", 30)))
+                .isInstanceOf(AlertTriage.Changed.class);
+    }
+
+    @Test
+    void aCommentOrNewEvidenceChangesNothingToPage() {
+        run(alert("a1", AlertStatus.New, null, 0));
+        assertThat(run(alert("a1", AlertStatus.New, null, 30))).isInstanceOf(AlertTriage.Touched.class);
+    }
+
+    @Test
+    void anAlertOutsideTheFiltersIsNotPagedButAChangeOfAPagedOneAlwaysPasses() {
+        AlertTriage onlyNewHigh = new AlertTriage("contoso", new AlertNormalizer("contoso", 32768, 262144),
+                new AlertScope(Set.of("high"), Set.of("new"), Set.of(), Set.of()));
+        Alert low = alert("a2", AlertStatus.New, null, 0);
+        low.setSeverity(AlertSeverity.Low);
+        assertThat(onlyNewHigh.triage(new SourceAlert(low, "{}"), remembered::get, ours, T0))
+                .isInstanceOfSatisfying(AlertTriage.OutOfScope.class,
+                        o -> assertThat(o.reason()).contains("severity low"));
+
+        AlertTriage.Outcome paged = onlyNewHigh.triage(new SourceAlert(alert("a3", AlertStatus.New, null, 0), "{}"),
+                remembered::get, ours, T0);
+        remembered.put("contoso:a3", paged.seen());
+        assertThat(onlyNewHigh.triage(new SourceAlert(alert("a3", AlertStatus.Resolved, null, 10), "{}"),
+                remembered::get, ours, T0)).isInstanceOf(AlertTriage.Changed.class);
+    }
+
+    @Test
+    void anAlertWithoutIdIsDeadLetteredOnceWithTheReason() {
+        Alert noId = alert(null, AlertStatus.New, null, 0);
+        noId.setTitle("Ransomware behaviour");
+        AlertTriage.Outcome first = run(noId);
+        assertThat(first).isInstanceOfSatisfying(AlertTriage.Unusable.class, u -> {
+            assertThat(u.reason()).contains("connector contoso").contains("without an id")
+                    .contains("Ransomware behaviour");
+            assertThat(u.seen().getAlertKey()).startsWith("contoso:unusable-");
+        });
+        assertThat(run(noId)).as("read again in the next poll's overlap").isInstanceOf(AlertTriage.Duplicate.class);
+    }
+
+    private AlertTriage.Outcome run(Alert alert) {
+        AlertTriage.Outcome outcome = triage.triage(new SourceAlert(alert, "{\"id\":\"" + alert.getId() + "\"}"),
+                remembered::get, ours, T0);
+        if (outcome.seen() != null) {
+            remembered.put(outcome.seen().getAlertKey(), outcome.seen());
+        }
+        return outcome;
+    }
+
+    static Alert alert(String id, AlertStatus status, String assignedTo, int updatedAfterSeconds) {
+        Alert alert = new Alert();
+        alert.setId(id);
+        alert.setTitle("Suspicious PowerShell");
+        alert.setSeverity(AlertSeverity.High);
+        alert.setStatus(status);
+        alert.setAssignedTo(assignedTo);
+        alert.setCreatedDateTime(OffsetDateTime.ofInstant(T0, ZoneOffset.UTC));
+        alert.setLastUpdateDateTime(OffsetDateTime.ofInstant(T0.plusSeconds(updatedAfterSeconds), ZoneOffset.UTC));
+        return alert;
+    }
+
+    static SyncCommand command(String id, SourceStatus status, String assignedTo) {
+        return SyncCommand.newBuilder().setCommandId(id).setAlertKey("contoso:a1").setConnectorId("contoso")
+                .setSource(AlertSource.GRAPH).setAlertId("a1").setTargetStatus(status).setAssignedTo(assignedTo)
+                .setRequestedAt(T0).build();
+    }
+}

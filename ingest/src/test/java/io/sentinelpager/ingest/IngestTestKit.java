@@ -1,0 +1,95 @@
+package io.sentinelpager.ingest;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.sentinelpager.azure.Connectors;
+import io.sentinelpager.emulator.AzureEmulator;
+import io.sentinelpager.emulator.EmulatorOptions;
+import io.sentinelpager.platform.config.PagerConfig;
+import io.sentinelpager.platform.config.Secret;
+import io.sentinelpager.platform.kafka.TopicProvisioner;
+import io.sentinelpager.platform.local.LocalCluster;
+import io.sentinelpager.platform.service.ServiceContext;
+import io.sentinelpager.schemas.Topics;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+
+/** What the ingest ITs share: a provisioned cluster, connectors pointed at emulators, and a read-committed reader. */
+final class IngestTestKit {
+
+    private IngestTestKit() {
+    }
+
+    static ServiceContext context(LocalCluster cluster, Map<String, String> settings) {
+        PagerConfig config = PagerConfig.empty().with(cluster.settings()).with(settings);
+        ServiceContext context = ServiceContext.of(config, new SimpleMeterRegistry(), Clock.systemUTC());
+        try (Admin admin = Admin.create(context.kafkaClientConfig())) {
+            new TopicProvisioner(admin, (short) 1).ensure(Topics.ALL);
+        }
+        return context;
+    }
+
+    /** The settings of one connector that reads the emulator's tenant, trusting its certificate. */
+    static Map<String, String> connector(String id, AzureEmulator emulator, Path dir) {
+        Path pem = dir.resolve(id + "-emulator.pem");
+        emulator.writeCertificatePem(pem);
+        EmulatorOptions app = emulator.options();
+        Map<String, String> settings = new HashMap<>(Connectors.settings(id, app.tenantId(), app.clientId(),
+                Secret.of(app.clientSecret()), emulator.authorityHost(), emulator.graphBaseUrl(), pem));
+        settings.put(Connectors.requestTimeout(id).name(), "3s");
+        return settings;
+    }
+
+    static String unique(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** Reads topics from their start with read_committed, keeping the records a filter accepts. */
+    static final class Reader implements AutoCloseable {
+        private final KafkaConsumer<String, SpecificRecord> consumer;
+        private final Predicate<ConsumerRecord<String, SpecificRecord>> keep;
+        final List<ConsumerRecord<String, SpecificRecord>> records = new ArrayList<>();
+
+        Reader(ServiceContext context, List<String> topics, Predicate<ConsumerRecord<String, SpecificRecord>> keep) {
+            this.consumer = new KafkaConsumer<>(context.consumerConfig(unique("ingest-it")),
+                    context.serdes().key().deserializer(), context.serdes().anyValue().deserializer());
+            this.keep = keep;
+            consumer.subscribe(topics);
+        }
+
+        /** Reads until the condition holds or the time is up; returns whether it held. */
+        boolean readUntil(Predicate<List<ConsumerRecord<String, SpecificRecord>>> done, Duration timeout) {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (!done.test(records)) {
+                if (System.nanoTime() > deadline) {
+                    return false;
+                }
+                for (ConsumerRecord<String, SpecificRecord> r : consumer.poll(Duration.ofMillis(200))) {
+                    if (r.value() != null && keep.test(r)) {
+                        records.add(r);
+                    }
+                }
+            }
+            return true;
+        }
+
+        <T> List<T> values(Class<T> type) {
+            return records.stream().map(ConsumerRecord::value).filter(type::isInstance).map(type::cast).toList();
+        }
+
+        @Override
+        public void close() {
+            consumer.close();
+        }
+    }
+}
