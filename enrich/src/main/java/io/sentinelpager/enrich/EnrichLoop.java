@@ -1,6 +1,7 @@
 package io.sentinelpager.enrich;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.sentinelpager.platform.kafka.DeadLetterHandlers;
 import io.sentinelpager.platform.kafka.DeadLetters;
 import io.sentinelpager.schemas.EnrichedAlert;
 import io.sentinelpager.schemas.SecurityAlert;
@@ -128,7 +129,7 @@ final class EnrichLoop implements LoopService.Loop {
         SecurityAlert alert;
         try {
             if (record.value() == null) {
-                throw new IllegalArgumentException("the record has no value; alerts.raw carries SecurityAlert records");
+                throw new IllegalArgumentException("no value");
             }
             Object value = alerts.deserialize(record.topic(), record.headers(), record.value());
             if (!(value instanceof SecurityAlert a)) {
@@ -137,7 +138,8 @@ final class EnrichLoop implements LoopService.Loop {
             }
             alert = a;
         } catch (RuntimeException e) {
-            deadLetter(DeadLetters.Stage.DESERIALIZATION, partition, record, e);
+            deadLetter(DeadLetters.Stage.DESERIALIZATION, partition, record,
+                    DeadLetterHandlers.Deserialization.explain(record.value(), e));
             return;
         }
         try {
