@@ -9,6 +9,7 @@ import io.sentinelpager.schemas.ContactMethod;
 import io.sentinelpager.schemas.ContactMethodType;
 import io.sentinelpager.schemas.DeliveryOutcome;
 import io.sentinelpager.schemas.DeliveryReceipt;
+import io.sentinelpager.schemas.EnrichedAlert;
 import io.sentinelpager.schemas.EscalationChainConfig;
 import io.sentinelpager.schemas.EscalationStep;
 import io.sentinelpager.schemas.EscalationTarget;
@@ -338,6 +339,13 @@ public final class Lifecycle {
             next.setAlert(routed);
         }
         List<TimelineEvent> timeline = new ArrayList<>(state.getTimeline());
+        EnrichedAlert enrichment = routed.getEnriched();
+        if (primary && enrichment.getRevision() > state.getAlert().getEnriched().getRevision()) {
+            // The enrichment that missed its deadline arrived: it replaces the alert's, and the page stays as it is.
+            timeline.add(event(now, "enriched", null, "enrich", "enrichment " + enrichment.getStatus().name()
+                    .toLowerCase() + (enrichment.getRuleName() == null ? "" : " from rule " + enrichment.getRuleName())
+                    + ": " + enrichment.getTables().stream().mapToLong(t -> t.getTotalRows()).sum() + " rows"));
+        }
         if (before == null) {
             // Another alert of the same incident: it joins this page instead of paging again.
             timeline.add(event(now, "attached", alert.getConnectorId(), "azure", "alert " + alert.getAlertKey()

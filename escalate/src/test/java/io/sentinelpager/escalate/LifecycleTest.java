@@ -11,6 +11,7 @@ import io.sentinelpager.schemas.ContactMethod;
 import io.sentinelpager.schemas.ContactMethodType;
 import io.sentinelpager.schemas.EnrichedAlert;
 import io.sentinelpager.schemas.EnrichmentStatus;
+import io.sentinelpager.schemas.EnrichmentTable;
 import io.sentinelpager.schemas.LifecycleStatus;
 import io.sentinelpager.schemas.NotificationRequest;
 import io.sentinelpager.schemas.RoutedAlert;
@@ -82,6 +83,29 @@ class LifecycleTest {
         assertThat(update.state().orElseThrow().getAlert().getEnriched().getAlert().getStatus())
                 .isEqualTo(SourceStatus.IN_PROGRESS);
         assertThat(update.state().orElseThrow().getStatus()).isEqualTo(LifecycleStatus.TRIGGERED);
+    }
+
+    @Test
+    void anEnrichmentArrivingAfterTheDeadlineIsAttachedToThePageWithoutPagingAgain() {
+        RoutedAlert timedOut = routed(SourceStatus.NEW);
+        timedOut.getEnriched().setStatus(EnrichmentStatus.TIMED_OUT);
+        AlertLifecycle paged = lifecycle.routed(Optional.empty(), timedOut, directory, T0).state().orElseThrow();
+        RoutedAlert update = routed(SourceStatus.NEW);
+        update.setEnriched(EnrichedAlert.newBuilder(update.getEnriched()).setStatus(EnrichmentStatus.COMPLETE)
+                .setRevision(1).setRuleName("Brute force").setTables(List.of(EnrichmentTable.newBuilder()
+                        .setName("PrimaryResult").setColumns(List.of()).setRows(List.of()).setTotalRows(3).build()))
+                .build());
+
+        Lifecycle.Outcome outcome = lifecycle.routed(Optional.of(paged), update, directory, T0.plusSeconds(8));
+
+        assertThat(outcome.emitted()).noneMatch(NotificationRequest.class::isInstance)
+                .noneMatch(SyncCommand.class::isInstance).hasSize(1);
+        AlertLifecycle state = outcome.state().orElseThrow();
+        assertThat(state.getStatus()).isEqualTo(LifecycleStatus.TRIGGERED);
+        assertThat(state.getAlert().getEnriched().getStatus()).isEqualTo(EnrichmentStatus.COMPLETE);
+        assertThat(state.getTimeline().get(state.getTimeline().size() - 1).getDetail())
+                .isEqualTo("enrichment complete from rule Brute force: 3 rows");
+        assertThat(state.getNextEscalationAt()).as("escalation keeps its schedule").isEqualTo(paged.getNextEscalationAt());
     }
 
     @Test

@@ -104,8 +104,11 @@ public final class DeadLetterHandlers {
                     record.headers(), reason), record.topic()));
         }
 
-        /** The registry client's own message for bytes without a schema id is cryptic; say what is wrong. */
-        static Exception explain(byte[] value, Exception exception) {
+        /**
+         * The registry client's own message for bytes without a schema id is cryptic; say what is wrong. Public for
+         * services that read with a plain consumer (enrich), so every dead letter says it the same way.
+         */
+        public static Exception explain(byte[] value, Exception exception) {
             if (value == null) {
                 return new IllegalArgumentException("the value is empty (null); a tombstone is not valid here",
                         exception);

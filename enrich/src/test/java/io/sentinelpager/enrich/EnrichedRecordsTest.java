@@ -1,0 +1,94 @@
+package io.sentinelpager.enrich;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sentinelpager.schemas.EnrichedAlert;
+import io.sentinelpager.schemas.EnrichmentStatus;
+import io.sentinelpager.schemas.SecurityAlert;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+/** Whatever an alert holds, the record that goes on is bounded, and says what it left out. */
+class EnrichedRecordsTest {
+
+    static final Instant NOW = Instant.parse("2026-05-05T09:15:03Z");
+
+    final EnrichedRecords records = new EnrichedRecords(EnrichConfig.defaults());
+
+    @Test
+    void aOneMegabyteDescriptionIsCutWithAMarkerAndTheSourceJsonReplacedByANote() throws Exception {
+        String description = "x".repeat(1024 * 1024);
+        SecurityAlert raw = SecurityAlert.newBuilder(Fixtures.defenderAlert("contoso")).setDescription(description)
+                .setSourceJson("{\"description\":\"" + description + "\",\"evidence\":[]}").build();
+
+        EnrichedAlert record = records.build(raw, Enrichment.notApplicable(null), 0, NOW, "alerts.raw partition 2 offset 7");
+
+        assertThat(record.getAlert().getDescription()).hasSize(8000).startsWith("xxx")
+                .endsWith("… [truncated from 1048576 characters]");
+        var note = new ObjectMapper().readTree(record.getAlert().getSourceJson());
+        assertThat(note.get("truncated").asBoolean()).isTrue();
+        assertThat(note.get("originalLength").asInt()).isEqualTo(description.length() + 32);
+        assertThat(note.get("original").asText()).isEqualTo("alerts.raw partition 2 offset 7");
+        assertThat(record.getAlert().getTitle()).isEqualTo(raw.getTitle());
+    }
+
+    @Test
+    void tenThousandEvidenceItemsGiveTheSameShortSummary() {
+        StringBuilder json = new StringBuilder("{\"evidence\":[");
+        for (int i = 0; i < 10_000; i++) {
+            json.append(i == 0 ? "" : ",").append("{\"@odata.type\":\"#microsoft.graph.security.deviceEvidence\","
+                    + "\"deviceDnsName\":\"host-").append(i).append(".contoso.com\"}");
+        }
+        SecurityAlert raw = SecurityAlert.newBuilder(Fixtures.defenderAlert("contoso"))
+                .setSourceJson(json.append("]}").toString()).build();
+
+        EnrichedAlert record = records.build(raw, Enrichment.notApplicable(null), 0, NOW, "here");
+
+        assertThat(record.getSummary()).hasSizeLessThanOrEqualTo(300).startsWith("host host-0.contoso.com, ")
+                .contains("host-9.contoso.com").doesNotContain("host-10.contoso.com");
+        assertThat(record.getAlert().getSourceJson()).as("988,904 characters, over the limit: a note instead")
+                .isEqualTo("{\"truncated\":true,\"originalLength\":" + raw.getSourceJson().length()
+                        + ",\"original\":\"here\"}");
+    }
+
+    @Test
+    void malformedSourceJsonStillGoesOnAndSaysWhyThereIsNoSummary() {
+        SecurityAlert raw = SecurityAlert.newBuilder(Fixtures.defenderAlert("contoso")).setSourceJson("{\"evidence\": [")
+                .build();
+
+        EnrichedAlert record = records.build(raw, Enrichment.timedOut("Log Analytics did not answer"), 0, NOW, "here");
+
+        assertThat(record.getStatus()).isEqualTo(EnrichmentStatus.TIMED_OUT);
+        assertThat(record.getSummary()).isNull();
+        assertThat(record.getDetail()).isEqualTo("Log Analytics did not answer; the alert's source JSON is not JSON,"
+                + " so its evidence cannot be summarized");
+        assertThat(record.getAlert().getSourceJson()).isEqualTo("{\"evidence\": [");
+    }
+
+    @Test
+    void unknownServiceSourcesAreNotMistakenForSentinel() {
+        SecurityAlert alert = SecurityAlert.newBuilder(Fixtures.sentinelAlert("contoso", "a"))
+                .setServiceSource("unknownFutureValue").build();
+
+        assertThat(SentinelRuleAlert.fromSentinel(alert)).isFalse();
+        assertThat(SentinelRuleAlert.fromSentinel(SecurityAlert.newBuilder(alert).setServiceSource(null).build()))
+                .isFalse();
+        assertThat(SentinelRuleAlert.fromSentinel(SecurityAlert.newBuilder(alert).setServiceSource("MicrosoftSentinel")
+                .build())).isTrue();
+    }
+
+    @Test
+    void aRecordTooLargeForTheBrokerLosesItsRowsWithTheReason() {
+        EnrichedAlert record = records.build(Fixtures.sentinelAlert("contoso", "a"), new Enrichment(
+                EnrichmentStatus.COMPLETE, null, java.util.List.of(QueryAnswer.of(Fixtures.manyRows(50), 20, 100)
+                .tables().get(0)), "rule", "id", null, null, null), 0, NOW, "here");
+
+        EnrichedAlert smaller = EnrichedRecords.withoutRows(record, 1_200_000);
+
+        assertThat(smaller.getTables()).isEmpty();
+        assertThat(smaller.getStatus()).isEqualTo(EnrichmentStatus.COMPLETE);
+        assertThat(smaller.getDetail()).isEqualTo("the query's rows were left out: with them the record was 1200000"
+                + " bytes, too large to publish; open the link to see them");
+    }
+}
