@@ -73,7 +73,8 @@ final class DemoCommand implements Callable<Integer> {
                 "responder.accounts.file", logins.file().toString(),
                 "notify.inbox.dir", inbox.toAbsolutePath().toString(),
                 "ingest.poll.interval", "2s",
-                "escalate.responder.url", "http://127.0.0.1:" + responderPort))
+                "escalate.responder.url", "http://127.0.0.1:" + responderPort,
+                "notify.responder.url", "http://127.0.0.1:" + responderPort))
                 .with(DemoConnector.settings(azure, certificate));
         ServiceContext context = ServiceContext.of(settings, io.micrometer.core.instrument.Metrics.globalRegistry,
                 Clock.systemUTC());

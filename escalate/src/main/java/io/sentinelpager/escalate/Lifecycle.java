@@ -217,12 +217,17 @@ public final class Lifecycle {
             timeline.add(event(now, "unrouted", null, null, where + ": nobody to page"));
         }
         int before = emitted.size();
+        int pendingBefore = pending.size();
         for (String userId : recipients) {
             notifyUser(key, state.getReopened(), routed, userId, directory.users().apply(userId), step, round, now,
                     timeline, emitted,
                     pending);
             timeline.add(event(now, "paged", userId, null, where));
         }
+        // Each page names the others of the step, so a responder knows who else is looking.
+        List<String> paged = recipients;
+        emitted.subList(before, emitted.size()).replaceAll(page -> withOthersPaged((NotificationRequest) page, paged));
+        pending.subList(pendingBefore, pending.size()).replaceAll(page -> withOthersPaged(page, paged));
         Map<String, String> deliveries = new HashMap<>();
         for (SpecificRecord sent : emitted.subList(before, emitted.size())) {
             deliveries.put(((NotificationRequest) sent).getNotificationId(), PENDING);
@@ -579,9 +584,15 @@ public final class Lifecycle {
                 .setUrgency(routed.getUrgency())
                 .setTitle(alert.getTitle())
                 .setBody(body)
+                .setSummary(summary)
                 .setEscalationStep(step)
                 .setRequestedAt(now)
                 .build();
+    }
+
+    private static NotificationRequest withOthersPaged(NotificationRequest page, List<String> recipients) {
+        return NotificationRequest.newBuilder(page)
+                .setAlsoPaged(recipients.stream().filter(u -> !u.equals(page.getUserId())).toList()).build();
     }
 
     private static TimelineEvent event(Instant at, String type, String actor, String channel, String detail) {

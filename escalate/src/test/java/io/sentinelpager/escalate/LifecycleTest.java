@@ -165,6 +165,28 @@ class LifecycleTest {
     }
 
     @Test
+    void eachPageCarriesTheEnrichmentSummaryAndNamesTheOthersPagedInTheStep() {
+        io.sentinelpager.schemas.EscalationChainConfig chain = io.sentinelpager.schemas.EscalationChainConfig.newBuilder()
+                .setId("default").setName("d").setSteps(List.of(EscalateTopologyIT.step(10,
+                        EscalateTopologyIT.target(io.sentinelpager.schemas.TargetKind.USER, "ana"),
+                        EscalateTopologyIT.target(io.sentinelpager.schemas.TargetKind.USER, "ben"))))
+                .build();
+        Lifecycle.Directory withChain = new Lifecycle.Directory(Map.of("soc", soc)::get, Map.of("ana", ana)::get,
+                Map.of(), Map.of("default", chain)::get);
+
+        List<NotificationRequest> pages = lifecycle.routed(Optional.empty(), routed(SourceStatus.NEW), withChain, T0)
+                .emitted().stream().filter(NotificationRequest.class::isInstance).map(NotificationRequest.class::cast)
+                .toList();
+
+        assertThat(pages).extracting(NotificationRequest::getUserId).containsExactly("ana", "ana", "ben");
+        assertThat(pages).allSatisfy(p -> assertThat(p.getSummary()).isEqualTo("host pc-17"));
+        assertThat(pages).filteredOn(p -> p.getUserId().equals("ana"))
+                .allSatisfy(p -> assertThat(p.getAlsoPaged()).containsExactly("ben"));
+        assertThat(pages).filteredOn(p -> p.getUserId().equals("ben"))
+                .allSatisfy(p -> assertThat(p.getAlsoPaged()).containsExactly("ana"));
+    }
+
+    @Test
     void whenEveryNotificationOfAStepFailedTheNextStepIsDueAtOnce() {
         io.sentinelpager.schemas.EscalationChainConfig chain = io.sentinelpager.schemas.EscalationChainConfig.newBuilder()
                 .setId("default").setName("d").setSteps(List.of(

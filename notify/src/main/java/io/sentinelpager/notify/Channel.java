@@ -1,8 +1,16 @@
 package io.sentinelpager.notify;
 
-import io.sentinelpager.schemas.NotificationRequest;
+import io.sentinelpager.schemas.ContactMethodType;
 
-/** One way of reaching a person. Throws with a reason a person can act on when delivery fails. */
+/**
+ * One way of reaching a person. A channel sends what it is given once per call and keeps no delivery state:
+ * idempotence, retries, rate limits and fallback are the {@link DeliveryProcessor}'s, the same for every channel.
+ */
 public interface Channel {
-    void deliver(NotificationRequest request) throws Exception;
+
+    /** The contact method type this channel serves. */
+    ContactMethodType type();
+
+    /** @throws DeliveryFailure classified as transient, rate-limited or permanent */
+    void send(Message message) throws DeliveryFailure;
 }

@@ -1,57 +1,284 @@
 package io.sentinelpager.notify;
 
 import io.sentinelpager.platform.kafka.CompletedIds;
+import io.sentinelpager.schemas.ContactMethod;
+import io.sentinelpager.schemas.ContactMethodType;
 import io.sentinelpager.schemas.DeliveryOutcome;
 import io.sentinelpager.schemas.DeliveryReceipt;
 import io.sentinelpager.schemas.NotificationRequest;
+import io.sentinelpager.schemas.PendingDelivery;
+import io.sentinelpager.schemas.UserConfig;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.random.RandomGenerator;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Delivers a notification unless its id was already delivered, and reports the outcome keyed by alert. */
+/**
+ * Delivers each notification at most once per contact method, also across restarts: the delivery id (the page's id
+ * and the method) goes into a changelogged store in the same transaction as the receipt, and a request whose id is
+ * there, or waiting in the queue, is skipped. Only a crash between a provider accepting a message and the commit can
+ * repeat it.
+ *
+ * <p>What cannot go now waits in the changelogged queue and a punctuator picks it up when due, so nothing sleeps on
+ * the stream thread and a restart resumes the waits: a transient failure (timeout, 5xx, 429) is retried with
+ * exponential backoff and jitter, longer if the provider's {@code Retry-After} says so; a page to an address that
+ * its rate limit holds (one SMS a minute per number) joins the others held for that address and all go out as one
+ * digest. A permanent failure, or the last failed retry, falls back to the user's next contact method (from the
+ * compacted users topic); only when none is left is the notification reported failed.
+ *
+ * <p>Receipts carry the request's notification id with the final outcome; each method given up on before a fallback
+ * gets its own receipt, under the notification id with {@code /failed/<method>} appended, for the timeline.
+ */
 final class DeliveryProcessor implements Processor<String, NotificationRequest, String, DeliveryReceipt> {
+
+    static final Duration QUEUE_SCAN = Duration.ofSeconds(1);
 
     private static final Logger log = LoggerFactory.getLogger(DeliveryProcessor.class);
 
-    private final Channel channel;
+    private final Map<ContactMethodType, Channel> channels;
+    private final Messages messages;
+    private final NotifyConfig.Retry retry;
+    private final Map<ContactMethodType, Duration> minIntervals;
     private final Clock clock;
+    private final RandomGenerator random;
     private ProcessorContext<String, DeliveryReceipt> context;
     private CompletedIds delivered;
+    private KeyValueStore<String, PendingDelivery> queue;
+    private KeyValueStore<String, Long> lastSent;
+    private KeyValueStore<String, ValueAndTimestamp<UserConfig>> users;
 
-    DeliveryProcessor(Channel channel, Clock clock) {
-        this.channel = channel;
+    DeliveryProcessor(Map<ContactMethodType, Channel> channels, Messages messages, NotifyConfig.Retry retry,
+                      Map<ContactMethodType, Duration> minIntervals, Clock clock, RandomGenerator random) {
+        this.channels = channels;
+        this.messages = messages;
+        this.retry = retry;
+        this.minIntervals = minIntervals;
         this.clock = clock;
+        this.random = random;
     }
 
     @Override
     public void init(ProcessorContext<String, DeliveryReceipt> context) {
         this.context = context;
         this.delivered = CompletedIds.open(context, NotifyTopology.DELIVERED_STORE);
+        this.queue = context.getStateStore(NotifyTopology.QUEUE_STORE);
+        this.lastSent = context.getStateStore(NotifyTopology.LAST_SENT_STORE);
+        this.users = context.getStateStore(NotifyTopology.USERS_STORE);
+        context.schedule(QUEUE_SCAN, PunctuationType.WALL_CLOCK_TIME, ignored -> sendDue());
     }
 
     @Override
     public void process(Record<String, NotificationRequest> record) {
         NotificationRequest request = record.value();
-        if (delivered.contains(request.getNotificationId())) {
-            log.debug("notification {} already delivered, skipped", request.getNotificationId());
+        String id = deliveryId(request, request.getContactMethod());
+        if (delivered.contains(id) || queue.get(id) != null) {
+            log.debug("notification {} already delivered or queued, skipped", id);
             return;
         }
         Instant now = clock.instant();
-        DeliveryReceipt receipt;
-        try {
-            channel.deliver(request);
-            delivered.add(request.getNotificationId(), now);
-            receipt = NotifyTopology.receipt(request, DeliveryOutcome.SENT, null, now);
-        } catch (Exception e) {
-            log.warn("notification {} to {} via {} failed: {}", request.getNotificationId(), request.getUserId(),
-                    request.getContactMethod(), e.toString());
-            receipt = NotifyTopology.receipt(request, DeliveryOutcome.FAILED, e.getClass().getSimpleName() + ": "
-                    + e.getMessage(), now);
+        attempt(List.of(pending(request, request.getContactMethod(), request.getAddress(), now, null)), now);
+    }
+
+    /** Sends what is due, grouped by address so that the pages a rate limit held go out as one digest. */
+    void sendDue() {
+        Instant now = clock.instant();
+        Map<String, List<PendingDelivery>> due = new LinkedHashMap<>();
+        try (KeyValueIterator<String, PendingDelivery> all = queue.all()) {
+            all.forEachRemaining(entry -> {
+                if (!entry.value.getDueAt().isAfter(now)) {
+                    due.computeIfAbsent(addressKey(entry.value.getContactMethod(), entry.value.getAddress()),
+                            k -> new ArrayList<>()).add(entry.value);
+                }
+            });
         }
-        context.forward(record.withKey(request.getAlertKey()).withValue(receipt));
+        due.values().forEach(batch -> attempt(batch, now));
+    }
+
+    /** One send to one address, of one page or of a digest of several; all of the batch share method and address. */
+    private void attempt(List<PendingDelivery> batch, Instant now) {
+        PendingDelivery first = batch.get(0);
+        ContactMethodType method = first.getContactMethod();
+        String address = first.getAddress();
+        Duration interval = minIntervals.get(method);
+        Long last = interval == null ? null : lastSent.get(addressKey(method, address));
+        if (last != null) {
+            Instant free = Instant.ofEpochMilli(last).plus(interval);
+            if (now.isBefore(free)) {
+                for (PendingDelivery p : batch) {
+                    queue.put(id(p), PendingDelivery.newBuilder(p).setHeld(true).setDueAt(free).build());
+                }
+                return;
+            }
+        }
+        List<NotificationRequest> requests = batch.stream().map(PendingDelivery::getRequest).toList();
+        String messageId = batch.size() == 1 ? id(first) : id(first) + "+" + (batch.size() - 1);
+        try {
+            Channel channel = channels.get(method);
+            if (channel == null) {
+                throw DeliveryFailure.permanent("no " + name(method) + " channel is configured");
+            }
+            channel.send(messages.digest(requests, messageId, address));
+        } catch (DeliveryFailure failure) {
+            failed(batch, failure, now);
+            return;
+        } catch (RuntimeException bug) {
+            // A channel that throws anything else is broken for this message; falling back still reaches the person.
+            log.error("{} channel failed unexpectedly on {}", name(method), messageId, bug);
+            failed(batch, DeliveryFailure.permanent("internal error in the " + name(method) + " channel: "
+                    + bug.getClass().getSimpleName()), now);
+            return;
+        }
+        if (interval != null) {
+            lastSent.put(addressKey(method, address), now.toEpochMilli());
+        }
+        for (PendingDelivery p : batch) {
+            delivered.add(id(p), now);
+            queue.delete(id(p));
+            forward(receipt(p.getRequest(), p.getRequest().getNotificationId(), method, DeliveryOutcome.SENT,
+                    sentDetail(p, batch.size(), interval), now));
+        }
+        log.info("sent {} to {} by {}{}", messageId, first.getRequest().getUserId(), name(method),
+                batch.size() > 1 ? " as a digest of " + batch.size() : "");
+    }
+
+    private void failed(List<PendingDelivery> batch, DeliveryFailure failure, Instant now) {
+        for (PendingDelivery p : batch) {
+            if (failure.kind() != DeliveryFailure.Kind.PERMANENT && p.getAttempt() < retry.attempts()) {
+                Instant due = now.plus(backoff(p.getAttempt(), failure));
+                queue.put(id(p), PendingDelivery.newBuilder(p).setAttempt(p.getAttempt() + 1).setHeld(false)
+                        .setDueAt(due).build());
+                log.info("{} by {} failed ({}), attempt {} of {} at {}", id(p), name(p.getContactMethod()),
+                        failure.getMessage(), p.getAttempt() + 1, retry.attempts(), due);
+            } else {
+                queue.delete(id(p));
+                fallBack(p, failure, now);
+            }
+        }
+    }
+
+    private void fallBack(PendingDelivery p, DeliveryFailure failure, Instant now) {
+        NotificationRequest request = p.getRequest();
+        ContactMethodType method = p.getContactMethod();
+        String failedHere = name(method) + " failed" + (p.getAttempt() > 1 ? " after " + p.getAttempt() + " attempts" : "")
+                + ": " + failure.getMessage();
+        String history = p.getHistory() == null ? failedHere : p.getHistory() + "; " + failedHere;
+        DeliveryOutcome outcome = failure.kind() == DeliveryFailure.Kind.RATE_LIMITED ? DeliveryOutcome.RATE_LIMITED
+                : DeliveryOutcome.FAILED;
+        Optional<ContactMethod> next = nextMethod(request.getUserId(), method, p.getAddress());
+        if (next.isEmpty()) {
+            log.warn("{} to {}: every contact method failed: {}", request.getNotificationId(), request.getUserId(),
+                    history);
+            forward(receipt(request, request.getNotificationId(), method, outcome, history, now));
+            return;
+        }
+        ContactMethodType nextType = next.get().getType();
+        forward(receipt(request, request.getNotificationId() + "/failed/" + name(method), method, outcome,
+                failedHere + "; falling back to " + name(nextType), now));
+        String nextId = deliveryId(request, nextType);
+        if (delivered.contains(nextId)) {
+            forward(receipt(request, request.getNotificationId(), nextType, DeliveryOutcome.SENT,
+                    history + "; already reached by " + name(nextType) + " for this page", now));
+        } else if (queue.get(nextId) == null) {
+            attempt(List.of(pending(request, nextType, next.get().getAddress(), now, history)), now);
+        }
+    }
+
+    /** The user's contact method after the failed one, in the order the user listed them. */
+    private Optional<ContactMethod> nextMethod(String userId, ContactMethodType failed, String failedAddress) {
+        ValueAndTimestamp<UserConfig> user = users.get(userId);
+        if (user == null || user.value() == null) {
+            return Optional.empty();
+        }
+        List<ContactMethod> methods = user.value().getContactMethods();
+        int at = -1;
+        for (int i = 0; i < methods.size(); i++) {
+            if (methods.get(i).getType() == failed && methods.get(i).getAddress().equals(failedAddress)) {
+                at = i;
+                break;
+            }
+        }
+        // Only forward through the list: a chain of failures ends at its end instead of going round.
+        return methods.subList(at + 1, methods.size()).stream()
+                .filter(m -> m.getType() != failed && m.getType() != ContactMethodType.UNKNOWN).findFirst();
+    }
+
+    private Duration backoff(int attempt, DeliveryFailure failure) {
+        long base = retry.backoff().toMillis() << Math.min(attempt - 1, 20);
+        long capped = Math.min(base, retry.maxBackoff().toMillis());
+        // Jitter of ±20% so that a provider's outage does not end in a thundering herd of retries.
+        long jittered = (long) (capped * (0.8 + 0.4 * random.nextDouble()));
+        Duration wait = Duration.ofMillis(Math.max(jittered, 1));
+        return failure.retryAfter().filter(after -> after.compareTo(wait) > 0).orElse(wait);
+    }
+
+    private String sentDetail(PendingDelivery p, int batchSize, Duration interval) {
+        List<String> parts = new ArrayList<>();
+        if (p.getHistory() != null) {
+            parts.add("by " + name(p.getContactMethod()) + " after " + p.getHistory());
+        }
+        if (p.getAttempt() > 1) {
+            parts.add("on attempt " + p.getAttempt());
+        }
+        if (batchSize > 1) {
+            parts.add("in a digest of " + batchSize + " alerts (at most one " + name(p.getContactMethod()) + " per "
+                    + interval.toSeconds() + " s to this address)");
+        }
+        return parts.isEmpty() ? null : String.join("; ", parts);
+    }
+
+    private void forward(DeliveryReceipt receipt) {
+        context.forward(new Record<>(receipt.getAlertKey(), receipt, receipt.getAt().toEpochMilli()));
+    }
+
+    private static PendingDelivery pending(NotificationRequest request, ContactMethodType method, String address,
+                                           Instant now, String history) {
+        return PendingDelivery.newBuilder().setRequest(request).setContactMethod(method).setAddress(address)
+                .setAttempt(1).setDueAt(now).setHeld(false).setHistory(history).build();
+    }
+
+    private static String id(PendingDelivery p) {
+        return deliveryId(p.getRequest(), p.getContactMethod());
+    }
+
+    /**
+     * The id that is delivered at most once: the page's id and the contact method. For escalate's ids, which end in
+     * the request's method, the primary delivery id is the notification id itself; a fallback swaps the method, so a
+     * page that escalate also sent to that method directly is still sent there once.
+     */
+    static String deliveryId(NotificationRequest request, ContactMethodType method) {
+        String id = request.getNotificationId();
+        String suffix = "/" + name(request.getContactMethod());
+        String page = id.endsWith(suffix) ? id.substring(0, id.length() - suffix.length()) : id;
+        return page + "/" + name(method);
+    }
+
+    private static String addressKey(ContactMethodType method, String address) {
+        return name(method) + ":" + address;
+    }
+
+    static String name(ContactMethodType method) {
+        return method.name().toLowerCase(Locale.ROOT);
+    }
+
+    static DeliveryReceipt receipt(NotificationRequest request, String notificationId, ContactMethodType method,
+                                   DeliveryOutcome outcome, String detail, Instant at) {
+        return DeliveryReceipt.newBuilder().setNotificationId(notificationId).setAlertKey(request.getAlertKey())
+                .setUserId(request.getUserId()).setContactMethod(method).setOutcome(outcome).setDetail(detail)
+                .setAt(at).build();
     }
 }

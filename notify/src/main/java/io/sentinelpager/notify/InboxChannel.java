@@ -1,6 +1,6 @@
 package io.sentinelpager.notify;
 
-import io.sentinelpager.schemas.NotificationRequest;
+import io.sentinelpager.schemas.ContactMethodType;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,11 +28,21 @@ public final class InboxChannel implements Channel {
     }
 
     @Override
-    public void deliver(NotificationRequest request) throws IOException {
-        Files.createDirectories(dir);
-        String line = request.getRequestedAt() + " [" + request.getSeverity() + "/" + request.getUrgency() + "] "
-                + request.getBody().replace('\n', ' ') + " (id " + request.getNotificationId() + ")\n";
-        Files.writeString(inboxOf(request.getAddress()), line, StandardCharsets.UTF_8,
-                StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+    public ContactMethodType type() {
+        return ContactMethodType.INBOX;
+    }
+
+    @Override
+    public void send(Message message) throws DeliveryFailure {
+        String line = message.requestedAt() + " [" + message.severity() + "/" + message.urgency() + "] "
+                + message.text().replace('\n', ' ') + " (id " + message.id() + ")\n";
+        try {
+            Files.createDirectories(dir);
+            Files.writeString(inboxOf(message.address()), line, StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            // A full disk or a lost mount may heal; a retry costs nothing.
+            throw DeliveryFailure.transientFailure("cannot write the inbox: " + e.getClass().getSimpleName());
+        }
     }
 }

@@ -3,18 +3,48 @@ package io.sentinelpager.notify;
 import io.sentinelpager.platform.service.Service;
 import io.sentinelpager.platform.service.ServiceContext;
 import io.sentinelpager.platform.service.StreamsService;
+import io.sentinelpager.schemas.ContactMethodType;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Wiring of the notify service: notifications.out to people, receipts to notifications.receipts. */
+/**
+ * Wiring of the notify service: notifications.out to people, receipts to notifications.receipts. The inbox is
+ * always on; every other channel is on when its provider is configured, and a contact method without a channel
+ * falls back to the user's next one.
+ */
 public final class NotifyApp {
 
     public static final String NAME = "notify";
+
+    private static final Logger log = LoggerFactory.getLogger(NotifyApp.class);
 
     private NotifyApp() {
     }
 
     public static Service create(ServiceContext context) {
         NotifyConfig config = NotifyConfig.from(context.config());
-        return new StreamsService(NAME, NotifyTopology.build(context.serdes(), new InboxChannel(config.inboxDir()),
-                context.clock()), context);
+        Map<ContactMethodType, Channel> channels = channels(context, config);
+        log.info("notify channels: {}", channels.keySet());
+        return new StreamsService(NAME, NotifyTopology.build(context.serdes(), channels, config, context.clock()),
+                context);
+    }
+
+    static Map<ContactMethodType, Channel> channels(ServiceContext context, NotifyConfig config) {
+        Clock clock = context.clock();
+        List<Channel> on = new ArrayList<>();
+        on.add(new InboxChannel(config.inboxDir()));
+        EmailChannel.Config.from(context.config()).map(EmailChannel::new).ifPresent(on::add);
+        TwilioSmsChannel.Config.from(context.config()).map(c -> new TwilioSmsChannel(c, clock)).ifPresent(on::add);
+        NtfyChannel.Config.from(context.config()).map(c -> new NtfyChannel(c, clock)).ifPresent(on::add);
+        TeamsChannel.Config.from(context.config()).map(c -> new TeamsChannel(c, clock)).ifPresent(on::add);
+        WebhookChannel.Config.from(context.config()).map(c -> new WebhookChannel(c, clock)).ifPresent(on::add);
+        Map<ContactMethodType, Channel> channels = new EnumMap<>(ContactMethodType.class);
+        on.forEach(c -> channels.put(c.type(), c));
+        return Map.copyOf(channels);
     }
 }

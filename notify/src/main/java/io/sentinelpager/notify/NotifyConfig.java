@@ -1,16 +1,59 @@
 package io.sentinelpager.notify;
 
+import io.sentinelpager.platform.config.ConfigException;
 import io.sentinelpager.platform.config.ConfigKey;
 import io.sentinelpager.platform.config.PagerConfig;
+import io.sentinelpager.platform.config.Secret;
+import io.sentinelpager.schemas.ContactMethodType;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
 
-/** Settings of the notify service. */
-public record NotifyConfig(Path inboxDir) {
+/**
+ * Settings of the notify service that every channel shares: where links point, how links are signed, how failures
+ * are retried and how often one address may be reached. Each channel reads its own provider settings.
+ */
+public record NotifyConfig(Path inboxDir, String responderUrl, Optional<Secret> linkKey, Duration linkValidity,
+                           Retry retry, Map<ContactMethodType, Duration> minIntervals) {
 
     public static final ConfigKey INBOX_DIR = ConfigKey.of("notify.inbox.dir", "pager-inbox",
             "directory of the inbox channel: one file per person, one line per page");
+    public static final ConfigKey RESPONDER_URL = ConfigKey.of("notify.responder.url", "http://localhost:8080",
+            "public URL of the responder app; action links and 'open' buttons point there");
+    public static final ConfigKey LINK_KEY = ConfigKey.secret("notify.links.key",
+            "key of the HMAC-SHA256 signature on one-click action links; the responder must hold the same key. "
+                    + "Without it, messages carry only an 'open' link and the SMS reply code");
+    public static final ConfigKey LINK_VALIDITY = ConfigKey.of("notify.links.validity", "12h",
+            "how long a one-click action link works");
+    public static final ConfigKey RETRY_ATTEMPTS = ConfigKey.of("notify.retry.attempts", "5",
+            "attempts per contact method on transient failures (timeouts, 5xx, 429) before falling back");
+    public static final ConfigKey RETRY_BACKOFF = ConfigKey.of("notify.retry.backoff", "2s",
+            "wait before the first retry; doubles with each attempt, with jitter");
+    public static final ConfigKey RETRY_BACKOFF_MAX = ConfigKey.of("notify.retry.backoff.max", "2m",
+            "longest wait between two attempts, unless the provider's Retry-After asks for longer");
+    public static final ConfigKey SMS_MIN_INTERVAL = ConfigKey.of("notify.sms.min.interval", "1m",
+            "at most one SMS per this interval to one number; alerts in between go out as one digest; 0s turns it off");
+    public static final ConfigKey VOICE_MIN_INTERVAL = ConfigKey.of("notify.voice.min.interval", "1m",
+            "at most one call per this interval to one number; 0s turns it off");
+
+    /** How transient failures are retried. */
+    public record Retry(int attempts, Duration backoff, Duration maxBackoff) {
+    }
 
     public static NotifyConfig from(PagerConfig config) {
-        return new NotifyConfig(config.path(INBOX_DIR));
+        int attempts = config.integer(RETRY_ATTEMPTS);
+        if (attempts < 1) {
+            throw new ConfigException("setting " + RETRY_ATTEMPTS.name() + " must be at least 1, was " + attempts);
+        }
+        Map<ContactMethodType, Duration> intervals = new EnumMap<>(ContactMethodType.class);
+        intervals.put(ContactMethodType.SMS, config.duration(SMS_MIN_INTERVAL));
+        intervals.put(ContactMethodType.VOICE, config.duration(VOICE_MIN_INTERVAL));
+        intervals.values().removeIf(d -> d.isZero() || d.isNegative());
+        return new NotifyConfig(config.path(INBOX_DIR), config.string(RESPONDER_URL),
+                config.optional(LINK_KEY).map(Secret::of), config.duration(LINK_VALIDITY),
+                new Retry(attempts, config.duration(RETRY_BACKOFF), config.duration(RETRY_BACKOFF_MAX)),
+                Map.copyOf(intervals));
     }
 }

@@ -1,0 +1,97 @@
+package io.sentinelpager.notify;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sentinelpager.platform.config.ConfigKey;
+import io.sentinelpager.platform.config.PagerConfig;
+import io.sentinelpager.platform.config.Secret;
+import io.sentinelpager.schemas.ContactMethodType;
+import io.sentinelpager.schemas.Severity;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Microsoft Teams through a Workflows ("When a Teams webhook request is received") URL: a message whose attachment is
+ * an Adaptive Card with the title, the facts and Open-URL buttons. A Workflows URL carries its own signature, so it is
+ * a credential: the contact method's address is only a name, and the URL comes from the secret setting
+ * {@code notify.teams.secret.url.<name>}.
+ */
+public final class TeamsChannel implements Channel {
+
+    /** Settings of the Teams channel; it is on when at least one named Workflows URL is set. */
+    public record Config(Map<String, Secret> webhooks, Duration timeout) {
+
+        /** Prefix of the per-name Workflows URLs; "secret" in the name keeps them masked at start-up. */
+        public static final String WEBHOOK_PREFIX = "notify.teams.secret.url";
+        public static final ConfigKey TIMEOUT =
+                ConfigKey.of("notify.teams.timeout", "10s",
+                        "how long one Workflows call may take");
+
+        public static Optional<Config> from(PagerConfig config) {
+            Map<String, Secret> webhooks = new TreeMap<>();
+            config.withPrefix(WEBHOOK_PREFIX).forEach((name, url) ->
+                    webhooks.put(name.toLowerCase(Locale.ROOT), Secret.of(url)));
+            return webhooks.isEmpty() ? Optional.empty()
+                    : Optional.of(new Config(Map.copyOf(webhooks), config.duration(TIMEOUT)));
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Config config;
+    private final HttpDelivery http;
+
+    public TeamsChannel(Config config, Clock clock) {
+        this.config = config;
+        this.http = new HttpDelivery(config.timeout(), clock);
+    }
+
+    @Override
+    public ContactMethodType type() {
+        return ContactMethodType.TEAMS;
+    }
+
+    @Override
+    public void send(Message message) throws DeliveryFailure {
+        Secret url = config.webhooks().get(message.address().toLowerCase(Locale.ROOT));
+        if (url == null) {
+            throw DeliveryFailure.permanent("no Teams Workflows URL is configured under the name '"
+                    + message.address() + "'");
+        }
+        http.post("Teams Workflows", URI.create(url.reveal()), "application/json", body(message), Map.of());
+    }
+
+    static String body(Message m) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("type", "message");
+        ObjectNode attachment = root.putArray("attachments").addObject();
+        attachment.put("contentType", "application/vnd.microsoft.card.adaptive");
+        attachment.putNull("contentUrl");
+        ObjectNode card = attachment.putObject("content");
+        card.put("$schema", "http://adaptivecards.io/schemas/adaptive-card.json");
+        card.put("type", "AdaptiveCard");
+        // 1.4 is what Teams renders everywhere, mobile included.
+        card.put("version", "1.4");
+        ArrayNode body = card.putArray("body");
+        body.addObject().put("type", "TextBlock").put("text", m.title()).put("weight", "Bolder").put("size", "Medium")
+                .put("wrap", true).put("color", m.severity() == Severity.HIGH ? "Attention" : "Warning");
+        ArrayNode facts = body.addObject().put("type", "FactSet").putArray("facts");
+        m.facts().forEach(f -> facts.addObject().put("title", f.name()).put("value", f.value()));
+        ArrayNode actions = card.putArray("actions");
+        // Teams cannot POST to our links without a bot: each button opens the link, where the responder confirms.
+        m.actions().forEach(a -> actions.addObject().put("type", "Action.OpenUrl").put("title", a.label())
+                .put("url", a.url()));
+        try {
+            return JSON.writeValueAsString(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a tree of strings always serializes", e);
+        }
+    }
+}

@@ -1,0 +1,332 @@
+package io.sentinelpager.notify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sentinelpager.platform.testing.MutableClock;
+import io.sentinelpager.schemas.ContactMethod;
+import io.sentinelpager.schemas.ContactMethodType;
+import io.sentinelpager.schemas.DeliveryOutcome;
+import io.sentinelpager.schemas.DeliveryReceipt;
+import io.sentinelpager.schemas.NotificationRequest;
+import io.sentinelpager.schemas.PendingDelivery;
+import io.sentinelpager.schemas.Severity;
+import io.sentinelpager.schemas.Urgency;
+import io.sentinelpager.schemas.UserConfig;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.TimestampedKeyValueStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The delivery rules, driven through the processor with Kafka's MockProcessorContext and real in-memory stores:
+ * the clock is moved by hand and the queue punctuator fired by hand, so minutes of backoff pass in no time.
+ * Channels here are scripted stand-ins (each channel's own IT talks to a real server); what is under test is what the
+ * processor does with their outcomes.
+ */
+class DeliveryProcessorTest {
+
+    static final Instant T0 = Instant.parse("2026-11-29T03:00:00Z");
+
+    final MutableClock clock = new MutableClock(T0);
+    final Map<ContactMethodType, ScriptedChannel> channels = new EnumMap<>(ContactMethodType.class);
+    MockProcessorContext<String, DeliveryReceipt> context;
+    DeliveryProcessor processor;
+    KeyValueStore<String, Long> delivered;
+    KeyValueStore<String, PendingDelivery> queue;
+    TimestampedKeyValueStore<String, UserConfig> users;
+
+    @BeforeEach
+    void setUp() {
+        for (ContactMethodType type : List.of(ContactMethodType.SMS, ContactMethodType.EMAIL, ContactMethodType.NTFY)) {
+            channels.put(type, new ScriptedChannel(type));
+        }
+        start();
+    }
+
+    /** A fresh processor over the same stores: what a restart looks like to the stores' contents. */
+    void start() {
+        context = new MockProcessorContext<>();
+        if (delivered == null) {
+            delivered = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(NotifyTopology.DELIVERED_STORE),
+                    Serdes.String(), Serdes.Long()).withLoggingDisabled().build();
+            queue = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(NotifyTopology.QUEUE_STORE),
+                    Serdes.String(), avro(PendingDelivery.class)).withLoggingDisabled().build();
+            users = Stores.timestampedKeyValueStoreBuilder(Stores.inMemoryKeyValueStore(NotifyTopology.USERS_STORE),
+                    Serdes.String(), avro(UserConfig.class)).withLoggingDisabled().build();
+            lastSent = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(NotifyTopology.LAST_SENT_STORE),
+                    Serdes.String(), Serdes.Long()).withLoggingDisabled().build();
+            for (var store : List.of(delivered, queue, users, lastSent)) {
+                store.init(context.getStateStoreContext(), store);
+            }
+        }
+        for (var store : List.of(delivered, queue, users, lastSent)) {
+            context.addStateStore(store);
+        }
+        Messages messages = new Messages("https://pager.example", Optional.empty(), Duration.ofHours(1));
+        processor = new DeliveryProcessor(Map.copyOf(channels), messages,
+                new NotifyConfig.Retry(3, Duration.ofSeconds(2), Duration.ofMinutes(1)),
+                Map.of(ContactMethodType.SMS, Duration.ofMinutes(1)), clock, new Random(7));
+        processor.init(context);
+    }
+
+    KeyValueStore<String, Long> lastSent;
+
+    @Test
+    void aNotificationIsSentOnceEvenWhenReplayedAfterARestart() {
+        NotificationRequest page = request("c1:a1", ContactMethodType.EMAIL, "lead@contoso.example");
+
+        processor.process(record(page));
+        assertThat(receipts()).extracting(DeliveryReceipt::getOutcome).containsExactly(DeliveryOutcome.SENT);
+        start();
+        processor.process(record(page));
+
+        assertThat(channels.get(ContactMethodType.EMAIL).sent).hasSize(1);
+        assertThat(receipts()).as("the replay is skipped without a second receipt").isEmpty();
+        assertThat(delivered.get(page.getNotificationId())).isEqualTo(T0.toEpochMilli());
+    }
+
+    @Test
+    void aTransientFailureIsRetriedWithBackoffUntilItWorks() {
+        ScriptedChannel email = channels.get(ContactMethodType.EMAIL);
+        email.fail(DeliveryFailure.transientFailure("503 from the relay"), DeliveryFailure.transientFailure("timeout"));
+        processor.process(record(request("c1:a1", ContactMethodType.EMAIL, "lead@contoso.example")));
+        assertThat(receipts()).isEmpty();
+
+        fire(Duration.ofSeconds(1));
+        assertThat(email.attempts).as("backoff of about 2 s has not passed").isEqualTo(1);
+        fire(Duration.ofMillis(1500));
+        assertThat(email.attempts).isEqualTo(2);
+        fire(Duration.ofSeconds(2));
+        assertThat(email.attempts).as("the second wait doubles to about 4 s").isEqualTo(2);
+        fire(Duration.ofSeconds(3));
+
+        assertThat(email.sent).hasSize(1);
+        assertThat(receipts()).singleElement().satisfies(r -> {
+            assertThat(r.getOutcome()).isEqualTo(DeliveryOutcome.SENT);
+            assertThat(r.getDetail()).isEqualTo("on attempt 3");
+        });
+        assertThat(queue.approximateNumEntries()).isZero();
+    }
+
+    @Test
+    void retryAfterFromTheProviderIsHonoured() {
+        ScriptedChannel email = channels.get(ContactMethodType.EMAIL);
+        email.fail(DeliveryFailure.rateLimited("429 Too Many Requests", Duration.ofSeconds(30)));
+        processor.process(record(request("c1:a1", ContactMethodType.EMAIL, "lead@contoso.example")));
+
+        fire(Duration.ofSeconds(29));
+        assertThat(email.attempts).isEqualTo(1);
+        fire(Duration.ofSeconds(1));
+        assertThat(email.sent).hasSize(1);
+    }
+
+    @Test
+    void aPermanentFailureFallsBackToTheUsersNextContactMethod() {
+        user("lead", method(ContactMethodType.EMAIL, "lead@contoso.example"), method(ContactMethodType.SMS, "+15550001"));
+        channels.get(ContactMethodType.EMAIL).fail(DeliveryFailure.permanent("550 mailbox unavailable"));
+        NotificationRequest page = request("c1:a1", ContactMethodType.EMAIL, "lead@contoso.example");
+
+        processor.process(record(page));
+
+        assertThat(channels.get(ContactMethodType.SMS).sent).singleElement()
+                .satisfies(m -> assertThat(m.address()).isEqualTo("+15550001"));
+        assertThat(receipts()).satisfiesExactly(
+                failed -> {
+                    assertThat(failed.getNotificationId()).isEqualTo(page.getNotificationId() + "/failed/email");
+                    assertThat(failed.getOutcome()).isEqualTo(DeliveryOutcome.FAILED);
+                    assertThat(failed.getDetail()).isEqualTo("email failed: 550 mailbox unavailable; falling back to sms");
+                },
+                sent -> {
+                    assertThat(sent.getNotificationId()).isEqualTo(page.getNotificationId());
+                    assertThat(sent.getContactMethod()).isEqualTo(ContactMethodType.SMS);
+                    assertThat(sent.getOutcome()).isEqualTo(DeliveryOutcome.SENT);
+                    assertThat(sent.getDetail()).isEqualTo("by sms after email failed: 550 mailbox unavailable");
+                });
+        assertThat(delivered.get("c1:a1/round-0/step-0/lead/sms")).as("the fallback is recorded per method").isNotNull();
+    }
+
+    @Test
+    void retriesRunOutBeforeFallingBackAndAFallbackAlreadyDoneIsNotRepeated() {
+        user("lead", method(ContactMethodType.NTFY, "lead-topic"), method(ContactMethodType.EMAIL, "lead@contoso.example"));
+        channels.get(ContactMethodType.NTFY).fail(DeliveryFailure.transientFailure("502"),
+                DeliveryFailure.transientFailure("502"), DeliveryFailure.transientFailure("502"));
+        // escalate pages both methods of the step; the e-mail is already out when ntfy gives up.
+        processor.process(record(request("c1:a1", ContactMethodType.NTFY, "lead-topic")));
+        processor.process(record(request("c1:a1", ContactMethodType.EMAIL, "lead@contoso.example")));
+
+        fire(Duration.ofSeconds(3));
+        fire(Duration.ofSeconds(5));
+
+        assertThat(channels.get(ContactMethodType.NTFY).attempts).isEqualTo(3);
+        assertThat(channels.get(ContactMethodType.EMAIL).sent).as("no second e-mail for the same page").hasSize(1);
+        assertThat(receipts()).extracting(DeliveryReceipt::getNotificationId, DeliveryReceipt::getOutcome,
+                DeliveryReceipt::getContactMethod).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("c1:a1/round-0/step-0/lead/email", DeliveryOutcome.SENT,
+                        ContactMethodType.EMAIL),
+                org.assertj.core.groups.Tuple.tuple("c1:a1/round-0/step-0/lead/ntfy/failed/ntfy",
+                        DeliveryOutcome.FAILED, ContactMethodType.NTFY),
+                org.assertj.core.groups.Tuple.tuple("c1:a1/round-0/step-0/lead/ntfy", DeliveryOutcome.SENT,
+                        ContactMethodType.EMAIL));
+    }
+
+    @Test
+    void withNoContactMethodLeftTheNotificationIsReportedFailedWithEveryReason() {
+        user("lead", method(ContactMethodType.EMAIL, "lead@contoso.example"), method(ContactMethodType.SMS, "+15550001"));
+        channels.get(ContactMethodType.EMAIL).fail(DeliveryFailure.permanent("550 mailbox unavailable"));
+        channels.get(ContactMethodType.SMS).fail(DeliveryFailure.permanent("400 not a mobile number"));
+
+        processor.process(record(request("c1:a1", ContactMethodType.EMAIL, "lead@contoso.example")));
+
+        assertThat(receipts()).last().satisfies(r -> {
+            assertThat(r.getNotificationId()).isEqualTo("c1:a1/round-0/step-0/lead/email");
+            assertThat(r.getOutcome()).isEqualTo(DeliveryOutcome.FAILED);
+            assertThat(r.getDetail()).isEqualTo("email failed: 550 mailbox unavailable; sms failed: 400 not a mobile number");
+        });
+    }
+
+    @Test
+    void aMethodWithoutAChannelFailsOverToOneThatHasIt() {
+        user("lead", method(ContactMethodType.TEAMS, "soc"), method(ContactMethodType.EMAIL, "lead@contoso.example"));
+
+        processor.process(record(request("c1:a1", ContactMethodType.TEAMS, "soc")));
+
+        assertThat(channels.get(ContactMethodType.EMAIL).sent).hasSize(1);
+        assertThat(receipts()).first().satisfies(r ->
+                assertThat(r.getDetail()).startsWith("teams failed: no teams channel is configured"));
+    }
+
+    @Test
+    void aBurstOfSmsToOneNumberBecomesOneMessageNowAndOneDigestAMinuteLater() {
+        ScriptedChannel sms = channels.get(ContactMethodType.SMS);
+        for (int i = 1; i <= 5; i++) {
+            processor.process(record(request("c1:a" + i, ContactMethodType.SMS, "+15550001")));
+            clock.advance(Duration.ofSeconds(5));
+        }
+        assertThat(sms.sent).hasSize(1);
+
+        fire(Duration.ofSeconds(30));
+        assertThat(sms.sent).as("a minute has not passed since the first").hasSize(1);
+        fire(Duration.ofSeconds(5));
+
+        assertThat(sms.sent).hasSize(2);
+        Message digest = sms.sent.get(1);
+        assertThat(digest.alerts()).isEqualTo(4);
+        assertThat(digest.shortText()).startsWith("4 new alerts, worst HIGH:").hasSizeLessThanOrEqualTo(160);
+        assertThat(receipts()).hasSize(5).allSatisfy(r -> assertThat(r.getOutcome()).isEqualTo(DeliveryOutcome.SENT));
+        assertThat(receipts().get(4).getDetail()).isEqualTo("in a digest of 4 alerts (at most one sms per 60 s to this address)");
+
+        processor.process(record(request("c1:a6", ContactMethodType.SMS, "+15550002")));
+        assertThat(sms.sent).as("another number has its own limit").hasSize(3);
+    }
+
+    @Test
+    void heldMessagesSurviveARestart() {
+        processor.process(record(request("c1:a1", ContactMethodType.SMS, "+15550001")));
+        processor.process(record(request("c1:a2", ContactMethodType.SMS, "+15550001")));
+        start();
+        processor.process(record(request("c1:a2", ContactMethodType.SMS, "+15550001")));
+
+        fire(Duration.ofMinutes(1));
+
+        assertThat(channels.get(ContactMethodType.SMS).sent).extracting(Message::alertKey)
+                .containsExactly("c1:a1", "c1:a2");
+    }
+
+    void fire(Duration advance) {
+        clock.advance(advance);
+        context.scheduledPunctuators().forEach(p -> p.getPunctuator().punctuate(clock.millis()));
+    }
+
+    List<DeliveryReceipt> receipts() {
+        return context.forwarded().stream().map(f -> (DeliveryReceipt) f.record().value()).toList();
+    }
+
+    void user(String id, ContactMethod... methods) {
+        users.put(id, ValueAndTimestamp.make(UserConfig.newBuilder().setId(id).setName(id)
+                .setContactMethods(List.of(methods)).build(), 0));
+    }
+
+    static ContactMethod method(ContactMethodType type, String address) {
+        return ContactMethod.newBuilder().setType(type).setAddress(address).build();
+    }
+
+    static NotificationRequest request(String alertKey, ContactMethodType method, String address) {
+        return NotificationRequest.newBuilder()
+                .setNotificationId(alertKey + "/round-0/step-0/lead/" + method.name().toLowerCase())
+                .setAlertKey(alertKey).setUserId("lead").setContactMethod(method).setAddress(address)
+                .setSeverity(Severity.HIGH).setUrgency(Urgency.HIGH).setTitle("Suspicious sign-in " + alertKey)
+                .setBody("unused").setRequestedAt(T0).build();
+    }
+
+    static Record<String, NotificationRequest> record(NotificationRequest request) {
+        return new Record<>(request.getUserId(), request, T0.toEpochMilli());
+    }
+
+    /** Avro single-object encoding: a store serde that needs no registry. */
+    static <T extends org.apache.avro.specific.SpecificRecordBase> Serde<T> avro(Class<T> type) {
+        return Serdes.serdeFrom((topic, value) -> {
+            try {
+                ByteBuffer buffer = (ByteBuffer) type.getMethod("toByteBuffer").invoke(value);
+                byte[] bytes = new byte[buffer.remaining()];
+                buffer.get(bytes);
+                return bytes;
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+        }, (topic, bytes) -> {
+            try {
+                return type.cast(type.getMethod("fromByteBuffer", ByteBuffer.class).invoke(null, ByteBuffer.wrap(bytes)));
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    /** Fails as told, then succeeds; records what it sent. */
+    static final class ScriptedChannel implements Channel {
+        final ContactMethodType type;
+        final Deque<DeliveryFailure> failures = new ArrayDeque<>();
+        final List<Message> sent = new ArrayList<>();
+        int attempts;
+
+        ScriptedChannel(ContactMethodType type) {
+            this.type = type;
+        }
+
+        void fail(DeliveryFailure... next) {
+            failures.addAll(List.of(next));
+        }
+
+        @Override
+        public ContactMethodType type() {
+            return type;
+        }
+
+        @Override
+        public void send(Message message) throws DeliveryFailure {
+            attempts++;
+            DeliveryFailure failure = failures.poll();
+            if (failure != null) {
+                throw failure;
+            }
+            sent.add(message);
+        }
+    }
+}

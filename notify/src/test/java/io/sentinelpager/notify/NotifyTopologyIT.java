@@ -1,0 +1,154 @@
+package io.sentinelpager.notify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.icegreen.greenmail.junit5.GreenMailExtension;
+import com.icegreen.greenmail.util.ServerSetupTest;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.sentinelpager.platform.config.PagerConfig;
+import io.sentinelpager.platform.local.LocalCluster;
+import io.sentinelpager.platform.service.ServiceContext;
+import io.sentinelpager.platform.service.StreamsService;
+import io.sentinelpager.platform.testing.LocalClusterExtension;
+import io.sentinelpager.platform.testing.MutableClock;
+import io.sentinelpager.schemas.ContactMethod;
+import io.sentinelpager.schemas.ContactMethodType;
+import io.sentinelpager.schemas.DeliveryOutcome;
+import io.sentinelpager.schemas.DeliveryReceipt;
+import io.sentinelpager.schemas.NotificationRequest;
+import io.sentinelpager.schemas.Severity;
+import io.sentinelpager.schemas.Topics;
+import io.sentinelpager.schemas.Urgency;
+import io.sentinelpager.schemas.UserConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The notify topology as NotifyApp wires it from settings, with the real registry serdes (the queue store included),
+ * the users global table, the Twilio emulator and GreenMail: a burst of pages to one phone, and a number Twilio
+ * refuses falling back to e-mail. Wall-clock time and the injected clock advance together, by hand.
+ */
+@ExtendWith(LocalClusterExtension.class)
+class NotifyTopologyIT {
+
+    static final Instant T0 = Instant.parse("2026-11-29T03:00:00Z");
+    static final String SID = "AC00000000000000000000000000000002";
+
+    @RegisterExtension
+    static final GreenMailExtension SMTP = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort())
+            .withPerMethodLifecycle(true);
+
+    @TempDir
+    Path stateDir;
+    MutableClock clock;
+    TwilioEmulator twilio;
+    TopologyTestDriver driver;
+    TestInputTopic<String, NotificationRequest> requests;
+    TestOutputTopic<String, DeliveryReceipt> receipts;
+
+    @BeforeEach
+    void start(LocalCluster cluster) throws Exception {
+        clock = new MutableClock(T0);
+        twilio = new TwilioEmulator(SID, "twilio-token", Set.of("+15550666"));
+        PagerConfig settings = PagerConfig.empty().with(cluster.settings()).with(Map.of(
+                "state.dir", stateDir.toString(),
+                "notify.inbox.dir", stateDir.resolve("inbox").toString(),
+                "notify.twilio.url", twilio.url().toString(),
+                "notify.twilio.account.sid", SID,
+                "notify.twilio.auth.token", "twilio-token",
+                "notify.twilio.from", "+15550100",
+                "notify.email.smtp.host", "127.0.0.1",
+                "notify.email.smtp.port", String.valueOf(SMTP.getSmtp().getPort()),
+                "notify.email.smtp.starttls", "false"));
+        ServiceContext context = ServiceContext.of(settings, new SimpleMeterRegistry(), clock);
+        NotifyConfig config = NotifyConfig.from(settings);
+        driver = new TopologyTestDriver(NotifyTopology.build(context.serdes(), NotifyApp.channels(context, config),
+                config, clock), StreamsService.properties("notify-test", context), T0);
+        requests = driver.createInputTopic(Topics.NOTIFICATIONS_OUT.name(), context.serdes().key().serializer(),
+                context.serdes().value(NotificationRequest.class).serializer());
+        receipts = driver.createOutputTopic(Topics.NOTIFICATIONS_RECEIPTS.name(), context.serdes().key().deserializer(),
+                context.serdes().value(DeliveryReceipt.class).deserializer());
+        TestInputTopic<String, UserConfig> users = driver.createInputTopic(Topics.CONFIG_USERS.name(),
+                context.serdes().key().serializer(), context.serdes().value(UserConfig.class).serializer());
+        users.pipeInput("ben", UserConfig.newBuilder().setId("ben").setName("Ben").setContactMethods(List.of(
+                method(ContactMethodType.SMS, "+15550666"), method(ContactMethodType.EMAIL, "ben@contoso.example")))
+                .build(), T0);
+    }
+
+    @AfterEach
+    void stop() {
+        driver.close();
+        twilio.close();
+    }
+
+    @Test
+    void aBurstToOnePhoneIsOneSmsNowAndOneDigestAMinuteLater() {
+        for (int i = 1; i <= 4; i++) {
+            requests.pipeInput("lead", request("c1:a" + i, "lead", ContactMethodType.SMS, "+15550001"), T0);
+        }
+        assertThat(twilio.messagesTo("+15550001")).hasSize(1);
+
+        advance(Duration.ofSeconds(59));
+        assertThat(twilio.messagesTo("+15550001")).hasSize(1);
+        advance(Duration.ofSeconds(2));
+
+        assertThat(twilio.messagesTo("+15550001")).hasSize(2);
+        assertThat(twilio.messagesTo("+15550001").get(1).body()).startsWith("3 new alerts, worst HIGH:")
+                .hasSizeLessThanOrEqualTo(160);
+        assertThat(receipts.readValuesToList()).hasSize(4)
+                .allSatisfy(r -> assertThat(r.getOutcome()).isEqualTo(DeliveryOutcome.SENT));
+
+        // The same requests again, as after a crash before the consumer offsets were committed: nothing is resent.
+        for (int i = 1; i <= 4; i++) {
+            requests.pipeInput("lead", request("c1:a" + i, "lead", ContactMethodType.SMS, "+15550001"), T0);
+        }
+        advance(Duration.ofMinutes(2));
+        assertThat(twilio.messagesTo("+15550001")).hasSize(2);
+        assertThat(receipts.isEmpty()).isTrue();
+    }
+
+    @Test
+    void aNumberTwilioRefusesFallsBackToTheUsersEmail() throws Exception {
+        requests.pipeInput("ben", request("c1:a9", "ben", ContactMethodType.SMS, "+15550666"), T0);
+
+        assertThat(SMTP.getReceivedMessages()).singleElement()
+                .satisfies(m -> assertThat(m.getAllRecipients()[0].toString()).isEqualTo("ben@contoso.example"));
+        List<DeliveryReceipt> out = receipts.readValuesToList();
+        assertThat(out).extracting(DeliveryReceipt::getOutcome)
+                .containsExactly(DeliveryOutcome.FAILED, DeliveryOutcome.SENT);
+        assertThat(out.get(0).getDetail()).contains("21610").endsWith("falling back to email")
+                .doesNotContain("twilio-token");
+        assertThat(out.get(1).getNotificationId()).isEqualTo("c1:a9/round-0/step-0/ben/sms");
+        assertThat(out.get(1).getContactMethod()).isEqualTo(ContactMethodType.EMAIL);
+    }
+
+    void advance(Duration by) {
+        clock.advance(by);
+        driver.advanceWallClockTime(by);
+    }
+
+    static ContactMethod method(ContactMethodType type, String address) {
+        return ContactMethod.newBuilder().setType(type).setAddress(address).build();
+    }
+
+    static NotificationRequest request(String alertKey, String user, ContactMethodType method, String address) {
+        return NotificationRequest.newBuilder()
+                .setNotificationId(alertKey + "/round-0/step-0/" + user + "/" + method.name().toLowerCase())
+                .setAlertKey(alertKey).setUserId(user).setContactMethod(method).setAddress(address)
+                .setSeverity(Severity.HIGH).setUrgency(Urgency.HIGH).setTitle("Suspicious sign-in " + alertKey)
+                .setBody("unused").setRequestedAt(T0).build();
+    }
+}

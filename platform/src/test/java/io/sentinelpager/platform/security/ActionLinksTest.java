@@ -1,0 +1,87 @@
+package io.sentinelpager.platform.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sentinelpager.platform.config.Secret;
+import io.sentinelpager.platform.testing.MutableClock;
+import io.sentinelpager.schemas.ActionType;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class ActionLinksTest {
+
+    static final Instant T0 = Instant.parse("2026-11-29T03:00:00Z");
+    final MutableClock clock = new MutableClock(T0);
+    final ActionLinks links = new ActionLinks(Secret.of("link-key-for-tests"), clock);
+    final Set<String> spent = new HashSet<>();
+    final ActionLinks.UsedNonces used = (nonce, expiresAt) -> spent.add(nonce);
+
+    @Test
+    void aSignedLinkVerifiesOnceWithItsClaims() throws Exception {
+        String token = links.sign(ActionType.ACKNOWLEDGE, "c1:a-42", "lead", Duration.ofHours(1));
+
+        ActionLinks.Claims claims = links.verify(token, used);
+
+        assertThat(claims.action()).isEqualTo(ActionType.ACKNOWLEDGE);
+        assertThat(claims.alertKey()).isEqualTo("c1:a-42");
+        assertThat(claims.userId()).isEqualTo("lead");
+        assertThat(claims.expiresAt()).isEqualTo(T0.plus(Duration.ofHours(1)));
+        assertThatThrownBy(() -> links.verify(token, used)).hasMessage("link was already used");
+    }
+
+    @Test
+    void anExpiredLinkIsRefused() {
+        String token = links.sign(ActionType.CLOSE, "c1:a-42", "lead", Duration.ofMinutes(30));
+        clock.advance(Duration.ofMinutes(30));
+
+        assertThatThrownBy(() -> links.verify(token, used)).hasMessageStartingWith("link expired");
+        assertThat(spent).as("a refused link spends no nonce").isEmpty();
+    }
+
+    @Test
+    void aLinkWithAnAlteredPayloadIsRefused() {
+        String token = links.sign(ActionType.ACKNOWLEDGE, "c1:a-42", "lead", Duration.ofHours(1));
+        String payload = new String(Base64.getUrlDecoder().decode(token.substring(0, token.indexOf('.'))),
+                StandardCharsets.UTF_8);
+        String forged = Base64.getUrlEncoder().withoutPadding().encodeToString(
+                payload.replace("lead", "intruder").getBytes(StandardCharsets.UTF_8)) + token.substring(token.indexOf('.'));
+
+        assertThatThrownBy(() -> links.verify(forged, used)).hasMessage("link signature is not valid");
+    }
+
+    @Test
+    void aLinkSignedWithAnotherKeyIsRefused() {
+        String token = new ActionLinks(Secret.of("some-other-key"), clock)
+                .sign(ActionType.ACKNOWLEDGE, "c1:a-42", "lead", Duration.ofHours(1));
+
+        assertThatThrownBy(() -> links.verify(token, used)).hasMessage("link signature is not valid");
+    }
+
+    @Test
+    void garbageIsMalformedNotAnError() {
+        for (String garbage : new String[] {"", "abc", "abc.", ".abc", "!!!.???", null}) {
+            assertThatThrownBy(() -> links.verify(garbage, used)).isInstanceOf(ActionLinks.InvalidLinkException.class);
+        }
+    }
+
+    @Test
+    void twoLinksForTheSameActionDifferInTheirNonce() {
+        String a = links.url("https://pager.example/", ActionType.ACKNOWLEDGE, "c1:a-42", "lead", Duration.ofHours(1));
+        String b = links.url("https://pager.example", ActionType.ACKNOWLEDGE, "c1:a-42", "lead", Duration.ofHours(1));
+
+        assertThat(a).startsWith("https://pager.example/act/").isNotEqualTo(b);
+        assertThat(b).startsWith("https://pager.example/act/");
+    }
+
+    @Test
+    void shortCodesAreFourStableDigits() {
+        assertThat(ShortCodes.of("c1:a-42")).matches("\\d{4}").isEqualTo(ShortCodes.of("c1:a-42"));
+        assertThat(ShortCodes.of("c1:a-42")).isNotEqualTo(ShortCodes.of("c1:a-43"));
+    }
+}
