@@ -41,6 +41,9 @@ final class Pipeline {
     /** Everyone's password in the responder's accounts file; made per run, like the demo's. */
     final String password = "pw-" + UUID.randomUUID();
     /** API tokens by user: the example config's analyst (team soc) and an auditor who is in no team. */
+    /** Shared by notify (signs links) and the responder (verifies links and Twilio's signature). */
+    final String linksKey = "links-" + UUID.randomUUID();
+    final String twilioAuthToken = "twilio-" + UUID.randomUUID();
     final Map<String, String> tokens = Map.of("analyst", "spt_" + UUID.randomUUID(), "auditor", "spt_" + UUID.randomUUID());
 
     private Pipeline(LocalCluster cluster) throws IOException {
@@ -56,7 +59,9 @@ final class Pipeline {
                 "responder.port", "0",
                 "responder.accounts.file", writeAccounts(work).toString(),
                 "notify.inbox.dir", inbox.toString(),
-                "ingest.poll.interval", "500ms")).with(DemoConnector.settings(azure, certificate));
+                "ingest.poll.interval", "500ms")).with(Map.of(
+                "links.key", linksKey,
+                "twilio.auth.token", twilioAuthToken)).with(DemoConnector.settings(azure, certificate));
         context = ServiceContext.of(settings, new SimpleMeterRegistry(), Clock.systemUTC());
         runner = ServiceRunner.start(settings, Services.ALL, Clock.systemUTC());
         if (!ApplyCommand.apply(context, EXAMPLES, false, System.out, System.err)) {

@@ -4,6 +4,8 @@ import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.sentinelpager.platform.service.ServiceContext;
 import io.sentinelpager.schemas.AlertAction;
 import io.sentinelpager.schemas.Topics;
+import io.sentinelpager.schemas.UsedLink;
+import org.apache.avro.specific.SpecificRecord;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -15,12 +17,12 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Writes responder actions to alert.actions and waits for the broker's acknowledgement, so that a 202 to the person
- * means the action is durable.
+ * Writes responder actions to alert.actions (and the use of one-click links to responder.used-links) and waits for
+ * the broker's acknowledgement, so that a 202 to the person means the action is durable.
  */
-final class ActionPublisher implements AutoCloseable {
+final class ActionPublisher implements UsedLinks.Ledger, AutoCloseable {
 
-    private final KafkaProducer<String, AlertAction> producer;
+    private final KafkaProducer<String, SpecificRecord> producer;
     private final KafkaClientMetrics metrics;
 
     ActionPublisher(ServiceContext context) {
@@ -30,13 +32,20 @@ final class ActionPublisher implements AutoCloseable {
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         producer = new KafkaProducer<>(config, new StringSerializer(),
-                context.serdes().value(AlertAction.class).serializer());
+                context.serdes().anyValue().serializer());
         metrics = new KafkaClientMetrics(producer);
         metrics.bindTo(context.metrics());
     }
 
     void publish(AlertAction action) throws ExecutionException, InterruptedException, TimeoutException {
         producer.send(new ProducerRecord<>(Topics.ALERT_ACTIONS.name(), action.getAlertKey(), action))
+                .get(10, TimeUnit.SECONDS);
+    }
+
+    /** The use of a one-click link, before its action: see {@link UsedLinks}. */
+    @Override
+    public void record(UsedLink used) throws ExecutionException, InterruptedException, TimeoutException {
+        producer.send(new ProducerRecord<>(Topics.RESPONDER_USED_LINKS.name(), used.getNonce(), used))
                 .get(10, TimeUnit.SECONDS);
     }
 

@@ -1,6 +1,6 @@
 package io.sentinelpager.responder;
 
-import io.sentinelpager.platform.config.ConfigException;
+import io.sentinelpager.platform.config.Secret;
 import io.sentinelpager.platform.service.Service;
 import io.sentinelpager.platform.service.ServiceContext;
 import io.sentinelpager.platform.service.StreamsService;
@@ -28,18 +28,14 @@ public final class ResponderApp {
                 context.clock());
     }
 
-    private static byte[] sessionKey(ResponderConfig config) {
+    private static Secret sessionKey(ResponderConfig config) {
         if (config.sessionKey().isPresent()) {
-            try {
-                return Base64.getDecoder().decode(config.sessionKey().get().reveal());
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException(ResponderConfig.SESSION_KEY.name() + " is not base64; make one with `openssl rand -base64 32`");
-            }
+            return config.sessionKey().get();
         }
         LoggerFactory.getLogger(ResponderApp.class).warn("{} is not set: sessions are signed with a random key and end"
                 + " when the responder restarts", ResponderConfig.SESSION_KEY.name());
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
-        return key;
+        return Secret.of(Base64.getEncoder().encodeToString(key));
     }
 }

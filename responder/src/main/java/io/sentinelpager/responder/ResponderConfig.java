@@ -3,6 +3,7 @@ package io.sentinelpager.responder;
 import io.sentinelpager.platform.config.ConfigKey;
 import io.sentinelpager.platform.config.PagerConfig;
 import io.sentinelpager.platform.config.Secret;
+import io.sentinelpager.platform.security.SharedSecrets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -10,7 +11,8 @@ import java.util.Optional;
 /** Settings of the responder service. */
 public record ResponderConfig(String host, int port, Path accountsFile, Optional<Secret> sessionKey,
                               Duration sessionTtl, boolean secureCookies, int maxFailedLogins,
-                              Duration failedLoginWindow, Duration lockout) {
+                              Duration failedLoginWindow, Duration lockout, Optional<String> publicUrl,
+                              Optional<Secret> linksKey, Optional<Secret> twilioAuthToken) {
 
     public static final ConfigKey HOST = ConfigKey.of("responder.host", "127.0.0.1",
             "address the responder app and API listen on; put a TLS proxy in front before opening it beyond loopback");
@@ -18,7 +20,8 @@ public record ResponderConfig(String host, int port, Path accountsFile, Optional
     public static final ConfigKey ACCOUNTS_FILE = ConfigKey.required("responder.accounts.file",
             "YAML file of the accounts that may log in (password hashes from `pager passwd`) and API tokens (digests)");
     public static final ConfigKey SESSION_KEY = ConfigKey.secret("responder.session.key",
-            "base64 key (32 bytes or more) that signs session cookies; share it between instances. Without it a"
+            "key (32 characters or more, e.g. `openssl rand -base64 32`) that signs session cookies; share it between"
+                    + " instances. Without it a"
                     + " random key is made at start, and a restart logs everyone out");
     public static final ConfigKey SESSION_TTL = ConfigKey.of("responder.session.ttl", "12h",
             "how long a login lasts: one on-call shift");
@@ -31,10 +34,16 @@ public record ResponderConfig(String host, int port, Path accountsFile, Optional
     public static final ConfigKey LOCKOUT = ConfigKey.of("responder.login.lockout", "15m",
             "how long a locked account stays locked");
 
+    public static final ConfigKey PUBLIC_URL = ConfigKey.of("responder.public.url", null,
+            "the URL people and Twilio reach the responder at (e.g. https://pager.contoso.com); Twilio signs it."
+                    + " Default: http://<responder.host>:<port>");
+
     public static ResponderConfig from(PagerConfig config) {
         Optional<Secret> key = config.optional(SESSION_KEY).map(Secret::of);
         return new ResponderConfig(config.string(HOST), config.integer(PORT), config.path(ACCOUNTS_FILE), key,
                 config.duration(SESSION_TTL), config.bool(SECURE_COOKIES), config.integer(MAX_FAILED_LOGINS),
-                config.duration(FAILED_LOGIN_WINDOW), config.duration(LOCKOUT));
+                config.duration(FAILED_LOGIN_WINDOW), config.duration(LOCKOUT), config.optional(PUBLIC_URL),
+                config.optional(SharedSecrets.LINKS_KEY).map(Secret::of),
+                config.optional(SharedSecrets.TWILIO_AUTH_TOKEN).map(Secret::of));
     }
 }

@@ -12,6 +12,9 @@ import io.javalin.http.NotFoundResponse;
 import io.javalin.http.ServiceUnavailableResponse;
 import io.javalin.http.UnauthorizedResponse;
 import io.javalin.http.staticfiles.Location;
+import io.sentinelpager.platform.config.Secret;
+import io.sentinelpager.platform.security.ActionLinks;
+import io.sentinelpager.platform.security.SharedSecrets;
 import io.sentinelpager.platform.service.Service;
 import io.sentinelpager.platform.service.StreamsService;
 import io.sentinelpager.responder.auth.Accounts;
@@ -22,6 +25,7 @@ import io.sentinelpager.schemas.ActionType;
 import io.sentinelpager.schemas.AlertAction;
 import io.sentinelpager.schemas.AlertLifecycle;
 import io.sentinelpager.schemas.LifecycleStatus;
+import io.sentinelpager.schemas.UsedLink;
 import io.sentinelpager.schemas.UserConfig;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,7 +38,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -74,6 +77,7 @@ public final class ResponderService implements Service {
     private final Sessions sessions;
     private final LoginGuard guard;
     private final Clock clock;
+    private final Optional<LinkActions> links;
     private Javalin http;
 
     /** Who is calling, and how they proved it. */
@@ -90,6 +94,10 @@ public final class ResponderService implements Service {
         this.sessions = sessions;
         this.guard = new LoginGuard(config.maxFailedLogins(), config.failedLoginWindow(), config.lockout(), clock);
         this.clock = clock;
+        UsedLinks used = new UsedLinks(nonce -> this.<UsedLink>store(ResponderTopology.USED_LINKS_STORE).get(nonce),
+                actions);
+        this.links = config.linksKey().map(key -> new LinkActions(new ActionLinks(key, clock), used,
+                alertKey -> store().get(alertKey), this::people, actions, clock));
     }
 
     @Override
@@ -120,6 +128,10 @@ public final class ResponderService implements Service {
                 .get("/api/alerts", this::alerts)
                 .get("/api/alerts/{key}", ctx -> ctx.json(AlertViews.detail(visible(ctx, ctx.pathParam("key")))))
                 .post("/api/alerts/{key}/{action}", this::act)
+                // One-click links from messages, and SMS replies: credentials of their own, no session.
+                .get(ActionLinks.PATH + "{token}", ctx -> linkActions().confirm(ctx))
+                .post(ActionLinks.PATH + "{token}", ctx -> linkActions().act(ctx))
+                .post(SmsReplies.PATH, ctx -> smsReplies().receive(ctx))
                 .sse("/api/events", client -> {
                     Principal who = principal(client.ctx());
                     live.add(client, state -> maySee(who, state));
@@ -127,6 +139,31 @@ public final class ResponderService implements Service {
                 .exception(InvalidStateStoreException.class, (e, ctx) -> ctx.status(503)
                         .json(Map.of("error", "alert state is still loading, retry in a moment")))
                 .start(config.host(), config.port());
+    }
+
+    private LinkActions linkActions() {
+        return links.orElseThrow(() -> new NotFoundResponse("one-click links are not enabled: set "
+                + SharedSecrets.LINKS_KEY.name()));
+    }
+
+    private SmsReplies smsReplies() {
+        Secret token = config.twilioAuthToken().orElseThrow(() -> new NotFoundResponse(
+                "SMS replies are not enabled: set " + SharedSecrets.TWILIO_AUTH_TOKEN.name()));
+        return new SmsReplies(token, config.publicUrl().orElse("http://" + config.host() + ":" + port()),
+                this::openAlerts, () -> List.copyOf(all(this.<UserConfig>store(ResponderTopology.USERS_STORE)).values()),
+                this::people, actions, clock);
+    }
+
+    private List<AlertLifecycle> openAlerts() {
+        List<AlertLifecycle> open = new ArrayList<>();
+        try (KeyValueIterator<String, AlertLifecycle> it = store().all()) {
+            it.forEachRemaining(kv -> {
+                if (kv.value != null && kv.value.getStatus() != LifecycleStatus.CLOSED) {
+                    open.add(kv.value);
+                }
+            });
+        }
+        return open;
     }
 
     /** The port the app listens on (useful when configured as 0). */
@@ -232,17 +269,9 @@ public final class ResponderService implements Service {
                     + " acknowledged by me)");
         }
         People people = people();
-        List<AlertLifecycle> open = new ArrayList<>();
-        try (KeyValueIterator<String, AlertLifecycle> it = store().all()) {
-            while (it.hasNext()) {
-                KeyValue<String, AlertLifecycle> kv = it.next();
-                AlertLifecycle state = kv.value;
-                if (state != null && state.getStatus() != LifecycleStatus.CLOSED && maySee(who, state, people)
-                        && (scope.equals("team") || involves(who.user(), state))) {
-                    open.add(state);
-                }
-            }
-        }
+        List<AlertLifecycle> open = new ArrayList<>(openAlerts().stream()
+                .filter(state -> maySee(who, state, people) && (scope.equals("team") || involves(who.user(), state)))
+                .toList());
         // Most severe first, then oldest first: what a responder should look at next.
         open.sort(Comparator.<AlertLifecycle>comparingInt(a -> -a.getAlert().getEnriched().getAlert().getSeverity().ordinal())
                 .thenComparing(AlertLifecycle::getCreatedAt));

@@ -15,8 +15,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * The responder's view: alert.state materialized into a queryable store (the latest state per alert), every change
- * handed to the live updates of connected apps, and the teams, users and schedules as global tables for
- * authorization and "who is on call".
+ * handed to the live updates of connected apps, the teams, users and schedules as global tables for
+ * authorization and "who is on call", and the one-click links already used.
  */
 public final class ResponderTopology {
 
@@ -24,6 +24,7 @@ public final class ResponderTopology {
     public static final String TEAMS_STORE = "config-teams-view";
     public static final String USERS_STORE = "config-users-view";
     public static final String SCHEDULES_STORE = "config-schedules-view";
+    public static final String USED_LINKS_STORE = "used-links-view";
 
     private ResponderTopology() {
     }
@@ -44,6 +45,8 @@ public final class ResponderTopology {
         GlobalTables.add(builder, serdes, Topics.CONFIG_TEAMS, TEAMS_STORE);
         GlobalTables.add(builder, serdes, Topics.CONFIG_USERS, USERS_STORE);
         GlobalTables.add(builder, serdes, Topics.CONFIG_SCHEDULES, SCHEDULES_STORE);
+        // Every instance sees every spent link: a link works once, whichever instance it reaches.
+        GlobalTables.add(builder, serdes, Topics.RESPONDER_USED_LINKS, USED_LINKS_STORE);
         return builder.build();
     }
 }

@@ -1,5 +1,6 @@
 package io.sentinelpager.schemas;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -24,7 +25,7 @@ public record TopicSpec<K, V>(String name, Class<K> keyType, Class<V> valueType,
     }
 
     public boolean compacted() {
-        return "compact".equals(config.get("cleanup.policy"));
+        return List.of(config.getOrDefault("cleanup.policy", "").split(",")).contains("compact");
     }
 
     /** The dead-letter topic for records that arrived on this topic. */

@@ -59,6 +59,14 @@ public final class Topics {
     public static final TopicSpec<String, ConnectorHealth> CONNECTOR_HEALTH =
             new TopicSpec<>("connector.health", String.class, ConnectorHealth.class, INGEST_PARTITIONS, COMPACTED);
 
+    /**
+     * Keyed by nonce: one-click links already used. Links live for hours, so a week of retention keeps every nonce
+     * until long after its link expired, and compaction keeps one record per nonce.
+     */
+    public static final TopicSpec<String, UsedLink> RESPONDER_USED_LINKS =
+            new TopicSpec<>("responder.used-links", String.class, UsedLink.class, 1, Map.of("cleanup.policy",
+                    "compact,delete", "retention.ms", String.valueOf(7L * 24 * 3600 * 1000)));
+
     public static final TopicSpec<String, PolicyConfig> CONFIG_POLICIES =
             new TopicSpec<>("config.policies", String.class, PolicyConfig.class, 1, COMPACTED);
     public static final TopicSpec<String, TeamConfig> CONFIG_TEAMS =
@@ -73,7 +81,7 @@ public final class Topics {
     public static final List<TopicSpec<String, ?>> ALL = List.of(
             ALERTS_RAW, ALERTS_ENRICHED, ALERTS_ROUTED, ALERTS_SUPPRESSED, ALERT_ACTIONS, ALERT_STATE,
             NOTIFICATIONS_OUT, NOTIFICATIONS_RECEIPTS, SYNC_COMMANDS, SYNC_RESULTS, INGEST_WATERMARKS,
-            INGEST_SEEN, CONNECTOR_HEALTH, CONFIG_POLICIES, CONFIG_TEAMS, CONFIG_USERS, CONFIG_SCHEDULES, CONFIG_ESCALATIONS);
+            INGEST_SEEN, CONNECTOR_HEALTH, RESPONDER_USED_LINKS, CONFIG_POLICIES, CONFIG_TEAMS, CONFIG_USERS, CONFIG_SCHEDULES, CONFIG_ESCALATIONS);
 
     private Topics() {
     }

@@ -15,7 +15,8 @@ import java.util.Objects;
  * One-click action links ("acknowledge this alert") that notify puts into a message and the responder honours without
  * a login. A link is a token: the action, alert, user, expiry and a random nonce, with an HMAC-SHA256 over all of them
  * under a key only the two services hold. So a link cannot be altered (another alert, another user, a later expiry)
- * without the key, it stops working at its expiry, and {@link UsedNonces} makes it work once.
+ * without the key and it stops working at its expiry; the responder spends its nonce in a durable ledger, so that
+ * it works once.
  *
  * <p>Token: {@code base64url(v1\nACTION\nalertKey\nuserId\nexpiryEpochSeconds\nnonce) "." base64url(hmac)}.
  */
@@ -41,13 +42,6 @@ public final class ActionLinks {
     public record Claims(ActionType action, String alertKey, String userId, Instant expiresAt, String nonce) {
     }
 
-    /** Remembers the nonces of links already used, until they expire. The responder keeps it durable. */
-    @FunctionalInterface
-    public interface UsedNonces {
-        /** @return true if the nonce was not used before and is now marked used; false if it was used already */
-        boolean markUsed(String nonce, Instant expiresAt);
-    }
-
     /** A link was refused; the message says why in words safe to show (it never holds the token or the key). */
     public static final class InvalidLinkException extends Exception {
         public InvalidLinkException(String message) {
@@ -71,16 +65,11 @@ public final class ActionLinks {
         return base + PATH + sign(action, alertKey, userId, validFor);
     }
 
-    /** Checks signature and expiry, then spends the nonce: a second use of the same link is refused. */
-    public Claims verify(String token, UsedNonces used) throws InvalidLinkException {
-        Claims claims = verifySignatureAndExpiry(token);
-        if (!used.markUsed(claims.nonce(), claims.expiresAt())) {
-            throw new InvalidLinkException("link was already used");
-        }
-        return claims;
-    }
-
-    private Claims verifySignatureAndExpiry(String token) throws InvalidLinkException {
+    /**
+     * Checks signature and expiry. It does not spend the nonce: the responder first shows what a link will do (a
+     * mail scanner following the link must not act) and spends it when the person confirms.
+     */
+    public Claims check(String token) throws InvalidLinkException {
         int dot = token == null ? -1 : token.indexOf('.');
         if (dot <= 0 || dot == token.length() - 1) {
             throw new InvalidLinkException("link is malformed");

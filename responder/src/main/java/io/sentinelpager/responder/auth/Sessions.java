@@ -1,8 +1,8 @@
 package io.sentinelpager.responder.auth;
 
+import io.sentinelpager.platform.config.Secret;
+import io.sentinelpager.platform.security.Hmac;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -11,8 +11,6 @@ import java.util.Base64;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Session tokens signed with HMAC-SHA256: {@code base64url(user|expiry|nonce).base64url(mac)}. Signed rather than
@@ -25,16 +23,16 @@ public final class Sessions {
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final byte[] key;
+    private final Secret key;
     private final Duration ttl;
     private final Clock clock;
     private final Set<String> revoked = ConcurrentHashMap.newKeySet();
 
-    public Sessions(byte[] key, Duration ttl, Clock clock) {
-        if (key.length < 32) {
-            throw new IllegalArgumentException("the session key must have at least 32 bytes, it has " + key.length);
+    public Sessions(Secret key, Duration ttl, Clock clock) {
+        if (key.reveal().length() < 32) {
+            throw new IllegalArgumentException("the session key must have at least 32 characters");
         }
-        this.key = key.clone();
+        this.key = key;
         this.ttl = ttl;
         this.clock = clock;
     }
@@ -58,7 +56,7 @@ public final class Sessions {
     }
 
     public boolean csrfMatches(String token, String csrf) {
-        return csrf != null && MessageDigest.isEqual(csrfToken(token).getBytes(StandardCharsets.US_ASCII),
+        return csrf != null && Hmac.same(csrfToken(token).getBytes(StandardCharsets.US_ASCII),
                 csrf.getBytes(StandardCharsets.US_ASCII));
     }
 
@@ -85,7 +83,7 @@ public final class Sessions {
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
-        if (!MessageDigest.isEqual(mac("session|" + encoded), given)) {
+        if (!Hmac.same(mac("session|" + encoded), given)) {
             return Optional.empty();
         }
         String[] parts = new String(Base64.getUrlDecoder().decode(encoded), StandardCharsets.UTF_8).split("\\|");
@@ -97,12 +95,6 @@ public final class Sessions {
     }
 
     private byte[] mac(String data) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is not available in this JVM", e);
-        }
+        return Hmac.of(Hmac.SHA256, key, data);
     }
 }

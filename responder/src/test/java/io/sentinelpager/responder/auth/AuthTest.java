@@ -3,6 +3,7 @@ package io.sentinelpager.responder.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sentinelpager.platform.config.Secret;
 import io.sentinelpager.platform.testing.MutableClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +33,7 @@ class AuthTest {
 
     @Test
     void sessionsAreSignedExpireAndEndAtLogout() {
-        Sessions sessions = new Sessions(new byte[32], Duration.ofHours(12), clock);
+        Sessions sessions = new Sessions(Secret.of("a session key of 32 characters.."), Duration.ofHours(12), clock);
         String token = sessions.open("analyst");
         assertThat(sessions.user(token)).contains("analyst");
         String flipped = token.substring(0, token.length() - 1) + (token.endsWith("A") ? "B" : "A");
@@ -40,8 +41,7 @@ class AuthTest {
         String forgedUser = java.util.Base64.getUrlEncoder().withoutPadding()
                 .encodeToString("manager|9999999999|AAAA".getBytes()) + token.substring(token.indexOf('.'));
         assertThat(sessions.user(forgedUser)).as("another payload under the same MAC").isEmpty();
-        assertThat(new Sessions(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22,
-                23, 24, 25, 26, 27, 28, 29, 30, 31, 32}, Duration.ofHours(12), clock).user(token))
+        assertThat(new Sessions(Secret.of("another key of 32 characters...."), Duration.ofHours(12), clock).user(token))
                 .as("signed with another key").isEmpty();
 
         String csrf = sessions.csrfToken(token);

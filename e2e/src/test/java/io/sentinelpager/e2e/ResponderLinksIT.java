@@ -1,0 +1,176 @@
+package io.sentinelpager.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sentinelpager.app.ApplyCommand;
+import io.sentinelpager.app.DemoConnector;
+import io.sentinelpager.emulator.SampleAlerts;
+import io.sentinelpager.platform.config.Secret;
+import io.sentinelpager.platform.local.LocalCluster;
+import io.sentinelpager.platform.security.ActionLinks;
+import io.sentinelpager.platform.security.ShortCodes;
+import io.sentinelpager.platform.security.TwilioSignature;
+import io.sentinelpager.platform.testing.LocalClusterExtension;
+import io.sentinelpager.schemas.ActionType;
+import java.io.PrintStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Acting without the app: a one-click link from a message (shown first, then taken once, and only by a member of the
+ * alert's team) and an SMS reply through Twilio's webhook (only with Twilio's signature, only from a known number).
+ */
+@ExtendWith(LocalClusterExtension.class)
+class ResponderLinksIT {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+    static final String ANALYST_PHONE = "+15555550101";
+    static Pipeline pipeline;
+    static ActionLinks links;
+
+    @BeforeAll
+    static void start(LocalCluster cluster) throws Exception {
+        pipeline = Pipeline.shared(cluster);
+        links = new ActionLinks(Secret.of(pipeline.linksKey), Clock.systemUTC());
+        // The example config, with an SMS number for the analyst (still paged in the inbox only).
+        Path config = Files.createTempDirectory("pager-links-it-");
+        try (var files = Files.list(Pipeline.EXAMPLES)) {
+            for (Path file : files.toList()) {
+                Files.copy(file, config.resolve(file.getFileName()));
+            }
+        }
+        String people = Files.readString(config.resolve("people.yaml"));
+        String analyst = "      - {type: inbox, address: analyst}\n";
+        assertThat(people).contains(analyst);
+        Files.writeString(config.resolve("people.yaml"), people.replaceFirst(java.util.regex.Pattern.quote(analyst),
+                analyst + "      - {type: sms, address: \"" + ANALYST_PHONE + "\"}\n"
+                        + "    notificationRules:\n      high: [{method: inbox, afterMinutes: 0}]\n"
+                        + "      low: [{method: inbox, afterMinutes: 0}]\n"));
+        assertThat(ApplyCommand.apply(pipeline.context, config, false, new PrintStream(OutputStream.nullOutputStream()),
+                System.err)).isTrue();
+    }
+
+    @Test
+    void aLinkShowsWhatItDoesThenActsOnceAndOnlyForTheTeam() throws Exception {
+        String key = newAlert();
+        String token = links.sign(ActionType.ACKNOWLEDGE, key, "analyst", Duration.ofMinutes(30));
+
+        HttpResponse<String> shown = send(HttpRequest.newBuilder(uri("/act/" + token)).GET());
+        assertThat(shown.statusCode()).isEqualTo(200);
+        assertThat(shown.body()).contains("Acknowledge this alert?", "Alex Analyst", "<form method=\"post\">");
+        assertThat(status(key)).as("opening a link changes nothing").isEqualTo("triggered");
+
+        HttpResponse<String> taken = send(HttpRequest.newBuilder(uri("/act/" + token)).POST(HttpRequest.BodyPublishers.noBody()));
+        assertThat(taken.statusCode()).isEqualTo(200);
+        assertThat(taken.body()).contains("Done: acknowledge");
+        await("acknowledged through the link").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> "acknowledged".equals(status(key)));
+        JsonNode detail = detail(key);
+        assertThat(detail.path("owner").asText()).isEqualTo("analyst");
+        assertThat(detail.path("timeline").toString()).contains("\"channel\":\"link\"");
+
+        HttpResponse<String> again = send(HttpRequest.newBuilder(uri("/act/" + token)).POST(HttpRequest.BodyPublishers.noBody()));
+        assertThat(again.statusCode()).isEqualTo(410);
+        assertThat(again.body()).contains("already used");
+
+        String expired = links.sign(ActionType.CLOSE, key, "analyst", Duration.ofSeconds(-5));
+        HttpResponse<String> late = send(HttpRequest.newBuilder(uri("/act/" + expired)).POST(HttpRequest.BodyPublishers.noBody()));
+        assertThat(late.statusCode()).isEqualTo(410);
+        assertThat(late.body()).contains("expired");
+
+        String other = links.sign(ActionType.CLOSE, key, "analyst", Duration.ofMinutes(30));
+        String tampered = other.substring(0, other.indexOf('.') + 1) + "AAAA" + other.substring(other.indexOf('.') + 5);
+        assertThat(send(HttpRequest.newBuilder(uri("/act/" + tampered)).POST(HttpRequest.BodyPublishers.noBody()))
+                .statusCode()).isEqualTo(400);
+
+        String outsider = links.sign(ActionType.CLOSE, key, "auditor", Duration.ofMinutes(30));
+        HttpResponse<String> refused = send(HttpRequest.newBuilder(uri("/act/" + outsider)).POST(HttpRequest.BodyPublishers.noBody()));
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(refused.body()).contains("Only members of team soc");
+        assertThat(status(key)).as("none of the refused links acted").isEqualTo("acknowledged");
+    }
+
+    @Test
+    void anSmsReplyAcknowledgesOnlyWithTwilioSignatureAndAKnownNumber() throws Exception {
+        String key = newAlert();
+        String code = ShortCodes.of(key);
+        Map<String, String> form = new TreeMap<>(Map.of("From", ANALYST_PHONE, "To", "+15555550100",
+                "Body", "ack " + code, "MessageSid", "SM" + code + System.nanoTime(), "AccountSid", "AC123"));
+
+        HttpResponse<String> forged = sms(form, "Zm9yZ2Vk");
+        assertThat(forged.statusCode()).isEqualTo(403);
+        HttpResponse<String> stranger = sms(withFrom(form, "+15555550999"), null);
+        assertThat(stranger.body()).contains("not set up");
+        assertThat(status(key)).isEqualTo("triggered");
+
+        HttpResponse<String> reply = sms(form, null);
+        assertThat(reply.statusCode()).isEqualTo(200);
+        assertThat(reply.headers().firstValue("Content-Type").orElse("")).startsWith("text/xml");
+        assertThat(reply.body()).contains("<Response><Message>OK, ack " + code);
+        await("acknowledged by SMS").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> "acknowledged".equals(status(key)));
+        assertThat(detail(key).path("timeline").toString()).contains("\"channel\":\"sms\"");
+    }
+
+    private static Map<String, String> withFrom(Map<String, String> form, String from) {
+        Map<String, String> other = new TreeMap<>(form);
+        other.put("From", from);
+        return other;
+    }
+
+    /** Posts the form as Twilio does, signed with the auth token unless a signature is given. */
+    private static HttpResponse<String> sms(Map<String, String> form, String signature) throws Exception {
+        URI uri = uri("/webhooks/twilio/sms");
+        String sig = signature != null ? signature
+                : TwilioSignature.compute(Secret.of(pipeline.twilioAuthToken), uri.toString(), form);
+        String body = form.entrySet().stream().map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+                + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
+        return send(HttpRequest.newBuilder(uri).header("Content-Type", "application/x-www-form-urlencoded")
+                .header(TwilioSignature.HEADER, sig).POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    private static String newAlert() throws Exception {
+        String key = DemoConnector.ID + ":" + pipeline.azure.alerts().add(SampleAlerts.defenderEndpoint()).get("id").asText();
+        await("alert paged").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> "triggered".equals(status(key)));
+        return key;
+    }
+
+    private static String status(String key) throws Exception {
+        HttpResponse<String> r = send(HttpRequest.newBuilder(uri("/api/alerts/" + key))
+                .header("Authorization", "Bearer " + pipeline.tokens.get("analyst")).GET());
+        return r.statusCode() == 200 ? JSON.readTree(r.body()).path("status").asText() : "http " + r.statusCode();
+    }
+
+    private static JsonNode detail(String key) throws Exception {
+        return JSON.readTree(send(HttpRequest.newBuilder(uri("/api/alerts/" + key))
+                .header("Authorization", "Bearer " + pipeline.tokens.get("analyst")).GET()).body());
+    }
+
+    private static URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + pipeline.responderPort() + path);
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
