@@ -11,9 +11,10 @@ import java.util.List;
 
 /**
  * Responder logins for the demo: the example config's people, one password made at random for this run (printed
- * in the banner, never written in clear), and an API token for curl. The manager is an admin.
+ * in the banner, never written in clear), an API token for curl, and the key that signs one-click links. The manager
+ * is an admin.
  */
-record DemoAccounts(Path file, List<String> users, String password, String token) {
+record DemoAccounts(Path file, List<String> users, String password, String token, String linksKey) {
 
     static DemoAccounts write(Path directory, List<String> users, String admin) throws IOException {
         SecureRandom random = new SecureRandom();
@@ -29,7 +30,7 @@ record DemoAccounts(Path file, List<String> users, String password, String token
                 .append(Accounts.digest(token)).append("\"}\n");
         Path file = directory.resolve("accounts.yaml");
         Files.writeString(file, yaml);
-        return new DemoAccounts(file, users, password, token);
+        return new DemoAccounts(file, users, password, token, randomText(random, 32));
     }
 
     private static String randomText(SecureRandom random, int bytes) {

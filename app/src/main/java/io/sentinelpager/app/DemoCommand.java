@@ -74,7 +74,9 @@ final class DemoCommand implements Callable<Integer> {
                 "notify.inbox.dir", inbox.toAbsolutePath().toString(),
                 "ingest.poll.interval", "2s",
                 "escalate.responder.url", "http://127.0.0.1:" + responderPort,
-                "notify.responder.url", "http://127.0.0.1:" + responderPort))
+                "notify.responder.url", "http://127.0.0.1:" + responderPort,
+                // Pages in the inbox carry one-click links (acknowledge, take ownership) the responder honours.
+                "links.key", logins.linksKey()))
                 .with(DemoConnector.settings(azure, certificate));
         ServiceContext context = ServiceContext.of(settings, io.micrometer.core.instrument.Metrics.globalRegistry,
                 Clock.systemUTC());

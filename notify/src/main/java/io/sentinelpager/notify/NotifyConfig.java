@@ -4,6 +4,7 @@ import io.sentinelpager.platform.config.ConfigException;
 import io.sentinelpager.platform.config.ConfigKey;
 import io.sentinelpager.platform.config.PagerConfig;
 import io.sentinelpager.platform.config.Secret;
+import io.sentinelpager.platform.security.SharedSecrets;
 import io.sentinelpager.schemas.ContactMethodType;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,9 +23,8 @@ public record NotifyConfig(Path inboxDir, String responderUrl, Optional<Secret> 
             "directory of the inbox channel: one file per person, one line per page");
     public static final ConfigKey RESPONDER_URL = ConfigKey.of("notify.responder.url", "http://localhost:8080",
             "public URL of the responder app; action links and 'open' buttons point there");
-    public static final ConfigKey LINK_KEY = ConfigKey.secret("notify.links.key",
-            "key of the HMAC-SHA256 signature on one-click action links; the responder must hold the same key. "
-                    + "Without it, messages carry only an 'open' link and the SMS reply code");
+    /** Shared with the responder, which verifies the links: one setting for both. */
+    public static final ConfigKey LINK_KEY = SharedSecrets.LINKS_KEY;
     public static final ConfigKey LINK_VALIDITY = ConfigKey.of("notify.links.validity", "12h",
             "how long a one-click action link works");
     public static final ConfigKey RETRY_ATTEMPTS = ConfigKey.of("notify.retry.attempts", "5",

@@ -1,6 +1,7 @@
 package io.sentinelpager.notify;
 
 import io.sentinelpager.platform.config.ConfigKey;
+import io.sentinelpager.platform.security.SharedSecrets;
 import io.sentinelpager.platform.config.PagerConfig;
 import io.sentinelpager.platform.config.Secret;
 import io.sentinelpager.schemas.ContactMethodType;
@@ -31,8 +32,8 @@ public final class TwilioSmsChannel implements Channel {
                 "base URL of Twilio's REST API; the emulator's URL in tests and the demo");
         public static final ConfigKey ACCOUNT_SID = ConfigKey.of("notify.twilio.account.sid", null,
                 "Twilio account SID (AC...); setting it turns the SMS channel on");
-        public static final ConfigKey AUTH_TOKEN = ConfigKey.secret("notify.twilio.auth.token",
-                "Twilio auth token; required with the account SID");
+        /** Required with the account SID; shared with the responder, which checks Twilio's signature on replies. */
+        public static final ConfigKey AUTH_TOKEN = SharedSecrets.TWILIO_AUTH_TOKEN;
         public static final ConfigKey FROM = ConfigKey.of("notify.twilio.from", null,
                 "the Twilio number pages come from, in E.164 (+15551234567); required with the account SID");
         public static final ConfigKey TIMEOUT = ConfigKey.of("notify.twilio.timeout", "5s",

@@ -68,7 +68,7 @@ class NotifyTopologyIT {
                 "notify.inbox.dir", stateDir.resolve("inbox").toString(),
                 "notify.twilio.url", twilio.url().toString(),
                 "notify.twilio.account.sid", SID,
-                "notify.twilio.auth.token", "twilio-token",
+                "twilio.auth.token", "twilio-token",
                 "notify.twilio.from", "+15550100",
                 "notify.email.smtp.host", "127.0.0.1",
                 "notify.email.smtp.port", String.valueOf(SMTP.getSmtp().getPort()),
