@@ -78,6 +78,11 @@ class ResponderLinksIT {
         assertThat(shown.statusCode()).isEqualTo(200);
         assertThat(shown.body()).contains("Acknowledge this alert?", "Alex Analyst", "<form method=\"post\">");
         assertThat(status(key)).as("opening a link changes nothing").isEqualTo("triggered");
+        HttpResponse<String> open = send(HttpRequest.newBuilder(uri("/alerts/" + URLEncoder.encode(key,
+                StandardCharsets.UTF_8))).GET());
+        assertThat(open.statusCode()).as("a message's Open link leads to the alert in the app").isEqualTo(302);
+        assertThat(open.headers().firstValue("Location")).contains("/#/alert/" + URLEncoder.encode(key,
+                StandardCharsets.UTF_8));
 
         HttpResponse<String> taken = send(HttpRequest.newBuilder(uri("/act/" + token)).POST(HttpRequest.BodyPublishers.noBody()));
         assertThat(taken.statusCode()).isEqualTo(200);

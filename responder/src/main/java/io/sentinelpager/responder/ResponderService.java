@@ -128,6 +128,10 @@ public final class ResponderService implements Service {
                 .get("/api/alerts", this::alerts)
                 .get("/api/alerts/{key}", ctx -> ctx.json(AlertViews.detail(visible(ctx, ctx.pathParam("key")))))
                 .post("/api/alerts/{key}/{action}", this::act)
+                // The "Open" links in messages: the app shows the alert (after a login, if need be).
+                .get("/alerts", ctx -> ctx.redirect("/"))
+                .get("/alerts/{key}", ctx -> ctx.redirect("/#/alert/"
+                        + java.net.URLEncoder.encode(ctx.pathParam("key"), java.nio.charset.StandardCharsets.UTF_8)))
                 // One-click links from messages, and SMS replies: credentials of their own, no session.
                 .get(ActionLinks.PATH + "{token}", ctx -> linkActions().confirm(ctx))
                 .post(ActionLinks.PATH + "{token}", ctx -> linkActions().act(ctx))
