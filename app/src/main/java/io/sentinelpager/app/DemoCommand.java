@@ -116,8 +116,9 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private static void seed(AzureEmulator azure) {
+        DemoConnector.seedWorkspace(azure);
         azure.alerts().add(SampleAlerts.defenderEndpoint());
-        azure.alerts().add(SampleAlerts.sentinelScheduled());
+        azure.alerts().add(DemoConnector.sentinelSampleAlert());
     }
 
     private static void awaitReady(ServiceRunner runner) throws InterruptedException {

@@ -35,8 +35,9 @@ final class EmulatorCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         AzureEmulator azure = AzureEmulator.start(EmulatorOptions.defaults().withPort(port));
         azure.writeCertificatePem(certificate.toAbsolutePath());
+        DemoConnector.seedWorkspace(azure);
         azure.alerts().add(SampleAlerts.defenderEndpoint());
-        azure.alerts().add(SampleAlerts.sentinelScheduled());
+        azure.alerts().add(DemoConnector.sentinelSampleAlert());
         Map<String, String> settings = DemoConnector.settings(azure, certificate.toAbsolutePath());
         Files.deleteIfExists(connectorFile);
         Files.createFile(connectorFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));

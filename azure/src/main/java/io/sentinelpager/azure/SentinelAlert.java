@@ -11,6 +11,11 @@ import java.util.List;
  */
 public record SentinelAlert(String id, String name, Properties properties, ObjectNode json) {
 
+    /** Reads an alert entity as ARM writes it, leniently as the client does. */
+    public static SentinelAlert fromJson(ObjectNode json) {
+        return SentinelJson.alert(json);
+    }
+
     /** {@code status} is one of Unknown, New, Resolved, Dismissed, InProgress; kept as text. */
     public record Properties(String systemAlertId, String providerAlertId, String alertDisplayName, String alertType,
                              String severity, String status, String description, Instant startTimeUtc,

@@ -17,6 +17,11 @@ import java.util.List;
  */
 public record SentinelIncident(String id, String name, String etag, Properties properties, ObjectNode json) {
 
+    /** Reads an incident as ARM writes it (e.g. a stored copy or a published sample), leniently as the client does. */
+    public static SentinelIncident fromJson(ObjectNode json) {
+        return SentinelJson.incident(json);
+    }
+
     public enum Severity { High, Medium, Low, Informational }
 
     public enum Status { New, Active, Closed }

@@ -11,7 +11,7 @@ import java.time.OffsetDateTime;
 import java.util.List;
 
 /**
- * Turns a Graph alert into our record. Nothing is dropped for a missing or unknown field: an unknown severity becomes
+ * Turns a Graph alert into our record ({@link SentinelNormalizer} does the same for Sentinel's). Nothing is dropped for a missing or unknown field: an unknown severity becomes
  * UNKNOWN (and pages with high urgency), a missing title is named after the alert id, and the source JSON is kept.
  * Oversized text is cut with a marker rather than refused, so a 1 MB description still pages and the record stays
  * within Kafka's message limit. Only an alert without an id cannot be paged (nothing could refer to it): it is
@@ -80,7 +80,7 @@ final class AlertNormalizer {
                 .setCreatedAt(created)
                 .setLastUpdatedAt(instant(a.getLastUpdateDateTime(), created))
                 .setIngestedAt(now)
-                .setSourceJson(cutJson(source.json()))
+                .setSourceJson(cutJson(source.json(), maxSourceJsonChars))
                 .build();
     }
 
@@ -121,7 +121,7 @@ final class AlertNormalizer {
      * The source JSON, or, when it is longer than the limit, a JSON object that says so and keeps its beginning as a
      * string: still valid JSON for whoever reads the audit copy.
      */
-    private String cutJson(String json) {
+    static String cutJson(String json, int maxSourceJsonChars) {
         if (json == null || json.length() <= maxSourceJsonChars) {
             return json;
         }

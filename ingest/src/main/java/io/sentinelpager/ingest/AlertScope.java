@@ -3,6 +3,7 @@ package io.sentinelpager.ingest;
 import io.sentinelpager.schemas.SecurityAlert;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -32,12 +33,18 @@ record AlertScope(Set<String> severities, Set<String> statuses, Set<String> serv
     }
 
     /**
-     * Why a new alert is not paged, or empty when it is.
-     *
-     * @param graphSeverity the alert's severity as Graph spells it
-     * @param graphStatus   the alert's status as Graph spells it (e.g. {@code inProgress})
+     * Why a new alert is not paged, or empty when it is. Severity and status are compared in Graph's words (e.g.
+     * {@code inProgress}), to which both sources' values were normalized: a Sentinel incident that is Active is
+     * {@code inProgress}, one that is Closed is {@code resolved}.
      */
-    Optional<String> rejects(SecurityAlert alert, String graphSeverity, String graphStatus) {
+    Optional<String> rejects(SecurityAlert alert) {
+        String graphSeverity = alert.getSeverity().name().toLowerCase(Locale.ROOT);
+        String graphStatus = switch (alert.getStatus()) {
+            case NEW -> "new";
+            case IN_PROGRESS -> "inProgress";
+            case RESOLVED -> "resolved";
+            default -> "unknown";
+        };
         if (!severities.isEmpty() && !severities.contains(graphSeverity)) {
             return Optional.of("severity " + graphSeverity + " is not in " + severities);
         }

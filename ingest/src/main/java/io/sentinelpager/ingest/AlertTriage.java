@@ -1,7 +1,5 @@
 package io.sentinelpager.ingest;
 
-import com.microsoft.graph.models.security.Alert;
-import io.sentinelpager.azure.SourceAlert;
 import io.sentinelpager.schemas.ActionType;
 import io.sentinelpager.schemas.AlertAction;
 import io.sentinelpager.schemas.IngestSeen;
@@ -73,38 +71,32 @@ final class AlertTriage {
     static final String CHANNEL = "azure";
 
     private final String connectorId;
-    private final AlertNormalizer normalizer;
     private final AlertScope scope;
 
-    AlertTriage(String connectorId, AlertNormalizer normalizer, AlertScope scope) {
+    AlertTriage(String connectorId, AlertScope scope) {
         this.connectorId = connectorId;
-        this.normalizer = normalizer;
         this.scope = scope;
     }
 
     /** @param remembered what ingest saw before, by the key alert key or {@link #fingerprint} gives */
-    Outcome triage(SourceAlert source, Function<String, IngestSeen> remembered, OurWrites ours, Instant now) {
+    Outcome triage(SourceItem source, Function<String, IngestSeen> remembered, OurWrites ours, Instant now) {
         SecurityAlert alert;
         try {
-            alert = normalizer.normalize(source, now);
+            alert = source.normalize(now);
         } catch (AlertNormalizer.UnusableAlertException e) {
             String fingerprint = fingerprint(connectorId, source);
             if (remembered.apply(fingerprint) != null) {
                 return new Duplicate();
             }
-            Instant updated = source.alert().getLastUpdateDateTime() == null ? now
-                    : source.alert().getLastUpdateDateTime().toInstant();
-            return new Unusable(source.alert().getId(), e.getMessage(), e, IngestSeen.newBuilder()
+            Instant updated = source.lastUpdated() == null ? now : source.lastUpdated();
+            return new Unusable(source.id(), e.getMessage(), e, IngestSeen.newBuilder()
                     .setAlertKey(fingerprint).setConnectorId(connectorId).setLastUpdatedAt(updated)
                     .setStatus(SourceStatus.UNKNOWN).setSeenAt(now).build());
         }
         IngestSeen before = remembered.apply(alert.getAlertKey());
         IngestSeen seen = seen(alert, before, now);
         if (before == null) {
-            Alert graph = source.alert();
-            Optional<String> rejected = scope.rejects(alert,
-                    graph.getSeverity() == null ? "unknown" : graph.getSeverity().getValue(),
-                    graph.getStatus() == null ? "unknown" : graph.getStatus().getValue());
+            Optional<String> rejected = scope.rejects(alert);
             return rejected.<Outcome>map(OutOfScope::new).orElseGet(() -> new New(alert, seen));
         }
         if (!alert.getLastUpdatedAt().isAfter(before.getLastUpdatedAt())) {
@@ -122,10 +114,10 @@ final class AlertTriage {
     }
 
     /**
-     * The key ingest remembers an unusable alert by: a fingerprint of what Graph sent, the same every time the same
-     * version is read, and apart from the alert key so that a later, usable version of the alert is paged as new.
+     * The key ingest remembers an unusable alert by: a fingerprint of what the source sent, the same every time the
+     * same version is read, and apart from the alert key so that a later, usable version of the alert is paged as new.
      */
-    static String fingerprint(String connectorId, SourceAlert source) {
+    static String fingerprint(String connectorId, SourceItem source) {
         try {
             byte[] hash = MessageDigest.getInstance("SHA-256").digest(
                     String.valueOf(source.json()).getBytes(StandardCharsets.UTF_8));

@@ -1,9 +1,5 @@
 package io.sentinelpager.ingest;
 
-import io.micrometer.core.instrument.MeterRegistry;
-import io.sentinelpager.azure.AlertPage;
-import io.sentinelpager.azure.GraphAlertsClient;
-import io.sentinelpager.azure.SourceAlert;
 import io.sentinelpager.schemas.IngestSeen;
 import io.sentinelpager.schemas.IngestWatermark;
 import java.time.Clock;
@@ -23,8 +19,12 @@ import java.util.function.Supplier;
  * the new alerts, the actions for changes made in Azure, dead letters, and what was seen of every alert. The last
  * page's transaction also carries the new watermark.
  *
- * <p>Why nothing is lost or repeated: Graph does not promise an order, so the watermark (the greatest
- * lastUpdateDateTime read) moves only with the last page. A crash after some pages committed re-reads them from the
+ * <p>The same for every source: the {@link AlertFeed} reads Graph alerts or Sentinel incidents' alerts, and this
+ * class keeps the watermark, the de-duplication and the transactions.
+ *
+ * <p>Why nothing is lost or repeated: a source need not keep its order, so the watermark (the greatest
+ * version time read: Graph's lastUpdateDateTime, Sentinel's incident lastModifiedTimeUtc) moves only with the last
+ * page. A crash after some pages committed re-reads them from the
  * old watermark; the seen records committed with those pages recognise every version already handled, so each is
  * published once. The next poll asks for {@code ge} the watermark, so an alert updated in the watermark's millisecond
  * is read again rather than missed, and recognised as seen.
@@ -33,7 +33,7 @@ final class ConnectorPoller implements AutoCloseable {
 
     private final ConnectorSettings settings;
     private final int partition;
-    private final GraphAlertsClient client;
+    private final AlertFeed feed;
     private final AlertTriage triage;
     private final ConnectorHealthTracker health;
     private final RequestBudget budget;
@@ -44,12 +44,12 @@ final class ConnectorPoller implements AutoCloseable {
     private IngestWatermark watermark;
     private Instant nextPollAt;
 
-    ConnectorPoller(ConnectorSettings settings, int partition, GraphAlertsClient client, AlertTriage triage,
+    ConnectorPoller(ConnectorSettings settings, int partition, AlertFeed feed, AlertTriage triage,
                     ConnectorHealthTracker health, RequestBudget budget, int pageSize, Clock clock,
                     IngestWatermark watermark, Map<String, IngestSeen> seen, IngestMetrics metrics) {
         this.settings = settings;
         this.partition = partition;
-        this.client = client;
+        this.feed = feed;
         this.triage = triage;
         this.health = health;
         this.budget = budget;
@@ -85,9 +85,9 @@ final class ConnectorPoller implements AutoCloseable {
         Instant since = watermark == null ? started.minus(settings.lookback()) : watermark.getLastUpdatedAt();
         Instant newest = watermark == null ? null : watermark.getLastUpdatedAt();
         Set<String> idsAtNewest = watermark == null ? new HashSet<>() : new HashSet<>(watermark.getIdsAtWatermark());
-        AlertPage page;
+        AlertFeed.Page page;
         try {
-            page = fetch(() -> client.listUpdatedSince(since, pageSize, settings.scope().graphFilter()));
+            page = feed.first(since, pageSize, this::awaitBudget);
         } catch (RuntimeException e) {
             failed(started, e, outboxes, commit);
             return false;
@@ -97,7 +97,7 @@ final class ConnectorPoller implements AutoCloseable {
             Map<String, IngestSeen> pending = new HashMap<>();
             OurWrites writes = ours.get();
             Instant now = clock.instant();
-            for (SourceAlert source : page.alerts()) {
+            for (SourceItem source : page.items()) {
                 AlertTriage.Outcome outcome = triage.triage(source,
                         key -> pending.containsKey(key) ? pending.get(key) : seen.get(key), writes, now);
                 apply(outcome, source, out);
@@ -105,14 +105,14 @@ final class ConnectorPoller implements AutoCloseable {
                     pending.put(outcome.seen().getAlertKey(), outcome.seen());
                 }
                 // Every alert read counts for the watermark, whatever became of it: all of them were handled.
-                if (source.alert().getLastUpdateDateTime() != null) {
-                    Instant updated = source.alert().getLastUpdateDateTime().toInstant().truncatedTo(ChronoUnit.MILLIS);
+                if (source.lastUpdated() != null) {
+                    Instant updated = source.lastUpdated().truncatedTo(ChronoUnit.MILLIS);
                     if (newest == null || updated.isAfter(newest)) {
                         newest = updated;
                         idsAtNewest.clear();
                     }
-                    if (updated.equals(newest) && source.alert().getId() != null) {
-                        idsAtNewest.add(source.alert().getId());
+                    if (updated.equals(newest) && source.id() != null) {
+                        idsAtNewest.add(source.id());
                     }
                 }
             }
@@ -135,7 +135,7 @@ final class ConnectorPoller implements AutoCloseable {
             }
             String link = page.nextLink().get();
             try {
-                page = fetch(() -> client.nextPage(link));
+                page = feed.next(link, this::awaitBudget);
             } catch (RuntimeException e) {
                 failed(clock.instant(), e, outboxes, commit);
                 return false;
@@ -143,14 +143,14 @@ final class ConnectorPoller implements AutoCloseable {
         }
     }
 
-    private void apply(AlertTriage.Outcome outcome, SourceAlert source, Outbox out) {
+    private void apply(AlertTriage.Outcome outcome, SourceItem source, Outbox out) {
         String id = settings.id();
         if (outcome instanceof AlertTriage.New n) {
             try {
                 out.alert(n.alert());
                 metrics.alert(id, "new");
             } catch (Outbox.RecordTooLargeForKafka e) {
-                out.deadLetter(id, source.alert().getId(), source.json(), e);
+                out.deadLetter(id, source.id(), source.json(), e);
                 metrics.alert(id, "dead_letter");
             }
         } else if (outcome instanceof AlertTriage.Changed c) {
@@ -167,12 +167,12 @@ final class ConnectorPoller implements AutoCloseable {
         }
     }
 
-    /** A Graph call within the connector's request budget: waits for a free request rather than be throttled. */
-    private AlertPage fetch(Supplier<AlertPage> call) {
+    /** Waits until the connector's request budget has a request free, rather than be throttled by Azure. */
+    private void awaitBudget() {
         while (true) {
             Duration wait = budget.take(clock.instant());
             if (wait.isZero()) {
-                return call.get();
+                return;
             }
             try {
                 Thread.sleep(wait.toMillis());
@@ -197,6 +197,6 @@ final class ConnectorPoller implements AutoCloseable {
     @Override
     public void close() {
         health.close();
-        client.close();
+        feed.close();
     }
 }

@@ -18,7 +18,7 @@ public record IngestConfig(Duration pollInterval, Duration lookback, int pageSiz
             "time between polls of each connector (connectors.<id>.poll.interval overrides it for one connector)");
     public static final ConfigKey LOOKBACK = ConfigKey.of("ingest.lookback", "24h",
             "how far back the first poll of a new connector reads (connectors.<id>.lookback overrides it)");
-    public static final ConfigKey PAGE_SIZE = ConfigKey.of("ingest.page.size", "100", "alerts per Graph page ($top)");
+    public static final ConfigKey PAGE_SIZE = ConfigKey.of("ingest.page.size", "100", "alerts per Graph page, or incidents per Sentinel page ($top)");
     public static final ConfigKey INSTANCE_ID = ConfigKey.of("ingest.instance.id", "",
             "names this ingest instance in its consumer group (static membership, so a restarted instance gets its"
                     + " connectors back at once) and in connector.health; each running instance needs its own;"
@@ -29,7 +29,8 @@ public record IngestConfig(Duration pollInterval, Duration lookback, int pageSiz
     public static final ConfigKey OUTAGE_THRESHOLD = ConfigKey.of("ingest.outage.threshold", "10m",
             "how long a connector may fail to reach its source before ingest raises an alert of its own about it");
     public static final ConfigKey REQUESTS_PER_MINUTE = ConfigKey.of("ingest.requests.per.minute", "150",
-            "Graph requests each connector may make per minute; Graph's security API allows 150 per app and tenant");
+            "requests each connector may make per minute; Graph's security API allows 150 per app and tenant, ARM"
+                    + " far more (a Sentinel connector makes one list request per page and one per incident read)");
     public static final ConfigKey MAX_POLL_INTERVAL = ConfigKey.of("ingest.max.poll.interval", "5m",
             "longest one cycle over this instance's connectors may take before the group hands its connectors to"
                     + " another instance (the consumer's max.poll.interval.ms)");

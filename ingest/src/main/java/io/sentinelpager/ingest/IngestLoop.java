@@ -2,6 +2,7 @@ package io.sentinelpager.ingest;
 
 import io.sentinelpager.azure.ConnectorConfig;
 import io.sentinelpager.azure.GraphAlertsClient;
+import io.sentinelpager.azure.SentinelIncidentsClient;
 import io.sentinelpager.platform.service.LoopService;
 import io.sentinelpager.platform.service.ServiceContext;
 import io.sentinelpager.schemas.ConnectorHealth;
@@ -190,9 +191,8 @@ final class IngestLoop implements LoopService.Loop, ConsumerRebalanceListener {
                 ConnectorSettings s = settings.get(id);
                 ConnectorHealthTracker health = new ConnectorHealthTracker(id, config.instanceId(),
                         config.outageThreshold(), context.metrics(), state.health().get(id));
-                pollers.put(id, new ConnectorPoller(s, partition, GraphAlertsClient.create(connectors.get(id)),
-                        new AlertTriage(id, new AlertNormalizer(id, config.maxDescriptionChars(),
-                                config.maxSourceJsonChars()), s.scope()),
+                pollers.put(id, new ConnectorPoller(s, partition, feed(connectors.get(id), s),
+                        new AlertTriage(id, s.scope()),
                         health, new RequestBudget(config.requestsPerMinute(), clock.instant()), config.pageSize(),
                         clock, state.watermarks().get(id), state.seen(id), metrics));
                 IngestWatermark w = state.watermarks().get(id);
@@ -200,6 +200,18 @@ final class IngestLoop implements LoopService.Loop, ConsumerRebalanceListener {
                         config.instanceId(), w == null ? "the look-back of " + s.lookback() : w.getLastUpdatedAt());
             }
         }
+    }
+
+    /** The reader of the connector's source: one poller skeleton, one feed per source. */
+    private AlertFeed feed(ConnectorConfig connector, ConnectorSettings s) {
+        return switch (connector.source()) {
+            case GRAPH -> new GraphFeed(GraphAlertsClient.create(connector),
+                    new AlertNormalizer(connector.id(), config.maxDescriptionChars(), config.maxSourceJsonChars()),
+                    s.scope().graphFilter());
+            case SENTINEL -> new SentinelFeed(connector.id(), SentinelIncidentsClient.create(connector),
+                    new SentinelNormalizer(connector.id(), connector.tenantId(), config.maxDescriptionChars(),
+                            config.maxSourceJsonChars()));
+        };
     }
 
     private void release(List<Integer> released) {

@@ -23,7 +23,9 @@ class AlertTriageTest {
 
     static final Instant T0 = Instant.parse("2026-11-29T03:00:00Z");
 
-    final AlertTriage triage = new AlertTriage("contoso", new AlertNormalizer("contoso", 32768, 262144), AlertScope.ALL);
+    static final AlertNormalizer NORMALIZER = new AlertNormalizer("contoso", 32768, 262144);
+
+    final AlertTriage triage = new AlertTriage("contoso", AlertScope.ALL);
     final OurWrites ours = new OurWrites(Set.of("contoso"));
     final Map<String, IngestSeen> remembered = new HashMap<>();
 
@@ -92,18 +94,17 @@ class AlertTriageTest {
 
     @Test
     void anAlertOutsideTheFiltersIsNotPagedButAChangeOfAPagedOneAlwaysPasses() {
-        AlertTriage onlyNewHigh = new AlertTriage("contoso", new AlertNormalizer("contoso", 32768, 262144),
-                new AlertScope(Set.of("high"), Set.of("new"), Set.of(), Set.of()));
+        AlertTriage onlyNewHigh = new AlertTriage("contoso", new AlertScope(Set.of("high"), Set.of("new"), Set.of(), Set.of()));
         Alert low = alert("a2", AlertStatus.New, null, 0);
         low.setSeverity(AlertSeverity.Low);
-        assertThat(onlyNewHigh.triage(new SourceAlert(low, "{}"), remembered::get, ours, T0))
+        assertThat(onlyNewHigh.triage(graph(low, "{}"), remembered::get, ours, T0))
                 .isInstanceOfSatisfying(AlertTriage.OutOfScope.class,
                         o -> assertThat(o.reason()).contains("severity low"));
 
-        AlertTriage.Outcome paged = onlyNewHigh.triage(new SourceAlert(alert("a3", AlertStatus.New, null, 0), "{}"),
+        AlertTriage.Outcome paged = onlyNewHigh.triage(graph(alert("a3", AlertStatus.New, null, 0), "{}"),
                 remembered::get, ours, T0);
         remembered.put("contoso:a3", paged.seen());
-        assertThat(onlyNewHigh.triage(new SourceAlert(alert("a3", AlertStatus.Resolved, null, 10), "{}"),
+        assertThat(onlyNewHigh.triage(graph(alert("a3", AlertStatus.Resolved, null, 10), "{}"),
                 remembered::get, ours, T0)).isInstanceOf(AlertTriage.Changed.class);
     }
 
@@ -121,12 +122,16 @@ class AlertTriageTest {
     }
 
     private AlertTriage.Outcome run(Alert alert) {
-        AlertTriage.Outcome outcome = triage.triage(new SourceAlert(alert, "{\"id\":\"" + alert.getId() + "\"}"),
+        AlertTriage.Outcome outcome = triage.triage(graph(alert, "{\"id\":\"" + alert.getId() + "\"}"),
                 remembered::get, ours, T0);
         if (outcome.seen() != null) {
             remembered.put(outcome.seen().getAlertKey(), outcome.seen());
         }
         return outcome;
+    }
+
+    static SourceItem graph(Alert alert, String json) {
+        return GraphFeed.item(NORMALIZER, new SourceAlert(alert, json));
     }
 
     static Alert alert(String id, AlertStatus status, String assignedTo, int updatedAfterSeconds) {

@@ -6,7 +6,6 @@ import io.sentinelpager.azure.AlertUpdate;
 import io.sentinelpager.azure.ConnectorConfig;
 import io.sentinelpager.azure.GraphAlertsClient;
 import io.sentinelpager.azure.GraphCallException;
-import io.sentinelpager.schemas.AlertSource;
 import io.sentinelpager.schemas.SourceStatus;
 import io.sentinelpager.schemas.SyncCommand;
 import io.sentinelpager.schemas.SyncOutcome;
@@ -17,11 +16,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /** Writes a sync command to the Graph alert it names, through the connector the alert came from. */
-final class GraphWriter implements AutoCloseable {
-
-    /** What Azure answered: APPLIED, REJECTED (a 4xx that a retry will not fix) or FAILED. */
-    record Result(SyncOutcome outcome, Integer httpStatus, String detail) {
-    }
+final class GraphWriter implements SyncWriter {
 
     private final Map<String, ConnectorConfig> connectors;
     private final Map<String, GraphAlertsClient> clients = new ConcurrentHashMap<>();
@@ -30,11 +25,8 @@ final class GraphWriter implements AutoCloseable {
         this.connectors = connectors.stream().collect(Collectors.toMap(ConnectorConfig::id, Function.identity()));
     }
 
-    Result apply(SyncCommand command) {
-        if (command.getSource() != AlertSource.GRAPH) {
-            return new Result(SyncOutcome.REJECTED, null, "source " + command.getSource()
-                    + " is not written back yet; only Graph alerts are");
-        }
+    @Override
+    public Result apply(SyncCommand command) {
         ConnectorConfig connector = connectors.get(command.getConnectorId());
         if (connector == null) {
             return new Result(SyncOutcome.REJECTED, null, "connector " + command.getConnectorId()

@@ -19,12 +19,12 @@ final class SyncProcessor implements Processor<String, SyncCommand, String, Sync
 
     private static final Logger log = LoggerFactory.getLogger(SyncProcessor.class);
 
-    private final GraphWriter writer;
+    private final SyncWriter writer;
     private final Clock clock;
     private ProcessorContext<String, SyncResult> context;
     private CompletedIds applied;
 
-    SyncProcessor(GraphWriter writer, Clock clock) {
+    SyncProcessor(SyncWriter writer, Clock clock) {
         this.writer = writer;
         this.clock = clock;
     }
@@ -41,7 +41,7 @@ final class SyncProcessor implements Processor<String, SyncCommand, String, Sync
         if (applied.contains(command.getCommandId())) {
             return;
         }
-        GraphWriter.Result result = writer.apply(command);
+        SyncWriter.Result result = writer.apply(command);
         SyncResult out = SyncResult.newBuilder().setCommandId(command.getCommandId()).setAlertKey(command.getAlertKey())
                 .setOutcome(result.outcome()).setHttpStatus(result.httpStatus()).setDetail(result.detail())
                 .setAt(clock.instant()).build();

@@ -20,7 +20,7 @@ public final class SyncbackTopology {
     private SyncbackTopology() {
     }
 
-    public static Topology build(AvroSerdes serdes, GraphWriter writer, Clock clock) {
+    public static Topology build(AvroSerdes serdes, SyncWriter writer, Clock clock) {
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(CompletedIds.store(APPLIED_STORE));
         builder.stream(Topics.SYNC_COMMANDS.name(),

@@ -1,0 +1,38 @@
+package io.sentinelpager.ingest;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where one connector's alerts come from, as pages of items ordered by nothing the poller relies on. The poller owns
+ * the watermark, de-duplication and transactions; a feed only reads (Graph alerts_v2, or Sentinel incidents and their
+ * alerts) and turns what it read into items.
+ */
+interface AlertFeed extends AutoCloseable {
+
+    /** One page, and the link to the next one when there is more. */
+    record Page(List<SourceItem> items, Optional<String> nextLink) {
+
+        public Page {
+            items = List.copyOf(items);
+        }
+
+        public boolean hasNext() {
+            return nextLink.isPresent();
+        }
+    }
+
+    /**
+     * The first page of alerts updated at or after {@code since}.
+     *
+     * @param beforeRequest called before each request to Azure; waits for the connector's request budget
+     */
+    Page first(Instant since, int pageSize, Runnable beforeRequest);
+
+    /** The page a previous page's link points to. */
+    Page next(String nextLink, Runnable beforeRequest);
+
+    @Override
+    void close();
+}

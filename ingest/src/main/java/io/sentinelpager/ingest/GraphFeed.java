@@ -1,0 +1,49 @@
+package io.sentinelpager.ingest;
+
+import io.sentinelpager.azure.AlertPage;
+import io.sentinelpager.azure.GraphAlertsClient;
+import io.sentinelpager.azure.SourceAlert;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+
+/** Alerts of Microsoft Graph security alerts_v2 (Defender XDR, and Sentinel workspaces in the Defender portal). */
+final class GraphFeed implements AlertFeed {
+
+    private final GraphAlertsClient client;
+    private final AlertNormalizer normalizer;
+    private final String filter;
+
+    /** @param filter the clauses Graph applies for the connector's scope ({@link AlertScope#graphFilter()}) */
+    GraphFeed(GraphAlertsClient client, AlertNormalizer normalizer, String filter) {
+        this.client = client;
+        this.normalizer = normalizer;
+        this.filter = filter;
+    }
+
+    @Override
+    public Page first(Instant since, int pageSize, Runnable beforeRequest) {
+        beforeRequest.run();
+        return page(client.listUpdatedSince(since, pageSize, filter));
+    }
+
+    @Override
+    public Page next(String nextLink, Runnable beforeRequest) {
+        beforeRequest.run();
+        return page(client.nextPage(nextLink));
+    }
+
+    private Page page(AlertPage page) {
+        return new Page(page.alerts().stream().map(a -> item(normalizer, a)).toList(), page.nextLink());
+    }
+
+    static SourceItem item(AlertNormalizer normalizer, SourceAlert source) {
+        OffsetDateTime updated = source.alert().getLastUpdateDateTime();
+        return new SourceItem(source.alert().getId(), updated == null ? null : updated.toInstant(), source.json(),
+                now -> normalizer.normalize(source, now));
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+}

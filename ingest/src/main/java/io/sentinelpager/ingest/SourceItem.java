@@ -1,0 +1,23 @@
+package io.sentinelpager.ingest;
+
+import io.sentinelpager.schemas.SecurityAlert;
+import java.time.Instant;
+import java.util.function.Function;
+
+/**
+ * One alert as a source returned it, before it is normalized: what the poller needs whatever the source (the id and
+ * version for the watermark, the JSON for a dead letter) and how to make it our record.
+ *
+ * @param id          the alert's id at the source, or null when the source sent none
+ * @param lastUpdated the version's time at the source (Graph lastUpdateDateTime, Sentinel incident
+ *                    lastModifiedTimeUtc), or null when the source sent none
+ * @param json        what the source sent, for the audit copy and dead letters
+ * @param normalizer  makes the record at the given instant; throws {@link AlertNormalizer.UnusableAlertException}
+ *                    for an alert that cannot be one
+ */
+record SourceItem(String id, Instant lastUpdated, String json, Function<Instant, SecurityAlert> normalizer) {
+
+    SecurityAlert normalize(Instant now) {
+        return normalizer.apply(now);
+    }
+}

@@ -1,0 +1,186 @@
+package io.sentinelpager.syncback;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sentinelpager.azure.Connectors;
+import io.sentinelpager.azure.IncidentComment;
+import io.sentinelpager.azure.SentinelIncidentsClient;
+import io.sentinelpager.emulator.AzureEmulator;
+import io.sentinelpager.emulator.EmulatorOptions;
+import io.sentinelpager.emulator.SentinelWorkspace;
+import io.sentinelpager.platform.config.PagerConfig;
+import io.sentinelpager.platform.config.Secret;
+import io.sentinelpager.platform.kafka.AvroSerdes;
+import io.sentinelpager.platform.local.LocalCluster;
+import io.sentinelpager.platform.service.ServiceRunner;
+import io.sentinelpager.platform.testing.LocalClusterExtension;
+import io.sentinelpager.schemas.AlertSource;
+import io.sentinelpager.schemas.SourceStatus;
+import io.sentinelpager.schemas.SyncCommand;
+import io.sentinelpager.schemas.SyncOutcome;
+import io.sentinelpager.schemas.SyncResult;
+import io.sentinelpager.schemas.Topics;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The syncback service on a real broker and registry, writing to the emulator's Sentinel incidents over HTTPS with
+ * the real client: acknowledging and closing a page of two alerts of one incident writes the incident (status, owner,
+ * classification with its reason) once and adds one comment; a command Sentinel could not take is refused with the
+ * reason.
+ */
+@ExtendWith(LocalClusterExtension.class)
+class SyncbackIT {
+
+    static final Duration WAIT = Duration.ofSeconds(60);
+    static final String CONNECTOR = "contoso";
+    static final SentinelWorkspace WORKSPACE =
+            new SentinelWorkspace("d0cfe6b2-9ac0-4464-9919-dccaee2e48c0", "soc-rg", "soc-workspace");
+
+    static AzureEmulator azure;
+    static ServiceRunner runner;
+    static KafkaProducer<String, SyncCommand> producer;
+    static KafkaConsumer<String, SyncResult> results;
+    static PagerConfig config;
+
+    @BeforeAll
+    static void start(LocalCluster cluster) throws Exception {
+        Path work = Files.createTempDirectory("syncback-it-");
+        azure = AzureEmulator.start(EmulatorOptions.defaults());
+        Path pem = work.resolve("emulator.pem");
+        azure.writeCertificatePem(pem);
+        EmulatorOptions app = azure.options();
+        Map<String, String> settings = new HashMap<>(cluster.settings());
+        settings.putAll(Connectors.settings(CONNECTOR, app.tenantId(), app.clientId(), Secret.of(app.clientSecret()),
+                azure.authorityHost(), azure.graphBaseUrl(), pem));
+        settings.put(Connectors.source(CONNECTOR).name(), "sentinel");
+        settings.put(Connectors.managementUrl(CONNECTOR).name(), azure.managementUrl());
+        settings.put(Connectors.subscriptionId(CONNECTOR).name(), WORKSPACE.subscriptionId());
+        settings.put(Connectors.resourceGroup(CONNECTOR).name(), WORKSPACE.resourceGroup());
+        settings.put(Connectors.workspaceName(CONNECTOR).name(), WORKSPACE.workspaceName());
+        settings.put("state.dir", work.resolve("state").toString());
+        settings.put("health.port", "0");
+        config = PagerConfig.empty().with(settings);
+        runner = ServiceRunner.start(config, Map.of(SyncbackApp.NAME, SyncbackApp::create), Clock.systemUTC());
+        cluster.closeBeforeStopping(runner);
+
+        AvroSerdes serdes = new AvroSerdes(cluster.registryUrl());
+        Map<String, Object> client = new HashMap<>(serdes.clientConfig());
+        client.put("bootstrap.servers", cluster.bootstrapServers());
+        producer = new KafkaProducer<>(client, new StringSerializer(), serdes.value(SyncCommand.class).serializer());
+        Map<String, Object> reader = new HashMap<>(client);
+        reader.put("group.id", "syncback-it-" + UUID.randomUUID());
+        reader.put("auto.offset.reset", "earliest");
+        results = new KafkaConsumer<>(reader, new StringDeserializer(), serdes.value(SyncResult.class).deserializer());
+        results.subscribe(List.of(Topics.SYNC_RESULTS.name()));
+    }
+
+    @AfterAll
+    static void stop() {
+        producer.close();
+        results.close();
+        azure.close();
+    }
+
+    @Test
+    void acknowledgingAndClosingAGroupedPageWritesTheIncidentOnceAndCommentsOnce() throws Exception {
+        String incident = incident();
+        List<String> keys = List.of(CONNECTOR + ":" + incident + ":alert-a", CONNECTOR + ":" + incident + ":alert-b");
+        Instant acked = Instant.now();
+        for (String key : keys) {
+            send(command("ack-1/" + key, key, SourceStatus.IN_PROGRESS, "ana@contoso.example", null,
+                    "ana (Sentinel Pager): looking into it", acked));
+        }
+        assertThat(await(keys.stream().map(k -> "ack-1/" + k).toList())).allSatisfy(r ->
+                assertThat(r.getOutcome()).as(r.getDetail()).isEqualTo(SyncOutcome.APPLIED));
+        JsonNode active = azure.incidents().get(WORKSPACE, incident).orElseThrow().get("properties");
+        assertThat(active.get("status").asText()).isEqualTo("Active");
+        assertThat(active.path("owner").path("userPrincipalName").asText()).isEqualTo("ana@contoso.example");
+
+        Instant closedAt = acked.plusSeconds(60);
+        for (String key : keys) {
+            send(command("close-1/" + key, key, SourceStatus.RESOLVED, null, "informationalExpectedActivity",
+                    "ana (Sentinel Pager): expected admin activity", closedAt));
+        }
+        assertThat(await(keys.stream().map(k -> "close-1/" + k).toList())).allSatisfy(r ->
+                assertThat(r.getOutcome()).as(r.getDetail()).isEqualTo(SyncOutcome.APPLIED));
+        JsonNode closed = azure.incidents().get(WORKSPACE, incident).orElseThrow().get("properties");
+        assertThat(closed.get("status").asText()).isEqualTo("Closed");
+        assertThat(closed.get("classification").asText()).isEqualTo("BenignPositive");
+        assertThat(closed.get("classificationReason").asText()).isEqualTo("SuspiciousButExpected");
+        assertThat(azure.requests().of("sentinel.incidents.put")).as("one write per change, not one per alert")
+                .hasSize(2);
+        try (SentinelIncidentsClient client = SentinelIncidentsClient.create(Connectors.from(config).get(0))) {
+            assertThat(client.comments(incident)).extracting(c -> c.properties().message())
+                    .containsExactlyInAnyOrder("ana (Sentinel Pager): looking into it",
+                            "ana (Sentinel Pager): expected admin activity");
+        }
+    }
+
+    @Test
+    void aCommandSentinelCannotTakeIsRefusedWithTheReason() throws Exception {
+        String incident = incident();
+        String key = CONNECTOR + ":" + incident + ":alert-a";
+        send(command("close-bad", key, SourceStatus.RESOLVED, null, "malware", null, Instant.now()));
+        send(command("no-such", CONNECTOR + ":" + UUID.randomUUID() + ":x",
+                SourceStatus.IN_PROGRESS, null, null, null, Instant.now()));
+        List<SyncResult> refused = await(List.of("close-bad", "no-such"));
+        assertThat(refused).allSatisfy(r -> assertThat(r.getOutcome()).isEqualTo(SyncOutcome.REJECTED));
+        assertThat(refused.get(0).getDetail()).contains("'malware'");
+        assertThat(refused.get(1).getHttpStatus()).isEqualTo(404);
+        assertThat(azure.incidents().get(WORKSPACE, incident).orElseThrow().get("properties").get("status").asText())
+                .isEqualTo("New");
+    }
+
+    private static String incident() {
+        ObjectNode incident = JsonNodeFactory.instance.objectNode();
+        incident.putObject("properties").put("title", "Mass download by a service principal")
+                .put("severity", "Medium").put("status", "New");
+        return azure.incidents().add(WORKSPACE, incident).get("name").asText();
+    }
+
+    private static SyncCommand command(String id, String key, SourceStatus status, String owner, String classification,
+                                       String comment, Instant at) {
+        return SyncCommand.newBuilder().setCommandId(id).setAlertKey(key).setConnectorId(CONNECTOR)
+                .setSource(AlertSource.SENTINEL).setAlertId(key.substring(key.indexOf(':') + 1))
+                .setTargetStatus(status).setAssignedTo(owner).setClassification(classification).setComment(comment)
+                .setRequestedAt(at).build();
+    }
+
+    private static void send(SyncCommand command) throws Exception {
+        producer.send(new ProducerRecord<>(Topics.SYNC_COMMANDS.name(), command.getAlertKey(), command)).get();
+    }
+
+    /** The results of these commands, in the order given. */
+    private static List<SyncResult> await(List<String> commandIds) {
+        Map<String, SyncResult> got = new HashMap<>();
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!got.keySet().containsAll(commandIds) && System.nanoTime() < deadline) {
+            for (ConsumerRecord<String, SyncResult> r : results.poll(Duration.ofMillis(200))) {
+                got.put(r.value().getCommandId(), r.value());
+            }
+        }
+        assertThat(got.keySet()).as("results arrived").containsAll(commandIds);
+        return commandIds.stream().map(got::get).toList();
+    }
+}
