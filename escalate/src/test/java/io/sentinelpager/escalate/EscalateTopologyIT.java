@@ -243,6 +243,20 @@ class EscalateTopologyIT {
         assertThat(runMinutes(3)).isEmpty();
     }
 
+    @Test
+    void anActionForAPageEscalateNeverSawIsDeadLetteredToTheTopicItCameFrom() {
+        TestOutputTopic<byte[], byte[]> dead = driver.createOutputTopic(Topics.ALERT_ACTIONS.deadLetterTopic(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+        // It fails in the lifecycle stage, after the repartition hop; the dead letter still goes to alert.actions.dlq.
+        actions.pipeInput("c1:gone", AlertAction.newBuilder(ack("ack-gone", "ana")).setAlertKey("c1:gone").build(), T0);
+
+        TestRecord<byte[], byte[]> letter = dead.readRecord();
+        assertThat(new String(letter.headers().lastHeader(io.sentinelpager.platform.kafka.DeadLetters.HEADER_MESSAGE)
+                .value())).contains("ack-gone").contains("never seen");
+        assertThat(dead.isEmpty()).isTrue();
+    }
+
     static AlertAction azureChange(String alertKey, SourceStatus status) {
         return AlertAction.newBuilder().setActionId("azure:" + alertKey + "@" + status).setAlertKey(alertKey)
                 .setType(ActionType.SOURCE_STATUS_CHANGED).setActor("c1").setChannel("azure")
