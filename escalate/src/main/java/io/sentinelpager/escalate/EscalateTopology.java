@@ -17,13 +17,15 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The escalate flow. Routed alerts, responder actions and delivery receipts of one alert share its key and partition,
- * so one processor sees them in order and keeps the alert's lifecycle in a changelogged store: a crash loses no state.
- * Teams, users and schedules come from the compacted config topics as global tables, so a change applies without a
- * restart.
+ * The escalate flow. Routed alerts and Azure-side changes arrive keyed by their alert; responder actions and delivery
+ * receipts by their page. A first stage ({@link PageKeyProcessor}) re-keys each event to its page (the incident's
+ * group key for alerts a policy groups) and a named repartition topic brings all events of a page to one task, in
+ * order, where one processor keeps the page's lifecycle in a changelogged store: a crash loses no state. Teams,
+ * users and schedules come from the compacted config topics as global tables, so a change applies without a restart.
  */
 public final class EscalateTopology {
 
@@ -33,6 +35,10 @@ public final class EscalateTopology {
     public static final String SCHEDULES_STORE = "config-schedules-store";
     public static final String CHAINS_STORE = "config-escalations-store";
     public static final String TIMERS_STORE = "escalation-timers-store";
+    /** Alert key → key of the grouped page the alert is on. */
+    public static final String PAGE_INDEX_STORE = "alert-page-index-store";
+    /** The repartition topic between the two stages: {@code <application id>-page-events-repartition}. */
+    public static final String PAGE_EVENTS = "page-events";
 
     private EscalateTopology() {
     }
@@ -47,14 +53,20 @@ public final class EscalateTopology {
                 serdes.key(), serdes.value(AlertLifecycle.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TIMERS_STORE),
                 Serdes.String(), Serdes.String()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PAGE_INDEX_STORE),
+                Serdes.String(), Serdes.String()));
 
         KStream<String, SpecificRecord> events = builder.stream(
                 List.of(Topics.ALERTS_ROUTED.name(), Topics.ALERT_ACTIONS.name(), Topics.NOTIFICATIONS_RECEIPTS.name()),
                 Consumed.with(serdes.key(), serdes.anyValue()).withName("alert-events"));
 
-        // One decision per event: new state, the notifications to send, what Azure should learn.
-        events.process(() -> new LifecycleProcessor(new Lifecycle(config), clock), Named.as("lifecycle"), LIFECYCLE_STORE,
-                        TIMERS_STORE)
+        // Each event to the page it belongs to, all of one page through one partition.
+        events.process(PageKeyProcessor::new, Named.as("page-key"), PAGE_INDEX_STORE)
+                .repartition(Repartitioned.with(serdes.key(), serdes.anyValue()).withName(PAGE_EVENTS)
+                        .withNumberOfPartitions(Topics.ALERT_PARTITIONS))
+                // One decision per event: new state, the notifications to send, what Azure should learn.
+                .process(() -> new LifecycleProcessor(new Lifecycle(config), clock), Named.as("lifecycle"),
+                        LIFECYCLE_STORE, TIMERS_STORE)
                 .split(Named.as("escalate-"))
                 .branch((key, value) -> value instanceof AlertLifecycle, Branched.withConsumer(
                         s -> s.mapValues(v -> (AlertLifecycle) v, Named.as("as-state"))

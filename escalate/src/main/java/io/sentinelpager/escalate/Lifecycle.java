@@ -77,7 +77,7 @@ public final class Lifecycle {
         // A page is keyed by its group (all alerts of an incident) when the policy groups, else by its alert.
         String key = routed.getGroupKey() != null ? routed.getGroupKey() : routed.getEnriched().getAlert().getAlertKey();
         if (current.isPresent()) {
-            return updatedInAzure(current.get(), routed, directory, now);
+            return attach(current.get(), routed, now);
         }
         SecurityAlert alert = routed.getEnriched().getAlert();
         AlertLifecycle.Builder state = AlertLifecycle.newBuilder()
@@ -186,7 +186,9 @@ public final class Lifecycle {
     private void page(AlertLifecycle.Builder state, RoutedAlert routed, int step, int round, Directory directory,
                       Instant now, List<TimelineEvent> timeline, List<SpecificRecord> emitted,
                       List<NotificationRequest> pending) {
-        String key = routed.getEnriched().getAlert().getAlertKey();
+        // The page's key, not its first alert's: on a grouped page the link, the receipts and an SMS reply must
+        // find the page, which the responder and escalate know by this key only.
+        String key = state.getAlertKey();
         EscalationChainConfig chain = directory.chains().apply(routed.getEscalationChainId());
         List<String> recipients;
         String where;
@@ -328,43 +330,36 @@ public final class Lifecycle {
     }
 
     /**
-     * A new version of an alert already paged: a change made in Azure (or the echo of our own write-back). It never
-     * pages again; an alert resolved in Defender or Sentinel closes the page, and nothing is written back, so our own
-     * changes cannot loop.
+     * Another routed record for a page that exists: another alert of the same incident joins it, or the enrichment
+     * that missed its deadline arrives for one of its alerts. Neither pages again. The Azure status of an alert the
+     * page already has is left alone: changes made in Azure arrive as {@code SOURCE_STATUS_CHANGED} actions, and a
+     * routed record carries the alert as ingest first read it, possibly older than such an action.
      */
-    private Outcome updatedInAzure(AlertLifecycle state, RoutedAlert routed, Directory directory, Instant now) {
+    private Outcome attach(AlertLifecycle state, RoutedAlert routed, Instant now) {
         SecurityAlert alert = routed.getEnriched().getAlert();
-        Map<String, SourceStatus> members = new HashMap<>(state.getMembers());
-        SourceStatus before = members.get(alert.getAlertKey());
-        SourceStatus after = alert.getStatus();
-        members.put(alert.getAlertKey(), after);
-        AlertLifecycle.Builder next = AlertLifecycle.newBuilder(state).setMembers(members).setUpdatedAt(now);
-        boolean primary = alert.getAlertKey().equals(state.getAlert().getEnriched().getAlert().getAlertKey());
-        if (primary) {
-            next.setAlert(routed);
-        }
+        AlertLifecycle.Builder next = AlertLifecycle.newBuilder(state).setUpdatedAt(now);
         List<TimelineEvent> timeline = new ArrayList<>(state.getTimeline());
         EnrichedAlert enrichment = routed.getEnriched();
-        if (primary && enrichment.getRevision() > state.getAlert().getEnriched().getRevision()) {
-            // The enrichment that missed its deadline arrived: it replaces the alert's, and the page stays as it is.
-            timeline.add(event(now, "enriched", null, "enrich", "enrichment " + enrichment.getStatus().name()
-                    .toLowerCase() + (enrichment.getRuleName() == null ? "" : " from rule " + enrichment.getRuleName())
-                    + ": " + enrichment.getTables().stream().mapToLong(t -> t.getTotalRows()).sum() + " rows"));
-        }
-        if (before == null) {
-            // Another alert of the same incident: it joins this page instead of paging again.
+        boolean primary = alert.getAlertKey().equals(state.getAlert().getEnriched().getAlert().getAlertKey());
+        if (!state.getMembers().containsKey(alert.getAlertKey())) {
+            Map<String, SourceStatus> members = new HashMap<>(state.getMembers());
+            members.put(alert.getAlertKey(), alert.getStatus());
+            next.setMembers(members);
             timeline.add(event(now, "attached", alert.getConnectorId(), "azure", "alert " + alert.getAlertKey()
                     + " \"" + alert.getTitle() + "\" of the same incident"));
-        } else if (before != after) {
-            timeline.add(event(now, "source-changed", alert.getConnectorId(), "azure", (primary ? "" : "alert "
-                    + alert.getAlertKey() + ": ") + "Azure reports " + after.name().toLowerCase()));
+        } else if (primary ? enrichment.getRevision() > state.getAlert().getEnriched().getRevision()
+                : enrichment.getRevision() > 0) {
+            // The enrichment that missed its deadline: the page keeps its schedule and shows it. Only the first
+            // alert's record is kept whole; another alert's enrichment is told on the timeline.
+            if (primary) {
+                next.setAlert(RoutedAlert.newBuilder(state.getAlert()).setEnriched(enrichment).build());
+            }
+            timeline.add(event(now, "enriched", null, "enrich", (primary ? "" : "alert " + alert.getAlertKey() + ": ")
+                    + "enrichment " + enrichment.getStatus().name().toLowerCase()
+                    + (enrichment.getRuleName() == null ? "" : " from rule " + enrichment.getRuleName())
+                    + ": " + enrichment.getTables().stream().mapToLong(t -> t.getTotalRows()).sum() + " rows"));
         }
-        next.setTimeline(timeline);
-        boolean allResolved = members.values().stream().allMatch(SourceStatus.RESOLVED::equals);
-        if (before != after && allResolved && state.getStatus() != LifecycleStatus.CLOSED) {
-            return closedInAzure(state, next, directory, now);
-        }
-        AlertLifecycle updated = next.build();
+        AlertLifecycle updated = next.setTimeline(timeline).build();
         return new Outcome(Optional.of(updated), List.of(updated));
     }
 
@@ -468,11 +463,8 @@ public final class Lifecycle {
                 }
             }
             case SOURCE_STATUS_CHANGED -> {
-                SourceStatus status = action.getSourceStatus();
-                timeline.add(event(now, "source-changed", actor, action.getChannel(),
-                        "Azure reports " + (status == null ? "a change" : status.name().toLowerCase())));
-                // Closed in Defender or Sentinel: stop paging. Nothing goes back to Azure, so no echo loop.
-                if (status == SourceStatus.RESOLVED && state.getStatus() != LifecycleStatus.CLOSED) {
+                if (sourceChanged(state, action, next, timeline, now)) {
+                    // Closed in Defender or Sentinel: stop paging. Nothing goes back to Azure, so no echo loop.
                     return closedInAzure(state, next.setTimeline(timeline), directory, now);
                 }
             }
@@ -484,6 +476,36 @@ public final class Lifecycle {
         all.add(updated);
         all.addAll(emitted);
         return new Outcome(Optional.of(updated), all);
+    }
+
+    /**
+     * Records what Azure now says of one alert of the page; true when that leaves the page with nothing open in
+     * Azure, so it is to be closed. A page of one alert closes when its alert is resolved; a grouped page when the
+     * last of its alerts is, each earlier one only noted on the timeline. An action that names no alert of the page
+     * (the page's own key) speaks for all of them.
+     */
+    private static boolean sourceChanged(AlertLifecycle state, AlertAction action, AlertLifecycle.Builder next,
+                                         List<TimelineEvent> timeline, Instant now) {
+        SourceStatus status = action.getSourceStatus();
+        Map<String, SourceStatus> members = new HashMap<>(state.getMembers());
+        boolean one = members.containsKey(action.getAlertKey());
+        if (status != null) {
+            if (one) {
+                members.put(action.getAlertKey(), status);
+            } else {
+                members.replaceAll((k, v) -> status);
+            }
+            next.setMembers(members);
+        }
+        boolean grouped = members.size() > 1;
+        long resolved = members.values().stream().filter(SourceStatus.RESOLVED::equals).count();
+        boolean allResolved = status == SourceStatus.RESOLVED && resolved == members.size();
+        timeline.add(event(now, "source-changed", action.getActor(), action.getChannel(),
+                (grouped && one ? "alert " + action.getAlertKey() + ": " : "") + "Azure reports "
+                        + (status == null ? "a change" : status.name().toLowerCase().replace('_', ' '))
+                        + (grouped && !allResolved ? " (" + resolved + " of " + members.size() + " alerts resolved)"
+                        : "")));
+        return allResolved && state.getStatus() != LifecycleStatus.CLOSED;
     }
 
     /**
@@ -516,10 +538,6 @@ public final class Lifecycle {
     }
 
     /**
-     * What Azure should learn, for every alert on the page (all alerts of a grouped incident). One alert's command
-     * id is the action id; in a group each alert gets the action id plus its key, so each is applied once.
-     */
-    /**
      * How Azure knows the person: Defender and Sentinel show the owner's user principal name, so the user's e-mail
      * from the on-call config goes there; the pager's user id only when no e-mail is configured.
      */
@@ -528,6 +546,10 @@ public final class Lifecycle {
         return config == null || config.getEmail() == null || config.getEmail().isBlank() ? user : config.getEmail();
     }
 
+    /**
+     * What Azure should learn, for every alert on the page (all alerts of a grouped incident). One alert's command
+     * id is the action id; in a group each alert gets the action id plus its key, so each is applied once.
+     */
     private List<SpecificRecord> sync(AlertLifecycle state, AlertAction action, SourceStatus status, String assignedTo,
                                       Instant now) {
         SecurityAlert primary = state.getAlert().getEnriched().getAlert();

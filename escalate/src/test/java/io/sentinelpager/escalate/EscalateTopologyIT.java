@@ -69,6 +69,7 @@ class EscalateTopologyIT {
     TestOutputTopic<String, SpecificRecord> sync;
     TestOutputTopic<String, SpecificRecord> state;
     AlertLifecycle latest;
+    final Map<String, AlertLifecycle> states = new java.util.HashMap<>();
 
     @BeforeEach
     void start(LocalCluster cluster) {
@@ -151,25 +152,116 @@ class EscalateTopologyIT {
     @Test
     void alertsOfOneIncidentMakeOnePageAndAnAcknowledgementReachesEachOfThem() {
         String group = "c1:incident:33";
-        routed.pipeInput(group, grouped("c1:a1", group, SourceStatus.NEW), T0);
-        routed.pipeInput(group, grouped("c1:a2", group, SourceStatus.NEW), T0);
+        // Policy keys routed alerts by their alert; escalate brings them to one page.
+        routed.pipeInput("c1:a1", grouped("c1:a1", group, SourceStatus.NEW), T0);
+        routed.pipeInput("c1:a2", grouped("c1:a2", group, SourceStatus.NEW), T0);
         assertThat(runMinutes(2)).containsExactly("0 ana");
 
+        // The responder addresses the page by its key.
         actions.pipeInput(group, AlertAction.newBuilder().setActionId("ack-g").setAlertKey(group)
                 .setType(ActionType.ACKNOWLEDGE).setActor("ana").setChannel("app").setOccurredAt(clock.instant()).build(),
                 clock.instant());
         assertThat(sync.readValuesToList()).map(SyncCommand.class::cast)
                 .extracting(c -> c.getCommandId() + " " + c.getAlertId() + " " + c.getTargetStatus())
                 .containsExactlyInAnyOrder("ack-g/c1:a1 a1 IN_PROGRESS", "ack-g/c1:a2 a2 IN_PROGRESS");
+        AlertLifecycle acknowledged = lastState();
+        assertThat(acknowledged.getAlertKey()).isEqualTo(group);
+        assertThat(acknowledged.getStatus()).isEqualTo(LifecycleStatus.ACKNOWLEDGED);
+        assertThat(acknowledged.getTimeline()).anySatisfy(e -> assertThat(e.getType()).isEqualTo("attached"));
+    }
 
-        // The page closes when every alert of the incident is resolved in Azure, not before.
-        routed.pipeInput(group, grouped("c1:a1", group, SourceStatus.RESOLVED), clock.instant());
-        assertThat(lastState().getStatus()).isEqualTo(LifecycleStatus.ACKNOWLEDGED);
-        routed.pipeInput(group, grouped("c1:a2", group, SourceStatus.RESOLVED), clock.instant());
+    @Test
+    void aGroupedPageClosesWhenAzureReportsEveryAlertOfTheIncidentResolvedAndNothingGoesBack() {
+        String group = "c1:incident:33";
+        routed.pipeInput("c1:a1", grouped("c1:a1", group, SourceStatus.NEW), T0);
+        routed.pipeInput("c1:a2", grouped("c1:a2", group, SourceStatus.NEW), T0);
+        assertThat(runMinutes(1)).containsExactly("0 ana");
+
+        // ingest, which knows no policies, reports each change under the alert's own key.
+        actions.pipeInput("c1:a1", azureChange("c1:a1", SourceStatus.RESOLVED), clock.instant());
+        AlertLifecycle oneResolved = lastState();
+        assertThat(oneResolved.getAlertKey()).isEqualTo(group);
+        assertThat(oneResolved.getStatus()).isEqualTo(LifecycleStatus.TRIGGERED);
+        assertThat(oneResolved.getMembers()).containsEntry("c1:a1", SourceStatus.RESOLVED)
+                .containsEntry("c1:a2", SourceStatus.NEW);
+        assertThat(oneResolved.getTimeline()).last().satisfies(e -> {
+            assertThat(e.getType()).isEqualTo("source-changed");
+            assertThat(e.getDetail()).isEqualTo("alert c1:a1: Azure reports resolved (1 of 2 alerts resolved)");
+        });
+        assertThat(runMinutes(6)).as("escalation goes on while one alert is open").containsExactly("5 ben");
+
+        actions.pipeInput("c1:a2", azureChange("c1:a2", SourceStatus.RESOLVED), clock.instant());
+        AlertLifecycle closed = lastState();
+        assertThat(closed.getAlertKey()).isEqualTo(group);
+        assertThat(closed.getStatus()).isEqualTo(LifecycleStatus.CLOSED);
+        assertThat(closed.getMembers()).containsOnly(Map.entry("c1:a1", SourceStatus.RESOLVED),
+                Map.entry("c1:a2", SourceStatus.RESOLVED));
+        assertThat(drainRequests()).extracting(NotificationRequest::getNotificationId)
+                .containsExactlyInAnyOrder(group + "/resolved/ana/inbox", group + "/resolved/ben/inbox");
+        assertThat(runMinutes(60)).as("nothing more after the close").isEmpty();
+        assertThat(sync.readValuesToList()).as("no echo back to Azure").isEmpty();
+        // No page was ever made under an alert's own key.
+        assertThat(latestByKey()).containsOnlyKeys(group);
+    }
+
+    @Test
+    void anUngroupedPageClosesWhenItsAlertIsResolvedInAzureWithoutWritingBack() {
+        routed.pipeInput("c1:a1", LifecycleTest.routed(SourceStatus.NEW), T0);
+        assertThat(runMinutes(1)).containsExactly("0 ana");
+        actions.pipeInput("c1:a1", azureChange("c1:a1", SourceStatus.RESOLVED), clock.instant());
+
         AlertLifecycle closed = lastState();
         assertThat(closed.getStatus()).isEqualTo(LifecycleStatus.CLOSED);
-        assertThat(closed.getMembers()).containsOnlyKeys("c1:a1", "c1:a2");
-        assertThat(closed.getTimeline()).anySatisfy(e -> assertThat(e.getType()).isEqualTo("attached"));
+        assertThat(closed.getTimeline()).last().satisfies(e -> assertThat(e.getDetail())
+                .isEqualTo("Azure reports resolved"));
+        assertThat(drainRequests()).extracting(NotificationRequest::getNotificationId)
+                .containsExactly("c1:a1/resolved/ana/inbox");
+        assertThat(runMinutes(30)).isEmpty();
+        assertThat(sync.readValuesToList()).isEmpty();
+    }
+
+    @Test
+    void aLateEnrichmentOfAGroupedAlertIsAttachedToItsPageWithoutPagingAgain() {
+        String group = "c1:incident:33";
+        RoutedAlert timedOut = grouped("c1:a1", group, SourceStatus.NEW);
+        timedOut.getEnriched().setStatus(io.sentinelpager.schemas.EnrichmentStatus.TIMED_OUT);
+        routed.pipeInput("c1:a1", timedOut, T0);
+        assertThat(runMinutes(1)).containsExactly("0 ana");
+
+        RoutedAlert update = grouped("c1:a1", group, SourceStatus.NEW);
+        update.getEnriched().setStatus(io.sentinelpager.schemas.EnrichmentStatus.COMPLETE);
+        update.getEnriched().setRevision(1);
+        update.getEnriched().setRuleName("Brute force");
+        routed.pipeInput("c1:a1", update, clock.instant());
+
+        AlertLifecycle page = lastState();
+        assertThat(page.getAlertKey()).isEqualTo(group);
+        assertThat(page.getAlert().getEnriched().getStatus())
+                .isEqualTo(io.sentinelpager.schemas.EnrichmentStatus.COMPLETE);
+        assertThat(page.getTimeline()).last().satisfies(e -> assertThat(e.getDetail())
+                .isEqualTo("enrichment complete from rule Brute force: 0 rows"));
+        assertThat(runMinutes(3)).isEmpty();
+    }
+
+    @Test
+    void anActionForAPageEscalateNeverSawIsDeadLetteredToTheTopicItCameFrom() {
+        TestOutputTopic<byte[], byte[]> dead = driver.createOutputTopic(Topics.ALERT_ACTIONS.deadLetterTopic(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+        // It fails in the lifecycle stage, after the repartition hop; the dead letter still goes to alert.actions.dlq.
+        actions.pipeInput("c1:gone", AlertAction.newBuilder(ack("ack-gone", "ana")).setAlertKey("c1:gone").build(), T0);
+
+        TestRecord<byte[], byte[]> letter = dead.readRecord();
+        assertThat(new String(letter.headers().lastHeader(io.sentinelpager.platform.kafka.DeadLetters.HEADER_MESSAGE)
+                .value())).contains("ack-gone").contains("never seen");
+        assertThat(dead.isEmpty()).isTrue();
+    }
+
+    static AlertAction azureChange(String alertKey, SourceStatus status) {
+        return AlertAction.newBuilder().setActionId("azure:" + alertKey + "@" + status).setAlertKey(alertKey)
+                .setType(ActionType.SOURCE_STATUS_CHANGED).setActor("c1").setChannel("azure")
+                .setComment("Changed in Azure: status new → " + status.name().toLowerCase()).setSourceStatus(status)
+                .setOccurredAt(T0).build();
     }
 
     static RoutedAlert grouped(String alertKey, String group, SourceStatus status) {
@@ -300,10 +392,17 @@ class EscalateTopologyIT {
 
     /** The newest alert.state record, remembered across calls because reading consumes the output topic. */
     private AlertLifecycle lastState() {
-        for (SpecificRecord record : state.readValuesToList()) {
-            latest = (AlertLifecycle) record;
+        for (TestRecord<String, SpecificRecord> record : state.readRecordsToList()) {
+            latest = (AlertLifecycle) record.value();
+            states.put(record.key(), latest);
         }
         return latest;
+    }
+
+    /** Every page's newest alert.state record, by its key. */
+    private Map<String, AlertLifecycle> latestByKey() {
+        lastState();
+        return states;
     }
 
     private void publish(String topic, Map<String, ? extends SpecificRecord> records) {

@@ -75,13 +75,15 @@ class LifecycleTest {
     }
 
     @Test
-    void anUpdateOfAnAlreadyPagedAlertDoesNotPageAgain() {
+    void aRoutedRecordOfAnAlreadyPagedAlertNeitherPagesAgainNorOverridesItsAzureStatus() {
         AlertLifecycle paged = lifecycle.routed(Optional.empty(), routed(SourceStatus.NEW), directory, T0).state().orElseThrow();
-        Lifecycle.Outcome update = lifecycle.routed(Optional.of(paged), routed(SourceStatus.IN_PROGRESS), directory, T0);
+        AlertLifecycle inProgress = lifecycle.action(Optional.of(paged), sourceChanged("c1:a1", SourceStatus.IN_PROGRESS),
+                directory, T0).state().orElseThrow();
+        // A replay of the alert as ingest first read it: older than the change Azure reported since.
+        Lifecycle.Outcome update = lifecycle.routed(Optional.of(inProgress), routed(SourceStatus.NEW), directory, T0);
         assertThat(update.emitted()).noneMatch(NotificationRequest.class::isInstance)
                 .noneMatch(SyncCommand.class::isInstance).hasSize(1);
-        assertThat(update.state().orElseThrow().getAlert().getEnriched().getAlert().getStatus())
-                .isEqualTo(SourceStatus.IN_PROGRESS);
+        assertThat(update.state().orElseThrow().getMembers()).containsEntry("c1:a1", SourceStatus.IN_PROGRESS);
         assertThat(update.state().orElseThrow().getStatus()).isEqualTo(LifecycleStatus.TRIGGERED);
     }
 
@@ -109,9 +111,10 @@ class LifecycleTest {
     }
 
     @Test
-    void anAlertResolvedInAzureClosesThePage() {
+    void anAlertResolvedInAzureClosesThePageAndTellsWhoeverWasPaged() {
         AlertLifecycle paged = lifecycle.routed(Optional.empty(), routed(SourceStatus.NEW), directory, T0).state().orElseThrow();
-        Lifecycle.Outcome update = lifecycle.routed(Optional.of(paged), routed(SourceStatus.RESOLVED), directory, T0);
+        Lifecycle.Outcome update = lifecycle.action(Optional.of(paged), sourceChanged("c1:a1", SourceStatus.RESOLVED),
+                directory, T0);
         assertThat(update.state().orElseThrow().getStatus()).isEqualTo(LifecycleStatus.CLOSED);
         assertThat(update.emitted()).noneMatch(SyncCommand.class::isInstance);
         // Whoever was paged hears that it is resolved, on each contact method, once.
@@ -120,6 +123,58 @@ class LifecycleTest {
                 .containsExactly("c1:a1/resolved/ana/inbox", "c1:a1/resolved/ana/email");
         assertThat(update.emitted()).filteredOn(NotificationRequest.class::isInstance)
                 .allSatisfy(r -> assertThat(((NotificationRequest) r).getBody()).startsWith("RESOLVED in Azure"));
+    }
+
+    @Test
+    void aGroupedPageClosesWhenTheLastOfItsAlertsIsResolvedInAzure() {
+        AlertLifecycle page = lifecycle.routed(Optional.empty(), grouped("c1:a1"), directory, T0).state().orElseThrow();
+        page = lifecycle.routed(Optional.of(page), grouped("c1:a2"), directory, T0).state().orElseThrow();
+        assertThat(page.getAlertKey()).isEqualTo("c1:incident:33");
+        assertThat(page.getMembers()).containsOnlyKeys("c1:a1", "c1:a2");
+
+        Lifecycle.Outcome first = lifecycle.action(Optional.of(page), sourceChanged("c1:a2", SourceStatus.RESOLVED),
+                directory, T0.plusSeconds(60));
+        AlertLifecycle oneResolved = first.state().orElseThrow();
+        assertThat(oneResolved.getStatus()).isEqualTo(LifecycleStatus.TRIGGERED);
+        assertThat(first.emitted()).noneMatch(NotificationRequest.class::isInstance);
+        assertThat(oneResolved.getTimeline().get(oneResolved.getTimeline().size() - 1).getDetail())
+                .isEqualTo("alert c1:a2: Azure reports resolved (1 of 2 alerts resolved)");
+
+        Lifecycle.Outcome last = lifecycle.action(Optional.of(oneResolved), sourceChanged("c1:a1", SourceStatus.RESOLVED),
+                directory, T0.plusSeconds(120));
+        assertThat(last.state().orElseThrow().getStatus()).isEqualTo(LifecycleStatus.CLOSED);
+        assertThat(last.state().orElseThrow().getMembers()).containsOnly(
+                Map.entry("c1:a1", SourceStatus.RESOLVED), Map.entry("c1:a2", SourceStatus.RESOLVED));
+        assertThat(last.emitted()).noneMatch(SyncCommand.class::isInstance)
+                .filteredOn(NotificationRequest.class::isInstance)
+                .extracting(r -> ((NotificationRequest) r).getNotificationId())
+                .containsExactly("c1:incident:33/resolved/ana/inbox", "c1:incident:33/resolved/ana/email");
+    }
+
+    @Test
+    void aGroupedPageIsPagedUnderItsGroupKeySoThatItsLinkAndReceiptsFindIt() {
+        List<NotificationRequest> pages = lifecycle.routed(Optional.empty(), grouped("c1:a1"), directory, T0).emitted()
+                .stream().filter(NotificationRequest.class::isInstance).map(NotificationRequest.class::cast).toList();
+        assertThat(pages).extracting(NotificationRequest::getNotificationId)
+                .containsExactly("c1:incident:33/round-0/step-0/ana/inbox", "c1:incident:33/round-0/step-0/ana/email");
+        assertThat(pages).allSatisfy(p -> {
+            assertThat(p.getAlertKey()).isEqualTo("c1:incident:33");
+            assertThat(p.getBody()).contains("https://pager.example/api/alerts/c1:incident:33/ack");
+        });
+    }
+
+    static RoutedAlert grouped(String alertKey) {
+        RoutedAlert routed = routed(SourceStatus.NEW);
+        routed.getEnriched().getAlert().setAlertKey(alertKey);
+        routed.getEnriched().getAlert().setAlertId(alertKey.substring(alertKey.indexOf(':') + 1));
+        routed.setGroupKey("c1:incident:33");
+        return routed;
+    }
+
+    static AlertAction sourceChanged(String alertKey, SourceStatus status) {
+        return AlertAction.newBuilder().setActionId("azure:" + alertKey + "@" + status).setAlertKey(alertKey)
+                .setType(ActionType.SOURCE_STATUS_CHANGED).setActor("c1").setChannel("azure").setSourceStatus(status)
+                .setOccurredAt(T0).build();
     }
 
     @Test

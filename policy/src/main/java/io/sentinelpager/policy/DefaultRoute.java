@@ -1,7 +1,7 @@
 package io.sentinelpager.policy;
 
 import io.sentinelpager.schemas.EnrichedAlert;
-
+import io.sentinelpager.schemas.RouteDecision;
 import io.sentinelpager.schemas.RoutedAlert;
 import io.sentinelpager.schemas.Severity;
 import io.sentinelpager.schemas.Urgency;
@@ -22,6 +22,7 @@ public final class DefaultRoute {
         this.config = config;
     }
 
+    /** The decision for an alert's first record, by the policy that matched it (or none). */
     public RoutedAlert route(EnrichedAlert enriched, io.sentinelpager.schemas.PolicyConfig policy, Instant now) {
         RoutedAlert.Builder routed = RoutedAlert.newBuilder().setEnriched(enriched).setRoutedAt(now);
         if (policy == null) {
@@ -40,5 +41,23 @@ public final class DefaultRoute {
                 .setMaintenance(policy.getMaintenance())
                 .setUrgency(policy.getUrgency()).setPolicyId(policy.getId()).setPolicyVersion(policy.getVersion())
                 .setSuppressReason(policy.getSuppress() ? policy.getSuppressReason() : null).build();
+    }
+
+    /** What is kept of a first record's routing: everything but the alert. */
+    public static RouteDecision decision(RoutedAlert routed) {
+        return RouteDecision.newBuilder().setTeamId(routed.getTeamId())
+                .setEscalationChainId(routed.getEscalationChainId()).setUrgency(routed.getUrgency())
+                .setPolicyId(routed.getPolicyId()).setPolicyVersion(routed.getPolicyVersion())
+                .setGroupKey(routed.getGroupKey()).setMaintenance(routed.getMaintenance())
+                .setSuppressReason(routed.getSuppressReason()).setDecidedAt(routed.getRoutedAt()).build();
+    }
+
+    /** A later record of an alert, routed the way its first record was. */
+    public static RoutedAlert follow(RouteDecision decision, EnrichedAlert enriched, Instant now) {
+        return RoutedAlert.newBuilder().setEnriched(enriched).setTeamId(decision.getTeamId())
+                .setEscalationChainId(decision.getEscalationChainId()).setUrgency(decision.getUrgency())
+                .setPolicyId(decision.getPolicyId()).setPolicyVersion(decision.getPolicyVersion())
+                .setGroupKey(decision.getGroupKey()).setMaintenance(decision.getMaintenance())
+                .setSuppressReason(decision.getSuppressReason()).setRoutedAt(now).build();
     }
 }

@@ -2,16 +2,21 @@ package io.sentinelpager.policy;
 
 import io.sentinelpager.platform.config.ConfigKey;
 import io.sentinelpager.platform.config.PagerConfig;
+import java.time.Duration;
 
 /** Settings of the policy service. */
-public record PolicyConfig(String defaultTeam, String defaultEscalationChain) {
+public record PolicyConfig(String defaultTeam, String defaultEscalationChain, Duration decisionRetention) {
 
     public static final ConfigKey DEFAULT_TEAM = ConfigKey.of("policy.default.team", "soc",
             "team that receives alerts no policy routes elsewhere");
     public static final ConfigKey DEFAULT_ESCALATION_CHAIN = ConfigKey.of("policy.default.escalation.chain", "default",
             "escalation chain of the default route");
+    public static final ConfigKey DECISION_RETENTION = ConfigKey.of("policy.decisions.retention", "14d",
+            "how long the routing of an alert's first record is kept for its later records; at least the retention"
+                    + " of alerts.enriched, so that no record still readable there is routed afresh");
 
     public static PolicyConfig from(PagerConfig config) {
-        return new PolicyConfig(config.string(DEFAULT_TEAM), config.string(DEFAULT_ESCALATION_CHAIN));
+        return new PolicyConfig(config.string(DEFAULT_TEAM), config.string(DEFAULT_ESCALATION_CHAIN),
+                config.duration(DECISION_RETENTION));
     }
 }

@@ -8,8 +8,10 @@ import java.util.Optional;
  * The topic catalog: the only contract between services. Each constant says what a topic carries and
  * how it is created; provisioning, serdes and the tail tool all read it from here.
  *
- * <p>Alert topics share one partition count and one key (the alert key {@code connectorId:alertId}) so that
- * escalate can join routed alerts, actions and receipts of one alert in one task without repartitioning.
+ * <p>Alert topics share one partition count and one key (the alert key {@code connectorId:alertId}), also for
+ * alerts a policy groups by incident: escalate reads routed alerts and Azure-side changes of one alert in one task,
+ * looks up the page the alert is on there, and brings the events of a page together itself. Responder actions and
+ * receipts name the page, whose key is its alert key, or its group key when grouped.
  */
 public final class Topics {
 

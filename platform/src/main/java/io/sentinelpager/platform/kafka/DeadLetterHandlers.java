@@ -97,11 +97,12 @@ public final class DeadLetterHandlers {
         public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record,
                                     Exception exception) {
             Exception reason = explain(record.value(), exception);
-            log.warn("{}: record {}-{}@{} cannot be read, sent to {}.dlq: {}", sink.service, record.topic(),
-                    record.partition(), record.offset(), record.topic(), DeadLetters.describe(reason));
-            return Response.resume(sink.route(DeadLetters.record(sink.service, DeadLetters.Stage.DESERIALIZATION,
-                    record.topic(), record.partition(), record.offset(), record.key(), record.value(),
-                    record.headers(), reason), record.topic()));
+            ProducerRecord<byte[], byte[]> deadLetter = DeadLetters.record(sink.service,
+                    DeadLetters.Stage.DESERIALIZATION, record.topic(), record.partition(), record.offset(),
+                    record.key(), record.value(), record.headers(), reason);
+            log.warn("{}: record {}-{}@{} cannot be read, sent to {}: {}", sink.service, record.topic(),
+                    record.partition(), record.offset(), deadLetter.topic(), DeadLetters.describe(reason));
+            return Response.resume(sink.route(deadLetter, record.topic()));
         }
 
         /**
@@ -138,12 +139,13 @@ public final class DeadLetterHandlers {
                 log.error("{}: scheduled processing failed in {}", sink.service, context.processorNodeId(), exception);
                 return Response.resume();
             }
-            log.warn("{}: record {}-{}@{} failed in {}, sent to {}.dlq: {}", sink.service, context.topic(),
-                    context.partition(), context.offset(), context.processorNodeId(), context.topic(),
-                    DeadLetters.describe(exception));
-            return Response.resume(sink.route(DeadLetters.record(sink.service, DeadLetters.Stage.PROCESSING,
+            ProducerRecord<byte[], byte[]> deadLetter = DeadLetters.record(sink.service, DeadLetters.Stage.PROCESSING,
                     context.topic(), context.partition(), context.offset(), context.sourceRawKey(),
-                    context.sourceRawValue(), context.headers(), exception), context.topic()));
+                    context.sourceRawValue(), context.headers(), exception);
+            log.warn("{}: record {}-{}@{} failed in {}, sent to {}: {}", sink.service, context.topic(),
+                    context.partition(), context.offset(), context.processorNodeId(), deadLetter.topic(),
+                    DeadLetters.describe(exception));
+            return Response.resume(sink.route(deadLetter, context.topic()));
         }
     }
 }

@@ -4,7 +4,9 @@ import io.micrometer.core.instrument.Metrics;
 import io.sentinelpager.schemas.TopicSpec;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Optional;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
@@ -23,6 +25,12 @@ public final class DeadLetters {
     public static final String HEADER_EXCEPTION = "pager.dlq.exception";
     public static final String HEADER_MESSAGE = "pager.dlq.message";
     public static final String HEADER_FAILED_AT = "pager.dlq.failed.at";
+    /**
+     * Set by a service that passes its input on through one of its own repartition topics: the catalog topic the
+     * record entered the service from. A record that then fails is dead-lettered to that topic's {@code .dlq}, which
+     * is provisioned with the catalog, instead of to a dead-letter topic of the internal topic, which nobody creates.
+     */
+    public static final String HEADER_ENTERED_FROM = "pager.entered.from";
 
     /** Where the record failed. */
     public enum Stage { DESERIALIZATION, PROCESSING }
@@ -47,9 +55,25 @@ public final class DeadLetters {
         put(headers, HEADER_EXCEPTION, error.getClass().getName());
         put(headers, HEADER_MESSAGE, describe(error));
         put(headers, HEADER_FAILED_AT, Instant.now().toString());
-        Metrics.counter("pager_dead_letters", "service", service, "topic", topic, "stage", stage.name().toLowerCase())
+        String target = enteredFrom(original).orElse(topic);
+        Metrics.counter("pager_dead_letters", "service", service, "topic", target, "stage", stage.name().toLowerCase())
                 .increment();
-        return new ProducerRecord<>(topic + TopicSpec.DLQ_SUFFIX, null, key, value, headers);
+        return new ProducerRecord<>(target + TopicSpec.DLQ_SUFFIX, null, key, value, headers);
+    }
+
+    /** Marks a record with the topic it entered the service from; see {@link #HEADER_ENTERED_FROM}. */
+    public static Headers enteredFrom(Headers headers, String topic) {
+        Headers out = new RecordHeaders(headers == null ? new Header[0]
+                : headers.toArray());
+        // Replaced, not kept: a marker that leaked in with the input names another service's entry.
+        put(out, HEADER_ENTERED_FROM, topic);
+        return out;
+    }
+
+    private static Optional<String> enteredFrom(Headers headers) {
+        Header header = headers == null ? null : headers.lastHeader(HEADER_ENTERED_FROM);
+        return header == null ? Optional.empty()
+                : Optional.of(new String(header.value(), StandardCharsets.UTF_8));
     }
 
     /** The exception and its causes in one line, bounded so that a huge message cannot bloat the record. */
