@@ -32,6 +32,7 @@ function showLogin() {
   if (state.events) { state.events.close(); state.events = null; }
   show('login-view');
   $('login-user').focus();
+  fetch('/api/login/options').then((r) => r.json()).then((o) => { $('oidc').hidden = !o.oidc; }).catch(() => {});
 }
 
 function age(iso) {

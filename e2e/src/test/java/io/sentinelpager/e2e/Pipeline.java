@@ -38,6 +38,7 @@ final class Pipeline {
     final ServiceRunner runner;
     final ServiceContext context;
     final Path inbox;
+    final Path emulatorCertificate;
     /** Everyone's password in the responder's accounts file; made per run, like the demo's. */
     final String password = "pw-" + UUID.randomUUID();
     /** API tokens by user: the example config's analyst (team soc) and an auditor who is in no team. */
@@ -53,6 +54,7 @@ final class Pipeline {
         azure = AzureEmulator.start(EmulatorOptions.defaults());
         Path certificate = work.resolve("emulator-ca.pem");
         azure.writeCertificatePem(certificate);
+        emulatorCertificate = certificate;
         PagerConfig settings = PagerConfig.empty().with(cluster.settings()).with(Map.of(
                 "state.dir", work.resolve("state").toString(),
                 "health.port", "0",
@@ -61,7 +63,12 @@ final class Pipeline {
                 "notify.inbox.dir", inbox.toString(),
                 "ingest.poll.interval", "500ms")).with(Map.of(
                 "links.key", linksKey,
-                "twilio.auth.token", twilioAuthToken)).with(DemoConnector.settings(azure, certificate));
+                "twilio.auth.token", twilioAuthToken,
+                // Sign-in with the emulated Entra ID, beside the local accounts.
+                "responder.oidc.issuer", azure.oidcIssuer(),
+                "responder.oidc.client.id", azure.options().clientId(),
+                "responder.oidc.client.secret", azure.options().clientSecret(),
+                "responder.oidc.trust.pem", certificate.toString())).with(DemoConnector.settings(azure, certificate));
         context = ServiceContext.of(settings, new SimpleMeterRegistry(), Clock.systemUTC());
         runner = ServiceRunner.start(settings, Services.ALL, Clock.systemUTC());
         if (!ApplyCommand.apply(context, EXAMPLES, false, System.out, System.err)) {

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sentinelpager.platform.local.LocalCluster;
+import io.sentinelpager.platform.security.Tls;
 import io.sentinelpager.platform.testing.LocalClusterExtension;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -34,6 +36,10 @@ class ResponderApiIT {
         pipeline = Pipeline.shared(cluster);
         await("responder up").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                 .until(() -> send(get("/api/me", null)).statusCode() == 401);
+        // The example config reaches the responder's tables moments after the pipeline starts.
+        await("on-call users loaded").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> send(get("/api/me", null).header("Authorization", "Bearer " + pipeline.tokens.get("analyst")))
+                        .body().contains("Alex Analyst"));
     }
 
     @Test
@@ -100,6 +106,65 @@ class ResponderApiIT {
                 }
             }
         }
+    }
+
+    @Test
+    void signingInWithEntraIdOpensASessionForTheOnCallUserWithThatEmail() throws Exception {
+        pipeline.azure.addPerson("lead@contoso.example", "Lee Lead");
+        pipeline.azure.addPerson("stranger@fabrikam.example", "Sam Stranger");
+        // The browser's part: follow the redirects by hand, trusting the emulator's certificate.
+        HttpClient browser = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
+                .sslContext(Tls.trusting(Optional.of(pipeline.emulatorCertificate))).build();
+
+        Map<String, String> lead = signIn(browser, "lead@contoso.example");
+        HttpResponse<String> done = browser.send(HttpRequest.newBuilder(URI.create(lead.get("callback")))
+                .header("Cookie", lead.get("oidcCookie")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(done.statusCode()).as(done.body()).isEqualTo(302);
+        assertThat(done.headers().firstValue("Location")).contains("/");
+        String session = done.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("pager_session="))
+                .findFirst().orElseThrow();
+        assertThat(session).contains("HttpOnly", "SameSite=Strict");
+        JsonNode me = JSON.readTree(send(get("/api/me", session.substring(0, session.indexOf(';')))).body());
+        assertThat(me.path("user").asText()).isEqualTo("lead");
+        assertThat(me.path("teams").toString()).contains("soc");
+
+        HttpResponse<String> replayed = browser.send(HttpRequest.newBuilder(URI.create(lead.get("callback")))
+                .header("Cookie", lead.get("oidcCookie")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(replayed.statusCode()).isEqualTo(400);
+        assertThat(replayed.body()).contains("already redeemed");
+
+        Map<String, String> again = signIn(browser, "lead@contoso.example");
+        HttpResponse<String> otherState = browser.send(HttpRequest.newBuilder(URI.create(
+                again.get("callback").replaceAll("state=[^&]*", "state=forged"))).header("Cookie", again.get("oidcCookie"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(otherState.statusCode()).isEqualTo(400);
+        assertThat(otherState.body()).contains("state differs");
+        HttpResponse<String> noCookie = browser.send(HttpRequest.newBuilder(URI.create(again.get("callback"))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(noCookie.statusCode()).isEqualTo(400);
+
+        Map<String, String> stranger = signIn(browser, "stranger@fabrikam.example");
+        HttpResponse<String> refused = browser.send(HttpRequest.newBuilder(URI.create(stranger.get("callback")))
+                .header("Cookie", stranger.get("oidcCookie")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(refused.body()).contains("no user of the on-call configuration has this e-mail");
+        assertThat(refused.headers().allValues("Set-Cookie")).noneMatch(c -> c.startsWith("pager_session="));
+    }
+
+    /** Starts a sign-in at the responder and signs in at the emulated Entra ID: the callback URL and the cookie. */
+    private static Map<String, String> signIn(HttpClient browser, String person) throws Exception {
+        HttpResponse<String> start = send(get("/auth/oidc/login", null));
+        assertThat(start.statusCode()).isEqualTo(302);
+        String cookie = start.headers().firstValue("Set-Cookie").orElseThrow();
+        assertThat(cookie).startsWith("pager_oidc=").contains("HttpOnly", "SameSite=Lax");
+        String authorize = start.headers().firstValue("Location").orElseThrow();
+        assertThat(authorize).startsWith(pipeline.azure.baseUrl()).contains("code_challenge_method=S256", "nonce=");
+        HttpResponse<String> signedIn = browser.send(HttpRequest.newBuilder(URI.create(authorize + "&login_hint="
+                + person)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(signedIn.statusCode()).as(signedIn.body()).isEqualTo(302);
+        String callback = signedIn.headers().firstValue("Location").orElseThrow();
+        assertThat(callback).startsWith("http://127.0.0.1:" + pipeline.responderPort() + "/auth/oidc/callback?code=");
+        return Map.of("callback", callback, "oidcCookie", cookie.substring(0, cookie.indexOf(';')));
     }
 
     private static HttpRequest.Builder get(String path, String cookie) {

@@ -50,12 +50,13 @@ public final class AzureEmulator implements AutoCloseable {
     private final ClientAssertions assertions;
     private final String baseUrl;
     private final EmulatorOptions options;
+    private final OidcApi oidc;
 
     private AzureEmulator(Javalin app, String certificatePem, GraphAlertStore alerts, GraphIncidentStore graphIncidents,
                           SentinelIncidentStore incidents,
                           LogAnalyticsTables logAnalytics, Faults faults,
                           RequestLog requests, AccessTokens tokens, ClientAssertions assertions, String baseUrl,
-                          EmulatorOptions options) {
+                          EmulatorOptions options, OidcApi oidc) {
         this.app = app;
         this.assertions = assertions;
         this.options = options;
@@ -68,6 +69,7 @@ public final class AzureEmulator implements AutoCloseable {
         this.requests = requests;
         this.tokens = tokens;
         this.baseUrl = baseUrl;
+        this.oidc = oidc;
     }
 
     public static AzureEmulator start(EmulatorOptions options) {
@@ -86,6 +88,7 @@ public final class AzureEmulator implements AutoCloseable {
         LogAnalyticsTables logAnalytics = new LogAnalyticsTables();
 
         ServerConnector[] connector = new ServerConnector[1];
+        OidcApi oidc = new OidcApi(options, () -> "https://127.0.0.1:" + connector[0].getLocalPort());
         Javalin app = Javalin.create(config -> {
             config.showJavalinBanner = false;
             config.startupWatcherEnabled = false;
@@ -104,6 +107,7 @@ public final class AzureEmulator implements AutoCloseable {
         logAnalyticsApi.register(app, routes);
         new AdminApi(alerts, incidents, logAnalytics).register(app);
         new FaultAdminApi(faults, requests).register(app);
+        oidc.register(app);
         registerFallback(app, graph, sentinel, logAnalyticsApi);
         app.exception(Exception.class, (e, ctx) -> {
             LOG.error("emulator failed on {} {}", ctx.method(), ctx.path(), e);
@@ -118,7 +122,7 @@ public final class AzureEmulator implements AutoCloseable {
         String baseUrl = "https://127.0.0.1:" + connector[0].getLocalPort();
         LOG.info("Azure emulator listening on {} (tenant {}, client {})", baseUrl, options.tenantId(), options.clientId());
         return new AzureEmulator(app, certificate.pem(), alerts, graphIncidents, incidents, logAnalytics, faults,
-                requests, tokens, assertions, baseUrl, options);
+                requests, tokens, assertions, baseUrl, options, oidc);
     }
 
     /** The tenant and app registration this emulator accepts. */
@@ -149,6 +153,19 @@ public final class AzureEmulator implements AutoCloseable {
     /** The Entra ID authority host, to use in place of {@code https://login.microsoftonline.com/}. */
     public String authorityHost() {
         return baseUrl + "/";
+    }
+
+    /**
+     * A person of the tenant who can sign in to an app through the emulated Entra ID (OpenID Connect); the
+     * discovery document is at {@link #oidcIssuer()} + {@code /.well-known/openid-configuration}.
+     */
+    public void addPerson(String email, String name) {
+        oidc.addPerson(email, name);
+    }
+
+    /** The OpenID Connect issuer of the tenant, as Entra's {@code https://login.microsoftonline.com/<tenant>/v2.0}. */
+    public String oidcIssuer() {
+        return oidc.issuer();
     }
 
     /** The server's self-signed certificate, PEM-encoded, for a client's trust store. */

@@ -12,7 +12,11 @@ import java.util.Optional;
 public record ResponderConfig(String host, int port, Path accountsFile, Optional<Secret> sessionKey,
                               Duration sessionTtl, boolean secureCookies, int maxFailedLogins,
                               Duration failedLoginWindow, Duration lockout, Optional<String> publicUrl,
-                              Optional<Secret> linksKey, Optional<Secret> twilioAuthToken) {
+                              Optional<Secret> linksKey, Optional<Secret> twilioAuthToken, Optional<Oidc> oidc) {
+
+    /** Sign-in with Entra ID (or another OpenID Connect provider), when an issuer is configured. */
+    public record Oidc(String issuer, String clientId, Secret clientSecret, Optional<Path> trustedCertificates) {
+    }
 
     public static final ConfigKey HOST = ConfigKey.of("responder.host", "127.0.0.1",
             "address the responder app and API listen on; put a TLS proxy in front before opening it beyond loopback");
@@ -38,12 +42,25 @@ public record ResponderConfig(String host, int port, Path accountsFile, Optional
             "the URL people and Twilio reach the responder at (e.g. https://pager.contoso.com); Twilio signs it."
                     + " Default: http://<responder.host>:<port>");
 
+    public static final ConfigKey OIDC_ISSUER = ConfigKey.of("responder.oidc.issuer", null,
+            "OpenID Connect issuer for sign-in with Entra ID, https://login.microsoftonline.com/<tenant id>/v2.0;"
+                    + " setting it offers 'Sign in with Microsoft' beside local accounts");
+    public static final ConfigKey OIDC_CLIENT_ID = ConfigKey.of("responder.oidc.client.id", null,
+            "application (client) id of the responder's app registration; its redirect URI is"
+                    + " <responder.public.url>/auth/oidc/callback");
+    public static final ConfigKey OIDC_CLIENT_SECRET = ConfigKey.secret("responder.oidc.client.secret",
+            "client secret of the responder's app registration");
+    public static final ConfigKey OIDC_TRUST = ConfigKey.of("responder.oidc.trust.pem", null,
+            "PEM file of certificates to trust beside the JDK's when calling the issuer (a private CA, or the emulator)");
+
     public static ResponderConfig from(PagerConfig config) {
+        Optional<Oidc> oidc = config.optional(OIDC_ISSUER).map(issuer -> new Oidc(issuer, config.string(OIDC_CLIENT_ID),
+                config.secret(OIDC_CLIENT_SECRET), config.optional(OIDC_TRUST).map(Path::of)));
         Optional<Secret> key = config.optional(SESSION_KEY).map(Secret::of);
         return new ResponderConfig(config.string(HOST), config.integer(PORT), config.path(ACCOUNTS_FILE), key,
                 config.duration(SESSION_TTL), config.bool(SECURE_COOKIES), config.integer(MAX_FAILED_LOGINS),
                 config.duration(FAILED_LOGIN_WINDOW), config.duration(LOCKOUT), config.optional(PUBLIC_URL),
                 config.optional(SharedSecrets.LINKS_KEY).map(Secret::of),
-                config.optional(SharedSecrets.TWILIO_AUTH_TOKEN).map(Secret::of));
+                config.optional(SharedSecrets.TWILIO_AUTH_TOKEN).map(Secret::of), oidc);
     }
 }

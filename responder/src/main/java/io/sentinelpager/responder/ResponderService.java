@@ -19,6 +19,7 @@ import io.sentinelpager.platform.service.Service;
 import io.sentinelpager.platform.service.StreamsService;
 import io.sentinelpager.responder.auth.Accounts;
 import io.sentinelpager.responder.auth.LoginGuard;
+import io.sentinelpager.responder.auth.OidcLogin;
 import io.sentinelpager.responder.auth.Passwords;
 import io.sentinelpager.responder.auth.Sessions;
 import io.sentinelpager.schemas.ActionType;
@@ -78,6 +79,7 @@ public final class ResponderService implements Service {
     private final LoginGuard guard;
     private final Clock clock;
     private final Optional<LinkActions> links;
+    private OidcLogin oidcLogin;
     private Javalin http;
 
     /** Who is calling, and how they proved it. */
@@ -121,6 +123,9 @@ public final class ResponderService implements Service {
                 .get("/api/openapi.json", ctx -> ctx.contentType("application/json")
                         .result(ResponderService.class.getResourceAsStream("/openapi.json")))
                 .post("/api/login", this::login)
+                .get("/api/login/options", ctx -> ctx.json(Map.of("local", true, "oidc", config.oidc().isPresent())))
+                .get("/auth/oidc/login", this::oidcStart)
+                .get("/auth/oidc/callback", this::oidcFinish)
                 .post("/api/logout", this::logout)
                 .get("/api/me", ctx -> ctx.json(me(ctx, principal(ctx))))
                 .get("/api/me/shifts", this::myShifts)
@@ -153,7 +158,7 @@ public final class ResponderService implements Service {
     private SmsReplies smsReplies() {
         Secret token = config.twilioAuthToken().orElseThrow(() -> new NotFoundResponse(
                 "SMS replies are not enabled: set " + SharedSecrets.TWILIO_AUTH_TOKEN.name()));
-        return new SmsReplies(token, config.publicUrl().orElse("http://" + config.host() + ":" + port()),
+        return new SmsReplies(token, publicUrl(),
                 this::openAlerts, () -> List.copyOf(all(this.<UserConfig>store(ResponderTopology.USERS_STORE)).values()),
                 this::people, actions, clock);
     }
@@ -184,7 +189,7 @@ public final class ResponderService implements Service {
 
     private void authenticate(Context ctx) {
         String path = ctx.path();
-        if (path.equals("/api/login") || path.equals("/api/openapi.json")) {
+        if (path.equals("/api/login") || path.equals("/api/login/options") || path.equals("/api/openapi.json")) {
             return;
         }
         String authorization = ctx.header("Authorization");
@@ -227,13 +232,75 @@ public final class ResponderService implements Service {
             throw new UnauthorizedResponse("wrong user name or password");
         }
         guard.succeeded(user);
-        String session = sessions.open(user);
-        ctx.header("Set-Cookie", SESSION_COOKIE + "=" + session + "; Path=/; Max-Age=" + sessions.ttl().toSeconds()
-                + "; HttpOnly; SameSite=Strict" + (config.secureCookies() ? "; Secure" : ""));
+        String session = openSession(ctx, user);
         AUDIT.info("login {}", user);
         Map<String, Object> me = me(ctx, new Principal(user, accounts.isAdmin(user), false));
         me.put("csrf", sessions.csrfToken(session));
         ctx.json(me);
+    }
+
+    /** Sets the session cookie; Strict, so no other site's page can make the browser send it. */
+    private String openSession(Context ctx, String user) {
+        String session = sessions.open(user);
+        ctx.header("Set-Cookie", SESSION_COOKIE + "=" + session + "; Path=/; Max-Age=" + sessions.ttl().toSeconds()
+                + "; HttpOnly; SameSite=Strict" + (config.secureCookies() ? "; Secure" : ""));
+        return session;
+    }
+
+    private void oidcStart(Context ctx) throws Exception {
+        OidcLogin.Start start = oidc().start();
+        // Lax, not Strict: the browser must send it on the identity provider's redirect back, a cross-site navigation.
+        ctx.header("Set-Cookie", OidcLogin.COOKIE + "=" + start.cookie() + "; Path=/auth/oidc; Max-Age=600; HttpOnly;"
+                + " SameSite=Lax" + (config.secureCookies() ? "; Secure" : ""));
+        ctx.redirect(start.authorizeUrl());
+    }
+
+    private void oidcFinish(Context ctx) throws Exception {
+        if (ctx.queryParam("error") != null) {
+            ctx.status(401).html(Pages.page("Sign-in failed", "<p>" + Pages.escape(ctx.queryParam("error") + ": "
+                    + ctx.queryParamAsClass("error_description", String.class).getOrDefault("")) + "</p>"
+                    + "<p><a href=\"/\">Back to the app</a></p>"));
+            return;
+        }
+        String upn;
+        try {
+            upn = oidc().finish(ctx.queryParam("code"), ctx.queryParam("state"), ctx.cookie(OidcLogin.COOKIE));
+        } catch (OidcLogin.SignInException e) {
+            AUDIT.warn("sign-in with the identity provider refused: {}", e.getMessage());
+            ctx.status(400).html(Pages.page("Sign-in failed", "<p>" + Pages.escape(e.getMessage())
+                    + "</p><p><a href=\"/auth/oidc/login\">Try again</a></p>"));
+            return;
+        }
+        Optional<UserConfig> user = all(this.<UserConfig>store(ResponderTopology.USERS_STORE)).values().stream()
+                .filter(u -> u.getEmail() != null && u.getEmail().equalsIgnoreCase(upn)).findFirst();
+        if (user.isEmpty()) {
+            AUDIT.warn("sign-in of {} refused: no on-call user has that e-mail", upn);
+            ctx.status(403).html(Pages.page("Not an on-call user", "<p>" + Pages.escape(upn)
+                    + " signed in, but no user of the on-call configuration has this e-mail. Ask an admin to add"
+                    + " you.</p>"));
+            return;
+        }
+        openSession(ctx, user.get().getId());
+        ctx.res().addHeader("Set-Cookie", OidcLogin.COOKIE + "=; Path=/auth/oidc; Max-Age=0; HttpOnly; SameSite=Lax"
+                + (config.secureCookies() ? "; Secure" : ""));
+        AUDIT.info("login {} via identity provider as {}", user.get().getId(), upn);
+        ctx.redirect("/");
+    }
+
+    private OidcLogin oidc() {
+        ResponderConfig.Oidc settings = config.oidc().orElseThrow(() -> new NotFoundResponse(
+                "sign-in with an identity provider is not enabled: set " + ResponderConfig.OIDC_ISSUER.name()));
+        synchronized (this) {
+            if (oidcLogin == null) {
+                oidcLogin = new OidcLogin(settings.issuer(), settings.clientId(), settings.clientSecret(),
+                        publicUrl() + "/auth/oidc/callback", settings.trustedCertificates(), sessions.key(), clock);
+            }
+            return oidcLogin;
+        }
+    }
+
+    private String publicUrl() {
+        return config.publicUrl().orElse("http://" + config.host() + ":" + port());
     }
 
     private void logout(Context ctx) {

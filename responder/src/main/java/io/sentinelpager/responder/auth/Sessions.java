@@ -64,6 +64,11 @@ public final class Sessions {
         verified(token).ifPresent(p -> revoked.add(p[2]));
     }
 
+    /** The signing key, also for the short-lived cookie of a sign-in with an identity provider. */
+    public Secret key() {
+        return key;
+    }
+
     public Duration ttl() {
         return ttl;
     }

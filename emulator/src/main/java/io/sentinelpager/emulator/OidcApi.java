@@ -1,0 +1,235 @@
+package io.sentinelpager.emulator;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.math.BigInteger;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.security.Signature;
+import java.security.interfaces.RSAPublicKey;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * Entra ID's sign-in for people (OpenID Connect authorization code flow with PKCE) for the emulator's one tenant and
+ * app registration: discovery document, signing keys (JWKS), the authorize endpoint (a person registered with
+ * {@link AzureEmulator#addPerson} signs in by picking their name, or at once with {@code login_hint}) and a token
+ * endpoint that trades the code for an RS256-signed ID token with Entra's v2.0 claims. Apps use it as they use Entra:
+ * through the discovery document, so the token endpoint's path (which Entra shares with client credentials) can
+ * differ here.
+ */
+final class OidcApi {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+    private static final Duration CODE_LIFETIME = Duration.ofMinutes(5);
+
+    record Person(String email, String name) {
+    }
+
+    private record Grant(String clientId, String redirectUri, String nonce, String challenge, Person person,
+                         Instant expiresAt) {
+    }
+
+    private final EmulatorOptions options;
+    private final Clock clock;
+    private final KeyPair key;
+    private final String keyId = UUID.randomUUID().toString();
+    private final SecureRandom random = new SecureRandom();
+    private final Map<String, Person> people = new ConcurrentHashMap<>();
+    private final Map<String, Grant> codes = new ConcurrentHashMap<>();
+    private final Supplier<String> baseUrl;
+
+    OidcApi(EmulatorOptions options, Supplier<String> baseUrl) {
+        this.options = options;
+        this.baseUrl = baseUrl;
+        this.clock = options.clock();
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            this.key = generator.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("RSA is not available", e);
+        }
+    }
+
+    void addPerson(String email, String name) {
+        people.put(email.toLowerCase(), new Person(email, name));
+    }
+
+    void register(Javalin app) {
+        app.get("/{tenant}/v2.0/.well-known/openid-configuration", this::discovery);
+        app.get("/{tenant}/discovery/v2.0/keys", ctx -> ctx.json(Map.of("keys", List.of(jwk()))));
+        app.get("/{tenant}/oauth2/v2.0/authorize", this::authorize);
+        app.post("/{tenant}/oauth2/v2.0/authorize", this::authorize);
+        app.post("/{tenant}/oidc/token", this::token);
+    }
+
+    String issuer() {
+        return baseUrl.get() + "/" + options.tenantId() + "/v2.0";
+    }
+
+    private boolean wrongTenant(Context ctx) {
+        if (!ctx.pathParam("tenant").equalsIgnoreCase(options.tenantId())) {
+            error(ctx, 400, "invalid_tenant", "AADSTS90002: Tenant '" + ctx.pathParam("tenant") + "' not found.");
+            return true;
+        }
+        return false;
+    }
+
+    private void discovery(Context ctx) {
+        if (wrongTenant(ctx)) {
+            return;
+        }
+        String tenant = baseUrl.get() + "/" + options.tenantId();
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("issuer", issuer());
+        doc.put("authorization_endpoint", tenant + "/oauth2/v2.0/authorize");
+        doc.put("token_endpoint", tenant + "/oidc/token");
+        doc.put("jwks_uri", tenant + "/discovery/v2.0/keys");
+        doc.put("response_types_supported", List.of("code"));
+        doc.put("subject_types_supported", List.of("pairwise"));
+        doc.put("id_token_signing_alg_values_supported", List.of("RS256"));
+        doc.put("scopes_supported", List.of("openid", "profile", "email", "offline_access"));
+        doc.put("code_challenge_methods_supported", List.of("S256"));
+        ctx.json(doc);
+    }
+
+    private void authorize(Context ctx) {
+        if (wrongTenant(ctx)) {
+            return;
+        }
+        String clientId = param(ctx, "client_id");
+        String redirectUri = param(ctx, "redirect_uri");
+        if (!options.clientId().equals(clientId)) {
+            ctx.status(400).html("AADSTS700016: Application with identifier '" + escape(clientId)
+                    + "' was not found in the directory.");
+            return;
+        }
+        if (redirectUri == null || !"code".equals(param(ctx, "response_type")) || param(ctx, "code_challenge") == null
+                || !"S256".equals(param(ctx, "code_challenge_method"))) {
+            ctx.status(400).html("AADSTS900144: redirect_uri, response_type=code and a S256 code_challenge are"
+                    + " required.");
+            return;
+        }
+        String who = param(ctx, "login_hint") != null ? param(ctx, "login_hint") : ctx.formParam("person");
+        Person person = who == null ? null : people.get(who.toLowerCase());
+        if (person == null) {
+            // Entra's sign-in page, reduced to choosing one of the tenant's people.
+            StringBuilder form = new StringBuilder("<!doctype html><title>Sign in</title><h1>Sign in</h1>"
+                    + "<form method=\"post\"><label for=\"person\">Account</label><select id=\"person\" name=\"person\">");
+            people.values().forEach(p -> form.append("<option value=\"").append(escape(p.email())).append("\">")
+                    .append(escape(p.name())).append(" (").append(escape(p.email())).append(")</option>"));
+            form.append("</select><button type=\"submit\" id=\"sign-in\">Sign in</button></form>");
+            ctx.html(form.toString());
+            return;
+        }
+        byte[] bytes = new byte[32];
+        random.nextBytes(bytes);
+        String code = B64.encodeToString(bytes);
+        codes.put(code, new Grant(clientId, redirectUri, param(ctx, "nonce"), param(ctx, "code_challenge"), person,
+                clock.instant().plus(CODE_LIFETIME)));
+        String state = param(ctx, "state");
+        ctx.redirect(redirectUri + (redirectUri.contains("?") ? "&" : "?") + "code=" + code
+                + (state == null ? "" : "&state=" + URLEncoder.encode(state, StandardCharsets.UTF_8)));
+    }
+
+    /** Query parameter, or the same field posted back by the sign-in form (which keeps the query string). */
+    private static String param(Context ctx, String name) {
+        return ctx.queryParam(name);
+    }
+
+    private void token(Context ctx) throws Exception {
+        if (wrongTenant(ctx)) {
+            return;
+        }
+        if (!"authorization_code".equals(ctx.formParam("grant_type"))) {
+            error(ctx, 400, "unsupported_grant_type", "AADSTS70003: This endpoint takes grant_type=authorization_code.");
+            return;
+        }
+        if (!options.clientId().equals(ctx.formParam("client_id"))
+                || !options.clientSecret().equals(ctx.formParam("client_secret"))) {
+            error(ctx, 401, "invalid_client", "AADSTS7000215: Invalid client secret provided.");
+            return;
+        }
+        Grant grant = ctx.formParam("code") == null ? null : codes.remove(ctx.formParam("code"));
+        if (grant == null || !grant.expiresAt().isAfter(clock.instant())
+                || !grant.redirectUri().equals(ctx.formParam("redirect_uri"))) {
+            error(ctx, 400, "invalid_grant", "AADSTS70008: The provided authorization code or refresh token has"
+                    + " expired or was already redeemed.");
+            return;
+        }
+        String verifier = ctx.formParam("code_verifier");
+        String challenge = verifier == null ? "" : B64.encodeToString(MessageDigest.getInstance("SHA-256")
+                .digest(verifier.getBytes(StandardCharsets.US_ASCII)));
+        if (!challenge.equals(grant.challenge())) {
+            error(ctx, 400, "invalid_grant", "AADSTS501481: The Code_Verifier does not match the code_challenge"
+                    + " supplied in the authorization request.");
+            return;
+        }
+        Instant now = clock.instant();
+        Map<String, Object> claims = new LinkedHashMap<>();
+        claims.put("aud", grant.clientId());
+        claims.put("iss", issuer());
+        claims.put("iat", now.getEpochSecond());
+        claims.put("nbf", now.getEpochSecond());
+        claims.put("exp", now.plus(Duration.ofHours(1)).getEpochSecond());
+        claims.put("name", grant.person().name());
+        claims.put("preferred_username", grant.person().email());
+        claims.put("email", grant.person().email());
+        claims.put("oid", UUID.nameUUIDFromBytes(grant.person().email().getBytes(StandardCharsets.UTF_8)).toString());
+        claims.put("sub", B64.encodeToString(MessageDigest.getInstance("SHA-256")
+                .digest((grant.person().email() + grant.clientId()).getBytes(StandardCharsets.UTF_8))));
+        claims.put("tid", options.tenantId());
+        if (grant.nonce() != null) {
+            claims.put("nonce", grant.nonce());
+        }
+        claims.put("ver", "2.0");
+        ctx.json(Map.of("token_type", "Bearer", "scope", "openid profile email", "expires_in", 3600,
+                "id_token", sign(claims)));
+    }
+
+    private String sign(Map<String, Object> claims) throws Exception {
+        String header = B64.encodeToString(JSON.writeValueAsBytes(Map.of("typ", "JWT", "alg", "RS256", "kid", keyId)));
+        String payload = B64.encodeToString(JSON.writeValueAsBytes(claims));
+        Signature rsa = Signature.getInstance("SHA256withRSA");
+        rsa.initSign(key.getPrivate());
+        rsa.update((header + "." + payload).getBytes(StandardCharsets.US_ASCII));
+        return header + "." + payload + "." + B64.encodeToString(rsa.sign());
+    }
+
+    private Map<String, Object> jwk() {
+        RSAPublicKey pub = (RSAPublicKey) key.getPublic();
+        return Map.of("kty", "RSA", "use", "sig", "kid", keyId, "n", B64.encodeToString(unsigned(pub.getModulus())),
+                "e", B64.encodeToString(unsigned(pub.getPublicExponent())));
+    }
+
+    private static byte[] unsigned(BigInteger n) {
+        byte[] bytes = n.toByteArray();
+        return bytes[0] == 0 ? java.util.Arrays.copyOfRange(bytes, 1, bytes.length) : bytes;
+    }
+
+    private static void error(Context ctx, int status, String error, String description) {
+        ctx.status(status).json(Map.of("error", error, "error_description", description,
+                "error_codes", List.of(Integer.parseInt(description.replaceAll("^AADSTS(\\d+).*", "$1")))));
+    }
+
+    private static String escape(String text) {
+        return text == null ? "" : text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                .replace("\"", "&quot;");
+    }
+}
