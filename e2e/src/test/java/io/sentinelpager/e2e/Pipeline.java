@@ -6,8 +6,10 @@ import io.sentinelpager.app.ApplyCommand;
 import io.sentinelpager.app.Services;
 import io.sentinelpager.emulator.AzureEmulator;
 import io.sentinelpager.emulator.EmulatorOptions;
+import io.sentinelpager.notify.WebPushChannel;
 import io.sentinelpager.platform.config.PagerConfig;
 import io.sentinelpager.platform.local.LocalCluster;
+import io.sentinelpager.platform.security.VapidKeys;
 import io.sentinelpager.platform.service.ServiceContext;
 import io.sentinelpager.platform.service.ServiceRunner;
 import io.sentinelpager.responder.ResponderService;
@@ -41,6 +43,8 @@ final class Pipeline {
     /** Everyone's password in the responder's accounts file; made per run, like the demo's. */
     final String password = "pw-" + UUID.randomUUID();
     /** API tokens by user: the example config's analyst (team soc) and an auditor who is in no team. */
+    /** The VAPID pair notify signs with and the responder hands to the app; made per run, like the demo's. */
+    final VapidKeys vapid = VapidKeys.generate();
     final Map<String, String> tokens = Map.of("analyst", "spt_" + UUID.randomUUID(), "auditor", "spt_" + UUID.randomUUID());
 
     private Pipeline(LocalCluster cluster) throws IOException {
@@ -56,7 +60,11 @@ final class Pipeline {
                 "responder.port", "0",
                 "responder.accounts.file", writeAccounts(work).toString(),
                 "notify.inbox.dir", inbox.toString(),
-                "ingest.poll.interval", "500ms")).with(DemoConnector.settings(azure, certificate));
+                "ingest.poll.interval", "500ms",
+                VapidKeys.PUBLIC_KEY.name(), vapid.publicKeyBase64(),
+                VapidKeys.PRIVATE_KEY.name(), vapid.privateKeyBase64().reveal(),
+                WebPushChannel.Config.SUBJECT.name(), "mailto:soc@contoso.example"))
+                .with(DemoConnector.settings(azure, certificate));
         context = ServiceContext.of(settings, new SimpleMeterRegistry(), Clock.systemUTC());
         runner = ServiceRunner.start(settings, Services.ALL, Clock.systemUTC());
         if (!ApplyCommand.apply(context, EXAMPLES, false, System.out, System.err)) {

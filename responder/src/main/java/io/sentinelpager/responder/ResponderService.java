@@ -74,6 +74,7 @@ public final class ResponderService implements Service {
     private final Sessions sessions;
     private final LoginGuard guard;
     private final Clock clock;
+    private final PushSubscriptionsApi push;
     private Javalin http;
 
     /** Who is calling, and how they proved it. */
@@ -81,7 +82,7 @@ public final class ResponderService implements Service {
     }
 
     ResponderService(StreamsService view, ActionPublisher actions, LiveUpdates live, ResponderConfig config,
-                     Accounts accounts, Sessions sessions, Clock clock) {
+                     Accounts accounts, Sessions sessions, Clock clock, PushSubscriptionsApi push) {
         this.view = view;
         this.actions = actions;
         this.live = live;
@@ -90,6 +91,7 @@ public final class ResponderService implements Service {
         this.sessions = sessions;
         this.guard = new LoginGuard(config.maxFailedLogins(), config.failedLoginWindow(), config.lockout(), clock);
         this.clock = clock;
+        this.push = push;
     }
 
     @Override
@@ -107,6 +109,7 @@ public final class ResponderService implements Service {
                         files.directory = "/app";
                         files.location = Location.CLASSPATH;
                     });
+                    c.router.apiBuilder(push::routes);
                 })
                 .before(ResponderService::securityHeaders)
                 .before("/api/*", this::authenticate)
@@ -162,7 +165,7 @@ public final class ResponderService implements Service {
         ctx.attribute("principal", new Principal(user, accounts.isAdmin(user), false));
     }
 
-    private static Principal principal(Context ctx) {
+    static Principal principal(Context ctx) {
         return ctx.attribute("principal");
     }
 
@@ -373,6 +376,7 @@ public final class ResponderService implements Service {
         }
         live.close();
         actions.close();
+        push.close();
         view.close();
     }
 }
