@@ -1,7 +1,7 @@
 // The responder app: plain JavaScript, no build step, so what runs on the phone is what is in the repository.
 'use strict';
 
-const state = { me: null, csrf: null, scope: 'team', alerts: new Map(), openKey: null, events: null };
+const state = { me: null, csrf: null, scope: 'team', alerts: new Map(), openKey: null, events: null, pushKey: null };
 const $ = (id) => document.getElementById(id);
 
 async function api(method, path, body) {
@@ -158,9 +158,35 @@ async function route() {
   } catch (e) { say(e.message); }
 }
 
+// Push opt-in: offered only where the browser can push and the server has a VAPID key to subscribe with.
+async function offerPush() {
+  $('push-optin').hidden = true;
+  if (!('serviceWorker' in navigator && 'PushManager' in window && 'Notification' in window)) return;
+  try {
+    state.pushKey = (await api('GET', '/api/push/key')).publicKey;
+    $('push-optin').hidden = false;
+  } catch (e) { /* push is off on this server */ }
+}
+
+function base64urlToBytes(text) {
+  const base64 = (text + '='.repeat((4 - text.length % 4) % 4)).replace(/-/g, '+').replace(/_/g, '/');
+  return Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+}
+
+async function enablePush() {
+  try {
+    if (await Notification.requestPermission() !== 'granted') { say('Notifications are blocked for this app.'); return; }
+    const registration = await navigator.serviceWorker.ready;
+    const subscription = await registration.pushManager.subscribe({
+      userVisibleOnly: true, applicationServerKey: base64urlToBytes(state.pushKey) });
+    await api('POST', '/api/push/subscriptions', subscription.toJSON());
+    say('This phone now gets your pages.');
+  } catch (e) { say('Could not turn on pages on this phone: ' + e.message); }
+}
+
 async function start(me) {
   state.me = me; state.csrf = me.csrf;
-  $('push-optin').hidden = !('serviceWorker' in navigator && 'PushManager' in window);
+  await offerPush();
   listen();
   await route();
 }
@@ -190,7 +216,7 @@ document.addEventListener('DOMContentLoaded', async () => {
     await act('comment', { comment });
     $('comment-text').value = '';
   });
-  $('push-enable').addEventListener('click', () => say('Push needs the notify service\'s Web Push channel.'));
+  $('push-enable').addEventListener('click', enablePush);
   window.addEventListener('hashchange', route);
   try { await start(await api('GET', '/api/me')); } catch (e) { showLogin(); }
 });

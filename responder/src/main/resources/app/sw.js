@@ -1,7 +1,7 @@
 // Service worker: keeps the app shell available offline (the list then says it cannot reach the pager), and shows
 // pushed pages with Acknowledge / Open buttons when the notify service's Web Push channel sends one.
 'use strict';
-const SHELL = 'pager-shell-v1';
+const SHELL = 'pager-shell-v2';
 const FILES = ['/', '/index.html', '/app.js', '/app.css', '/icon.svg', '/manifest.webmanifest'];
 
 self.addEventListener('install', (event) => event.waitUntil(caches.open(SHELL).then((c) => c.addAll(FILES))));
@@ -25,6 +25,12 @@ self.addEventListener('push', (event) => {
 self.addEventListener('notificationclick', (event) => {
   event.notification.close();
   const page = event.notification.data || {};
-  const target = event.action === 'ack' && page.ackUrl ? page.ackUrl : '/#/alert/' + encodeURIComponent(page.alertKey || '');
-  event.waitUntil(clients.openWindow(target));
+  const open = () => clients.openWindow('/#/alert/' + encodeURIComponent(page.alertKey || ''));
+  if (event.action !== 'ack' || !page.ackUrl) { event.waitUntil(open()); return; }
+  // The signed link acts on POST (a GET only shows it, so link scanners act on nothing); acknowledge without
+  // opening the app, and open the alert if the link was refused (expired, used) or the pager is unreachable.
+  event.waitUntil(fetch(page.ackUrl, { method: 'POST', credentials: 'omit' })
+    .then((r) => r.ok ? self.registration.showNotification('Acknowledged', { body: page.title, tag: page.alertKey })
+      : open())
+    .catch(open));
 });

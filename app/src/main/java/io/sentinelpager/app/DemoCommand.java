@@ -3,8 +3,10 @@ package io.sentinelpager.app;
 import io.sentinelpager.emulator.AzureEmulator;
 import io.sentinelpager.emulator.EmulatorOptions;
 import io.sentinelpager.emulator.SampleAlerts;
+import io.sentinelpager.notify.WebPushChannel;
 import io.sentinelpager.platform.config.PagerConfig;
 import io.sentinelpager.platform.local.LocalCluster;
+import io.sentinelpager.platform.security.VapidKeys;
 import io.sentinelpager.platform.service.ServiceContext;
 import io.sentinelpager.platform.service.ServiceRunner;
 import io.sentinelpager.responder.ResponderService;
@@ -66,7 +68,8 @@ final class DemoCommand implements Callable<Integer> {
         seed(azure);
         DemoAccounts logins = DemoAccounts.write(work, List.of("analyst", "lead", "manager"), "manager");
 
-        PagerConfig settings = PagerConfig.load(Optional.ofNullable(config)).with(cluster.settings()).with(Map.of(
+        PagerConfig given = PagerConfig.load(Optional.ofNullable(config));
+        PagerConfig settings = given.with(cluster.settings()).with(Map.of(
                 "state.dir", work.resolve("state").toString(),
                 "health.port", String.valueOf(healthPort),
                 "responder.port", String.valueOf(responderPort),
@@ -77,6 +80,7 @@ final class DemoCommand implements Callable<Integer> {
                 "notify.responder.url", "http://127.0.0.1:" + responderPort,
                 // Pages in the inbox carry one-click links (acknowledge, take ownership) the responder honours.
                 "links.key", logins.linksKey()))
+                .with(demoVapid(given))
                 .with(DemoConnector.settings(azure, certificate));
         ServiceContext context = ServiceContext.of(settings, io.micrometer.core.instrument.Metrics.globalRegistry,
                 Clock.systemUTC());
@@ -113,6 +117,21 @@ final class DemoCommand implements Callable<Integer> {
         printBanner(cluster, azure, port, runner.healthPort(), logins, Duration.ofNanos(System.nanoTime() - started));
         stopped.await();
         return 0;
+    }
+
+    /**
+     * A VAPID pair made at each start, so that the app's push opt-in works in the demo (browsers allow push from
+     * http://127.0.0.1); phones subscribed in an earlier run must turn push on again. A pair in --config or the
+     * environment wins.
+     */
+    private static Map<String, String> demoVapid(PagerConfig given) {
+        if (given.optional(VapidKeys.PUBLIC_KEY).isPresent()) {
+            return Map.of();
+        }
+        VapidKeys keys = VapidKeys.generate();
+        return Map.of(VapidKeys.PUBLIC_KEY.name(), keys.publicKeyBase64(),
+                VapidKeys.PRIVATE_KEY.name(), keys.privateKeyBase64().reveal(),
+                WebPushChannel.Config.SUBJECT.name(), "mailto:demo@sentinel-pager.invalid");
     }
 
     private static void seed(AzureEmulator azure) {

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         description = "Pages the on-call responder for Microsoft Sentinel and Defender alerts.%n"
                 + "Services: pager ingest|enrich|policy|escalate|notify|responder|syncback|all --config FILE",
         subcommands = {DemoCommand.class, ValidateCommand.class, ApplyCommand.class, GetCommand.class,
-                TailCommand.class, TopicsCommand.class, EmulatorCommand.class, PasswdCommand.class,
+                TailCommand.class, TopicsCommand.class, EmulatorCommand.class, PasswdCommand.class, VapidCommand.class,
                 CommandLine.HelpCommand.class})
 public final class PagerCommand implements Runnable {
 

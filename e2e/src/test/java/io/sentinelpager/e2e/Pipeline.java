@@ -6,8 +6,10 @@ import io.sentinelpager.app.ApplyCommand;
 import io.sentinelpager.app.Services;
 import io.sentinelpager.emulator.AzureEmulator;
 import io.sentinelpager.emulator.EmulatorOptions;
+import io.sentinelpager.notify.WebPushChannel;
 import io.sentinelpager.platform.config.PagerConfig;
 import io.sentinelpager.platform.local.LocalCluster;
+import io.sentinelpager.platform.security.VapidKeys;
 import io.sentinelpager.platform.service.ServiceContext;
 import io.sentinelpager.platform.service.ServiceRunner;
 import io.sentinelpager.responder.ResponderService;
@@ -45,6 +47,8 @@ final class Pipeline {
     /** Shared by notify (signs links) and the responder (verifies links and Twilio's signature). */
     final String linksKey = "links-" + UUID.randomUUID();
     final String twilioAuthToken = "twilio-" + UUID.randomUUID();
+    /** The VAPID pair notify signs with and the responder hands to the app; made per run, like the demo's. */
+    final VapidKeys vapid = VapidKeys.generate();
     final Map<String, String> tokens = Map.of("analyst", "spt_" + UUID.randomUUID(), "auditor", "spt_" + UUID.randomUUID());
 
     private Pipeline(LocalCluster cluster) throws IOException {
@@ -61,7 +65,10 @@ final class Pipeline {
                 "responder.port", "0",
                 "responder.accounts.file", writeAccounts(work).toString(),
                 "notify.inbox.dir", inbox.toString(),
-                "ingest.poll.interval", "500ms")).with(Map.of(
+                "ingest.poll.interval", "500ms",
+                VapidKeys.PUBLIC_KEY.name(), vapid.publicKeyBase64(),
+                VapidKeys.PRIVATE_KEY.name(), vapid.privateKeyBase64().reveal(),
+                WebPushChannel.Config.SUBJECT.name(), "mailto:soc@contoso.example")).with(Map.of(
                 "links.key", linksKey,
                 "twilio.auth.token", twilioAuthToken,
                 // Sign-in with the emulated Entra ID, beside the local accounts.

@@ -7,15 +7,26 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sentinelpager.platform.local.LocalCluster;
 import io.sentinelpager.platform.security.Tls;
+import io.sentinelpager.platform.security.P256;
 import io.sentinelpager.platform.testing.LocalClusterExtension;
+import io.sentinelpager.schemas.PushSubscription;
+import io.sentinelpager.schemas.Topics;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.security.interfaces.ECPublicKey;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -165,6 +176,64 @@ class ResponderApiIT {
         String callback = signedIn.headers().firstValue("Location").orElseThrow();
         assertThat(callback).startsWith("http://127.0.0.1:" + pipeline.responderPort() + "/auth/oidc/callback?code=");
         return Map.of("callback", callback, "oidcCookie", cookie.substring(0, cookie.indexOf(';')));
+    }
+
+    @Test
+    void aPhoneSubscribesForPushAndUnsubscribesUnderTheLoggedInUser() throws Exception {
+        HttpResponse<String> login = send(post("/api/login", null, null,
+                "{\"user\":\"lead\",\"password\":\"" + pipeline.password + "\"}"));
+        String setCookie = login.headers().firstValue("Set-Cookie").orElseThrow();
+        String cookie = setCookie.substring(0, setCookie.indexOf(';'));
+        String csrf = JSON.readTree(login.body()).path("csrf").asText();
+        assertThat(JSON.readTree(send(get("/api/push/key", cookie)).body()).path("publicKey").asText())
+                .isEqualTo(pipeline.vapid.publicKeyBase64());
+
+        // What pushManager.subscribe() gives a browser: a push service URL, its P-256 key and a 16-byte auth secret.
+        String endpoint = "https://push.example/send/" + UUID.randomUUID();
+        String p256dh = P256.base64url(P256.encode((ECPublicKey) P256.generate().getPublic()));
+        String subscription = "{\"endpoint\":\"" + endpoint + "\",\"expirationTime\":null,\"keys\":{\"p256dh\":\""
+                + p256dh + "\",\"auth\":\"AAECAwQFBgcICQoLDA0ODw\"}}";
+        assertThat(send(post("/api/push/subscriptions", cookie, null, subscription)).statusCode()).isEqualTo(403);
+        HttpResponse<String> insecure = send(post("/api/push/subscriptions", cookie, csrf,
+                subscription.replace("https://", "http://")));
+        assertThat(insecure.statusCode()).isEqualTo(400);
+        assertThat(insecure.body()).contains("https").doesNotContain(p256dh);
+        HttpResponse<String> created = send(post("/api/push/subscriptions", cookie, csrf, subscription));
+        assertThat(created.statusCode()).isEqualTo(201);
+        String key = JSON.readTree(created.body()).path("id").asText();
+        assertThat(key).startsWith("lead/").doesNotContain(endpoint);
+
+        HttpResponse<String> removed = send(HttpRequest.newBuilder(uri("/api/push/subscriptions"))
+                .header("Cookie", cookie).header("X-CSRF-Token", csrf).header("Content-Type", "application/json")
+                .method("DELETE", HttpRequest.BodyPublishers.ofString("{\"endpoint\":\"" + endpoint + "\"}")));
+        assertThat(removed.statusCode()).isEqualTo(204);
+
+        List<ConsumerRecord<String, PushSubscription>> records = subscriptionRecords(key);
+        assertThat(records).hasSize(2);
+        assertThat(records.get(0).value().getUserId()).isEqualTo("lead");
+        assertThat(records.get(0).value().getEndpoint()).isEqualTo(endpoint);
+        assertThat(records.get(0).value().getP256dh()).isEqualTo(p256dh);
+        assertThat(records.get(1).value()).as("the tombstone").isNull();
+    }
+
+    private static List<ConsumerRecord<String, PushSubscription>> subscriptionRecords(String key) {
+        List<ConsumerRecord<String, PushSubscription>> out = new ArrayList<>();
+        try (KafkaConsumer<String, PushSubscription> consumer = new KafkaConsumer<>(
+                pipeline.context.consumerConfig(null), new StringDeserializer(),
+                pipeline.context.serdes().value(PushSubscription.class).deserializer())) {
+            TopicPartition partition = new TopicPartition(Topics.PUSH_SUBSCRIPTIONS.name(), 0);
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            long end = consumer.endOffsets(List.of(partition)).get(partition);
+            while (consumer.position(partition) < end) {
+                consumer.poll(Duration.ofMillis(500)).forEach(r -> {
+                    if (r.key().equals(key)) {
+                        out.add(r);
+                    }
+                });
+            }
+        }
+        return out;
     }
 
     private static HttpRequest.Builder get(String path, String cookie) {

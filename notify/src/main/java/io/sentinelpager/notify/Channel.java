@@ -1,6 +1,7 @@
 package io.sentinelpager.notify;
 
 import io.sentinelpager.schemas.ContactMethodType;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
 
 /**
  * One way of reaching a person. A channel sends what it is given once per call and keeps no delivery state:
@@ -10,6 +11,10 @@ public interface Channel {
 
     /** The contact method type this channel serves. */
     ContactMethodType type();
+
+    /** Called by each delivery task as it starts, for a channel that reads a store of the topology (Web Push). */
+    default void init(ProcessorContext<?, ?> context) {
+    }
 
     /** @throws DeliveryFailure classified as transient, rate-limited or permanent */
     void send(Message message) throws DeliveryFailure;

@@ -79,6 +79,7 @@ final class DeliveryProcessor implements Processor<String, NotificationRequest, 
         this.queue = context.getStateStore(NotifyTopology.QUEUE_STORE);
         this.lastSent = context.getStateStore(NotifyTopology.LAST_SENT_STORE);
         this.users = context.getStateStore(NotifyTopology.USERS_STORE);
+        channels.values().forEach(channel -> channel.init(context));
         context.schedule(QUEUE_SCAN, PunctuationType.WALL_CLOCK_TIME, ignored -> sendDue());
     }
 

@@ -16,8 +16,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The HTTP side of every HTTP channel (webhook, ntfy, Teams, Twilio), and the one place that decides what an HTTP
- * outcome means: 2xx delivered; 429 rate-limited with its {@code Retry-After}; 408, 5xx and network errors transient;
+ * The HTTP side of every HTTP channel (webhook, ntfy, Teams, Twilio, Web Push), and the one place that decides what
+ * an HTTP outcome means: 2xx delivered; 429 rate-limited with its {@code Retry-After}; 408, 5xx and network errors transient;
  * any other status permanent. Failure messages name the provider and the status, never the URL (a Teams or webhook
  * URL can be a credential) nor a header.
  */
@@ -38,13 +38,27 @@ final class HttpDelivery {
     /** Posts and returns the response body of a 2xx answer. */
     String post(String provider, URI uri, String contentType, String body, Map<String, String> headers)
             throws DeliveryFailure {
+        HttpResponse<String> response = exchange(provider, uri, contentType,
+                HttpRequest.BodyPublishers.ofString(body), headers);
+        int status = response.statusCode();
+        if (status >= 200 && status < 300) {
+            return response.body();
+        }
+        throw classify(provider, status, response.headers().firstValue("Retry-After"), response.body());
+    }
+
+    /**
+     * Posts and returns the answer whatever its status, for a channel that gives some statuses a meaning of their
+     * own (Web Push: 404 and 410 say the subscription is gone); it passes the others to {@link #classify}.
+     */
+    HttpResponse<String> exchange(String provider, URI uri, String contentType, HttpRequest.BodyPublisher body,
+                                  Map<String, String> headers) throws DeliveryFailure {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout)
                 .header("Content-Type", contentType)
-                .POST(HttpRequest.BodyPublishers.ofString(body));
+                .POST(body);
         headers.forEach(request::header);
-        HttpResponse<String> response;
         try {
-            response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (HttpTimeoutException e) {
             throw DeliveryFailure.transientFailure(provider + " did not answer within " + timeout.toMillis() + " ms");
         } catch (IOException e) {
@@ -53,11 +67,6 @@ final class HttpDelivery {
             Thread.currentThread().interrupt();
             throw DeliveryFailure.transientFailure(provider + " call interrupted by shutdown");
         }
-        int status = response.statusCode();
-        if (status >= 200 && status < 300) {
-            return response.body();
-        }
-        throw classify(provider, status, response.headers().firstValue("Retry-After"), response.body());
     }
 
     DeliveryFailure classify(String provider, int status, Optional<String> retryAfter, String body) {

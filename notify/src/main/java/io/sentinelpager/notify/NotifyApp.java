@@ -30,8 +30,10 @@ public final class NotifyApp {
         NotifyConfig config = NotifyConfig.from(context.config());
         Map<ContactMethodType, Channel> channels = channels(context, config);
         log.info("notify channels: {}", channels.keySet());
+        AutoCloseable[] resources = channels.values().stream().filter(AutoCloseable.class::isInstance)
+                .map(AutoCloseable.class::cast).toArray(AutoCloseable[]::new);
         return new StreamsService(NAME, NotifyTopology.build(context.serdes(), channels, config, context.clock()),
-                context);
+                context, resources);
     }
 
     static Map<ContactMethodType, Channel> channels(ServiceContext context, NotifyConfig config) {
@@ -43,6 +45,8 @@ public final class NotifyApp {
         NtfyChannel.Config.from(context.config()).map(c -> new NtfyChannel(c, clock)).ifPresent(on::add);
         TeamsChannel.Config.from(context.config()).map(c -> new TeamsChannel(c, clock)).ifPresent(on::add);
         WebhookChannel.Config.from(context.config()).map(c -> new WebhookChannel(c, clock)).ifPresent(on::add);
+        WebPushChannel.Config.from(context.config())
+                .map(c -> new WebPushChannel(c, new PushSubscriptions(context), clock)).ifPresent(on::add);
         Map<ContactMethodType, Channel> channels = new EnumMap<>(ContactMethodType.class);
         on.forEach(c -> channels.put(c.type(), c));
         return Map.copyOf(channels);

@@ -7,6 +7,7 @@ import io.sentinelpager.schemas.ContactMethodType;
 import io.sentinelpager.schemas.DeliveryReceipt;
 import io.sentinelpager.schemas.NotificationRequest;
 import io.sentinelpager.schemas.PendingDelivery;
+import io.sentinelpager.schemas.PushSubscription;
 import io.sentinelpager.schemas.Topics;
 import io.sentinelpager.schemas.UserConfig;
 import java.time.Clock;
@@ -26,7 +27,7 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * The notify flow: deliver each request once per contact method, with retries, rate limits and fallback, then
  * report each outcome keyed by alert. Users come from the compacted users topic as a global table, so a changed
- * contact method is used for fallback without a restart.
+ * contact method is used for fallback without a restart; so do the phones' push subscriptions.
  */
 public final class NotifyTopology {
 
@@ -34,6 +35,7 @@ public final class NotifyTopology {
     public static final String QUEUE_STORE = "pending-deliveries-store";
     public static final String LAST_SENT_STORE = "last-sent-per-address-store";
     public static final String USERS_STORE = "config-users-store";
+    public static final String PUSH_SUBSCRIPTIONS_STORE = "push-subscriptions-store";
 
     private NotifyTopology() {
     }
@@ -48,6 +50,12 @@ public final class NotifyTopology {
                 Consumed.with(serdes.key(), serdes.value(UserConfig.class)).withName(USERS_STORE + "-source"),
                 Materialized.<String, UserConfig, KeyValueStore<Bytes, byte[]>>as(USERS_STORE)
                         .withKeySerde(serdes.key()).withValueSerde(serdes.value(UserConfig.class)));
+        // Every instance needs every user's phones, whichever partition of notifications.out it owns.
+        builder.globalTable(Topics.PUSH_SUBSCRIPTIONS.name(),
+                Consumed.with(serdes.key(), serdes.value(PushSubscription.class))
+                        .withName(PUSH_SUBSCRIPTIONS_STORE + "-source"),
+                Materialized.<String, PushSubscription, KeyValueStore<Bytes, byte[]>>as(PUSH_SUBSCRIPTIONS_STORE)
+                        .withKeySerde(serdes.key()).withValueSerde(serdes.value(PushSubscription.class)));
         builder.addStateStore(CompletedIds.store(DELIVERED_STORE));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(QUEUE_STORE),
                 Serdes.String(), serdes.value(PendingDelivery.class)));

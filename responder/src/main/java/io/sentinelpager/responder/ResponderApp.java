@@ -25,7 +25,7 @@ public final class ResponderApp {
         StreamsService view = new StreamsService(NAME, ResponderTopology.build(context.serdes(), live::publish), context);
         Sessions sessions = new Sessions(sessionKey(config), config.sessionTtl(), context.clock());
         return new ResponderService(view, new ActionPublisher(context), live, config, accounts, sessions,
-                context.clock());
+                context.clock(), new PushSubscriptionsApi(context));
     }
 
     private static Secret sessionKey(ResponderConfig config) {

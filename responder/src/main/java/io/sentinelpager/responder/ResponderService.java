@@ -80,6 +80,7 @@ public final class ResponderService implements Service {
     private final Clock clock;
     private final Optional<LinkActions> links;
     private OidcLogin oidcLogin;
+    private final PushSubscriptionsApi push;
     private Javalin http;
 
     /** Who is calling, and how they proved it. */
@@ -87,7 +88,7 @@ public final class ResponderService implements Service {
     }
 
     ResponderService(StreamsService view, ActionPublisher actions, LiveUpdates live, ResponderConfig config,
-                     Accounts accounts, Sessions sessions, Clock clock) {
+                     Accounts accounts, Sessions sessions, Clock clock, PushSubscriptionsApi push) {
         this.view = view;
         this.actions = actions;
         this.live = live;
@@ -100,6 +101,7 @@ public final class ResponderService implements Service {
                 actions);
         this.links = config.linksKey().map(key -> new LinkActions(new ActionLinks(key, clock), used,
                 alertKey -> store().get(alertKey), this::people, actions, clock));
+        this.push = push;
     }
 
     @Override
@@ -117,6 +119,7 @@ public final class ResponderService implements Service {
                         files.directory = "/app";
                         files.location = Location.CLASSPATH;
                     });
+                    c.router.apiBuilder(push::routes);
                 })
                 .before(ResponderService::securityHeaders)
                 .before("/api/*", this::authenticate)
@@ -208,7 +211,7 @@ public final class ResponderService implements Service {
         ctx.attribute("principal", new Principal(user, accounts.isAdmin(user), false));
     }
 
-    private static Principal principal(Context ctx) {
+    static Principal principal(Context ctx) {
         return ctx.attribute("principal");
     }
 
@@ -473,6 +476,7 @@ public final class ResponderService implements Service {
         }
         live.close();
         actions.close();
+        push.close();
         view.close();
     }
 }

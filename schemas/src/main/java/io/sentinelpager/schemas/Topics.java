@@ -80,10 +80,19 @@ public final class Topics {
     public static final TopicSpec<String, EscalationChainConfig> CONFIG_ESCALATIONS =
             new TopicSpec<>("config.escalations", String.class, EscalationChainConfig.class, 1, COMPACTED);
 
+    /**
+     * Keyed by {@code userId/endpointHash}: the responder writes a subscription when a phone opts in, and a tombstone
+     * when it opts out or notify learns from the push service (404/410) that it is gone. Notify reads it as a global
+     * table. Its values are capability secrets, so no other topic copies them.
+     */
+    public static final TopicSpec<String, PushSubscription> PUSH_SUBSCRIPTIONS =
+            new TopicSpec<>("push.subscriptions", String.class, PushSubscription.class, 1, COMPACTED);
+
     public static final List<TopicSpec<String, ?>> ALL = List.of(
             ALERTS_RAW, ALERTS_ENRICHED, ALERTS_ROUTED, ALERTS_SUPPRESSED, ALERT_ACTIONS, ALERT_STATE,
             NOTIFICATIONS_OUT, NOTIFICATIONS_RECEIPTS, SYNC_COMMANDS, SYNC_RESULTS, INGEST_WATERMARKS,
-            INGEST_SEEN, CONNECTOR_HEALTH, RESPONDER_USED_LINKS, CONFIG_POLICIES, CONFIG_TEAMS, CONFIG_USERS, CONFIG_SCHEDULES, CONFIG_ESCALATIONS);
+            INGEST_SEEN, CONNECTOR_HEALTH, RESPONDER_USED_LINKS, CONFIG_POLICIES, CONFIG_TEAMS, CONFIG_USERS,
+            CONFIG_SCHEDULES, CONFIG_ESCALATIONS, PUSH_SUBSCRIPTIONS);
 
     private Topics() {
     }

@@ -41,6 +41,7 @@ class TopicsTest {
         assertThat(Topics.INGEST_WATERMARKS.compacted()).isTrue();
         assertThat(Topics.INGEST_SEEN.compacted()).isTrue();
         assertThat(Topics.CONNECTOR_HEALTH.compacted()).isTrue();
+        assertThat(Topics.PUSH_SUBSCRIPTIONS.compacted()).isTrue();
         assertThat(Topics.ALERTS_RAW.compacted()).isFalse();
     }
 

@@ -1,0 +1,220 @@
+package io.sentinelpager.notify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.sentinelpager.platform.config.PagerConfig;
+import io.sentinelpager.platform.kafka.TopicProvisioner;
+import io.sentinelpager.platform.local.LocalCluster;
+import io.sentinelpager.platform.security.VapidKeys;
+import io.sentinelpager.platform.service.ServiceContext;
+import io.sentinelpager.platform.service.StreamsService;
+import io.sentinelpager.platform.testing.LocalClusterExtension;
+import io.sentinelpager.platform.testing.MutableClock;
+import io.sentinelpager.schemas.ContactMethod;
+import io.sentinelpager.schemas.ContactMethodType;
+import io.sentinelpager.schemas.DeliveryOutcome;
+import io.sentinelpager.schemas.DeliveryReceipt;
+import io.sentinelpager.schemas.NotificationRequest;
+import io.sentinelpager.schemas.PushSubscription;
+import io.sentinelpager.schemas.Severity;
+import io.sentinelpager.schemas.Topics;
+import io.sentinelpager.schemas.Urgency;
+import io.sentinelpager.schemas.UserConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A page to a phone through the notify topology as NotifyApp wires it from settings (VAPID keys, subject, link key),
+ * with subscriptions from the push.subscriptions global table and the push-service emulator, which checks VAPID and
+ * decrypts each message with the subscription's private key as the phone's browser would. A subscription the push
+ * service says is gone (410) gets its tombstone on the real broker, and the page falls back to the user's inbox.
+ */
+@ExtendWith(LocalClusterExtension.class)
+class WebPushChannelIT {
+
+    static final Instant T0 = Instant.parse("2026-11-29T03:00:00Z");
+
+    @TempDir
+    Path stateDir;
+    MutableClock clock;
+    VapidKeys vapid;
+    PushServiceEmulator pushService;
+    ServiceContext context;
+    Map<ContactMethodType, Channel> channels;
+    TopologyTestDriver driver;
+    TestInputTopic<String, NotificationRequest> requests;
+    TestInputTopic<String, PushSubscription> subscriptions;
+    TestInputTopic<String, UserConfig> users;
+    TestOutputTopic<String, DeliveryReceipt> receipts;
+    String user;
+
+    @BeforeEach
+    void start(LocalCluster cluster) throws Exception {
+        clock = new MutableClock(T0);
+        vapid = VapidKeys.generate();
+        pushService = new PushServiceEmulator(clock);
+        user = "responder-" + UUID.randomUUID();
+        PagerConfig settings = PagerConfig.empty().with(cluster.settings()).with(Map.of(
+                "state.dir", stateDir.toString(),
+                "notify.inbox.dir", stateDir.resolve("inbox").toString(),
+                "notify.responder.url", "https://pager.example",
+                "notify.links.key", "link-key-for-tests",
+                VapidKeys.PUBLIC_KEY.name(), vapid.publicKeyBase64(),
+                VapidKeys.PRIVATE_KEY.name(), vapid.privateKeyBase64().reveal(),
+                WebPushChannel.Config.SUBJECT.name(), "mailto:soc@contoso.example"));
+        context = ServiceContext.of(settings, new SimpleMeterRegistry(), clock);
+        try (Admin admin = Admin.create(context.kafkaClientConfig())) {
+            new TopicProvisioner(admin, (short) 1).ensure(List.of(Topics.PUSH_SUBSCRIPTIONS));
+        }
+        NotifyConfig config = NotifyConfig.from(settings);
+        channels = NotifyApp.channels(context, config);
+        assertThat(channels).containsKey(ContactMethodType.PUSH);
+        driver = new TopologyTestDriver(NotifyTopology.build(context.serdes(), channels, config, clock),
+                StreamsService.properties("notify-webpush-test", context), T0);
+        requests = driver.createInputTopic(Topics.NOTIFICATIONS_OUT.name(), context.serdes().key().serializer(),
+                context.serdes().value(NotificationRequest.class).serializer());
+        subscriptions = driver.createInputTopic(Topics.PUSH_SUBSCRIPTIONS.name(), context.serdes().key().serializer(),
+                context.serdes().value(PushSubscription.class).serializer());
+        users = driver.createInputTopic(Topics.CONFIG_USERS.name(), context.serdes().key().serializer(),
+                context.serdes().value(UserConfig.class).serializer());
+        receipts = driver.createOutputTopic(Topics.NOTIFICATIONS_RECEIPTS.name(), context.serdes().key().deserializer(),
+                context.serdes().value(DeliveryReceipt.class).deserializer());
+        users.pipeInput(user, UserConfig.newBuilder().setId(user).setName("Pat").setContactMethods(List.of(
+                method(ContactMethodType.PUSH, "phone"), method(ContactMethodType.INBOX, user))).build(), T0);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        driver.close();
+        // NotifyApp hands the channels' tombstone producer to the StreamsService, which the driver does not have.
+        for (Channel channel : channels.values()) {
+            if (channel instanceof AutoCloseable closeable) {
+                closeable.close();
+            }
+        }
+        pushService.close();
+    }
+
+    @Test
+    void aPageReachesEveryPhoneEncryptedAndSignedWithAOneClickAcknowledge() throws Exception {
+        PushServiceEmulator.Browser phone = subscribe(vapid.publicKeyBase64());
+        PushServiceEmulator.Browser tablet = subscribe(vapid.publicKeyBase64());
+
+        requests.pipeInput(user, request(user, "c1:a-7", Urgency.HIGH), T0);
+
+        assertThat(pushService.refusals()).isEmpty();
+        assertThat(pushService.received()).extracting(PushServiceEmulator.Received::subscription)
+                .containsExactlyInAnyOrder(phone.id(), tablet.id());
+        assertThat(pushService.received()).allSatisfy(r -> {
+            assertThat(r.payload().path("title").asText()).isEqualTo("HIGH: Impossible travel c1:a-7");
+            assertThat(r.payload().path("body").asText()).contains("Facts: sign-ins from Berlin and Lagos")
+                    .doesNotContain("/act/");
+            assertThat(r.payload().path("alertKey").asText()).isEqualTo("c1:a-7");
+            assertThat(r.payload().path("ackUrl").asText()).startsWith("https://pager.example/act/");
+            assertThat(r.ttl()).isEqualTo(1800);
+            assertThat(r.urgency()).isEqualTo("high");
+        });
+        assertThat(receipts.readValuesToList()).singleElement().satisfies(receipt -> {
+            assertThat(receipt.getOutcome()).isEqualTo(DeliveryOutcome.SENT);
+            assertThat(receipt.getContactMethod()).isEqualTo(ContactMethodType.PUSH);
+        });
+    }
+
+    @Test
+    void aLowUrgencyPageDoesNotAskToWakeThePhone() {
+        subscribe(vapid.publicKeyBase64());
+        requests.pipeInput(user, request(user, "c1:a-8", Urgency.LOW), T0);
+        assertThat(pushService.received()).singleElement()
+                .satisfies(r -> assertThat(r.urgency()).isEqualTo("normal"));
+    }
+
+    @Test
+    void aGoneSubscriptionIsRemovedAndThePageFallsBackToTheNextContactMethod() throws Exception {
+        PushServiceEmulator.Browser phone = subscribe(vapid.publicKeyBase64());
+        pushService.unsubscribe(phone);
+
+        requests.pipeInput(user, request(user, "c1:a-9", Urgency.HIGH), T0);
+
+        List<DeliveryReceipt> out = receipts.readValuesToList();
+        assertThat(out).extracting(DeliveryReceipt::getOutcome).containsExactly(DeliveryOutcome.FAILED,
+                DeliveryOutcome.SENT);
+        assertThat(out.get(0).getDetail()).contains("gone (404/410)").endsWith("falling back to inbox")
+                .doesNotContain(phone.endpoint(), phone.auth(), phone.p256dh());
+        assertThat(out.get(1).getContactMethod()).isEqualTo(ContactMethodType.INBOX);
+        assertThat(Files.readString(stateDir.resolve("inbox").resolve(user + ".log"))).contains("c1:a-9");
+        assertThat(tombstones()).as("the tombstone on the broker's push.subscriptions")
+                .containsExactly(user + "/" + phone.id());
+    }
+
+    @Test
+    void aPushServiceRefusingOurVapidKeyIsAFailureNotASilentDrop() {
+        // Subscribed under another server's key, as after the VAPID keys were changed without re-subscribing.
+        subscribe(VapidKeys.generate().publicKeyBase64());
+
+        requests.pipeInput(user, request(user, "c1:a-10", Urgency.HIGH), T0);
+
+        assertThat(pushService.refusals()).containsExactly(
+                "403 k is not the applicationServerKey the subscription was made with");
+        assertThat(receipts.readValuesToList()).extracting(DeliveryReceipt::getContactMethod)
+                .containsExactly(ContactMethodType.PUSH, ContactMethodType.INBOX);
+    }
+
+    private PushServiceEmulator.Browser subscribe(String applicationServerKey) {
+        PushServiceEmulator.Browser browser = pushService.subscribe(applicationServerKey);
+        // The key's hash part is the responder's business; any stable suffix keeps the keys distinct here.
+        subscriptions.pipeInput(user + "/" + browser.id(), browser.subscription(user, T0), T0);
+        return browser;
+    }
+
+    private List<String> tombstones() {
+        Map<String, Object> config = context.consumerConfig(null);
+        List<String> keys = new ArrayList<>();
+        try (KafkaConsumer<String, PushSubscription> consumer = new KafkaConsumer<>(config,
+                context.serdes().key().deserializer(), context.serdes().value(PushSubscription.class).deserializer())) {
+            TopicPartition partition = new TopicPartition(Topics.PUSH_SUBSCRIPTIONS.name(), 0);
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            long end = consumer.endOffsets(List.of(partition)).get(partition);
+            while (consumer.position(partition) < end) {
+                for (ConsumerRecord<String, PushSubscription> r : consumer.poll(Duration.ofMillis(500))) {
+                    if (r.key().startsWith(user + "/") && r.value() == null) {
+                        keys.add(r.key());
+                    }
+                }
+            }
+        }
+        return keys;
+    }
+
+    static ContactMethod method(ContactMethodType type, String address) {
+        return ContactMethod.newBuilder().setType(type).setAddress(address).build();
+    }
+
+    static NotificationRequest request(String user, String alertKey, Urgency urgency) {
+        return NotificationRequest.newBuilder()
+                .setNotificationId(alertKey + "/round-0/step-0/" + user + "/push")
+                .setAlertKey(alertKey).setUserId(user).setContactMethod(ContactMethodType.PUSH)
+                .setAddress("phone").setSeverity(Severity.HIGH).setUrgency(urgency)
+                .setTitle("Impossible travel " + alertKey).setSummary("sign-ins from Berlin and Lagos 5 min apart")
+                .setBody("unused").setRequestedAt(T0).build();
+    }
+}
