@@ -30,8 +30,9 @@ public final class NotifyApp {
         NotifyConfig config = NotifyConfig.from(context.config());
         Map<ContactMethodType, Channel> channels = channels(context, config);
         log.info("notify channels: {}", channels.keySet());
-        return new StreamsService(NAME, NotifyTopology.build(context.serdes(), channels, config, context.clock()),
-                context);
+        KafkaSendLog sendLog = new KafkaSendLog(context);
+        return new StreamsService(NAME, NotifyTopology.build(context.serdes(), channels, sendLog, config,
+                context.clock()), context, sendLog);
     }
 
     static Map<ContactMethodType, Channel> channels(ServiceContext context, NotifyConfig config) {

@@ -56,6 +56,7 @@ class NotifyTopologyIT {
     MutableClock clock;
     TwilioEmulator twilio;
     TopologyTestDriver driver;
+    KafkaSendLog sendLog;
     TestInputTopic<String, NotificationRequest> requests;
     TestOutputTopic<String, DeliveryReceipt> receipts;
 
@@ -75,8 +76,9 @@ class NotifyTopologyIT {
                 "notify.email.smtp.starttls", "false"));
         ServiceContext context = ServiceContext.of(settings, new SimpleMeterRegistry(), clock);
         NotifyConfig config = NotifyConfig.from(settings);
+        sendLog = new KafkaSendLog(context);
         driver = new TopologyTestDriver(NotifyTopology.build(context.serdes(), NotifyApp.channels(context, config),
-                config, clock), StreamsService.properties("notify-test", context), T0);
+                sendLog, config, clock), StreamsService.properties("notify-test", context), T0);
         requests = driver.createInputTopic(Topics.NOTIFICATIONS_OUT.name(), context.serdes().key().serializer(),
                 context.serdes().value(NotificationRequest.class).serializer());
         receipts = driver.createOutputTopic(Topics.NOTIFICATIONS_RECEIPTS.name(), context.serdes().key().deserializer(),
@@ -91,6 +93,7 @@ class NotifyTopologyIT {
     @AfterEach
     void stop() {
         driver.close();
+        sendLog.close();
         twilio.close();
     }
 
