@@ -70,6 +70,8 @@ import org.slf4j.LoggerFactory;
 final class DeliveryProcessor implements Processor<String, NotificationRequest, String, DeliveryReceipt> {
 
     static final Duration QUEUE_SCAN = Duration.ofSeconds(1);
+    /** Prefix of the completed ids that say a notification id has had its receipt. */
+    private static final String RECEIPTED = "receipt:";
 
     private static final Logger log = LoggerFactory.getLogger(DeliveryProcessor.class);
 
@@ -114,11 +116,17 @@ final class DeliveryProcessor implements Processor<String, NotificationRequest, 
     public void process(Record<String, NotificationRequest> record) {
         NotificationRequest request = record.value();
         String id = deliveryId(request, request.getContactMethod());
+        Instant now = clock.instant();
         if (delivered.contains(id) || queue.get(id) != null) {
+            if (delivered.contains(id) && !delivered.contains(RECEIPTED + request.getNotificationId())) {
+                // Another method's fallback reached this one for the same page first: this request is done too,
+                // and escalate waits for its receipt.
+                forward(receipt(request, request.getNotificationId(), request.getContactMethod(), DeliveryOutcome.SENT,
+                        "already reached by " + name(request.getContactMethod()) + " for this page", now));
+            }
             log.debug("notification {} already delivered or queued, skipped", id);
             return;
         }
-        Instant now = clock.instant();
         attempt(List.of(pending(request, request.getContactMethod(), request.getAddress(), now, null)), now);
     }
 
@@ -306,6 +314,8 @@ final class DeliveryProcessor implements Processor<String, NotificationRequest, 
     }
 
     private void forward(DeliveryReceipt receipt) {
+        // In the same transaction as the receipt: a replay of a request that has its receipt is skipped silently.
+        delivered.add(RECEIPTED + receipt.getNotificationId(), receipt.getAt());
         context.forward(new Record<>(receipt.getAlertKey(), receipt, receipt.getAt().toEpochMilli()));
     }
 

@@ -6,6 +6,7 @@ import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sentinelpager.platform.config.PagerConfig;
+import io.sentinelpager.platform.kafka.TopicProvisioner;
 import io.sentinelpager.platform.local.LocalCluster;
 import io.sentinelpager.platform.service.ServiceContext;
 import io.sentinelpager.platform.service.StreamsService;
@@ -26,6 +27,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -76,6 +78,10 @@ class NotifyTopologyIT {
                 "notify.email.smtp.starttls", "false"));
         ServiceContext context = ServiceContext.of(settings, new SimpleMeterRegistry(), clock);
         NotifyConfig config = NotifyConfig.from(settings);
+        // The send log is the real one, on the real broker: its marks are what a restart would read back.
+        try (Admin admin = Admin.create(context.kafkaClientConfig())) {
+            new TopicProvisioner(admin, (short) 1).ensure(List.of(Topics.NOTIFY_SENDS));
+        }
         sendLog = new KafkaSendLog(context);
         driver = new TopologyTestDriver(NotifyTopology.build(context.serdes(), NotifyApp.channels(context, config),
                 sendLog, config, clock), StreamsService.properties("notify-test", context), T0);
