@@ -41,6 +41,8 @@ public final class NotifyApp {
         on.add(new InboxChannel(config.inboxDir()));
         EmailChannel.Config.from(context.config()).map(EmailChannel::new).ifPresent(on::add);
         TwilioSmsChannel.Config.from(context.config()).map(c -> new TwilioSmsChannel(c, clock)).ifPresent(on::add);
+        // Calls use the SMS channel's Twilio account: a user with a voice contact method is called when Twilio is set.
+        TwilioSmsChannel.Config.from(context.config()).map(c -> new TwilioVoiceChannel(c, clock)).ifPresent(on::add);
         NtfyChannel.Config.from(context.config()).map(c -> new NtfyChannel(c, clock)).ifPresent(on::add);
         TeamsChannel.Config.from(context.config()).map(c -> new TeamsChannel(c, clock)).ifPresent(on::add);
         WebhookChannel.Config.from(context.config()).map(c -> new WebhookChannel(c, clock)).ifPresent(on::add);
