@@ -76,6 +76,7 @@ final class DeliveryProcessor implements Processor<String, NotificationRequest, 
     private static final Logger log = LoggerFactory.getLogger(DeliveryProcessor.class);
 
     private final Map<ContactMethodType, Channel> channels;
+    private final SendLog sendLog;
     private final Messages messages;
     private final NotifyConfig.Retry retry;
     private final Map<ContactMethodType, Duration> minIntervals;
@@ -87,7 +88,6 @@ final class DeliveryProcessor implements Processor<String, NotificationRequest, 
     private KeyValueStore<String, Long> lastSent;
     private KeyValueStore<String, ValueAndTimestamp<UserConfig>> users;
     private KeyValueStore<String, ValueAndTimestamp<DeliveryStarted>> started;
-    private final SendLog sendLog;
 
     DeliveryProcessor(Map<ContactMethodType, Channel> channels, SendLog sendLog, Messages messages,
                       NotifyConfig.Retry retry, Map<ContactMethodType, Duration> minIntervals, Clock clock,
@@ -151,12 +151,12 @@ final class DeliveryProcessor implements Processor<String, NotificationRequest, 
         Channel channel = channels.get(method);
         boolean resend = channel != null && channel.idempotent();
         List<PendingDelivery> batch = new ArrayList<>();
-        Set<String> unknown = new HashSet<>();
+        Set<String> resending = new HashSet<>();
         for (PendingDelivery p : candidates) {
             if (!startedBefore(p)) {
                 batch.add(p);
             } else if (resend) {
-                unknown.add(id(p));
+                resending.add(id(p));
                 batch.add(p);
             } else {
                 queue.delete(id(p));
@@ -207,7 +207,7 @@ final class DeliveryProcessor implements Processor<String, NotificationRequest, 
             delivered.add(id(p), now);
             queue.delete(id(p));
             forward(receipt(p.getRequest(), p.getRequest().getNotificationId(), method, DeliveryOutcome.SENT,
-                    sentDetail(p, batch.size(), interval, unknown.contains(id(p))), now));
+                    sentDetail(p, batch.size(), interval, resending.contains(id(p))), now));
         }
         log.info("sent {} to {} by {}{}", messageId, first.getRequest().getUserId(), name(method),
                 batch.size() > 1 ? " as a digest of " + batch.size() : "");
