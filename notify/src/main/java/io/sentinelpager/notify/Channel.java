@@ -18,4 +18,13 @@ public interface Channel {
 
     /** @throws DeliveryFailure classified as transient, rate-limited or permanent */
     void send(Message message) throws DeliveryFailure;
+
+    /**
+     * True when the receiver deduplicates by {@link Message#id()}, so that sending the same message again is
+     * harmless. Only then does the processor resend a message whose first send may have happened before a crash;
+     * a channel whose provider cannot deduplicate (SMS, e-mail, a call) is never sent the same message twice.
+     */
+    default boolean idempotent() {
+        return false;
+    }
 }

@@ -5,6 +5,7 @@ import io.sentinelpager.schemas.ContactMethod;
 import io.sentinelpager.schemas.ContactMethodType;
 import io.sentinelpager.schemas.DeliveryOutcome;
 import io.sentinelpager.schemas.DeliveryReceipt;
+import io.sentinelpager.schemas.DeliveryStarted;
 import io.sentinelpager.schemas.NotificationRequest;
 import io.sentinelpager.schemas.PendingDelivery;
 import io.sentinelpager.schemas.UserConfig;
@@ -12,11 +13,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.random.RandomGenerator;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -29,10 +32,30 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers each notification at most once per contact method, also across restarts: the delivery id (the page's id
- * and the method) goes into a changelogged store in the same transaction as the receipt, and a request whose id is
- * there, or waiting in the queue, is skipped. Only a crash between a provider accepting a message and the commit can
- * repeat it.
+ * Delivers each notification at most once per contact method, also across a crash: no provider is ever asked twice
+ * for the same delivery (the page's id and the method) unless it deduplicates by that id itself.
+ *
+ * <p>Completion alone cannot promise that. The delivery id goes into a changelogged store in the same transaction as
+ * the receipt and the input offset, and a request whose id is there, or waiting in the queue, is skipped; but a kill
+ * between a provider accepting a message and that commit rolls all of it back, and the replayed request would be sent
+ * again. So before calling a provider the processor writes a mark to the {@link SendLog} and waits until it is
+ * durable: outside the transaction, so the crash does not take it back. After a restart (or on another instance after
+ * a rebalance) the marks are in the {@link NotifyTopology#SENDS_STORE} global store, which Streams loads before any
+ * task runs, and a delivery with a mark for the attempt about to be made, but no committed outcome, is one whose
+ * outcome is unknown:
+ * <ul>
+ *   <li>a channel whose receiver deduplicates by the delivery id (the webhook) is sent it again with the same id:
+ *       exactly once as its receiver counts;</li>
+ *   <li>any other channel (SMS, e-mail, Teams, ntfy, a call) is not: the person most likely has that page already,
+ *       and a second SMS or call for one alert is the page twice that a responder learns to distrust. The outcome is
+ *       reported {@code UNKNOWN}, and the page falls back to the user's next contact method, as for a failure, so
+ *       that it is not lost either when the first send did not get out; with no method left, escalate counts the
+ *       unknown like a failure and moves to the next step rather than wait on a page nobody may have seen.</li>
+ * </ul>
+ * What this leaves: the crash window becomes "maybe once" instead of "maybe twice" for channels that cannot
+ * deduplicate, and a mark from the instance's own last milliseconds can be missing from its global store if the task
+ * is revived in the same process before the global thread has read it (a fenced or corrupted task, not a crash: a
+ * crashed instance's partitions move only after its session times out).
  *
  * <p>What cannot go now waits in the changelogged queue and a punctuator picks it up when due, so nothing sleeps on
  * the stream thread and a restart resumes the waits: a transient failure (timeout, 5xx, 429) is retried with
@@ -47,10 +70,13 @@ import org.slf4j.LoggerFactory;
 final class DeliveryProcessor implements Processor<String, NotificationRequest, String, DeliveryReceipt> {
 
     static final Duration QUEUE_SCAN = Duration.ofSeconds(1);
+    /** Prefix of the completed ids that say a notification id has had its receipt. */
+    private static final String RECEIPTED = "receipt:";
 
     private static final Logger log = LoggerFactory.getLogger(DeliveryProcessor.class);
 
     private final Map<ContactMethodType, Channel> channels;
+    private final SendLog sendLog;
     private final Messages messages;
     private final NotifyConfig.Retry retry;
     private final Map<ContactMethodType, Duration> minIntervals;
@@ -61,10 +87,13 @@ final class DeliveryProcessor implements Processor<String, NotificationRequest, 
     private KeyValueStore<String, PendingDelivery> queue;
     private KeyValueStore<String, Long> lastSent;
     private KeyValueStore<String, ValueAndTimestamp<UserConfig>> users;
+    private KeyValueStore<String, ValueAndTimestamp<DeliveryStarted>> started;
 
-    DeliveryProcessor(Map<ContactMethodType, Channel> channels, Messages messages, NotifyConfig.Retry retry,
-                      Map<ContactMethodType, Duration> minIntervals, Clock clock, RandomGenerator random) {
+    DeliveryProcessor(Map<ContactMethodType, Channel> channels, SendLog sendLog, Messages messages,
+                      NotifyConfig.Retry retry, Map<ContactMethodType, Duration> minIntervals, Clock clock,
+                      RandomGenerator random) {
         this.channels = channels;
+        this.sendLog = sendLog;
         this.messages = messages;
         this.retry = retry;
         this.minIntervals = minIntervals;
@@ -80,6 +109,7 @@ final class DeliveryProcessor implements Processor<String, NotificationRequest, 
         this.lastSent = context.getStateStore(NotifyTopology.LAST_SENT_STORE);
         this.users = context.getStateStore(NotifyTopology.USERS_STORE);
         channels.values().forEach(channel -> channel.init(context));
+        this.started = context.getStateStore(NotifyTopology.SENDS_STORE);
         context.schedule(QUEUE_SCAN, PunctuationType.WALL_CLOCK_TIME, ignored -> sendDue());
     }
 
@@ -87,11 +117,17 @@ final class DeliveryProcessor implements Processor<String, NotificationRequest, 
     public void process(Record<String, NotificationRequest> record) {
         NotificationRequest request = record.value();
         String id = deliveryId(request, request.getContactMethod());
+        Instant now = clock.instant();
         if (delivered.contains(id) || queue.get(id) != null) {
+            if (delivered.contains(id) && !delivered.contains(RECEIPTED + request.getNotificationId())) {
+                // Another method's fallback reached this one for the same page first: this request is done too,
+                // and escalate waits for its receipt.
+                forward(receipt(request, request.getNotificationId(), request.getContactMethod(), DeliveryOutcome.SENT,
+                        "already reached by " + name(request.getContactMethod()) + " for this page", now));
+            }
             log.debug("notification {} already delivered or queued, skipped", id);
             return;
         }
-        Instant now = clock.instant();
         attempt(List.of(pending(request, request.getContactMethod(), request.getAddress(), now, null)), now);
     }
 
@@ -111,9 +147,28 @@ final class DeliveryProcessor implements Processor<String, NotificationRequest, 
     }
 
     /** One send to one address, of one page or of a digest of several; all of the batch share method and address. */
-    private void attempt(List<PendingDelivery> batch, Instant now) {
+    private void attempt(List<PendingDelivery> candidates, Instant now) {
+        ContactMethodType method = candidates.get(0).getContactMethod();
+        Channel channel = channels.get(method);
+        boolean resend = channel != null && channel.idempotent();
+        List<PendingDelivery> batch = new ArrayList<>();
+        Set<String> resending = new HashSet<>();
+        for (PendingDelivery p : candidates) {
+            if (!startedBefore(p)) {
+                batch.add(p);
+            } else if (resend) {
+                resending.add(id(p));
+                batch.add(p);
+            } else {
+                queue.delete(id(p));
+                fallBack(p, DeliveryOutcome.UNKNOWN, name(method) + " outcome unknown: notify stopped after starting "
+                        + "this send and before recording its result; not sent again, so as not to page twice", now);
+            }
+        }
+        if (batch.isEmpty()) {
+            return;
+        }
         PendingDelivery first = batch.get(0);
-        ContactMethodType method = first.getContactMethod();
         String address = first.getAddress();
         Duration interval = minIntervals.get(method);
         Long last = interval == null ? null : lastSent.get(addressKey(method, address));
@@ -129,10 +184,12 @@ final class DeliveryProcessor implements Processor<String, NotificationRequest, 
         List<NotificationRequest> requests = batch.stream().map(PendingDelivery::getRequest).toList();
         String messageId = batch.size() == 1 ? id(first) : id(first) + "+" + (batch.size() - 1);
         try {
-            Channel channel = channels.get(method);
             if (channel == null) {
                 throw DeliveryFailure.permanent("no " + name(method) + " channel is configured");
             }
+            sendLog.started(batch.stream().map(p -> DeliveryStarted.newBuilder().setDeliveryId(id(p))
+                    .setNotificationId(p.getRequest().getNotificationId()).setContactMethod(method)
+                    .setAttempt(p.getAttempt()).setStartedAt(now).build()).toList());
             channel.send(messages.digest(requests, messageId, address));
         } catch (DeliveryFailure failure) {
             failed(batch, failure, now);
@@ -151,7 +208,7 @@ final class DeliveryProcessor implements Processor<String, NotificationRequest, 
             delivered.add(id(p), now);
             queue.delete(id(p));
             forward(receipt(p.getRequest(), p.getRequest().getNotificationId(), method, DeliveryOutcome.SENT,
-                    sentDetail(p, batch.size(), interval), now));
+                    sentDetail(p, batch.size(), interval, resending.contains(id(p))), now));
         }
         log.info("sent {} to {} by {}{}", messageId, first.getRequest().getUserId(), name(method),
                 batch.size() > 1 ? " as a digest of " + batch.size() : "");
@@ -167,28 +224,39 @@ final class DeliveryProcessor implements Processor<String, NotificationRequest, 
                         failure.getMessage(), p.getAttempt() + 1, retry.attempts(), due);
             } else {
                 queue.delete(id(p));
-                fallBack(p, failure, now);
+                fallBack(p, failure.kind() == DeliveryFailure.Kind.RATE_LIMITED ? DeliveryOutcome.RATE_LIMITED
+                        : DeliveryOutcome.FAILED, name(p.getContactMethod()) + " failed"
+                        + (p.getAttempt() > 1 ? " after " + p.getAttempt() + " attempts" : "") + ": "
+                        + failure.getMessage(), now);
             }
         }
     }
 
-    private void fallBack(PendingDelivery p, DeliveryFailure failure, Instant now) {
+    /**
+     * True when the attempt about to be made was started before, by a process that did not live to commit its
+     * outcome: the send log holds a mark for it, while the committed queue still says it is to come. A committed
+     * failure of an earlier attempt left a mark with a lower attempt number.
+     */
+    private boolean startedBefore(PendingDelivery p) {
+        ValueAndTimestamp<DeliveryStarted> mark = started.get(id(p));
+        return mark != null && mark.value() != null && mark.value().getAttempt() >= p.getAttempt();
+    }
+
+    /** Gives up on this method for this page, with the outcome and why, and goes on to the user's next method. */
+    private void fallBack(PendingDelivery p, DeliveryOutcome outcome, String failedHere, Instant now) {
         NotificationRequest request = p.getRequest();
         ContactMethodType method = p.getContactMethod();
-        String failedHere = name(method) + " failed" + (p.getAttempt() > 1 ? " after " + p.getAttempt() + " attempts" : "")
-                + ": " + failure.getMessage();
         String history = p.getHistory() == null ? failedHere : p.getHistory() + "; " + failedHere;
-        DeliveryOutcome outcome = failure.kind() == DeliveryFailure.Kind.RATE_LIMITED ? DeliveryOutcome.RATE_LIMITED
-                : DeliveryOutcome.FAILED;
         Optional<ContactMethod> next = nextMethod(request.getUserId(), method, p.getAddress());
         if (next.isEmpty()) {
-            log.warn("{} to {}: every contact method failed: {}", request.getNotificationId(), request.getUserId(),
+            log.warn("{} to {}: no contact method left: {}", request.getNotificationId(), request.getUserId(),
                     history);
             forward(receipt(request, request.getNotificationId(), method, outcome, history, now));
             return;
         }
         ContactMethodType nextType = next.get().getType();
-        forward(receipt(request, request.getNotificationId() + "/failed/" + name(method), method, outcome,
+        String given = outcome == DeliveryOutcome.UNKNOWN ? "/unknown/" : "/failed/";
+        forward(receipt(request, request.getNotificationId() + given + name(method), method, outcome,
                 failedHere + "; falling back to " + name(nextType), now));
         String nextId = deliveryId(request, nextType);
         if (delivered.contains(nextId)) {
@@ -227,8 +295,12 @@ final class DeliveryProcessor implements Processor<String, NotificationRequest, 
         return failure.retryAfter().filter(after -> after.compareTo(wait) > 0).orElse(wait);
     }
 
-    private String sentDetail(PendingDelivery p, int batchSize, Duration interval) {
+    private String sentDetail(PendingDelivery p, int batchSize, Duration interval, boolean resent) {
         List<String> parts = new ArrayList<>();
+        if (resent) {
+            parts.add("sent again after a restart that could not tell whether the first send arrived, with the same "
+                    + "delivery id for the receiver to deduplicate");
+        }
         if (p.getHistory() != null) {
             parts.add("by " + name(p.getContactMethod()) + " after " + p.getHistory());
         }
@@ -243,6 +315,8 @@ final class DeliveryProcessor implements Processor<String, NotificationRequest, 
     }
 
     private void forward(DeliveryReceipt receipt) {
+        // In the same transaction as the receipt: a replay of a request that has its receipt is skipped silently.
+        delivered.add(RECEIPTED + receipt.getNotificationId(), receipt.getAt());
         context.forward(new Record<>(receipt.getAlertKey(), receipt, receipt.getAt().toEpochMilli()));
     }
 

@@ -30,10 +30,12 @@ public final class NotifyApp {
         NotifyConfig config = NotifyConfig.from(context.config());
         Map<ContactMethodType, Channel> channels = channels(context, config);
         log.info("notify channels: {}", channels.keySet());
-        AutoCloseable[] resources = channels.values().stream().filter(AutoCloseable.class::isInstance)
-                .map(AutoCloseable.class::cast).toArray(AutoCloseable[]::new);
-        return new StreamsService(NAME, NotifyTopology.build(context.serdes(), channels, config, context.clock()),
-                context, resources);
+        KafkaSendLog sendLog = new KafkaSendLog(context);
+        List<AutoCloseable> resources = new ArrayList<>(channels.values().stream().filter(AutoCloseable.class::isInstance)
+                .map(AutoCloseable.class::cast).toList());
+        resources.add(sendLog);
+        return new StreamsService(NAME, NotifyTopology.build(context.serdes(), channels, sendLog, config,
+                context.clock()), context, resources.toArray(AutoCloseable[]::new));
     }
 
     static Map<ContactMethodType, Channel> channels(ServiceContext context, NotifyConfig config) {
@@ -42,6 +44,8 @@ public final class NotifyApp {
         on.add(new InboxChannel(config.inboxDir()));
         EmailChannel.Config.from(context.config()).map(EmailChannel::new).ifPresent(on::add);
         TwilioSmsChannel.Config.from(context.config()).map(c -> new TwilioSmsChannel(c, clock)).ifPresent(on::add);
+        // Calls use the SMS channel's Twilio account: a user with a voice contact method is called when Twilio is set.
+        TwilioSmsChannel.Config.from(context.config()).map(c -> new TwilioVoiceChannel(c, clock)).ifPresent(on::add);
         NtfyChannel.Config.from(context.config()).map(c -> new NtfyChannel(c, clock)).ifPresent(on::add);
         TeamsChannel.Config.from(context.config()).map(c -> new TeamsChannel(c, clock)).ifPresent(on::add);
         WebhookChannel.Config.from(context.config()).map(c -> new WebhookChannel(c, clock)).ifPresent(on::add);

@@ -21,7 +21,8 @@ import java.util.Optional;
  * webhooks, so the receiver can tell it came from us and is fresh. Headers:
  * {@code X-Pager-Timestamp} (Unix seconds) and {@code X-Pager-Signature: v1=<hex HMAC-SHA256 of "timestamp.body">}
  * under the shared secret; a receiver recomputes it and refuses timestamps older than a few minutes (replay).
- * {@code X-Pager-Delivery-Id} is stable across retries, for the receiver to deduplicate.
+ * {@code X-Pager-Delivery-Id} is stable across retries and across a restart that could not tell whether the first
+ * call arrived: a receiver must deduplicate by it, and notify counts on that to resend such a call.
  */
 public final class WebhookChannel implements Channel {
 
@@ -57,6 +58,12 @@ public final class WebhookChannel implements Channel {
     @Override
     public ContactMethodType type() {
         return ContactMethodType.WEBHOOK;
+    }
+
+    /** The receiver deduplicates by {@value #DELIVERY_ID_HEADER}; that is the contract of this channel. */
+    @Override
+    public boolean idempotent() {
+        return true;
     }
 
     @Override

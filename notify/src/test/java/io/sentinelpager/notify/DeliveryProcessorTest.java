@@ -7,6 +7,7 @@ import io.sentinelpager.schemas.ContactMethod;
 import io.sentinelpager.schemas.ContactMethodType;
 import io.sentinelpager.schemas.DeliveryOutcome;
 import io.sentinelpager.schemas.DeliveryReceipt;
+import io.sentinelpager.schemas.DeliveryStarted;
 import io.sentinelpager.schemas.NotificationRequest;
 import io.sentinelpager.schemas.PendingDelivery;
 import io.sentinelpager.schemas.Severity;
@@ -55,8 +56,9 @@ class DeliveryProcessorTest {
     @BeforeEach
     void setUp() {
         for (ContactMethodType type : List.of(ContactMethodType.SMS, ContactMethodType.EMAIL, ContactMethodType.NTFY)) {
-            channels.put(type, new ScriptedChannel(type));
+            channels.put(type, new ScriptedChannel(type, false));
         }
+        channels.put(ContactMethodType.WEBHOOK, new ScriptedChannel(ContactMethodType.WEBHOOK, true));
         start();
     }
 
@@ -72,21 +74,152 @@ class DeliveryProcessorTest {
                     Serdes.String(), avro(UserConfig.class)).withLoggingDisabled().build();
             lastSent = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(NotifyTopology.LAST_SENT_STORE),
                     Serdes.String(), Serdes.Long()).withLoggingDisabled().build();
-            for (var store : List.of(delivered, queue, users, lastSent)) {
+            started = Stores.timestampedKeyValueStoreBuilder(Stores.inMemoryKeyValueStore(NotifyTopology.SENDS_STORE),
+                    Serdes.String(), avro(DeliveryStarted.class)).withLoggingDisabled().build();
+            for (var store : List.of(delivered, queue, users, lastSent, started)) {
                 store.init(context.getStateStoreContext(), store);
             }
         }
-        for (var store : List.of(delivered, queue, users, lastSent)) {
+        for (var store : List.of(delivered, queue, users, lastSent, started)) {
             context.addStateStore(store);
         }
         Messages messages = new Messages("https://pager.example", Optional.empty(), Duration.ofHours(1));
-        processor = new DeliveryProcessor(Map.copyOf(channels), messages,
+        processor = new DeliveryProcessor(Map.copyOf(channels), sendLog, messages,
                 new NotifyConfig.Retry(3, Duration.ofSeconds(2), Duration.ofMinutes(1)),
                 Map.of(ContactMethodType.SMS, Duration.ofMinutes(1)), clock, new Random(7));
         processor.init(context);
     }
 
     KeyValueStore<String, Long> lastSent;
+    TimestampedKeyValueStore<String, DeliveryStarted> started;
+    /** Writes its marks straight into the global store, as the global thread would read them back. */
+    final ScriptedSendLog sendLog = new ScriptedSendLog();
+
+    final class ScriptedSendLog implements SendLog {
+        final Deque<DeliveryFailure> failures = new ArrayDeque<>();
+
+        @Override
+        public void started(List<DeliveryStarted> marks) throws DeliveryFailure {
+            DeliveryFailure failure = failures.poll();
+            if (failure != null) {
+                throw failure;
+            }
+            marks.forEach(m -> started.put(m.getDeliveryId(), ValueAndTimestamp.make(m, clock.millis())));
+        }
+    }
+
+    /** A mark as a process that was killed after starting this attempt and before committing its outcome left it. */
+    void startedByADeadProcess(NotificationRequest request, ContactMethodType method, int attempt) {
+        String id = DeliveryProcessor.deliveryId(request, method);
+        started.put(id, ValueAndTimestamp.make(DeliveryStarted.newBuilder().setDeliveryId(id)
+                .setNotificationId(request.getNotificationId()).setContactMethod(method).setAttempt(attempt)
+                .setStartedAt(T0).build(), T0.toEpochMilli()));
+    }
+
+    @Test
+    void everySendIsMarkedStartedBeforeTheProviderIsCalled() {
+        NotificationRequest page = request("c1:a1", ContactMethodType.EMAIL, "lead@contoso.example");
+        channels.get(ContactMethodType.EMAIL).onSend = m -> assertThat(started.get(m.id()))
+                .as("the mark is durable when the provider is called").isNotNull()
+                .satisfies(mark -> assertThat(mark.value().getAttempt()).isEqualTo(1));
+
+        processor.process(record(page));
+
+        assertThat(channels.get(ContactMethodType.EMAIL).sent).hasSize(1);
+    }
+
+    @Test
+    void withoutADurableMarkNothingIsSentAndTheAttemptIsRetried() {
+        sendLog.failures.add(DeliveryFailure.transientFailure("cannot record the send as started on notify.sends: "
+                + "TimeoutException"));
+        processor.process(record(request("c1:a1", ContactMethodType.EMAIL, "lead@contoso.example")));
+        assertThat(channels.get(ContactMethodType.EMAIL).attempts).isZero();
+
+        fire(Duration.ofSeconds(3));
+
+        assertThat(channels.get(ContactMethodType.EMAIL).sent).hasSize(1);
+        assertThat(receipts()).singleElement().satisfies(r -> assertThat(r.getDetail()).isEqualTo("on attempt 2"));
+    }
+
+    @Test
+    void anSmsThatMayHaveGoneOutBeforeACrashIsNotSentAgainButFallsBack() {
+        user("lead", method(ContactMethodType.SMS, "+15550001"), method(ContactMethodType.EMAIL, "lead@contoso.example"));
+        NotificationRequest page = request("c1:a1", ContactMethodType.SMS, "+15550001");
+        startedByADeadProcess(page, ContactMethodType.SMS, 1);
+
+        processor.process(record(page));
+
+        assertThat(channels.get(ContactMethodType.SMS).attempts).isZero();
+        assertThat(channels.get(ContactMethodType.EMAIL).sent).hasSize(1);
+        assertThat(receipts()).satisfiesExactly(
+                unknown -> {
+                    assertThat(unknown.getNotificationId()).isEqualTo(page.getNotificationId() + "/unknown/sms");
+                    assertThat(unknown.getOutcome()).isEqualTo(DeliveryOutcome.UNKNOWN);
+                    assertThat(unknown.getDetail()).startsWith("sms outcome unknown: notify stopped after starting")
+                            .endsWith("; falling back to email");
+                },
+                sent -> {
+                    assertThat(sent.getNotificationId()).isEqualTo(page.getNotificationId());
+                    assertThat(sent.getContactMethod()).isEqualTo(ContactMethodType.EMAIL);
+                    assertThat(sent.getOutcome()).isEqualTo(DeliveryOutcome.SENT);
+                });
+    }
+
+    @Test
+    void withNoMethodLeftAnUnknownOutcomeIsReportedAsSuch() {
+        NotificationRequest page = request("c1:a1", ContactMethodType.SMS, "+15550001");
+        startedByADeadProcess(page, ContactMethodType.SMS, 1);
+
+        processor.process(record(page));
+
+        assertThat(channels.get(ContactMethodType.SMS).attempts).isZero();
+        assertThat(receipts()).singleElement().satisfies(r -> {
+            assertThat(r.getNotificationId()).isEqualTo(page.getNotificationId());
+            assertThat(r.getOutcome()).isEqualTo(DeliveryOutcome.UNKNOWN);
+        });
+    }
+
+    @Test
+    void aWebhookThatMayHaveGoneOutIsSentAgainWithTheSameDeliveryId() {
+        NotificationRequest page = request("c1:a1", ContactMethodType.WEBHOOK, "https://hooks.contoso.example/p");
+        startedByADeadProcess(page, ContactMethodType.WEBHOOK, 1);
+
+        processor.process(record(page));
+
+        assertThat(channels.get(ContactMethodType.WEBHOOK).sent).singleElement()
+                .satisfies(m -> assertThat(m.id()).isEqualTo("c1:a1/round-0/step-0/lead/webhook"));
+        assertThat(receipts()).singleElement().satisfies(r -> {
+            assertThat(r.getOutcome()).isEqualTo(DeliveryOutcome.SENT);
+            assertThat(r.getDetail()).startsWith("sent again after a restart");
+        });
+    }
+
+    @Test
+    void aCommittedFailedAttemptIsRetriedButAnAttemptCutShortByACrashIsNot() {
+        ScriptedChannel email = channels.get(ContactMethodType.EMAIL);
+        email.fail(DeliveryFailure.transientFailure("421 try later"));
+        NotificationRequest page = request("c1:a1", ContactMethodType.EMAIL, "lead@contoso.example");
+        processor.process(record(page));
+        assertThat(queue.get(page.getNotificationId()).getAttempt()).isEqualTo(2);
+
+        // The mark of the failed first attempt does not stop the second ...
+        fire(Duration.ofSeconds(3));
+        assertThat(email.sent).hasSize(1);
+
+        // ... but had the second been started by a process that died before committing, it would not be repeated.
+        NotificationRequest other = request("c1:a2", ContactMethodType.EMAIL, "lead@contoso.example");
+        email.fail(DeliveryFailure.transientFailure("421 try later"));
+        processor.process(record(other));
+        startedByADeadProcess(other, ContactMethodType.EMAIL, 2);
+        fire(Duration.ofSeconds(3));
+
+        assertThat(email.sent).hasSize(1);
+        assertThat(receipts()).last().satisfies(r -> {
+            assertThat(r.getNotificationId()).isEqualTo(other.getNotificationId());
+            assertThat(r.getOutcome()).isEqualTo(DeliveryOutcome.UNKNOWN);
+        });
+        assertThat(queue.approximateNumEntries()).isZero();
+    }
 
     @Test
     void aNotificationIsSentOnceEvenWhenReplayedAfterARestart() {
@@ -304,10 +437,18 @@ class DeliveryProcessorTest {
         final ContactMethodType type;
         final Deque<DeliveryFailure> failures = new ArrayDeque<>();
         final List<Message> sent = new ArrayList<>();
+        final boolean idempotent;
+        java.util.function.Consumer<Message> onSend = m -> { };
         int attempts;
 
-        ScriptedChannel(ContactMethodType type) {
+        ScriptedChannel(ContactMethodType type, boolean idempotent) {
             this.type = type;
+            this.idempotent = idempotent;
+        }
+
+        @Override
+        public boolean idempotent() {
+            return idempotent;
         }
 
         void fail(DeliveryFailure... next) {
@@ -322,6 +463,7 @@ class DeliveryProcessorTest {
         @Override
         public void send(Message message) throws DeliveryFailure {
             attempts++;
+            onSend.accept(message);
             DeliveryFailure failure = failures.poll();
             if (failure != null) {
                 throw failure;

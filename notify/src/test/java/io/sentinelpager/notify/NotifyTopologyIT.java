@@ -6,6 +6,7 @@ import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sentinelpager.platform.config.PagerConfig;
+import io.sentinelpager.platform.kafka.TopicProvisioner;
 import io.sentinelpager.platform.local.LocalCluster;
 import io.sentinelpager.platform.service.ServiceContext;
 import io.sentinelpager.platform.service.StreamsService;
@@ -26,6 +27,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -56,6 +58,7 @@ class NotifyTopologyIT {
     MutableClock clock;
     TwilioEmulator twilio;
     TopologyTestDriver driver;
+    KafkaSendLog sendLog;
     TestInputTopic<String, NotificationRequest> requests;
     TestOutputTopic<String, DeliveryReceipt> receipts;
 
@@ -75,8 +78,13 @@ class NotifyTopologyIT {
                 "notify.email.smtp.starttls", "false"));
         ServiceContext context = ServiceContext.of(settings, new SimpleMeterRegistry(), clock);
         NotifyConfig config = NotifyConfig.from(settings);
+        // The send log is the real one, on the real broker: its marks are what a restart would read back.
+        try (Admin admin = Admin.create(context.kafkaClientConfig())) {
+            new TopicProvisioner(admin, (short) 1).ensure(List.of(Topics.NOTIFY_SENDS));
+        }
+        sendLog = new KafkaSendLog(context);
         driver = new TopologyTestDriver(NotifyTopology.build(context.serdes(), NotifyApp.channels(context, config),
-                config, clock), StreamsService.properties("notify-test", context), T0);
+                sendLog, config, clock), StreamsService.properties("notify-test", context), T0);
         requests = driver.createInputTopic(Topics.NOTIFICATIONS_OUT.name(), context.serdes().key().serializer(),
                 context.serdes().value(NotificationRequest.class).serializer());
         receipts = driver.createOutputTopic(Topics.NOTIFICATIONS_RECEIPTS.name(), context.serdes().key().deserializer(),
@@ -91,6 +99,7 @@ class NotifyTopologyIT {
     @AfterEach
     void stop() {
         driver.close();
+        sendLog.close();
         twilio.close();
     }
 

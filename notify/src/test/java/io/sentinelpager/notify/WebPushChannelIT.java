@@ -61,6 +61,7 @@ class WebPushChannelIT {
     ServiceContext context;
     Map<ContactMethodType, Channel> channels;
     TopologyTestDriver driver;
+    KafkaSendLog sendLog;
     TestInputTopic<String, NotificationRequest> requests;
     TestInputTopic<String, PushSubscription> subscriptions;
     TestInputTopic<String, UserConfig> users;
@@ -83,12 +84,13 @@ class WebPushChannelIT {
                 WebPushChannel.Config.SUBJECT.name(), "mailto:soc@contoso.example"));
         context = ServiceContext.of(settings, new SimpleMeterRegistry(), clock);
         try (Admin admin = Admin.create(context.kafkaClientConfig())) {
-            new TopicProvisioner(admin, (short) 1).ensure(List.of(Topics.PUSH_SUBSCRIPTIONS));
+            new TopicProvisioner(admin, (short) 1).ensure(List.of(Topics.PUSH_SUBSCRIPTIONS, Topics.NOTIFY_SENDS));
         }
         NotifyConfig config = NotifyConfig.from(settings);
         channels = NotifyApp.channels(context, config);
         assertThat(channels).containsKey(ContactMethodType.PUSH);
-        driver = new TopologyTestDriver(NotifyTopology.build(context.serdes(), channels, config, clock),
+        sendLog = new KafkaSendLog(context);
+        driver = new TopologyTestDriver(NotifyTopology.build(context.serdes(), channels, sendLog, config, clock),
                 StreamsService.properties("notify-webpush-test", context), T0);
         requests = driver.createInputTopic(Topics.NOTIFICATIONS_OUT.name(), context.serdes().key().serializer(),
                 context.serdes().value(NotificationRequest.class).serializer());
@@ -105,6 +107,7 @@ class WebPushChannelIT {
     @AfterEach
     void stop() throws Exception {
         driver.close();
+        sendLog.close();
         // NotifyApp hands the channels' tombstone producer to the StreamsService, which the driver does not have.
         for (Channel channel : channels.values()) {
             if (channel instanceof AutoCloseable closeable) {

@@ -40,6 +40,13 @@ public final class Topics {
             new TopicSpec<>("notifications.out", String.class, NotificationRequest.class, ALERT_PARTITIONS, DELETE_AFTER_14_DAYS);
     public static final TopicSpec<String, DeliveryReceipt> NOTIFICATIONS_RECEIPTS =
             new TopicSpec<>("notifications.receipts", String.class, DeliveryReceipt.class, ALERT_PARTITIONS, DELETE_AFTER_14_DAYS);
+    /**
+     * notify's sends started, keyed by delivery id; read back as a global store after a crash. Compacted, and deleted
+     * with notifications.out's retention: a mark only matters while its request can still be replayed.
+     */
+    public static final TopicSpec<String, DeliveryStarted> NOTIFY_SENDS =
+            new TopicSpec<>("notify.sends", String.class, DeliveryStarted.class, ALERT_PARTITIONS,
+                    Map.of("cleanup.policy", "compact,delete", "retention.ms", String.valueOf(14L * 24 * 3600 * 1000)));
     public static final TopicSpec<String, SyncCommand> SYNC_COMMANDS =
             new TopicSpec<>("sync.commands", String.class, SyncCommand.class, ALERT_PARTITIONS, DELETE_AFTER_14_DAYS);
     public static final TopicSpec<String, SyncResult> SYNC_RESULTS =
@@ -90,7 +97,7 @@ public final class Topics {
 
     public static final List<TopicSpec<String, ?>> ALL = List.of(
             ALERTS_RAW, ALERTS_ENRICHED, ALERTS_ROUTED, ALERTS_SUPPRESSED, ALERT_ACTIONS, ALERT_STATE,
-            NOTIFICATIONS_OUT, NOTIFICATIONS_RECEIPTS, SYNC_COMMANDS, SYNC_RESULTS, INGEST_WATERMARKS,
+            NOTIFICATIONS_OUT, NOTIFICATIONS_RECEIPTS, NOTIFY_SENDS, SYNC_COMMANDS, SYNC_RESULTS, INGEST_WATERMARKS,
             INGEST_SEEN, CONNECTOR_HEALTH, RESPONDER_USED_LINKS, CONFIG_POLICIES, CONFIG_TEAMS, CONFIG_USERS,
             CONFIG_SCHEDULES, CONFIG_ESCALATIONS, PUSH_SUBSCRIPTIONS);
 
