@@ -100,7 +100,7 @@ public final class AzureEmulator implements AutoCloseable {
         graph.register(app, routes);
         new GraphIncidentsApi(graphIncidents, alerts, graph).register(app, routes);
         sentinel.register(app, routes);
-        LogAnalyticsApi logAnalyticsApi = new LogAnalyticsApi(logAnalytics, tokens);
+        LogAnalyticsApi logAnalyticsApi = new LogAnalyticsApi(logAnalytics, tokens, options.clock());
         logAnalyticsApi.register(app, routes);
         new AdminApi(alerts, incidents, logAnalytics).register(app);
         new FaultAdminApi(faults, requests).register(app);

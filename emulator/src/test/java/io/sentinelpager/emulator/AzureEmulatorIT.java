@@ -415,6 +415,49 @@ class AzureEmulatorIT {
         assertThat(JSON.readTree((String) first.body()).at("/error/code").asText()).isEqualTo("TooManyRequests");
     }
 
+    @Test
+    void logAnalyticsAnswersTwoHundredRequestsPerThirtySecondsAndNamesTheWaitForMore() throws Exception {
+        String workspace = "c8c99641-985d-4e4e-8e91-fb3466cd0e5b";
+        emulator.logAnalytics().seedSecurityAlerts(workspace);
+        String token = laToken();
+
+        for (int i = 0; i < 150; i++) {
+            assertThat(laQuery(workspace, token).statusCode()).isEqualTo(200);
+        }
+        clock.advance(Duration.ofSeconds(10));
+        for (int i = 0; i < 50; i++) {
+            assertThat(laQuery(workspace, token).statusCode()).isEqualTo(200);
+        }
+        HttpResponse<String> refused = laQuery(workspace, token);
+        assertThat(refused.statusCode()).isEqualTo(429);
+        assertThat(refused.headers().firstValue("Retry-After")).as("the first 150 leave the window in 20 s").contains("20");
+        assertThat(JSON.readTree(refused.body()).at("/error/code").asText()).isEqualTo("TooManyRequests");
+        assertThat(JSON.readTree(refused.body()).at("/error/message").asText()).contains("200");
+
+        clock.advance(Duration.ofSeconds(19));
+        assertThat(laQuery(workspace, token).statusCode()).as("a refused request does not count, and 1 s is left")
+                .isEqualTo(429);
+        clock.advance(Duration.ofSeconds(1));
+        for (int i = 0; i < 150; i++) {
+            assertThat(laQuery(workspace, token).statusCode()).as("query %d after the wait", i).isEqualTo(200);
+        }
+        assertThat(laQuery(workspace, token).statusCode()).isEqualTo(429);
+    }
+
+    private String laToken() throws Exception {
+        return JSON.readTree(send(HttpRequest.newBuilder(URI.create(emulator.authorityHost() + options.tenantId()
+                + "/oauth2/v2.0/token")).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("client_id=" + enc(options.clientId()) + "&client_secret="
+                        + enc(options.clientSecret()) + "&scope=" + enc("https://api.loganalytics.io/.default")
+                        + "&grant_type=client_credentials"))).body()).get("access_token").asText();
+    }
+
+    private HttpResponse<String> laQuery(String workspace, String token) throws Exception {
+        return send(HttpRequest.newBuilder(URI.create(emulator.logAnalyticsUrl() + "/v1/workspaces/" + workspace
+                + "/query")).header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"query\":\"SecurityAlert | take 1\",\"timespan\":\"PT1H\"}")));
+    }
+
     private HttpResponse<String> postComment(String id, String token, String body) throws Exception {
         return send(HttpRequest.newBuilder(alertsUri("/" + id + "/comments"))
                 .header("Authorization", "Bearer " + token)
