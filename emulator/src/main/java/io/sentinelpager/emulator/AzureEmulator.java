@@ -102,7 +102,7 @@ public final class AzureEmulator implements AutoCloseable {
         sentinel.register(app, routes);
         LogAnalyticsApi logAnalyticsApi = new LogAnalyticsApi(logAnalytics, tokens, options.clock());
         logAnalyticsApi.register(app, routes);
-        new AdminApi(alerts, incidents, logAnalytics).register(app);
+        new AdminApi(alerts, graphIncidents, incidents, logAnalytics).register(app);
         new FaultAdminApi(faults, requests).register(app);
         registerFallback(app, graph, sentinel, logAnalyticsApi);
         app.exception(Exception.class, (e, ctx) -> {
@@ -119,6 +119,11 @@ public final class AzureEmulator implements AutoCloseable {
         LOG.info("Azure emulator listening on {} (tenant {}, client {})", baseUrl, options.tenantId(), options.clientId());
         return new AzureEmulator(app, certificate.pem(), alerts, graphIncidents, incidents, logAnalytics, faults,
                 requests, tokens, assertions, baseUrl, options);
+    }
+
+    /** The admin API's routes, one line each with what the route does, relative to {@link #baseUrl()}. */
+    public static List<String> adminRoutes() {
+        return AdminApi.ROUTES;
     }
 
     /** The tenant and app registration this emulator accepts. */
