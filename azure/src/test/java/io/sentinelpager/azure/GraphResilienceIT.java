@@ -36,6 +36,8 @@ class GraphResilienceIT {
 
     private static final Instant T0 = Instant.parse("2026-05-05T10:00:00Z");
     private static final String LIST = "graph.alerts.list";
+    /** A wrong secret some tests send; LogGrepIT looks for it in the logs too. */
+    static final String WRONG_SECRET = "Wr08Q~not-the-secret";
 
     private final MutableClock clock = new MutableClock(T0.plus(Duration.ofHours(1)));
     /** Shorter than the 5 minutes before expiry in which a token is renewed, so renewal runs at half its life. */
@@ -201,14 +203,14 @@ class GraphResilienceIT {
             assertThat(captured.lines()).as("the libraries logged at DEBUG").isGreaterThan(10);
         }
         try (GraphAlertsClient wrong = GraphAlertsClient.create(new ConnectorConfig(config.id(), config.tenantId(),
-                config.clientId(), Secret.of("Wr08Q~not-the-secret"), config.authorityHost(), config.graphBaseUrl(),
+                config.clientId(), Secret.of(WRONG_SECRET), config.authorityHost(), config.graphBaseUrl(),
                 config.extraTrustedCertificate(), config.requestTimeout()))) {
             failures.append(trace(catchThrowableOfType(GraphCallException.class, () -> wrong.listUpdatedSince(T0, 1))));
         }
 
         assertThat(tokens).hasSizeGreaterThanOrEqualTo(2);
         for (String text : List.of(logs, failures.toString())) {
-            assertThat(text).doesNotContain(options.clientSecret()).doesNotContain("Wr08Q~not-the-secret");
+            assertThat(text).doesNotContain(options.clientSecret()).doesNotContain(WRONG_SECRET);
             tokens.forEach(token -> assertThat(text).doesNotContain(token));
         }
     }

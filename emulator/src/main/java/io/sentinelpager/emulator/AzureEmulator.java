@@ -215,6 +215,19 @@ public final class AzureEmulator implements AutoCloseable {
         return tokens.all();
     }
 
+    /**
+     * Every access token any emulator in this JVM has issued, expired ones and those of closed
+     * emulators included, for a search of a whole test run's logs.
+     */
+    public static List<String> accessTokensIssuedInThisJvm() {
+        return IssuedCredentials.accessTokens();
+    }
+
+    /** Every client assertion (a signed JWT that proves the app) any emulator in this JVM has received. */
+    public static List<String> clientAssertionsReceivedInThisJvm() {
+        return IssuedCredentials.clientAssertions();
+    }
+
     @Override
     public void close() {
         app.stop();
