@@ -44,7 +44,8 @@ final class AdminApi {
             route("POST", INCIDENTS + "/{id}/alerts", "attach a SecurityAlert entity to an incident"),
             route("POST", ANSWERS, "what a query returns: {\"query\" or \"pattern\", \"response\": {\"tables\"}}"),
             route("GET", "/admin/faults", "route names and their faults"),
-            route("POST", "/admin/faults/{route}", "inject a fault: throttle, error, unavailable, latency, reset"),
+            route("POST", "/admin/faults/{route}", "inject a fault ({route} * for all): {\"kind\": throttle, server_error,"
+                    + " unavailable, latency or reset, \"delayMillis\", and \"times\", \"percent\" or \"duringMillis\"}"),
             route("DELETE", "/admin/faults", "clear every fault"),
             route("PUT", "/admin/permissions/{route}", "grant or revoke a route's permission (403 when revoked)"),
             route("GET", "/admin/requests", "the request log (no headers, no bodies)"),
@@ -120,7 +121,7 @@ final class AdminApi {
     }
 
     private static String route(String method, String path, String does) {
-        return String.format("%-6s %-52s %s", method, path, does);
+        return String.format("%-6s %-54s %s", method, path, does);
     }
 
     /** The body is the PATCH fields plus {@code analyst} (required) and {@code comment} (optional). */
