@@ -47,12 +47,14 @@ final class EmulatorCommand implements Callable<Integer> {
                 Azure emulator on %s
                   Entra ID authority  %s
                   Graph               %s
-                  admin API           %s/admin/graph/alerts, /admin/faults, /admin/requests
                   certificate         %s
                   connector settings  %s (contains the client secret; readable only by you)
+                admin API (plain JSON, no token), relative to %s:
+                %s
                 Ctrl-C stops it.
-                """, azure.baseUrl(), azure.authorityHost(), azure.graphBaseUrl(), azure.baseUrl(),
-                certificate.toAbsolutePath(), connectorFile.toAbsolutePath());
+                """, azure.baseUrl(), azure.authorityHost(), azure.graphBaseUrl(),
+                certificate.toAbsolutePath(), connectorFile.toAbsolutePath(), azure.baseUrl(),
+                AzureEmulator.adminRoutes().stream().map(route -> "  " + route).collect(Collectors.joining("\n")));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             azure.close();

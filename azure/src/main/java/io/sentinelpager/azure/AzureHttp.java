@@ -14,6 +14,7 @@ import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.util.Collection;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
@@ -30,13 +31,16 @@ import okhttp3.OkHttpClient;
 final class AzureHttp {
 
     private final ConnectorConfig config;
+    private final Clock clock;
     private final Optional<TlsTrust> tlsTrust;
 
     private record TlsTrust(SSLContext context, X509TrustManager trustManager) {
     }
 
-    AzureHttp(ConnectorConfig config) {
+    /** @param clock decides when a cached access token is renewed */
+    AzureHttp(ConnectorConfig config, Clock clock) {
         this.config = config;
+        this.clock = clock;
         this.tlsTrust = config.extraTrustedCertificate().map(pem -> trustDefaultsAnd(config.id(), pem));
     }
 
@@ -54,9 +58,14 @@ final class AzureHttp {
 
     /**
      * The app's credential (client secret, or certificate: azure-identity then signs a client
-     * assertion with its key), sending its token requests through {@code http}.
+     * assertion with its key), sending its token requests through {@code http}, each token reused
+     * until it is due for renewal ({@link CachingTokenCredential}).
      */
     TokenCredential credential(OkHttpClient http) {
+        return new CachingTokenCredential(identityCredential(http), clock);
+    }
+
+    private TokenCredential identityCredential(OkHttpClient http) {
         if (config.credential() instanceof ClientCredential.ClientCertificate certificate) {
             ClientCertificateCredentialBuilder builder = new ClientCertificateCredentialBuilder();
             String path = certificate.path().toString();

@@ -3,6 +3,7 @@ package io.sentinelpager.azure;
 import com.microsoft.graph.models.security.Alert;
 import com.microsoft.graph.models.security.AlertCollectionResponse;
 import com.microsoft.graph.models.security.AlertComment;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -37,7 +38,12 @@ public final class GraphAlertsClient implements AutoCloseable {
      * @throws IllegalArgumentException if the extra trusted certificate cannot be read
      */
     public static GraphAlertsClient create(ConnectorConfig config) {
-        return new GraphAlertsClient(GraphConnection.open(config));
+        return create(config, Clock.systemUTC());
+    }
+
+    /** As {@link #create(ConnectorConfig)}, with the clock that decides when the access token is renewed. */
+    public static GraphAlertsClient create(ConnectorConfig config, Clock clock) {
+        return new GraphAlertsClient(GraphConnection.open(config, clock));
     }
 
     /**

@@ -48,9 +48,13 @@ final class GraphConnection implements AutoCloseable {
         this.graph = graph;
     }
 
-    /** Makes no network call, so a wrong secret shows at the first request. */
-    static GraphConnection open(ConnectorConfig config) {
-        AzureHttp http = new AzureHttp(config);
+    /**
+     * Makes no network call, so a wrong secret shows at the first request.
+     *
+     * @param clock decides when the cached access token is renewed
+     */
+    static GraphConnection open(ConnectorConfig config, Clock clock) {
+        AzureHttp http = new AzureHttp(config, clock);
         OkHttpClient identityHttp = http.configure(new OkHttpClient.Builder()).build();
         TokenCredential credential = http.credential(identityHttp);
         // The auth provider attaches a token only for allowed hosts and silently sends none to any

@@ -2,6 +2,7 @@ package io.sentinelpager.azure;
 
 import com.microsoft.graph.models.security.Incident;
 import com.microsoft.graph.models.security.IncidentCollectionResponse;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -27,7 +28,12 @@ public final class GraphIncidentsClient implements AutoCloseable {
     }
 
     public static GraphIncidentsClient create(ConnectorConfig config) {
-        return new GraphIncidentsClient(GraphConnection.open(config));
+        return create(config, Clock.systemUTC());
+    }
+
+    /** As {@link #create(ConnectorConfig)}, with the clock that decides when the access token is renewed. */
+    public static GraphIncidentsClient create(ConnectorConfig config, Clock clock) {
+        return new GraphIncidentsClient(GraphConnection.open(config, clock));
     }
 
     /** The first page of incidents updated at or after {@code since} (inclusive, as for alerts). */

@@ -14,6 +14,7 @@ import com.azure.monitor.query.models.LogsTable;
 import com.azure.monitor.query.models.LogsTableCell;
 import com.azure.monitor.query.models.LogsTableRow;
 import com.azure.monitor.query.models.QueryTimeInterval;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
@@ -49,9 +50,14 @@ public final class LogAnalyticsClient implements AutoCloseable {
      * @throws IllegalArgumentException if the connector has no workspace id
      */
     public static LogAnalyticsClient create(ConnectorConfig config) {
+        return create(config, Clock.systemUTC());
+    }
+
+    /** As {@link #create(ConnectorConfig)}, with the clock that decides when the access token is renewed. */
+    public static LogAnalyticsClient create(ConnectorConfig config, Clock clock) {
         String workspaceId = config.requireWorkspace().workspaceId().orElseThrow(() -> new IllegalArgumentException(
                 "connector '" + config.id() + "': workspace.id is required to query Log Analytics"));
-        AzureHttp http = new AzureHttp(config);
+        AzureHttp http = new AzureHttp(config, clock);
         OkHttpClient okHttp = http.configure(new OkHttpClient.Builder()).build();
         LogsQueryClient client = new LogsQueryClientBuilder()
                 .endpoint(config.logAnalyticsUrl() + "/v1")

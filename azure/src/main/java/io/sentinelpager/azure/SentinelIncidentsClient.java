@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,8 +66,13 @@ public final class SentinelIncidentsClient implements AutoCloseable {
      *     trusted certificate cannot be read
      */
     public static SentinelIncidentsClient create(ConnectorConfig config) {
+        return create(config, Clock.systemUTC());
+    }
+
+    /** As {@link #create(ConnectorConfig)}, with the clock that decides when the access token is renewed. */
+    public static SentinelIncidentsClient create(ConnectorConfig config, Clock clock) {
         config.requireWorkspace();
-        AzureHttp http = new AzureHttp(config);
+        AzureHttp http = new AzureHttp(config, clock);
         OkHttpClient okHttp = http.configure(new OkHttpClient.Builder()).build();
         TokenCredential credential = http.credential(okHttp);
         HttpPipeline pipeline = new HttpPipelineBuilder()

@@ -33,6 +33,10 @@ final class CapturedLogs implements AutoCloseable {
             Logger logger = context.getLogger(name);
             previous.put(name, logger.getLevel());
             logger.setLevel(Level.DEBUG);
+            // logback-test.xml sends the libraries to its file only (not additive): listen there too.
+            if (!logger.isAdditive()) {
+                logger.addAppender(appender);
+            }
         }
         context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(appender);
     }
@@ -57,6 +61,7 @@ final class CapturedLogs implements AutoCloseable {
     @Override
     public void close() {
         context.getLogger(Logger.ROOT_LOGGER_NAME).detachAppender(appender);
+        LOUD.forEach(name -> context.getLogger(name).detachAppender(appender));
         previous.forEach((name, level) -> context.getLogger(name).setLevel(level));
         appender.stop();
     }

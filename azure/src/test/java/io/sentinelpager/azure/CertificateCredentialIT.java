@@ -27,6 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(AzureEmulatorExtension.class)
 class CertificateCredentialIT {
 
+    /** The .pfx file's password; LogGrepIT looks for it in the logs. */
+    static final String PFX_PASSWORD = "pfx-Pa55word";
+
     private static final Instant T0 = Instant.parse("2020-01-01T00:00:00Z");
     private static final AppCertificate REGISTERED = AppCertificate.generate("sentinel-pager");
 
@@ -52,11 +55,11 @@ class CertificateCredentialIT {
     @Test
     void aPasswordProtectedPfxWorksForSentinelAndLogAnalyticsToo(AzureEmulator emulator, @TempDir Path dir) throws Exception {
         Path pfx = dir.resolve("app.pfx");
-        REGISTERED.writePfx(pfx, "pfx-Pa55word".toCharArray());
+        REGISTERED.writePfx(pfx, PFX_PASSWORD.toCharArray());
         assertThat(Files.getPosixFilePermissions(pfx)).as("owner-only").hasSize(2);
         emulator.logAnalytics().seedSecurityAlerts("c8c99641-985d-4e4e-8e91-fb3466cd0e5b");
         ConnectorConfig config = EmulatedTenant.connector(emulator, dir)
-                .withCredential(new ClientCredential.ClientCertificate(pfx, Optional.of(Secret.of("pfx-Pa55word"))))
+                .withCredential(new ClientCredential.ClientCertificate(pfx, Optional.of(Secret.of(PFX_PASSWORD))))
                 .withSentinelWorkspace(new AzureWorkspace("d0cfe6b2-9ac0-4464-9919-dccaee2e48c0", "myRg", "myWorkspace",
                         Optional.of("c8c99641-985d-4e4e-8e91-fb3466cd0e5b")));
 

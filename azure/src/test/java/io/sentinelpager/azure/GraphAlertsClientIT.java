@@ -31,6 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
 /** The real Graph SDK and azure-identity against the Azure emulator, over TLS, as production runs them. */
 class GraphAlertsClientIT {
 
+    /** A wrong secret; LogGrepIT looks for it in the logs too. */
+    static final String WRONG_SECRET = "Wr08Q~this-is-not-the-secret-value";
+
     private static final Instant T0 = Instant.parse("2026-05-05T10:00:00Z");
     /** The emulator's "now", an hour after the seeded alerts, so a PATCH visibly moves lastUpdateDateTime. */
     private static final Instant NOW = T0.plus(Duration.ofHours(1));
@@ -134,7 +137,7 @@ class GraphAlertsClientIT {
 
     @Test
     void aWrongSecretFailsClearlyWithoutShowingIt() {
-        String wrong = "Wr08Q~this-is-not-the-secret-value";
+        String wrong = WRONG_SECRET;
         ConnectorConfig wrongSecret = new ConnectorConfig(config.id(), config.tenantId(), config.clientId(),
                 Secret.of(wrong), config.authorityHost(), config.graphBaseUrl(), config.extraTrustedCertificate(),
                 config.requestTimeout());

@@ -40,6 +40,7 @@ final class AccessTokens {
         Issued token = new Issued(Base64.getUrlEncoder().withoutPadding().encodeToString(bytes),
                 clientId, audience, now.plus(lifetime));
         issued.put(token.token(), token);
+        IssuedCredentials.accessToken(token.token());
         return token;
     }
 

@@ -103,9 +103,9 @@ public final class AzureEmulator implements AutoCloseable {
         graph.register(app, routes);
         new GraphIncidentsApi(graphIncidents, alerts, graph).register(app, routes);
         sentinel.register(app, routes);
-        LogAnalyticsApi logAnalyticsApi = new LogAnalyticsApi(logAnalytics, tokens);
+        LogAnalyticsApi logAnalyticsApi = new LogAnalyticsApi(logAnalytics, tokens, options.clock());
         logAnalyticsApi.register(app, routes);
-        new AdminApi(alerts, incidents, logAnalytics).register(app);
+        new AdminApi(alerts, graphIncidents, incidents, logAnalytics).register(app);
         new FaultAdminApi(faults, requests).register(app);
         oidc.register(app);
         registerFallback(app, graph, sentinel, logAnalyticsApi);
@@ -123,6 +123,11 @@ public final class AzureEmulator implements AutoCloseable {
         LOG.info("Azure emulator listening on {} (tenant {}, client {})", baseUrl, options.tenantId(), options.clientId());
         return new AzureEmulator(app, certificate.pem(), alerts, graphIncidents, incidents, logAnalytics, faults,
                 requests, tokens, assertions, baseUrl, options, oidc);
+    }
+
+    /** The admin API's routes, one line each with what the route does, relative to {@link #baseUrl()}. */
+    public static List<String> adminRoutes() {
+        return AdminApi.ROUTES;
     }
 
     /** The tenant and app registration this emulator accepts. */
@@ -225,6 +230,19 @@ public final class AzureEmulator implements AutoCloseable {
      */
     public List<String> issuedAccessTokens() {
         return tokens.all();
+    }
+
+    /**
+     * Every access token any emulator in this JVM has issued, expired ones and those of closed
+     * emulators included, for a search of a whole test run's logs.
+     */
+    public static List<String> accessTokensIssuedInThisJvm() {
+        return IssuedCredentials.accessTokens();
+    }
+
+    /** Every client assertion (a signed JWT that proves the app) any emulator in this JVM has received. */
+    public static List<String> clientAssertionsReceivedInThisJvm() {
+        return IssuedCredentials.clientAssertions();
     }
 
     @Override

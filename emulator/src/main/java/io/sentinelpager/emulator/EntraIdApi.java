@@ -108,6 +108,7 @@ final class EntraIdApi implements Api {
         String secret = ctx.formParam("client_secret");
         String assertion = ctx.formParam("client_assertion");
         if (assertion != null) {
+            IssuedCredentials.clientAssertion(assertion);
             if (!ClientAssertions.JWT_BEARER.equals(ctx.formParam("client_assertion_type"))) {
                 fail(ctx, 400, "invalid_request", 90014, "The request body must contain the following parameter:"
                         + " 'client_assertion_type' with the value '" + ClientAssertions.JWT_BEARER + "'.");

@@ -45,6 +45,8 @@ public final class GraphAlertStore {
     private final String tenantId;
     private final Random random = new SecureRandom();
     private final Map<String, ObjectNode> alerts = new LinkedHashMap<>();
+    /** Per alert, who changed what and when: Graph keeps no such field, the emulator keeps it for tests to read. */
+    private final Map<String, List<ObjectNode>> history = new LinkedHashMap<>();
 
     public GraphAlertStore(Clock clock, String tenantId) {
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -125,12 +127,74 @@ public final class GraphAlertStore {
      * @throws IllegalArgumentException if a property may not be changed or a value is not valid
      */
     public synchronized Optional<ObjectNode> update(String id, ObjectNode changes) {
+        return update(id, changes, null);
+    }
+
+    /**
+     * As {@link #update(String, ObjectNode)}, recording {@code by} (the app's display name for a Graph
+     * PATCH; null when unknown) in the alert's history.
+     */
+    synchronized Optional<ObjectNode> update(String id, ObjectNode changes, String by) {
         validateUpdate(changes);
         ObjectNode alert = alerts.get(id);
         if (alert == null) {
             return Optional.empty();
         }
         Instant now = GraphTime.now(clock);
+        apply(alert, changes, now);
+        record(id, now, by, changes, null);
+        return Optional.of(alert.deepCopy());
+    }
+
+    /**
+     * What an analyst does to an alert in the Defender portal: any of status, assignedTo,
+     * classification and determination, and optionally a comment signed with the analyst's name, in
+     * one step with one new lastUpdateDateTime (so a poller sees one change). Recorded in the alert's
+     * history with the analyst's name.
+     *
+     * @param analyst who acts, e.g. {@code soc-lead@contoso.example}
+     * @param changes the fields to change, as in a PATCH; may be empty when only commenting
+     * @param comment a comment to add, or null
+     * @return a copy of the changed alert, or empty if there is no alert with this id
+     * @throws IllegalArgumentException if nothing would change, or a property or value is not valid
+     */
+    public synchronized Optional<ObjectNode> changeAsAnalyst(String id, String analyst, ObjectNode changes,
+                                                             String comment) {
+        if (analyst == null || analyst.isBlank()) {
+            throw new IllegalArgumentException("name the analyst who makes the change");
+        }
+        validateUpdate(changes);
+        if (comment != null && comment.isBlank()) {
+            throw new IllegalArgumentException("The comment must not be empty");
+        }
+        if (changes.size() == 0 && comment == null) {
+            throw new IllegalArgumentException("an analyst change needs a field to change or a comment");
+        }
+        ObjectNode alert = alerts.get(id);
+        if (alert == null) {
+            return Optional.empty();
+        }
+        Instant now = GraphTime.now(clock);
+        apply(alert, changes, now);
+        if (comment != null) {
+            alert.withArray("comments").addObject()
+                    .put("comment", comment)
+                    .put("createdByDisplayName", analyst)
+                    .put("createdDateTime", GraphTime.format(now));
+        }
+        record(id, now, analyst, changes, comment);
+        return Optional.of(alert.deepCopy());
+    }
+
+    /** Who changed the alert, what and when, oldest first; empty if there is no alert with this id. */
+    public synchronized Optional<List<ObjectNode>> history(String id) {
+        if (!alerts.containsKey(id)) {
+            return Optional.empty();
+        }
+        return Optional.of(history.getOrDefault(id, List.of()).stream().map(ObjectNode::deepCopy).toList());
+    }
+
+    private static void apply(ObjectNode alert, ObjectNode changes, Instant now) {
         for (String field : UPDATABLE) {
             if (changes.has(field)) {
                 alert.set(field, changes.get(field).deepCopy());
@@ -145,7 +209,20 @@ public final class GraphAlertStore {
             }
         }
         alert.put("lastUpdateDateTime", GraphTime.format(now));
-        return Optional.of(alert.deepCopy());
+    }
+
+    private void record(String id, Instant now, String by, ObjectNode changes, String comment) {
+        ObjectNode entry = JsonNodeFactory.instance.objectNode().put("time", GraphTime.format(now)).put("by", by);
+        ObjectNode changed = entry.putObject("changes");
+        for (String field : UPDATABLE) {
+            if (changes.has(field)) {
+                changed.set(field, changes.get(field).deepCopy());
+            }
+        }
+        if (comment != null) {
+            entry.put("comment", comment);
+        }
+        history.computeIfAbsent(id, k -> new ArrayList<>()).add(entry);
     }
 
     /**
@@ -168,6 +245,7 @@ public final class GraphAlertStore {
                 .put("createdByDisplayName", createdBy)
                 .put("createdDateTime", now);
         alert.put("lastUpdateDateTime", now);
+        record(id, GraphTime.parse(now), createdBy, JsonNodeFactory.instance.objectNode(), comment);
         List<ObjectNode> copy = new ArrayList<>();
         comments.forEach(c -> copy.add((ObjectNode) c.deepCopy()));
         return Optional.of(copy);
@@ -197,7 +275,7 @@ public final class GraphAlertStore {
         return id;
     }
 
-    private static void validate(ObjectNode alert) {
+    static void validate(ObjectNode alert) {
         Objects.requireNonNull(alert, "alert");
         if (alert.has("id") && !(alert.get("id").isTextual() && !alert.get("id").asText().isBlank())) {
             throw new IllegalArgumentException("id must be a non-empty string");

@@ -158,7 +158,7 @@ final class GraphApi implements Api {
     private void update(Context ctx) {
         String id = ctx.pathParam("id");
         ObjectNode changes = badRequestIfInvalid(() -> Json.readObject(ctx.body()));
-        ObjectNode alert = badRequestIfInvalid(() -> store.update(id, changes)).orElseThrow(() -> notFound(id));
+        ObjectNode alert = badRequestIfInvalid(() -> store.update(id, changes, APP_DISPLAY_NAME)).orElseThrow(() -> notFound(id));
         ok(ctx, entity(ctx, alert));
     }
 

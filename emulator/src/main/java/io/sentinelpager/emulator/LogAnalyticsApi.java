@@ -6,33 +6,69 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The Log Analytics query API: {@code POST /v1/workspaces/{workspaceId}/query} with
  * {@code {"query","timespan"}}, answered from {@link LogAnalyticsTables}. Like the service it allows
- * at most {@value #MAX_CONCURRENT} queries at once per caller (user or app) and answers a sixth with 429. Errors use
- * its shape {@code {"error":{"message","code","innererror"?}}}.
+ * at most {@value #MAX_CONCURRENT} queries at once per caller (user or app) and answers a sixth with 429, and at
+ * most {@value #MAX_PER_WINDOW} requests per {@link #WINDOW} (on the emulator's clock, so a test moves past the
+ * window instead of waiting it out), answering the next with 429 and the seconds until one leaves the window in
+ * {@code Retry-After}. Errors use its shape {@code {"error":{"message","code","innererror"?}}}.
  */
 final class LogAnalyticsApi implements Api {
 
     static final String RESOURCE = "https://api.loganalytics.io";
     static final int MAX_CONCURRENT = 5;
+    /** Azure Monitor's documented query API limit: 200 requests per 30 seconds per user or client. */
+    static final int MAX_PER_WINDOW = 200;
+    static final Duration WINDOW = Duration.ofSeconds(30);
 
     private final LogAnalyticsTables tables;
     private final AccessTokens tokens;
     /** Queries running now; the emulator has one app registration, so one caller. */
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final Clock clock;
+    /** Arrival times of the requests in the current window, oldest first; one caller, as above. */
+    private final Deque<Instant> recent = new ArrayDeque<>();
 
-    LogAnalyticsApi(LogAnalyticsTables tables, AccessTokens tokens) {
+    LogAnalyticsApi(LogAnalyticsTables tables, AccessTokens tokens, Clock clock) {
         this.tables = tables;
         this.tokens = tokens;
+        this.clock = clock;
     }
 
     void register(Javalin app, Routes routes) {
         routes.add(app, HandlerType.POST, "/v1/workspaces/{workspaceId}/query",
                 new Route("loganalytics.query", this, "Microsoft.OperationalInsights/workspaces/query/read"),
                 this::query);
+    }
+
+    /**
+     * Counts the request against the rate window, or refuses it. A refused request does not count,
+     * so a client that waits out Retry-After gets in. The code and message of the service's answer
+     * are not published; these follow its other 429.
+     */
+    private synchronized void admitToWindow() {
+        Instant now = clock.instant();
+        Instant windowStart = now.minus(WINDOW);
+        while (!recent.isEmpty() && !recent.peekFirst().isAfter(windowStart)) {
+            recent.removeFirst();
+        }
+        if (recent.size() >= MAX_PER_WINDOW) {
+            Duration wait = Duration.between(windowStart, recent.peekFirst());
+            long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
+            throw new ApiError(429, "TooManyRequests", "Too many requests: at most " + MAX_PER_WINDOW
+                    + " queries may be sent in " + WINDOW.toSeconds() + " seconds by a user",
+                    Optional.of(Duration.ofSeconds(seconds)));
+        }
+        recent.addLast(now);
     }
 
     /**
@@ -75,6 +111,7 @@ final class LogAnalyticsApi implements Api {
     }
 
     private void query(Context ctx) throws InterruptedException {
+        admitToWindow();
         if (inFlight.incrementAndGet() > MAX_CONCURRENT) {
             inFlight.decrementAndGet();
             throw new ApiError(429, "TooManyRequests", "Too many concurrent queries: at most " + MAX_CONCURRENT

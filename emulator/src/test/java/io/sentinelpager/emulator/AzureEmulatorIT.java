@@ -415,6 +415,129 @@ class AzureEmulatorIT {
         assertThat(JSON.readTree((String) first.body()).at("/error/code").asText()).isEqualTo("TooManyRequests");
     }
 
+    @Test
+    void logAnalyticsAnswersTwoHundredRequestsPerThirtySecondsAndNamesTheWaitForMore() throws Exception {
+        String workspace = "c8c99641-985d-4e4e-8e91-fb3466cd0e5b";
+        emulator.logAnalytics().seedSecurityAlerts(workspace);
+        String token = laToken();
+
+        for (int i = 0; i < 150; i++) {
+            assertThat(laQuery(workspace, token).statusCode()).isEqualTo(200);
+        }
+        clock.advance(Duration.ofSeconds(10));
+        for (int i = 0; i < 50; i++) {
+            assertThat(laQuery(workspace, token).statusCode()).isEqualTo(200);
+        }
+        HttpResponse<String> refused = laQuery(workspace, token);
+        assertThat(refused.statusCode()).isEqualTo(429);
+        assertThat(refused.headers().firstValue("Retry-After")).as("the first 150 leave the window in 20 s").contains("20");
+        assertThat(JSON.readTree(refused.body()).at("/error/code").asText()).isEqualTo("TooManyRequests");
+        assertThat(JSON.readTree(refused.body()).at("/error/message").asText()).contains("200");
+
+        clock.advance(Duration.ofSeconds(19));
+        assertThat(laQuery(workspace, token).statusCode()).as("a refused request does not count, and 1 s is left")
+                .isEqualTo(429);
+        clock.advance(Duration.ofSeconds(1));
+        for (int i = 0; i < 150; i++) {
+            assertThat(laQuery(workspace, token).statusCode()).as("query %d after the wait", i).isEqualTo(200);
+        }
+        assertThat(laQuery(workspace, token).statusCode()).isEqualTo(429);
+    }
+
+    @Test
+    void anAnalystChangesAnAlertInOneStepThatThePollerSeesAndTheHistoryNamesThem() throws Exception {
+        String id = emulator.alerts().add(SampleAlerts.defenderEndpoint()).get("id").asText();
+        String created = emulator.alerts().get(id).orElseThrow().get("lastUpdateDateTime").asText();
+        clock.advance(Duration.ofMinutes(3));
+
+        HttpResponse<String> changed = admin("POST", "/admin/graph/alerts/" + id + "/analyst", """
+                {"analyst": "soc-lead@contoso.example", "status": "resolved", "assignedTo": "soc-lead@contoso.example",
+                 "classification": "truePositive", "determination": "malware", "comment": "Contained, host reimaged"}
+                """);
+
+        assertThat(changed.statusCode()).as(changed.body()).isEqualTo(200);
+        JsonNode alert = JSON.readTree(changed.body());
+        assertThat(alert.get("status").asText()).isEqualTo("resolved");
+        assertThat(alert.get("assignedTo").asText()).isEqualTo("soc-lead@contoso.example");
+        assertThat(alert.get("classification").asText()).isEqualTo("truePositive");
+        assertThat(alert.get("determination").asText()).isEqualTo("malware");
+        String now = alert.get("lastUpdateDateTime").asText();
+        assertThat(Instant.parse(now)).isEqualTo(Instant.parse(created).plus(Duration.ofMinutes(3)));
+        assertThat(alert.get("resolvedDateTime").asText()).isEqualTo(now);
+        assertThat(alert.at("/comments/0/comment").asText()).isEqualTo("Contained, host reimaged");
+        assertThat(alert.at("/comments/0/createdByDisplayName").asText()).isEqualTo("soc-lead@contoso.example");
+        assertThat(alert.at("/comments/0/createdDateTime").asText()).isEqualTo(now);
+
+        // A poller filtering on lastUpdateDateTime sees the change once, through Graph.
+        HttpResponse<String> listed = get(alertsUri(filter("lastUpdateDateTime gt " + created)), token(), true);
+        assertThat(ids(listed)).containsExactly(id);
+
+        JsonNode history = JSON.readTree(admin("GET", "/admin/graph/alerts/" + id + "/history", null).body());
+        assertThat(history).hasSize(1);
+        assertThat(history.at("/0/by").asText()).isEqualTo("soc-lead@contoso.example");
+        assertThat(history.at("/0/time").asText()).isEqualTo(now);
+        assertThat(history.at("/0/changes/status").asText()).isEqualTo("resolved");
+        assertThat(history.at("/0/comment").asText()).isEqualTo("Contained, host reimaged");
+    }
+
+    @Test
+    void anInvalidAnalystChangeChangesNothing() throws Exception {
+        String id = emulator.alerts().add(SampleAlerts.defenderEndpoint()).get("id").asText();
+        ObjectNode before = emulator.alerts().get(id).orElseThrow();
+        clock.advance(Duration.ofMinutes(1));
+
+        assertThat(admin("POST", "/admin/graph/alerts/" + id + "/analyst",
+                "{\"status\": \"resolved\"}").statusCode()).as("no analyst named").isEqualTo(400);
+        assertThat(admin("POST", "/admin/graph/alerts/" + id + "/analyst",
+                "{\"analyst\": \"ana\", \"status\": \"closed\"}").statusCode()).as("not a status").isEqualTo(400);
+        assertThat(admin("POST", "/admin/graph/alerts/" + id + "/analyst",
+                "{\"analyst\": \"ana\", \"severity\": \"high\"}").statusCode()).as("not changeable").isEqualTo(400);
+        assertThat(admin("POST", "/admin/graph/alerts/" + id + "/analyst",
+                "{\"analyst\": \"ana\"}").statusCode()).as("nothing to change").isEqualTo(400);
+        assertThat(admin("POST", "/admin/graph/alerts/nope/analyst",
+                "{\"analyst\": \"ana\", \"status\": \"resolved\"}").statusCode()).isEqualTo(404);
+
+        assertThat(emulator.alerts().get(id).orElseThrow()).isEqualTo(before);
+        assertThat(emulator.alerts().history(id).orElseThrow()).isEmpty();
+    }
+
+    @Test
+    void aDefenderIncidentIsSeededWithItsAlertsAndGraphServesThemExpanded() throws Exception {
+        HttpResponse<String> seeded = admin("POST", "/admin/graph/incidents", """
+                {"displayName": "Multi-stage incident on one endpoint", "severity": "high",
+                 "alerts": [{"title": "Suspicious PowerShell"}, {"title": "Credential dumping", "severity": "high"}]}
+                """);
+        assertThat(seeded.statusCode()).as(seeded.body()).isEqualTo(201);
+        JsonNode incident = JSON.readTree(seeded.body());
+        String incidentId = incident.get("id").asText();
+        assertThat(incident.get("alerts")).hasSize(2);
+        assertThat(incident.at("/alerts/0/incidentId").asText()).isEqualTo(incidentId);
+
+        HttpResponse<String> served = get(URI.create(emulator.graphBaseUrl() + "/security/incidents/" + incidentId
+                + "?$expand=alerts"), token(), true);
+        assertThat(served.statusCode()).as(served.body()).isEqualTo(200);
+        assertThat(JSON.readTree(served.body()).get("alerts")).extracting(a -> a.get("title").asText())
+                .containsExactlyInAnyOrder("Suspicious PowerShell", "Credential dumping");
+
+        assertThat(admin("POST", "/admin/graph/incidents", "{\"alerts\": [{\"severity\": \"dire\"}]}").statusCode())
+                .isEqualTo(400);
+        assertThat(JSON.readTree(admin("GET", "/admin/graph/incidents", null).body())).hasSize(1);
+    }
+
+    private String laToken() throws Exception {
+        return JSON.readTree(send(HttpRequest.newBuilder(URI.create(emulator.authorityHost() + options.tenantId()
+                + "/oauth2/v2.0/token")).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("client_id=" + enc(options.clientId()) + "&client_secret="
+                        + enc(options.clientSecret()) + "&scope=" + enc("https://api.loganalytics.io/.default")
+                        + "&grant_type=client_credentials"))).body()).get("access_token").asText();
+    }
+
+    private HttpResponse<String> laQuery(String workspace, String token) throws Exception {
+        return send(HttpRequest.newBuilder(URI.create(emulator.logAnalyticsUrl() + "/v1/workspaces/" + workspace
+                + "/query")).header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"query\":\"SecurityAlert | take 1\",\"timespan\":\"PT1H\"}")));
+    }
+
     private HttpResponse<String> postComment(String id, String token, String body) throws Exception {
         return send(HttpRequest.newBuilder(alertsUri("/" + id + "/comments"))
                 .header("Authorization", "Bearer " + token)
