@@ -46,7 +46,9 @@ import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,13 +61,15 @@ import org.junit.jupiter.api.io.TempDir;
  * Log Analytics error samples must be classified with their code and message.
  *
  * <p>The folder is read, not a list: a sample added there without a contract here fails the test.
- * It is {@code ../shared/reference/azure-samples} beside the repository (set
- * {@code -Dazure.samples.dir} to read it from elsewhere).
+ * The repository keeps a copy of the shared {@code ../shared/reference/azure-samples} (the emulator serves the same
+ * files), so that the build needs nothing beside the repository; where the shared folder is there too,
+ * {@link #theRepositoryCopyIsTheSharedFolder} checks that the copy is complete and unchanged.
  */
 @ExtendWith(AzureEmulatorExtension.class)
 class PublishedSamplesIT {
 
-    private static final Path SAMPLES = Path.of(System.getProperty("azure.samples.dir",
+    private static final Path SAMPLES = Path.of("../emulator/src/main/resources/samples");
+    private static final Path SHARED = Path.of(System.getProperty("azure.samples.dir",
             "../../shared/reference/azure-samples"));
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Instant EPOCH = Instant.parse("2000-01-01T00:00:00Z");
@@ -103,9 +107,22 @@ class PublishedSamplesIT {
         http = HttpClient.newBuilder().sslContext(trusting(azure.certificatePem())).build();
     }
 
+    @Test
+    void theRepositoryCopyIsTheSharedFolder() throws IOException {
+        Assumptions.assumeTrue(Files.isDirectory(SHARED), "no shared samples folder at " + SHARED.toAbsolutePath()
+                + " (set -Dazure.samples.dir); the repository's copy is what is tested");
+        try (Stream<Path> files = Files.list(SHARED)) {
+            for (Path shared : files.toList()) {
+                Path copy = SAMPLES.resolve(shared.getFileName().toString());
+                assertThat(copy).as("copy %s from the shared samples into %s", shared.getFileName(), SAMPLES).exists();
+                assertThat(Files.mismatch(shared, copy)).as("%s differs from the shared sample", copy).isEqualTo(-1L);
+            }
+        }
+    }
+
     @TestFactory
     Stream<DynamicTest> everyPublishedSampleHasAContract() throws IOException {
-        assertThat(SAMPLES).as("the shared samples folder; set -Dazure.samples.dir if it is elsewhere").isDirectory();
+        assertThat(SAMPLES).as("the repository's copy of the samples").isDirectory();
         Map<String, Contract> contracts = contracts();
         List<DynamicTest> tests = new ArrayList<>();
         try (Stream<Path> files = Files.list(SAMPLES)) {

@@ -136,6 +136,26 @@ class ResponderLinksIT {
         assertThat(detail(key).path("timeline").toString()).contains("\"channel\":\"sms\"");
     }
 
+    @Test
+    void pressingOneDuringAVoicePageAcknowledgesOnlyWithTwilioSignature() throws Exception {
+        String key = newAlert();
+        String token = links.sign(ActionType.ACKNOWLEDGE, key, "analyst", Duration.ofMinutes(30));
+        URI uri = uri("/webhooks/twilio/voice?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8));
+        Map<String, String> form = new TreeMap<>(Map.of("Digits", "1", "CallSid", "CA" + System.nanoTime(),
+                "AccountSid", "AC123", "From", "+15555550100", "To", ANALYST_PHONE));
+
+        assertThat(post(uri, form, "Zm9yZ2Vk").statusCode()).isEqualTo(403);
+        assertThat(status(key)).isEqualTo("triggered");
+        HttpResponse<String> answered = post(uri, form, TwilioSignature.compute(Secret.of(pipeline.twilioAuthToken),
+                uri.toString(), form));
+        assertThat(answered.body()).contains("<Say>Acknowledged. Goodbye.</Say>");
+        await("acknowledged by phone").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> "acknowledged".equals(status(key)));
+        assertThat(detail(key).path("timeline").toString()).contains("\"channel\":\"voice\"");
+        assertThat(post(uri, form, TwilioSignature.compute(Secret.of(pipeline.twilioAuthToken), uri.toString(), form))
+                .body()).as("the call's token works once").contains("already acknowledged");
+    }
+
     private static Map<String, String> withFrom(Map<String, String> form, String from) {
         Map<String, String> other = new TreeMap<>(form);
         other.put("From", from);
@@ -145,8 +165,11 @@ class ResponderLinksIT {
     /** Posts the form as Twilio does, signed with the auth token unless a signature is given. */
     private static HttpResponse<String> sms(Map<String, String> form, String signature) throws Exception {
         URI uri = uri("/webhooks/twilio/sms");
-        String sig = signature != null ? signature
-                : TwilioSignature.compute(Secret.of(pipeline.twilioAuthToken), uri.toString(), form);
+        return post(uri, form, signature != null ? signature
+                : TwilioSignature.compute(Secret.of(pipeline.twilioAuthToken), uri.toString(), form));
+    }
+
+    private static HttpResponse<String> post(URI uri, Map<String, String> form, String sig) throws Exception {
         String body = form.entrySet().stream().map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
                 + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
         return send(HttpRequest.newBuilder(uri).header("Content-Type", "application/x-www-form-urlencoded")

@@ -1,7 +1,9 @@
 package io.sentinelpager.responder;
 
 import io.javalin.http.Context;
+import io.sentinelpager.platform.config.Secret;
 import io.sentinelpager.platform.security.ActionLinks;
+import io.sentinelpager.platform.security.TwilioSignature;
 import io.sentinelpager.schemas.ActionType;
 import io.sentinelpager.schemas.AlertAction;
 import io.sentinelpager.schemas.AlertLifecycle;
@@ -10,6 +12,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -82,6 +85,52 @@ final class LinkActions {
         ctx.html(Pages.page("Done: " + verb.toLowerCase(), "<p>The pager has it; Azure will know within moments.</p>"
                 + "<p><a href=\"/#/alert/" + URLEncoder.encode(claims.alertKey(), StandardCharsets.UTF_8)
                 + "\">Open it in the app</a></p>"));
+    }
+
+    /**
+     * Twilio's callback when the person pressed a key during a voice page ({@code /webhooks/twilio/voice?token=…}):
+     * 1 acknowledges, as the call's link would. Twilio's signature covers the URL with the token and the form; the
+     * answer is TwiML that the call speaks.
+     */
+    void voice(Context ctx, Secret twilioAuthToken, String publicUrl) throws Exception {
+        Map<String, String> form = new TreeMap<>();
+        ctx.formParamMap().forEach((k, v) -> form.put(k, v.isEmpty() ? "" : v.get(0)));
+        String url = publicUrl + ctx.path() + (ctx.queryString() == null ? "" : "?" + ctx.queryString());
+        if (!TwilioSignature.valid(twilioAuthToken, url, form, ctx.header(TwilioSignature.HEADER))) {
+            AUDIT.warn("voice webhook refused: missing or wrong {}", TwilioSignature.HEADER);
+            ctx.status(403).result("signature does not match");
+            return;
+        }
+        if (!"1".equals(form.get("Digits"))) {
+            say(ctx, "Not acknowledged. Goodbye.");
+            return;
+        }
+        ActionLinks.Claims claims;
+        try {
+            claims = links.check(ctx.queryParam("token"));
+        } catch (ActionLinks.InvalidLinkException e) {
+            say(ctx, "This call can no longer acknowledge the alert. Use the app. Goodbye.");
+            return;
+        }
+        AlertLifecycle state = alerts.apply(claims.alertKey());
+        if (state == null || !people.get().isMember(claims.userId(), state.getAlert().getTeamId())) {
+            say(ctx, "You cannot acknowledge this alert. Use the app. Goodbye.");
+            return;
+        }
+        if (!used.spend(claims, clock.instant())) {
+            say(ctx, "This call already acknowledged the alert. Goodbye.");
+            return;
+        }
+        actions.publish(AlertAction.newBuilder().setActionId("voice:" + claims.nonce()).setAlertKey(claims.alertKey())
+                .setType(claims.action()).setActor(claims.userId()).setChannel("voice").setOccurredAt(clock.instant())
+                .build());
+        AUDIT.info("{} {} alert {} via voice", claims.userId(), claims.action(), claims.alertKey());
+        say(ctx, "Acknowledged. Goodbye.");
+    }
+
+    private static void say(Context ctx, String text) {
+        ctx.contentType("text/xml").result("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Say>"
+                + Pages.escape(text) + "</Say></Response>");
     }
 
     private ActionLinks.Claims claims(Context ctx) {

@@ -144,6 +144,7 @@ public final class ResponderService implements Service {
                 .get(ActionLinks.PATH + "{token}", ctx -> linkActions().confirm(ctx))
                 .post(ActionLinks.PATH + "{token}", ctx -> linkActions().act(ctx))
                 .post(SmsReplies.PATH, ctx -> smsReplies().receive(ctx))
+                .post("/webhooks/twilio/voice", ctx -> linkActions().voice(ctx, twilioAuthToken(), publicUrl()))
                 .sse("/api/events", client -> {
                     Principal who = principal(client.ctx());
                     live.add(client, state -> maySee(who, state));
@@ -158,10 +159,13 @@ public final class ResponderService implements Service {
                 + SharedSecrets.LINKS_KEY.name()));
     }
 
+    private Secret twilioAuthToken() {
+        return config.twilioAuthToken().orElseThrow(() -> new NotFoundResponse(
+                "replies by SMS and phone are not enabled: set " + SharedSecrets.TWILIO_AUTH_TOKEN.name()));
+    }
+
     private SmsReplies smsReplies() {
-        Secret token = config.twilioAuthToken().orElseThrow(() -> new NotFoundResponse(
-                "SMS replies are not enabled: set " + SharedSecrets.TWILIO_AUTH_TOKEN.name()));
-        return new SmsReplies(token, publicUrl(),
+        return new SmsReplies(twilioAuthToken(), publicUrl(),
                 this::openAlerts, () -> List.copyOf(all(this.<UserConfig>store(ResponderTopology.USERS_STORE)).values()),
                 this::people, actions, clock);
     }
