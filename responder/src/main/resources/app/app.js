@@ -94,6 +94,14 @@ function renderEnrichment(detail) {
     parts.push(el('p', { class: 'meta' }, (table.name || 'Query result') + ': ' + table.rows.length + ' of ' + table.totalCount + ' rows'));
     parts.push(el('div', { class: 'table-wrap' }, el('table', {}, el('thead', {}, head), el('tbody', {}, ...rows))));
   }
+  if (detail.enrichmentLink) {
+    parts.push(el('p', {}, el('a', { href: detail.enrichmentLink, rel: 'noopener noreferrer', target: '_blank' },
+      'Open the query in Azure Logs')));
+  }
+  const members = Object.entries(detail.alerts || {});
+  if (members.length > 1) {
+    parts.push(el('p', { class: 'meta' }, 'Alerts of this incident: ' + members.map(([k, v]) => k + ' ' + v).join(', ')));
+  }
   if (!parts.length) parts.push(el('p', { class: 'muted' }, detail.summary || 'No enrichment (' + detail.enrichment + ').'));
   box.replaceChildren(...parts);
 }

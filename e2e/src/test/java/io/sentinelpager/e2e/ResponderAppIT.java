@@ -137,6 +137,29 @@ class ResponderAppIT {
     }
 
     @Test
+    void theDetailOfASentinelAlertShowsTheRuleQueryRowsOnAPhoneScreen() throws Exception {
+        DemoConnector.seedWorkspace(pipeline.azure);
+        String key = DemoConnector.ID + ":" + pipeline.azure.alerts().add(DemoConnector.sentinelSampleAlert())
+                .get("id").asText();
+        WebDriverWait wait = new WebDriverWait(browser, WAIT);
+        browser.get("http://127.0.0.1:" + pipeline.responderPort() + "/");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-user"))).sendKeys("analyst");
+        browser.findElement(By.id("login-password")).sendKeys(pipeline.password);
+        browser.findElement(By.id("login-submit")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("list-view")));
+        // The message's Open link, as a phone would follow it.
+        browser.get("http://127.0.0.1:" + pipeline.responderPort() + "/alerts/"
+                + java.net.URLEncoder.encode(key, java.nio.charset.StandardCharsets.UTF_8));
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#enrichment table tbody tr")));
+        String enrichment = browser.findElement(By.id("enrichment")).getText();
+        assertThat(enrichment).contains("Rule", "Query window", "jdoe@contoso.com", "203.0.113.7");
+        assertThat(browser.findElements(By.cssSelector("#enrichment table tbody tr"))).hasSizeGreaterThanOrEqualTo(3);
+        ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
+                "document.getElementById('enrichment').scrollIntoView()");
+        screenshot("6-enrichment");
+    }
+
+    @Test
     void aWrongPasswordIsRefusedOnTheLoginForm() {
         WebDriverWait wait = new WebDriverWait(browser, WAIT);
         browser.get("http://127.0.0.1:" + pipeline.responderPort() + "/");

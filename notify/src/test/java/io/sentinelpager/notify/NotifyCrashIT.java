@@ -265,7 +265,7 @@ class NotifyCrashIT {
                 "notify.sms.min.interval=0s",
                 "notify.twilio.url=" + twilio.url(),
                 "notify.twilio.account.sid=" + SID,
-                "notify.twilio.auth.token=twilio-token",
+                "twilio.auth.token=twilio-token",
                 "notify.twilio.from=+15550100",
                 "notify.webhook.secret=webhook-secret") + "\n");
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));

@@ -78,7 +78,7 @@ class WebPushChannelIT {
                 "state.dir", stateDir.toString(),
                 "notify.inbox.dir", stateDir.resolve("inbox").toString(),
                 "notify.responder.url", "https://pager.example",
-                "notify.links.key", "link-key-for-tests",
+                "links.key", "link-key-for-tests",
                 VapidKeys.PUBLIC_KEY.name(), vapid.publicKeyBase64(),
                 VapidKeys.PRIVATE_KEY.name(), vapid.privateKeyBase64().reveal(),
                 WebPushChannel.Config.SUBJECT.name(), "mailto:soc@contoso.example"));

@@ -1,6 +1,8 @@
 package io.sentinelpager.responder;
 
 import io.sentinelpager.schemas.AlertLifecycle;
+import io.sentinelpager.schemas.EnrichedAlert;
+import io.sentinelpager.schemas.EnrichmentTable;
 import io.sentinelpager.schemas.SecurityAlert;
 import io.sentinelpager.schemas.TimelineEvent;
 import java.util.LinkedHashMap;
@@ -39,10 +41,46 @@ final class AlertViews {
         out.put("mitreTechniques", alert.getMitreTechniques());
         out.put("alertWebUrl", alert.getAlertWebUrl());
         out.put("sourceStatus", alert.getStatus().name().toLowerCase());
-        out.put("enrichment", state.getAlert().getEnriched().getStatus().name().toLowerCase());
+        EnrichedAlert enriched = state.getAlert().getEnriched();
+        out.put("enrichment", enriched.getStatus().name().toLowerCase());
+        out.put("facts", facts(enriched));
+        out.put("tables", enriched.getTables().stream().map(AlertViews::table).toList());
+        out.put("enrichmentLink", enriched.getLink());
+        // A grouped page: each alert of the incident with what Azure last said of it.
+        Map<String, String> members = new LinkedHashMap<>();
+        state.getMembers().forEach((key, status) -> members.put(key, status.name().toLowerCase()));
+        out.put("alerts", members);
         List<Map<String, Object>> timeline = state.getTimeline().stream().map(AlertViews::event).toList();
         out.put("timeline", timeline);
         out.put("comments", timeline.stream().filter(e -> "comment".equals(e.get("type"))).toList());
+        return out;
+    }
+
+    /** The enrichment's headline facts, in the order a responder reads them; absent ones left out. */
+    private static Map<String, Object> facts(EnrichedAlert enriched) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        if (enriched.getRuleName() != null) {
+            out.put("Rule", enriched.getRuleName());
+        }
+        if (enriched.getQueryStart() != null && enriched.getQueryEnd() != null) {
+            out.put("Query window", enriched.getQueryStart() + " – " + enriched.getQueryEnd());
+        }
+        if (enriched.getSummary() != null) {
+            out.put("Evidence", enriched.getSummary());
+        }
+        if (enriched.getDetail() != null) {
+            out.put("Enrichment " + enriched.getStatus().name().toLowerCase().replace('_', ' '), enriched.getDetail());
+        }
+        return out;
+    }
+
+    private static Map<String, Object> table(EnrichmentTable table) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("name", table.getName());
+        out.put("columns", table.getColumns().stream().map(c -> Map.of("name", c.getName(), "type", c.getType())).toList());
+        out.put("rows", table.getRows());
+        out.put("totalCount", table.getTotalRows());
+        out.put("truncated", table.getTruncated());
         return out;
     }
 
