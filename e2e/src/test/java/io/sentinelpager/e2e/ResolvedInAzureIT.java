@@ -108,7 +108,9 @@ class ResolvedInAzureIT {
         await("one page with both alerts").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                 .until(() -> detail(page).map(d -> d.path("timeline").findValuesAsText("type").contains("attached"))
                         .orElse(false));
-        assertThat(pipeline.inboxText()).contains("/api/alerts/" + page + "/ack");
+        // The page, its id and its Open link name the incident's page, not the first alert.
+        assertThat(pipeline.inboxText()).contains("(id " + page + "/round-0/")
+                .contains("/alerts/" + java.net.URLEncoder.encode(page, java.nio.charset.StandardCharsets.UTF_8));
         for (String key : keys) {
             assertThat(get("/api/alerts/" + key).statusCode()).as("no page of its own for %s", key).isEqualTo(404);
         }
