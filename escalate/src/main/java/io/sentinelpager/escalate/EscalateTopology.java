@@ -37,6 +37,8 @@ public final class EscalateTopology {
     public static final String TIMERS_STORE = "escalation-timers-store";
     /** Alert key → key of the grouped page the alert is on. */
     public static final String PAGE_INDEX_STORE = "alert-page-index-store";
+    /** Alert key → "epoch millis|status" of an Azure change that may have arrived before its alert. */
+    public static final String EARLY_STATUS_STORE = "alert-early-status-store";
     /** The repartition topic between the two stages: {@code <application id>-page-events-repartition}. */
     public static final String PAGE_EVENTS = "page-events";
 
@@ -55,13 +57,16 @@ public final class EscalateTopology {
                 Serdes.String(), Serdes.String()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PAGE_INDEX_STORE),
                 Serdes.String(), Serdes.String()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EARLY_STATUS_STORE),
+                Serdes.String(), Serdes.String()));
 
         KStream<String, SpecificRecord> events = builder.stream(
                 List.of(Topics.ALERTS_ROUTED.name(), Topics.ALERT_ACTIONS.name(), Topics.NOTIFICATIONS_RECEIPTS.name()),
                 Consumed.with(serdes.key(), serdes.anyValue()).withName("alert-events"));
 
         // Each event to the page it belongs to, all of one page through one partition.
-        events.process(PageKeyProcessor::new, Named.as("page-key"), PAGE_INDEX_STORE)
+        events.process(() -> new PageKeyProcessor(clock), Named.as("page-key"), PAGE_INDEX_STORE,
+                        EARLY_STATUS_STORE)
                 .repartition(Repartitioned.with(serdes.key(), serdes.anyValue()).withName(PAGE_EVENTS)
                         .withNumberOfPartitions(Topics.ALERT_PARTITIONS))
                 // One decision per event: new state, the notifications to send, what Azure should learn.

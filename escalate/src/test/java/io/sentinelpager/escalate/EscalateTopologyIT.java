@@ -221,6 +221,49 @@ class EscalateTopologyIT {
     }
 
     @Test
+    void anAlertAutoResolvedInAzureBeforeItIsRoutedIsRecordedClosedWithoutPagingAnyone() {
+        // Defender resolves it seconds after raising it; ingest's report overtakes the alert still being enriched.
+        actions.pipeInput("c1:a1", azureChange("c1:a1", SourceStatus.RESOLVED), T0);
+        assertThat(lastState()).as("nothing to show before the alert").isNull();
+        clock.advance(Duration.ofSeconds(5));
+        routed.pipeInput("c1:a1", LifecycleTest.routed(SourceStatus.NEW), clock.instant());
+
+        AlertLifecycle closed = lastState();
+        assertThat(closed.getStatus()).isEqualTo(LifecycleStatus.CLOSED);
+        assertThat(closed.getMembers()).containsEntry("c1:a1", SourceStatus.RESOLVED);
+        assertThat(closed.getTimeline()).last().satisfies(e -> assertThat(e.getDetail())
+                .isEqualTo("resolved in Azure before it was paged"));
+        assertThat(runMinutes(60)).as("nobody is woken").isEmpty();
+        assertThat(sync.readValuesToList()).isEmpty();
+    }
+
+    @Test
+    void anEarlyAzureChangeOfAGroupedAlertIsRecordedOnItsPage() {
+        String group = "c1:incident:33";
+        routed.pipeInput("c1:a1", grouped("c1:a1", group, SourceStatus.NEW), T0);
+        assertThat(runMinutes(1)).containsExactly("0 ana");
+        actions.pipeInput("c1:a2", azureChange("c1:a2", SourceStatus.RESOLVED), clock.instant());
+        routed.pipeInput("c1:a2", grouped("c1:a2", group, SourceStatus.NEW), clock.instant());
+
+        AlertLifecycle page = lastState();
+        assertThat(page.getAlertKey()).isEqualTo(group);
+        assertThat(page.getStatus()).isEqualTo(LifecycleStatus.TRIGGERED);
+        assertThat(page.getMembers()).containsEntry("c1:a1", SourceStatus.NEW).containsEntry("c1:a2", SourceStatus.RESOLVED);
+        assertThat(latestByKey()).containsOnlyKeys(group);
+    }
+
+    @Test
+    void anEarlyAzureChangeNoAlertClaimsIsForgottenAfterADay() {
+        actions.pipeInput("c1:a1", azureChange("c1:a1", SourceStatus.RESOLVED), T0);
+        clock.advance(Duration.ofHours(25));
+        driver.advanceWallClockTime(Duration.ofHours(25));
+        routed.pipeInput("c1:a1", LifecycleTest.routed(SourceStatus.NEW), clock.instant());
+
+        assertThat(drainRequests()).extracting(NotificationRequest::getUserId).containsExactly("ana");
+        assertThat(lastState().getStatus()).isEqualTo(LifecycleStatus.TRIGGERED);
+    }
+
+    @Test
     void aLateEnrichmentOfAGroupedAlertIsAttachedToItsPageWithoutPagingAgain() {
         String group = "c1:incident:33";
         RoutedAlert timedOut = grouped("c1:a1", group, SourceStatus.NEW);
