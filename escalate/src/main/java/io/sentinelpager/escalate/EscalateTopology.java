@@ -70,10 +70,11 @@ public final class EscalateTopology {
                 .repartition(Repartitioned.with(serdes.key(), serdes.anyValue()).withName(PAGE_EVENTS)
                         .withNumberOfPartitions(Topics.ALERT_PARTITIONS))
                 // One decision per event: new state, the notifications to send, what Azure should learn.
-                .process(() -> new LifecycleProcessor(new Lifecycle(config), clock), Named.as("lifecycle"),
+                .process(() -> new LifecycleProcessor(new Lifecycle(config), clock, config.closedRetention()), Named.as("lifecycle"),
                         LIFECYCLE_STORE, TIMERS_STORE)
                 .split(Named.as("escalate-"))
-                .branch((key, value) -> value instanceof AlertLifecycle, Branched.withConsumer(
+                // A null value is the tombstone of a page past its retention.
+                .branch((key, value) -> value == null || value instanceof AlertLifecycle, Branched.withConsumer(
                         s -> s.mapValues(v -> (AlertLifecycle) v, Named.as("as-state"))
                                 .to(Topics.ALERT_STATE.name(), Produced.with(serdes.key(),
                                         serdes.value(AlertLifecycle.class)).withName("alert-state")), "state"))

@@ -264,6 +264,43 @@ class EscalateTopologyIT {
     }
 
     @Test
+    void aClosedPageIsForgottenAfterTheRetentionAndCanBeReopenedUntilThen() {
+        routed.pipeInput("c1:a1", LifecycleTest.routed(SourceStatus.NEW), T0);
+        assertThat(runMinutes(1)).containsExactly("0 ana");
+        actions.pipeInput("c1:a1", azureChange("c1:a1", SourceStatus.RESOLVED), clock.instant());
+        drainRequests();
+
+        // Within the retention (14 days by default) a closed page can still be reopened.
+        fastForward(Duration.ofDays(13));
+        actions.pipeInput("c1:a1", AlertAction.newBuilder(ack("reopen-1", "ben")).setType(ActionType.REOPEN).build(),
+                clock.instant());
+        assertThat(drainRequests()).extracting(NotificationRequest::getNotificationId)
+                .containsExactly("c1:a1/reopen-1/round-0/step-0/ana/inbox");
+        assertThat(lastState().getStatus()).isEqualTo(LifecycleStatus.TRIGGERED);
+        actions.pipeInput("c1:a1", AlertAction.newBuilder(ack("close-1", "ana")).setType(ActionType.CLOSE).build(),
+                clock.instant());
+        assertThat(lastState().getStatus()).isEqualTo(LifecycleStatus.CLOSED);
+
+        // The retention counts from the last change: 13 days after the second close the page is still there.
+        fastForward(Duration.ofDays(13));
+        assertThat(state.readRecordsToList()).isEmpty();
+        assertThat(driver.getKeyValueStore(EscalateTopology.LIFECYCLE_STORE).get("c1:a1")).isNotNull();
+
+        fastForward(Duration.ofDays(1).plusHours(1));
+        assertThat(state.readRecordsToList()).singleElement().satisfies(r -> {
+            assertThat(r.key()).isEqualTo("c1:a1");
+            assertThat(r.value()).as("tombstone").isNull();
+        });
+        assertThat(driver.getKeyValueStore(EscalateTopology.LIFECYCLE_STORE).get("c1:a1")).isNull();
+        assertThat(drainRequests()).isEmpty();
+    }
+
+    private void fastForward(Duration duration) {
+        clock.advance(duration);
+        driver.advanceWallClockTime(duration);
+    }
+
+    @Test
     void aLateEnrichmentOfAGroupedAlertIsAttachedToItsPageWithoutPagingAgain() {
         String group = "c1:incident:33";
         RoutedAlert timedOut = grouped("c1:a1", group, SourceStatus.NEW);
