@@ -4,6 +4,7 @@ import io.sentinelpager.platform.kafka.AvroSerdes;
 import io.sentinelpager.platform.kafka.GlobalTables;
 import io.sentinelpager.schemas.AlertLifecycle;
 import io.sentinelpager.schemas.NotificationRequest;
+import io.sentinelpager.schemas.PageForgotten;
 import io.sentinelpager.schemas.SyncCommand;
 import io.sentinelpager.schemas.Topics;
 import java.time.Clock;
@@ -26,6 +27,8 @@ import org.apache.kafka.streams.state.Stores;
  * group key for alerts a policy groups) and a named repartition topic brings all events of a page to one task, in
  * order, where one processor keeps the page's lifecycle in a changelogged store: a crash loses no state. Teams,
  * users and schedules come from the compacted config topics as global tables, so a change applies without a restart.
+ * A closed page past its retention is deleted and tombstoned; the alerts of a deleted grouped page go back to the
+ * first stage on {@code escalate.pages-forgotten}, so that its index forgets them too.
  */
 public final class EscalateTopology {
 
@@ -61,7 +64,8 @@ public final class EscalateTopology {
                 Serdes.String(), Serdes.String()));
 
         KStream<String, SpecificRecord> events = builder.stream(
-                List.of(Topics.ALERTS_ROUTED.name(), Topics.ALERT_ACTIONS.name(), Topics.NOTIFICATIONS_RECEIPTS.name()),
+                List.of(Topics.ALERTS_ROUTED.name(), Topics.ALERT_ACTIONS.name(), Topics.NOTIFICATIONS_RECEIPTS.name(),
+                        Topics.PAGES_FORGOTTEN.name()),
                 Consumed.with(serdes.key(), serdes.anyValue()).withName("alert-events"));
 
         // Each event to the page it belongs to, all of one page through one partition.
@@ -88,6 +92,11 @@ public final class EscalateTopology {
                         s -> s.mapValues(v -> (SyncCommand) v, Named.as("as-sync"))
                                 .to(Topics.SYNC_COMMANDS.name(), Produced.with(serdes.key(),
                                         serdes.value(SyncCommand.class)).withName("sync-commands")), "sync"))
+                .branch((key, value) -> value instanceof PageForgotten, Branched.withConsumer(
+                        // Back to the first stage, keyed by alert: the page index forgets the alerts of a deleted page.
+                        s -> s.mapValues(v -> (PageForgotten) v, Named.as("as-forgotten"))
+                                .to(Topics.PAGES_FORGOTTEN.name(), Produced.with(serdes.key(),
+                                        serdes.value(PageForgotten.class)).withName("pages-forgotten")), "forgotten"))
                 .noDefaultBranch();
         return builder.build();
     }

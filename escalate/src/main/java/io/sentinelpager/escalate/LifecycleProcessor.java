@@ -5,6 +5,7 @@ import io.sentinelpager.schemas.AlertLifecycle;
 import io.sentinelpager.schemas.DeliveryReceipt;
 import io.sentinelpager.schemas.EscalationChainConfig;
 import io.sentinelpager.schemas.LifecycleStatus;
+import io.sentinelpager.schemas.PageForgotten;
 import io.sentinelpager.schemas.RoutedAlert;
 import io.sentinelpager.schemas.ScheduleConfig;
 import io.sentinelpager.schemas.TeamConfig;
@@ -131,8 +132,16 @@ final class LifecycleProcessor implements Processor<String, SpecificRecord, Stri
             }
         }
         for (String key : expired) {
+            AlertLifecycle page = states.get(key);
             states.delete(key);
             context.forward(new Record<>(key, null, now.toEpochMilli()));
+            // The alerts of a grouped page were indexed under their own keys: let that stage forget them.
+            for (String alertKey : page.getMembers().keySet()) {
+                if (!alertKey.equals(key)) {
+                    context.forward(new Record<>(alertKey, PageForgotten.newBuilder().setAlertKey(alertKey)
+                            .setPageKey(key).setForgottenAt(now).build(), now.toEpochMilli()));
+                }
+            }
         }
     }
 

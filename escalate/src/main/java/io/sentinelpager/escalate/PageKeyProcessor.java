@@ -4,6 +4,7 @@ import io.sentinelpager.platform.kafka.DeadLetters;
 import io.sentinelpager.schemas.ActionType;
 import io.sentinelpager.schemas.AlertAction;
 import io.sentinelpager.schemas.EnrichedAlert;
+import io.sentinelpager.schemas.PageForgotten;
 import io.sentinelpager.schemas.RoutedAlert;
 import io.sentinelpager.schemas.SecurityAlert;
 import io.sentinelpager.schemas.SourceStatus;
@@ -45,6 +46,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * the last status Azure reported of an alert it has not indexed, and stamps it on the alert when the alert is routed:
  * the lifecycle then sees the alert as Azure has it now. A remembered status nobody claims is forgotten after
  * {@link #EARLY_STATUS_TTL}; an alert that takes longer than that to be routed is paged as it was first read.
+ *
+ * <p>When the lifecycle stage deletes a closed grouped page after its retention, it sends a {@link PageForgotten}
+ * for each of the page's alerts, keyed by the alert, back to this stage, which then drops the alert's index entry.
  */
 final class PageKeyProcessor implements Processor<String, SpecificRecord, String, SpecificRecord> {
 
@@ -92,6 +96,13 @@ final class PageKeyProcessor implements Processor<String, SpecificRecord, String
         Record<String, SpecificRecord> record = context.recordMetadata()
                 .map(m -> incoming.withHeaders(DeadLetters.enteredFrom(incoming.headers(), m.topic())))
                 .orElse(incoming);
+        if (record.value() instanceof PageForgotten forgotten) {
+            // Its page is gone after its retention; an index entry pointing elsewhere is not this page's to drop.
+            if (forgotten.getPageKey().equals(pages.get(record.key()))) {
+                pages.delete(record.key());
+            }
+            return;
+        }
         if (record.value() instanceof RoutedAlert routed) {
             String alertKey = record.key();
             String page = pages.get(alertKey);

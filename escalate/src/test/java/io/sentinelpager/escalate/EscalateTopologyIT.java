@@ -295,6 +295,28 @@ class EscalateTopologyIT {
         assertThat(drainRequests()).isEmpty();
     }
 
+    @Test
+    void aForgottenGroupedPageTakesItsAlertsOutOfThePageIndex() {
+        String group = "c1:incident:33";
+        routed.pipeInput("c1:a1", grouped("c1:a1", group, SourceStatus.NEW), T0);
+        routed.pipeInput("c1:a2", grouped("c1:a2", group, SourceStatus.NEW), T0);
+        actions.pipeInput("c1:a1", azureChange("c1:a1", SourceStatus.RESOLVED), T0);
+        actions.pipeInput("c1:a2", azureChange("c1:a2", SourceStatus.RESOLVED), T0);
+        assertThat(lastState().getStatus()).isEqualTo(LifecycleStatus.CLOSED);
+        org.apache.kafka.streams.state.KeyValueStore<String, String> index =
+                driver.getKeyValueStore(EscalateTopology.PAGE_INDEX_STORE);
+        assertThat(index.get("c1:a1")).isEqualTo(group);
+
+        fastForward(Duration.ofDays(14).plusHours(1));
+
+        assertThat(state.readRecordsToList()).singleElement().satisfies(r -> {
+            assertThat(r.key()).isEqualTo(group);
+            assertThat(r.value()).isNull();
+        });
+        assertThat(index.get("c1:a1")).isNull();
+        assertThat(index.get("c1:a2")).isNull();
+    }
+
     private void fastForward(Duration duration) {
         clock.advance(duration);
         driver.advanceWallClockTime(duration);
