@@ -4,6 +4,7 @@ import io.sentinelpager.platform.kafka.AvroSerdes;
 import io.sentinelpager.platform.kafka.GlobalTables;
 import io.sentinelpager.schemas.AlertLifecycle;
 import io.sentinelpager.schemas.NotificationRequest;
+import io.sentinelpager.schemas.PageForgotten;
 import io.sentinelpager.schemas.SyncCommand;
 import io.sentinelpager.schemas.Topics;
 import java.time.Clock;
@@ -26,6 +27,8 @@ import org.apache.kafka.streams.state.Stores;
  * group key for alerts a policy groups) and a named repartition topic brings all events of a page to one task, in
  * order, where one processor keeps the page's lifecycle in a changelogged store: a crash loses no state. Teams,
  * users and schedules come from the compacted config topics as global tables, so a change applies without a restart.
+ * A closed page past its retention is deleted and tombstoned; the alerts of a deleted grouped page go back to the
+ * first stage on {@code escalate.pages-forgotten}, so that its index forgets them too.
  */
 public final class EscalateTopology {
 
@@ -37,6 +40,8 @@ public final class EscalateTopology {
     public static final String TIMERS_STORE = "escalation-timers-store";
     /** Alert key → key of the grouped page the alert is on. */
     public static final String PAGE_INDEX_STORE = "alert-page-index-store";
+    /** Alert key → "epoch millis|status" of an Azure change that may have arrived before its alert. */
+    public static final String EARLY_STATUS_STORE = "alert-early-status-store";
     /** The repartition topic between the two stages: {@code <application id>-page-events-repartition}. */
     public static final String PAGE_EVENTS = "page-events";
 
@@ -55,20 +60,25 @@ public final class EscalateTopology {
                 Serdes.String(), Serdes.String()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PAGE_INDEX_STORE),
                 Serdes.String(), Serdes.String()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EARLY_STATUS_STORE),
+                Serdes.String(), Serdes.String()));
 
         KStream<String, SpecificRecord> events = builder.stream(
-                List.of(Topics.ALERTS_ROUTED.name(), Topics.ALERT_ACTIONS.name(), Topics.NOTIFICATIONS_RECEIPTS.name()),
+                List.of(Topics.ALERTS_ROUTED.name(), Topics.ALERT_ACTIONS.name(), Topics.NOTIFICATIONS_RECEIPTS.name(),
+                        Topics.PAGES_FORGOTTEN.name()),
                 Consumed.with(serdes.key(), serdes.anyValue()).withName("alert-events"));
 
         // Each event to the page it belongs to, all of one page through one partition.
-        events.process(PageKeyProcessor::new, Named.as("page-key"), PAGE_INDEX_STORE)
+        events.process(() -> new PageKeyProcessor(clock), Named.as("page-key"), PAGE_INDEX_STORE,
+                        EARLY_STATUS_STORE)
                 .repartition(Repartitioned.with(serdes.key(), serdes.anyValue()).withName(PAGE_EVENTS)
                         .withNumberOfPartitions(Topics.ALERT_PARTITIONS))
                 // One decision per event: new state, the notifications to send, what Azure should learn.
-                .process(() -> new LifecycleProcessor(new Lifecycle(config), clock), Named.as("lifecycle"),
+                .process(() -> new LifecycleProcessor(new Lifecycle(config), clock, config.closedRetention()), Named.as("lifecycle"),
                         LIFECYCLE_STORE, TIMERS_STORE)
                 .split(Named.as("escalate-"))
-                .branch((key, value) -> value instanceof AlertLifecycle, Branched.withConsumer(
+                // A null value is the tombstone of a page past its retention.
+                .branch((key, value) -> value == null || value instanceof AlertLifecycle, Branched.withConsumer(
                         s -> s.mapValues(v -> (AlertLifecycle) v, Named.as("as-state"))
                                 .to(Topics.ALERT_STATE.name(), Produced.with(serdes.key(),
                                         serdes.value(AlertLifecycle.class)).withName("alert-state")), "state"))
@@ -82,6 +92,11 @@ public final class EscalateTopology {
                         s -> s.mapValues(v -> (SyncCommand) v, Named.as("as-sync"))
                                 .to(Topics.SYNC_COMMANDS.name(), Produced.with(serdes.key(),
                                         serdes.value(SyncCommand.class)).withName("sync-commands")), "sync"))
+                .branch((key, value) -> value instanceof PageForgotten, Branched.withConsumer(
+                        // Back to the first stage, keyed by alert: the page index forgets the alerts of a deleted page.
+                        s -> s.mapValues(v -> (PageForgotten) v, Named.as("as-forgotten"))
+                                .to(Topics.PAGES_FORGOTTEN.name(), Produced.with(serdes.key(),
+                                        serdes.value(PageForgotten.class)).withName("pages-forgotten")), "forgotten"))
                 .noDefaultBranch();
         return builder.build();
     }

@@ -71,7 +71,8 @@ public final class Lifecycle {
     /**
      * A routed alert: page the first step of its escalation chain, unless this alert is already paged (then it is an
      * update). A chain that is not configured falls back to paging the team's on-call people once, so a missing chain
-     * never means a missing page.
+     * never means a missing page. An alert that Azure already reports resolved (its status carries a change that
+     * reached escalate before the alert did, see {@link PageKeyProcessor}) is recorded closed and pages nobody.
      */
     public Outcome routed(Optional<AlertLifecycle> current, RoutedAlert routed, Directory directory, Instant now) {
         // A page is keyed by its group (all alerts of an incident) when the policy groups, else by its alert.
@@ -94,7 +95,12 @@ public final class Lifecycle {
                 + routed.getPolicyId() + " v" + routed.getPolicyVersion()));
         List<SpecificRecord> emitted = new ArrayList<>();
         Optional<MaintenanceWindow> maintenance = maintenance(directory.teams().apply(routed.getTeamId()), routed, now);
-        if (maintenance.isPresent() && maintenance.get().getMode() == MaintenanceMode.SUPPRESS) {
+        if (alert.getStatus() == SourceStatus.RESOLVED) {
+            // Resolved in Azure (auto-resolved seconds after it was raised) before the page existed: the page is
+            // recorded, so the responder shows it, but nobody is woken for an alert that needs nothing.
+            state.setStatus(LifecycleStatus.CLOSED);
+            timeline.add(event(now, "closed", alert.getConnectorId(), "azure", "resolved in Azure before it was paged"));
+        } else if (maintenance.isPresent() && maintenance.get().getMode() == MaintenanceMode.SUPPRESS) {
             state.setStatus(LifecycleStatus.CLOSED);
             timeline.add(event(now, "suppressed", null, null, "maintenance until " + maintenance.get().getEnd()
                     + reason(maintenance.get())));

@@ -4,6 +4,8 @@ import io.sentinelpager.schemas.AlertAction;
 import io.sentinelpager.schemas.AlertLifecycle;
 import io.sentinelpager.schemas.DeliveryReceipt;
 import io.sentinelpager.schemas.EscalationChainConfig;
+import io.sentinelpager.schemas.LifecycleStatus;
+import io.sentinelpager.schemas.PageForgotten;
 import io.sentinelpager.schemas.RoutedAlert;
 import io.sentinelpager.schemas.ScheduleConfig;
 import io.sentinelpager.schemas.TeamConfig;
@@ -40,10 +42,13 @@ final class LifecycleProcessor implements Processor<String, SpecificRecord, Stri
 
     /** How often due timers are looked for: escalations fire at most this late. */
     static final Duration TIMER_SCAN = Duration.ofMillis(250);
+    /** How often closed pages past their retention are looked for: a whole-store scan, so not often. */
+    static final Duration RETENTION_SCAN = Duration.ofHours(1);
     private static final String TIMER_MIN = "";
 
     private final Lifecycle lifecycle;
     private final Clock clock;
+    private final Duration closedRetention;
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, AlertLifecycle> states;
     private KeyValueStore<String, ValueAndTimestamp<TeamConfig>> teams;
@@ -52,9 +57,10 @@ final class LifecycleProcessor implements Processor<String, SpecificRecord, Stri
     private KeyValueStore<String, ValueAndTimestamp<EscalationChainConfig>> chains;
     private KeyValueStore<String, String> timers;
 
-    LifecycleProcessor(Lifecycle lifecycle, Clock clock) {
+    LifecycleProcessor(Lifecycle lifecycle, Clock clock, Duration closedRetention) {
         this.lifecycle = lifecycle;
         this.clock = clock;
+        this.closedRetention = closedRetention;
     }
 
     @Override
@@ -67,6 +73,7 @@ final class LifecycleProcessor implements Processor<String, SpecificRecord, Stri
         this.chains = context.getStateStore(EscalateTopology.CHAINS_STORE);
         this.timers = context.getStateStore(EscalateTopology.TIMERS_STORE);
         context.schedule(TIMER_SCAN, PunctuationType.WALL_CLOCK_TIME, ignored -> fireDueTimers());
+        context.schedule(RETENTION_SCAN, PunctuationType.WALL_CLOCK_TIME, ignored -> forgetClosedPages());
         warmUp();
     }
 
@@ -104,6 +111,37 @@ final class LifecycleProcessor implements Processor<String, SpecificRecord, Stri
                 continue;
             }
             apply(timer.value, Optional.of(state), lifecycle.wake(state, directory(), now), now);
+        }
+    }
+
+    /**
+     * Deletes every page closed for longer than the retention, and writes its tombstone to alert.state so that the
+     * compacted topic and the responder forget it too. A page changed within the retention (reopened, commented) is
+     * kept, because its {@code updatedAt} moved; a closed page has no timer left that could need it.
+     */
+    void forgetClosedPages() {
+        Instant now = clock.instant();
+        Instant cutoff = now.minus(closedRetention);
+        List<String> expired = new ArrayList<>();
+        try (KeyValueIterator<String, AlertLifecycle> it = states.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, AlertLifecycle> kv = it.next();
+                if (kv.value.getStatus() == LifecycleStatus.CLOSED && kv.value.getUpdatedAt().isBefore(cutoff)) {
+                    expired.add(kv.key);
+                }
+            }
+        }
+        for (String key : expired) {
+            AlertLifecycle page = states.get(key);
+            states.delete(key);
+            context.forward(new Record<>(key, null, now.toEpochMilli()));
+            // The alerts of a grouped page were indexed under their own keys: let that stage forget them.
+            for (String alertKey : page.getMembers().keySet()) {
+                if (!alertKey.equals(key)) {
+                    context.forward(new Record<>(alertKey, PageForgotten.newBuilder().setAlertKey(alertKey)
+                            .setPageKey(key).setForgottenAt(now).build(), now.toEpochMilli()));
+                }
+            }
         }
     }
 

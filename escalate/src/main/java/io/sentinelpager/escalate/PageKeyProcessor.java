@@ -1,11 +1,25 @@
 package io.sentinelpager.escalate;
 
 import io.sentinelpager.platform.kafka.DeadLetters;
+import io.sentinelpager.schemas.ActionType;
+import io.sentinelpager.schemas.AlertAction;
+import io.sentinelpager.schemas.EnrichedAlert;
+import io.sentinelpager.schemas.PageForgotten;
 import io.sentinelpager.schemas.RoutedAlert;
+import io.sentinelpager.schemas.SecurityAlert;
+import io.sentinelpager.schemas.SourceStatus;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -25,16 +39,54 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * record of an alert the way it sent the first, so this is a safeguard) still goes to the first page, so an Azure
  * change of the alert can never be sent to a page that does not have it. Only grouped alerts are indexed; an alert
  * of its own page needs no entry, because its page key is its alert key.
+ *
+ * <p>An Azure-side change can overtake its alert: Defender auto-resolves an alert seconds after raising it, and
+ * ingest reports that at once, while the alert itself is still being enriched and routed. This stage is where both
+ * arrive under the same key (the alert's, on the same partition), whatever page the alert goes to, so it remembers
+ * the last status Azure reported of an alert it has not indexed, and stamps it on the alert when the alert is routed:
+ * the lifecycle then sees the alert as Azure has it now. A remembered status nobody claims is forgotten after
+ * {@link #EARLY_STATUS_TTL}; an alert that takes longer than that to be routed is paged as it was first read.
+ *
+ * <p>When the lifecycle stage deletes a closed grouped page after its retention, it sends a {@link PageForgotten}
+ * for each of the page's alerts, keyed by the alert, back to this stage, which then drops the alert's index entry.
  */
 final class PageKeyProcessor implements Processor<String, SpecificRecord, String, SpecificRecord> {
 
+    /** How long an Azure change waits for its alert; routing takes seconds, so a day is generous. */
+    static final Duration EARLY_STATUS_TTL = Duration.ofDays(1);
+    /** How often expired early statuses are looked for. */
+    static final Duration EARLY_STATUS_SCAN = Duration.ofHours(1);
+
+    private final Clock clock;
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, String> pages;
+    private KeyValueStore<String, String> early;
+
+    PageKeyProcessor(Clock clock) {
+        this.clock = clock;
+    }
 
     @Override
     public void init(ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
         this.pages = context.getStateStore(EscalateTopology.PAGE_INDEX_STORE);
+        this.early = context.getStateStore(EscalateTopology.EARLY_STATUS_STORE);
+        context.schedule(EARLY_STATUS_SCAN, PunctuationType.WALL_CLOCK_TIME, ignored -> forgetExpired());
+    }
+
+    /** Drops the early statuses no alert claimed in time. */
+    void forgetExpired() {
+        long cutoff = clock.instant().minus(EARLY_STATUS_TTL).toEpochMilli();
+        List<String> expired = new ArrayList<>();
+        try (KeyValueIterator<String, String> it = early.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, String> kv = it.next();
+                if (Long.parseLong(kv.value.substring(0, kv.value.indexOf('|'))) < cutoff) {
+                    expired.add(kv.key);
+                }
+            }
+        }
+        expired.forEach(early::delete);
     }
 
     @Override
@@ -44,6 +96,13 @@ final class PageKeyProcessor implements Processor<String, SpecificRecord, String
         Record<String, SpecificRecord> record = context.recordMetadata()
                 .map(m -> incoming.withHeaders(DeadLetters.enteredFrom(incoming.headers(), m.topic())))
                 .orElse(incoming);
+        if (record.value() instanceof PageForgotten forgotten) {
+            // Its page is gone after its retention; an index entry pointing elsewhere is not this page's to drop.
+            if (forgotten.getPageKey().equals(pages.get(record.key()))) {
+                pages.delete(record.key());
+            }
+            return;
+        }
         if (record.value() instanceof RoutedAlert routed) {
             String alertKey = record.key();
             String page = pages.get(alertKey);
@@ -51,11 +110,29 @@ final class PageKeyProcessor implements Processor<String, SpecificRecord, String
                 page = routed.getGroupKey();
                 pages.put(alertKey, page);
             }
+            String status = alertKey == null ? null : early.get(alertKey);
+            if (status != null) {
+                early.delete(alertKey);
+                record = record.withValue(withStatus(routed, SourceStatus.valueOf(status.substring(status.indexOf('|') + 1))));
+            }
             context.forward(record.withKey(page == null ? alertKey : page));
             return;
+        }
+        if (record.value() instanceof AlertAction action && action.getType() == ActionType.SOURCE_STATUS_CHANGED
+                && action.getSourceStatus() != null && record.key() != null
+                && record.key().equals(action.getAlertKey()) && pages.get(record.key()) == null) {
+            // Perhaps ahead of its alert: remember it. An alert already on its own page finds it here too and lets
+            // it expire, which is cheaper than indexing every ungrouped alert to tell the two apart.
+            early.put(record.key(), clock.millis() + "|" + action.getSourceStatus().name());
         }
         // An action or a receipt: by its alert's page if the alert is on a grouped page, else already by its page.
         String page = record.key() == null ? null : pages.get(record.key());
         context.forward(page == null ? record : record.withKey(page));
+    }
+
+    private static RoutedAlert withStatus(RoutedAlert routed, SourceStatus status) {
+        SecurityAlert alert = SecurityAlert.newBuilder(routed.getEnriched().getAlert()).setStatus(status).build();
+        return RoutedAlert.newBuilder(routed)
+                .setEnriched(EnrichedAlert.newBuilder(routed.getEnriched()).setAlert(alert).build()).build();
     }
 }

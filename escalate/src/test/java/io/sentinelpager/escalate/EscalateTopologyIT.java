@@ -221,6 +221,108 @@ class EscalateTopologyIT {
     }
 
     @Test
+    void anAlertAutoResolvedInAzureBeforeItIsRoutedIsRecordedClosedWithoutPagingAnyone() {
+        // Defender resolves it seconds after raising it; ingest's report overtakes the alert still being enriched.
+        actions.pipeInput("c1:a1", azureChange("c1:a1", SourceStatus.RESOLVED), T0);
+        assertThat(lastState()).as("nothing to show before the alert").isNull();
+        clock.advance(Duration.ofSeconds(5));
+        routed.pipeInput("c1:a1", LifecycleTest.routed(SourceStatus.NEW), clock.instant());
+
+        AlertLifecycle closed = lastState();
+        assertThat(closed.getStatus()).isEqualTo(LifecycleStatus.CLOSED);
+        assertThat(closed.getMembers()).containsEntry("c1:a1", SourceStatus.RESOLVED);
+        assertThat(closed.getTimeline()).last().satisfies(e -> assertThat(e.getDetail())
+                .isEqualTo("resolved in Azure before it was paged"));
+        assertThat(runMinutes(60)).as("nobody is woken").isEmpty();
+        assertThat(sync.readValuesToList()).isEmpty();
+    }
+
+    @Test
+    void anEarlyAzureChangeOfAGroupedAlertIsRecordedOnItsPage() {
+        String group = "c1:incident:33";
+        routed.pipeInput("c1:a1", grouped("c1:a1", group, SourceStatus.NEW), T0);
+        assertThat(runMinutes(1)).containsExactly("0 ana");
+        actions.pipeInput("c1:a2", azureChange("c1:a2", SourceStatus.RESOLVED), clock.instant());
+        routed.pipeInput("c1:a2", grouped("c1:a2", group, SourceStatus.NEW), clock.instant());
+
+        AlertLifecycle page = lastState();
+        assertThat(page.getAlertKey()).isEqualTo(group);
+        assertThat(page.getStatus()).isEqualTo(LifecycleStatus.TRIGGERED);
+        assertThat(page.getMembers()).containsEntry("c1:a1", SourceStatus.NEW).containsEntry("c1:a2", SourceStatus.RESOLVED);
+        assertThat(latestByKey()).containsOnlyKeys(group);
+    }
+
+    @Test
+    void anEarlyAzureChangeNoAlertClaimsIsForgottenAfterADay() {
+        actions.pipeInput("c1:a1", azureChange("c1:a1", SourceStatus.RESOLVED), T0);
+        clock.advance(Duration.ofHours(25));
+        driver.advanceWallClockTime(Duration.ofHours(25));
+        routed.pipeInput("c1:a1", LifecycleTest.routed(SourceStatus.NEW), clock.instant());
+
+        assertThat(drainRequests()).extracting(NotificationRequest::getUserId).containsExactly("ana");
+        assertThat(lastState().getStatus()).isEqualTo(LifecycleStatus.TRIGGERED);
+    }
+
+    @Test
+    void aClosedPageIsForgottenAfterTheRetentionAndCanBeReopenedUntilThen() {
+        routed.pipeInput("c1:a1", LifecycleTest.routed(SourceStatus.NEW), T0);
+        assertThat(runMinutes(1)).containsExactly("0 ana");
+        actions.pipeInput("c1:a1", azureChange("c1:a1", SourceStatus.RESOLVED), clock.instant());
+        drainRequests();
+
+        // Within the retention (14 days by default) a closed page can still be reopened.
+        fastForward(Duration.ofDays(13));
+        actions.pipeInput("c1:a1", AlertAction.newBuilder(ack("reopen-1", "ben")).setType(ActionType.REOPEN).build(),
+                clock.instant());
+        assertThat(drainRequests()).extracting(NotificationRequest::getNotificationId)
+                .containsExactly("c1:a1/reopen-1/round-0/step-0/ana/inbox");
+        assertThat(lastState().getStatus()).isEqualTo(LifecycleStatus.TRIGGERED);
+        actions.pipeInput("c1:a1", AlertAction.newBuilder(ack("close-1", "ana")).setType(ActionType.CLOSE).build(),
+                clock.instant());
+        assertThat(lastState().getStatus()).isEqualTo(LifecycleStatus.CLOSED);
+
+        // The retention counts from the last change: 13 days after the second close the page is still there.
+        fastForward(Duration.ofDays(13));
+        assertThat(state.readRecordsToList()).isEmpty();
+        assertThat(driver.getKeyValueStore(EscalateTopology.LIFECYCLE_STORE).get("c1:a1")).isNotNull();
+
+        fastForward(Duration.ofDays(1).plusHours(1));
+        assertThat(state.readRecordsToList()).singleElement().satisfies(r -> {
+            assertThat(r.key()).isEqualTo("c1:a1");
+            assertThat(r.value()).as("tombstone").isNull();
+        });
+        assertThat(driver.getKeyValueStore(EscalateTopology.LIFECYCLE_STORE).get("c1:a1")).isNull();
+        assertThat(drainRequests()).isEmpty();
+    }
+
+    @Test
+    void aForgottenGroupedPageTakesItsAlertsOutOfThePageIndex() {
+        String group = "c1:incident:33";
+        routed.pipeInput("c1:a1", grouped("c1:a1", group, SourceStatus.NEW), T0);
+        routed.pipeInput("c1:a2", grouped("c1:a2", group, SourceStatus.NEW), T0);
+        actions.pipeInput("c1:a1", azureChange("c1:a1", SourceStatus.RESOLVED), T0);
+        actions.pipeInput("c1:a2", azureChange("c1:a2", SourceStatus.RESOLVED), T0);
+        assertThat(lastState().getStatus()).isEqualTo(LifecycleStatus.CLOSED);
+        org.apache.kafka.streams.state.KeyValueStore<String, String> index =
+                driver.getKeyValueStore(EscalateTopology.PAGE_INDEX_STORE);
+        assertThat(index.get("c1:a1")).isEqualTo(group);
+
+        fastForward(Duration.ofDays(14).plusHours(1));
+
+        assertThat(state.readRecordsToList()).singleElement().satisfies(r -> {
+            assertThat(r.key()).isEqualTo(group);
+            assertThat(r.value()).isNull();
+        });
+        assertThat(index.get("c1:a1")).isNull();
+        assertThat(index.get("c1:a2")).isNull();
+    }
+
+    private void fastForward(Duration duration) {
+        clock.advance(duration);
+        driver.advanceWallClockTime(duration);
+    }
+
+    @Test
     void aLateEnrichmentOfAGroupedAlertIsAttachedToItsPageWithoutPagingAgain() {
         String group = "c1:incident:33";
         RoutedAlert timedOut = grouped("c1:a1", group, SourceStatus.NEW);

@@ -88,6 +88,39 @@ class LifecycleTest {
     }
 
     @Test
+    void anAlertAlreadyResolvedInAzureWhenItIsRoutedIsRecordedClosedAndPagesNobody() {
+        Lifecycle.Outcome outcome = lifecycle.routed(Optional.empty(), routed(SourceStatus.RESOLVED), directory, T0);
+
+        AlertLifecycle state = outcome.state().orElseThrow();
+        assertThat(state.getStatus()).isEqualTo(LifecycleStatus.CLOSED);
+        assertThat(state.getMembers()).containsEntry("c1:a1", SourceStatus.RESOLVED);
+        assertThat(state.getNextEscalationAt()).isNull();
+        assertThat(state.getTimeline()).last().satisfies(e -> {
+            assertThat(e.getType()).isEqualTo("closed");
+            assertThat(e.getDetail()).isEqualTo("resolved in Azure before it was paged");
+        });
+        // Only the state, for the responder: no page, nothing back to Azure.
+        assertThat(outcome.emitted()).containsExactly(state);
+    }
+
+    @Test
+    void anAlertResolvedInAzureBeforeItJoinsAGroupedPageIsRecordedAsResolvedOnThePage() {
+        RoutedAlert first = routed(SourceStatus.NEW);
+        first.setGroupKey("c1:incident:7");
+        AlertLifecycle page = lifecycle.routed(Optional.empty(), first, directory, T0).state().orElseThrow();
+        RoutedAlert second = routed(SourceStatus.RESOLVED);
+        second.setGroupKey("c1:incident:7");
+        second.getEnriched().getAlert().setAlertKey("c1:a2");
+
+        Lifecycle.Outcome outcome = lifecycle.routed(Optional.of(page), second, directory, T0.plusSeconds(4));
+
+        assertThat(outcome.emitted()).noneMatch(NotificationRequest.class::isInstance);
+        assertThat(outcome.state().orElseThrow().getMembers()).containsEntry("c1:a1", SourceStatus.NEW)
+                .containsEntry("c1:a2", SourceStatus.RESOLVED);
+        assertThat(outcome.state().orElseThrow().getStatus()).isEqualTo(LifecycleStatus.TRIGGERED);
+    }
+
+    @Test
     void anEnrichmentArrivingAfterTheDeadlineIsAttachedToThePageWithoutPagingAgain() {
         RoutedAlert timedOut = routed(SourceStatus.NEW);
         timedOut.getEnriched().setStatus(EnrichmentStatus.TIMED_OUT);

@@ -36,6 +36,14 @@ public final class Topics {
     public static final TopicSpec<String, AlertLifecycle> ALERT_STATE =
             new TopicSpec<>("alert.state", String.class, AlertLifecycle.class, ALERT_PARTITIONS, COMPACTED);
     /** Keyed by user id, so one person's notifications are delivered in order by one notify instance. */
+    /**
+     * Keyed by alert key: escalate telling itself that a grouped page past its retention is gone, from the stage that
+     * deletes the page (partitioned by page key) to the stage that indexed its alerts (partitioned by alert key).
+     */
+    public static final TopicSpec<String, PageForgotten> PAGES_FORGOTTEN =
+            new TopicSpec<>("escalate.pages-forgotten", String.class, PageForgotten.class, ALERT_PARTITIONS,
+                    DELETE_AFTER_14_DAYS);
+
     public static final TopicSpec<String, NotificationRequest> NOTIFICATIONS_OUT =
             new TopicSpec<>("notifications.out", String.class, NotificationRequest.class, ALERT_PARTITIONS, DELETE_AFTER_14_DAYS);
     public static final TopicSpec<String, DeliveryReceipt> NOTIFICATIONS_RECEIPTS =
@@ -96,7 +104,7 @@ public final class Topics {
             new TopicSpec<>("push.subscriptions", String.class, PushSubscription.class, 1, COMPACTED);
 
     public static final List<TopicSpec<String, ?>> ALL = List.of(
-            ALERTS_RAW, ALERTS_ENRICHED, ALERTS_ROUTED, ALERTS_SUPPRESSED, ALERT_ACTIONS, ALERT_STATE,
+            ALERTS_RAW, ALERTS_ENRICHED, ALERTS_ROUTED, ALERTS_SUPPRESSED, ALERT_ACTIONS, ALERT_STATE, PAGES_FORGOTTEN,
             NOTIFICATIONS_OUT, NOTIFICATIONS_RECEIPTS, NOTIFY_SENDS, SYNC_COMMANDS, SYNC_RESULTS, INGEST_WATERMARKS,
             INGEST_SEEN, CONNECTOR_HEALTH, RESPONDER_USED_LINKS, CONFIG_POLICIES, CONFIG_TEAMS, CONFIG_USERS,
             CONFIG_SCHEDULES, CONFIG_ESCALATIONS, PUSH_SUBSCRIPTIONS);

@@ -22,8 +22,9 @@ class TopicsTest {
 
     @Test
     void topicsJoinedByAlertKeyAreCoPartitioned() {
-        // escalate reads these three together; unequal partition counts would send one alert's records to two tasks.
-        assertThat(List.of(Topics.ALERTS_ROUTED, Topics.ALERT_ACTIONS, Topics.NOTIFICATIONS_RECEIPTS))
+        // escalate reads these four together; unequal partition counts would send one alert's records to two tasks.
+        assertThat(List.of(Topics.ALERTS_ROUTED, Topics.ALERT_ACTIONS, Topics.NOTIFICATIONS_RECEIPTS,
+                Topics.PAGES_FORGOTTEN))
                 .extracting(TopicSpec::partitions).containsOnly(Topics.ALERT_PARTITIONS);
     }
 
