@@ -5,22 +5,10 @@ import com.azure.core.http.okhttp.OkHttpAsyncHttpClientBuilder;
 import com.azure.identity.AadCredentialBuilderBase;
 import com.azure.identity.ClientCertificateCredentialBuilder;
 import com.azure.identity.ClientSecretCredentialBuilder;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.time.Clock;
-import java.util.Collection;
 import java.util.Optional;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
+import io.sentinelpager.platform.security.Tls;
 import okhttp3.OkHttpClient;
 
 /**
@@ -32,10 +20,7 @@ final class AzureHttp {
 
     private final ConnectorConfig config;
     private final Clock clock;
-    private final Optional<TlsTrust> tlsTrust;
-
-    private record TlsTrust(SSLContext context, X509TrustManager trustManager) {
-    }
+    private final Optional<Tls.Trust> tlsTrust;
 
     /** @param clock decides when a cached access token is renewed */
     AzureHttp(ConnectorConfig config, Clock clock) {
@@ -98,56 +83,13 @@ final class AzureHttp {
         http.connectionPool().evictAll();
     }
 
-    /**
-     * A trust manager for the JDK's default CAs plus every certificate in {@code pemFile}: the Graph
-     * and Entra hosts keep their public-CA trust while a private host (or the emulator) is trusted too.
-     */
-    private static TlsTrust trustDefaultsAnd(String connectorId, Path pemFile) {
+    /** The JDK's CAs plus the connector's extra certificate; a bad file names the connector and the setting. */
+    private static Tls.Trust trustDefaultsAnd(String connectorId, Path pemFile) {
         try {
-            KeyStore anchors = KeyStore.getInstance(KeyStore.getDefaultType());
-            anchors.load(null, null);
-            int n = 0;
-            for (X509Certificate ca : defaultTrustManager().getAcceptedIssuers()) {
-                anchors.setCertificateEntry("jdk-" + n++, ca);
-            }
-            Collection<? extends Certificate> extra;
-            try (InputStream in = Files.newInputStream(pemFile)) {
-                extra = CertificateFactory.getInstance("X.509").generateCertificates(in);
-            }
-            if (extra.isEmpty()) {
-                throw new IllegalArgumentException("connector '" + connectorId + "': extraTrustedCertificate "
-                        + pemFile + " holds no PEM certificate");
-            }
-            for (Certificate certificate : extra) {
-                anchors.setCertificateEntry("extra-" + n++, certificate);
-            }
-            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            factory.init(anchors);
-            X509TrustManager trustManager = x509(factory.getTrustManagers());
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, new TrustManager[] {trustManager}, null);
-            return new TlsTrust(context, trustManager);
-        } catch (IOException e) {
+            return Tls.trusting(Optional.of(pemFile));
+        } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("connector '" + connectorId + "': extraTrustedCertificate "
-                    + pemFile + " cannot be read: " + e, e);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException("connector '" + connectorId + "': extraTrustedCertificate "
-                    + pemFile + " is not a usable PEM certificate: " + e.getMessage(), e);
+                    + e.getMessage(), e.getCause());
         }
-    }
-
-    private static X509TrustManager defaultTrustManager() throws GeneralSecurityException {
-        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        factory.init((KeyStore) null);
-        return x509(factory.getTrustManagers());
-    }
-
-    private static X509TrustManager x509(TrustManager[] managers) {
-        for (TrustManager manager : managers) {
-            if (manager instanceof X509TrustManager x509) {
-                return x509;
-            }
-        }
-        throw new IllegalStateException("the JDK offers no X509TrustManager");
     }
 }

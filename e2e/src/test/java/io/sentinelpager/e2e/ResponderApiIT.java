@@ -125,7 +125,7 @@ class ResponderApiIT {
         pipeline.azure.addPerson("stranger@fabrikam.example", "Sam Stranger");
         // The browser's part: follow the redirects by hand, trusting the emulator's certificate.
         HttpClient browser = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-                .sslContext(Tls.trusting(Optional.of(pipeline.emulatorCertificate))).build();
+                .sslContext(Tls.trusting(Optional.of(pipeline.emulatorCertificate)).context()).build();
 
         Map<String, String> lead = signIn(browser, "lead@contoso.example");
         HttpResponse<String> done = browser.send(HttpRequest.newBuilder(URI.create(lead.get("callback")))

@@ -9,62 +9,80 @@ import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Collection;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 
 /**
- * TLS trust for our HTTP clients: the JDK's CAs, plus certificates from a PEM file when a private CA or our Azure
- * emulator's self-signed certificate must be trusted too. Nothing is ever trusted blindly.
+ * TLS trust for our HTTP clients: the JDK's CAs, plus every certificate in a PEM file when a private CA or our Azure
+ * emulator's self-signed certificate must be trusted too, so public hosts keep their public-CA trust. Nothing is ever
+ * trusted blindly. The trust manager travels with the context because OkHttp (under the Azure SDKs) needs both.
  */
 public final class Tls {
+
+    public record Trust(SSLContext context, X509TrustManager trustManager) {
+    }
 
     private Tls() {
     }
 
-    public static SSLContext trusting(Optional<Path> extraPem) {
+    /**
+     * @throws IllegalArgumentException naming the file when it cannot be read or holds no usable PEM certificate
+     */
+    public static Trust trusting(Optional<Path> extraPem) {
+        Path pemFile = extraPem.orElse(null);
         try {
-            TrustManagerFactory defaults = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            defaults.init((KeyStore) null);
-            if (extraPem.isEmpty()) {
-                SSLContext context = SSLContext.getInstance("TLS");
-                context.init(null, defaults.getTrustManagers(), null);
-                return context;
+            X509TrustManager defaults = defaultTrustManager();
+            if (pemFile == null) {
+                return trust(defaults);
             }
-            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-            store.load(null, null);
-            int i = 0;
-            for (X509TrustManager manager : x509(defaults)) {
-                for (X509Certificate ca : manager.getAcceptedIssuers()) {
-                    store.setCertificateEntry("jdk-" + i++, ca);
-                }
+            KeyStore anchors = KeyStore.getInstance(KeyStore.getDefaultType());
+            anchors.load(null, null);
+            int n = 0;
+            for (X509Certificate ca : defaults.getAcceptedIssuers()) {
+                anchors.setCertificateEntry("jdk-" + n++, ca);
             }
-            try (InputStream in = Files.newInputStream(extraPem.get())) {
-                for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-                    store.setCertificateEntry("extra-" + i++, certificate);
-                }
+            Collection<? extends Certificate> extra;
+            try (InputStream in = Files.newInputStream(pemFile)) {
+                extra = CertificateFactory.getInstance("X.509").generateCertificates(in);
             }
-            TrustManagerFactory all = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            all.init(store);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, all.getTrustManagers(), null);
-            return context;
-        } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalArgumentException("cannot trust the certificates in " + extraPem.orElse(null) + ": "
-                    + e.getMessage(), e);
+            if (extra.isEmpty()) {
+                throw new IllegalArgumentException(pemFile + " holds no PEM certificate");
+            }
+            for (Certificate certificate : extra) {
+                anchors.setCertificateEntry("extra-" + n++, certificate);
+            }
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(anchors);
+            return trust(x509(factory.getTrustManagers()));
+        } catch (IOException e) {
+            throw new IllegalArgumentException(pemFile + " cannot be read: " + e, e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException(pemFile + " is not a usable PEM certificate: " + e.getMessage(), e);
         }
     }
 
-    private static List<X509TrustManager> x509(TrustManagerFactory factory) {
-        List<X509TrustManager> out = new ArrayList<>();
-        for (var manager : factory.getTrustManagers()) {
+    private static Trust trust(X509TrustManager trustManager) throws GeneralSecurityException {
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, new TrustManager[] {trustManager}, null);
+        return new Trust(context, trustManager);
+    }
+
+    private static X509TrustManager defaultTrustManager() throws GeneralSecurityException {
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init((KeyStore) null);
+        return x509(factory.getTrustManagers());
+    }
+
+    private static X509TrustManager x509(TrustManager[] managers) {
+        for (TrustManager manager : managers) {
             if (manager instanceof X509TrustManager x509) {
-                out.add(x509);
+                return x509;
             }
         }
-        return out;
+        throw new IllegalStateException("the JDK offers no X509TrustManager");
     }
 }

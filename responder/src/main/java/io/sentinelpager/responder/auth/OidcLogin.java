@@ -70,7 +70,7 @@ public final class OidcLogin {
         this.redirectUri = redirectUri;
         this.cookieKey = cookieKey;
         this.clock = clock;
-        this.http = HttpClient.newBuilder().sslContext(Tls.trusting(trust)).connectTimeout(Duration.ofSeconds(10))
+        this.http = HttpClient.newBuilder().sslContext(Tls.trusting(trust).context()).connectTimeout(Duration.ofSeconds(10))
                 .followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
