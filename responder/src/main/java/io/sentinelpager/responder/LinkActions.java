@@ -3,7 +3,6 @@ package io.sentinelpager.responder;
 import io.javalin.http.Context;
 import io.sentinelpager.platform.config.Secret;
 import io.sentinelpager.platform.security.ActionLinks;
-import io.sentinelpager.platform.security.TwilioSignature;
 import io.sentinelpager.schemas.ActionType;
 import io.sentinelpager.schemas.AlertAction;
 import io.sentinelpager.schemas.AlertLifecycle;
@@ -12,7 +11,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -93,14 +92,11 @@ final class LinkActions {
      * answer is TwiML that the call speaks.
      */
     void voice(Context ctx, Secret twilioAuthToken, String publicUrl) throws Exception {
-        Map<String, String> form = new TreeMap<>();
-        ctx.formParamMap().forEach((k, v) -> form.put(k, v.isEmpty() ? "" : v.get(0)));
-        String url = publicUrl + ctx.path() + (ctx.queryString() == null ? "" : "?" + ctx.queryString());
-        if (!TwilioSignature.valid(twilioAuthToken, url, form, ctx.header(TwilioSignature.HEADER))) {
-            AUDIT.warn("voice webhook refused: missing or wrong {}", TwilioSignature.HEADER);
-            ctx.status(403).result("signature does not match");
+        Optional<Map<String, String>> signed = TwilioWebhooks.verifiedForm(ctx, twilioAuthToken, publicUrl, "voice");
+        if (signed.isEmpty()) {
             return;
         }
+        Map<String, String> form = signed.get();
         if (!"1".equals(form.get("Digits"))) {
             say(ctx, "Not acknowledged. Goodbye.");
             return;

@@ -3,7 +3,6 @@ package io.sentinelpager.responder;
 import io.javalin.http.Context;
 import io.sentinelpager.platform.config.Secret;
 import io.sentinelpager.platform.security.ShortCodes;
-import io.sentinelpager.platform.security.TwilioSignature;
 import io.sentinelpager.schemas.ActionType;
 import io.sentinelpager.schemas.AlertAction;
 import io.sentinelpager.schemas.AlertLifecycle;
@@ -15,7 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -47,7 +45,7 @@ final class SmsReplies {
     SmsReplies(Secret authToken, String publicUrl, Supplier<List<AlertLifecycle>> openAlerts,
                Supplier<List<UserConfig>> users, Supplier<People> people, ActionPublisher actions, Clock clock) {
         this.authToken = authToken;
-        this.publicUrl = publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
+        this.publicUrl = publicUrl;
         this.openAlerts = openAlerts;
         this.users = users;
         this.people = people;
@@ -56,13 +54,11 @@ final class SmsReplies {
     }
 
     void receive(Context ctx) throws Exception {
-        Map<String, String> form = new TreeMap<>();
-        ctx.formParamMap().forEach((k, v) -> form.put(k, v.isEmpty() ? "" : v.get(0)));
-        if (!TwilioSignature.valid(authToken, publicUrl + PATH, form, ctx.header(TwilioSignature.HEADER))) {
-            AUDIT.warn("SMS webhook refused: missing or wrong {}", TwilioSignature.HEADER);
-            ctx.status(403).result("signature does not match");
+        Optional<Map<String, String>> signed = TwilioWebhooks.verifiedForm(ctx, authToken, publicUrl, "SMS");
+        if (signed.isEmpty()) {
             return;
         }
+        Map<String, String> form = signed.get();
         String from = normalize(form.getOrDefault("From", ""));
         Optional<UserConfig> user = users.get().stream().filter(u -> u.getContactMethods().stream()
                 .anyMatch(m -> m.getType() == ContactMethodType.SMS && normalize(m.getAddress()).equals(from))).findFirst();
