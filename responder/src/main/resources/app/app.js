@@ -63,11 +63,20 @@ function renderList() {
   const open = [...state.alerts.values()]
     .filter((a) => a.status !== 'closed' && (state.scope === 'team' || mine(a)))
     .sort((a, b) => (SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]) || a.createdAt.localeCompare(b.createdAt));
-  list.replaceChildren(...open.map((a) => el('li', { class: a.severity, 'data-key': a.key },
-    el('a', { href: '#/alert/' + encodeURIComponent(a.key) },
+  // Cards are kept per alert and updated in place: live updates arrive while a finger is on the list, and a card
+  // rebuilt under a tap would swallow it (or open whatever slid into its place).
+  const cards = new Map([...list.children].map((li) => [li.dataset.key, li]));
+  const wanted = open.map((a) => {
+    const li = cards.get(a.key) || el('li', { 'data-key': a.key }, el('a', { href: '#/alert/' + encodeURIComponent(a.key) }));
+    li.className = a.severity;
+    li.firstChild.replaceChildren(
       el('span', { class: 'sev ' + a.severity }, a.severity), ' · ', a.status, a.owner ? ' · ' + a.owner : '',
       el('span', { class: 'title' }, a.title),
-      el('span', { class: 'meta' }, age(a.createdAt), a.summary ? ' · ' + a.summary : '')))));
+      el('span', { class: 'meta' }, age(a.createdAt), a.summary ? ' · ' + a.summary : ''));
+    return li;
+  });
+  for (const li of [...list.children]) if (!wanted.includes(li)) li.remove();
+  wanted.forEach((li, i) => { if (list.children[i] !== li) list.insertBefore(li, list.children[i] || null); });
   $('no-alerts').hidden = open.length > 0;
   $('scope-mine').setAttribute('aria-pressed', String(state.scope === 'mine'));
   $('scope-team').setAttribute('aria-pressed', String(state.scope === 'team'));

@@ -9,6 +9,12 @@ import io.sentinelpager.app.DemoConnector;
 import io.sentinelpager.emulator.SampleAlerts;
 import io.sentinelpager.platform.local.LocalCluster;
 import io.sentinelpager.platform.testing.LocalClusterExtension;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,6 +29,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -134,6 +141,35 @@ class ResponderAppIT {
         browser.findElement(By.id("nav-oncall")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("oncall"), "Security Operations"));
         screenshot("5-oncall");
+    }
+
+    @Test
+    void aLiveUpdateChangesTheCardInPlaceSoATapLandsOnTheAlertTapped() throws Exception {
+        WebDriverWait wait = new WebDriverWait(browser, WAIT);
+        browser.get("http://127.0.0.1:" + pipeline.responderPort() + "/");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-user"))).sendKeys("analyst");
+        browser.findElement(By.id("login-password")).sendKeys(pipeline.password);
+        browser.findElement(By.id("login-submit")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("list-view")));
+        ObjectNode sample = SampleAlerts.defenderEndpoint();
+        String title = "Held card " + UUID.randomUUID().toString().substring(0, 8);
+        sample.put("title", title);
+        String key = DemoConnector.ID + ":" + pipeline.azure.alerts().add(sample).get("id").asText();
+        By card = By.cssSelector("#alerts li[data-key='" + key + "'] a");
+        WebElement held = wait.until(ExpectedConditions.visibilityOfElementLocated(card));
+
+        // A colleague acknowledges from their own phone while this analyst's finger is on the card.
+        HttpResponse<String> ack = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                        "http://127.0.0.1:" + pipeline.responderPort() + "/api/alerts/"
+                                + URLEncoder.encode(key, StandardCharsets.UTF_8) + "/ack"))
+                .header("Authorization", "Bearer " + pipeline.tokens.get("analyst"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(ack.statusCode()).as(ack.body()).isEqualTo(202);
+
+        // The very element found before the update shows the new status: it was updated, not rebuilt.
+        wait.until(d -> held.getText().contains("acknowledged"));
+        held.click();
+        wait.until(ExpectedConditions.textToBe(By.id("detail-title"), title));
     }
 
     @Test
