@@ -432,7 +432,9 @@ public final class Lifecycle {
 
     /**
      * Resolved in Defender or Sentinel: stop escalating, cancel what is pending, and tell everyone who was paged that
-     * there is nothing left to do, so nobody gets up for an alert that is already handled.
+     * there is nothing left to do, so nobody gets up for an alert that is already handled. The notice's id carries the
+     * reopen count like the pages do: after a reopen, a second resolution is news again, not a repeat for notify to
+     * skip.
      */
     private Outcome closedInAzure(AlertLifecycle state, AlertLifecycle.Builder next, Directory directory, Instant now) {
         next.setStatus(LifecycleStatus.CLOSED).setNextEscalationAt(null).setPendingNotifications(List.of());
@@ -447,7 +449,8 @@ public final class Lifecycle {
             for (ContactMethod method : contactMethods(userId, directory.users().apply(userId))) {
                 NotificationRequest page = notification(key, 0, routed, userId, method, 0, 0, now);
                 emitted.add(NotificationRequest.newBuilder(page)
-                        .setNotificationId(key + "/resolved/" + userId + "/" + method.getType().name().toLowerCase())
+                        .setNotificationId(episode(key, state.getReopened()) + "/resolved/" + userId + "/"
+                                + method.getType().name().toLowerCase())
                         .setUrgency(Urgency.LOW)
                         .setTitle("Resolved: " + page.getTitle())
                         .setBody("RESOLVED in Azure, nothing to do: " + routed.getEnriched().getAlert().getTitle()
@@ -659,7 +662,7 @@ public final class Lifecycle {
                 + (summary == null ? "" : " — " + summary)
                 + " — acknowledge: " + config.responderUrl() + "/api/alerts/" + key + "/ack";
         return NotificationRequest.newBuilder()
-                .setNotificationId(key + (reopened > 0 ? "/reopen-" + reopened : "") + "/round-" + round + "/step-"
+                .setNotificationId(episode(key, reopened) + "/round-" + round + "/step-"
                         + step + "/" + userId + "/"
                         + method.getType().name().toLowerCase())
                 .setAlertKey(key)
@@ -674,6 +677,11 @@ public final class Lifecycle {
                 .setEscalationStep(step)
                 .setRequestedAt(now)
                 .build();
+    }
+
+    /** The start of the ids of everything a page sends between two reopens. */
+    private static String episode(String key, int reopened) {
+        return key + (reopened > 0 ? "/reopen-" + reopened : "");
     }
 
     private static NotificationRequest withOthersPaged(NotificationRequest page, List<String> recipients) {

@@ -429,6 +429,25 @@ class LifecycleTest {
                         "c1:incident:33/reopen-1/round-0/step-0/ana/email");
     }
 
+    @Test
+    void whoeverAReopenedPageWokeHearsWhenAzureResolvesItAgain() {
+        AlertLifecycle page = lifecycle.routed(Optional.empty(), grouped("c1:a1"), directory, T0).state().orElseThrow();
+        Lifecycle.Outcome firstClose = lifecycle.action(Optional.of(page), sourceChanged("c1:a1", SourceStatus.RESOLVED),
+                directory, T0.plusSeconds(60));
+        assertThat(notificationIds(firstClose)).containsExactly("c1:incident:33/resolved/ana/inbox",
+                "c1:incident:33/resolved/ana/email");
+        Lifecycle.Outcome reopened = lifecycle.routed(firstClose.state(), grouped("c1:a2"), directory, T0.plusSeconds(600));
+        assertThat(notificationIds(reopened)).hasSize(2);
+
+        Lifecycle.Outcome secondClose = lifecycle.action(reopened.state(), sourceChanged("c1:a2", SourceStatus.RESOLVED),
+                directory, T0.plusSeconds(900));
+
+        assertThat(secondClose.state().orElseThrow().getStatus()).isEqualTo(LifecycleStatus.CLOSED);
+        // Ids of their own: notify would skip the first close's ids as already sent.
+        assertThat(notificationIds(secondClose)).containsExactly("c1:incident:33/reopen-1/resolved/ana/inbox",
+                "c1:incident:33/reopen-1/resolved/ana/email");
+    }
+
     Lifecycle.Directory inMaintenance(io.sentinelpager.schemas.MaintenanceMode mode, Instant end) {
         TeamConfig team = TeamConfig.newBuilder(soc).setMaintenance(List.of(
                 io.sentinelpager.schemas.MaintenanceWindow.newBuilder().setStart(T0).setEnd(end).setMode(mode)
