@@ -72,13 +72,14 @@ public final class Lifecycle {
      * A routed alert: page the first step of its escalation chain, unless this alert is already paged (then it is an
      * update). A chain that is not configured falls back to paging the team's on-call people once, so a missing chain
      * never means a missing page. An alert that Azure already reports resolved (its status carries a change that
-     * reached escalate before the alert did, see {@link PageKeyProcessor}) is recorded closed and pages nobody.
+     * reached escalate before the alert did, see {@link PageKeyProcessor}) is recorded closed and pages nobody; so is
+     * one that a maintenance window suppresses, while a window that holds pages delays the first step to its end.
      */
     public Outcome routed(Optional<AlertLifecycle> current, RoutedAlert routed, Directory directory, Instant now) {
         // A page is keyed by its group (all alerts of an incident) when the policy groups, else by its alert.
         String key = routed.getGroupKey() != null ? routed.getGroupKey() : routed.getEnriched().getAlert().getAlertKey();
         if (current.isPresent()) {
-            return attach(current.get(), routed, now);
+            return attach(current.get(), routed, directory, now);
         }
         SecurityAlert alert = routed.getEnriched().getAlert();
         AlertLifecycle.Builder state = AlertLifecycle.newBuilder()
@@ -94,22 +95,19 @@ public final class Lifecycle {
         timeline.add(event(now, "triggered", null, null, "routed to team " + routed.getTeamId() + " by policy "
                 + routed.getPolicyId() + " v" + routed.getPolicyVersion()));
         List<SpecificRecord> emitted = new ArrayList<>();
-        Optional<MaintenanceWindow> maintenance = maintenance(directory.teams().apply(routed.getTeamId()), routed, now);
+        Optional<MaintenanceWindow> maintenance = maintenance(directory.teams().apply(routed.getTeamId()),
+                routed.getMaintenance(), now);
         if (alert.getStatus() == SourceStatus.RESOLVED) {
             // Resolved in Azure (auto-resolved seconds after it was raised) before the page existed: the page is
-            // recorded, so the responder shows it, but nobody is woken for an alert that needs nothing.
+            // recorded, so the responder shows it, but nobody is woken for an alert that needs nothing. Another
+            // alert of the same incident that is not resolved still pages (see attach).
             state.setStatus(LifecycleStatus.CLOSED);
             timeline.add(event(now, "closed", alert.getConnectorId(), "azure", "resolved in Azure before it was paged"));
-        } else if (maintenance.isPresent() && maintenance.get().getMode() == MaintenanceMode.SUPPRESS) {
+        } else if (suppresses(maintenance)) {
             state.setStatus(LifecycleStatus.CLOSED);
-            timeline.add(event(now, "suppressed", null, null, "maintenance until " + maintenance.get().getEnd()
-                    + reason(maintenance.get())));
-        } else if (maintenance.isPresent()) {
-            state.setHeldUntil(maintenance.get().getEnd());
-            timeline.add(event(now, "held", null, null, "maintenance; paging at " + maintenance.get().getEnd()
-                    + reason(maintenance.get())));
+            timeline.add(suppressed(maintenance.get(), now));
         } else {
-            page(state, routed, 0, 0, directory, now, timeline, emitted, new ArrayList<>());
+            pageOrHold(state, routed, maintenance, directory, now, timeline, emitted);
         }
         AlertLifecycle paged = state.setTimeline(timeline).build();
         emitted.add(0, paged);
@@ -279,9 +277,50 @@ public final class Lifecycle {
         }
     }
 
+    /**
+     * Reopens an acknowledged or closed page: a fresh escalation from the first step, with its own notification ids
+     * (the reopen count is part of them), unless the window given holds pages, which delays it to the window's end.
+     * Nothing goes to Azure: what a responder told it stands until someone acknowledges or closes again.
+     */
+    private void reopen(AlertLifecycle state, AlertLifecycle.Builder next, String actor, String channel, String why,
+                        Optional<MaintenanceWindow> hold, Directory directory, Instant now, List<TimelineEvent> timeline,
+                        List<SpecificRecord> emitted) {
+        next.setStatus(LifecycleStatus.TRIGGERED).setOwner(null).setAcknowledgedBy(List.of())
+                .setReopened(state.getReopened() + 1);
+        timeline.add(event(now, "reopened", actor, channel, why));
+        pageOrHold(next, state.getAlert(), hold, directory, now, timeline, emitted);
+    }
+
+    /**
+     * Pages the first step now, or, when a maintenance window holds the team's pages, records that the first step is
+     * paged when it ends. A hold left from before the page was closed is dropped: it must not be released again.
+     */
+    private void pageOrHold(AlertLifecycle.Builder state, RoutedAlert routed, Optional<MaintenanceWindow> hold,
+                            Directory directory, Instant now, List<TimelineEvent> timeline, List<SpecificRecord> emitted) {
+        if (hold.isPresent()) {
+            // Nobody is paged until then: nothing of an earlier escalation may remain to wait for.
+            state.setHeldUntil(hold.get().getEnd()).setNextEscalationAt(null).setPendingNotifications(List.of())
+                    .setStepRecipients(List.of()).setStepDeliveries(Map.of());
+            timeline.add(event(now, "held", null, null, "maintenance; paging at " + hold.get().getEnd()
+                    + reason(hold.get())));
+        } else {
+            state.setHeldUntil(null);
+            page(state, routed, 0, 0, directory, now, timeline, emitted, new ArrayList<>());
+        }
+    }
+
+    private static boolean suppresses(Optional<MaintenanceWindow> window) {
+        return window.isPresent() && window.get().getMode() == MaintenanceMode.SUPPRESS;
+    }
+
+    private static TimelineEvent suppressed(MaintenanceWindow window, Instant now) {
+        return event(now, "suppressed", null, null, "maintenance until " + window.getEnd() + reason(window));
+    }
+
     /** The window in force for the team or the routing policy now, suppression before hold. */
-    private static Optional<MaintenanceWindow> maintenance(TeamConfig team, RoutedAlert routed, Instant now) {
-        List<MaintenanceWindow> windows = new ArrayList<>(routed.getMaintenance());
+    private static Optional<MaintenanceWindow> maintenance(TeamConfig team, List<MaintenanceWindow> policyWindows,
+                                                           Instant now) {
+        List<MaintenanceWindow> windows = new ArrayList<>(policyWindows);
         if (team != null) {
             windows.addAll(team.getMaintenance());
         }
@@ -337,14 +376,22 @@ public final class Lifecycle {
 
     /**
      * Another routed record for a page that exists: another alert of the same incident joins it, or the enrichment
-     * that missed its deadline arrives for one of its alerts. Neither pages again. The Azure status of an alert the
-     * page already has is left alone: changes made in Azure arrive as {@code SOURCE_STATUS_CHANGED} actions, and a
-     * routed record carries the alert as ingest first read it, possibly older than such an action.
+     * that missed its deadline arrives for one of its alerts. The Azure status of an alert the page already has is
+     * left alone: changes made in Azure arrive as {@code SOURCE_STATUS_CHANGED} actions, and a routed record carries
+     * the alert as ingest first read it, possibly older than such an action.
+     *
+     * <p>Only a new alert that is not resolved in Azure can page, and only when the page is closed: closed by a
+     * responder, by Azure, by a maintenance window, or recorded closed because its first alert was resolved before it
+     * was paged. The incident is active again, so the page reopens and pages like a new page would, maintenance
+     * windows included. A triggered page is already paging, and an acknowledged one has someone on it who sees the
+     * alert join; neither pages again. A record of an alert the page already has (a re-delivery, an enrichment) never
+     * reopens it.
      */
-    private Outcome attach(AlertLifecycle state, RoutedAlert routed, Instant now) {
+    private Outcome attach(AlertLifecycle state, RoutedAlert routed, Directory directory, Instant now) {
         SecurityAlert alert = routed.getEnriched().getAlert();
         AlertLifecycle.Builder next = AlertLifecycle.newBuilder(state).setUpdatedAt(now);
         List<TimelineEvent> timeline = new ArrayList<>(state.getTimeline());
+        List<SpecificRecord> emitted = new ArrayList<>();
         EnrichedAlert enrichment = routed.getEnriched();
         boolean primary = alert.getAlertKey().equals(state.getAlert().getEnriched().getAlert().getAlertKey());
         if (!state.getMembers().containsKey(alert.getAlertKey())) {
@@ -353,6 +400,19 @@ public final class Lifecycle {
             next.setMembers(members);
             timeline.add(event(now, "attached", alert.getConnectorId(), "azure", "alert " + alert.getAlertKey()
                     + " \"" + alert.getTitle() + "\" of the same incident"));
+            if (state.getStatus() == LifecycleStatus.CLOSED && alert.getStatus() != SourceStatus.RESOLVED) {
+                // The windows of the policy that routed this alert, which are current, and those of the page's team,
+                // which is the team paged.
+                Optional<MaintenanceWindow> maintenance = maintenance(
+                        directory.teams().apply(state.getAlert().getTeamId()), routed.getMaintenance(), now);
+                if (suppresses(maintenance)) {
+                    timeline.add(suppressed(maintenance.get(), now));
+                } else {
+                    reopen(state, next, alert.getConnectorId(), "azure", "new alert " + alert.getAlertKey() + " \""
+                            + alert.getTitle() + "\" of the same incident", maintenance, directory, now, timeline,
+                            emitted);
+                }
+            }
         } else if (primary ? enrichment.getRevision() > state.getAlert().getEnriched().getRevision()
                 : enrichment.getRevision() > 0) {
             // The enrichment that missed its deadline: the page keeps its schedule and shows it. Only the first
@@ -366,12 +426,15 @@ public final class Lifecycle {
                     + ": " + enrichment.getTables().stream().mapToLong(t -> t.getTotalRows()).sum() + " rows"));
         }
         AlertLifecycle updated = next.setTimeline(timeline).build();
-        return new Outcome(Optional.of(updated), List.of(updated));
+        emitted.add(0, updated);
+        return new Outcome(Optional.of(updated), emitted);
     }
 
     /**
      * Resolved in Defender or Sentinel: stop escalating, cancel what is pending, and tell everyone who was paged that
-     * there is nothing left to do, so nobody gets up for an alert that is already handled.
+     * there is nothing left to do, so nobody gets up for an alert that is already handled. The notice's id carries the
+     * reopen count like the pages do: after a reopen, a second resolution is news again, not a repeat for notify to
+     * skip.
      */
     private Outcome closedInAzure(AlertLifecycle state, AlertLifecycle.Builder next, Directory directory, Instant now) {
         next.setStatus(LifecycleStatus.CLOSED).setNextEscalationAt(null).setPendingNotifications(List.of());
@@ -386,7 +449,8 @@ public final class Lifecycle {
             for (ContactMethod method : contactMethods(userId, directory.users().apply(userId))) {
                 NotificationRequest page = notification(key, 0, routed, userId, method, 0, 0, now);
                 emitted.add(NotificationRequest.newBuilder(page)
-                        .setNotificationId(key + "/resolved/" + userId + "/" + method.getType().name().toLowerCase())
+                        .setNotificationId(episode(key, state.getReopened()) + "/resolved/" + userId + "/"
+                                + method.getType().name().toLowerCase())
                         .setUrgency(Urgency.LOW)
                         .setTitle("Resolved: " + page.getTitle())
                         .setBody("RESOLVED in Azure, nothing to do: " + routed.getEnriched().getAlert().getTitle()
@@ -460,12 +524,9 @@ public final class Lifecycle {
                 if (state.getStatus() == LifecycleStatus.TRIGGERED) {
                     timeline.add(event(now, "ignored", actor, action.getChannel(), "reopen ignored: alert is open"));
                 } else {
-                    // A fresh escalation from the first step, with its own notification ids.
-                    next.setStatus(LifecycleStatus.TRIGGERED).setOwner(null).setAcknowledgedBy(List.of())
-                            .setReopened(state.getReopened() + 1);
-                    timeline.add(event(now, "reopened", actor, action.getChannel(), action.getComment()));
-                    List<NotificationRequest> pending = new ArrayList<>();
-                    page(next, state.getAlert(), 0, 0, directory, now, timeline, emitted, pending);
+                    // A person asked for it: paged now, whatever maintenance window is in force.
+                    reopen(state, next, actor, action.getChannel(), action.getComment(), Optional.empty(), directory,
+                            now, timeline, emitted);
                 }
             }
             case SOURCE_STATUS_CHANGED -> {
@@ -601,7 +662,7 @@ public final class Lifecycle {
                 + (summary == null ? "" : " — " + summary)
                 + " — acknowledge: " + config.responderUrl() + "/api/alerts/" + key + "/ack";
         return NotificationRequest.newBuilder()
-                .setNotificationId(key + (reopened > 0 ? "/reopen-" + reopened : "") + "/round-" + round + "/step-"
+                .setNotificationId(episode(key, reopened) + "/round-" + round + "/step-"
                         + step + "/" + userId + "/"
                         + method.getType().name().toLowerCase())
                 .setAlertKey(key)
@@ -616,6 +677,11 @@ public final class Lifecycle {
                 .setEscalationStep(step)
                 .setRequestedAt(now)
                 .build();
+    }
+
+    /** The start of the ids of everything a page sends between two reopens. */
+    private static String episode(String key, int reopened) {
+        return key + (reopened > 0 ? "/reopen-" + reopened : "");
     }
 
     private static NotificationRequest withOthersPaged(NotificationRequest page, List<String> recipients) {

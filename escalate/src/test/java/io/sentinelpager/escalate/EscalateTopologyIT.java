@@ -205,6 +205,73 @@ class EscalateTopologyIT {
     }
 
     @Test
+    void aNewAlertOfTheIncidentReopensThePageTheResponderClosedAndEscalatesAgain() {
+        String group = "c1:incident:33";
+        routed.pipeInput("c1:a1", grouped("c1:a1", group, SourceStatus.NEW), T0);
+        List<String> paged = new ArrayList<>(runMinutes(2));
+        actions.pipeInput(group, AlertAction.newBuilder().setActionId("close-g").setAlertKey(group)
+                .setType(ActionType.CLOSE).setActor("ana").setChannel("app").setComment("contained")
+                .setOccurredAt(clock.instant()).build(), clock.instant());
+        paged.addAll(runMinutes(10));
+
+        // The attacker is still active: ten minutes later Defender raises another alert of the incident.
+        routed.pipeInput("c1:a2", grouped("c1:a2", group, SourceStatus.NEW), clock.instant());
+        paged.addAll(runMinutes(6));
+
+        assertThat(paged).containsExactly("0 ana", "12 ana", "17 ben");
+        AlertLifecycle reopened = lastState();
+        assertThat(reopened.getAlertKey()).isEqualTo(group);
+        assertThat(reopened.getStatus()).isEqualTo(LifecycleStatus.TRIGGERED);
+        assertThat(reopened.getTimeline()).anySatisfy(e -> assertThat(e.getType() + ": " + e.getDetail())
+                .isEqualTo("reopened: new alert c1:a2 \"Suspicious sign-in\" of the same incident"));
+        // Only the responder's close went to Azure; the reopen tells Azure nothing, like a responder's reopen.
+        assertThat(sync.readValuesToList()).map(SyncCommand.class::cast)
+                .extracting(c -> c.getCommandId() + " " + c.getTargetStatus()).containsExactly("close-g RESOLVED");
+        assertThat(latestByKey()).containsOnlyKeys(group);
+    }
+
+    @Test
+    void anIncidentWhoseFirstAlertWasResolvedBeforeItWasPagedIsPagedForItsNextAlertWhenTheHoldEnds() {
+        holdPagesForTwentyMinutes();
+        String group = "c1:incident:33";
+        actions.pipeInput("c1:a1", azureChange("c1:a1", SourceStatus.RESOLVED), T0);
+        routed.pipeInput("c1:a1", grouped("c1:a1", group, SourceStatus.NEW), T0);
+        List<String> paged = new ArrayList<>(runMinutes(5));
+        assertThat(lastState().getStatus()).isEqualTo(LifecycleStatus.CLOSED);
+
+        routed.pipeInput("c1:a2", grouped("c1:a2", group, SourceStatus.NEW), clock.instant());
+        paged.addAll(runMinutes(25));
+
+        // Held like a new page would be, then the chain from its first step.
+        assertThat(paged).containsExactly("20 ana", "25 ben");
+        assertThat(lastState().getStatus()).isEqualTo(LifecycleStatus.TRIGGERED);
+    }
+
+    @Test
+    void aHeldPageClosedInAzureAndReopenedByANewAlertAfterTheWindowEscalatesOnSchedule() {
+        holdPagesForTwentyMinutes();
+        String group = "c1:incident:33";
+        routed.pipeInput("c1:a1", grouped("c1:a1", group, SourceStatus.NEW), T0);
+        List<String> paged = new ArrayList<>(runMinutes(5));
+        actions.pipeInput("c1:a1", azureChange("c1:a1", SourceStatus.RESOLVED), clock.instant());
+        paged.addAll(runMinutes(25));
+        assertThat(lastState().getStatus()).isEqualTo(LifecycleStatus.CLOSED);
+
+        routed.pipeInput("c1:a2", grouped("c1:a2", group, SourceStatus.NEW), clock.instant());
+        paged.addAll(runMinutes(6));
+
+        // The hold that ended while the page was closed is not released a second time: step 2 follows step 1.
+        assertThat(paged).containsExactly("30 ana", "35 ben");
+    }
+
+    private void holdPagesForTwentyMinutes() {
+        publish(Topics.CONFIG_TEAMS.name(), Map.of("soc", TeamConfig.newBuilder().setId("soc").setName("SOC")
+                .setMembers(List.of("ana", "ben", "cho")).setMaintenance(List.of(MaintenanceWindow.newBuilder()
+                        .setStart(T0.minusSeconds(60)).setEnd(T0.plusSeconds(20 * 60)).setMode(MaintenanceMode.HOLD)
+                        .setReason("firewall upgrade").build())).build()));
+    }
+
+    @Test
     void anUngroupedPageClosesWhenItsAlertIsResolvedInAzureWithoutWritingBack() {
         routed.pipeInput("c1:a1", LifecycleTest.routed(SourceStatus.NEW), T0);
         assertThat(runMinutes(1)).containsExactly("0 ana");

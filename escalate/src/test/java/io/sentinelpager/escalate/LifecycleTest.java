@@ -197,7 +197,11 @@ class LifecycleTest {
     }
 
     static RoutedAlert grouped(String alertKey) {
-        RoutedAlert routed = routed(SourceStatus.NEW);
+        return grouped(alertKey, SourceStatus.NEW);
+    }
+
+    static RoutedAlert grouped(String alertKey, SourceStatus status) {
+        RoutedAlert routed = routed(status);
         routed.getEnriched().getAlert().setAlertKey(alertKey);
         routed.getEnriched().getAlert().setAlertId(alertKey.substring(alertKey.indexOf(':') + 1));
         routed.setGroupKey("c1:incident:33");
@@ -315,5 +319,144 @@ class LifecycleTest {
         assertThat(reopened.emitted()).filteredOn(NotificationRequest.class::isInstance)
                 .extracting(r -> ((NotificationRequest) r).getNotificationId())
                 .containsExactly("c1:a1/reopen-1/round-0/step-0/ana/inbox", "c1:a1/reopen-1/round-0/step-0/ana/email");
+    }
+
+    @Test
+    void aNewAlertOfAnIncidentWhoseFirstAlertWasResolvedBeforeItWasPagedPagesTheFirstStep() {
+        AlertLifecycle closed = lifecycle.routed(Optional.empty(), grouped("c1:a1", SourceStatus.RESOLVED), directory, T0)
+                .state().orElseThrow();
+        assertThat(closed.getStatus()).isEqualTo(LifecycleStatus.CLOSED);
+
+        Lifecycle.Outcome outcome = lifecycle.routed(Optional.of(closed), grouped("c1:a2"), directory, T0.plusSeconds(180));
+
+        AlertLifecycle page = outcome.state().orElseThrow();
+        assertThat(page.getStatus()).isEqualTo(LifecycleStatus.TRIGGERED);
+        assertThat(page.getMembers()).containsOnly(Map.entry("c1:a1", SourceStatus.RESOLVED),
+                Map.entry("c1:a2", SourceStatus.NEW));
+        assertThat(notificationIds(outcome)).containsExactly("c1:incident:33/reopen-1/round-0/step-0/ana/inbox",
+                "c1:incident:33/reopen-1/round-0/step-0/ana/email");
+        assertThat(outcome.emitted()).noneMatch(SyncCommand.class::isInstance);
+        assertThat(page.getTimeline()).last().satisfies(e -> assertThat(e.getType()).isEqualTo("paged"));
+        assertThat(page.getTimeline()).anySatisfy(e -> {
+            assertThat(e.getType()).isEqualTo("reopened");
+            assertThat(e.getDetail()).isEqualTo("new alert c1:a2 \"Suspicious sign-in\" of the same incident");
+        });
+    }
+
+    @Test
+    void aNewAlertOfTheSameIncidentReopensAPageTheResponderClosedAndPagesAgain() {
+        AlertLifecycle paged = lifecycle.routed(Optional.empty(), grouped("c1:a1"), directory, T0).state().orElseThrow();
+        AlertLifecycle acked = lifecycle.action(Optional.of(paged), action("ack-1", ActionType.ACKNOWLEDGE, "ana"),
+                directory, T0.plusSeconds(60)).state().orElseThrow();
+        AlertLifecycle closed = lifecycle.action(Optional.of(acked), action("close-1", ActionType.CLOSE, "ana"), directory,
+                T0.plusSeconds(120)).state().orElseThrow();
+        assertThat(closed.getStatus()).isEqualTo(LifecycleStatus.CLOSED);
+
+        // The attacker is still active: Defender raises another alert of the incident.
+        Lifecycle.Outcome outcome = lifecycle.routed(Optional.of(closed), grouped("c1:a2"), directory,
+                T0.plusSeconds(600));
+
+        AlertLifecycle reopened = outcome.state().orElseThrow();
+        assertThat(reopened.getStatus()).isEqualTo(LifecycleStatus.TRIGGERED);
+        assertThat(reopened.getOwner()).as("nobody owns it until someone acknowledges again").isNull();
+        assertThat(reopened.getAcknowledgedBy()).isEmpty();
+        assertThat(reopened.getReopened()).isEqualTo(1);
+        assertThat(notificationIds(outcome)).containsExactly("c1:incident:33/reopen-1/round-0/step-0/ana/inbox",
+                "c1:incident:33/reopen-1/round-0/step-0/ana/email");
+        // Like a responder's reopen: Azure keeps what the responder told it; the new alert is new there anyway.
+        assertThat(outcome.emitted()).noneMatch(SyncCommand.class::isInstance);
+        assertThat(reopened.getTimeline()).extracting(e -> e.getType() + ": " + e.getDetail()).endsWith(
+                "attached: alert c1:a2 \"Suspicious sign-in\" of the same incident",
+                "reopened: new alert c1:a2 \"Suspicious sign-in\" of the same incident",
+                "paged: chain default is not configured; paged team soc on call");
+    }
+
+    @Test
+    void aClosedPageStaysClosedForAResolvedNewAlertARedeliveryOrALateEnrichment() {
+        AlertLifecycle paged = lifecycle.routed(Optional.empty(), grouped("c1:a1"), directory, T0).state().orElseThrow();
+        AlertLifecycle closed = lifecycle.action(Optional.of(paged), action("close-1", ActionType.CLOSE, "ana"), directory,
+                T0.plusSeconds(60)).state().orElseThrow();
+        RoutedAlert enrichment = grouped("c1:a1");
+        enrichment.getEnriched().setStatus(EnrichmentStatus.COMPLETE);
+        enrichment.getEnriched().setRevision(1);
+
+        for (RoutedAlert record : List.of(grouped("c1:a2", SourceStatus.RESOLVED), grouped("c1:a1"), enrichment)) {
+            Lifecycle.Outcome outcome = lifecycle.routed(Optional.of(closed), record, directory, T0.plusSeconds(120));
+            assertThat(outcome.state().orElseThrow().getStatus()).isEqualTo(LifecycleStatus.CLOSED);
+            assertThat(outcome.emitted()).hasSize(1).noneMatch(NotificationRequest.class::isInstance);
+            assertThat(outcome.state().orElseThrow().getTimeline()).noneMatch(e -> e.getType().equals("reopened"));
+        }
+    }
+
+    @Test
+    void aNewAlertOfAnAcknowledgedPageIsAttachedWithoutPagingTheOwnerAgain() {
+        AlertLifecycle paged = lifecycle.routed(Optional.empty(), grouped("c1:a1"), directory, T0).state().orElseThrow();
+        AlertLifecycle acked = lifecycle.action(Optional.of(paged), action("ack-1", ActionType.ACKNOWLEDGE, "ana"),
+                directory, T0.plusSeconds(60)).state().orElseThrow();
+
+        Lifecycle.Outcome outcome = lifecycle.routed(Optional.of(acked), grouped("c1:a2"), directory, T0.plusSeconds(600));
+
+        assertThat(outcome.state().orElseThrow().getStatus()).isEqualTo(LifecycleStatus.ACKNOWLEDGED);
+        assertThat(outcome.state().orElseThrow().getOwner()).isEqualTo("ana");
+        assertThat(outcome.emitted()).hasSize(1).noneMatch(NotificationRequest.class::isInstance);
+    }
+
+    @Test
+    void aNewAlertOfAClosedPageHonoursTheTeamsMaintenanceWindowLikeANewPage() {
+        AlertLifecycle closed = lifecycle.routed(Optional.empty(), grouped("c1:a1", SourceStatus.RESOLVED), directory, T0)
+                .state().orElseThrow();
+        Instant end = T0.plusSeconds(3600);
+
+        Lifecycle.Outcome suppressed = lifecycle.routed(Optional.of(closed), grouped("c1:a2"),
+                inMaintenance(io.sentinelpager.schemas.MaintenanceMode.SUPPRESS, end), T0.plusSeconds(60));
+        assertThat(suppressed.state().orElseThrow().getStatus()).isEqualTo(LifecycleStatus.CLOSED);
+        assertThat(suppressed.emitted()).hasSize(1);
+        assertThat(suppressed.state().orElseThrow().getTimeline()).last().satisfies(e -> {
+            assertThat(e.getType()).isEqualTo("suppressed");
+            assertThat(e.getDetail()).isEqualTo("maintenance until " + end + " (pen test)");
+        });
+
+        Lifecycle.Directory holding = inMaintenance(io.sentinelpager.schemas.MaintenanceMode.HOLD, end);
+        Lifecycle.Outcome held = lifecycle.routed(Optional.of(closed), grouped("c1:a2"), holding, T0.plusSeconds(60));
+        AlertLifecycle page = held.state().orElseThrow();
+        assertThat(page.getStatus()).isEqualTo(LifecycleStatus.TRIGGERED);
+        assertThat(page.getHeldUntil()).isEqualTo(end);
+        assertThat(held.emitted()).hasSize(1);
+        // When the window ends, the first step is paged.
+        assertThat(lifecycle.wake(page, holding, end).emitted()).filteredOn(NotificationRequest.class::isInstance)
+                .extracting(r -> ((NotificationRequest) r).getNotificationId())
+                .containsExactly("c1:incident:33/reopen-1/round-0/step-0/ana/inbox",
+                        "c1:incident:33/reopen-1/round-0/step-0/ana/email");
+    }
+
+    @Test
+    void whoeverAReopenedPageWokeHearsWhenAzureResolvesItAgain() {
+        AlertLifecycle page = lifecycle.routed(Optional.empty(), grouped("c1:a1"), directory, T0).state().orElseThrow();
+        Lifecycle.Outcome firstClose = lifecycle.action(Optional.of(page), sourceChanged("c1:a1", SourceStatus.RESOLVED),
+                directory, T0.plusSeconds(60));
+        assertThat(notificationIds(firstClose)).containsExactly("c1:incident:33/resolved/ana/inbox",
+                "c1:incident:33/resolved/ana/email");
+        Lifecycle.Outcome reopened = lifecycle.routed(firstClose.state(), grouped("c1:a2"), directory, T0.plusSeconds(600));
+        assertThat(notificationIds(reopened)).hasSize(2);
+
+        Lifecycle.Outcome secondClose = lifecycle.action(reopened.state(), sourceChanged("c1:a2", SourceStatus.RESOLVED),
+                directory, T0.plusSeconds(900));
+
+        assertThat(secondClose.state().orElseThrow().getStatus()).isEqualTo(LifecycleStatus.CLOSED);
+        // Ids of their own: notify would skip the first close's ids as already sent.
+        assertThat(notificationIds(secondClose)).containsExactly("c1:incident:33/reopen-1/resolved/ana/inbox",
+                "c1:incident:33/reopen-1/resolved/ana/email");
+    }
+
+    Lifecycle.Directory inMaintenance(io.sentinelpager.schemas.MaintenanceMode mode, Instant end) {
+        TeamConfig team = TeamConfig.newBuilder(soc).setMaintenance(List.of(
+                io.sentinelpager.schemas.MaintenanceWindow.newBuilder().setStart(T0).setEnd(end).setMode(mode)
+                        .setReason("pen test").build())).build();
+        return new Lifecycle.Directory(Map.of("soc", team)::get, Map.of("ana", ana)::get, Map.of(), id -> null);
+    }
+
+    static List<String> notificationIds(Lifecycle.Outcome outcome) {
+        return outcome.emitted().stream().filter(NotificationRequest.class::isInstance)
+                .map(r -> ((NotificationRequest) r).getNotificationId()).toList();
     }
 }
