@@ -18,8 +18,9 @@ import java.util.function.Function;
 
 /**
  * Decides what one alert read from Azure means, from what ingest saw of it before and what syncback wrote to it:
- * a new alert to page, a change made in Azure to tell escalate, the echo of our own write, or nothing new. A pure
- * function, so every rule is tested without a broker or an emulator.
+ * a new alert to page, a change made in Azure to tell escalate, the echo of our own write, or nothing new. An alert
+ * ingest no longer remembers is new only if it cannot have been forgotten ({@link SeenRetention}). A pure function,
+ * so every rule is tested without a broker or an emulator.
  */
 final class AlertTriage {
 
@@ -44,12 +45,12 @@ final class AlertTriage {
     record Touched(IngestSeen seen) implements Outcome {
     }
 
-    /** This version was already handled (re-read in the overlap of two polls, or after a crash). */
-    record Duplicate() implements Outcome {
-        @Override
-        public IngestSeen seen() {
-            return null;
-        }
+    /**
+     * This version was already handled (re-read in the overlap of two polls, or after a crash). {@code seen} is the
+     * record written again when it is due for a refresh, so that an alert still being read is not forgotten; else
+     * null.
+     */
+    record Duplicate(IngestSeen seen) implements Outcome {
     }
 
     /** New but outside the connector's filters. */
@@ -72,21 +73,29 @@ final class AlertTriage {
 
     private final String connectorId;
     private final AlertScope scope;
+    private final SeenRetention retention;
 
-    AlertTriage(String connectorId, AlertScope scope) {
+    AlertTriage(String connectorId, AlertScope scope, SeenRetention retention) {
         this.connectorId = connectorId;
         this.scope = scope;
+        this.retention = retention;
     }
 
-    /** @param remembered what ingest saw before, by the key alert key or {@link #fingerprint} gives */
-    Outcome triage(SourceItem source, Function<String, IngestSeen> remembered, OurWrites ours, Instant now) {
+    /**
+     * @param remembered what ingest saw before, by the key alert key or {@link #fingerprint} gives; nothing older
+     *                   than the retention
+     * @param firstPoll  the connector has no watermark yet, so ingest cannot have forgotten any of its alerts
+     */
+    Outcome triage(SourceItem source, Function<String, IngestSeen> remembered, OurWrites ours, Instant now,
+                   boolean firstPoll) {
         SecurityAlert alert;
         try {
             alert = source.normalize(now);
         } catch (AlertNormalizer.UnusableAlertException e) {
             String fingerprint = fingerprint(connectorId, source);
-            if (remembered.apply(fingerprint) != null) {
-                return new Duplicate();
+            IngestSeen known = remembered.apply(fingerprint);
+            if (known != null) {
+                return duplicate(known, now);
             }
             Instant updated = source.lastUpdated() == null ? now : source.lastUpdated();
             return new Unusable(source.id(), e.getMessage(), e, IngestSeen.newBuilder()
@@ -96,11 +105,17 @@ final class AlertTriage {
         IngestSeen before = remembered.apply(alert.getAlertKey());
         IngestSeen seen = seen(alert, before, now);
         if (before == null) {
+            if (!firstPoll && alert.getCreatedAt().isBefore(retention.mayBeForgottenIfCreatedBefore(now))) {
+                // Perhaps paged long ago and forgotten since (see SeenRetention): a change, never a second page. Not
+                // held to the connector's scope: the page, if there is one, was let through by it, perhaps by an
+                // older one, and escalate ignores a change of an alert it has no page for.
+                return new Changed(actionAfterSilence(alert), seen);
+            }
             Optional<String> rejected = scope.rejects(alert);
             return rejected.<Outcome>map(OutOfScope::new).orElseGet(() -> new New(alert, seen));
         }
         if (!alert.getLastUpdatedAt().isAfter(before.getLastUpdatedAt())) {
-            return new Duplicate();
+            return duplicate(before, now);
         }
         if (!fieldsChanged(before, alert)) {
             return new Touched(seen);
@@ -125,6 +140,11 @@ final class AlertTriage {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM has SHA-256", e);
         }
+    }
+
+    private Duplicate duplicate(IngestSeen before, Instant now) {
+        return new Duplicate(retention.dueForRefresh(before, now)
+                ? IngestSeen.newBuilder(before).setSeenAt(now).build() : null);
     }
 
     private IngestSeen seen(SecurityAlert alert, IngestSeen before, Instant now) {
@@ -159,11 +179,32 @@ final class AlertTriage {
         if (!Objects.equals(before.getDetermination(), now.getDetermination())) {
             what.add("determination " + now.getDetermination());
         }
+        return change(now, "Changed in Azure: " + String.join(", ", what));
+    }
+
+    /**
+     * The action for an alert changed after ingest forgot it: what it was before is not known, so the action says
+     * what it is now.
+     */
+    private AlertAction actionAfterSilence(SecurityAlert now) {
+        List<String> what = new ArrayList<>();
+        what.add("status " + name(now.getStatus().name()));
+        what.add(now.getAssignedTo() == null ? "unassigned" : "assigned to " + now.getAssignedTo());
+        if (now.getClassification() != null) {
+            what.add("classified " + now.getClassification());
+        }
+        if (now.getDetermination() != null) {
+            what.add("determination " + now.getDetermination());
+        }
+        return change(now, "Changed in Azure after more than " + retention.retention().toDays()
+                + " days unread, now: " + String.join(", ", what));
+    }
+
+    private AlertAction change(SecurityAlert now, String comment) {
         return AlertAction.newBuilder()
                 .setActionId("azure:" + now.getAlertKey() + "@" + now.getLastUpdatedAt().toEpochMilli())
                 .setAlertKey(now.getAlertKey()).setType(ActionType.SOURCE_STATUS_CHANGED)
-                .setActor(connectorId).setChannel(CHANNEL)
-                .setComment("Changed in Azure: " + String.join(", ", what))
+                .setActor(connectorId).setChannel(CHANNEL).setComment(comment)
                 .setClassification(now.getClassification()).setSourceStatus(now.getStatus())
                 .setOccurredAt(now.getLastUpdatedAt()).build();
     }

@@ -1,5 +1,7 @@
 package io.sentinelpager.ingest;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.sentinelpager.schemas.IngestSeen;
 import io.sentinelpager.schemas.IngestWatermark;
 import java.time.Clock;
@@ -28,6 +30,9 @@ import java.util.function.Supplier;
  * old watermark; the seen records committed with those pages recognise every version already handled, so each is
  * published once. The next poll asks for {@code ge} the watermark, so an alert updated in the watermark's millisecond
  * is read again rather than missed, and recognised as seen.
+ *
+ * <p>What was seen is kept for the {@link SeenRetention}: each poll first forgets what is older, so the memory holds
+ * the alerts read within the retention, not every alert ever read.
  */
 final class ConnectorPoller implements AutoCloseable {
 
@@ -40,13 +45,17 @@ final class ConnectorPoller implements AutoCloseable {
     private final int pageSize;
     private final Clock clock;
     private final Map<String, IngestSeen> seen;
+    private final SeenRetention retention;
+    private final Gauge remembered;
+    private final MeterRegistry registry;
     private final IngestMetrics metrics;
     private IngestWatermark watermark;
     private Instant nextPollAt;
 
     ConnectorPoller(ConnectorSettings settings, int partition, AlertFeed feed, AlertTriage triage,
                     ConnectorHealthTracker health, RequestBudget budget, int pageSize, Clock clock,
-                    IngestWatermark watermark, Map<String, IngestSeen> seen, IngestMetrics metrics) {
+                    IngestWatermark watermark, Map<String, IngestSeen> seen, SeenRetention retention,
+                    MeterRegistry registry, IngestMetrics metrics) {
         this.settings = settings;
         this.partition = partition;
         this.feed = feed;
@@ -57,6 +66,12 @@ final class ConnectorPoller implements AutoCloseable {
         this.clock = clock;
         this.watermark = watermark;
         this.seen = new HashMap<>(seen);
+        this.retention = retention;
+        this.remembered = Gauge.builder("pager_ingest_seen_alerts", this.seen, Map::size)
+                .tag("connector", settings.id())
+                .description("alerts of the connector that ingest remembers: those read within ingest.seen.retention")
+                .register(registry);
+        this.registry = registry;
         this.metrics = metrics;
         this.nextPollAt = clock.instant();
     }
@@ -82,6 +97,8 @@ final class ConnectorPoller implements AutoCloseable {
     boolean poll(Supplier<Outbox> outboxes, Consumer<Outbox> commit, Supplier<OurWrites> ours) {
         Instant started = clock.instant();
         nextPollAt = started.plus(settings.pollInterval());
+        seen.values().removeIf(s -> retention.expired(s, started));
+        boolean firstPoll = watermark == null;
         Instant since = watermark == null ? started.minus(settings.lookback()) : watermark.getLastUpdatedAt();
         Instant newest = watermark == null ? null : watermark.getLastUpdatedAt();
         Set<String> idsAtNewest = watermark == null ? new HashSet<>() : new HashSet<>(watermark.getIdsAtWatermark());
@@ -99,7 +116,7 @@ final class ConnectorPoller implements AutoCloseable {
             Instant now = clock.instant();
             for (SourceItem source : page.items()) {
                 AlertTriage.Outcome outcome = triage.triage(source,
-                        key -> pending.containsKey(key) ? pending.get(key) : seen.get(key), writes, now);
+                        key -> pending.containsKey(key) ? pending.get(key) : seen.get(key), writes, now, firstPoll);
                 apply(outcome, source, out);
                 if (outcome.seen() != null) {
                     pending.put(outcome.seen().getAlertKey(), outcome.seen());
@@ -196,6 +213,7 @@ final class ConnectorPoller implements AutoCloseable {
 
     @Override
     public void close() {
+        registry.remove(remembered);
         health.close();
         feed.close();
     }

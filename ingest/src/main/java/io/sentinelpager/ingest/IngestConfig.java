@@ -4,6 +4,7 @@ import io.sentinelpager.azure.GraphAlertsClient;
 import io.sentinelpager.platform.config.ConfigException;
 import io.sentinelpager.platform.config.ConfigKey;
 import io.sentinelpager.platform.config.PagerConfig;
+import io.sentinelpager.schemas.Topics;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -12,7 +13,7 @@ import java.util.Locale;
 /** Settings of the ingest service; per-connector settings are in {@link ConnectorSettings}. */
 public record IngestConfig(Duration pollInterval, Duration lookback, int pageSize, String instanceId, String groupId,
                            Duration outageThreshold, int requestsPerMinute, Duration maxPollInterval,
-                           int maxDescriptionChars, int maxSourceJsonChars) {
+                           int maxDescriptionChars, int maxSourceJsonChars, Duration seenRetention) {
 
     public static final ConfigKey POLL_INTERVAL = ConfigKey.of("ingest.poll.interval", "30s",
             "time between polls of each connector (connectors.<id>.poll.interval overrides it for one connector)");
@@ -40,17 +41,29 @@ public record IngestConfig(Duration pollInterval, Duration lookback, int pageSiz
             "a longer source JSON (e.g. 10,000 evidence items) is kept only in part, with a marker; the record must"
                     + " stay below the broker's 1 MB message limit");
 
+    public static final ConfigKey SEEN_RETENTION = ConfigKey.of("ingest.seen.retention",
+            Topics.INGEST_SEEN_RETENTION.toDays() + "d",
+            "how long ingest remembers an alert it has not read since: the retention of the compact,delete topic"
+                    + " ingest.seen, which ingest sets at start-up, and of the in-memory view; an alert created before"
+                    + " that and read again without a record is reported as a change on alert.actions, never paged again"
+                    + " as new; at least 1d");
+
     public static IngestConfig from(PagerConfig config) {
         String instance = config.string(INSTANCE_ID);
         IngestConfig c = new IngestConfig(config.duration(POLL_INTERVAL), config.duration(LOOKBACK),
                 config.integer(PAGE_SIZE), instance.isBlank() ? hostName() : instance, config.string(GROUP_ID),
                 config.duration(OUTAGE_THRESHOLD), config.integer(REQUESTS_PER_MINUTE),
                 config.duration(MAX_POLL_INTERVAL), config.integer(MAX_DESCRIPTION_CHARS),
-                config.integer(MAX_SOURCE_JSON_CHARS));
+                config.integer(MAX_SOURCE_JSON_CHARS), config.duration(SEEN_RETENTION));
         positive(POLL_INTERVAL, c.pollInterval());
         positive(LOOKBACK, c.lookback());
         positive(OUTAGE_THRESHOLD, c.outageThreshold());
         positive(MAX_POLL_INTERVAL, c.maxPollInterval());
+        if (c.seenRetention().compareTo(Duration.ofDays(1)) < 0) {
+            // Shorter, and the hour of clock margin of the old-alert rule would be a large part of it.
+            throw new ConfigException("setting " + SEEN_RETENTION.name() + " must be at least 1d, was "
+                    + c.seenRetention());
+        }
         if (c.pageSize() < 1 || c.pageSize() > GraphAlertsClient.MAX_TOP) {
             throw new ConfigException("setting " + PAGE_SIZE.name() + " must be between 1 and "
                     + GraphAlertsClient.MAX_TOP + ", was " + c.pageSize());

@@ -3,6 +3,7 @@ package io.sentinelpager.ingest;
 import io.sentinelpager.azure.ConnectorConfig;
 import io.sentinelpager.azure.GraphAlertsClient;
 import io.sentinelpager.azure.SentinelIncidentsClient;
+import io.sentinelpager.platform.kafka.TopicProvisioner;
 import io.sentinelpager.platform.service.LoopService;
 import io.sentinelpager.platform.service.ServiceContext;
 import io.sentinelpager.schemas.ConnectorHealth;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -51,7 +53,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>State.</b> What a connector needs (its watermark, the alerts it has seen, its health) is read from the
  * partition's compacted topics when the partition is assigned, after the fencing, so it includes everything the
- * previous owner committed. The commands syncback was given are read from sync.commands by every instance.
+ * previous owner committed, except seen alerts past the {@link SeenRetention}. The commands syncback was given are
+ * read from sync.commands by every instance.
  */
 final class IngestLoop implements LoopService.Loop, ConsumerRebalanceListener {
 
@@ -66,6 +69,7 @@ final class IngestLoop implements LoopService.Loop, ConsumerRebalanceListener {
     private final Clock clock;
     private final Serializer<SpecificRecord> serializer;
     private final IngestMetrics metrics;
+    private final SeenRetention retention;
     private final Map<Integer, PartitionWriter> writers = new TreeMap<>();
     private final Map<String, ConnectorPoller> pollers = new TreeMap<>();
     private KafkaConsumer<byte[], byte[]> group;
@@ -84,6 +88,7 @@ final class IngestLoop implements LoopService.Loop, ConsumerRebalanceListener {
         this.clock = context.clock();
         this.serializer = context.serdes().anyValue().serializer();
         this.metrics = new IngestMetrics(context.metrics());
+        this.retention = new SeenRetention(config.seenRetention());
     }
 
     @Override
@@ -134,6 +139,7 @@ final class IngestLoop implements LoopService.Loop, ConsumerRebalanceListener {
     }
 
     private void start() {
+        boundSeenTopic();
         partitions = partitionsOf(Topics.INGEST_WATERMARKS.name());
         ours = new OurWrites(connectors.keySet());
         commands = new KafkaConsumer<>(context.consumerConfig(null), context.serdes().key().deserializer(),
@@ -153,6 +159,25 @@ final class IngestLoop implements LoopService.Loop, ConsumerRebalanceListener {
         group.subscribe(List.of(Topics.INGEST_WATERMARKS.name()), this);
         log.info("ingest instance {} joins group {} for {} configured connectors: {}", config.instanceId(), config.groupId(),
                 settings.size(), settings.keySet());
+    }
+
+    /**
+     * Makes ingest.seen {@code compact,delete} with the configured retention: the provisioner creates it so but leaves
+     * an existing topic alone, and one created before the retention existed is compacted only, keeping every alert
+     * forever. Without the right to change it (a cluster whose topics an operator manages), ingest still forgets in
+     * memory and still never pages a forgotten alert again; only the topic keeps growing, so it says so.
+     */
+    private void boundSeenTopic() {
+        Map<String, String> wanted = retention.topicConfig();
+        try (Admin admin = Admin.create(context.kafkaClientConfig())) {
+            new TopicProvisioner(admin, context.platform().replicationFactor())
+                    .ensureConfig(Topics.INGEST_SEEN.name(), wanted);
+        } catch (RuntimeException e) {
+            log.warn("cannot set {} on topic {}, so it keeps what ingest has seen for longer than {}={}; set them"
+                    + " with kafka-configs --alter --entity-type topics --entity-name {}: {}", wanted,
+                    Topics.INGEST_SEEN.name(), IngestConfig.SEEN_RETENTION.name(), config.seenRetention(),
+                    Topics.INGEST_SEEN.name(), e.getMessage());
+        }
     }
 
     /** The partition of ingest's topics that a connector's records go to, as the default partitioner places its id. */
@@ -186,15 +211,15 @@ final class IngestLoop implements LoopService.Loop, ConsumerRebalanceListener {
             if (ids.isEmpty()) {
                 continue;
             }
-            PartitionState state = PartitionState.read(context, partition);
+            PartitionState state = PartitionState.read(context, partition, retention, clock.instant());
             for (String id : ids) {
                 ConnectorSettings s = settings.get(id);
                 ConnectorHealthTracker health = new ConnectorHealthTracker(id, config.instanceId(),
                         config.outageThreshold(), context.metrics(), state.health().get(id));
                 pollers.put(id, new ConnectorPoller(s, partition, feed(connectors.get(id), s),
-                        new AlertTriage(id, s.scope()),
+                        new AlertTriage(id, s.scope(), retention),
                         health, new RequestBudget(config.requestsPerMinute(), clock.instant()), config.pageSize(),
-                        clock, state.watermarks().get(id), state.seen(id), metrics));
+                        clock, state.watermarks().get(id), state.seen(id), retention, context.metrics(), metrics));
                 IngestWatermark w = state.watermarks().get(id);
                 log.info("connector {} (partition {}) polled by instance {}, from {}", id, partition,
                         config.instanceId(), w == null ? "the look-back of " + s.lookback() : w.getLastUpdatedAt());
@@ -280,7 +305,7 @@ final class IngestLoop implements LoopService.Loop, ConsumerRebalanceListener {
         stop();
     }
 
-    /** What the compacted topics hold for the connectors of one partition. */
+    /** What the compacted topics hold for the connectors of one partition; seen alerts only within the retention. */
     record PartitionState(Map<String, IngestWatermark> watermarks, Map<String, IngestSeen> seenByKey,
                           Map<String, ConnectorHealth> health) {
 
@@ -294,7 +319,7 @@ final class IngestLoop implements LoopService.Loop, ConsumerRebalanceListener {
             return out;
         }
 
-        static PartitionState read(ServiceContext context, int partition) {
+        static PartitionState read(ServiceContext context, int partition, SeenRetention retention, Instant now) {
             Map<String, IngestWatermark> watermarks = new HashMap<>();
             Map<String, IngestSeen> seen = new HashMap<>();
             Map<String, ConnectorHealth> health = new HashMap<>();
@@ -309,7 +334,7 @@ final class IngestLoop implements LoopService.Loop, ConsumerRebalanceListener {
                 while (parts.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
                     try {
                         for (ConsumerRecord<String, SpecificRecord> r : consumer.poll(Duration.ofMillis(200))) {
-                            put(r, watermarks, seen, health);
+                            put(r, watermarks, seen, health, retention, now);
                         }
                     } catch (RecordDeserializationException e) {
                         log.warn("skipping unreadable record at offset {} of {}", e.offset(), e.topicPartition());
@@ -321,7 +346,8 @@ final class IngestLoop implements LoopService.Loop, ConsumerRebalanceListener {
         }
 
         private static void put(ConsumerRecord<String, SpecificRecord> r, Map<String, IngestWatermark> watermarks,
-                                Map<String, IngestSeen> seen, Map<String, ConnectorHealth> health) {
+                                Map<String, IngestSeen> seen, Map<String, ConnectorHealth> health,
+                                SeenRetention retention, Instant now) {
             if (r.value() == null) {
                 watermarks.remove(r.key());
                 seen.remove(r.key());
@@ -329,7 +355,12 @@ final class IngestLoop implements LoopService.Loop, ConsumerRebalanceListener {
             } else if (r.value() instanceof IngestWatermark w) {
                 watermarks.put(r.key(), w);
             } else if (r.value() instanceof IngestSeen s) {
-                seen.put(r.key(), s);
+                // Dropped here rather than after the read, so that memory never holds more than the retention's worth.
+                if (retention.expired(s, now)) {
+                    seen.remove(r.key());
+                } else {
+                    seen.put(r.key(), s);
+                }
             } else if (r.value() instanceof ConnectorHealth h) {
                 health.put(r.key(), h);
             }

@@ -11,6 +11,7 @@ import io.sentinelpager.schemas.AlertSource;
 import io.sentinelpager.schemas.IngestSeen;
 import io.sentinelpager.schemas.SourceStatus;
 import io.sentinelpager.schemas.SyncCommand;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -24,8 +25,9 @@ class AlertTriageTest {
     static final Instant T0 = Instant.parse("2026-11-29T03:00:00Z");
 
     static final AlertNormalizer NORMALIZER = new AlertNormalizer("contoso", 32768, 262144);
+    static final SeenRetention RETENTION = new SeenRetention(Duration.ofDays(30));
 
-    final AlertTriage triage = new AlertTriage("contoso", AlertScope.ALL);
+    final AlertTriage triage = new AlertTriage("contoso", AlertScope.ALL, RETENTION);
     final OurWrites ours = new OurWrites(Set.of("contoso"));
     final Map<String, IngestSeen> remembered = new HashMap<>();
 
@@ -94,18 +96,19 @@ class AlertTriageTest {
 
     @Test
     void anAlertOutsideTheFiltersIsNotPagedButAChangeOfAPagedOneAlwaysPasses() {
-        AlertTriage onlyNewHigh = new AlertTriage("contoso", new AlertScope(Set.of("high"), Set.of("new"), Set.of(), Set.of()));
+        AlertTriage onlyNewHigh = new AlertTriage("contoso",
+                new AlertScope(Set.of("high"), Set.of("new"), Set.of(), Set.of()), RETENTION);
         Alert low = alert("a2", AlertStatus.New, null, 0);
         low.setSeverity(AlertSeverity.Low);
-        assertThat(onlyNewHigh.triage(graph(low, "{}"), remembered::get, ours, T0))
+        assertThat(onlyNewHigh.triage(graph(low, "{}"), remembered::get, ours, T0, false))
                 .isInstanceOfSatisfying(AlertTriage.OutOfScope.class,
                         o -> assertThat(o.reason()).contains("severity low"));
 
         AlertTriage.Outcome paged = onlyNewHigh.triage(graph(alert("a3", AlertStatus.New, null, 0), "{}"),
-                remembered::get, ours, T0);
+                remembered::get, ours, T0, false);
         remembered.put("contoso:a3", paged.seen());
         assertThat(onlyNewHigh.triage(graph(alert("a3", AlertStatus.Resolved, null, 10), "{}"),
-                remembered::get, ours, T0)).isInstanceOf(AlertTriage.Changed.class);
+                remembered::get, ours, T0, false)).isInstanceOf(AlertTriage.Changed.class);
     }
 
     @Test
@@ -121,9 +124,68 @@ class AlertTriageTest {
         assertThat(run(noId)).as("read again in the next poll's overlap").isInstanceOf(AlertTriage.Duplicate.class);
     }
 
+    @Test
+    void anOldAlertChangedAfterItsRecordExpiredIsAChangeNotANewPage() {
+        // Paged at T0, then quiet in Azure for 40 days: its record expired. Now an analyst resolves it.
+        Instant later = T0.plus(Duration.ofDays(40));
+        Alert resolved = alert("a1", AlertStatus.Resolved, "soc-lead@contoso.example", 0);
+        resolved.setLastUpdateDateTime(OffsetDateTime.ofInstant(later, ZoneOffset.UTC));
+
+        AlertTriage.Outcome outcome = triage.triage(graph(resolved, "{}"), remembered::get, ours, later, false);
+
+        assertThat(outcome).isInstanceOfSatisfying(AlertTriage.Changed.class, c -> {
+            assertThat(c.action().getType()).isEqualTo(ActionType.SOURCE_STATUS_CHANGED);
+            assertThat(c.action().getSourceStatus()).isEqualTo(SourceStatus.RESOLVED);
+            assertThat(c.action().getActionId()).isEqualTo("azure:contoso:a1@" + later.toEpochMilli());
+            assertThat(c.action().getComment()).contains("30 days").contains("status resolved")
+                    .contains("assigned to soc-lead@contoso.example");
+        });
+        assertThat(outcome.seen()).as("remembered again, for its next change").isNotNull();
+        // Also outside the connector's filters: a page, if there is one, was let through when it was new.
+        AlertTriage onlyNew = new AlertTriage("contoso", new AlertScope(Set.of(), Set.of("new"), Set.of(), Set.of()),
+                RETENTION);
+        assertThat(onlyNew.triage(graph(resolved, "{}"), remembered::get, ours, later, false))
+                .isInstanceOf(AlertTriage.Changed.class);
+    }
+
+    @Test
+    void anAlertWithoutRecordIsNewWhenItCannotHaveBeenForgotten() {
+        // Created within the retention (less the clock margin): had ingest read it, its record would still be here.
+        Instant within = T0.plus(Duration.ofDays(30)).minus(SeenRetention.CLOCK_MARGIN).minusSeconds(1);
+        assertThat(triage.triage(graph(alert("a1", AlertStatus.New, null, 60), "{}"), remembered::get, ours,
+                within, false)).isInstanceOf(AlertTriage.New.class);
+        // The connector's first poll: ingest has read nothing of it yet, so the look-back pages what it finds.
+        assertThat(triage.triage(graph(alert("a2", AlertStatus.New, null, 60), "{}"), remembered::get, ours,
+                T0.plus(Duration.ofDays(40)), true)).isInstanceOf(AlertTriage.New.class);
+    }
+
+    @Test
+    void aRereadAlertHasItsRecordWrittenAgainOnceItIsHalfTheRetentionOld() {
+        run(alert("a1", AlertStatus.New, null, 0));
+        SourceItem again = graph(alert("a1", AlertStatus.New, null, 0), "{\"id\":\"a1\"}");
+
+        assertThat(triage.triage(again, remembered::get, ours, T0.plus(Duration.ofDays(14)), false))
+                .isInstanceOfSatisfying(AlertTriage.Duplicate.class, d -> assertThat(d.seen()).isNull());
+        Instant halfway = T0.plus(Duration.ofDays(15)).plusSeconds(1);
+        assertThat(triage.triage(again, remembered::get, ours, halfway, false))
+                .isInstanceOfSatisfying(AlertTriage.Duplicate.class, d -> {
+                    assertThat(d.seen().getSeenAt()).isEqualTo(halfway);
+                    assertThat(d.seen().getLastUpdatedAt()).isEqualTo(remembered.get("contoso:a1").getLastUpdatedAt());
+                });
+    }
+
+    @Test
+    void aRecordIsExpiredOnceItIsOlderThanTheRetention() {
+        IngestSeen seen = run(alert("a1", AlertStatus.New, null, 0)).seen();
+        assertThat(RETENTION.expired(seen, T0.plus(Duration.ofDays(30)))).isFalse();
+        assertThat(RETENTION.expired(seen, T0.plus(Duration.ofDays(30)).plusMillis(1))).isTrue();
+        assertThat(RETENTION.topicConfig()).containsEntry("cleanup.policy", "compact,delete")
+                .containsEntry("retention.ms", String.valueOf(Duration.ofDays(30).toMillis()));
+    }
+
     private AlertTriage.Outcome run(Alert alert) {
         AlertTriage.Outcome outcome = triage.triage(graph(alert, "{\"id\":\"" + alert.getId() + "\"}"),
-                remembered::get, ours, T0);
+                remembered::get, ours, T0, false);
         if (outcome.seen() != null) {
             remembered.put(outcome.seen().getAlertKey(), outcome.seen());
         }

@@ -31,8 +31,12 @@ final class IngestTestKit {
     }
 
     static ServiceContext context(LocalCluster cluster, Map<String, String> settings) {
+        return context(cluster, settings, Clock.systemUTC());
+    }
+
+    static ServiceContext context(LocalCluster cluster, Map<String, String> settings, Clock clock) {
         PagerConfig config = PagerConfig.empty().with(cluster.settings()).with(settings);
-        ServiceContext context = ServiceContext.of(config, new SimpleMeterRegistry(), Clock.systemUTC());
+        ServiceContext context = ServiceContext.of(config, new SimpleMeterRegistry(), clock);
         try (Admin admin = Admin.create(context.kafkaClientConfig())) {
             new TopicProvisioner(admin, (short) 1).ensure(Topics.ALL);
         }

@@ -14,6 +14,7 @@ import io.sentinelpager.schemas.SecurityAlert;
 import io.sentinelpager.schemas.Severity;
 import io.sentinelpager.schemas.SourceStatus;
 import io.sentinelpager.schemas.SyncCommand;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -94,17 +95,17 @@ class SentinelNormalizerTest {
         ObjectNode p = (ObjectNode) open.get("properties");
         p.put("status", "New").put("lastModifiedTimeUtc", "2026-11-29T02:00:00Z").remove(
                 java.util.List.of("classification", "classificationReason", "owner"));
-        AlertTriage triage = new AlertTriage("contoso", AlertScope.ALL);
+        AlertTriage triage = new AlertTriage("contoso", AlertScope.ALL, new SeenRetention(Duration.ofDays(30)));
         Map<String, IngestSeen> seen = new HashMap<>();
         OurWrites ours = new OurWrites(Set.of("contoso"));
-        AlertTriage.Outcome first = triage.triage(item(open), seen::get, ours, NOW);
+        AlertTriage.Outcome first = triage.triage(item(open), seen::get, ours, NOW, false);
         assertThat(first).isInstanceOf(AlertTriage.New.class);
         seen.put(first.seen().getAlertKey(), first.seen());
 
         // The published incident: closed as FalsePositive by john, later than we read it.
         ObjectNode closed = SampleAlerts.published("sentinel-incident-get.response.json");
         ((ObjectNode) closed.get("properties")).put("lastModifiedTimeUtc", "2026-11-29T02:30:00Z");
-        AlertTriage.Outcome analyst = triage.triage(item(closed), seen::get, ours, NOW);
+        AlertTriage.Outcome analyst = triage.triage(item(closed), seen::get, ours, NOW, false);
         assertThat(analyst).isInstanceOfSatisfying(AlertTriage.Changed.class, c -> {
             assertThat(c.action().getSourceStatus()).isEqualTo(SourceStatus.RESOLVED);
             assertThat(c.action().getClassification()).isEqualTo("falsePositive");
@@ -116,12 +117,17 @@ class SentinelNormalizerTest {
                 .setConnectorId("contoso").setSource(AlertSource.SENTINEL).setAlertId(INCIDENT + ":" + ALERT)
                 .setTargetStatus(SourceStatus.RESOLVED).setAssignedTo("john@contoso.com")
                 .setClassification("falsePositive").setRequestedAt(NOW).build());
-        assertThat(triage.triage(item(closed), seen::get, ours, NOW)).isInstanceOf(AlertTriage.Echo.class);
+        assertThat(triage.triage(item(closed), seen::get, ours, NOW, false)).isInstanceOf(AlertTriage.Echo.class);
     }
 
     private SourceItem item(ObjectNode incidentJson) {
         SentinelIncident incident = SentinelIncident.fromJson(incidentJson);
-        SentinelAlert alert = alert();
+        // Generated shortly before it is read: the published sample's alert of 2020 would be one that ingest may
+        // have paged and forgotten since, which is a change when read again, not a new alert (SeenRetention).
+        ObjectNode json = (ObjectNode) SampleAlerts.published("sentinel-incident-alerts.response.json").get("value")
+                .get(0);
+        ((ObjectNode) json.get("properties")).put("timeGenerated", "2026-11-29T01:59:00Z");
+        SentinelAlert alert = SentinelAlert.fromJson(json);
         return new SourceItem(INCIDENT + ":" + ALERT, incident.properties().lastModifiedTimeUtc(),
                 SentinelNormalizer.sourceJson(incident, alert), now -> normalizer.normalize(incident, alert, now));
     }

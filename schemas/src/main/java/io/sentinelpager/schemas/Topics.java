@@ -1,5 +1,6 @@
 package io.sentinelpager.schemas;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -69,9 +70,23 @@ public final class Topics {
     /** Keyed by connector id; the latest record per connector is where its next poll starts. */
     public static final TopicSpec<String, IngestWatermark> INGEST_WATERMARKS =
             new TopicSpec<>("ingest.watermarks", String.class, IngestWatermark.class, INGEST_PARTITIONS, COMPACTED);
-    /** Keyed by alert key, in the partition of the alert's connector: what ingest last saw of each alert. */
+    /**
+     * How long ingest.seen keeps an alert ingest has not read since, unless the ingest setting ingest.seen.retention
+     * says otherwise: ingest sets the topic's retention.ms to that setting at start-up. A month outlasts what the
+     * pipeline keeps of an alert otherwise (14 days of alerts.raw, alert.actions and sync.commands, and of a closed
+     * page in escalate), so ingest tells changes and our own write-backs exactly for as long as anything downstream
+     * can act on them; and a month of alerts, at thousands a day, is a few tens of MB per ingest instance.
+     */
+    public static final Duration INGEST_SEEN_RETENTION = Duration.ofDays(30);
+    /**
+     * Keyed by alert key, in the partition of the alert's connector: what ingest last saw of each alert. Compacted to
+     * one record per alert, and deleted once an alert has not been read for the retention: every alert ever seen
+     * would otherwise stay on it, and in each ingest instance's memory, forever. Every read of a changed alert
+     * rewrites its record, so the alerts still changing in Azure stay.
+     */
     public static final TopicSpec<String, IngestSeen> INGEST_SEEN =
-            new TopicSpec<>("ingest.seen", String.class, IngestSeen.class, INGEST_PARTITIONS, COMPACTED);
+            new TopicSpec<>("ingest.seen", String.class, IngestSeen.class, INGEST_PARTITIONS, Map.of("cleanup.policy",
+                    "compact,delete", "retention.ms", String.valueOf(INGEST_SEEN_RETENTION.toMillis())));
     /** Keyed by connector id: each connector's latest poll outcome, for operators and for ingest after a restart. */
     public static final TopicSpec<String, ConnectorHealth> CONNECTOR_HEALTH =
             new TopicSpec<>("connector.health", String.class, ConnectorHealth.class, INGEST_PARTITIONS, COMPACTED);

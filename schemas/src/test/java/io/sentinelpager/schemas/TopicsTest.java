@@ -47,6 +47,12 @@ class TopicsTest {
     }
 
     @Test
+    void whatIngestHasSeenIsCompactedAndExpiresAfterItsRetention() {
+        assertThat(Topics.INGEST_SEEN.config()).containsEntry("cleanup.policy", "compact,delete")
+                .containsEntry("retention.ms", String.valueOf(30L * 24 * 3600 * 1000));
+    }
+
+    @Test
     void deadLetterTopicNameResolvesToItsSource() {
         assertThat(Topics.ALERTS_RAW.deadLetterTopic()).isEqualTo("alerts.raw.dlq");
         assertThat(Topics.byName("alerts.raw.dlq")).contains(Topics.ALERTS_RAW);

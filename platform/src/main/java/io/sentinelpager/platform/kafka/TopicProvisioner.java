@@ -6,12 +6,17 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,6 +78,54 @@ public final class TopicProvisioner {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while provisioning topics", e);
         }
+    }
+
+    /**
+     * Sets configs of an existing topic where they differ from {@code wanted}, and leaves its other configs alone:
+     * for a config a service owns through a setting of its own (ingest.seen's retention is ingest's), which
+     * {@link #ensure} would never change on a topic that already exists. A list-valued config (cleanup.policy)
+     * is compared as a set.
+     *
+     * @return the configs it changed, each with the value it had
+     */
+    public Map<String, String> ensureConfig(String topic, Map<String, String> wanted) {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        try {
+            Config current = admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource);
+            Map<String, String> changed = new TreeMap<>();
+            List<AlterConfigOp> ops = new ArrayList<>();
+            new TreeMap<>(wanted).forEach((name, value) -> {
+                ConfigEntry entry = current.get(name);
+                String was = entry == null ? null : entry.value();
+                if (!sameValue(was, value)) {
+                    changed.put(name, was);
+                    ops.add(new AlterConfigOp(new ConfigEntry(name, value), AlterConfigOp.OpType.SET));
+                }
+            });
+            if (!ops.isEmpty()) {
+                admin.incrementalAlterConfigs(Map.of(resource, ops)).all().get(30, TimeUnit.SECONDS);
+                log.info("topic {}: set {} (was {})", topic, ops.stream().map(op -> op.configEntry().name() + "="
+                        + op.configEntry().value()).toList(), changed);
+            }
+            return changed;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot configure topic " + topic + ": " + e.getCause().getMessage(),
+                    e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("cannot configure topic " + topic + ": the cluster did not answer within"
+                    + " 30 s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while configuring topic " + topic, e);
+        }
+    }
+
+    private static boolean sameValue(String current, String wanted) {
+        if (current == null) {
+            return false;
+        }
+        return Set.copyOf(List.of(current.replace(" ", "").split(",")))
+                .equals(Set.copyOf(List.of(wanted.replace(" ", "").split(","))));
     }
 
     private void checkPartitions(Collection<? extends TopicSpec<?, ?>> topics, Set<String> existing)
