@@ -36,7 +36,6 @@ public final class Topics {
             new TopicSpec<>("alert.actions", String.class, AlertAction.class, ALERT_PARTITIONS, DELETE_AFTER_14_DAYS);
     public static final TopicSpec<String, AlertLifecycle> ALERT_STATE =
             new TopicSpec<>("alert.state", String.class, AlertLifecycle.class, ALERT_PARTITIONS, COMPACTED);
-    /** Keyed by user id, so one person's notifications are delivered in order by one notify instance. */
     /**
      * Keyed by alert key: escalate telling itself that a grouped page past its retention is gone, from the stage that
      * deletes the page (partitioned by page key) to the stage that indexed its alerts (partitioned by alert key).
@@ -45,6 +44,7 @@ public final class Topics {
             new TopicSpec<>("escalate.pages-forgotten", String.class, PageForgotten.class, ALERT_PARTITIONS,
                     DELETE_AFTER_14_DAYS);
 
+    /** Keyed by user id, so one person's notifications are delivered in order by one notify instance. */
     public static final TopicSpec<String, NotificationRequest> NOTIFICATIONS_OUT =
             new TopicSpec<>("notifications.out", String.class, NotificationRequest.class, ALERT_PARTITIONS, DELETE_AFTER_14_DAYS);
     public static final TopicSpec<String, DeliveryReceipt> NOTIFICATIONS_RECEIPTS =
