@@ -8,11 +8,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -101,7 +98,6 @@ final class ConnectorPoller implements AutoCloseable {
         boolean firstPoll = watermark == null;
         Instant since = watermark == null ? started.minus(settings.lookback()) : watermark.getLastUpdatedAt();
         Instant newest = watermark == null ? null : watermark.getLastUpdatedAt();
-        Set<String> idsAtNewest = watermark == null ? new HashSet<>() : new HashSet<>(watermark.getIdsAtWatermark());
         AlertFeed.Page page;
         try {
             page = feed.first(since, pageSize, this::awaitBudget);
@@ -126,10 +122,6 @@ final class ConnectorPoller implements AutoCloseable {
                     Instant updated = source.lastUpdated().truncatedTo(ChronoUnit.MILLIS);
                     if (newest == null || updated.isAfter(newest)) {
                         newest = updated;
-                        idsAtNewest.clear();
-                    }
-                    if (updated.equals(newest) && source.id() != null) {
-                        idsAtNewest.add(source.id());
                     }
                 }
             }
@@ -137,7 +129,7 @@ final class ConnectorPoller implements AutoCloseable {
             if (!page.hasNext()) {
                 if (newest != null) {
                     next = IngestWatermark.newBuilder().setConnectorId(settings.id()).setLastUpdatedAt(newest)
-                            .setIdsAtWatermark(new ArrayList<>(idsAtNewest)).setUpdatedAt(now).build();
+                            .setUpdatedAt(now).build();
                     out.watermark(next);
                 }
                 health.succeeded(now, out);
