@@ -5,14 +5,17 @@ import io.apicurio.registry.serde.config.SerdeConfig;
 import io.sentinelpager.platform.config.PlatformConfig;
 import io.sentinelpager.schemas.TopicSpec;
 import java.io.PrintStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import org.apache.avro.generic.GenericData;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -26,7 +29,9 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code pager tail alerts.raw}: a topic's records decoded, with key and headers. Values are decoded through the
- * registry with the writer's schema (no generated classes needed); dead-letter topics are shown as raw text.
+ * registry with the writer's schema (no generated classes needed); dead-letter topics are shown as raw text. A bytes
+ * field shows only its length: the one our topics have holds a push subscription's sealed capability, whose
+ * ciphertext means nothing to a reader.
  */
 @Command(name = "tail", description = "Print a topic's records: key, headers and the value decoded to JSON.")
 final class TailCommand implements Callable<Integer> {
@@ -43,6 +48,18 @@ final class TailCommand implements Callable<Integer> {
 
     @Option(names = "--max-messages", defaultValue = "-1", description = "stop after this many records")
     int maxMessages;
+
+    /** Avro's JSON-like rendering of a record, with bytes as {@code "<n bytes>"}. */
+    private static final GenericData RENDER = new GenericData() {
+        @Override
+        protected void toString(Object datum, StringBuilder buffer, IdentityHashMap<Object, Object> seen) {
+            if (datum instanceof ByteBuffer bytes) {
+                buffer.append("\"<").append(bytes.remaining()).append(" bytes>\"");
+            } else {
+                super.toString(datum, buffer, seen);
+            }
+        }
+    };
 
     @Option(names = "--timeout", defaultValue = "PT0S", description = "stop when no record arrives for this long"
             + " (ISO-8601, e.g. PT10S); 0 waits for ever")
@@ -89,7 +106,7 @@ final class TailCommand implements Callable<Integer> {
             return "null (tombstone)";
         }
         try {
-            return String.valueOf(avro.deserialize(r.topic(), r.headers(), r.value()));
+            return RENDER.toString(avro.deserialize(r.topic(), r.headers(), r.value()));
         } catch (RuntimeException e) {
             return "<not decodable: " + e.getMessage() + "> " + text(r.value());
         }

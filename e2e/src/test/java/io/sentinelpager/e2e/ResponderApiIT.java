@@ -5,16 +5,22 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sentinelpager.app.PagerCommand;
+import io.sentinelpager.platform.config.Secret;
 import io.sentinelpager.platform.local.LocalCluster;
-import io.sentinelpager.platform.security.Tls;
 import io.sentinelpager.platform.security.P256;
+import io.sentinelpager.platform.security.PushSubscriptionSeal;
+import io.sentinelpager.platform.security.Tls;
 import io.sentinelpager.platform.testing.LocalClusterExtension;
 import io.sentinelpager.schemas.PushSubscription;
 import io.sentinelpager.schemas.Topics;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.security.interfaces.ECPublicKey;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,10 +32,12 @@ import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import picocli.CommandLine;
 
 /**
  * The responder's login and session rules over HTTP, as a browser or a script meets them: cookie flags, CSRF on every
@@ -191,8 +199,9 @@ class ResponderApiIT {
         // What pushManager.subscribe() gives a browser: a push service URL, its P-256 key and a 16-byte auth secret.
         String endpoint = "https://push.example/send/" + UUID.randomUUID();
         String p256dh = P256.base64url(P256.encode((ECPublicKey) P256.generate().getPublic()));
+        String auth = "AAECAwQFBgcICQoLDA0ODw";
         String subscription = "{\"endpoint\":\"" + endpoint + "\",\"expirationTime\":null,\"keys\":{\"p256dh\":\""
-                + p256dh + "\",\"auth\":\"AAECAwQFBgcICQoLDA0ODw\"}}";
+                + p256dh + "\",\"auth\":\"" + auth + "\"}}";
         assertThat(send(post("/api/push/subscriptions", cookie, null, subscription)).statusCode()).isEqualTo(403);
         HttpResponse<String> insecure = send(post("/api/push/subscriptions", cookie, csrf,
                 subscription.replace("https://", "http://")));
@@ -210,10 +219,74 @@ class ResponderApiIT {
 
         List<ConsumerRecord<String, PushSubscription>> records = subscriptionRecords(key);
         assertThat(records).hasSize(2);
-        assertThat(records.get(0).value().getUserId()).isEqualTo("lead");
-        assertThat(records.get(0).value().getEndpoint()).isEqualTo(endpoint);
-        assertThat(records.get(0).value().getP256dh()).isEqualTo(p256dh);
+        PushSubscription stored = records.get(0).value();
+        assertThat(stored.getUserId()).isEqualTo("lead");
+        assertThat(PushSubscriptionSeal.key("lead", stored.getId())).isEqualTo(key);
+        assertThat(new PushSubscriptionSeal(Secret.of(pipeline.linksKey)).open(stored))
+                .as("what notify opens with the links.key it shares with the responder")
+                .isEqualTo(new PushSubscriptionSeal.Capability(endpoint, p256dh, auth));
         assertThat(records.get(1).value()).as("the tombstone").isNull();
+
+        // Whoever reads the topic (a consumer of the raw bytes, pager tail) learns nothing that lets them push.
+        Map<String, String> secrets = Map.of("endpoint", endpoint,
+                "endpoint token", endpoint.substring(endpoint.lastIndexOf('/') + 1), "p256dh", p256dh, "auth", auth);
+        List<byte[]> raw = rawSubscriptionValues(key);
+        assertThat(raw).hasSize(2);
+        assertThat(new String(raw.get(0), StandardCharsets.ISO_8859_1)).contains("lead");
+        assertThat(leaked(new String(raw.get(0), StandardCharsets.ISO_8859_1), secrets))
+                .as("secrets in the record's bytes on the topic").isEmpty();
+        String tail = tail(Topics.PUSH_SUBSCRIPTIONS.name(), "key=" + key);
+        assertThat(tail).contains("\"userId\": \"lead\"", "\"id\": \"" + stored.getId() + "\"")
+                .containsPattern("\"sealed\": \"<\\d+ bytes>\"");
+        assertThat(leaked(tail, secrets)).as("secrets in what pager tail prints").isEmpty();
+    }
+
+    /** The names of the secrets that appear in the text: names only, so that a failure prints no secret. */
+    private static List<String> leaked(String text, Map<String, String> secrets) {
+        return secrets.entrySet().stream().filter(e -> text.contains(e.getValue())).map(Map.Entry::getKey).sorted()
+                .toList();
+    }
+
+    private static List<byte[]> rawSubscriptionValues(String key) {
+        List<byte[]> out = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(pipeline.context.consumerConfig(null),
+                new StringDeserializer(), new ByteArrayDeserializer())) {
+            TopicPartition partition = new TopicPartition(Topics.PUSH_SUBSCRIPTIONS.name(), 0);
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            long end = consumer.endOffsets(List.of(partition)).get(partition);
+            while (consumer.position(partition) < end) {
+                consumer.poll(Duration.ofMillis(500)).forEach(r -> {
+                    if (r.key().equals(key)) {
+                        out.add(r.value());
+                    }
+                });
+            }
+        }
+        return out;
+    }
+
+    /** What {@code pager tail <topic>} prints of everything on the topic, once that holds {@code expected}. */
+    private static String tail(String topic, String expected) {
+        String output = "";
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        // tail stops after 3 s without a record, which a slow group join can use up: run it again until it shows.
+        while (!output.contains(expected) && System.nanoTime() < deadline) {
+            ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+            PrintStream original = System.out;
+            System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
+            try {
+                int exit = new CommandLine(new PagerCommand()).execute("tail", topic,
+                        "--bootstrap-server", pipeline.cluster.bootstrapServers(),
+                        "--registry-url", pipeline.cluster.registryUrl(), "--timeout", "PT3S");
+                assertThat(exit).isZero();
+            } finally {
+                System.setOut(original);
+            }
+            output = buffer.toString(StandardCharsets.UTF_8);
+        }
+        assertThat(output.contains(expected)).as("pager tail %s shows %s", topic, expected).isTrue();
+        return output;
     }
 
     private static List<ConsumerRecord<String, PushSubscription>> subscriptionRecords(String key) {

@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  */
 final class PushSubscriptions implements AutoCloseable {
 
-    /** A subscription and its key in the topic (user id and endpoint hash), which its tombstone needs. */
+    /** A sealed subscription and its key in the topic (user id and endpoint hash), which its tombstone needs. */
     record Entry(String key, PushSubscription subscription) {
         @Override
         public String toString() {

@@ -7,9 +7,10 @@ import io.sentinelpager.platform.config.ConfigException;
 import io.sentinelpager.platform.config.ConfigKey;
 import io.sentinelpager.platform.config.PagerConfig;
 import io.sentinelpager.platform.security.P256;
+import io.sentinelpager.platform.security.PushSubscriptionSeal;
+import io.sentinelpager.platform.security.SharedSecrets;
 import io.sentinelpager.platform.security.VapidKeys;
 import io.sentinelpager.schemas.ContactMethodType;
-import io.sentinelpager.schemas.PushSubscription;
 import io.sentinelpager.schemas.Urgency;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -35,12 +36,15 @@ import org.slf4j.LoggerFactory;
  * <p>A page goes to every subscription of the user and counts as delivered when one push service accepted it. A push
  * service that answers 404 or 410 has dropped the subscription for good: its tombstone goes to push.subscriptions,
  * and when none is left the failure is permanent, so the processor falls back to the user's next contact method.
- * Endpoints and keys are capability secrets: no log line, failure or receipt holds one.
+ * Endpoints and keys are capability secrets: no log line, failure or receipt holds one. They reach notify sealed
+ * ({@link PushSubscriptionSeal}) and are opened only to push; a subscription that does not open (links.key changed
+ * since the phone subscribed) is skipped with a warning naming the user and the subscription, never deleted: a key
+ * set wrongly on one service must not wipe every phone's subscription. The person turns push on again to mend it.
  */
 public final class WebPushChannel implements Channel, AutoCloseable {
 
-    /** Settings of the Web Push channel; it is on when the VAPID key pair is set. */
-    public record Config(VapidKeys keys, String subject, Duration ttl, Duration timeout) {
+    /** Settings of the Web Push channel; it is on when the VAPID key pair is set, and then needs links.key. */
+    public record Config(VapidKeys keys, PushSubscriptionSeal seal, String subject, Duration ttl, Duration timeout) {
 
         public static final ConfigKey SUBJECT = ConfigKey.of("notify.webpush.subject", null,
                 "how a push service can reach the operator (RFC 8292 'sub'): a mailto: or https: URL; required"
@@ -60,7 +64,8 @@ public final class WebPushChannel implements Channel, AutoCloseable {
                     throw new ConfigException("setting " + SUBJECT.name() + " must be a mailto: or https: URL, was '"
                             + subject + "'");
                 }
-                return new Config(keys, subject, config.duration(TTL), config.duration(TIMEOUT));
+                return new Config(keys, PushSubscriptionSeal.from(config, VapidKeys.PUBLIC_KEY), subject,
+                        config.duration(TTL), config.duration(TIMEOUT));
             });
         }
     }
@@ -105,10 +110,20 @@ public final class WebPushChannel implements Channel, AutoCloseable {
         byte[] payload = payload(message).getBytes(StandardCharsets.UTF_8);
         int accepted = 0;
         int gone = 0;
+        int unreadable = 0;
         List<DeliveryFailure> failures = new ArrayList<>();
         for (PushSubscriptions.Entry entry : all) {
+            PushSubscriptionSeal.Capability capability;
             try {
-                if (push(entry.subscription(), payload, message.urgency())) {
+                capability = config.seal().open(entry.subscription());
+            } catch (PushSubscriptionSeal.CannotOpenException e) {
+                log.warn("web push {} to {}: skipping a subscription: {}", message.id(), message.userId(),
+                        e.getMessage());
+                unreadable++;
+                continue;
+            }
+            try {
+                if (push(capability, payload, message.urgency())) {
                     accepted++;
                 } else {
                     subscriptions.forget(entry);
@@ -118,14 +133,19 @@ public final class WebPushChannel implements Channel, AutoCloseable {
                 failures.add(failure);
             }
         }
-        log.info("web push {} to {}: {} of {} subscriptions accepted, {} gone", message.id(), message.userId(),
-                accepted, all.size(), gone);
+        log.info("web push {} to {}: {} of {} subscriptions accepted, {} gone, {} not readable", message.id(),
+                message.userId(), accepted, all.size(), gone, unreadable);
         if (accepted > 0) {
             return;
         }
-        if (failures.isEmpty()) {
+        if (failures.isEmpty() && unreadable == 0) {
             throw DeliveryFailure.permanent("every push subscription of " + message.userId() + " is gone (404/410);"
                     + " removed " + gone);
+        }
+        if (failures.isEmpty()) {
+            throw DeliveryFailure.permanent(unreadable + " push subscription(s) of " + message.userId() + " cannot be"
+                    + " opened with the current " + SharedSecrets.LINKS_KEY.name() + (gone > 0 ? " and " + gone
+                    + " gone (404/410)" : "") + "; the person must turn on pages in the app again");
         }
         // Retry if any phone might still take it; give up only when every failure says trying again cannot help.
         throw failures.stream().filter(f -> f.kind() != DeliveryFailure.Kind.PERMANENT).findFirst()
@@ -133,13 +153,14 @@ public final class WebPushChannel implements Channel, AutoCloseable {
     }
 
     /** @return true if the push service accepted the message, false if the subscription is gone (404, 410) */
-    private boolean push(PushSubscription subscription, byte[] payload, Urgency urgency) throws DeliveryFailure {
+    private boolean push(PushSubscriptionSeal.Capability subscription, byte[] payload, Urgency urgency)
+            throws DeliveryFailure {
         URI endpoint;
         byte[] body;
         try {
-            endpoint = URI.create(subscription.getEndpoint());
-            body = WebPushEncryption.encrypt(payload, P256.publicKey(P256.fromBase64url(subscription.getP256dh())),
-                    P256.fromBase64url(subscription.getAuth()));
+            endpoint = URI.create(subscription.endpoint());
+            body = WebPushEncryption.encrypt(payload, P256.publicKey(P256.fromBase64url(subscription.p256dh())),
+                    P256.fromBase64url(subscription.auth()));
         } catch (IllegalArgumentException e) {
             // The responder validated it; a subscription that still cannot be used will never work.
             throw DeliveryFailure.permanent("push subscription is malformed: " + e.getMessage());

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.sentinelpager.platform.security.P256;
+import io.sentinelpager.platform.security.PushSubscriptionSeal;
 import io.sentinelpager.schemas.PushSubscription;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -46,9 +47,9 @@ final class PushServiceEmulator implements AutoCloseable {
     /** The browser half of a subscription: what the app sends to the responder, and the private key it keeps. */
     record Browser(String id, String endpoint, String p256dh, String auth, ECPrivateKey privateKey,
                    String applicationServerKey) {
-        PushSubscription subscription(String userId, Instant at) {
-            return PushSubscription.newBuilder().setUserId(userId).setEndpoint(endpoint).setP256dh(p256dh)
-                    .setAuth(auth).setSubscribedAt(at).build();
+        /** The record as the responder writes it to push.subscriptions: sealed. */
+        PushSubscription subscription(PushSubscriptionSeal seal, String userId, Instant at) {
+            return seal.seal(userId, new PushSubscriptionSeal.Capability(endpoint, p256dh, auth), at);
         }
     }
 

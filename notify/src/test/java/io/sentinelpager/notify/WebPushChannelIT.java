@@ -2,10 +2,16 @@ package io.sentinelpager.notify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sentinelpager.platform.config.PagerConfig;
+import io.sentinelpager.platform.config.Secret;
 import io.sentinelpager.platform.kafka.TopicProvisioner;
 import io.sentinelpager.platform.local.LocalCluster;
+import io.sentinelpager.platform.security.PushSubscriptionSeal;
 import io.sentinelpager.platform.security.VapidKeys;
 import io.sentinelpager.platform.service.ServiceContext;
 import io.sentinelpager.platform.service.StreamsService;
@@ -21,6 +27,7 @@ import io.sentinelpager.schemas.Severity;
 import io.sentinelpager.schemas.Topics;
 import io.sentinelpager.schemas.Urgency;
 import io.sentinelpager.schemas.UserConfig;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,6 +40,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -41,12 +49,15 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * A page to a phone through the notify topology as NotifyApp wires it from settings (VAPID keys, subject, link key),
  * with subscriptions from the push.subscriptions global table and the push-service emulator, which checks VAPID and
  * decrypts each message with the subscription's private key as the phone's browser would. A subscription the push
  * service says is gone (410) gets its tombstone on the real broker, and the page falls back to the user's inbox.
+ * Subscriptions arrive as the responder writes them, sealed under links.key, as the very bytes the test checks hold
+ * no endpoint or key; one sealed under another links.key is skipped with a warning that names no secret.
  */
 @ExtendWith(LocalClusterExtension.class)
 class WebPushChannelIT {
@@ -63,7 +74,10 @@ class WebPushChannelIT {
     TopologyTestDriver driver;
     KafkaSendLog sendLog;
     TestInputTopic<String, NotificationRequest> requests;
-    TestInputTopic<String, PushSubscription> subscriptions;
+    TestInputTopic<String, byte[]> subscriptions;
+    /** What the responder seals with, from the same links.key as notify's settings below. */
+    final PushSubscriptionSeal seal = new PushSubscriptionSeal(Secret.of("link-key-for-tests"));
+    final ListAppender<ILoggingEvent> logs = new ListAppender<>();
     TestInputTopic<String, UserConfig> users;
     TestOutputTopic<String, DeliveryReceipt> receipts;
     String user;
@@ -95,17 +109,20 @@ class WebPushChannelIT {
         requests = driver.createInputTopic(Topics.NOTIFICATIONS_OUT.name(), context.serdes().key().serializer(),
                 context.serdes().value(NotificationRequest.class).serializer());
         subscriptions = driver.createInputTopic(Topics.PUSH_SUBSCRIPTIONS.name(), context.serdes().key().serializer(),
-                context.serdes().value(PushSubscription.class).serializer());
+                new ByteArraySerializer());
         users = driver.createInputTopic(Topics.CONFIG_USERS.name(), context.serdes().key().serializer(),
                 context.serdes().value(UserConfig.class).serializer());
         receipts = driver.createOutputTopic(Topics.NOTIFICATIONS_RECEIPTS.name(), context.serdes().key().deserializer(),
                 context.serdes().value(DeliveryReceipt.class).deserializer());
         users.pipeInput(user, UserConfig.newBuilder().setId(user).setName("Pat").setContactMethods(List.of(
                 method(ContactMethodType.PUSH, "phone"), method(ContactMethodType.INBOX, user))).build(), T0);
+        logs.start();
+        webPushLogger().addAppender(logs);
     }
 
     @AfterEach
     void stop() throws Exception {
+        webPushLogger().detachAppender(logs);
         driver.close();
         sendLog.close();
         // NotifyApp hands the channels' tombstone producer to the StreamsService, which the driver does not have.
@@ -165,7 +182,44 @@ class WebPushChannelIT {
         assertThat(out.get(1).getContactMethod()).isEqualTo(ContactMethodType.INBOX);
         assertThat(Files.readString(stateDir.resolve("inbox").resolve(user + ".log"))).contains("c1:a-9");
         assertThat(tombstones()).as("the tombstone on the broker's push.subscriptions")
-                .containsExactly(user + "/" + phone.id());
+                .containsExactly(PushSubscriptionSeal.key(user, PushSubscriptionSeal.id(phone.endpoint())));
+    }
+
+    @Test
+    void aSubscriptionSealedUnderAnotherLinksKeyIsSkippedWithAWarningAndTheOtherPhoneGetsThePage() throws Exception {
+        PushSubscriptionSeal before = new PushSubscriptionSeal(Secret.of("the-links-key-before-it-changed"));
+        PushServiceEmulator.Browser old = subscribe(vapid.publicKeyBase64(), before);
+        PushServiceEmulator.Browser phone = subscribe(vapid.publicKeyBase64());
+
+        requests.pipeInput(user, request(user, "c1:a-11", Urgency.HIGH), T0);
+
+        assertThat(pushService.received()).extracting(PushServiceEmulator.Received::subscription)
+                .containsExactly(phone.id());
+        assertThat(receipts.readValuesToList()).extracting(DeliveryReceipt::getOutcome)
+                .containsExactly(DeliveryOutcome.SENT);
+        String key = PushSubscriptionSeal.key(user, PushSubscriptionSeal.id(old.endpoint()));
+        assertThat(warnings()).singleElement().asString().contains(user, key, "sealed under another links.key");
+        assertThat(leaked(String.join("\n", warnings()), old)).as("secrets in the warning").isEmpty();
+        assertThat(tombstones()).as("a subscription that does not open is kept: the key may be wrong, not the phone")
+                .isEmpty();
+    }
+
+    @Test
+    void whenNoSubscriptionOpensThePageFallsBackToTheNextContactMethod() throws Exception {
+        PushServiceEmulator.Browser old = subscribe(vapid.publicKeyBase64(),
+                new PushSubscriptionSeal(Secret.of("the-links-key-before-it-changed")));
+
+        requests.pipeInput(user, request(user, "c1:a-12", Urgency.HIGH), T0);
+
+        assertThat(pushService.received()).isEmpty();
+        List<DeliveryReceipt> out = receipts.readValuesToList();
+        assertThat(out).extracting(DeliveryReceipt::getOutcome).containsExactly(DeliveryOutcome.FAILED,
+                DeliveryOutcome.SENT);
+        assertThat(out.get(0).getDetail()).contains("cannot be opened with the current links.key",
+                "turn on pages in the app again").endsWith("falling back to inbox");
+        assertThat(leaked(out.get(0).getDetail(), old)).as("secrets in the receipt").isEmpty();
+        assertThat(out.get(1).getContactMethod()).isEqualTo(ContactMethodType.INBOX);
+        assertThat(Files.readString(stateDir.resolve("inbox").resolve(user + ".log"))).contains("c1:a-12");
     }
 
     @Test
@@ -182,10 +236,36 @@ class WebPushChannelIT {
     }
 
     private PushServiceEmulator.Browser subscribe(String applicationServerKey) {
+        return subscribe(applicationServerKey, seal);
+    }
+
+    /** A phone subscribes: its record, sealed as the responder seals it, goes to the topic as bytes checked first. */
+    private PushServiceEmulator.Browser subscribe(String applicationServerKey, PushSubscriptionSeal sealedWith) {
         PushServiceEmulator.Browser browser = pushService.subscribe(applicationServerKey);
-        // The key's hash part is the responder's business; any stable suffix keeps the keys distinct here.
-        subscriptions.pipeInput(user + "/" + browser.id(), browser.subscription(user, T0), T0);
+        PushSubscription record = browser.subscription(sealedWith, user, T0);
+        byte[] bytes = context.serdes().value(PushSubscription.class).serializer()
+                .serialize(Topics.PUSH_SUBSCRIPTIONS.name(), record);
+        assertThat(leaked(new String(bytes, StandardCharsets.ISO_8859_1), browser))
+                .as("secrets in the record's bytes on push.subscriptions").isEmpty();
+        subscriptions.pipeInput(PushSubscriptionSeal.key(user, record.getId()), bytes, T0);
         return browser;
+    }
+
+    /** The names of the browser's secrets that appear in the text: names only, so a failure prints no secret. */
+    static List<String> leaked(String text, PushServiceEmulator.Browser browser) {
+        Map<String, String> secrets = Map.of("endpoint", browser.endpoint(), "endpoint token", browser.id(),
+                "p256dh", browser.p256dh(), "auth", browser.auth());
+        return secrets.entrySet().stream().filter(e -> text.contains(e.getValue())).map(Map.Entry::getKey).sorted()
+                .toList();
+    }
+
+    private List<String> warnings() {
+        return logs.list.stream().filter(e -> e.getLevel() == Level.WARN).map(ILoggingEvent::getFormattedMessage)
+                .toList();
+    }
+
+    private static Logger webPushLogger() {
+        return (Logger) LoggerFactory.getLogger(WebPushChannel.class);
     }
 
     private List<String> tombstones() {

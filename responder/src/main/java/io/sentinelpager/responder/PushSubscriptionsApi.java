@@ -8,16 +8,13 @@ import io.javalin.http.Context;
 import io.javalin.http.NotFoundResponse;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.sentinelpager.platform.security.P256;
+import io.sentinelpager.platform.security.PushSubscriptionSeal;
 import io.sentinelpager.platform.security.VapidKeys;
 import io.sentinelpager.platform.service.ServiceContext;
 import io.sentinelpager.schemas.PushSubscription;
 import io.sentinelpager.schemas.Topics;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -34,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * tombstone removed from) push.subscriptions for the authenticated person, who owns it; notify pushes pages there.
  * Authentication and CSRF are the responder's, as for every /api route.
  *
- * <p>The endpoint and keys are capability secrets: they go to their topic and nowhere else. Logs and answers name a
+ * <p>The endpoint and keys are capability secrets: they go to their topic only sealed ({@link PushSubscriptionSeal},
+ * under a key derived from {@code links.key}, which notify holds too), and nowhere else. Logs and answers name a
  * subscription only by its key, the user and a hash of the endpoint.
  */
 final class PushSubscriptionsApi implements AutoCloseable {
@@ -45,12 +43,15 @@ final class PushSubscriptionsApi implements AutoCloseable {
     private static final int MAX_ENDPOINT = 2048;
 
     private final Optional<String> publicKey;
+    /** Present exactly when push is on; start-up fails if push is on without links.key. */
+    private final Optional<PushSubscriptionSeal> seal;
     private final KafkaProducer<String, PushSubscription> producer;
     private final KafkaClientMetrics metrics;
     private final Clock clock;
 
     PushSubscriptionsApi(ServiceContext context) {
         this.publicKey = VapidKeys.publicKey(context.config());
+        this.seal = publicKey.map(on -> PushSubscriptionSeal.from(context.config(), VapidKeys.PUBLIC_KEY));
         this.clock = context.clock();
         Map<String, Object> config = new HashMap<>(context.kafkaClientConfig());
         config.putAll(context.serdes().clientConfig());
@@ -94,9 +95,10 @@ final class PushSubscriptionsApi implements AutoCloseable {
             throw new BadRequestResponse("keys.p256dh must be a base64url P-256 public key and keys.auth a base64url"
                     + " 16-byte secret, as PushSubscription.toJSON() gives them: " + e.getMessage());
         }
-        String key = key(user, endpoint);
-        send(key, PushSubscription.newBuilder().setUserId(user).setEndpoint(endpoint).setP256dh(p256dh).setAuth(auth)
-                .setSubscribedAt(clock.instant()).build());
+        PushSubscription record = seal.orElseThrow().seal(user,
+                new PushSubscriptionSeal.Capability(endpoint, p256dh, auth), clock.instant());
+        String key = PushSubscriptionSeal.key(user, record.getId());
+        send(key, record);
         AUDIT.info("{} turned on push for subscription {}", user, key);
         ctx.status(201).json(Map.of("id", key));
     }
@@ -104,7 +106,7 @@ final class PushSubscriptionsApi implements AutoCloseable {
     private void unsubscribe(Context ctx) throws Exception {
         String user = ResponderService.principal(ctx).user();
         // The key is derived from the caller and the endpoint, so nobody can remove another person's subscription.
-        String key = key(user, endpoint(body(ctx)));
+        String key = PushSubscriptionSeal.key(user, PushSubscriptionSeal.id(endpoint(body(ctx))));
         send(key, null);
         AUDIT.info("{} turned off push for subscription {}", user, key);
         ctx.status(204);
@@ -137,16 +139,6 @@ final class PushSubscriptionsApi implements AutoCloseable {
                     + " characters");
         }
         return endpoint;
-    }
-
-    /** {@code userId/hash}: one record per user and phone, so a phone that subscribes again replaces its record. */
-    static String key(String user, String endpoint) {
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(endpoint.getBytes(StandardCharsets.UTF_8));
-            return user + "/" + P256.base64url(Arrays.copyOf(hash, 16));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is in every JDK", e);
-        }
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.specific.SpecificData;
 import org.junit.jupiter.api.Test;
 
@@ -80,6 +81,26 @@ class TopicsTest {
             }
         }
         assertThat(missing).as("nullable fields without a default").isEmpty();
+    }
+
+    /**
+     * A registry with the usual BACKWARD rule accepts the sealed schema over the clear one, and a reader of the sealed
+     * schema still decodes a record from before (with no blob, which notify skips) instead of failing on it.
+     */
+    @Test
+    void theSealedPushSubscriptionReadsRecordsOfTheClearTextSchema() {
+        Schema clear = new Schema.Parser().parse("""
+                {"type":"record","name":"PushSubscription","namespace":"io.sentinelpager.schemas","fields":[
+                  {"name":"userId","type":"string"},
+                  {"name":"endpoint","type":"string"},
+                  {"name":"p256dh","type":"string"},
+                  {"name":"auth","type":"string"},
+                  {"name":"subscribedAt","type":{"type":"long","logicalType":"timestamp-millis"}}]}""");
+
+        assertThat(SchemaCompatibility.checkReaderWriterCompatibility(PushSubscription.getClassSchema(), clear)
+                .getType()).isEqualTo(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE);
+        assertThat(PushSubscription.getClassSchema().getFields()).extracting(Schema.Field::name)
+                .doesNotContain("endpoint", "p256dh", "auth");
     }
 
     private static void visit(Schema schema, Set<String> seen, List<String> missing) {
