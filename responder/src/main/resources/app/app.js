@@ -181,8 +181,33 @@ async function offerPush() {
   if (!('serviceWorker' in navigator && 'PushManager' in window && 'Notification' in window)) return;
   try {
     state.pushKey = (await api('GET', '/api/push/key')).publicKey;
-    $('push-optin').hidden = false;
-  } catch (e) { /* push is off on this server */ }
+  } catch (e) { return; /* push is off on this server */ }
+  try {
+    const registration = await navigator.serviceWorker.ready;
+    const existing = await registration.pushManager.getSubscription();
+    if (existing && Notification.permission === 'granted') {
+      const key = existing.options.applicationServerKey;
+      if (key && sameBytes(new Uint8Array(key), base64urlToBytes(state.pushKey))) {
+        // Sent again on every start: the server keeps it sealed under a key derived from links.key, so after that
+        // key changes (or the push service renewed the subscription) this phone still gets pages without a tap.
+        await api('POST', '/api/push/subscriptions', existing.toJSON());
+        return;
+      }
+      // The server's VAPID key changed: pushes signed with the new key would be refused on the old subscription.
+      await existing.unsubscribe();
+      await subscribe(registration);
+      return;
+    }
+  } catch (e) { say('Could not renew pages on this phone: ' + e.message); }
+  $('push-optin').hidden = false;
+}
+
+function sameBytes(a, b) { return a.length === b.length && a.every((v, i) => v === b[i]); }
+
+async function subscribe(registration) {
+  const subscription = await registration.pushManager.subscribe({
+    userVisibleOnly: true, applicationServerKey: base64urlToBytes(state.pushKey) });
+  await api('POST', '/api/push/subscriptions', subscription.toJSON());
 }
 
 function base64urlToBytes(text) {
@@ -193,17 +218,15 @@ function base64urlToBytes(text) {
 async function enablePush() {
   try {
     if (await Notification.requestPermission() !== 'granted') { say('Notifications are blocked for this app.'); return; }
-    const registration = await navigator.serviceWorker.ready;
-    const subscription = await registration.pushManager.subscribe({
-      userVisibleOnly: true, applicationServerKey: base64urlToBytes(state.pushKey) });
-    await api('POST', '/api/push/subscriptions', subscription.toJSON());
+    await subscribe(await navigator.serviceWorker.ready);
+    $('push-optin').hidden = true;
     say('This phone now gets your pages.');
   } catch (e) { say('Could not turn on pages on this phone: ' + e.message); }
 }
 
 async function start(me) {
   state.me = me; state.csrf = me.csrf;
-  await offerPush();
+  offerPush(); // not awaited: the service worker may still be installing, and the alerts must not wait for it
   listen();
   await route();
 }
