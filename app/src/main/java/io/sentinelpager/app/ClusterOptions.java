@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /** Where the cluster and the registry are, for the commands that talk to them (tail, apply, get). */
@@ -31,7 +30,7 @@ final class ClusterOptions {
         if (registry != null) {
             overrides.put(PlatformConfig.REGISTRY_URL.name(), registry);
         }
-        return PagerConfig.load(Optional.ofNullable(config)).with(overrides);
+        return Services.settings(config).with(overrides);
     }
 
     ServiceContext context() {

@@ -16,7 +16,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -59,6 +58,7 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         long started = System.nanoTime();
+        PagerConfig given = Services.settings(config);
         System.out.println("Starting Kafka broker, schema registry and Azure emulator...");
         LocalCluster cluster = LocalCluster.start();
         AzureEmulator azure = AzureEmulator.start(EmulatorOptions.defaults());
@@ -68,7 +68,6 @@ final class DemoCommand implements Callable<Integer> {
         seed(azure);
         DemoAccounts logins = DemoAccounts.write(work, List.of("analyst", "lead", "manager"), "manager");
 
-        PagerConfig given = PagerConfig.load(Optional.ofNullable(config));
         PagerConfig settings = given.with(cluster.settings()).with(Map.of(
                 "state.dir", work.resolve("state").toString(),
                 "health.port", String.valueOf(healthPort),

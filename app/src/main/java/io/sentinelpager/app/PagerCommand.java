@@ -1,5 +1,6 @@
 package io.sentinelpager.app;
 
+import io.sentinelpager.platform.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -16,9 +17,21 @@ public final class PagerCommand implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** Every subcommand; a configuration error is printed as its message alone, which says what and where. */
+    static CommandLine commandLine() {
         CommandLine pager = new CommandLine(new PagerCommand());
         ServiceCommand.register(pager);
-        System.exit(pager.execute(args));
+        pager.setExecutionExceptionHandler((e, command, parsed) -> {
+            if (!(e instanceof ConfigException)) {
+                throw e;
+            }
+            command.getErr().println(command.getColorScheme().errorText(e.getMessage()));
+            return command.getCommandSpec().exitCodeOnExecutionException();
+        });
+        return pager;
     }
 
     @Override

@@ -5,7 +5,6 @@ import io.sentinelpager.platform.service.ServiceRunner;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,7 +46,7 @@ final class ServiceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PagerConfig settings = PagerConfig.load(Optional.ofNullable(config));
+        PagerConfig settings = Services.settings(config);
         log.info("configuration: {}", settings.describe());
         try (ServiceRunner runner = ServiceRunner.start(settings, Services.select(List.of(service)), Clock.systemUTC())) {
             log.info("{} running; health and metrics on port {}", service, runner.healthPort());

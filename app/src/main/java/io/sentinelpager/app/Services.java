@@ -1,21 +1,47 @@
 package io.sentinelpager.app;
 
 import io.sentinelpager.enrich.EnrichApp;
+import io.sentinelpager.enrich.EnrichConfig;
 import io.sentinelpager.escalate.EscalateApp;
+import io.sentinelpager.escalate.EscalateConfig;
 import io.sentinelpager.ingest.IngestApp;
+import io.sentinelpager.ingest.IngestConfig;
 import io.sentinelpager.notify.NotifyApp;
+import io.sentinelpager.notify.NotifyConfig;
+import io.sentinelpager.platform.config.KnownKeys;
+import io.sentinelpager.platform.config.PagerConfig;
+import io.sentinelpager.platform.config.PlatformConfig;
 import io.sentinelpager.platform.service.ServiceFactory;
 import io.sentinelpager.policy.PolicyApp;
+import io.sentinelpager.policy.PolicyConfig;
 import io.sentinelpager.responder.ResponderApp;
+import io.sentinelpager.responder.ResponderConfig;
 import io.sentinelpager.syncback.SyncbackApp;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Every service the pager command can run, in pipeline order. */
+/** Every service the pager command can run, in pipeline order, and every setting they read. */
 public final class Services {
 
+    private static final Logger log = LoggerFactory.getLogger(Services.class);
+
     public static final Map<String, ServiceFactory> ALL;
+
+    /**
+     * Every setting some service reads (syncback reads only the connectors', which ingest lists), and the
+     * {@code PAGER_*} variables that are ours but not settings: the ./pager script's JVM options, the log level in
+     * logback.xml and the demo registry's archive.
+     */
+    public static final KnownKeys SETTINGS = new KnownKeys(Stream.of(PlatformConfig.KEYS, IngestConfig.KEYS,
+            EnrichConfig.KEYS, PolicyConfig.KEYS, EscalateConfig.KEYS, NotifyConfig.KEYS, ResponderConfig.KEYS)
+            .flatMap(List::stream).toList(), Set.of("PAGER_JAVA_OPTS", "PAGER_LOG_LEVEL", "PAGER_REGISTRY_ARCHIVE"));
 
     static {
         Map<String, ServiceFactory> all = new LinkedHashMap<>();
@@ -30,6 +56,17 @@ public final class Services {
     }
 
     private Services() {
+    }
+
+    /**
+     * The settings in this file (if any) and the environment. A setting in the file that no service reads stops
+     * start-up before anything runs, since whoever wrote it believes it is in effect; an unknown {@code PAGER_*}
+     * variable is only logged, as the environment is shared with other tools.
+     */
+    public static PagerConfig settings(Path file) {
+        PagerConfig settings = PagerConfig.load(Optional.ofNullable(file));
+        SETTINGS.check(settings, log::warn);
+        return settings;
     }
 
     /** The factories of the named services; "all" means every one. */

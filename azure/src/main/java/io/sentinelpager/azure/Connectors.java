@@ -25,7 +25,17 @@ public final class Connectors {
 
     public static final String PREFIX = "connectors";
 
+    /** Every setting of a connector, for any connector id. */
+    public static final List<ConfigKey> KEYS = keys(ConfigKey.ANY);
+
     private Connectors() {
+    }
+
+    private static List<ConfigKey> keys(String id) {
+        return List.of(tenantId(id), clientId(id), clientSecret(id), clientCertificate(id),
+                clientCertificatePassword(id), cloud(id), authorityHost(id), graphUrl(id), trustedCertificate(id),
+                managementUrl(id), logAnalyticsUrl(id), source(id), subscriptionId(id), resourceGroup(id),
+                workspaceName(id), workspaceId(id), requestTimeout(id));
     }
 
     public static ConfigKey tenantId(String id) {

@@ -1,9 +1,12 @@
 package io.sentinelpager.enrich;
 
+import io.sentinelpager.azure.Connectors;
 import io.sentinelpager.platform.config.ConfigException;
 import io.sentinelpager.platform.config.ConfigKey;
 import io.sentinelpager.platform.config.PagerConfig;
 import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Settings of the enrich service. Set in the configuration file under these names, or in the environment as
@@ -45,6 +48,13 @@ public record EnrichConfig(int maxSummaryLength, Duration deadline, Duration giv
             "longest alert description passed on, in characters; longer ones are cut with a marker");
     public static final ConfigKey MAX_SOURCE_JSON_LENGTH = ConfigKey.of("enrich.source.json.max.length", "262144",
             "longest source JSON passed on, in characters; a longer one is replaced by a note (alerts.raw keeps it)");
+
+    /** Every setting enrich reads beyond the platform's: these and the connectors' (for Log Analytics). */
+    public static final List<ConfigKey> KEYS = Stream.of(
+            List.of(MAX_SUMMARY_LENGTH, DEADLINE, GIVE_UP_AFTER, MAX_ROWS, MAX_CELL_LENGTH, MAX_CONCURRENT_QUERIES,
+                    MAX_QUERIES_PER_WINDOW, QUERY_WINDOW, CACHE_TTL, CACHE_ENTRIES, MAX_BACKLOG,
+                    MAX_DESCRIPTION_LENGTH, MAX_SOURCE_JSON_LENGTH),
+            Connectors.KEYS).flatMap(List::stream).toList();
 
     public EnrichConfig {
         positive(DEADLINE, deadline);

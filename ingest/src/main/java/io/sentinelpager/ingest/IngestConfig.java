@@ -1,5 +1,6 @@
 package io.sentinelpager.ingest;
 
+import io.sentinelpager.azure.Connectors;
 import io.sentinelpager.azure.GraphAlertsClient;
 import io.sentinelpager.platform.config.ConfigException;
 import io.sentinelpager.platform.config.ConfigKey;
@@ -8,7 +9,9 @@ import io.sentinelpager.schemas.Topics;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
+import java.util.stream.Stream;
 
 /** Settings of the ingest service; per-connector settings are in {@link ConnectorSettings}. */
 public record IngestConfig(Duration pollInterval, Duration lookback, int pageSize, String instanceId, String groupId,
@@ -47,6 +50,14 @@ public record IngestConfig(Duration pollInterval, Duration lookback, int pageSiz
                     + " ingest.seen, which ingest sets at start-up, and of the in-memory view; an alert created before"
                     + " that and read again without a record is reported as a change on alert.actions, never paged again"
                     + " as new; at least 1d");
+    /** Every setting ingest reads beyond the platform's: these, each connector's polling and credentials. */
+    public static final List<ConfigKey> KEYS = Stream.of(
+            List.of(POLL_INTERVAL, LOOKBACK, PAGE_SIZE, INSTANCE_ID, GROUP_ID, OUTAGE_THRESHOLD, REQUESTS_PER_MINUTE,
+                    MAX_POLL_INTERVAL, MAX_DESCRIPTION_CHARS, MAX_SOURCE_JSON_CHARS, SEEN_RETENTION),
+            List.of(ConnectorSettings.pollInterval(ConfigKey.ANY), ConnectorSettings.lookback(ConfigKey.ANY),
+                    ConnectorSettings.severities(ConfigKey.ANY), ConnectorSettings.statuses(ConfigKey.ANY),
+                    ConnectorSettings.serviceSources(ConfigKey.ANY), ConnectorSettings.products(ConfigKey.ANY)),
+            Connectors.KEYS).flatMap(List::stream).toList();
 
     public static IngestConfig from(PagerConfig config) {
         String instance = config.string(INSTANCE_ID);

@@ -5,10 +5,12 @@ import io.sentinelpager.platform.config.ConfigKey;
 import io.sentinelpager.platform.config.PagerConfig;
 import io.sentinelpager.platform.config.Secret;
 import io.sentinelpager.platform.security.SharedSecrets;
+import io.sentinelpager.platform.security.VapidKeys;
 import io.sentinelpager.schemas.ContactMethodType;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -37,6 +39,20 @@ public record NotifyConfig(Path inboxDir, String responderUrl, Optional<Secret> 
             "at most one SMS per this interval to one number; alerts in between go out as one digest; 0s turns it off");
     public static final ConfigKey VOICE_MIN_INTERVAL = ConfigKey.of("notify.voice.min.interval", "1m",
             "at most one call per this interval to one number; 0s turns it off");
+
+    /** Every setting notify reads beyond the platform's: these and each channel's. */
+    public static final List<ConfigKey> KEYS = List.of(INBOX_DIR, RESPONDER_URL, LINK_KEY, LINK_VALIDITY,
+            RETRY_ATTEMPTS, RETRY_BACKOFF, RETRY_BACKOFF_MAX, SMS_MIN_INTERVAL, VOICE_MIN_INTERVAL,
+            EmailChannel.Config.HOST, EmailChannel.Config.PORT, EmailChannel.Config.STARTTLS,
+            EmailChannel.Config.USERNAME, EmailChannel.Config.PASSWORD, EmailChannel.Config.FROM,
+            EmailChannel.Config.TIMEOUT,
+            TwilioSmsChannel.Config.BASE_URL, TwilioSmsChannel.Config.ACCOUNT_SID, TwilioSmsChannel.Config.AUTH_TOKEN,
+            TwilioSmsChannel.Config.FROM, TwilioSmsChannel.Config.TIMEOUT,
+            NtfyChannel.Config.URL, NtfyChannel.Config.TOKEN, NtfyChannel.Config.TIMEOUT,
+            TeamsChannel.Config.WEBHOOKS, TeamsChannel.Config.TIMEOUT,
+            WebhookChannel.Config.SECRET, WebhookChannel.Config.TIMEOUT,
+            WebPushChannel.Config.SUBJECT, WebPushChannel.Config.TTL, WebPushChannel.Config.TIMEOUT,
+            VapidKeys.PUBLIC_KEY, VapidKeys.PRIVATE_KEY);
 
     /** How transient failures are retried. */
     public record Retry(int attempts, Duration backoff, Duration maxBackoff) {

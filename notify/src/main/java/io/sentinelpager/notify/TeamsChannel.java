@@ -30,6 +30,8 @@ public final class TeamsChannel implements Channel {
 
         /** Prefix of the per-name Workflows URLs; "secret" in the name keeps them masked at start-up. */
         public static final String WEBHOOK_PREFIX = "notify.teams.secret.url";
+        public static final ConfigKey WEBHOOKS = ConfigKey.secret(WEBHOOK_PREFIX + "." + ConfigKey.ANY,
+                "the Workflows URL of each name a Teams contact method may give as its address");
         public static final ConfigKey TIMEOUT =
                 ConfigKey.of("notify.teams.timeout", "10s",
                         "how long one Workflows call may take");

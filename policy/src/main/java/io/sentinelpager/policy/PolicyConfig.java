@@ -3,6 +3,7 @@ package io.sentinelpager.policy;
 import io.sentinelpager.platform.config.ConfigKey;
 import io.sentinelpager.platform.config.PagerConfig;
 import java.time.Duration;
+import java.util.List;
 
 /** Settings of the policy service. */
 public record PolicyConfig(String defaultTeam, String defaultEscalationChain, Duration decisionRetention) {
@@ -14,6 +15,9 @@ public record PolicyConfig(String defaultTeam, String defaultEscalationChain, Du
     public static final ConfigKey DECISION_RETENTION = ConfigKey.of("policy.decisions.retention", "14d",
             "how long the routing of an alert's first record is kept for its later records; at least the retention"
                     + " of alerts.enriched, so that no record still readable there is routed afresh");
+
+    /** Every setting policy reads beyond the platform's. */
+    public static final List<ConfigKey> KEYS = List.of(DEFAULT_TEAM, DEFAULT_ESCALATION_CHAIN, DECISION_RETENTION);
 
     public static PolicyConfig from(PagerConfig config) {
         return new PolicyConfig(config.string(DEFAULT_TEAM), config.string(DEFAULT_ESCALATION_CHAIN),

@@ -4,8 +4,10 @@ import io.sentinelpager.platform.config.ConfigKey;
 import io.sentinelpager.platform.config.PagerConfig;
 import io.sentinelpager.platform.config.Secret;
 import io.sentinelpager.platform.security.SharedSecrets;
+import io.sentinelpager.platform.security.VapidKeys;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** Settings of the responder service. */
@@ -52,6 +54,12 @@ public record ResponderConfig(String host, int port, Path accountsFile, Optional
             "client secret of the responder's app registration");
     public static final ConfigKey OIDC_TRUST = ConfigKey.of("responder.oidc.trust.pem", null,
             "PEM file of certificates to trust beside the JDK's when calling the issuer (a private CA, or the emulator)");
+
+    /** Every setting the responder reads beyond the platform's: these, the shared secrets and the VAPID public key. */
+    public static final List<ConfigKey> KEYS = List.of(HOST, PORT, ACCOUNTS_FILE, SESSION_KEY, SESSION_TTL,
+            SECURE_COOKIES, MAX_FAILED_LOGINS, FAILED_LOGIN_WINDOW, LOCKOUT, PUBLIC_URL, OIDC_ISSUER, OIDC_CLIENT_ID,
+            OIDC_CLIENT_SECRET, OIDC_TRUST, SharedSecrets.LINKS_KEY, SharedSecrets.TWILIO_AUTH_TOKEN,
+            VapidKeys.PUBLIC_KEY);
 
     public static ResponderConfig from(PagerConfig config) {
         Optional<Oidc> oidc = config.optional(OIDC_ISSUER).map(issuer -> new Oidc(issuer, config.string(OIDC_CLIENT_ID),

@@ -13,6 +13,12 @@ import java.util.Objects;
  */
 public record ConfigKey(String name, String defaultValue, String doc, boolean secret) {
 
+    /**
+     * In a name, stands for a name the operator chooses: {@code connectors.*.tenant.id} is the tenant setting of
+     * every connector, {@code kafka.*} every Kafka client setting. Such a key lists a family in {@link KnownKeys}.
+     */
+    public static final String ANY = "*";
+
     public ConfigKey {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(doc, "doc");

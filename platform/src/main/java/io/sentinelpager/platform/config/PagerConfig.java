@@ -1,16 +1,17 @@
 package io.sentinelpager.platform.config;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
-import java.io.Reader;
+import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -23,16 +24,36 @@ import java.util.regex.Pattern;
  * Layered configuration: defaults in code, then a properties or YAML file, then environment variables
  * ({@code PAGER_*} for ours, {@code KAFKA_*} for the Kafka clients), then explicit overrides (the demo and tests).
  * Later layers win. Values are read through typed accessors that fail with the key's name, the layer the value
- * came from and what was expected.
+ * came from (with the file's line) and what was expected.
  */
 public final class PagerConfig {
 
     private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    /** Where a value came from, as a person reads it in an error: {@code pager.yaml:12}, a variable, or code. */
+    public record Origin(Layer layer, String name, int line) {
+
+        public enum Layer { FILE, ENVIRONMENT, OVERRIDE }
+
+        @Override
+        public String toString() {
+            return switch (layer) {
+                case FILE -> "file " + name + (line > 0 ? ":" + line : "");
+                case ENVIRONMENT -> "environment variable " + name;
+                case OVERRIDE -> "override";
+            };
+        }
+    }
+
+    /** One setting as read from the file, with the line it is on (0 when unknown). */
+    private record FileSetting(String value, int line) {
+    }
 
     private final Map<String, String> values;
-    private final Map<String, String> origins;
+    private final Map<String, Origin> origins;
 
-    private PagerConfig(Map<String, String> values, Map<String, String> origins) {
+    private PagerConfig(Map<String, String> values, Map<String, Origin> origins) {
         this.values = Map.copyOf(values);
         this.origins = Map.copyOf(origins);
     }
@@ -48,19 +69,19 @@ public final class PagerConfig {
 
     public static PagerConfig load(Optional<Path> file, Map<String, String> environment) {
         Map<String, String> values = new LinkedHashMap<>();
-        Map<String, String> origins = new LinkedHashMap<>();
+        Map<String, Origin> origins = new LinkedHashMap<>();
         if (file.isPresent()) {
             Path path = file.get();
-            readFile(path).forEach((k, v) -> {
-                values.put(k, v);
-                origins.put(k, "file " + path);
+            readFile(path).forEach((k, setting) -> {
+                values.put(k, setting.value());
+                origins.put(k, new Origin(Origin.Layer.FILE, path.toString(), setting.line()));
             });
         }
         environment.forEach((name, value) -> {
             String key = keyOfEnvironmentVariable(name);
             if (key != null) {
                 values.put(key, value);
-                origins.put(key, "environment variable " + name);
+                origins.put(key, new Origin(Origin.Layer.ENVIRONMENT, name, 0));
             }
         });
         return new PagerConfig(values, origins);
@@ -69,10 +90,10 @@ public final class PagerConfig {
     /** A copy with these values on top, e.g. the addresses of the demo's embedded broker. */
     public PagerConfig with(Map<String, String> overrides) {
         Map<String, String> values = new LinkedHashMap<>(this.values);
-        Map<String, String> origins = new LinkedHashMap<>(this.origins);
+        Map<String, Origin> origins = new LinkedHashMap<>(this.origins);
         overrides.forEach((k, v) -> {
             values.put(k, v);
-            origins.put(k, "override");
+            origins.put(k, new Origin(Origin.Layer.OVERRIDE, "", 0));
         });
         return new PagerConfig(values, origins);
     }
@@ -154,6 +175,11 @@ public final class PagerConfig {
         return out;
     }
 
+    /** Where each setting that is set came from; a key set in two layers has the later one's origin. */
+    public Map<String, Origin> origins() {
+        return origins;
+    }
+
     /** The settings as a person should see them at start-up: secrets and anything that looks like one masked. */
     public Map<String, String> describe() {
         Map<String, String> out = new TreeMap<>();
@@ -168,7 +194,7 @@ public final class PagerConfig {
     }
 
     private ConfigException malformed(ConfigKey key, String expected, Exception cause) {
-        String origin = origins.getOrDefault(key.name(), "default");
+        String origin = origins.containsKey(key.name()) ? origins.get(key.name()).toString() : "default";
         String shown = key.secret() || looksSecret(key.name()) ? "****" : "'" + values.get(key.name()) + "'";
         return new ConfigException("setting " + key.name() + " from " + origin + " is " + shown + ", expected "
                 + expected, cause);
@@ -184,42 +210,80 @@ public final class PagerConfig {
         return null;
     }
 
-    private static Map<String, String> readFile(Path path) {
+    private static Map<String, FileSetting> readFile(Path path) {
         if (!Files.isReadable(path)) {
             throw new ConfigException("configuration file " + path + " does not exist or is not readable");
         }
         String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
-        try (Reader reader = Files.newBufferedReader(path)) {
-            if (name.endsWith(".yaml") || name.endsWith(".yml")) {
-                Map<String, String> out = new LinkedHashMap<>();
-                JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(reader);
-                if (root != null && !root.isNull()) {
-                    if (!root.isObject()) {
-                        throw new ConfigException("configuration file " + path + " must hold a mapping of settings");
-                    }
-                    flatten("", root, out);
-                }
-                return out;
-            }
-            Properties properties = new Properties();
-            properties.load(reader);
-            Map<String, String> out = new LinkedHashMap<>();
-            properties.stringPropertyNames().forEach(k -> out.put(k, properties.getProperty(k)));
-            return out;
+        try {
+            return name.endsWith(".yaml") || name.endsWith(".yml") ? readYaml(path) : readProperties(path);
         } catch (IOException e) {
             throw new ConfigException("configuration file " + path + " cannot be read: " + e.getMessage(), e);
         }
     }
 
-    private static void flatten(String prefix, JsonNode node, Map<String, String> out) {
-        if (node.isObject()) {
-            Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
-            while (fields.hasNext()) {
-                Map.Entry<String, JsonNode> field = fields.next();
-                flatten(prefix.isEmpty() ? field.getKey() : prefix + "." + field.getKey(), field.getValue(), out);
+    /** Nested mappings become dotted keys ({@code kafka: {bootstrap.servers: x}} is kafka.bootstrap.servers). */
+    private static Map<String, FileSetting> readYaml(Path path) throws IOException {
+        Map<String, FileSetting> out = new LinkedHashMap<>();
+        try (JsonParser parser = YAML.createParser(Files.newBufferedReader(path))) {
+            JsonToken root = parser.nextToken();
+            if (root == null || root == JsonToken.VALUE_NULL) {
+                return out;
             }
-        } else if (!node.isNull()) {
-            out.put(prefix, node.isValueNode() ? node.asText() : node.toString());
+            if (root != JsonToken.START_OBJECT) {
+                throw new ConfigException("configuration file " + path + " must hold a mapping of settings");
+            }
+            readMapping("", parser, out);
         }
+        return out;
+    }
+
+    /** Reads the mapping the parser is at, streaming rather than as a tree so that each key keeps its line. */
+    private static void readMapping(String prefix, JsonParser parser, Map<String, FileSetting> out)
+            throws IOException {
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String key = prefix + parser.currentName();
+            int line = parser.currentTokenLocation().getLineNr();
+            JsonToken value = parser.nextToken();
+            if (value == JsonToken.START_OBJECT) {
+                readMapping(key + ".", parser, out);
+            } else if (value == JsonToken.START_ARRAY) {
+                out.put(key, new FileSetting(YAML.readTree(parser).toString(), line));
+            } else if (value != JsonToken.VALUE_NULL) {
+                out.put(key, new FileSetting(parser.getText(), line));
+            }
+        }
+    }
+
+    /**
+     * Java's own properties syntax, one logical line (a line and its backslash continuations) at a time, so that
+     * each key keeps the line it starts on.
+     */
+    private static Map<String, FileSetting> readProperties(Path path) throws IOException {
+        Map<String, FileSetting> out = new LinkedHashMap<>();
+        List<String> lines = Files.readAllLines(path);
+        for (int i = 0; i < lines.size(); i++) {
+            int first = i;
+            StringBuilder logical = new StringBuilder(lines.get(i));
+            String start = lines.get(i).stripLeading();
+            boolean comment = start.startsWith("#") || start.startsWith("!");
+            while (!comment && continues(lines.get(i)) && i + 1 < lines.size()) {
+                logical.append('\n').append(lines.get(++i));
+            }
+            Properties properties = new Properties();
+            properties.load(new StringReader(logical.toString()));
+            properties.stringPropertyNames().forEach(k -> out.put(k, new FileSetting(properties.getProperty(k),
+                    first + 1)));
+        }
+        return out;
+    }
+
+    /** A line that ends in an odd number of backslashes goes on on the next line (a comment line does not). */
+    private static boolean continues(String line) {
+        int backslashes = 0;
+        for (int i = line.length() - 1; i >= 0 && line.charAt(i) == '\\'; i--) {
+            backslashes++;
+        }
+        return backslashes % 2 == 1;
     }
 }

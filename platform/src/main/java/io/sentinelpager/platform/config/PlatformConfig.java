@@ -2,6 +2,7 @@ package io.sentinelpager.platform.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /** Settings every service shares: where the cluster and the registry are, where state lives, the health port. */
@@ -24,6 +25,12 @@ public record PlatformConfig(String bootstrapServers, String registryUrl, int he
             "create missing topics from the catalog at start-up");
     public static final ConfigKey SHUTDOWN_TIMEOUT = ConfigKey.of("shutdown.timeout", "30s",
             "how long a service may take to finish in-flight work on SIGTERM");
+    public static final ConfigKey KAFKA_CLIENT = ConfigKey.of("kafka." + ConfigKey.ANY, null,
+            "any Kafka client setting, e.g. kafka.security.protocol; handed to every client without the prefix");
+
+    /** Every setting every service reads; each service's config class lists its own beside these. */
+    public static final List<ConfigKey> KEYS = List.of(BOOTSTRAP_SERVERS, REGISTRY_URL, HEALTH_PORT, STATE_DIR,
+            REPLICATION_FACTOR, PROVISION_TOPICS, SHUTDOWN_TIMEOUT, KAFKA_CLIENT);
 
     public static PlatformConfig from(PagerConfig config) {
         int rf = config.integer(REPLICATION_FACTOR);

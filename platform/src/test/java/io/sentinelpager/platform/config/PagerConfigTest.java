@@ -51,6 +51,27 @@ class PagerConfigTest {
     }
 
     @Test
+    void eachSettingKnowsTheFileLineOrVariableItCameFrom() throws Exception {
+        Path yaml = dir.resolve("pager.yaml");
+        Files.writeString(yaml, "# pager\ningest:\n  poll:\n    interval: soon\n  page.size: 50\n");
+        PagerConfig fromYaml = PagerConfig.load(Optional.of(yaml), Map.of("PAGER_INGEST_PAGE_SIZE", "25"));
+        assertThat(fromYaml.origins().get("ingest.poll.interval"))
+                .isEqualTo(new PagerConfig.Origin(PagerConfig.Origin.Layer.FILE, yaml.toString(), 4));
+        assertThat(fromYaml.origins().get("ingest.page.size"))
+                .isEqualTo(new PagerConfig.Origin(PagerConfig.Origin.Layer.ENVIRONMENT, "PAGER_INGEST_PAGE_SIZE", 0));
+        assertThatThrownBy(() -> fromYaml.duration(POLL))
+                .hasMessageContaining("setting ingest.poll.interval from file " + yaml + ":4 is 'soon'");
+
+        Path properties = dir.resolve("pager.properties");
+        Files.writeString(properties, "# a comment \\\ningest.page.size = 1\\\n  0\n\n! another\ningest.poll.interval: 1m\n");
+        PagerConfig fromProperties = PagerConfig.load(Optional.of(properties), Map.of());
+        assertThat(fromProperties.integer(TOP)).isEqualTo(10);
+        assertThat(fromProperties.origins().get("ingest.page.size").line()).isEqualTo(2);
+        assertThat(fromProperties.origins().get("ingest.poll.interval").line()).isEqualTo(6);
+        assertThat(fromProperties.origins()).containsOnlyKeys("ingest.page.size", "ingest.poll.interval");
+    }
+
+    @Test
     void missingRequiredSettingSaysWhichVariableToSet() {
         ConfigKey tenant = ConfigKey.required("connectors.contoso.tenant.id", "Entra tenant id");
         assertThatThrownBy(() -> PagerConfig.empty().string(tenant))
