@@ -33,7 +33,7 @@ public record ResponderConfig(String host, int port, Path accountsFile, Optional
             "how long a login lasts: one on-call shift");
     public static final ConfigKey SECURE_COOKIES = ConfigKey.of("responder.cookies.secure", "true",
             "mark cookies Secure (HTTPS only; browsers also accept them from http://localhost)");
-    public static final ConfigKey MAX_FAILED_LOGINS = ConfigKey.of("responder.login.max-failures", "5",
+    public static final ConfigKey MAX_FAILED_LOGINS = ConfigKey.of("responder.login.max.failures", "5",
             "failed logins within responder.login.window that lock an account");
     public static final ConfigKey FAILED_LOGIN_WINDOW = ConfigKey.of("responder.login.window", "15m",
             "window in which failed logins are counted");

@@ -36,7 +36,11 @@ class AuthTest {
         Sessions sessions = new Sessions(Secret.of("a session key of 32 characters.."), Duration.ofHours(12), clock);
         String token = sessions.open("analyst");
         assertThat(sessions.user(token)).contains("analyst");
-        String flipped = token.substring(0, token.length() - 1) + (token.endsWith("A") ? "B" : "A");
+        // The signature's first character, not its last: the last base64url character of a 32-byte MAC carries two
+        // padding bits that decoders ignore, so changing it can leave the MAC as it was.
+        int signature = token.indexOf('.') + 1;
+        String flipped = token.substring(0, signature) + (token.charAt(signature) == 'A' ? 'Q' : 'A')
+                + token.substring(signature + 1);
         assertThat(sessions.user(flipped)).as("a changed signature").isEmpty();
         String forgedUser = java.util.Base64.getUrlEncoder().withoutPadding()
                 .encodeToString("manager|9999999999|AAAA".getBytes()) + token.substring(token.indexOf('.'));
