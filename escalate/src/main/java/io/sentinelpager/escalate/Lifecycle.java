@@ -280,7 +280,8 @@ public final class Lifecycle {
     /**
      * Reopens an acknowledged or closed page: a fresh escalation from the first step, with its own notification ids
      * (the reopen count is part of them), unless the window given holds pages, which delays it to the window's end.
-     * Nothing goes to Azure: what a responder told it stands until someone acknowledges or closes again.
+     * Nothing goes to Azure: what a responder told it stands until someone acknowledges or closes again, and even then
+     * an alert resolved before the reopen stays resolved (see {@link #sync}); the alerts still open are the work.
      */
     private void reopen(AlertLifecycle state, AlertLifecycle.Builder next, String actor, String channel, String why,
                         Optional<MaintenanceWindow> hold, Directory directory, Instant now, List<TimelineEvent> timeline,
@@ -498,13 +499,14 @@ public final class Lifecycle {
                     next.setStatus(LifecycleStatus.ACKNOWLEDGED).setOwner(owner).setAcknowledgedBy(acked)
                             .setNextEscalationAt(null).setPendingNotifications(List.of()).setHeldUntil(null);
                     timeline.add(event(now, "acknowledged", actor, action.getChannel(), action.getComment()));
-                    emitted.addAll(sync(state, action, SourceStatus.IN_PROGRESS, azureUser(directory, owner), now));
+                    emitted.addAll(sync(state, next, action, SourceStatus.IN_PROGRESS, azureUser(directory, owner),
+                            now));
                 }
             }
             case TAKE_OWNERSHIP -> {
                 next.setOwner(actor);
                 timeline.add(event(now, "owner", actor, action.getChannel(), "took ownership"));
-                emitted.addAll(sync(state, action, null, azureUser(directory, actor), now));
+                emitted.addAll(sync(state, next, action, null, azureUser(directory, actor), now));
             }
             case CLOSE -> {
                 if (state.getStatus() == LifecycleStatus.CLOSED) {
@@ -512,13 +514,13 @@ public final class Lifecycle {
                 } else {
                     next.setStatus(LifecycleStatus.CLOSED).setNextEscalationAt(null).setPendingNotifications(List.of());
                     timeline.add(event(now, "closed", actor, action.getChannel(), action.getComment()));
-                    emitted.addAll(sync(state, action, SourceStatus.RESOLVED,
+                    emitted.addAll(sync(state, next, action, SourceStatus.RESOLVED,
                             azureUser(directory, state.getOwner() == null ? actor : state.getOwner()), now));
                 }
             }
             case ANNOTATE -> {
                 timeline.add(event(now, "comment", actor, action.getChannel(), action.getComment()));
-                emitted.addAll(sync(state, action, null, null, now));
+                emitted.addAll(sync(state, next, action, null, null, now));
             }
             case REOPEN -> {
                 if (state.getStatus() == LifecycleStatus.TRIGGERED) {
@@ -614,35 +616,60 @@ public final class Lifecycle {
     }
 
     /**
-     * What Azure should learn, for every alert on the page (all alerts of a grouped incident). One alert's command
-     * id is the action id; in a group each alert gets the action id plus its key, so each is applied once.
+     * What Azure should learn of a responder's action, for every alert on the page (all alerts of a grouped
+     * incident). An alert that is resolved in Azure, by an analyst or by a close of this page before it was reopened,
+     * is left as it is: a status would open it again in Defender, an owner or a classification would overwrite who
+     * resolved it and how. Only a comment still reaches it, so that every alert of the incident carries the
+     * responder's notes. The statuses written are recorded in the page's members: ingest drops the echo of our own
+     * writes, so nothing else would tell escalate that an alert it closed is resolved. One alert's command id is the
+     * action id; in a group each alert gets the action id plus its key, so each is applied once.
      */
-    private List<SpecificRecord> sync(AlertLifecycle state, AlertAction action, SourceStatus status, String assignedTo,
-                                      Instant now) {
+    private List<SpecificRecord> sync(AlertLifecycle state, AlertLifecycle.Builder next, AlertAction action,
+                                      SourceStatus status, String assignedTo, Instant now) {
         SecurityAlert primary = state.getAlert().getEnriched().getAlert();
         if (primary.getSource() == AlertSource.PAGER) {
             return List.of();
         }
         List<String> keys = state.getMembers().isEmpty() ? List.of(primary.getAlertKey())
                 : state.getMembers().keySet().stream().sorted().toList();
+        String comment = action.getComment() == null || action.getComment().isBlank() ? null
+                : action.getActor() + " (Sentinel Pager): " + action.getComment();
+        Map<String, SourceStatus> members = new HashMap<>(state.getMembers());
         List<SpecificRecord> out = new ArrayList<>();
         for (String alertKey : keys) {
-            int colon = alertKey.indexOf(':');
-            out.add(SyncCommand.newBuilder()
-                    .setCommandId(keys.size() == 1 ? action.getActionId() : action.getActionId() + "/" + alertKey)
-                    .setAlertKey(alertKey)
-                    .setConnectorId(alertKey.substring(0, colon))
-                    .setSource(primary.getSource())
-                    .setAlertId(alertKey.substring(colon + 1))
-                    .setTargetStatus(status)
-                    .setAssignedTo(assignedTo)
-                    .setClassification(action.getClassification())
-                    .setComment(action.getComment() == null || action.getComment().isBlank() ? null
-                            : action.getActor() + " (Sentinel Pager): " + action.getComment())
-                    .setRequestedAt(now)
-                    .build());
+            // The id depends on the page's alerts, not on how many are still open, so a replay gives the same ids.
+            String id = keys.size() == 1 ? action.getActionId() : action.getActionId() + "/" + alertKey;
+            if (members.get(alertKey) == SourceStatus.RESOLVED) {
+                if (comment != null) {
+                    out.add(command(id, alertKey, primary.getSource(), null, null, null, comment, now));
+                }
+                continue;
+            }
+            out.add(command(id, alertKey, primary.getSource(), status, assignedTo, action.getClassification(), comment,
+                    now));
+            if (status != null) {
+                members.put(alertKey, status);
+            }
         }
+        next.setMembers(members);
         return out;
+    }
+
+    private static SyncCommand command(String commandId, String alertKey, AlertSource source, SourceStatus status,
+                                      String assignedTo, String classification, String comment, Instant now) {
+        int colon = alertKey.indexOf(':');
+        return SyncCommand.newBuilder()
+                .setCommandId(commandId)
+                .setAlertKey(alertKey)
+                .setConnectorId(alertKey.substring(0, colon))
+                .setSource(source)
+                .setAlertId(alertKey.substring(colon + 1))
+                .setTargetStatus(status)
+                .setAssignedTo(assignedTo)
+                .setClassification(classification)
+                .setComment(comment)
+                .setRequestedAt(now)
+                .build();
     }
 
     private static List<ContactMethod> contactMethods(String userId, UserConfig user) {

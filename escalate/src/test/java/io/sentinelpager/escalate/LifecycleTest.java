@@ -38,6 +38,9 @@ class LifecycleTest {
             ContactMethod.newBuilder().setType(ContactMethodType.EMAIL).setAddress("ana@contoso.example").build())).build();
     final Lifecycle.Directory directory = new Lifecycle.Directory(Map.of("soc", soc)::get, Map.of("ana", ana)::get, Map.of(),
             id -> null);
+    /** Ana with the e-mail Azure knows her by; ben has no user config, so Azure gets his user id. */
+    final Lifecycle.Directory withEmail = new Lifecycle.Directory(Map.of("soc", soc)::get,
+            Map.of("ana", UserConfig.newBuilder(ana).setEmail("ana@contoso.example").build())::get, Map.of(), id -> null);
 
     static RoutedAlert routed(SourceStatus status) {
         SecurityAlert alert = SecurityAlert.newBuilder().setAlertKey("c1:a1").setConnectorId("c1")
@@ -402,6 +405,88 @@ class LifecycleTest {
     }
 
     @Test
+    void acknowledgingOrTakingOwnershipWritesOnlyToTheAlertsAzureHasNotResolved() {
+        AlertLifecycle page = lifecycle.routed(Optional.empty(), grouped("c1:a1"), withEmail, T0).state().orElseThrow();
+        page = lifecycle.routed(Optional.of(page), grouped("c1:a2"), withEmail, T0).state().orElseThrow();
+        page = lifecycle.routed(Optional.of(page), grouped("c1:a3"), withEmail, T0).state().orElseThrow();
+        page = lifecycle.action(Optional.of(page), sourceChanged("c1:a2", SourceStatus.RESOLVED), withEmail,
+                T0.plusSeconds(30)).state().orElseThrow();
+
+        Lifecycle.Outcome ack = lifecycle.action(Optional.of(page), action("ack-1", ActionType.ACKNOWLEDGE, "ana"),
+                withEmail, T0.plusSeconds(60));
+
+        // c1:a2 was resolved in Defender: marking it in progress would open it again there.
+        assertThat(syncs(ack)).containsExactly(
+                "ack-1/c1:a1 c1:a1 IN_PROGRESS ana@contoso.example class=null comment=null",
+                "ack-1/c1:a3 c1:a3 IN_PROGRESS ana@contoso.example class=null comment=null");
+        AlertLifecycle acked = ack.state().orElseThrow();
+        assertThat(acked.getMembers()).containsOnly(Map.entry("c1:a1", SourceStatus.IN_PROGRESS),
+                Map.entry("c1:a2", SourceStatus.RESOLVED), Map.entry("c1:a3", SourceStatus.IN_PROGRESS));
+
+        Lifecycle.Outcome owner = lifecycle.action(Optional.of(acked), action("own-1", ActionType.TAKE_OWNERSHIP, "ben"),
+                withEmail, T0.plusSeconds(120));
+        assertThat(syncs(owner)).containsExactly("own-1/c1:a1 c1:a1 null ben class=null comment=null",
+                "own-1/c1:a3 c1:a3 null ben class=null comment=null");
+    }
+
+    @Test
+    void afterANewAlertReopensAPageTheResponderClosedAnAcknowledgementLeavesTheClosedAlertsResolved() {
+        AlertLifecycle paged = lifecycle.routed(Optional.empty(), grouped("c1:a1"), withEmail, T0).state().orElseThrow();
+        AlertLifecycle acked = lifecycle.action(Optional.of(paged), action("ack-1", ActionType.ACKNOWLEDGE, "ana"),
+                withEmail, T0.plusSeconds(60)).state().orElseThrow();
+        Lifecycle.Outcome close = lifecycle.action(Optional.of(acked), AlertAction.newBuilder(
+                action("close-1", ActionType.CLOSE, "ana")).setClassification("truePositive").build(), withEmail,
+                T0.plusSeconds(120));
+        assertThat(syncs(close)).containsExactly(
+                "close-1 c1:a1 RESOLVED ana@contoso.example class=truePositive comment=null");
+        AlertLifecycle reopened = lifecycle.routed(close.state(), grouped("c1:a2"), withEmail, T0.plusSeconds(600))
+                .state().orElseThrow();
+
+        Lifecycle.Outcome ack = lifecycle.action(Optional.of(reopened), action("ack-2", ActionType.ACKNOWLEDGE, "ben"),
+                withEmail, T0.plusSeconds(660));
+
+        assertThat(ack.state().orElseThrow().getStatus()).isEqualTo(LifecycleStatus.ACKNOWLEDGED);
+        assertThat(syncs(ack)).containsExactly("ack-2/c1:a2 c1:a2 IN_PROGRESS ben class=null comment=null");
+        // Ingest drops the echo of our own write, so the page records what it asked Azure for.
+        assertThat(close.state().orElseThrow().getMembers()).containsOnly(Map.entry("c1:a1", SourceStatus.RESOLVED));
+        // And with c1:a1 known resolved, Azure resolving the new alert closes the page.
+        Lifecycle.Outcome resolved = lifecycle.action(ack.state(), sourceChanged("c1:a2", SourceStatus.RESOLVED),
+                withEmail, T0.plusSeconds(900));
+        assertThat(resolved.state().orElseThrow().getStatus()).isEqualTo(LifecycleStatus.CLOSED);
+    }
+
+    @Test
+    void closingResolvesEveryAlertNotYetResolvedAndCommentsReachThemAll() {
+        AlertLifecycle page = lifecycle.routed(Optional.empty(), grouped("c1:a1"), withEmail, T0).state().orElseThrow();
+        page = lifecycle.routed(Optional.of(page), grouped("c1:a2"), withEmail, T0).state().orElseThrow();
+        page = lifecycle.routed(Optional.of(page), grouped("c1:a3"), withEmail, T0).state().orElseThrow();
+        page = lifecycle.action(Optional.of(page), sourceChanged("c1:a2", SourceStatus.RESOLVED), withEmail,
+                T0.plusSeconds(30)).state().orElseThrow();
+        page = lifecycle.action(Optional.of(page), sourceChanged("c1:a3", SourceStatus.IN_PROGRESS), withEmail,
+                T0.plusSeconds(30)).state().orElseThrow();
+
+        Lifecycle.Outcome comment = lifecycle.action(Optional.of(page), AlertAction.newBuilder(
+                action("note-1", ActionType.ANNOTATE, "ana")).setComment("isolating pc-17").build(), withEmail,
+                T0.plusSeconds(60));
+        assertThat(syncs(comment)).containsExactly(
+                "note-1/c1:a1 c1:a1 null null class=null comment=ana (Sentinel Pager): isolating pc-17",
+                "note-1/c1:a2 c1:a2 null null class=null comment=ana (Sentinel Pager): isolating pc-17",
+                "note-1/c1:a3 c1:a3 null null class=null comment=ana (Sentinel Pager): isolating pc-17");
+
+        Lifecycle.Outcome close = lifecycle.action(comment.state(), AlertAction.newBuilder(
+                action("close-1", ActionType.CLOSE, "ana")).setClassification("truePositive").setComment("contained")
+                .build(), withEmail, T0.plusSeconds(120));
+
+        // The analyst who resolved c1:a2 keeps their classification and assignment; the closing note reaches it.
+        assertThat(syncs(close)).containsExactly(
+                "close-1/c1:a1 c1:a1 RESOLVED ana@contoso.example class=truePositive comment=ana (Sentinel Pager): contained",
+                "close-1/c1:a2 c1:a2 null null class=null comment=ana (Sentinel Pager): contained",
+                "close-1/c1:a3 c1:a3 RESOLVED ana@contoso.example class=truePositive comment=ana (Sentinel Pager): contained");
+        assertThat(close.state().orElseThrow().getMembers()).containsOnly(Map.entry("c1:a1", SourceStatus.RESOLVED),
+                Map.entry("c1:a2", SourceStatus.RESOLVED), Map.entry("c1:a3", SourceStatus.RESOLVED));
+    }
+
+    @Test
     void aNewAlertOfAClosedPageHonoursTheTeamsMaintenanceWindowLikeANewPage() {
         AlertLifecycle closed = lifecycle.routed(Optional.empty(), grouped("c1:a1", SourceStatus.RESOLVED), directory, T0)
                 .state().orElseThrow();
@@ -453,6 +538,14 @@ class LifecycleTest {
                 io.sentinelpager.schemas.MaintenanceWindow.newBuilder().setStart(T0).setEnd(end).setMode(mode)
                         .setReason("pen test").build())).build();
         return new Lifecycle.Directory(Map.of("soc", team)::get, Map.of("ana", ana)::get, Map.of(), id -> null);
+    }
+
+    /** Each sync command as "id alert status assignee class=… comment=…", in the order emitted. */
+    static List<String> syncs(Lifecycle.Outcome outcome) {
+        return outcome.emitted().stream().filter(SyncCommand.class::isInstance).map(SyncCommand.class::cast)
+                .map(c -> c.getCommandId() + " " + c.getAlertKey() + " " + c.getTargetStatus() + " " + c.getAssignedTo()
+                        + " class=" + c.getClassification() + " comment=" + c.getComment())
+                .toList();
     }
 
     static List<String> notificationIds(Lifecycle.Outcome outcome) {
