@@ -385,7 +385,8 @@ public final class Lifecycle {
      * responder, by Azure, by a maintenance window, or recorded closed because its first alert was resolved before it
      * was paged. The incident is active again, so the page reopens and pages like a new page would, maintenance
      * windows included. A triggered page is already paging, and an acknowledged one has someone on it who sees the
-     * alert join; neither pages again. A record of an alert the page already has (a re-delivery, an enrichment) never
+     * alert join; neither pages again, but a page someone acknowledged or owns hands the new alert to them in Azure
+     * too (see {@link #handOver}). A record of an alert the page already has (a re-delivery, an enrichment) never
      * reopens it.
      */
     private Outcome attach(AlertLifecycle state, RoutedAlert routed, Directory directory, Instant now) {
@@ -398,7 +399,6 @@ public final class Lifecycle {
         if (!state.getMembers().containsKey(alert.getAlertKey())) {
             Map<String, SourceStatus> members = new HashMap<>(state.getMembers());
             members.put(alert.getAlertKey(), alert.getStatus());
-            next.setMembers(members);
             timeline.add(event(now, "attached", alert.getConnectorId(), "azure", "alert " + alert.getAlertKey()
                     + " \"" + alert.getTitle() + "\" of the same incident"));
             if (state.getStatus() == LifecycleStatus.CLOSED && alert.getStatus() != SourceStatus.RESOLVED) {
@@ -413,7 +413,11 @@ public final class Lifecycle {
                             + alert.getTitle() + "\" of the same incident", maintenance, directory, now, timeline,
                             emitted);
                 }
+            } else if (alert.getStatus() != SourceStatus.RESOLVED && state.getOwner() != null
+                    && alert.getSource() != AlertSource.PAGER) {
+                emitted.add(handOver(state, alert, members, directory, now, timeline));
             }
+            next.setMembers(members);
         } else if (primary ? enrichment.getRevision() > state.getAlert().getEnriched().getRevision()
                 : enrichment.getRevision() > 0) {
             // The enrichment that missed its deadline: the page keeps its schedule and shows it. Only the first
@@ -429,6 +433,29 @@ public final class Lifecycle {
         AlertLifecycle updated = next.setTimeline(timeline).build();
         emitted.add(0, updated);
         return new Outcome(Optional.of(updated), emitted);
+    }
+
+    /**
+     * An alert joins a page that someone acknowledged or took ownership of: Azure is told the same of it as it was told
+     * of the page's other alerts (in progress if the page is acknowledged, and assigned to the owner), or analysts in
+     * Defender see it new and unassigned beside alerts in progress and may take it up a second time. The command id
+     * derives from the page and the alert, which joins a page once, so a replay repeats the id and syncback applies it
+     * once; ingest recognises the change as our write by the command on sync.commands, so no action comes back.
+     */
+    private SyncCommand handOver(AlertLifecycle state, SecurityAlert alert, Map<String, SourceStatus> members,
+                                 Directory directory, Instant now, List<TimelineEvent> timeline) {
+        boolean acknowledged = state.getStatus() == LifecycleStatus.ACKNOWLEDGED;
+        SourceStatus status = acknowledged ? SourceStatus.IN_PROGRESS : null;
+        String assignedTo = azureUser(directory, state.getOwner());
+        if (status != null) {
+            // Recorded like every status we write (see sync): the echo of our own write never comes back to tell it.
+            members.put(alert.getAlertKey(), status);
+        }
+        timeline.add(event(now, "synced", state.getOwner(), null, "alert " + alert.getAlertKey() + " joins "
+                + (acknowledged ? "an acknowledged page: in progress in Azure, assigned to " + assignedTo
+                : "a page " + state.getOwner() + " owns: assigned to " + assignedTo + " in Azure")));
+        return command(episode(state.getAlertKey(), state.getReopened()) + "/attached/" + alert.getAlertKey(),
+                alert.getAlertKey(), alert.getSource(), status, assignedTo, null, null, now);
     }
 
     /**

@@ -392,16 +392,70 @@ class LifecycleTest {
     }
 
     @Test
-    void aNewAlertOfAnAcknowledgedPageIsAttachedWithoutPagingTheOwnerAgain() {
-        AlertLifecycle paged = lifecycle.routed(Optional.empty(), grouped("c1:a1"), directory, T0).state().orElseThrow();
+    void aNewAlertOfAnAcknowledgedPageIsMarkedInProgressForTheOwnerInAzureWithoutPagingAgain() {
+        AlertLifecycle paged = lifecycle.routed(Optional.empty(), grouped("c1:a1"), withEmail, T0).state().orElseThrow();
         AlertLifecycle acked = lifecycle.action(Optional.of(paged), action("ack-1", ActionType.ACKNOWLEDGE, "ana"),
-                directory, T0.plusSeconds(60)).state().orElseThrow();
+                withEmail, T0.plusSeconds(60)).state().orElseThrow();
 
-        Lifecycle.Outcome outcome = lifecycle.routed(Optional.of(acked), grouped("c1:a2"), directory, T0.plusSeconds(600));
+        Lifecycle.Outcome outcome = lifecycle.routed(Optional.of(acked), grouped("c1:a2"), withEmail, T0.plusSeconds(600));
 
-        assertThat(outcome.state().orElseThrow().getStatus()).isEqualTo(LifecycleStatus.ACKNOWLEDGED);
-        assertThat(outcome.state().orElseThrow().getOwner()).isEqualTo("ana");
-        assertThat(outcome.emitted()).hasSize(1).noneMatch(NotificationRequest.class::isInstance);
+        AlertLifecycle page = outcome.state().orElseThrow();
+        assertThat(page.getStatus()).isEqualTo(LifecycleStatus.ACKNOWLEDGED);
+        assertThat(page.getOwner()).isEqualTo("ana");
+        assertThat(outcome.emitted()).noneMatch(NotificationRequest.class::isInstance);
+        // Like the acknowledgement did for c1:a1: otherwise Defender shows c1:a2 new and unassigned, free to be taken.
+        assertThat(syncs(outcome)).containsExactly(
+                "c1:incident:33/attached/c1:a2 c1:a2 IN_PROGRESS ana@contoso.example class=null comment=null");
+        SyncCommand command = (SyncCommand) outcome.emitted().get(1);
+        assertThat(command.getConnectorId()).isEqualTo("c1");
+        assertThat(command.getAlertId()).isEqualTo("a2");
+        assertThat(command.getSource()).isEqualTo(AlertSource.GRAPH);
+        assertThat(command.getRequestedAt()).isEqualTo(T0.plusSeconds(600));
+        assertThat(page.getMembers()).containsOnly(Map.entry("c1:a1", SourceStatus.IN_PROGRESS),
+                Map.entry("c1:a2", SourceStatus.IN_PROGRESS));
+        assertThat(page.getTimeline()).extracting(e -> e.getType() + ": " + e.getDetail()).endsWith(
+                "attached: alert c1:a2 \"Suspicious sign-in\" of the same incident",
+                "synced: alert c1:a2 joins an acknowledged page: in progress in Azure, assigned to ana@contoso.example");
+
+        // The same record replayed after a crash asks again under the same id, which syncback and ingest know.
+        assertThat(syncs(lifecycle.routed(Optional.of(acked), grouped("c1:a2"), withEmail, T0.plusSeconds(601))))
+                .containsExactly(
+                        "c1:incident:33/attached/c1:a2 c1:a2 IN_PROGRESS ana@contoso.example class=null comment=null");
+        // A re-delivery of an alert the page has, or a new alert Azure already resolved, asks nothing.
+        assertThat(syncs(lifecycle.routed(Optional.of(page), grouped("c1:a2"), withEmail, T0.plusSeconds(700))))
+                .isEmpty();
+        Lifecycle.Outcome resolved = lifecycle.routed(Optional.of(page), grouped("c1:a3", SourceStatus.RESOLVED),
+                withEmail, T0.plusSeconds(700));
+        assertThat(syncs(resolved)).isEmpty();
+        assertThat(resolved.state().orElseThrow().getMembers()).containsEntry("c1:a3", SourceStatus.RESOLVED);
+    }
+
+    @Test
+    void aNewAlertOfAPageSomeoneOwnsIsAssignedInAzureToWhoeverOwnsItNow() {
+        AlertLifecycle paged = lifecycle.routed(Optional.empty(), grouped("c1:a1"), withEmail, T0).state().orElseThrow();
+        AlertLifecycle owned = lifecycle.action(Optional.of(paged), action("own-1", ActionType.TAKE_OWNERSHIP, "ana"),
+                withEmail, T0.plusSeconds(60)).state().orElseThrow();
+
+        // Owned but not acknowledged: taking ownership only assigned the alerts, so the new one is only assigned too.
+        Lifecycle.Outcome joined = lifecycle.routed(Optional.of(owned), grouped("c1:a2"), withEmail, T0.plusSeconds(120));
+        assertThat(joined.state().orElseThrow().getStatus()).isEqualTo(LifecycleStatus.TRIGGERED);
+        assertThat(syncs(joined)).containsExactly(
+                "c1:incident:33/attached/c1:a2 c1:a2 null ana@contoso.example class=null comment=null");
+        assertThat(joined.state().orElseThrow().getMembers()).containsEntry("c1:a2", SourceStatus.NEW);
+        assertThat(joined.state().orElseThrow().getTimeline()).last().satisfies(e -> assertThat(e.getDetail())
+                .isEqualTo("alert c1:a2 joins a page ana owns: assigned to ana@contoso.example in Azure"));
+
+        // Acknowledged by ana, then ben took it over: the alerts are ben's in Azure, and so is the next one.
+        AlertLifecycle acked = lifecycle.action(joined.state(), action("ack-1", ActionType.ACKNOWLEDGE, "ana"), withEmail,
+                T0.plusSeconds(180)).state().orElseThrow();
+        AlertLifecycle bens = lifecycle.action(Optional.of(acked), action("own-2", ActionType.TAKE_OWNERSHIP, "ben"),
+                withEmail, T0.plusSeconds(240)).state().orElseThrow();
+        assertThat(syncs(lifecycle.routed(Optional.of(bens), grouped("c1:a3"), withEmail, T0.plusSeconds(300))))
+                .containsExactly("c1:incident:33/attached/c1:a3 c1:a3 IN_PROGRESS ben class=null comment=null");
+
+        // Nobody owns a page that is only paging: a new alert of it stays Azure's business until someone acts.
+        assertThat(syncs(lifecycle.routed(Optional.of(paged), grouped("c1:a2"), withEmail, T0.plusSeconds(120))))
+                .isEmpty();
     }
 
     @Test
