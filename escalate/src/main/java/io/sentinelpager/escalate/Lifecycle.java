@@ -280,7 +280,8 @@ public final class Lifecycle {
     /**
      * Reopens an acknowledged or closed page: a fresh escalation from the first step, with its own notification ids
      * (the reopen count is part of them), unless the window given holds pages, which delays it to the window's end.
-     * Nothing goes to Azure: what a responder told it stands until someone acknowledges or closes again.
+     * Nothing goes to Azure: what a responder told it stands until someone acknowledges or closes again, and even then
+     * an alert resolved before the reopen stays resolved (see {@link #sync}); the alerts still open are the work.
      */
     private void reopen(AlertLifecycle state, AlertLifecycle.Builder next, String actor, String channel, String why,
                         Optional<MaintenanceWindow> hold, Directory directory, Instant now, List<TimelineEvent> timeline,
@@ -384,7 +385,8 @@ public final class Lifecycle {
      * responder, by Azure, by a maintenance window, or recorded closed because its first alert was resolved before it
      * was paged. The incident is active again, so the page reopens and pages like a new page would, maintenance
      * windows included. A triggered page is already paging, and an acknowledged one has someone on it who sees the
-     * alert join; neither pages again. A record of an alert the page already has (a re-delivery, an enrichment) never
+     * alert join; neither pages again, but a page someone acknowledged or owns hands the new alert to them in Azure
+     * too (see {@link #handOver}). A record of an alert the page already has (a re-delivery, an enrichment) never
      * reopens it.
      */
     private Outcome attach(AlertLifecycle state, RoutedAlert routed, Directory directory, Instant now) {
@@ -397,7 +399,6 @@ public final class Lifecycle {
         if (!state.getMembers().containsKey(alert.getAlertKey())) {
             Map<String, SourceStatus> members = new HashMap<>(state.getMembers());
             members.put(alert.getAlertKey(), alert.getStatus());
-            next.setMembers(members);
             timeline.add(event(now, "attached", alert.getConnectorId(), "azure", "alert " + alert.getAlertKey()
                     + " \"" + alert.getTitle() + "\" of the same incident"));
             if (state.getStatus() == LifecycleStatus.CLOSED && alert.getStatus() != SourceStatus.RESOLVED) {
@@ -412,7 +413,11 @@ public final class Lifecycle {
                             + alert.getTitle() + "\" of the same incident", maintenance, directory, now, timeline,
                             emitted);
                 }
+            } else if (alert.getStatus() != SourceStatus.RESOLVED && state.getOwner() != null
+                    && alert.getSource() != AlertSource.PAGER) {
+                emitted.add(handOver(state, alert, members, directory, now, timeline));
             }
+            next.setMembers(members);
         } else if (primary ? enrichment.getRevision() > state.getAlert().getEnriched().getRevision()
                 : enrichment.getRevision() > 0) {
             // The enrichment that missed its deadline: the page keeps its schedule and shows it. Only the first
@@ -428,6 +433,29 @@ public final class Lifecycle {
         AlertLifecycle updated = next.setTimeline(timeline).build();
         emitted.add(0, updated);
         return new Outcome(Optional.of(updated), emitted);
+    }
+
+    /**
+     * An alert joins a page that someone acknowledged or took ownership of: Azure is told the same of it as it was told
+     * of the page's other alerts (in progress if the page is acknowledged, and assigned to the owner), or analysts in
+     * Defender see it new and unassigned beside alerts in progress and may take it up a second time. The command id
+     * derives from the page and the alert, which joins a page once, so a replay repeats the id and syncback applies it
+     * once; ingest recognises the change as our write by the command on sync.commands, so no action comes back.
+     */
+    private SyncCommand handOver(AlertLifecycle state, SecurityAlert alert, Map<String, SourceStatus> members,
+                                 Directory directory, Instant now, List<TimelineEvent> timeline) {
+        boolean acknowledged = state.getStatus() == LifecycleStatus.ACKNOWLEDGED;
+        SourceStatus status = acknowledged ? SourceStatus.IN_PROGRESS : null;
+        String assignedTo = azureUser(directory, state.getOwner());
+        if (status != null) {
+            // Recorded like every status we write (see sync): the echo of our own write never comes back to tell it.
+            members.put(alert.getAlertKey(), status);
+        }
+        timeline.add(event(now, "synced", state.getOwner(), null, "alert " + alert.getAlertKey() + " joins "
+                + (acknowledged ? "an acknowledged page: in progress in Azure, assigned to " + assignedTo
+                : "a page " + state.getOwner() + " owns: assigned to " + assignedTo + " in Azure")));
+        return command(episode(state.getAlertKey(), state.getReopened()) + "/attached/" + alert.getAlertKey(),
+                alert.getAlertKey(), alert.getSource(), status, assignedTo, null, null, now);
     }
 
     /**
@@ -498,13 +526,14 @@ public final class Lifecycle {
                     next.setStatus(LifecycleStatus.ACKNOWLEDGED).setOwner(owner).setAcknowledgedBy(acked)
                             .setNextEscalationAt(null).setPendingNotifications(List.of()).setHeldUntil(null);
                     timeline.add(event(now, "acknowledged", actor, action.getChannel(), action.getComment()));
-                    emitted.addAll(sync(state, action, SourceStatus.IN_PROGRESS, azureUser(directory, owner), now));
+                    emitted.addAll(sync(state, next, action, SourceStatus.IN_PROGRESS, azureUser(directory, owner),
+                            now));
                 }
             }
             case TAKE_OWNERSHIP -> {
                 next.setOwner(actor);
                 timeline.add(event(now, "owner", actor, action.getChannel(), "took ownership"));
-                emitted.addAll(sync(state, action, null, azureUser(directory, actor), now));
+                emitted.addAll(sync(state, next, action, null, azureUser(directory, actor), now));
             }
             case CLOSE -> {
                 if (state.getStatus() == LifecycleStatus.CLOSED) {
@@ -512,13 +541,13 @@ public final class Lifecycle {
                 } else {
                     next.setStatus(LifecycleStatus.CLOSED).setNextEscalationAt(null).setPendingNotifications(List.of());
                     timeline.add(event(now, "closed", actor, action.getChannel(), action.getComment()));
-                    emitted.addAll(sync(state, action, SourceStatus.RESOLVED,
+                    emitted.addAll(sync(state, next, action, SourceStatus.RESOLVED,
                             azureUser(directory, state.getOwner() == null ? actor : state.getOwner()), now));
                 }
             }
             case ANNOTATE -> {
                 timeline.add(event(now, "comment", actor, action.getChannel(), action.getComment()));
-                emitted.addAll(sync(state, action, null, null, now));
+                emitted.addAll(sync(state, next, action, null, null, now));
             }
             case REOPEN -> {
                 if (state.getStatus() == LifecycleStatus.TRIGGERED) {
@@ -614,35 +643,60 @@ public final class Lifecycle {
     }
 
     /**
-     * What Azure should learn, for every alert on the page (all alerts of a grouped incident). One alert's command
-     * id is the action id; in a group each alert gets the action id plus its key, so each is applied once.
+     * What Azure should learn of a responder's action, for every alert on the page (all alerts of a grouped
+     * incident). An alert that is resolved in Azure, by an analyst or by a close of this page before it was reopened,
+     * is left as it is: a status would open it again in Defender, an owner or a classification would overwrite who
+     * resolved it and how. Only a comment still reaches it, so that every alert of the incident carries the
+     * responder's notes. The statuses written are recorded in the page's members: ingest drops the echo of our own
+     * writes, so nothing else would tell escalate that an alert it closed is resolved. One alert's command id is the
+     * action id; in a group each alert gets the action id plus its key, so each is applied once.
      */
-    private List<SpecificRecord> sync(AlertLifecycle state, AlertAction action, SourceStatus status, String assignedTo,
-                                      Instant now) {
+    private List<SpecificRecord> sync(AlertLifecycle state, AlertLifecycle.Builder next, AlertAction action,
+                                      SourceStatus status, String assignedTo, Instant now) {
         SecurityAlert primary = state.getAlert().getEnriched().getAlert();
         if (primary.getSource() == AlertSource.PAGER) {
             return List.of();
         }
         List<String> keys = state.getMembers().isEmpty() ? List.of(primary.getAlertKey())
                 : state.getMembers().keySet().stream().sorted().toList();
+        String comment = action.getComment() == null || action.getComment().isBlank() ? null
+                : action.getActor() + " (Sentinel Pager): " + action.getComment();
+        Map<String, SourceStatus> members = new HashMap<>(state.getMembers());
         List<SpecificRecord> out = new ArrayList<>();
         for (String alertKey : keys) {
-            int colon = alertKey.indexOf(':');
-            out.add(SyncCommand.newBuilder()
-                    .setCommandId(keys.size() == 1 ? action.getActionId() : action.getActionId() + "/" + alertKey)
-                    .setAlertKey(alertKey)
-                    .setConnectorId(alertKey.substring(0, colon))
-                    .setSource(primary.getSource())
-                    .setAlertId(alertKey.substring(colon + 1))
-                    .setTargetStatus(status)
-                    .setAssignedTo(assignedTo)
-                    .setClassification(action.getClassification())
-                    .setComment(action.getComment() == null || action.getComment().isBlank() ? null
-                            : action.getActor() + " (Sentinel Pager): " + action.getComment())
-                    .setRequestedAt(now)
-                    .build());
+            // The id depends on the page's alerts, not on how many are still open, so a replay gives the same ids.
+            String id = keys.size() == 1 ? action.getActionId() : action.getActionId() + "/" + alertKey;
+            if (members.get(alertKey) == SourceStatus.RESOLVED) {
+                if (comment != null) {
+                    out.add(command(id, alertKey, primary.getSource(), null, null, null, comment, now));
+                }
+                continue;
+            }
+            out.add(command(id, alertKey, primary.getSource(), status, assignedTo, action.getClassification(), comment,
+                    now));
+            if (status != null) {
+                members.put(alertKey, status);
+            }
         }
+        next.setMembers(members);
         return out;
+    }
+
+    private static SyncCommand command(String commandId, String alertKey, AlertSource source, SourceStatus status,
+                                      String assignedTo, String classification, String comment, Instant now) {
+        int colon = alertKey.indexOf(':');
+        return SyncCommand.newBuilder()
+                .setCommandId(commandId)
+                .setAlertKey(alertKey)
+                .setConnectorId(alertKey.substring(0, colon))
+                .setSource(source)
+                .setAlertId(alertKey.substring(colon + 1))
+                .setTargetStatus(status)
+                .setAssignedTo(assignedTo)
+                .setClassification(classification)
+                .setComment(comment)
+                .setRequestedAt(now)
+                .build();
     }
 
     private static List<ContactMethod> contactMethods(String userId, UserConfig user) {

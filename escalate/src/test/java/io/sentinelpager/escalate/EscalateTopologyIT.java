@@ -171,6 +171,41 @@ class EscalateTopologyIT {
     }
 
     @Test
+    void anAcknowledgedIncidentPageHandsANewAlertToItsOwnerInAzureAndLeavesResolvedAlertsAlone() {
+        String group = "c1:incident:33";
+        routed.pipeInput("c1:a1", grouped("c1:a1", group, SourceStatus.NEW), T0);
+        routed.pipeInput("c1:a2", grouped("c1:a2", group, SourceStatus.NEW), T0);
+        assertThat(runMinutes(2)).containsExactly("0 ana");
+        actions.pipeInput("c1:a2", azureChange("c1:a2", SourceStatus.RESOLVED), clock.instant());
+
+        actions.pipeInput(group, AlertAction.newBuilder().setActionId("ack-g").setAlertKey(group)
+                .setType(ActionType.ACKNOWLEDGE).setActor("ana").setChannel("app").setOccurredAt(clock.instant()).build(),
+                clock.instant());
+        // The analyst resolved c1:a2 in Defender: the acknowledgement does not open it again.
+        assertThat(sync.readValuesToList()).map(SyncCommand.class::cast)
+                .extracting(c -> c.getCommandId() + " " + c.getAlertId() + " " + c.getTargetStatus() + " "
+                        + c.getAssignedTo())
+                .containsExactly("ack-g/c1:a1 a1 IN_PROGRESS ana");
+
+        // Defender raises another alert of the incident while ana works on it.
+        routed.pipeInput("c1:a3", grouped("c1:a3", group, SourceStatus.NEW), clock.instant());
+
+        assertThat(sync.readRecordsToList()).singleElement().satisfies(r -> {
+            assertThat(r.key()).isEqualTo(group);
+            SyncCommand c = (SyncCommand) r.value();
+            assertThat(c.getCommandId() + " " + c.getAlertKey() + " " + c.getTargetStatus() + " " + c.getAssignedTo())
+                    .isEqualTo(group + "/attached/c1:a3 c1:a3 IN_PROGRESS ana");
+        });
+        AlertLifecycle page = lastState();
+        assertThat(page.getStatus()).isEqualTo(LifecycleStatus.ACKNOWLEDGED);
+        assertThat(page.getMembers()).containsOnly(Map.entry("c1:a1", SourceStatus.IN_PROGRESS),
+                Map.entry("c1:a2", SourceStatus.RESOLVED), Map.entry("c1:a3", SourceStatus.IN_PROGRESS));
+        assertThat(page.getTimeline()).last().satisfies(e -> assertThat(e.getType()).isEqualTo("synced"));
+        assertThat(runMinutes(30)).as("nobody is paged for it").isEmpty();
+        assertThat(latestByKey()).containsOnlyKeys(group);
+    }
+
+    @Test
     void aGroupedPageClosesWhenAzureReportsEveryAlertOfTheIncidentResolvedAndNothingGoesBack() {
         String group = "c1:incident:33";
         routed.pipeInput("c1:a1", grouped("c1:a1", group, SourceStatus.NEW), T0);
