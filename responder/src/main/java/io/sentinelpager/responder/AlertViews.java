@@ -46,7 +46,7 @@ final class AlertViews {
         out.put("facts", facts(enriched));
         out.put("tables", enriched.getTables().stream().map(AlertViews::table).toList());
         out.put("enrichmentLink", enriched.getLink());
-        // A grouped page: each alert of the incident with what Azure last said of it.
+        // A grouped page: each alert of the incident with its Azure status, as reported or as we last wrote it.
         Map<String, String> members = new LinkedHashMap<>();
         state.getMembers().forEach((key, status) -> members.put(key, status.name().toLowerCase()));
         out.put("alerts", members);
