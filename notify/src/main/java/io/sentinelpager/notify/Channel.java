@@ -12,6 +12,14 @@ public interface Channel {
     /** The contact method type this channel serves. */
     ContactMethodType type();
 
+    /**
+     * The channel as start-up logs it: its type, and for a channel whose contact methods are names, the names it
+     * knows. Never an address or a credential.
+     */
+    default String describe() {
+        return DeliveryProcessor.name(type());
+    }
+
     /** Called by each delivery task as it starts, for a channel that reads a store of the topology (Web Push). */
     default void init(ProcessorContext<?, ?> context) {
     }

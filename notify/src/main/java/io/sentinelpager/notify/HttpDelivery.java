@@ -18,8 +18,8 @@ import java.util.Optional;
 /**
  * The HTTP side of every HTTP channel (webhook, ntfy, Teams, Twilio, Web Push), and the one place that decides what
  * an HTTP outcome means: 2xx delivered; 429 rate-limited with its {@code Retry-After}; 408, 5xx and network errors transient;
- * any other status permanent. Failure messages name the provider and the status, never the URL (a Teams or webhook
- * URL can be a credential) nor a header.
+ * any other status permanent. Failure messages name the provider and the status, never the URL (a Teams, webhook or
+ * ntfy topic URL is a credential) nor a header.
  */
 final class HttpDelivery {
 

@@ -6,9 +6,11 @@ import io.sentinelpager.platform.service.StreamsService;
 import io.sentinelpager.schemas.ContactMethodType;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +31,10 @@ public final class NotifyApp {
     public static Service create(ServiceContext context) {
         NotifyConfig config = NotifyConfig.from(context.config());
         Map<ContactMethodType, Channel> channels = channels(context, config);
-        log.info("notify channels: {}", channels.keySet());
+        // The names of the named channels (Teams, ntfy, webhook), so that an operator sees which ones notify knows;
+        // their URLs and tokens are never logged.
+        log.info("notify channels: {}", channels.values().stream().sorted(Comparator.comparing(Channel::type))
+                .map(Channel::describe).collect(Collectors.joining(", ")));
         KafkaSendLog sendLog = new KafkaSendLog(context);
         List<AutoCloseable> resources = new ArrayList<>(channels.values().stream().filter(AutoCloseable.class::isInstance)
                 .map(AutoCloseable.class::cast).toList());

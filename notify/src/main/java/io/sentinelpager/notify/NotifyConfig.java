@@ -48,9 +48,9 @@ public record NotifyConfig(Path inboxDir, String responderUrl, Optional<Secret> 
             EmailChannel.Config.TIMEOUT,
             TwilioSmsChannel.Config.BASE_URL, TwilioSmsChannel.Config.ACCOUNT_SID, TwilioSmsChannel.Config.AUTH_TOKEN,
             TwilioSmsChannel.Config.FROM, TwilioSmsChannel.Config.TIMEOUT,
-            NtfyChannel.Config.URL, NtfyChannel.Config.TOKEN, NtfyChannel.Config.TIMEOUT,
+            NtfyChannel.Config.TOPICS, NtfyChannel.Config.TOKENS, NtfyChannel.Config.TIMEOUT,
             TeamsChannel.Config.WEBHOOKS, TeamsChannel.Config.TIMEOUT,
-            WebhookChannel.Config.SECRET, WebhookChannel.Config.TIMEOUT,
+            WebhookChannel.Config.SIGNING_SECRET, WebhookChannel.Config.URLS, WebhookChannel.Config.TIMEOUT,
             WebPushChannel.Config.SUBJECT, WebPushChannel.Config.TTL, WebPushChannel.Config.TIMEOUT,
             VapidKeys.PUBLIC_KEY, VapidKeys.PRIVATE_KEY);
 

@@ -6,16 +6,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sentinelpager.platform.config.ConfigKey;
 import io.sentinelpager.platform.config.PagerConfig;
-import io.sentinelpager.platform.config.Secret;
 import io.sentinelpager.schemas.ContactMethodType;
 import io.sentinelpager.schemas.Severity;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * Microsoft Teams through a Workflows ("When a Teams webhook request is received") URL: a message whose attachment is
@@ -26,22 +23,20 @@ import java.util.TreeMap;
 public final class TeamsChannel implements Channel {
 
     /** Settings of the Teams channel; it is on when at least one named Workflows URL is set. */
-    public record Config(Map<String, Secret> webhooks, Duration timeout) {
+    public record Config(NamedSecrets workflows, Duration timeout) {
 
         /** Prefix of the per-name Workflows URLs; "secret" in the name keeps them masked at start-up. */
-        public static final String WEBHOOK_PREFIX = "notify.teams.secret.url";
-        public static final ConfigKey WEBHOOKS = ConfigKey.secret(WEBHOOK_PREFIX + "." + ConfigKey.ANY,
+        public static final String URL_PREFIX = "notify.teams.secret.url";
+        public static final ConfigKey WEBHOOKS = ConfigKey.secret(URL_PREFIX + "." + ConfigKey.ANY,
                 "the Workflows URL of each name a Teams contact method may give as its address");
         public static final ConfigKey TIMEOUT =
                 ConfigKey.of("notify.teams.timeout", "10s",
                         "how long one Workflows call may take");
 
         public static Optional<Config> from(PagerConfig config) {
-            Map<String, Secret> webhooks = new TreeMap<>();
-            config.withPrefix(WEBHOOK_PREFIX).forEach((name, url) ->
-                    webhooks.put(name.toLowerCase(Locale.ROOT), Secret.of(url)));
-            return webhooks.isEmpty() ? Optional.empty()
-                    : Optional.of(new Config(Map.copyOf(webhooks), config.duration(TIMEOUT)));
+            NamedSecrets workflows = NamedSecrets.urls(config, URL_PREFIX);
+            return workflows.isEmpty() ? Optional.empty()
+                    : Optional.of(new Config(workflows, config.duration(TIMEOUT)));
         }
     }
 
@@ -61,13 +56,14 @@ public final class TeamsChannel implements Channel {
     }
 
     @Override
+    public String describe() {
+        return "teams " + config.workflows();
+    }
+
+    @Override
     public void send(Message message) throws DeliveryFailure {
-        Secret url = config.webhooks().get(message.address().toLowerCase(Locale.ROOT));
-        if (url == null) {
-            throw DeliveryFailure.permanent("no Teams Workflows URL is configured under the name '"
-                    + message.address() + "'");
-        }
-        http.post("Teams Workflows", URI.create(url.reveal()), "application/json", body(message), Map.of());
+        URI url = config.workflows().uri(message.address(), "Teams Workflows URL");
+        http.post("Teams Workflows", url, "application/json", body(message), Map.of());
     }
 
     static String body(Message m) {

@@ -3,13 +3,13 @@ package io.sentinelpager.notify;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sentinelpager.platform.config.ConfigException;
 import io.sentinelpager.platform.config.ConfigKey;
 import io.sentinelpager.platform.config.PagerConfig;
 import io.sentinelpager.platform.config.Secret;
 import io.sentinelpager.platform.security.Hmac;
 import io.sentinelpager.schemas.ContactMethodType;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -17,10 +17,12 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A generic webhook: the page as JSON, POSTed to the contact method's URL and signed like Stripe's and Slack's
- * webhooks, so the receiver can tell it came from us and is fresh. Headers:
- * {@code X-Pager-Timestamp} (Unix seconds) and {@code X-Pager-Signature: v1=<hex HMAC-SHA256 of "timestamp.body">}
- * under the shared secret; a receiver recomputes it and refuses timestamps older than a few minutes (replay).
+ * A generic webhook: the page as JSON, POSTed to a URL and signed like Stripe's and Slack's webhooks, so the receiver
+ * can tell it came from us and is fresh. A webhook URL often carries a token, so it is a credential: the contact
+ * method's address is only a name, and the URL comes from the secret setting {@code notify.webhook.secret.url.<name>}.
+ * Headers: {@code X-Pager-Timestamp} (Unix seconds) and
+ * {@code X-Pager-Signature: v1=<hex HMAC-SHA256 of "timestamp.body">} under the shared signing secret; a receiver
+ * recomputes it and refuses timestamps older than a few minutes (replay).
  * {@code X-Pager-Delivery-Id} is stable across retries and across a restart that could not tell whether the first
  * call arrived: a receiver must deduplicate by it, and notify counts on that to resend such a call.
  */
@@ -30,16 +32,28 @@ public final class WebhookChannel implements Channel {
     public static final String SIGNATURE_HEADER = "X-Pager-Signature";
     public static final String DELIVERY_ID_HEADER = "X-Pager-Delivery-Id";
 
-    /** Settings of the webhook channel; it is on when a signing secret is set. */
-    public record Config(Secret secret, Duration timeout) {
+    /** Settings of the webhook channel; it is on when the signing secret is set. */
+    public record Config(Secret signingSecret, NamedSecrets urls, Duration timeout) {
 
-        public static final ConfigKey SECRET = ConfigKey.secret("notify.webhook.secret",
+        // Not notify.webhook.secret: that name would be both a value and the parent of the URLs in a YAML file.
+        public static final ConfigKey SIGNING_SECRET = ConfigKey.secret("notify.webhook.signing.secret",
                 "shared secret of the HMAC-SHA256 signature on webhook calls; setting it turns the webhook channel on");
+        /** Prefix of the per-name webhook URLs; "secret" in the name keeps them masked at start-up. */
+        public static final String URL_PREFIX = "notify.webhook.secret.url";
+        public static final ConfigKey URLS = ConfigKey.secret(URL_PREFIX + "." + ConfigKey.ANY,
+                "the URL of each name a webhook contact method may give as its address");
         public static final ConfigKey TIMEOUT = ConfigKey.of("notify.webhook.timeout", "5s",
                 "how long one webhook call may take");
 
         public static Optional<Config> from(PagerConfig config) {
-            return config.optional(SECRET).map(s -> new Config(Secret.of(s), config.duration(TIMEOUT)));
+            NamedSecrets urls = NamedSecrets.urls(config, URL_PREFIX);
+            Optional<String> signing = config.optional(SIGNING_SECRET);
+            if (signing.isEmpty() && !urls.isEmpty()) {
+                throw new ConfigException("webhook URLs are set (" + URL_PREFIX + ".<name> for " + urls
+                        + ") but not " + SIGNING_SECRET.name() + ", which signs every webhook call: set it ("
+                        + SIGNING_SECRET.environmentVariable() + ")");
+            }
+            return signing.map(s -> new Config(Secret.of(s), urls, config.duration(TIMEOUT)));
         }
     }
 
@@ -60,6 +74,11 @@ public final class WebhookChannel implements Channel {
         return ContactMethodType.WEBHOOK;
     }
 
+    @Override
+    public String describe() {
+        return "webhook " + config.urls();
+    }
+
     /** The receiver deduplicates by {@value #DELIVERY_ID_HEADER}; that is the contract of this channel. */
     @Override
     public boolean idempotent() {
@@ -68,30 +87,18 @@ public final class WebhookChannel implements Channel {
 
     @Override
     public void send(Message message) throws DeliveryFailure {
-        URI uri = uri(message.address());
+        URI uri = config.urls().uri(message.address(), "webhook URL");
         String body = body(message);
         String timestamp = Long.toString(clock.instant().getEpochSecond());
         http.post("webhook", uri, "application/json", body, Map.of(
                 TIMESTAMP_HEADER, timestamp,
-                SIGNATURE_HEADER, signature(config.secret(), timestamp, body),
+                SIGNATURE_HEADER, signature(config.signingSecret(), timestamp, body),
                 DELIVERY_ID_HEADER, message.id()));
     }
 
     /** {@code v1=} and the hex HMAC-SHA256 of {@code timestamp + "." + body}. */
     public static String signature(Secret secret, String timestamp, String body) {
         return "v1=" + HexFormat.of().formatHex(Hmac.of(Hmac.SHA256, secret, timestamp + "." + body));
-    }
-
-    static URI uri(String address) throws DeliveryFailure {
-        try {
-            URI uri = new URI(address);
-            if (("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) && uri.getHost() != null) {
-                return uri;
-            }
-        } catch (URISyntaxException e) {
-            // falls through to the permanent failure below
-        }
-        throw DeliveryFailure.permanent("webhook address is not an http(s) URL");
     }
 
     static String body(Message m) {

@@ -85,8 +85,8 @@ class NotifyCrashIT {
         }
         try (TwilioEmulator twilio = new TwilioEmulator(SID, "twilio-token", Set.of());
              RecordingHttpServer hooks = new RecordingHttpServer(request -> RecordingHttpServer.Response.json(200, "{}"))) {
-            List<NotificationRequest> requests = burst(hooks);
-            produce(context, users(hooks), requests);
+            List<NotificationRequest> requests = burst();
+            produce(context, users(), requests);
 
             Process notify = startNotify(twilio, hooks, dir.resolve("state-1"), "first");
             try {
@@ -163,13 +163,13 @@ class NotifyCrashIT {
     }
 
     /** Per alert, one request by SMS and one by webhook, as escalate sends a step to a person with both methods. */
-    private static List<NotificationRequest> burst(RecordingHttpServer hooks) {
+    private static List<NotificationRequest> burst() {
         List<NotificationRequest> out = new ArrayList<>();
         Instant now = Instant.now();
         for (int i = 0; i < ALERTS; i++) {
             String user = "user" + (i % USERS);
             String alertKey = "crash:" + String.format("%04d", i);
-            for (ContactMethod method : methods(hooks, i % USERS)) {
+            for (ContactMethod method : methods(i % USERS)) {
                 out.add(NotificationRequest.newBuilder()
                         .setNotificationId(alertKey + "/round-0/step-0/" + user + "/"
                                 + method.getType().name().toLowerCase())
@@ -182,18 +182,18 @@ class NotifyCrashIT {
         return out;
     }
 
-    private static List<ContactMethod> methods(RecordingHttpServer hooks, int user) {
+    /** A webhook's address is its name; {@link #startNotify} sets the URL of each. */
+    private static List<ContactMethod> methods(int user) {
         return List.of(
                 ContactMethod.newBuilder().setType(ContactMethodType.SMS).setAddress("+1555010000" + user).build(),
-                ContactMethod.newBuilder().setType(ContactMethodType.WEBHOOK)
-                        .setAddress(hooks.url().resolve("hook/user" + user).toString()).build());
+                ContactMethod.newBuilder().setType(ContactMethodType.WEBHOOK).setAddress("hook-user" + user).build());
     }
 
-    private static List<UserConfig> users(RecordingHttpServer hooks) {
+    private static List<UserConfig> users() {
         List<UserConfig> out = new ArrayList<>();
         for (int u = 0; u < USERS; u++) {
             out.add(UserConfig.newBuilder().setId("user" + u).setName("User " + u)
-                    .setContactMethods(methods(hooks, u)).build());
+                    .setContactMethods(methods(u)).build());
         }
         return out;
     }
@@ -251,6 +251,10 @@ class NotifyCrashIT {
     private Process startNotify(TwilioEmulator twilio, RecordingHttpServer hooks, Path stateDir, String name)
             throws Exception {
         Path settings = dir.resolve("notify-" + name + ".properties");
+        List<String> hookUrls = new ArrayList<>();
+        for (int u = 0; u < USERS; u++) {
+            hookUrls.add("notify.webhook.secret.url.hook-user" + u + "=" + hooks.url().resolve("hook/user" + u));
+        }
         Files.writeString(settings, String.join("\n",
                 "kafka.bootstrap.servers=" + cluster.bootstrapServers(),
                 "registry.url=" + cluster.registryUrl(),
@@ -267,7 +271,8 @@ class NotifyCrashIT {
                 "notify.twilio.account.sid=" + SID,
                 "twilio.auth.token=twilio-token",
                 "notify.twilio.from=+15550100",
-                "notify.webhook.secret=webhook-secret") + "\n");
+                "notify.webhook.signing.secret=webhook-secret",
+                String.join("\n", hookUrls)) + "\n");
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         return new ProcessBuilder(java, "-Xmx384m", "-cp", classpath, NotifyProcess.class.getName(), settings.toString())

@@ -21,13 +21,16 @@ import io.sentinelpager.schemas.Severity;
 import io.sentinelpager.schemas.Topics;
 import io.sentinelpager.schemas.Urgency;
 import io.sentinelpager.schemas.UserConfig;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -40,14 +43,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The notify topology as NotifyApp wires it from settings, with the real registry serdes (the queue store included),
- * the users global table, the Twilio emulator and GreenMail: a burst of pages to one phone, and a number Twilio
- * refuses falling back to e-mail. Wall-clock time and the injected clock advance together, by hand.
+ * the users global table, the Twilio emulator, GreenMail and a webhook receiver: a burst of pages to one phone, a
+ * number Twilio refuses falling back to e-mail, and a webhook reached by its name while its URL stays out of every
+ * topic. Wall-clock time and the injected clock advance together, by hand.
  */
 @ExtendWith(LocalClusterExtension.class)
 class NotifyTopologyIT {
 
     static final Instant T0 = Instant.parse("2026-11-29T03:00:00Z");
     static final String SID = "AC00000000000000000000000000000002";
+    static final String HOOK_TOKEN = "hook-token-5d1e8b";
 
     @RegisterExtension
     static final GreenMailExtension SMTP = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort())
@@ -57,6 +62,7 @@ class NotifyTopologyIT {
     Path stateDir;
     MutableClock clock;
     TwilioEmulator twilio;
+    RecordingHttpServer hooks;
     TopologyTestDriver driver;
     KafkaSendLog sendLog;
     TestInputTopic<String, NotificationRequest> requests;
@@ -66,7 +72,10 @@ class NotifyTopologyIT {
     void start(LocalCluster cluster) throws Exception {
         clock = new MutableClock(T0);
         twilio = new TwilioEmulator(SID, "twilio-token", Set.of("+15550666"));
+        hooks = new RecordingHttpServer(request -> RecordingHttpServer.Response.json(200, "{}"));
         PagerConfig settings = PagerConfig.empty().with(cluster.settings()).with(Map.of(
+                "notify.webhook.signing.secret", "webhook-signing-secret",
+                "notify.webhook.secret.url.soc-hook", hookUrl())).with(Map.of(
                 "state.dir", stateDir.toString(),
                 "notify.inbox.dir", stateDir.resolve("inbox").toString(),
                 "notify.twilio.url", twilio.url().toString(),
@@ -94,6 +103,14 @@ class NotifyTopologyIT {
         users.pipeInput("ben", UserConfig.newBuilder().setId("ben").setName("Ben").setContactMethods(List.of(
                 method(ContactMethodType.SMS, "+15550666"), method(ContactMethodType.EMAIL, "ben@contoso.example")))
                 .build(), T0);
+        users.pipeInput("cy", UserConfig.newBuilder().setId("cy").setName("Cy").setContactMethods(List.of(
+                method(ContactMethodType.WEBHOOK, "soc-hook"), method(ContactMethodType.WEBHOOK, "old-hook"),
+                method(ContactMethodType.EMAIL, "cy@contoso.example"))).build(), T0);
+    }
+
+    /** A URL with a token in it, as incoming webhooks have; the contact method knows it only as soc-hook. */
+    String hookUrl() {
+        return hooks.url().resolve("hooks/" + HOOK_TOKEN).toString();
     }
 
     @AfterEach
@@ -101,6 +118,7 @@ class NotifyTopologyIT {
         driver.close();
         sendLog.close();
         twilio.close();
+        hooks.close();
     }
 
     @Test
@@ -142,6 +160,60 @@ class NotifyTopologyIT {
                 .doesNotContain("twilio-token");
         assertThat(out.get(1).getNotificationId()).isEqualTo("c1:a9/round-0/step-0/ben/sms");
         assertThat(out.get(1).getContactMethod()).isEqualTo(ContactMethodType.EMAIL);
+    }
+
+    @Test
+    void aWebhookIsReachedByItsNameAndItsUrlIsInNoTopic() {
+        // The receiver is down at first, so the page waits in the changelogged queue, address and all.
+        hooks.failNext(RecordingHttpServer.Response.json(503, "{}"));
+        requests.pipeInput("cy", request("c1:a7", "cy", ContactMethodType.WEBHOOK, "soc-hook"), T0);
+        assertThat(hooks.requests()).hasSize(1);
+        advance(Duration.ofSeconds(10));
+
+        assertThat(hooks.requests()).hasSize(2).allSatisfy(r -> assertThat(r.path()).isEqualTo("/hooks/" + HOOK_TOKEN));
+        Map<String, String> written = everythingWritten();
+        assertThat(written.keySet()).as("topics notify wrote").contains(Topics.NOTIFICATIONS_RECEIPTS.name())
+                .anyMatch(topic -> topic.contains(NotifyTopology.QUEUE_STORE));
+        assertThat(written).as("what notify wrote: the name, never the URL")
+                .hasEntrySatisfying(Topics.NOTIFICATIONS_RECEIPTS.name(), text -> assertThat(text).contains("c1:a7"))
+                .allSatisfy((topic, text) -> assertThat(text).as(topic).doesNotContain(HOOK_TOKEN, "/hooks/"));
+        assertThat(written.entrySet()).filteredOn(e -> e.getKey().contains(NotifyTopology.QUEUE_STORE))
+                .singleElement().satisfies(e -> assertThat(e.getValue()).contains("soc-hook"));
+    }
+
+    @Test
+    void aWebhookNameWithoutAUrlFallsBackSayingWhichSettingToSet() throws Exception {
+        requests.pipeInput("cy", request("c1:a8", "cy", ContactMethodType.WEBHOOK, "old-hook"), T0);
+
+        assertThat(hooks.requests()).isEmpty();
+        assertThat(SMTP.getReceivedMessages()).singleElement()
+                .satisfies(m -> assertThat(m.getAllRecipients()[0].toString()).isEqualTo("cy@contoso.example"));
+        List<DeliveryReceipt> out = receipts.readValuesToList();
+        assertThat(out).extracting(DeliveryReceipt::getOutcome)
+                .containsExactly(DeliveryOutcome.FAILED, DeliveryOutcome.SENT);
+        assertThat(out.get(0).getDetail()).isEqualTo("webhook failed: no webhook URL is configured under the name"
+                + " 'old-hook': set notify.webhook.secret.url.old-hook; falling back to email");
+        assertThat(out.get(1).getContactMethod()).isEqualTo(ContactMethodType.EMAIL);
+    }
+
+    /**
+     * Every record the topology wrote (receipts, and the changelogs of its stores), as text by topic. The send log's
+     * notify.sends is left out: its records have no address field at all.
+     */
+    Map<String, String> everythingWritten() {
+        Map<String, String> out = new TreeMap<>();
+        for (String topic : driver.producedTopicNames()) {
+            StringBuilder text = new StringBuilder();
+            driver.createOutputTopic(topic, new ByteArrayDeserializer(), new ByteArrayDeserializer())
+                    .readRecordsToList().forEach(r -> {
+                        // Avro writes strings as their UTF-8 bytes, so a URL in any field shows up as text.
+                        text.append(r.key() == null ? "" : new String(r.key(), StandardCharsets.UTF_8)).append(' ');
+                        text.append(r.value() == null ? "" : new String(r.value(), StandardCharsets.UTF_8)).append('\n');
+                        r.headers().forEach(h -> text.append(new String(h.value(), StandardCharsets.UTF_8)));
+                    });
+            out.put(topic, text.toString());
+        }
+        return out;
     }
 
     void advance(Duration by) {

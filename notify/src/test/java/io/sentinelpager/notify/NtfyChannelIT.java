@@ -1,16 +1,18 @@
 package io.sentinelpager.notify;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatNoException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sentinelpager.platform.config.Secret;
+import io.sentinelpager.platform.config.ConfigException;
+import io.sentinelpager.platform.config.PagerConfig;
 import io.sentinelpager.schemas.ContactMethodType;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
@@ -21,11 +23,14 @@ import org.junit.jupiter.api.Test;
 /**
  * The ntfy channel against a small server speaking ntfy's JSON publish API (POST to the root URL): it refuses what
  * ntfy refuses (no or bad topic, priority outside 1..5, more than three actions, unknown action types, a missing or
- * wrong access token) and answers with ntfy's message JSON.
+ * wrong access token on a protected topic) and answers with ntfy's message JSON. The channel reaches each topic by
+ * the name a contact method gives, through notify's secret settings.
  */
 class NtfyChannelIT {
 
     static final String TOKEN = "tk_testtoken000000000000000000";
+    /** Hard to guess, as a topic on a public server must be. */
+    static final String TOPIC_NAME = "soc-lead-q8v2m7x4";
     static final Pattern TOPIC = Pattern.compile("[-_A-Za-z0-9]{1,64}");
     static final Set<String> ACTIONS = Set.of("view", "http", "broadcast");
     static final ObjectMapper JSON = new ObjectMapper();
@@ -36,10 +41,13 @@ class NtfyChannelIT {
     @BeforeEach
     void start() throws Exception {
         ntfy = new RecordingHttpServer(request -> {
-            if (!("Bearer " + TOKEN).equals(request.header("Authorization"))) {
+            JsonNode m = JSON.readTree(request.body());
+            String auth = request.header("Authorization");
+            // Anyone may publish to a public topic; a protected one needs the token, and a wrong token never passes.
+            boolean open = m.path("topic").asText().startsWith("public-");
+            if (auth == null ? !open : !auth.equals("Bearer " + TOKEN)) {
                 return RecordingHttpServer.Response.json(403, "{\"code\":40301,\"http\":403,\"error\":\"forbidden\"}");
             }
-            JsonNode m = JSON.readTree(request.body());
             boolean valid = request.path().equals("/") && m.hasNonNull("topic")
                     && TOPIC.matcher(m.get("topic").asText()).matches()
                     && (!m.has("priority") || (m.get("priority").asInt() >= 1 && m.get("priority").asInt() <= 5))
@@ -66,16 +74,21 @@ class NtfyChannelIT {
     }
 
     NtfyChannel channel(String token) {
-        return new NtfyChannel(new NtfyChannel.Config(ntfy.url(), Optional.of(Secret.of(token)), Duration.ofSeconds(2)),
-                TestMessages.CLOCK);
+        return new NtfyChannel(NtfyChannel.Config.from(PagerConfig.empty().with(Map.of(
+                "notify.ntfy.secret.url.lead", ntfy.url().resolve(TOPIC_NAME).toString(),
+                "notify.ntfy.secret.token.lead", token,
+                "notify.ntfy.secret.url.announcements", ntfy.url().resolve("public-announcements").toString(),
+                "notify.ntfy.timeout", "2s"))).orElseThrow(), TestMessages.CLOCK);
     }
 
     @Test
     void publishesTitlePriorityTagsAndActionButtons() throws Exception {
-        channel(TOKEN).send(TestMessages.page(ContactMethodType.NTFY, "soc-lead"));
+        channel(TOKEN).send(TestMessages.page(ContactMethodType.NTFY, "lead"));
 
+        assertThat(ntfy.requests()).singleElement().satisfies(r -> assertThat(r.path()).as("JSON goes to the root")
+                .isEqualTo("/"));
         assertThat(published).singleElement().satisfies(m -> {
-            assertThat(m.get("topic").asText()).isEqualTo("soc-lead");
+            assertThat(m.get("topic").asText()).as("the topic of the name's URL").isEqualTo(TOPIC_NAME);
             assertThat(m.get("title").asText()).isEqualTo("HIGH: Impossible travel for jdoe@contoso.example");
             assertThat(m.get("priority").asInt()).as("high urgency, high severity").isEqualTo(5);
             assertThat(m.get("tags")).extracting(JsonNode::asText).containsExactly("rotating_light", "high");
@@ -92,8 +105,19 @@ class NtfyChannelIT {
     }
 
     @Test
+    void aTokenGoesOnlyToTheTopicItIsSetFor() {
+        assertThatNoException().isThrownBy(() ->
+                channel(TOKEN).send(TestMessages.page(ContactMethodType.NTFY, "announcements")));
+
+        assertThat(ntfy.requests()).singleElement()
+                .satisfies(r -> assertThat(r.header("Authorization")).isNull());
+        assertThat(published).singleElement()
+                .satisfies(m -> assertThat(m.get("topic").asText()).isEqualTo("public-announcements"));
+    }
+
+    @Test
     void aRefusedTokenIsPermanentAndNotInTheMessage() {
-        assertThatThrownBy(() -> channel("tk_wrong").send(TestMessages.page(ContactMethodType.NTFY, "soc-lead")))
+        assertThatThrownBy(() -> channel("tk_wrong").send(TestMessages.page(ContactMethodType.NTFY, "lead")))
                 .isInstanceOfSatisfying(DeliveryFailure.class, f -> {
                     assertThat(f.kind()).isEqualTo(DeliveryFailure.Kind.PERMANENT);
                     assertThat(f.getMessage()).startsWith("ntfy answered 403").doesNotContain("tk_wrong");
@@ -101,11 +125,40 @@ class NtfyChannelIT {
     }
 
     @Test
-    void aTopicNtfyRefusesIsPermanent() {
-        assertThatThrownBy(() -> channel(TOKEN).send(TestMessages.page(ContactMethodType.NTFY, "no spaces/allowed")))
+    void aNameWithoutATopicIsPermanentAndSaysWhichSettingToSet() {
+        assertThatThrownBy(() -> channel(TOKEN).send(TestMessages.page(ContactMethodType.NTFY, "night-shift")))
                 .isInstanceOfSatisfying(DeliveryFailure.class, f -> {
                     assertThat(f.kind()).isEqualTo(DeliveryFailure.Kind.PERMANENT);
-                    assertThat(f.getMessage()).contains("400", "invalid request");
+                    assertThat(f.getMessage()).isEqualTo("no ntfy topic URL is configured under the name"
+                            + " 'night-shift': set notify.ntfy.secret.url.night-shift");
                 });
+        assertThat(ntfy.requests()).isEmpty();
+    }
+
+    @Test
+    void topicUrlsAndTokensAreCheckedAtStartUpAndNeverShown() {
+        String topicUrl = ntfy.url().resolve(TOPIC_NAME).toString();
+        PagerConfig settings = PagerConfig.empty().with(Map.of("notify.ntfy.secret.url.lead", topicUrl,
+                "notify.ntfy.secret.token.lead", TOKEN));
+
+        assertThat(NtfyChannel.Config.from(settings)).hasValueSatisfying(c -> {
+            assertThat(c.topics().names()).containsExactly("lead");
+            assertThat(c.tokens().names()).containsExactly("lead");
+        });
+        assertThat(settings.describe()).containsEntry("notify.ntfy.secret.url.lead", "****")
+                .containsEntry("notify.ntfy.secret.token.lead", "****");
+        // The server alone, or a topic ntfy would refuse, is no topic URL.
+        for (String notATopic : List.of(ntfy.url().toString(), topicUrl + "/json", topicUrl + "?auth=x",
+                ntfy.url().resolve("no%20spaces").toString())) {
+            assertThatThrownBy(() -> NtfyChannel.Config.from(PagerConfig.empty().with("notify.ntfy.secret.url.lead",
+                    notATopic)))
+                    .isInstanceOf(ConfigException.class).hasMessage("setting notify.ntfy.secret.url.lead is ****,"
+                            + " expected a topic URL such as https://ntfy.sh/<topic>");
+        }
+        assertThatThrownBy(() -> NtfyChannel.Config.from(settings.with("notify.ntfy.secret.token.ops", TOKEN)))
+                .isInstanceOf(ConfigException.class).hasMessage("setting notify.ntfy.secret.token.ops is the token"
+                        + " of a topic that is not set: set notify.ntfy.secret.url.ops as well");
+        assertThat(NtfyChannel.Config.from(PagerConfig.empty())).isEmpty();
+        assertThat(channel(TOKEN).describe()).as("what start-up logs").isEqualTo("ntfy [announcements, lead]");
     }
 }

@@ -6,9 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sentinelpager.platform.config.PagerConfig;
-import io.sentinelpager.platform.config.Secret;
+import io.sentinelpager.platform.config.ConfigException;
 import io.sentinelpager.schemas.ContactMethodType;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -56,8 +55,8 @@ class TeamsChannelIT {
 
     TeamsChannel channel() {
         String url = workflows.url().resolve("workflows/soc/triggers/manual/paths/invoke").toString() + "?sig=s3cr3t";
-        return new TeamsChannel(new TeamsChannel.Config(Map.of("soc", Secret.of(url)), Duration.ofSeconds(2)),
-                TestMessages.CLOCK);
+        return new TeamsChannel(TeamsChannel.Config.from(PagerConfig.empty().with(Map.of(
+                "notify.teams.secret.url.soc", url, "notify.teams.timeout", "2s"))).orElseThrow(), TestMessages.CLOCK);
     }
 
     @Test
@@ -82,7 +81,8 @@ class TeamsChannelIT {
         assertThatThrownBy(() -> channel().send(TestMessages.page(ContactMethodType.TEAMS, "other-team")))
                 .isInstanceOfSatisfying(DeliveryFailure.class, f -> {
                     assertThat(f.kind()).isEqualTo(DeliveryFailure.Kind.PERMANENT);
-                    assertThat(f.getMessage()).contains("'other-team'");
+                    assertThat(f.getMessage()).isEqualTo("no Teams Workflows URL is configured under the name"
+                            + " 'other-team': set notify.teams.secret.url.other-team");
                 });
         workflows.failNext(RecordingHttpServer.Response.json(502, "{\"error\":{\"code\":\"BadGateway\"}}"));
         assertThatThrownBy(() -> channel().send(TestMessages.page(ContactMethodType.TEAMS, "soc")))
@@ -97,8 +97,13 @@ class TeamsChannelIT {
         PagerConfig config = PagerConfig.empty().with("notify.teams.secret.url.soc", "https://example/x?sig=s3cr3t");
 
         assertThat(TeamsChannel.Config.from(config)).hasValueSatisfying(c ->
-                assertThat(c.webhooks()).containsKey("soc"));
+                assertThat(c.workflows().names()).containsExactly("soc"));
         assertThat(config.describe().get("notify.teams.secret.url.soc")).isEqualTo("****");
         assertThat(TeamsChannel.Config.from(PagerConfig.empty())).isEmpty();
+        // Found malformed at start-up, not when a page goes out, and never shown.
+        assertThatThrownBy(() -> TeamsChannel.Config.from(config.with("notify.teams.secret.url.soc",
+                "prod-westeurope.logic.azure.com/workflows?sig=s3cr3t")))
+                .isInstanceOf(ConfigException.class).hasMessageNotContaining("s3cr3t")
+                .hasMessage("setting notify.teams.secret.url.soc is ****, expected an http(s) URL");
     }
 }

@@ -57,6 +57,16 @@ public final class ConfigLoader {
 
     private static final Set<String> KINDS = Set.of("users", "teams", "schedules", "escalations", "policies");
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
+    /**
+     * What a Teams, ntfy or webhook URL holds: the contact method's address is only a name, and notify's secret
+     * setting {@code notify.<type>.secret.url.<name>} holds the URL, a credential that must stay out of the
+     * configuration files and the config.users topic. Case does not matter to notify.
+     */
+    private static final Map<ContactMethodType, String> NAMED_URLS = Map.of(
+            ContactMethodType.TEAMS, "Workflows URL",
+            ContactMethodType.NTFY, "topic URL (https://ntfy.sh/<topic>)",
+            ContactMethodType.WEBHOOK, "URL");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
     private final List<Problem> problems = new ArrayList<>();
     private final Map<String, Located<UserConfig>> users = new LinkedHashMap<>();
@@ -291,6 +301,7 @@ public final class ConfigLoader {
                     method.report("type", "contact method type '" + type + "' is not one of inbox, push, sms,"
                             + " voice, email, teams, ntfy, webhook");
                 } else if (parsed != null && address != null) {
+                    namedUrl(method, parsed, address);
                     methods.add(ContactMethod.newBuilder().setType(parsed).setAddress(address).build());
                 }
             }
@@ -303,6 +314,21 @@ public final class ConfigLoader {
                     .setEmail(item.text("email", false)).setTimeZone(zone).setContactMethods(methods)
                     .setNotificationRules(rules).build());
         }
+    }
+
+    /** The address of a contact method whose URL is a secret must be a name; the problem never repeats the address. */
+    private static void namedUrl(Item method, ContactMethodType type, String address) {
+        String what = NAMED_URLS.get(type);
+        if (what == null || NAME.matcher(address).matches()) {
+            return;
+        }
+        String setting = "notify." + type.name().toLowerCase(Locale.ROOT) + ".secret.url.<name>";
+        boolean url = address.contains("://") || address.contains("/") || address.contains(":");
+        method.report("address", url
+                ? "address must be a name, not a URL (the URL is a secret); put the " + what + " in " + setting
+                        + " and the name here"
+                : "address must be a name (letters, digits, '.', '_' or '-', at most 64) for the " + what + " in "
+                        + setting);
     }
 
     /** {@code notificationRules: {high: [{method: push, afterMinutes: 0}, {method: sms, afterMinutes: 2}], low: [...]}} */

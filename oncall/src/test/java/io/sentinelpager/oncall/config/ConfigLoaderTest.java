@@ -145,6 +145,36 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aWebhookNtfyOrTeamsAddressIsANameNeverAUrl() throws Exception {
+        Files.writeString(dir.resolve("people.yaml"), """
+                users:
+                  - id: ana
+                    name: Ana
+                    contactMethods:
+                      - {type: webhook, address: soc-automation}
+                      - {type: ntfy, address: Ana.Phone_2}
+                      - {type: webhook, address: "https://hooks.example/services/T0/B0/s3cr3t"}
+                      - type: ntfy
+                        address: ntfy.sh/soc-q8v2m7x4
+                      - {type: teams, address: "soc channel"}
+                      - {type: email, address: ana@contoso.example}
+                """);
+
+        ConfigLoader.Result result = ConfigLoader.load(dir);
+
+        assertThat(result.problems()).extracting(Problem::toString).containsExactly(
+                "people.yaml:7: user ana contact method 3: address must be a name, not a URL (the URL is a secret);"
+                        + " put the URL in notify.webhook.secret.url.<name> and the name here",
+                "people.yaml:9: user ana contact method 4: address must be a name, not a URL (the URL is a secret);"
+                        + " put the topic URL (https://ntfy.sh/<topic>) in notify.ntfy.secret.url.<name> and the name"
+                        + " here",
+                "people.yaml:10: user ana contact method 5: address must be a name (letters, digits, '.', '_' or '-',"
+                        + " at most 64) for the Workflows URL in notify.teams.secret.url.<name>");
+        assertThat(result.problems()).extracting(Problem::message)
+                .noneMatch(m -> m.contains("s3cr3t") || m.contains("soc-q8v2m7x4"));
+    }
+
+    @Test
     void maintenanceWindowsNeedAnOffsetAndAKnownMode() throws Exception {
         Files.writeString(dir.resolve("teams.yaml"), """
                 users: [{id: ana, name: Ana}]
