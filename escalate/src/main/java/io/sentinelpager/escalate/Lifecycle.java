@@ -489,7 +489,15 @@ public final class Lifecycle {
         return new Outcome(Optional.of(updated), emitted);
     }
 
-    /** An action by a responder or a change made in Azure. */
+    /**
+     * An action by a responder or a change made in Azure.
+     *
+     * <p>An acknowledgement says "I have seen it, stop paging"; taking ownership is the explicit choice of who handles
+     * it. So an acknowledgement makes its author the owner only of a page nobody owns (with multi-ack, the first of
+     * the step to acknowledge), and every acknowledger is recorded in {@code acknowledgedBy}; taking ownership
+     * replaces the owner. Azure's assignee follows the owner: it is written when the owner changes, not on every
+     * acknowledgement, or a responder answering a late push would take an alert away from its owner in Defender.
+     */
     public Outcome action(Optional<AlertLifecycle> current, AlertAction action, Directory directory, Instant now) {
         if (current.isEmpty()) {
             if (action.getType() == ActionType.SOURCE_STATUS_CHANGED) {
@@ -508,7 +516,8 @@ public final class Lifecycle {
             case ACKNOWLEDGE -> {
                 EscalationChainConfig chain = directory.chains().apply(state.getAlert().getEscalationChainId());
                 List<String> acked = new ArrayList<>(state.getAcknowledgedBy());
-                if (!acked.contains(actor)) {
+                boolean again = acked.contains(actor);
+                if (!again) {
                     acked.add(actor);
                 }
                 List<String> waiting = state.getStepRecipients().stream().filter(u -> !acked.contains(u)).toList();
@@ -518,16 +527,23 @@ public final class Lifecycle {
                     next.setAcknowledgedBy(acked);
                     timeline.add(event(now, "acknowledged", actor, action.getChannel(), "waiting for "
                             + String.join(", ", waiting)));
+                } else if (state.getStatus() == LifecycleStatus.ACKNOWLEDGED && !again) {
+                    // Someone else has seen it too (a push answered late, a later step that reached them): the
+                    // team sees who did, but Azure already has the page in progress and its owner stays.
+                    next.setAcknowledgedBy(acked);
+                    timeline.add(event(now, "acknowledged", actor, action.getChannel(), action.getComment()));
                 } else if (state.getStatus() != LifecycleStatus.TRIGGERED) {
                     timeline.add(event(now, "ignored", actor, action.getChannel(),
                             "acknowledge ignored: alert is " + state.getStatus().name().toLowerCase()));
                 } else {
-                    String owner = acked.get(0);
+                    // The first to acknowledge owns a page nobody owns; one somebody took stays theirs, so Azure's
+                    // assignee is written only when the owner changes.
+                    String owner = state.getOwner() != null ? state.getOwner() : acked.get(0);
+                    String assignedTo = owner.equals(state.getOwner()) ? null : azureUser(directory, owner);
                     next.setStatus(LifecycleStatus.ACKNOWLEDGED).setOwner(owner).setAcknowledgedBy(acked)
                             .setNextEscalationAt(null).setPendingNotifications(List.of()).setHeldUntil(null);
                     timeline.add(event(now, "acknowledged", actor, action.getChannel(), action.getComment()));
-                    emitted.addAll(sync(state, next, action, SourceStatus.IN_PROGRESS, azureUser(directory, owner),
-                            now));
+                    emitted.addAll(sync(state, next, action, SourceStatus.IN_PROGRESS, assignedTo, now));
                 }
             }
             case TAKE_OWNERSHIP -> {

@@ -518,6 +518,29 @@ class EscalateTopologyIT {
     }
 
     @Test
+    void anAcknowledgementByTheNextStepStopsEscalationButLeavesThePageWithItsOwner() {
+        routed.pipeInput("c1:a1", LifecycleTest.routed(SourceStatus.NEW), T0);
+        List<String> paged = new ArrayList<>(runMinutes(2));
+        actions.pipeInput("c1:a1", AlertAction.newBuilder().setActionId("own-1").setAlertKey("c1:a1")
+                .setType(ActionType.TAKE_OWNERSHIP).setActor("ana").setChannel("app").setOccurredAt(clock.instant())
+                .build(), clock.instant());
+        // Owning is not acknowledging: step 2 pages ben, who acknowledges from his phone.
+        paged.addAll(runMinutes(5));
+        actions.pipeInput("c1:a1", ack("ack-1", "ben"), clock.instant());
+        paged.addAll(runMinutes(60));
+
+        assertThat(paged).containsExactly("0 ana", "5 ben");
+        assertThat(sync.readValuesToList()).map(SyncCommand.class::cast)
+                .extracting(c -> c.getCommandId() + " " + c.getAlertKey() + " " + c.getTargetStatus() + " "
+                        + c.getAssignedTo())
+                .containsExactly("own-1 c1:a1 null ana", "ack-1 c1:a1 IN_PROGRESS null");
+        AlertLifecycle page = lastState();
+        assertThat(page.getStatus()).isEqualTo(LifecycleStatus.ACKNOWLEDGED);
+        assertThat(page.getOwner()).isEqualTo("ana");
+        assertThat(page.getAcknowledgedBy()).containsExactly("ben");
+    }
+
+    @Test
     void anEmergencyChainNotifiesEveryStepAtOnceAndRepeats() {
         publish(Topics.CONFIG_ESCALATIONS.name(), Map.of("default", EscalationChainConfig.newBuilder().setId("default")
                 .setName("everyone").setRepeat(1).setEmergency(true).setSteps(List.of(
