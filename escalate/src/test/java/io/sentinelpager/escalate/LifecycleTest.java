@@ -667,6 +667,75 @@ class LifecycleTest {
         assertThat(syncs(complete)).containsExactly("ack-a c1:a1 IN_PROGRESS null class=null comment=null");
     }
 
+    @Test
+    void aResponderClosesASuppressedPageIntoAzureWithoutPagingAnyone() {
+        Lifecycle.Directory suppressing = inMaintenance(io.sentinelpager.schemas.MaintenanceMode.SUPPRESS,
+                T0.plusSeconds(3600));
+        AlertLifecycle page = lifecycle.routed(Optional.empty(), grouped("c1:a1"), suppressing, T0).state().orElseThrow();
+        page = lifecycle.routed(Optional.of(page), grouped("c1:a2"), suppressing, T0).state().orElseThrow();
+        page = lifecycle.routed(Optional.of(page), grouped("c1:a3"), suppressing, T0).state().orElseThrow();
+        page = lifecycle.action(Optional.of(page), sourceChanged("c1:a3", SourceStatus.RESOLVED), suppressing,
+                T0.plusSeconds(30)).state().orElseThrow();
+        assertThat(page.getStatus()).isEqualTo(LifecycleStatus.CLOSED);
+        AlertLifecycle suppressed = page;
+        AlertAction close = AlertAction.newBuilder(action("close-1", ActionType.CLOSE, "ana"))
+                .setAlertKey("c1:incident:33").setClassification("falsePositive").setComment("pen test traffic").build();
+
+        Lifecycle.Outcome closed = lifecycle.action(Optional.of(suppressed), close, suppressing, T0.plusSeconds(600));
+
+        // Resolved with the classification where Azure still has the alerts open; the analyst's c1:a3 gets the note.
+        assertThat(syncs(closed)).containsExactly(
+                "close-1/c1:a1 c1:a1 RESOLVED ana class=falsePositive comment=ana (Sentinel Pager): pen test traffic",
+                "close-1/c1:a2 c1:a2 RESOLVED ana class=falsePositive comment=ana (Sentinel Pager): pen test traffic",
+                "close-1/c1:a3 c1:a3 null null class=null comment=ana (Sentinel Pager): pen test traffic");
+        assertThat(closed.emitted()).noneMatch(NotificationRequest.class::isInstance);
+        AlertLifecycle state = closed.state().orElseThrow();
+        assertThat(state.getStatus()).isEqualTo(LifecycleStatus.CLOSED);
+        assertThat(state.getNextEscalationAt()).isNull();
+        assertThat(state.getMembers()).containsOnly(Map.entry("c1:a1", SourceStatus.RESOLVED),
+                Map.entry("c1:a2", SourceStatus.RESOLVED), Map.entry("c1:a3", SourceStatus.RESOLVED));
+        assertThat(state.getTimeline()).last().satisfies(e -> assertThat(e.getType() + " " + e.getActor() + " "
+                + e.getDetail()).isEqualTo("closed ana resolved in Azure: pen test traffic"));
+
+        // A replay of the close after a crash asks the same under the same ids.
+        assertThat(syncs(lifecycle.action(Optional.of(suppressed), close, suppressing, T0.plusSeconds(601))))
+                .isEqualTo(syncs(closed));
+        // Another close finds nothing open in Azure: nothing is written twice.
+        Lifecycle.Outcome again = lifecycle.action(closed.state(), AlertAction.newBuilder(close).setActionId("close-2")
+                .build(), suppressing, T0.plusSeconds(660));
+        assertThat(again.emitted()).noneMatch(SyncCommand.class::isInstance).noneMatch(NotificationRequest.class::isInstance);
+        assertThat(again.state().orElseThrow().getTimeline()).last().satisfies(e -> assertThat(e.getType())
+                .isEqualTo("ignored"));
+    }
+
+    @Test
+    void aCloseOfAPageAlreadyClosedByAResponderOrResolvedInAzureWritesNothing() {
+        AlertAction close = AlertAction.newBuilder(action("close-2", ActionType.CLOSE, "ben"))
+                .setClassification("truePositive").setComment("done").build();
+        AlertLifecycle paged = lifecycle.routed(Optional.empty(), routed(SourceStatus.NEW), withEmail, T0).state().orElseThrow();
+        AlertLifecycle byResponder = lifecycle.action(Optional.of(paged), AlertAction.newBuilder(
+                action("close-1", ActionType.CLOSE, "ana")).setClassification("truePositive").build(), withEmail,
+                T0.plusSeconds(60)).state().orElseThrow();
+        AlertLifecycle byAzure = lifecycle.action(Optional.of(paged), sourceChanged("c1:a1", SourceStatus.RESOLVED),
+                withEmail, T0.plusSeconds(60)).state().orElseThrow();
+        AlertLifecycle resolvedBeforePaged = lifecycle.routed(Optional.empty(), routed(SourceStatus.RESOLVED), withEmail, T0)
+                .state().orElseThrow();
+        // Raised by the pager itself: there is nothing in Azure to close, whatever its members say.
+        RoutedAlert ours = routed(SourceStatus.NEW);
+        ours.getEnriched().getAlert().setSource(AlertSource.PAGER);
+        AlertLifecycle pagerAlert = lifecycle.action(lifecycle.routed(Optional.empty(), ours, withEmail, T0).state(),
+                action("close-1", ActionType.CLOSE, "ana"), withEmail, T0.plusSeconds(60)).state().orElseThrow();
+        assertThat(pagerAlert.getStatus()).isEqualTo(LifecycleStatus.CLOSED);
+
+        for (AlertLifecycle closed : List.of(byResponder, byAzure, resolvedBeforePaged, pagerAlert)) {
+            Lifecycle.Outcome outcome = lifecycle.action(Optional.of(closed), close, withEmail, T0.plusSeconds(120));
+            assertThat(outcome.emitted()).noneMatch(SyncCommand.class::isInstance)
+                    .noneMatch(NotificationRequest.class::isInstance);
+            assertThat(outcome.state().orElseThrow().getTimeline()).last().satisfies(e -> assertThat(
+                    e.getType() + ": " + e.getDetail()).isEqualTo("ignored: close ignored: already closed"));
+        }
+    }
+
     Lifecycle.Directory inMaintenance(io.sentinelpager.schemas.MaintenanceMode mode, Instant end) {
         TeamConfig team = TeamConfig.newBuilder(soc).setMaintenance(List.of(
                 io.sentinelpager.schemas.MaintenanceWindow.newBuilder().setStart(T0).setEnd(end).setMode(mode)
