@@ -489,7 +489,19 @@ public final class Lifecycle {
         return new Outcome(Optional.of(updated), emitted);
     }
 
-    /** An action by a responder or a change made in Azure. */
+    /**
+     * An action by a responder or a change made in Azure.
+     *
+     * <p>An acknowledgement says "I have seen it, stop paging"; taking ownership is the explicit choice of who handles
+     * it. So an acknowledgement makes its author the owner only of a page nobody owns (with multi-ack, the first of
+     * the step to acknowledge), and every acknowledger is recorded in {@code acknowledgedBy}; taking ownership
+     * replaces the owner. Azure's assignee follows the owner: it is written when the owner changes, not on every
+     * acknowledgement, or a responder answering a late push would take an alert away from its owner in Defender.
+     *
+     * <p>A close resolves in Azure what the page has open there, and closes the page. A page that is closed already
+     * but whose alerts Azure still has open (a maintenance window suppressed it) is closed in Azure the same way,
+     * without paging anyone; a page a responder or Azure closed has nothing open, so a close of it is ignored.
+     */
     public Outcome action(Optional<AlertLifecycle> current, AlertAction action, Directory directory, Instant now) {
         if (current.isEmpty()) {
             if (action.getType() == ActionType.SOURCE_STATUS_CHANGED) {
@@ -508,7 +520,8 @@ public final class Lifecycle {
             case ACKNOWLEDGE -> {
                 EscalationChainConfig chain = directory.chains().apply(state.getAlert().getEscalationChainId());
                 List<String> acked = new ArrayList<>(state.getAcknowledgedBy());
-                if (!acked.contains(actor)) {
+                boolean again = acked.contains(actor);
+                if (!again) {
                     acked.add(actor);
                 }
                 List<String> waiting = state.getStepRecipients().stream().filter(u -> !acked.contains(u)).toList();
@@ -518,16 +531,23 @@ public final class Lifecycle {
                     next.setAcknowledgedBy(acked);
                     timeline.add(event(now, "acknowledged", actor, action.getChannel(), "waiting for "
                             + String.join(", ", waiting)));
+                } else if (state.getStatus() == LifecycleStatus.ACKNOWLEDGED && !again) {
+                    // Someone else has seen it too (a push answered late, a later step that reached them): the
+                    // team sees who did, but Azure already has the page in progress and its owner stays.
+                    next.setAcknowledgedBy(acked);
+                    timeline.add(event(now, "acknowledged", actor, action.getChannel(), action.getComment()));
                 } else if (state.getStatus() != LifecycleStatus.TRIGGERED) {
                     timeline.add(event(now, "ignored", actor, action.getChannel(),
                             "acknowledge ignored: alert is " + state.getStatus().name().toLowerCase()));
                 } else {
-                    String owner = acked.get(0);
+                    // The first to acknowledge owns a page nobody owns; one somebody took stays theirs, so Azure's
+                    // assignee is written only when the owner changes.
+                    String owner = state.getOwner() != null ? state.getOwner() : acked.get(0);
+                    String assignedTo = owner.equals(state.getOwner()) ? null : azureUser(directory, owner);
                     next.setStatus(LifecycleStatus.ACKNOWLEDGED).setOwner(owner).setAcknowledgedBy(acked)
                             .setNextEscalationAt(null).setPendingNotifications(List.of()).setHeldUntil(null);
                     timeline.add(event(now, "acknowledged", actor, action.getChannel(), action.getComment()));
-                    emitted.addAll(sync(state, next, action, SourceStatus.IN_PROGRESS, azureUser(directory, owner),
-                            now));
+                    emitted.addAll(sync(state, next, action, SourceStatus.IN_PROGRESS, assignedTo, now));
                 }
             }
             case TAKE_OWNERSHIP -> {
@@ -536,13 +556,22 @@ public final class Lifecycle {
                 emitted.addAll(sync(state, next, action, null, azureUser(directory, actor), now));
             }
             case CLOSE -> {
-                if (state.getStatus() == LifecycleStatus.CLOSED) {
-                    timeline.add(event(now, "ignored", actor, action.getChannel(), "close ignored: already closed"));
-                } else {
+                String closer = azureUser(directory, state.getOwner() == null ? actor : state.getOwner());
+                if (state.getStatus() != LifecycleStatus.CLOSED) {
                     next.setStatus(LifecycleStatus.CLOSED).setNextEscalationAt(null).setPendingNotifications(List.of());
                     timeline.add(event(now, "closed", actor, action.getChannel(), action.getComment()));
-                    emitted.addAll(sync(state, next, action, SourceStatus.RESOLVED,
-                            azureUser(directory, state.getOwner() == null ? actor : state.getOwner()), now));
+                    emitted.addAll(sync(state, next, action, SourceStatus.RESOLVED, closer, now));
+                } else if (openInAzure(state)) {
+                    // Closed here while Azure has alerts of it open: a maintenance window suppressed the page (or a
+                    // new alert of it), or an analyst set a resolved alert active again. They would stay open in
+                    // Defender until someone went to the portal; the close resolves them, and pages nobody. sync
+                    // records them resolved, so another close finds nothing left and is ignored.
+                    timeline.add(event(now, "closed", actor, action.getChannel(), "resolved in Azure"
+                            + (action.getComment() == null || action.getComment().isBlank() ? ""
+                            : ": " + action.getComment())));
+                    emitted.addAll(sync(state, next, action, SourceStatus.RESOLVED, closer, now));
+                } else {
+                    timeline.add(event(now, "ignored", actor, action.getChannel(), "close ignored: already closed"));
                 }
             }
             case ANNOTATE -> {
@@ -572,6 +601,17 @@ public final class Lifecycle {
         all.add(updated);
         all.addAll(emitted);
         return new Outcome(Optional.of(updated), all);
+    }
+
+    /**
+     * Whether Azure still has an alert of the page open, as far as escalate knows: the page's members hold what Azure
+     * reported and what escalate wrote. A page closed by a responder or by Azure has every member resolved; one that
+     * a maintenance window suppressed has them as ingest read them. A page escalate raised itself has nothing in
+     * Azure, and one recorded before its members were kept has none to go by, so neither counts as open.
+     */
+    private static boolean openInAzure(AlertLifecycle state) {
+        return state.getAlert().getEnriched().getAlert().getSource() != AlertSource.PAGER
+                && state.getMembers().values().stream().anyMatch(status -> status != SourceStatus.RESOLVED);
     }
 
     /**

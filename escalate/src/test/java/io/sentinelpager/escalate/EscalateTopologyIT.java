@@ -518,6 +518,60 @@ class EscalateTopologyIT {
     }
 
     @Test
+    void anAcknowledgementByTheNextStepStopsEscalationButLeavesThePageWithItsOwner() {
+        routed.pipeInput("c1:a1", LifecycleTest.routed(SourceStatus.NEW), T0);
+        List<String> paged = new ArrayList<>(runMinutes(2));
+        actions.pipeInput("c1:a1", AlertAction.newBuilder().setActionId("own-1").setAlertKey("c1:a1")
+                .setType(ActionType.TAKE_OWNERSHIP).setActor("ana").setChannel("app").setOccurredAt(clock.instant())
+                .build(), clock.instant());
+        // Owning is not acknowledging: step 2 pages ben, who acknowledges from his phone.
+        paged.addAll(runMinutes(5));
+        actions.pipeInput("c1:a1", ack("ack-1", "ben"), clock.instant());
+        paged.addAll(runMinutes(60));
+
+        assertThat(paged).containsExactly("0 ana", "5 ben");
+        assertThat(sync.readValuesToList()).map(SyncCommand.class::cast)
+                .extracting(c -> c.getCommandId() + " " + c.getAlertKey() + " " + c.getTargetStatus() + " "
+                        + c.getAssignedTo())
+                .containsExactly("own-1 c1:a1 null ana", "ack-1 c1:a1 IN_PROGRESS null");
+        AlertLifecycle page = lastState();
+        assertThat(page.getStatus()).isEqualTo(LifecycleStatus.ACKNOWLEDGED);
+        assertThat(page.getOwner()).isEqualTo("ana");
+        assertThat(page.getAcknowledgedBy()).containsExactly("ben");
+    }
+
+    @Test
+    void aResponderClosesASuppressedPageIntoAzureOnceWithoutPagingAnyone() {
+        RoutedAlert routedByPolicy = RoutedAlert.newBuilder(LifecycleTest.routed(SourceStatus.NEW))
+                .setMaintenance(List.of(MaintenanceWindow.newBuilder().setStart(T0.minusSeconds(60))
+                        .setEnd(T0.plusSeconds(3600)).setMode(MaintenanceMode.SUPPRESS).setReason("pen test").build()))
+                .build();
+        routed.pipeInput("c1:a1", routedByPolicy, T0);
+        List<String> paged = new ArrayList<>(runMinutes(5));
+        assertThat(lastState().getStatus()).isEqualTo(LifecycleStatus.CLOSED);
+
+        // Still new in Defender: the responder who knows it was the pen test closes it from the app.
+        AlertAction close = AlertAction.newBuilder().setActionId("close-1").setAlertKey("c1:a1")
+                .setType(ActionType.CLOSE).setActor("ana").setChannel("app").setClassification("falsePositive")
+                .setComment("pen test").setOccurredAt(clock.instant()).build();
+        actions.pipeInput("c1:a1", close, clock.instant());
+        paged.addAll(runMinutes(5));
+        actions.pipeInput("c1:a1", AlertAction.newBuilder(close).setActionId("close-2").build(), clock.instant());
+        paged.addAll(runMinutes(30));
+
+        assertThat(paged).isEmpty();
+        assertThat(sync.readValuesToList()).map(SyncCommand.class::cast)
+                .extracting(c -> c.getCommandId() + " " + c.getAlertKey() + " " + c.getTargetStatus() + " "
+                        + c.getAssignedTo() + " " + c.getClassification() + " " + c.getComment())
+                .containsExactly("close-1 c1:a1 RESOLVED ana falsePositive ana (Sentinel Pager): pen test");
+        AlertLifecycle page = lastState();
+        assertThat(page.getStatus()).isEqualTo(LifecycleStatus.CLOSED);
+        assertThat(page.getMembers()).containsOnly(Map.entry("c1:a1", SourceStatus.RESOLVED));
+        assertThat(page.getTimeline()).extracting(e -> e.getType() + " " + e.getActor()).endsWith("closed ana",
+                "ignored ana");
+    }
+
+    @Test
     void anEmergencyChainNotifiesEveryStepAtOnceAndRepeats() {
         publish(Topics.CONFIG_ESCALATIONS.name(), Map.of("default", EscalationChainConfig.newBuilder().setId("default")
                 .setName("everyone").setRepeat(1).setEmergency(true).setSteps(List.of(
