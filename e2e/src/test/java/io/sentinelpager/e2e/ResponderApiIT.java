@@ -33,6 +33,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -221,7 +222,8 @@ class ResponderApiIT {
                 .method("DELETE", HttpRequest.BodyPublishers.ofString("{\"endpoint\":\"" + endpoint + "\"}")));
         assertThat(removed.statusCode()).isEqualTo(204);
 
-        List<ConsumerRecord<String, PushSubscription>> records = subscriptionRecords(key);
+        List<ConsumerRecord<String, PushSubscription>> records = subscriptionRecords(key,
+                pipeline.context.serdes().value(PushSubscription.class).deserializer());
         assertThat(records).hasSize(2);
         PushSubscription stored = records.get(0).value();
         assertThat(stored.getUserId()).isEqualTo("lead");
@@ -234,7 +236,8 @@ class ResponderApiIT {
         // Whoever reads the topic (a consumer of the raw bytes, pager tail) learns nothing that lets them push.
         Map<String, String> secrets = Map.of("endpoint", endpoint,
                 "endpoint token", endpoint.substring(endpoint.lastIndexOf('/') + 1), "p256dh", p256dh, "auth", auth);
-        List<byte[]> raw = rawSubscriptionValues(key);
+        List<byte[]> raw = subscriptionRecords(key, new ByteArrayDeserializer()).stream().map(ConsumerRecord::value)
+                .toList();
         assertThat(raw).hasSize(2);
         assertThat(new String(raw.get(0), StandardCharsets.ISO_8859_1)).contains("lead");
         assertThat(leaked(new String(raw.get(0), StandardCharsets.ISO_8859_1), secrets))
@@ -249,25 +252,6 @@ class ResponderApiIT {
     private static List<String> leaked(String text, Map<String, String> secrets) {
         return secrets.entrySet().stream().filter(e -> text.contains(e.getValue())).map(Map.Entry::getKey).sorted()
                 .toList();
-    }
-
-    private static List<byte[]> rawSubscriptionValues(String key) {
-        List<byte[]> out = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(pipeline.context.consumerConfig(null),
-                new StringDeserializer(), new ByteArrayDeserializer())) {
-            TopicPartition partition = new TopicPartition(Topics.PUSH_SUBSCRIPTIONS.name(), 0);
-            consumer.assign(List.of(partition));
-            consumer.seekToBeginning(List.of(partition));
-            long end = consumer.endOffsets(List.of(partition)).get(partition);
-            while (consumer.position(partition) < end) {
-                consumer.poll(Duration.ofMillis(500)).forEach(r -> {
-                    if (r.key().equals(key)) {
-                        out.add(r.value());
-                    }
-                });
-            }
-        }
-        return out;
     }
 
     /** What {@code pager tail <topic>} prints of everything on the topic, once that holds {@code expected}. */
@@ -293,11 +277,11 @@ class ResponderApiIT {
         return output;
     }
 
-    private static List<ConsumerRecord<String, PushSubscription>> subscriptionRecords(String key) {
-        List<ConsumerRecord<String, PushSubscription>> out = new ArrayList<>();
-        try (KafkaConsumer<String, PushSubscription> consumer = new KafkaConsumer<>(
-                pipeline.context.consumerConfig(null), new StringDeserializer(),
-                pipeline.context.serdes().value(PushSubscription.class).deserializer())) {
+    /** The records of one subscription on push.subscriptions, read with the given value deserializer. */
+    private static <V> List<ConsumerRecord<String, V>> subscriptionRecords(String key, Deserializer<V> values) {
+        List<ConsumerRecord<String, V>> out = new ArrayList<>();
+        try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(pipeline.context.consumerConfig(null),
+                new StringDeserializer(), values)) {
             TopicPartition partition = new TopicPartition(Topics.PUSH_SUBSCRIPTIONS.name(), 0);
             consumer.assign(List.of(partition));
             consumer.seekToBeginning(List.of(partition));

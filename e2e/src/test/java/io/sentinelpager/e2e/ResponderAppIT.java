@@ -93,13 +93,7 @@ class ResponderAppIT {
 
     @Test
     void anAnalystLogsInSeesANewAlertLiveAcknowledgesCommentsAndClosesIt() throws Exception {
-        WebDriverWait wait = new WebDriverWait(browser, WAIT);
-        browser.get("http://127.0.0.1:" + pipeline.responderPort() + "/");
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-user"))).sendKeys("analyst");
-        browser.findElement(By.id("login-password")).sendKeys(pipeline.password);
-        screenshot("1-login");
-        browser.findElement(By.id("login-submit")).click();
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("list-view")));
+        WebDriverWait wait = logIn("analyst");
 
         // A new alert in Defender, after the page was loaded: it must appear without a reload.
         ObjectNode sample = SampleAlerts.defenderEndpoint();
@@ -145,12 +139,7 @@ class ResponderAppIT {
 
     @Test
     void aLiveUpdateChangesTheCardInPlaceSoATapLandsOnTheAlertTapped() throws Exception {
-        WebDriverWait wait = new WebDriverWait(browser, WAIT);
-        browser.get("http://127.0.0.1:" + pipeline.responderPort() + "/");
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-user"))).sendKeys("analyst");
-        browser.findElement(By.id("login-password")).sendKeys(pipeline.password);
-        browser.findElement(By.id("login-submit")).click();
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("list-view")));
+        WebDriverWait wait = logIn("analyst");
         ObjectNode sample = SampleAlerts.defenderEndpoint();
         String title = "Held card " + UUID.randomUUID().toString().substring(0, 8);
         sample.put("title", title);
@@ -177,12 +166,7 @@ class ResponderAppIT {
         DemoConnector.seedWorkspace(pipeline.azure);
         String key = DemoConnector.ID + ":" + pipeline.azure.alerts().add(DemoConnector.sentinelSampleAlert())
                 .get("id").asText();
-        WebDriverWait wait = new WebDriverWait(browser, WAIT);
-        browser.get("http://127.0.0.1:" + pipeline.responderPort() + "/");
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-user"))).sendKeys("analyst");
-        browser.findElement(By.id("login-password")).sendKeys(pipeline.password);
-        browser.findElement(By.id("login-submit")).click();
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("list-view")));
+        WebDriverWait wait = logIn("analyst");
         // The message's Open link, as a phone would follow it.
         browser.get("http://127.0.0.1:" + pipeline.responderPort() + "/alerts/"
                 + java.net.URLEncoder.encode(key, java.nio.charset.StandardCharsets.UTF_8));
@@ -204,6 +188,18 @@ class ResponderAppIT {
         browser.findElement(By.id("login-submit")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("login-error"), "wrong user name or password"));
         assertThat(browser.findElement(By.id("list-view")).isDisplayed()).isFalse();
+    }
+
+    /** Logs in through the app's form, as a person would, and waits for the alert list. */
+    private WebDriverWait logIn(String user) throws Exception {
+        WebDriverWait wait = new WebDriverWait(browser, WAIT);
+        browser.get("http://127.0.0.1:" + pipeline.responderPort() + "/");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-user"))).sendKeys(user);
+        browser.findElement(By.id("login-password")).sendKeys(pipeline.password);
+        screenshot("1-login");
+        browser.findElement(By.id("login-submit")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("list-view")));
+        return wait;
     }
 
     private void screenshot(String name) throws Exception {
