@@ -27,6 +27,15 @@ public final class DemoConnector {
     /** SystemAlertId of the first row of the published SecurityAlert sample ({@code la-securityalert-sample.json}). */
     public static final String SAMPLE_SYSTEM_ALERT_ID = "e9122c20-4ec9-483f-51ce-9039d3a40729";
 
+    /**
+     * The entities the demo's rule maps, as Sentinel writes them in a SecurityAlert row (the published rows have
+     * none): the host, the account and the IP of the illustrative rule result's first row.
+     */
+    public static final String SAMPLE_ENTITIES = "[{\"$id\":\"2\",\"HostName\":\"srv01\","
+            + "\"DnsDomain\":\"contoso.com\",\"OSFamily\":\"Windows\",\"Type\":\"host\"},"
+            + "{\"$id\":\"3\",\"Name\":\"jdoe\",\"UPNSuffix\":\"contoso.com\",\"Type\":\"account\"},"
+            + "{\"$id\":\"4\",\"Address\":\"203.0.113.7\",\"Type\":\"ip\"}]";
+
     private DemoConnector() {
     }
 
@@ -45,11 +54,11 @@ public final class DemoConnector {
 
     /**
      * Gives the emulated workspace what enrichment reads: the published SecurityAlert rows (whose ExtendedProperties
-     * hold the rule's query and window) and, as the answer to that query ("… union AzureActivity …"), the
-     * illustrative rule result.
+     * hold the rule's query and window) with {@link #SAMPLE_ENTITIES}, and, as the answer to that query
+     * ("… union AzureActivity …"), the illustrative rule result.
      */
     public static void seedWorkspace(AzureEmulator azure) {
-        azure.logAnalytics().seedSecurityAlerts(WORKSPACE_ID);
+        azure.logAnalytics().seedSecurityAlerts(WORKSPACE_ID, SAMPLE_ENTITIES);
         azure.logAnalytics().answerMatching(WORKSPACE_ID, Pattern.compile("union AzureActivity"),
                 SampleAlerts.published("loganalytics-rule-query-result.illustrative.response.json"));
     }

@@ -1,6 +1,9 @@
 package io.sentinelpager.emulator;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,6 +25,7 @@ import java.util.regex.Pattern;
 public final class LogAnalyticsTables {
 
     private static final Duration MAX_HOLD = Duration.ofMinutes(1);
+    private static final Pattern SECURITY_ALERT = Pattern.compile("^\\s*SecurityAlert\\b");
 
     /** A registered answer: the response body and its HTTP status. */
     record Answer(Pattern query, int status, ObjectNode body) {
@@ -61,8 +65,24 @@ public final class LogAnalyticsTables {
      * ({@code la-securityalert-sample.json}), ExtendedProperties included.
      */
     public void seedSecurityAlerts(String workspaceId) {
-        answerMatching(workspaceId, Pattern.compile("^\\s*SecurityAlert\\b"),
-                SampleAlerts.published("la-securityalert-sample.json"));
+        answerMatching(workspaceId, SECURITY_ALERT, SampleAlerts.published("la-securityalert-sample.json"));
+    }
+
+    /**
+     * As {@link #seedSecurityAlerts(String)}, with every row's {@code Entities} set to this JSON text: the captured
+     * rows have none (their rule mapped no entities), a rule that maps hosts, accounts and IPs gives them.
+     */
+    public void seedSecurityAlerts(String workspaceId, String entities) {
+        ObjectNode body = SampleAlerts.published("la-securityalert-sample.json");
+        JsonNode table = body.get("tables").get(0);
+        int column = 0;
+        while (!table.get("columns").get(column).get("name").asText().equals("Entities")) {
+            column++;
+        }
+        for (JsonNode row : table.get("rows")) {
+            ((ArrayNode) row).set(column, TextNode.valueOf(entities));
+        }
+        answerMatching(workspaceId, SECURITY_ALERT, body);
     }
 
     /**

@@ -107,15 +107,18 @@ final class ConnectorEnricher implements AutoCloseable {
                 return Enrichment.failed("no SecurityAlert row with SystemAlertId or VendorOriginalId " + ids
                         + " in workspace " + workspace.workspaceName() + " between " + from + " and " + to);
             }
+            // Every alert's row names its entities, a Fusion or ML alert's too: they go on whatever the rule was.
+            String entities = string(row, "Entities");
             RuleQuery rule;
             try {
                 rule = RuleQuery.from(row);
             } catch (RuleQuery.Unusable e) {
-                return e.applicable() ? Enrichment.failed(e.getMessage()) : Enrichment.notApplicable(e.getMessage());
+                return (e.applicable() ? Enrichment.failed(e.getMessage()) : Enrichment.notApplicable(e.getMessage()))
+                        .withEntities(entities);
             }
             Enrichment known = new Enrichment(EnrichmentStatus.COMPLETE, null, List.of(), rule.ruleName(),
                     rule.ruleId(), rule.start(), rule.end(),
-                    LogsLink.of(tenantId, workspace, rule.query(), rule.start(), rule.end()));
+                    LogsLink.of(tenantId, workspace, rule.query(), rule.start(), rule.end()), entities);
             QueryAnswer answer;
             try {
                 answer = cache.get(rule.query(), rule.start(), rule.end(), () -> QueryAnswer.of(
@@ -125,7 +128,7 @@ final class ConnectorEnricher implements AutoCloseable {
                 return known.with(EnrichmentStatus.FAILED, "the rule's query failed: " + Text.cut(e.getMessage(), 1000));
             }
             Enrichment result = new Enrichment(EnrichmentStatus.COMPLETE, null, answer.tables(), rule.ruleName(),
-                    rule.ruleId(), rule.start(), rule.end(), known.link());
+                    rule.ruleId(), rule.start(), rule.end(), known.link(), entities);
             return answer.partialError()
                     .map(error -> result.with(EnrichmentStatus.PARTIAL, "Log Analytics returned part of the result: "
                             + Text.cut(error, 1000)))

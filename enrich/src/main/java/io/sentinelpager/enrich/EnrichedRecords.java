@@ -30,6 +30,10 @@ final class EnrichedRecords {
      */
     EnrichedAlert build(SecurityAlert raw, Enrichment enrichment, int revision, Instant now, String origin) {
         EvidenceSummary.Summary evidence = summary.summarize(raw.getSourceJson());
+        if (evidence.line() == null) {
+            // A Sentinel alert, from the incidents API above all, has no Graph evidence: its SecurityAlert row has.
+            evidence = evidence.or(summary.summarizeEntities(enrichment.entities()));
+        }
         EnrichedAlert.Builder record = enrichment.applyTo(EnrichedAlert.newBuilder())
                 .setAlert(bounded(raw, origin))
                 .setSummary(evidence.line())

@@ -48,6 +48,9 @@ class ConnectorEnricherTest {
         assertThat(e.ruleId()).isEqualTo("8a0d8e78-1c2b-4f1e-bb51-8b0f0d8a9c11");
         assertThat(e.queryStart()).isEqualTo(Instant.parse("2026-11-28T04:00:00Z"));
         assertThat(e.queryEnd()).isEqualTo(Instant.parse("2026-11-28T09:00:00Z"));
+        assertThat(e.entities()).as("the row's Entities, for the evidence summary").isEqualTo(
+                "[{\"$id\":\"3\",\"Name\":\"jdoe\",\"UPNSuffix\":\"contoso.com\",\"Type\":\"account\"},"
+                        + "{\"$id\":\"4\",\"Address\":\"203.0.113.7\",\"Type\":\"ip\"}]");
         EnrichmentTable table = e.tables().get(0);
         assertThat(table.getColumns()).containsExactly(new EnrichmentColumn("UserPrincipalName", "string"),
                 new EnrichmentColumn("IPAddress", "string"), new EnrichmentColumn("Failures", "long"));
@@ -112,6 +115,7 @@ class ConnectorEnricherTest {
 
         assertThat(e.status()).isEqualTo(EnrichmentStatus.NOT_APPLICABLE);
         assertThat(e.detail()).contains("has no Query");
+        assertThat(e.entities()).as("a Fusion alert's row names its entities too").contains("203.0.113.7");
     }
 
     @Test

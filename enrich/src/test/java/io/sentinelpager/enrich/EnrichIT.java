@@ -57,6 +57,10 @@ class EnrichIT {
     /** SystemAlertIds of the two rows of the published SecurityAlert sample. */
     static final String SAMPLE_ROW_1 = "e9122c20-4ec9-483f-51ce-9039d3a40729";
     static final String SAMPLE_ROW_2 = "30085f40-d418-6b72-bf49-30fe7c3d9b73";
+    /** What the sample rows' rule maps, as Sentinel writes it (the captured rows have no entities). */
+    static final String ENTITIES = "[{\"$id\":\"2\",\"HostName\":\"srv01\",\"DnsDomain\":\"contoso.com\","
+            + "\"Type\":\"host\"},{\"$id\":\"3\",\"Name\":\"jdoe\",\"UPNSuffix\":\"contoso.com\",\"Type\":\"account\"},"
+            + "{\"$id\":\"4\",\"Address\":\"203.0.113.7\",\"Type\":\"ip\"},{\"$ref\":\"2\"}]";
     static final Duration DEADLINE = Duration.ofSeconds(5);
 
     static AzureEmulator azureA;
@@ -79,7 +83,7 @@ class EnrichIT {
         azureB = AzureEmulator.start(EmulatorOptions.defaults());
         for (var azure : List.of(azureA, azureB)) {
             String workspace = azure == azureA ? WORKSPACE_A : WORKSPACE_B;
-            azure.logAnalytics().seedSecurityAlerts(workspace);
+            azure.logAnalytics().seedSecurityAlerts(workspace, ENTITIES);
             // The published row's rule query is "… union AzureActivity"; its answer, the illustrative rule result.
             azure.logAnalytics().answerMatching(workspace, Pattern.compile("union AzureActivity"),
                     SampleAlerts.published("loganalytics-rule-query-result.illustrative.response.json"));
@@ -156,6 +160,8 @@ class EnrichIT {
                 new EnrichmentColumn("IPAddress", "string"), new EnrichmentColumn("Failures", "long"));
         assertThat(table.getRows()).first().isEqualTo(List.of("jdoe@contoso.com", "203.0.113.7", "412"));
         assertThat(table.getTotalRows()).isEqualTo(3);
+        assertThat(enriched.getSummary()).as("the alert has no Graph evidence: the row's Entities are the line")
+                .isEqualTo("host srv01.contoso.com; user jdoe@contoso.com; ip 203.0.113.7");
         assertThat(azureA.requests().of("loganalytics.query")).isNotEmpty();
         assertThat(azureB.requests().of("loganalytics.query")).as("connector b's workspace is not asked").isEmpty();
     }

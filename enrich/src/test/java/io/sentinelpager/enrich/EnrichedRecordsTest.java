@@ -67,6 +67,31 @@ class EnrichedRecordsTest {
     }
 
     @Test
+    void aSentinelAlertWithoutGraphEvidenceIsSummarizedFromItsRowsEntities() {
+        Enrichment rows = Enrichment.notApplicable(null).withEntities("[{\"$id\":\"2\",\"HostName\":\"srv01\","
+                + "\"DnsDomain\":\"contoso.com\",\"Type\":\"host\"},{\"$id\":\"3\",\"Name\":\"jdoe\","
+                + "\"UPNSuffix\":\"contoso.com\",\"Type\":\"account\"},{\"$ref\":\"2\"}]");
+
+        EnrichedAlert record = records.build(Fixtures.sentinelAlert("contoso", "a"), rows, 0, NOW, "here");
+
+        assertThat(record.getSummary()).isEqualTo("host srv01.contoso.com; user jdoe@contoso.com");
+        assertThat(record.getDetail()).isNull();
+        assertThat(records.build(Fixtures.defenderAlert("contoso"), rows, 0, NOW, "here").getSummary())
+                .as("Graph evidence, where there is some, is the line").startsWith("host tempDns;");
+    }
+
+    @Test
+    void malformedEntitiesStillGoOnAndSayWhyThereIsNoSummary() {
+        EnrichedAlert record = records.build(Fixtures.sentinelAlert("contoso", "a"),
+                Enrichment.failed("the rule's query failed").withEntities("[{\"HostName\":"), 0, NOW, "here");
+
+        assertThat(record.getStatus()).isEqualTo(EnrichmentStatus.FAILED);
+        assertThat(record.getSummary()).isNull();
+        assertThat(record.getDetail()).isEqualTo("the rule's query failed; the Entities of the alert's SecurityAlert"
+                + " row are not JSON, so they cannot be summarized");
+    }
+
+    @Test
     void unknownServiceSourcesAreNotMistakenForSentinel() {
         SecurityAlert alert = SecurityAlert.newBuilder(Fixtures.sentinelAlert("contoso", "a"))
                 .setServiceSource("unknownFutureValue").build();
@@ -82,7 +107,7 @@ class EnrichedRecordsTest {
     void aRecordTooLargeForTheBrokerLosesItsRowsWithTheReason() {
         EnrichedAlert record = records.build(Fixtures.sentinelAlert("contoso", "a"), new Enrichment(
                 EnrichmentStatus.COMPLETE, null, java.util.List.of(QueryAnswer.of(Fixtures.manyRows(50), 20, 100)
-                .tables().get(0)), "rule", "id", null, null, null), 0, NOW, "here");
+                .tables().get(0)), "rule", "id", null, null, null, null), 0, NOW, "here");
 
         EnrichedAlert smaller = EnrichedRecords.withoutRows(record, 1_200_000);
 

@@ -35,7 +35,7 @@ class PendingEnrichmentsTest {
     });
 
     final Enrichment rows = new Enrichment(EnrichmentStatus.COMPLETE, null, List.of(), "Brute force", "rule-1",
-            Instant.parse("2026-11-28T04:00:00Z"), Instant.parse("2026-11-28T09:00:00Z"), "https://portal.azure.com/x");
+            Instant.parse("2026-11-28T04:00:00Z"), Instant.parse("2026-11-28T09:00:00Z"), "https://portal.azure.com/x", null);
 
     @Test
     void anAlertWithoutAQueryGoesOutAtOnceWithItsEvidence() {
