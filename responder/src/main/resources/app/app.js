@@ -115,6 +115,13 @@ function renderEnrichment(detail) {
   box.replaceChildren(...parts);
 }
 
+// A closed page whose alerts Azure still has open (a maintenance window suppressed it, or an analyst set an alert
+// active again): Close resolves them there, as escalate does for a close of such a page. One the pager raised itself
+// has nothing in Azure.
+function openInAzure(d) {
+  return d.source !== 'pager' && Object.values(d.alerts || {}).some((s) => s !== 'resolved');
+}
+
 async function openDetail(key) {
   state.openKey = key;
   show('detail-view');
@@ -124,7 +131,7 @@ async function openDetail(key) {
     d.owner ? ' · owner ' + d.owner : '', ' · team ' + d.team, ' · ' + age(d.createdAt));
   $('detail-description').textContent = d.description || '';
   $('act-ack').disabled = d.status !== 'triggered';
-  $('act-close').disabled = d.status === 'closed';
+  $('act-close').disabled = d.status === 'closed' && !openInAzure(d);
   $('act-reopen').disabled = d.status !== 'closed';
   $('act-own').disabled = d.status === 'closed' || d.owner === state.me.user;
   renderEnrichment(d);

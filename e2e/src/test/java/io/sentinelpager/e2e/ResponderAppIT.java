@@ -5,10 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sentinelpager.app.ApplyCommand;
 import io.sentinelpager.app.DemoConnector;
 import io.sentinelpager.emulator.SampleAlerts;
 import io.sentinelpager.platform.local.LocalCluster;
 import io.sentinelpager.platform.testing.LocalClusterExtension;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -18,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -25,6 +29,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
@@ -180,6 +185,55 @@ class ResponderAppIT {
     }
 
     @Test
+    void aPageAMaintenanceWindowSuppressedCanBeClosedIntoAzureFromThePhone(@TempDir Path dir) throws Exception {
+        // This test's own policy, before the examples: alerts whose title carries the marker fall in a suppressing
+        // maintenance window. Nothing else matches it, so the other tests on the shared pipeline route as before.
+        String marker = "suppressed-" + UUID.randomUUID().toString().substring(0, 8);
+        try (var files = Files.list(Pipeline.EXAMPLES)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, dir.resolve(f.getFileName()));
+            }
+        }
+        Instant now = Instant.now();
+        Files.writeString(dir.resolve("maintenance.yaml"), """
+                policies:
+                  - id: %s
+                    name: This test's alerts arrive during a pen test
+                    order: 1
+                    when: {title: {contains: %s}}
+                    route: {team: soc, escalation: default, urgency: high}
+                    maintenance:
+                      - {from: "%s", to: "%s", mode: suppress, reason: pen test}
+                """.formatted(marker, marker, now.minus(Duration.ofHours(1)), now.plus(Duration.ofHours(1))));
+        PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
+        assertThat(ApplyCommand.apply(pipeline.context, dir, false, quiet, System.err)).isTrue();
+        ObjectNode sample = SampleAlerts.defenderEndpoint();
+        sample.put("title", "Pen test " + marker);
+        String alertId = pipeline.azure.alerts().add(sample).get("id").asText();
+        String key = DemoConnector.ID + ":" + alertId;
+        await("suppressed page").atMost(WAIT).pollInterval(Duration.ofMillis(250))
+                .until(() -> "closed".equals(status(key)));
+
+        WebDriverWait wait = logIn("analyst");
+        browser.get("http://127.0.0.1:" + pipeline.responderPort() + "/alerts/"
+                + URLEncoder.encode(key, StandardCharsets.UTF_8));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("detail-meta"), "closed"));
+        // Closed here, still new in Defender: Close is what resolves it there; reopen would page people.
+        assertThat(browser.findElement(By.id("act-close")).isEnabled()).isTrue();
+        assertThat(browser.findElement(By.id("act-own")).isEnabled()).isFalse();
+        screenshot("7-suppressed");
+
+        new Select(browser.findElement(By.id("close-classification"))).selectByValue("falsePositive");
+        browser.findElement(By.id("act-close")).click();
+        await("Graph alert resolved").atMost(WAIT).pollInterval(Duration.ofMillis(250)).until(() ->
+                "resolved".equals(pipeline.azure.alerts().get(alertId).orElseThrow().path("status").asText()));
+        assertThat(pipeline.azure.alerts().get(alertId).orElseThrow().path("classification").asText())
+                .isEqualTo("falsePositive");
+        // Nothing left open in Azure: Close goes grey like on any closed page.
+        wait.until(ExpectedConditions.not(ExpectedConditions.elementToBeClickable(By.id("act-close"))));
+    }
+
+    @Test
     void aWrongPasswordIsRefusedOnTheLoginForm() {
         WebDriverWait wait = new WebDriverWait(browser, WAIT);
         browser.get("http://127.0.0.1:" + pipeline.responderPort() + "/");
@@ -188,6 +242,17 @@ class ResponderAppIT {
         browser.findElement(By.id("login-submit")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("login-error"), "wrong user name or password"));
         assertThat(browser.findElement(By.id("list-view")).isDisplayed()).isFalse();
+    }
+
+    /** A page's status as the analyst's API token sees it; empty until the responder has the page. */
+    private static String status(String key) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                        "http://127.0.0.1:" + pipeline.responderPort() + "/api/alerts/"
+                                + URLEncoder.encode(key, StandardCharsets.UTF_8)))
+                .header("Authorization", "Bearer " + pipeline.tokens.get("analyst")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        return response.statusCode() == 200
+                ? new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body()).path("status").asText() : "";
     }
 
     /** Logs in through the app's form, as a person would, and waits for the alert list. */

@@ -497,6 +497,8 @@ public final class Lifecycle {
      * the step to acknowledge), and every acknowledger is recorded in {@code acknowledgedBy}; taking ownership
      * replaces the owner. Azure's assignee follows the owner: it is written when the owner changes, not on every
      * acknowledgement, or a responder answering a late push would take an alert away from its owner in Defender.
+     * Taking ownership of a closed page, or of a page one owns already, is ignored (noted on the timeline, as the
+     * responder accepts every action and only the timeline can say it changed nothing).
      *
      * <p>A close resolves in Azure what the page has open there, and closes the page. A page that is closed already
      * but whose alerts Azure still has open (a maintenance window suppressed it) is closed in Azure the same way,
@@ -551,9 +553,19 @@ public final class Lifecycle {
                 }
             }
             case TAKE_OWNERSHIP -> {
-                next.setOwner(actor);
-                timeline.add(event(now, "owner", actor, action.getChannel(), "took ownership"));
-                emitted.addAll(sync(state, next, action, null, azureUser(directory, actor), now));
+                if (state.getStatus() == LifecycleStatus.CLOSED) {
+                    // Nothing left to handle: Azure's assignee stays whoever it was when the page closed (or
+                    // whoever resolved it there). A responder reopens a page to take it on again.
+                    timeline.add(event(now, "ignored", actor, action.getChannel(),
+                            "take ownership ignored: alert is closed"));
+                } else if (actor.equals(state.getOwner())) {
+                    timeline.add(event(now, "ignored", actor, action.getChannel(),
+                            "take ownership ignored: " + actor + " owns it already"));
+                } else {
+                    next.setOwner(actor);
+                    timeline.add(event(now, "owner", actor, action.getChannel(), "took ownership"));
+                    emitted.addAll(sync(state, next, action, null, azureUser(directory, actor), now));
+                }
             }
             case CLOSE -> {
                 String closer = azureUser(directory, state.getOwner() == null ? actor : state.getOwner());

@@ -736,6 +736,44 @@ class LifecycleTest {
         }
     }
 
+    @Test
+    void takingOwnershipOfAClosedPageOrOfOnesOwnPageChangesNothingAndWritesNothingToAzure() {
+        AlertLifecycle paged = lifecycle.routed(Optional.empty(), routed(SourceStatus.NEW), withEmail, T0).state().orElseThrow();
+        AlertLifecycle owned = lifecycle.action(Optional.of(paged), action("own-1", ActionType.TAKE_OWNERSHIP, "ana"),
+                withEmail, T0.plusSeconds(30)).state().orElseThrow();
+        AlertLifecycle byResponder = lifecycle.action(Optional.of(owned), AlertAction.newBuilder(
+                action("close-1", ActionType.CLOSE, "ana")).setClassification("truePositive").build(), withEmail,
+                T0.plusSeconds(60)).state().orElseThrow();
+        AlertLifecycle byAzure = lifecycle.action(Optional.of(owned), sourceChanged("c1:a1", SourceStatus.RESOLVED),
+                withEmail, T0.plusSeconds(60)).state().orElseThrow();
+        // Suppressed: closed here while Azure still has the alert new; only a close resolves it there.
+        AlertLifecycle suppressed = lifecycle.routed(Optional.empty(), routed(SourceStatus.NEW),
+                inMaintenance(io.sentinelpager.schemas.MaintenanceMode.SUPPRESS, T0.plusSeconds(3600)), T0)
+                .state().orElseThrow();
+        assertThat(suppressed.getStatus()).isEqualTo(LifecycleStatus.CLOSED);
+
+        for (AlertLifecycle closed : List.of(byResponder, byAzure, suppressed)) {
+            Lifecycle.Outcome outcome = lifecycle.action(Optional.of(closed),
+                    action("own-2", ActionType.TAKE_OWNERSHIP, "ben"), withEmail, T0.plusSeconds(120));
+            AlertLifecycle state = outcome.state().orElseThrow();
+            assertThat(outcome.emitted()).noneMatch(SyncCommand.class::isInstance)
+                    .noneMatch(NotificationRequest.class::isInstance);
+            assertThat(state.getOwner()).isEqualTo(closed.getOwner());
+            assertThat(state.getStatus()).isEqualTo(LifecycleStatus.CLOSED);
+            assertThat(state.getMembers()).isEqualTo(closed.getMembers());
+            assertThat(state.getTimeline()).last().satisfies(e -> assertThat(e.getType() + " " + e.getActor() + ": "
+                    + e.getDetail()).isEqualTo("ignored ben: take ownership ignored: alert is closed"));
+        }
+
+        // The owner taking it again: Azure's assignee is not rewritten.
+        Lifecycle.Outcome again = lifecycle.action(Optional.of(owned), action("own-3", ActionType.TAKE_OWNERSHIP, "ana"),
+                withEmail, T0.plusSeconds(90));
+        assertThat(again.emitted()).noneMatch(SyncCommand.class::isInstance);
+        assertThat(again.state().orElseThrow().getOwner()).isEqualTo("ana");
+        assertThat(again.state().orElseThrow().getTimeline()).last().satisfies(e -> assertThat(e.getType() + ": "
+                + e.getDetail()).isEqualTo("ignored: take ownership ignored: ana owns it already"));
+    }
+
     Lifecycle.Directory inMaintenance(io.sentinelpager.schemas.MaintenanceMode mode, Instant end) {
         TeamConfig team = TeamConfig.newBuilder(soc).setMaintenance(List.of(
                 io.sentinelpager.schemas.MaintenanceWindow.newBuilder().setStart(T0).setEnd(end).setMode(mode)

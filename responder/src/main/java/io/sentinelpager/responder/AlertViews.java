@@ -40,6 +40,7 @@ final class AlertViews {
         out.put("category", alert.getCategory());
         out.put("mitreTechniques", alert.getMitreTechniques());
         out.put("alertWebUrl", alert.getAlertWebUrl());
+        out.put("source", alert.getSource().name().toLowerCase());
         out.put("sourceStatus", alert.getStatus().name().toLowerCase());
         EnrichedAlert enriched = state.getAlert().getEnriched();
         out.put("enrichment", enriched.getStatus().name().toLowerCase());
