@@ -1,7 +1,8 @@
 // The responder app: plain JavaScript, no build step, so what runs on the phone is what is in the repository.
 'use strict';
 
-const state = { me: null, csrf: null, scope: 'team', alerts: new Map(), openKey: null, events: null, pushKey: null };
+const state = { me: null, csrf: null, scope: 'team', alerts: new Map(), arriving: null, openKey: null, events: null,
+  pushKey: null };
 const $ = (id) => document.getElementById(id);
 
 async function api(method, path, body) {
@@ -83,8 +84,20 @@ function renderList() {
 }
 
 async function loadList() {
-  const alerts = await api('GET', '/api/alerts?scope=team');
-  state.alerts = new Map(alerts.map((a) => [a.key, a]));
+  // Live updates that arrive while the list loads are applied on top of it where they are newer: the list is a
+  // snapshot that can be older than an update the app has already shown.
+  const during = [];
+  state.arriving = during;
+  try {
+    const alerts = await api('GET', '/api/alerts?scope=team');
+    state.alerts = new Map(alerts.map((a) => [a.key, a]));
+    for (const a of during) {
+      const listed = state.alerts.get(a.key);
+      if (!listed || Date.parse(a.updatedAt) >= Date.parse(listed.updatedAt)) state.alerts.set(a.key, a);
+    }
+  } finally {
+    if (state.arriving === during) state.arriving = null;
+  }
   renderList();
 }
 
@@ -162,6 +175,7 @@ function listen() {
   state.events = new EventSource('/api/events');
   state.events.addEventListener('alert', (event) => {
     const alert = JSON.parse(event.data);
+    if (state.arriving) state.arriving.push(alert);
     const isNew = !state.alerts.has(alert.key);
     state.alerts.set(alert.key, alert);
     renderList();
