@@ -16,6 +16,8 @@ import io.sentinelpager.responder.ResponderService;
 import io.sentinelpager.responder.auth.Accounts;
 import io.sentinelpager.responder.auth.Passwords;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,6 +82,22 @@ final class Pipeline {
         runner = ServiceRunner.start(settings, Services.ALL, Clock.systemUTC());
         if (!ApplyCommand.apply(context, EXAMPLES, false, System.out, System.err)) {
             throw new IllegalStateException("the example configuration did not apply");
+        }
+    }
+
+    /**
+     * Applies the example configuration together with one file of a test's own, e.g. a policy that matches only that
+     * test's alerts, so that the other tests on this shared pipeline route as before.
+     */
+    void applyExamplesWith(Path dir, String fileName, String yaml) throws IOException {
+        try (var files = Files.list(EXAMPLES)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, dir.resolve(f.getFileName()));
+            }
+        }
+        Files.writeString(dir.resolve(fileName), yaml);
+        if (!ApplyCommand.apply(context, dir, false, new PrintStream(OutputStream.nullOutputStream()), System.err)) {
+            throw new IllegalStateException(fileName + " did not apply with the example configuration");
         }
     }
 

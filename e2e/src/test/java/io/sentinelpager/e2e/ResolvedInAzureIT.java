@@ -7,20 +7,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sentinelpager.app.ApplyCommand;
 import io.sentinelpager.app.DemoConnector;
 import io.sentinelpager.emulator.SampleAlerts;
 import io.sentinelpager.platform.local.LocalCluster;
 import io.sentinelpager.platform.testing.LocalClusterExtension;
 import io.sentinelpager.schemas.SyncCommand;
 import io.sentinelpager.schemas.Topics;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -82,12 +78,7 @@ class ResolvedInAzureIT {
         // This test's own policy, before the examples: the alerts of an incident whose title carries the marker make
         // one page. Nothing else matches it, so the other tests on the shared pipeline route as before.
         String marker = "grouped-" + UUID.randomUUID().toString().substring(0, 8);
-        try (var files = Files.list(Pipeline.EXAMPLES)) {
-            for (Path f : files.toList()) {
-                Files.copy(f, dir.resolve(f.getFileName()));
-            }
-        }
-        Files.writeString(dir.resolve("grouping.yaml"), """
+        pipeline.applyExamplesWith(dir, "grouping.yaml", """
                 policies:
                   - id: %s
                     name: One page per incident for this test's alerts
@@ -95,8 +86,6 @@ class ResolvedInAzureIT {
                     when: {title: {contains: %s}}
                     route: {team: soc, escalation: default, urgency: high, groupBy: incident}
                 """.formatted(marker, marker));
-        PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
-        assertThat(ApplyCommand.apply(pipeline.context, dir, false, quiet, System.err)).isTrue();
 
         String incident = String.valueOf(100_000 + new java.util.Random().nextInt(900_000));
         String page = DemoConnector.ID + ":incident:" + incident;

@@ -5,13 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sentinelpager.app.ApplyCommand;
 import io.sentinelpager.app.DemoConnector;
 import io.sentinelpager.emulator.SampleAlerts;
 import io.sentinelpager.platform.local.LocalCluster;
 import io.sentinelpager.platform.testing.LocalClusterExtension;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -189,13 +186,8 @@ class ResponderAppIT {
         // This test's own policy, before the examples: alerts whose title carries the marker fall in a suppressing
         // maintenance window. Nothing else matches it, so the other tests on the shared pipeline route as before.
         String marker = "suppressed-" + UUID.randomUUID().toString().substring(0, 8);
-        try (var files = Files.list(Pipeline.EXAMPLES)) {
-            for (Path f : files.toList()) {
-                Files.copy(f, dir.resolve(f.getFileName()));
-            }
-        }
         Instant now = Instant.now();
-        Files.writeString(dir.resolve("maintenance.yaml"), """
+        pipeline.applyExamplesWith(dir, "maintenance.yaml", """
                 policies:
                   - id: %s
                     name: This test's alerts arrive during a pen test
@@ -205,8 +197,6 @@ class ResponderAppIT {
                     maintenance:
                       - {from: "%s", to: "%s", mode: suppress, reason: pen test}
                 """.formatted(marker, marker, now.minus(Duration.ofHours(1)), now.plus(Duration.ofHours(1))));
-        PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
-        assertThat(ApplyCommand.apply(pipeline.context, dir, false, quiet, System.err)).isTrue();
         ObjectNode sample = SampleAlerts.defenderEndpoint();
         sample.put("title", "Pen test " + marker);
         String alertId = pipeline.azure.alerts().add(sample).get("id").asText();
