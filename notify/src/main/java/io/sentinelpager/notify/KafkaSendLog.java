@@ -4,7 +4,6 @@ import io.sentinelpager.platform.service.ServiceContext;
 import io.sentinelpager.schemas.DeliveryStarted;
 import io.sentinelpager.schemas.Topics;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -25,11 +24,7 @@ final class KafkaSendLog implements SendLog, AutoCloseable {
     private final KafkaProducer<String, DeliveryStarted> producer;
 
     KafkaSendLog(ServiceContext context) {
-        Map<String, Object> config = new HashMap<>(context.kafkaClientConfig());
-        config.putAll(context.serdes().clientConfig());
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        Map<String, Object> config = context.producerConfig();
         // A page waits on this: fail the attempt (and retry it later) rather than hang the stream thread.
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
         config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);

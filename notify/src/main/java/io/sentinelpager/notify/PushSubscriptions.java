@@ -5,14 +5,12 @@ import io.sentinelpager.platform.service.ServiceContext;
 import io.sentinelpager.schemas.PushSubscription;
 import io.sentinelpager.schemas.Topics;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -47,11 +45,7 @@ final class PushSubscriptions implements AutoCloseable {
     private volatile KeyValueStore<String, ValueAndTimestamp<PushSubscription>> store;
 
     PushSubscriptions(ServiceContext context) {
-        Map<String, Object> config = new HashMap<>(context.kafkaClientConfig());
-        config.putAll(context.serdes().clientConfig());
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        Map<String, Object> config = context.producerConfig();
         producer = new KafkaProducer<>(config, new StringSerializer(),
                 context.serdes().value(PushSubscription.class).serializer());
         metrics = new KafkaClientMetrics(producer);

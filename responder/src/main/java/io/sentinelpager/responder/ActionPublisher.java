@@ -6,13 +6,11 @@ import io.sentinelpager.schemas.AlertAction;
 import io.sentinelpager.schemas.Topics;
 import io.sentinelpager.schemas.UsedLink;
 import org.apache.avro.specific.SpecificRecord;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -26,11 +24,7 @@ final class ActionPublisher implements UsedLinks.Ledger, AutoCloseable {
     private final KafkaClientMetrics metrics;
 
     ActionPublisher(ServiceContext context) {
-        Map<String, Object> config = new HashMap<>(context.kafkaClientConfig());
-        config.putAll(context.serdes().clientConfig());
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        Map<String, Object> config = context.producerConfig();
         producer = new KafkaProducer<>(config, new StringSerializer(),
                 context.serdes().anyValue().serializer());
         metrics = new KafkaClientMetrics(producer);

@@ -15,12 +15,10 @@ import io.sentinelpager.schemas.PushSubscription;
 import io.sentinelpager.schemas.Topics;
 import java.net.URI;
 import java.time.Clock;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -53,11 +51,7 @@ final class PushSubscriptionsApi implements AutoCloseable {
         this.publicKey = VapidKeys.publicKey(context.config());
         this.seal = publicKey.map(on -> PushSubscriptionSeal.from(context.config(), VapidKeys.PUBLIC_KEY));
         this.clock = context.clock();
-        Map<String, Object> config = new HashMap<>(context.kafkaClientConfig());
-        config.putAll(context.serdes().clientConfig());
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        Map<String, Object> config = context.producerConfig();
         producer = new KafkaProducer<>(config, new StringSerializer(),
                 context.serdes().value(PushSubscription.class).serializer());
         metrics = new KafkaClientMetrics(producer);

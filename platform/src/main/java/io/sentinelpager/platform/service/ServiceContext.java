@@ -30,6 +30,19 @@ public record ServiceContext(PagerConfig config, PlatformConfig platform, AvroSe
         return config;
     }
 
+    /**
+     * An idempotent producer of Avro values that sends each record at once: a page or a person's action must not wait
+     * for a batch to fill. Serializers are the caller's, as each writes its own record type.
+     */
+    public Map<String, Object> producerConfig() {
+        Map<String, Object> config = kafkaClientConfig();
+        config.putAll(serdes.clientConfig());
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        return config;
+    }
+
     /** An idempotent, transactional producer of Avro values with string keys. */
     public Map<String, Object> transactionalProducerConfig(String transactionalId) {
         Map<String, Object> config = kafkaClientConfig();
