@@ -1,0 +1,106 @@
+package io.sentinelpager.schemas;
+
+/**
+ * How large a record and each of its free-text fields may be, in one place: the responder refuses at its door what
+ * escalate would refuse from a topic, ingest and enrich cut what Azure sends to the same bounds, and a unit test
+ * adds the bounds up into each record's worst case. Limits that protect a record's size count UTF-8 bytes, not
+ * characters: a character can take up to four bytes, and the broker counts bytes.
+ */
+public final class RecordLimits {
+
+    /**
+     * The largest record value a service writes to any catalog topic. Kafka's defaults (the producer's
+     * {@code max.request.size}, the broker's {@code message.max.bytes}) are 1 MiB; the margin leaves room for the
+     * key, the headers a dead letter adds, and the batch overhead.
+     */
+    public static final int MAX_RECORD_BYTES = 900 * 1024;
+
+    /** A responder's comment (note, acknowledge or close remark): a few paragraphs, also on Graph and Sentinel. */
+    public static final int COMMENT_BYTES = 4_000;
+    /** A close classification such as {@code truePositive}; Graph and Sentinel each have a handful of values. */
+    public static final int CLASSIFICATION_BYTES = 64;
+    /** A client's {@code Idempotency-Key}: a UUID or a similar token, printable ASCII. */
+    public static final int IDEMPOTENCY_KEY_CHARS = 128;
+    /** An id: a user, a connector, an action, a notification, a team, a policy. */
+    public static final int ID_BYTES = 256;
+    /** An alert key, {@code connectorId:alertId}. */
+    public static final int ALERT_KEY_BYTES = 2 * ID_BYTES + 1;
+
+    /** An alert's title. */
+    public static final int TITLE_BYTES = 1_000;
+    /** An alert's description. */
+    public static final int DESCRIPTION_BYTES = 32 * 1024;
+    /** The alert JSON as Azure sent it, kept on alerts.raw for audit. */
+    public static final int SOURCE_JSON_BYTES = 256 * 1024;
+
+    /** One event of a page's timeline: its detail (a comment, a reason). */
+    public static final int TIMELINE_DETAIL_BYTES = COMMENT_BYTES + 200;
+    /** The first events of a page's timeline, kept whatever follows: how the page began. */
+    public static final int TIMELINE_FIRST = 10;
+    /** At most this many events on a page's timeline; the oldest after the first are dropped and counted. */
+    public static final int TIMELINE_EVENTS = 200;
+    /** At most this many bytes of timeline details on a page; the oldest after the first are dropped and counted. */
+    public static final int TIMELINE_BYTES = 128 * 1024;
+    /** Alerts listed on a grouped page; the alerts of the incident beyond it are counted, not listed. */
+    public static final int PAGE_MEMBERS = 500;
+
+    private static final String MARKER = "…";
+
+    private RecordLimits() {
+    }
+
+    /** The length of the text in UTF-8 bytes, without encoding it. */
+    public static int utf8Length(CharSequence text) {
+        int bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                bytes += 1;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < text.length()
+                    && Character.isLowSurrogate(text.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
+    }
+
+    /** Whether the text (null counts as fitting) is at most {@code maxBytes} in UTF-8. */
+    public static boolean fits(CharSequence text, int maxBytes) {
+        // Every character is 1 to 3 bytes per UTF-16 unit, so most texts are decided without counting.
+        return text == null || text.length() <= maxBytes / 3 || (text.length() <= maxBytes
+                && utf8Length(text) <= maxBytes);
+    }
+
+    /**
+     * The text if it fits in {@code maxBytes} of UTF-8, else its start and a marker saying how much was cut, in at
+     * most {@code maxBytes} in all. Never splits a character.
+     */
+    public static String cut(String text, int maxBytes) {
+        if (fits(text, maxBytes)) {
+            return text;
+        }
+        int total = utf8Length(text);
+        String note = MARKER + " [cut: " + total + " bytes in all]";
+        if (utf8Length(note) >= maxBytes) {
+            note = ""; // a bound too small for the note: the start alone
+        }
+        int budget = maxBytes - utf8Length(note);
+        int bytes = 0;
+        int end = 0;
+        while (end < text.length()) {
+            int cp = text.codePointAt(end);
+            int size = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+            if (bytes + size > budget) {
+                break;
+            }
+            bytes += size;
+            end += Character.charCount(cp);
+        }
+        return text.substring(0, end) + note;
+    }
+}
