@@ -18,6 +18,7 @@ import io.sentinelpager.schemas.MaintenanceMode;
 import io.sentinelpager.schemas.MaintenanceWindow;
 import io.sentinelpager.schemas.NotificationRequest;
 import io.sentinelpager.schemas.NotificationRule;
+import io.sentinelpager.schemas.RecordLimits;
 import io.sentinelpager.schemas.RoutedAlert;
 import io.sentinelpager.schemas.ScheduleConfig;
 import io.sentinelpager.schemas.SecurityAlert;
@@ -86,7 +87,7 @@ public final class Lifecycle {
                 .setAlertKey(key)
                 .setMembers(Map.of(alert.getAlertKey(), alert.getStatus()))
                 .setStatus(LifecycleStatus.TRIGGERED)
-                .setAlert(routed)
+                .setAlert(PageLimits.forPage(routed))
                 .setEscalationStep(0)
                 .setEscalationRound(0)
                 .setCreatedAt(now)
@@ -109,7 +110,7 @@ public final class Lifecycle {
         } else {
             pageOrHold(state, routed, maintenance, directory, now, timeline, emitted);
         }
-        AlertLifecycle paged = state.setTimeline(timeline).build();
+        AlertLifecycle paged = build(state, timeline);
         emitted.add(0, paged);
         return new Outcome(Optional.of(paged), emitted);
     }
@@ -134,7 +135,7 @@ public final class Lifecycle {
             List<SpecificRecord> emitted = new ArrayList<>();
             AlertLifecycle.Builder next = AlertLifecycle.newBuilder(state).setHeldUntil(null).setUpdatedAt(now);
             page(next, state.getAlert(), 0, 0, directory, now, timeline, emitted, new ArrayList<>());
-            AlertLifecycle updated = next.setTimeline(timeline).build();
+            AlertLifecycle updated = build(next, timeline);
             emitted.add(0, updated);
             return new Outcome(Optional.of(updated), emitted);
         }
@@ -157,7 +158,7 @@ public final class Lifecycle {
         if (stepDue) {
             escalate(next, state, directory, now, timeline, emitted, stillPending);
         }
-        AlertLifecycle updated = next.setTimeline(timeline).build();
+        AlertLifecycle updated = build(next, timeline);
         emitted.add(0, updated);
         return new Outcome(Optional.of(updated), emitted);
     }
@@ -396,9 +397,18 @@ public final class Lifecycle {
         List<SpecificRecord> emitted = new ArrayList<>();
         EnrichedAlert enrichment = routed.getEnriched();
         boolean primary = alert.getAlertKey().equals(state.getAlert().getEnriched().getAlert().getAlertKey());
-        if (!state.getMembers().containsKey(alert.getAlertKey())) {
+        boolean full = state.getMembers().size() >= RecordLimits.PAGE_MEMBERS;
+        // A page lists its first alerts only (see PageLimits); of one it does not list, the first record (revision 0)
+        // is what says it is new, and a later one is its enrichment update.
+        boolean joins = !state.getMembers().containsKey(alert.getAlertKey())
+                && !(full && enrichment.getRevision() > 0);
+        if (joins) {
             Map<String, SourceStatus> members = new HashMap<>(state.getMembers());
-            members.put(alert.getAlertKey(), alert.getStatus());
+            if (full) {
+                next.setMembersUnlisted(state.getMembersUnlisted() + 1);
+            } else {
+                members.put(alert.getAlertKey(), alert.getStatus());
+            }
             timeline.add(event(now, "attached", alert.getConnectorId(), "azure", "alert " + alert.getAlertKey()
                     + " \"" + alert.getTitle() + "\" of the same incident"));
             if (state.getStatus() == LifecycleStatus.CLOSED && alert.getStatus() != SourceStatus.RESOLVED) {
@@ -423,14 +433,15 @@ public final class Lifecycle {
             // The enrichment that missed its deadline: the page keeps its schedule and shows it. Only the first
             // alert's record is kept whole; another alert's enrichment is told on the timeline.
             if (primary) {
-                next.setAlert(RoutedAlert.newBuilder(state.getAlert()).setEnriched(enrichment).build());
+                next.setAlert(PageLimits.forPage(RoutedAlert.newBuilder(state.getAlert()).setEnriched(enrichment)
+                        .build()));
             }
             timeline.add(event(now, "enriched", null, "enrich", (primary ? "" : "alert " + alert.getAlertKey() + ": ")
                     + "enrichment " + enrichment.getStatus().name().toLowerCase()
                     + (enrichment.getRuleName() == null ? "" : " from rule " + enrichment.getRuleName())
                     + ": " + enrichment.getTables().stream().mapToLong(t -> t.getTotalRows()).sum() + " rows"));
         }
-        AlertLifecycle updated = next.setTimeline(timeline).build();
+        AlertLifecycle updated = build(next, timeline);
         emitted.add(0, updated);
         return new Outcome(Optional.of(updated), emitted);
     }
@@ -447,7 +458,7 @@ public final class Lifecycle {
         boolean acknowledged = state.getStatus() == LifecycleStatus.ACKNOWLEDGED;
         SourceStatus status = acknowledged ? SourceStatus.IN_PROGRESS : null;
         String assignedTo = azureUser(directory, state.getOwner());
-        if (status != null) {
+        if (status != null && members.containsKey(alert.getAlertKey())) {
             // Recorded like every status we write (see sync): the echo of our own write never comes back to tell it.
             members.put(alert.getAlertKey(), status);
         }
@@ -466,7 +477,7 @@ public final class Lifecycle {
      */
     private Outcome closedInAzure(AlertLifecycle state, AlertLifecycle.Builder next, Directory directory, Instant now) {
         next.setStatus(LifecycleStatus.CLOSED).setNextEscalationAt(null).setPendingNotifications(List.of());
-        AlertLifecycle updated = next.build();
+        AlertLifecycle updated = build(next, next.getTimeline());
         List<SpecificRecord> emitted = new ArrayList<>();
         emitted.add(updated);
         RoutedAlert routed = state.getAlert();
@@ -505,6 +516,7 @@ public final class Lifecycle {
      * without paging anyone; a page a responder or Azure closed has nothing open, so a close of it is ignored.
      */
     public Outcome action(Optional<AlertLifecycle> current, AlertAction action, Directory directory, Instant now) {
+        PageLimits.check(action);
         if (current.isEmpty()) {
             if (action.getType() == ActionType.SOURCE_STATUS_CHANGED) {
                 // An alert changed in Azure that we never paged (older than the look-back): nothing to update.
@@ -608,7 +620,7 @@ public final class Lifecycle {
             default -> throw new IllegalArgumentException("action " + action.getActionId() + " has type "
                     + action.getType() + ", which this version of escalate does not know");
         }
-        AlertLifecycle updated = next.setTimeline(timeline).build();
+        AlertLifecycle updated = build(next, timeline);
         List<SpecificRecord> all = new ArrayList<>();
         all.add(updated);
         all.addAll(emitted);
@@ -637,6 +649,15 @@ public final class Lifecycle {
         SourceStatus status = action.getSourceStatus();
         Map<String, SourceStatus> members = new HashMap<>(state.getMembers());
         boolean one = members.containsKey(action.getAlertKey());
+        if (!one && !action.getAlertKey().equals(state.getAlertKey())) {
+            // An alert of the incident beyond those the page lists: told, but it neither changes the listed ones nor
+            // closes the page, which closes when the listed alerts are all resolved (Defender resolves an incident's
+            // alerts together).
+            timeline.add(event(now, "source-changed", action.getActor(), action.getChannel(), "alert "
+                    + action.getAlertKey() + " (not listed on the page): Azure reports "
+                    + (status == null ? "a change" : status.name().toLowerCase().replace('_', ' '))));
+            return false;
+        }
         if (status != null) {
             if (one) {
                 members.put(action.getAlertKey(), status);
@@ -681,7 +702,7 @@ public final class Lifecycle {
                 timeline.add(event(now, "escalating-now", null, null, "every notification of this step failed"));
             }
         }
-        AlertLifecycle updated = next.setTimeline(timeline).build();
+        AlertLifecycle updated = build(next, timeline);
         return new Outcome(Optional.of(updated), List.of(updated));
     }
 
@@ -796,7 +817,18 @@ public final class Lifecycle {
     }
 
     private static TimelineEvent event(Instant at, String type, String actor, String channel, String detail) {
-        return TimelineEvent.newBuilder().setAt(at).setType(type).setActor(actor).setChannel(channel).setDetail(detail)
+        return TimelineEvent.newBuilder().setAt(at).setType(type).setActor(RecordLimits.cut(actor, RecordLimits.ID_BYTES))
+                .setChannel(RecordLimits.cut(channel, RecordLimits.ID_BYTES)).setDetail(PageLimits.detail(detail))
                 .build();
+    }
+
+    /**
+     * The page with its new timeline, within its bounds (see {@link PageLimits}): every decision that changes a page
+     * ends here, so no path can grow a page past what its topic accepts.
+     */
+    private static AlertLifecycle build(AlertLifecycle.Builder next, List<TimelineEvent> timeline) {
+        List<TimelineEvent> kept = PageLimits.timeline(timeline);
+        return PageLimits.fit(next.setTimeline(kept)
+                .setTimelineDropped(next.getTimelineDropped() + timeline.size() - kept.size()).build());
     }
 }

@@ -28,6 +28,8 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Applies {@link Lifecycle} to each event of an alert and writes the new state to the changelogged store before
@@ -39,6 +41,8 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  * {@link Lifecycle#wake} only acts on what is still due in the state.
  */
 final class LifecycleProcessor implements Processor<String, SpecificRecord, String, SpecificRecord> {
+
+    private static final Logger log = LoggerFactory.getLogger(LifecycleProcessor.class);
 
     /** How often due timers are looked for: escalations fire at most this late. */
     static final Duration TIMER_SCAN = Duration.ofMillis(250);
@@ -110,7 +114,12 @@ final class LifecycleProcessor implements Processor<String, SpecificRecord, Stri
             if (state == null) {
                 continue;
             }
-            apply(timer.value, Optional.of(state), lifecycle.wake(state, directory(), now), now);
+            try {
+                apply(timer.value, Optional.of(state), lifecycle.wake(state, directory(), now), now);
+            } catch (PageLimits.PageTooLargeException e) {
+                // No input to dead-letter, and the other pages due now must not wait for this one.
+                log.error("page {}: its escalation at {} is refused: {}", timer.value, now, e.getMessage());
+            }
         }
     }
 

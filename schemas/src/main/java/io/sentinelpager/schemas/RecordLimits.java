@@ -1,5 +1,13 @@
 package io.sentinelpager.schemas;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.avro.specific.SpecificRecordBase;
+
 /**
  * How large a record and each of its free-text fields may be, in one place: the responder refuses at its door what
  * escalate would refuse from a topic, ingest and enrich cut what Azure sends to the same bounds, and a unit test
@@ -47,6 +55,37 @@ public final class RecordLimits {
     private static final String MARKER = "…";
 
     private RecordLimits() {
+    }
+
+    /**
+     * The size of a record's value on a topic: its Avro body and the 5 bytes of the Confluent wire format (magic
+     * byte and schema id). Counted without keeping the bytes.
+     */
+    public static int wireSize(SpecificRecordBase record) {
+        Counter counter = new Counter();
+        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(counter, null);
+        try {
+            new SpecificDatumWriter<SpecificRecordBase>(record.getSchema(), record.getSpecificData())
+                    .write(record, encoder);
+            encoder.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return counter.bytes + 5;
+    }
+
+    private static final class Counter extends OutputStream {
+        private int bytes;
+
+        @Override
+        public void write(int b) {
+            bytes++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            bytes += len;
+        }
     }
 
     /** The length of the text in UTF-8 bytes, without encoding it. */
