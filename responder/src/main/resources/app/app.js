@@ -122,7 +122,8 @@ function renderEnrichment(detail) {
   }
   const members = Object.entries(detail.alerts || {});
   if (members.length > 1) {
-    parts.push(el('p', { class: 'meta' }, 'Alerts of this incident: ' + members.map(([k, v]) => k + ' ' + v).join(', ')));
+    parts.push(el('p', { class: 'meta' }, 'Alerts of this incident: ' + members.map(([k, v]) => k + ' ' + v).join(', ')
+      + (detail.alertsNotListed ? ', and ' + detail.alertsNotListed + ' more' : '')));
   }
   if (!parts.length) parts.push(el('p', { class: 'muted' }, detail.summary || 'No enrichment (' + detail.enrichment + ').'));
   box.replaceChildren(...parts);

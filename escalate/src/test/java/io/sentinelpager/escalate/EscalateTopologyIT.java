@@ -103,6 +103,38 @@ class EscalateTopologyIT {
     }
 
     @Test
+    void aPageRepeated500TimesKeepsPagingWithEveryStateRecordWithinTheTopicsLimit() {
+        publish(Topics.CONFIG_ESCALATIONS.name(), Map.of("nagging", EscalationChainConfig.newBuilder().setId("nagging")
+                .setName("nagging").setRepeat(500).setSteps(List.of(step(5, target(TargetKind.USER, "ana")))).build()));
+        RoutedAlert alert = LifecycleTest.routed(SourceStatus.NEW);
+        alert.setEscalationChainId("nagging");
+        routed.pipeInput("c1:a1", alert, T0);
+
+        int largest = 0;
+        int pages = 0;
+        for (int minute = 0; minute <= 501 * 5; minute += 5) {
+            pages += drain().size();
+            for (TestRecord<String, SpecificRecord> record : state.readRecordsToList()) {
+                // The bytes the service's producer writes, through the registry serde.
+                largest = Math.max(largest, context.serdes().value(AlertLifecycle.class).serializer()
+                        .serialize(Topics.ALERT_STATE.name(), (AlertLifecycle) record.value()).length);
+                latest = (AlertLifecycle) record.value();
+            }
+            clock.advance(Duration.ofMinutes(5));
+            driver.advanceWallClockTime(Duration.ofMinutes(5));
+        }
+        System.out.println("EscalateTopologyIT: a page repeated 500 times: largest alert.state record " + largest
+                + " bytes");
+
+        assertThat(pages).as("the first page and 500 repeats").isEqualTo(501);
+        assertThat(largest).isLessThanOrEqualTo(io.sentinelpager.schemas.RecordLimits.MAX_RECORD_BYTES);
+        assertThat(latest.getEscalationRound()).isEqualTo(500);
+        assertThat(latest.getTimelineDropped()).isPositive();
+        actions.pipeInput("c1:a1", LifecycleTest.action("ack", ActionType.ACKNOWLEDGE, "ana"), clock.instant());
+        assertThat(lastState().getStatus()).isEqualTo(LifecycleStatus.ACKNOWLEDGED);
+    }
+
+    @Test
     void unansweredAlertWalksThreeStepsTwoRepeatsThenStops() {
         routed.pipeInput("c1:a1", LifecycleTest.routed(SourceStatus.NEW), T0);
         List<String> paged = runMinutes(120);

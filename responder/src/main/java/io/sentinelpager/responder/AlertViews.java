@@ -3,8 +3,10 @@ package io.sentinelpager.responder;
 import io.sentinelpager.schemas.AlertLifecycle;
 import io.sentinelpager.schemas.EnrichedAlert;
 import io.sentinelpager.schemas.EnrichmentTable;
+import io.sentinelpager.schemas.RecordLimits;
 import io.sentinelpager.schemas.SecurityAlert;
 import io.sentinelpager.schemas.TimelineEvent;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +53,17 @@ final class AlertViews {
         Map<String, String> members = new LinkedHashMap<>();
         state.getMembers().forEach((key, status) -> members.put(key, status.name().toLowerCase()));
         out.put("alerts", members);
-        List<Map<String, Object>> timeline = state.getTimeline().stream().map(AlertViews::event).toList();
+        out.put("alertsNotListed", state.getMembersUnlisted());
+        List<Map<String, Object>> timeline = new ArrayList<>(state.getTimeline().stream().map(AlertViews::event).toList());
+        if (state.getTimelineDropped() > 0) {
+            // Where escalate left events out: after the first ones it keeps (see RecordLimits.TIMELINE_FIRST).
+            Map<String, Object> gap = new LinkedHashMap<>();
+            gap.put("at", timeline.get(Math.min(RecordLimits.TIMELINE_FIRST, timeline.size()) - 1).get("at"));
+            gap.put("type", "omitted");
+            gap.put("detail", state.getTimelineDropped() + " events not shown; alert.actions and"
+                    + " notifications.receipts have them all");
+            timeline.add(Math.min(RecordLimits.TIMELINE_FIRST, timeline.size()), gap);
+        }
         out.put("timeline", timeline);
         out.put("comments", timeline.stream().filter(e -> "comment".equals(e.get("type"))).toList());
         return out;
