@@ -59,6 +59,8 @@ public final class Lifecycle {
                             Map<String, ScheduleConfig> schedules, Function<String, EscalationChainConfig> chains) {
     }
 
+    /** At most this many others named on a page (see withOthersPaged). */
+    static final int ALSO_PAGED = 20;
     private static final String PENDING = "pending";
     private static final String SENT = "sent";
     private static final String FAILED = "failed";
@@ -784,8 +786,10 @@ public final class Lifecycle {
                                              ContactMethod method,
                                              int step, int round, Instant now) {
         SecurityAlert alert = routed.getEnriched().getAlert();
-        String summary = routed.getEnriched().getSummary();
-        String body = alert.getSeverity() + " " + alert.getTitle()
+        // Cut again here, whatever upstream did: a page goes out even when a title or a summary is absurdly long.
+        String title = RecordLimits.cut(alert.getTitle(), RecordLimits.TITLE_BYTES);
+        String summary = RecordLimits.cut(routed.getEnriched().getSummary(), RecordLimits.TITLE_BYTES);
+        String body = alert.getSeverity() + " " + title
                 + (summary == null ? "" : " — " + summary)
                 + " — acknowledge: " + config.responderUrl() + "/api/alerts/" + key + "/ack";
         return NotificationRequest.newBuilder()
@@ -798,7 +802,7 @@ public final class Lifecycle {
                 .setAddress(method.getAddress())
                 .setSeverity(alert.getSeverity())
                 .setUrgency(routed.getUrgency())
-                .setTitle(alert.getTitle())
+                .setTitle(title)
                 .setBody(body)
                 .setSummary(summary)
                 .setEscalationStep(step)
@@ -812,8 +816,9 @@ public final class Lifecycle {
     }
 
     private static NotificationRequest withOthersPaged(NotificationRequest page, List<String> recipients) {
-        return NotificationRequest.newBuilder(page)
-                .setAlsoPaged(recipients.stream().filter(u -> !u.equals(page.getUserId())).toList()).build();
+        // A whole team can be paged at once: the first names tell who else is looking, not a roll call of hundreds.
+        return NotificationRequest.newBuilder(page).setAlsoPaged(recipients.stream()
+                .filter(u -> !u.equals(page.getUserId())).limit(ALSO_PAGED).toList()).build();
     }
 
     private static TimelineEvent event(Instant at, String type, String actor, String channel, String detail) {

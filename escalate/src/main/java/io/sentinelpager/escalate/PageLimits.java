@@ -62,10 +62,13 @@ final class PageLimits {
     static RoutedAlert forPage(RoutedAlert routed) {
         EnrichedAlert enriched = routed.getEnriched();
         SecurityAlert alert = enriched.getAlert();
-        if (!SOURCE_JSON_ON_PAGE.equals(alert.getSourceJson())) {
-            enriched = EnrichedAlert.newBuilder(enriched)
-                    .setAlert(SecurityAlert.newBuilder(alert).setSourceJson(SOURCE_JSON_ON_PAGE).build()).build();
-        }
+        // Ingest and enrich cut these already; cut again, as a page must not depend on another service's bounds.
+        enriched = EnrichedAlert.newBuilder(enriched)
+                .setSummary(RecordLimits.cut(enriched.getSummary(), RecordLimits.TITLE_BYTES))
+                .setAlert(SecurityAlert.newBuilder(alert).setSourceJson(SOURCE_JSON_ON_PAGE)
+                        .setTitle(RecordLimits.cut(alert.getTitle(), RecordLimits.TITLE_BYTES))
+                        .setDescription(RecordLimits.cut(alert.getDescription(), RecordLimits.DESCRIPTION_BYTES))
+                        .build()).build();
         RoutedAlert slim = RoutedAlert.newBuilder(routed).setEnriched(enriched).build();
         if (enriched.getTables().isEmpty() || RecordLimits.wireSize(slim) <= PAGE_ALERT_BYTES) {
             return slim;
@@ -118,8 +121,9 @@ final class PageLimits {
 
     /**
      * The page as it can be stored and written to alert.state: unchanged when it fits, else with a shorter timeline,
-     * then without the rule's rows. A page that still does not fit (hundreds of delayed notifications waiting at
-     * once) is refused: {@link PageTooLargeException} leaves the stored page as it was, and the event is
+     * then without the rule's rows. A page that still does not fit is refused: one step paging hundreds of people
+     * (each paged person adds a delivery, a recipient and a timeline event to the current step, a delayed rule a whole
+     * notification) with long ids, which no cap can shorten without losing a page. Such a page is refused: {@link PageTooLargeException} leaves the stored page as it was, and the event is
      * dead-lettered with this reason, instead of a record the broker refuses stopping every page of the partition.
      */
     static AlertLifecycle fit(AlertLifecycle page) {

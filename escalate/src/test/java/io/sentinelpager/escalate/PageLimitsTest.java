@@ -200,6 +200,50 @@ class PageLimitsTest {
                 .getEnriched().getTables()).hasSize(1);
     }
 
+    /**
+     * The largest notification and sync command escalate can write: alert and action ids at their bound, the title
+     * and summary of an alert far over theirs in 4-byte characters, a comment at its limit, and a team of 400 paged at
+     * once.
+     */
+    @Test
+    void theLargestNotificationAndSyncCommandStayFarBelowTheLimit() {
+        String longId = "u".repeat(RecordLimits.ID_BYTES);
+        String alertKey = "c".repeat(RecordLimits.ID_BYTES) + ":" + "a".repeat(RecordLimits.ID_BYTES);
+        // Ids of 32 bytes: with 400 of the longest possible ids in one step, the page itself would not fit (see
+        // aPageThatCannotBeMadeToFitIsRefused...), and its pages would not go out.
+        List<String> team = IntStream.range(0, 400).mapToObj(i -> String.format("%032d", i)).toList();
+        Map<String, UserConfig> users = new java.util.HashMap<>();
+        team.forEach(id -> users.put(id, UserConfig.newBuilder().setId(id).setName(id).setEmail(id + "@contoso.example")
+                .setContactMethods(List.of(ContactMethod.newBuilder().setType(ContactMethodType.INBOX).setAddress(id)
+                        .build())).build()));
+        Lifecycle.Directory crowd = new Lifecycle.Directory(
+                Map.of("soc", TeamConfig.newBuilder(soc).setMembers(team).build())::get, users::get, Map.of(),
+                Map.of("default", EscalationChainConfig.newBuilder(chain).setSteps(List.of(EscalateTopologyIT.step(5,
+                        EscalateTopologyIT.target(TargetKind.TEAM, "soc")))).build())::get);
+        RoutedAlert routed = routed(SourceStatus.NEW);
+        routed.getEnriched().getAlert().setAlertKey(alertKey);
+        routed.getEnriched().getAlert().setTitle("\uD83D\uDE00".repeat(100_000));
+        routed.getEnriched().setSummary("\uD83D\uDE00".repeat(100_000));
+
+        Lifecycle.Outcome paged = lifecycle.routed(Optional.empty(), routed, crowd, T0);
+        int notification = paged.emitted().stream().filter(NotificationRequest.class::isInstance)
+                .mapToInt(n -> RecordLimits.wireSize((NotificationRequest) n)).max().orElseThrow();
+        AlertAction close = action(longId, ActionType.CLOSE, team.get(0));
+        close.setAlertKey(alertKey);
+        close.setComment(euros(RecordLimits.COMMENT_BYTES));
+        close.setClassification("c".repeat(RecordLimits.CLASSIFICATION_BYTES));
+        int command = lifecycle.action(paged.state(), close, crowd, T0).emitted().stream()
+                .filter(SyncCommand.class::isInstance).mapToInt(c -> RecordLimits.wireSize((SyncCommand) c)).max()
+                .orElseThrow();
+        System.out.println("PageLimitsTest: largest notifications.out record " + notification
+                + " bytes, largest sync.commands record " + command + " bytes");
+
+        assertThat(paged.emitted()).filteredOn(NotificationRequest.class::isInstance).hasSize(400)
+                .allSatisfy(n -> assertThat(((NotificationRequest) n).getAlsoPaged()).hasSize(Lifecycle.ALSO_PAGED));
+        assertThat(notification).isLessThan(16 * 1024);
+        assertThat(command).isLessThan(8 * 1024);
+    }
+
     @Test
     void aPageThatCannotBeMadeToFitIsRefusedWithItsReasonAndTheStoredPageStaysAsItWas() {
         // Hundreds of people with a delayed rule each: the one part of a page that is neither cut nor counted,
