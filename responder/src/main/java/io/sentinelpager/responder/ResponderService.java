@@ -8,6 +8,7 @@ import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
 import io.javalin.http.ForbiddenResponse;
 import io.javalin.http.HandlerType;
+import io.javalin.http.HttpResponseException;
 import io.javalin.http.NotFoundResponse;
 import io.javalin.http.ServiceUnavailableResponse;
 import io.javalin.http.UnauthorizedResponse;
@@ -153,6 +154,9 @@ public final class ResponderService implements Service {
                     Principal who = principal(client.ctx());
                     live.add(client, state -> maySee(who, state));
                 })
+                // Every refusal as {"error": why}, the shape the OpenAPI document gives, whatever the client accepts.
+                .exception(HttpResponseException.class, (e, ctx) -> ctx.status(e.getStatus())
+                        .json(Map.of("error", e.getMessage())))
                 .exception(InvalidStateStoreException.class, (e, ctx) -> ctx.status(503)
                         .json(Map.of("error", "alert state is still loading, retry in a moment")))
                 .start(config.host(), config.port());
