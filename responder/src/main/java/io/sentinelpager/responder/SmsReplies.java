@@ -8,6 +8,7 @@ import io.sentinelpager.schemas.AlertAction;
 import io.sentinelpager.schemas.AlertLifecycle;
 import io.sentinelpager.schemas.ContactMethodType;
 import io.sentinelpager.schemas.LifecycleStatus;
+import io.sentinelpager.schemas.RecordLimits;
 import io.sentinelpager.schemas.UserConfig;
 import java.time.Clock;
 import java.util.List;
@@ -59,6 +60,15 @@ final class SmsReplies {
             return;
         }
         Map<String, String> form = signed.get();
+        // Twilio never sends more, so a larger reply is refused, in an SMS that says why (Twilio needs a 200 and
+        // TwiML to send it). The message id becomes the action's id.
+        Optional<String> tooLarge = InputLimits.overChars("Your reply", form.get("Body"), InputLimits.SMS_BODY_CHARS)
+                .or(() -> InputLimits.overBytes("MessageSid", form.get("MessageSid"), RecordLimits.ID_BYTES - 4));
+        if (tooLarge.isPresent()) {
+            AUDIT.warn("SMS reply refused: {}", tooLarge.get());
+            reply(ctx, tooLarge.get() + ".");
+            return;
+        }
         String from = normalize(form.getOrDefault("From", ""));
         Optional<UserConfig> user = users.get().stream().filter(u -> u.getContactMethods().stream()
                 .anyMatch(m -> m.getType() == ContactMethodType.SMS && normalize(m.getAddress()).equals(from))).findFirst();
