@@ -423,8 +423,8 @@ public final class ResponderService implements Service {
     record ActionRequest(String comment, String classification) {
 
         /**
-         * Graph's words for a verdict, which syncback writes to Graph as they are and maps for Sentinel; any other
-         * word Graph would drop without a word.
+         * Graph's words for a verdict, which syncback writes to Graph as they are and maps for Sentinel. Graph
+         * ignores any other word, so a close with one would lose its verdict without anyone noticing.
          */
         static final List<String> CLASSIFICATIONS = List.of("truePositive", "falsePositive",
                 "informationalExpectedActivity", "unknown");
