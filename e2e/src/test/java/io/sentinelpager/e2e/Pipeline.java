@@ -1,10 +1,14 @@
 package io.sentinelpager.e2e;
 
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sentinelpager.app.DemoConnector;
 import io.sentinelpager.app.ApplyCommand;
 import io.sentinelpager.app.Services;
 import io.sentinelpager.emulator.AzureEmulator;
+import io.sentinelpager.emulator.SampleAlerts;
 import io.sentinelpager.emulator.EmulatorOptions;
 import io.sentinelpager.notify.WebPushChannel;
 import io.sentinelpager.platform.config.PagerConfig;
@@ -15,16 +19,29 @@ import io.sentinelpager.platform.service.ServiceRunner;
 import io.sentinelpager.responder.ResponderService;
 import io.sentinelpager.responder.auth.Accounts;
 import io.sentinelpager.responder.auth.Passwords;
+import io.sentinelpager.schemas.AlertAction;
+import io.sentinelpager.schemas.Topics;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * The whole product as {@code pager demo} runs it — every service on the JVM's shared broker and registry, against
@@ -35,6 +52,8 @@ final class Pipeline {
     /** The configuration the repository ships and the demo applies. */
     static final Path EXAMPLES = Path.of("..", "examples", "config");
 
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static Pipeline shared;
 
     final LocalCluster cluster;
@@ -126,6 +145,49 @@ final class Pipeline {
             cluster.closeBeforeStopping(shared.runner);
         }
         return shared;
+    }
+
+    /** The records with this key on the topic, from its start to its end as of now, read with the value deserializer. */
+    <V> List<ConsumerRecord<String, V>> records(String topic, String key, Deserializer<V> values) {
+        List<ConsumerRecord<String, V>> out = new ArrayList<>();
+        try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(context.consumerConfig(null),
+                new StringDeserializer(), values)) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                consumer.poll(Duration.ofMillis(500)).forEach(r -> {
+                    if (r.key().equals(key)) {
+                        out.add(r);
+                    }
+                });
+            }
+        }
+        return out;
+    }
+
+    /** The actions on alert.actions for the alert that came through the channel (api, app, sms, link, voice). */
+    List<AlertAction> actions(String alertKey, String channel) {
+        return records(Topics.ALERT_ACTIONS.name(), alertKey, context.serdes().value(AlertAction.class).deserializer())
+                .stream().map(ConsumerRecord::value).filter(a -> channel.equals(a.getChannel())).toList();
+    }
+
+    /** A new alert in the emulated tenant, once the responder shows it paged: its key. */
+    String pagedAlert() {
+        String key = DemoConnector.ID + ":" + azure.alerts().add(SampleAlerts.defenderEndpoint()).get("id").asText();
+        await("alert paged").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> "triggered".equals(status(key)));
+        return key;
+    }
+
+    /** The alert's status as the analyst sees it in the responder, or {@code http <code>} when it is not shown. */
+    String status(String key) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + responderPort()
+                        + "/api/alerts/" + key)).header("Authorization", "Bearer " + tokens.get("analyst")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        return r.statusCode() == 200 ? JSON.readTree(r.body()).path("status").asText() : "http " + r.statusCode();
     }
 
     int responderPort() {

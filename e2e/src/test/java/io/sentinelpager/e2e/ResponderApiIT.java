@@ -1,6 +1,7 @@
 package io.sentinelpager.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,6 +15,7 @@ import io.sentinelpager.platform.security.Tls;
 import io.sentinelpager.platform.testing.LocalClusterExtension;
 import io.sentinelpager.schemas.PushSubscription;
 import io.sentinelpager.schemas.Topics;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -23,18 +25,13 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.interfaces.ECPublicKey;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -110,6 +107,70 @@ class ResponderApiIT {
         // Other accounts are not affected.
         assertThat(send(post("/api/login", null, null, "{\"user\":\"lead\",\"password\":\"" + pipeline.password + "\"}"))
                 .statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aHugeCommentIsRefusedWith413AndOnlyACommentWithinTheLimitReachesAlertActions() throws Exception {
+        String key = pipeline.pagedAlert();
+        HttpResponse<String> huge = send(act(key, "comment", "{\"comment\":\"" + "x".repeat(600_000) + "\"}"));
+        assertThat(huge.statusCode()).isEqualTo(413);
+        assertThat(error(huge)).isEqualTo("the request body is 600014 bytes; the limit is 65536 bytes");
+        HttpResponse<String> chunked = send(act(key, "comment", "").POST(HttpRequest.BodyPublishers.ofInputStream(
+                () -> new ByteArrayInputStream("{\"comment\":\"chunked\"}".getBytes(StandardCharsets.UTF_8)))));
+        assertThat(chunked.statusCode()).as("a body without a length").isEqualTo(411);
+        assertThat(error(chunked)).contains("Content-Length", "the limit is 65536 bytes");
+
+        String atLimit = "€".repeat(1_333) + "a"; // "€" is 3 bytes in UTF-8: 4,000 bytes in 1,334 characters
+        HttpResponse<String> over = send(act(key, "comment", "{\"comment\":\"" + atLimit + "b\"}"));
+        assertThat(over.statusCode()).isEqualTo(400);
+        assertThat(error(over)).isEqualTo("field 'comment' is 4001 bytes in UTF-8; the limit is 4000 bytes");
+        assertThat(send(act(key, "comment", "{\"comment\":\"" + atLimit + "\"}")).statusCode()).isEqualTo(202);
+
+        assertThat(pipeline.actions(key, "api")).as("the API's actions on alert.actions")
+                .extracting(a -> a.getComment()).containsExactly(atLimit);
+    }
+
+    @Test
+    void aBadIdempotencyKeyOrAnUnknownClassificationIsRefusedSayingWhatIsValid() throws Exception {
+        String key = pipeline.pagedAlert();
+        HttpResponse<String> longKey = send(act(key, "ack", "").header("Idempotency-Key", "k".repeat(129)));
+        assertThat(longKey.statusCode()).isEqualTo(400);
+        assertThat(error(longKey)).isEqualTo("header 'Idempotency-Key' is 129 characters; it must be 1 to 128"
+                + " printable ASCII characters without spaces, such as a UUID");
+        HttpResponse<String> unknown = send(act(key, "close", "{\"classification\":\"benign\"}"));
+        assertThat(unknown.statusCode()).isEqualTo(400);
+        assertThat(error(unknown)).isEqualTo("field 'classification' is 'benign'; use one of [truePositive,"
+                + " falsePositive, informationalExpectedActivity, unknown]");
+
+        String idempotencyKey = UUID.randomUUID().toString();
+        assertThat(send(act(key, "close", "{\"classification\":\"falsePositive\"}")
+                .header("Idempotency-Key", idempotencyKey)).statusCode()).isEqualTo(202);
+        assertThat(pipeline.actions(key, "api")).as("the API's actions on alert.actions")
+                .extracting(a -> a.getActionId(), a -> a.getClassification())
+                .containsExactly(tuple(idempotencyKey, "falsePositive"));
+    }
+
+    @Test
+    void aPasswordOverTheLimitIsRefusedBeforeItIsCheckedOrCounted() throws Exception {
+        String password = "p".repeat(1_025);
+        for (int i = 0; i < 6; i++) {
+            HttpResponse<String> refused = send(post("/api/login", null, null,
+                    "{\"user\":\"manager\",\"password\":\"" + password + "\"}"));
+            assertThat(refused.statusCode()).isEqualTo(400);
+            assertThat(error(refused)).isEqualTo("field 'password' is 1025 bytes in UTF-8; the limit is 1024 bytes");
+        }
+        assertThat(send(post("/api/login", null, null, "{\"user\":\"manager\",\"password\":\"" + pipeline.password
+                + "\"}")).statusCode()).as("refusals are not failed logins: no lock-out").isEqualTo(200);
+    }
+
+    /** An action on the alert with the analyst's API token. */
+    private static HttpRequest.Builder act(String key, String action, String body) {
+        return post("/api/alerts/" + key + "/" + action, null, null, body)
+                .header("Authorization", "Bearer " + pipeline.tokens.get("analyst"));
+    }
+
+    private static String error(HttpResponse<String> response) throws Exception {
+        return JSON.readTree(response.body()).path("error").asText();
     }
 
     @Test
@@ -222,7 +283,7 @@ class ResponderApiIT {
                 .method("DELETE", HttpRequest.BodyPublishers.ofString("{\"endpoint\":\"" + endpoint + "\"}")));
         assertThat(removed.statusCode()).isEqualTo(204);
 
-        List<ConsumerRecord<String, PushSubscription>> records = subscriptionRecords(key,
+        List<ConsumerRecord<String, PushSubscription>> records = pipeline.records(Topics.PUSH_SUBSCRIPTIONS.name(), key,
                 pipeline.context.serdes().value(PushSubscription.class).deserializer());
         assertThat(records).hasSize(2);
         PushSubscription stored = records.get(0).value();
@@ -236,8 +297,8 @@ class ResponderApiIT {
         // Whoever reads the topic (a consumer of the raw bytes, pager tail) learns nothing that lets them push.
         Map<String, String> secrets = Map.of("endpoint", endpoint,
                 "endpoint token", endpoint.substring(endpoint.lastIndexOf('/') + 1), "p256dh", p256dh, "auth", auth);
-        List<byte[]> raw = subscriptionRecords(key, new ByteArrayDeserializer()).stream().map(ConsumerRecord::value)
-                .toList();
+        List<byte[]> raw = pipeline.records(Topics.PUSH_SUBSCRIPTIONS.name(), key, new ByteArrayDeserializer()).stream()
+                .map(ConsumerRecord::value).toList();
         assertThat(raw).hasSize(2);
         assertThat(new String(raw.get(0), StandardCharsets.ISO_8859_1)).contains("lead");
         assertThat(leaked(new String(raw.get(0), StandardCharsets.ISO_8859_1), secrets))
@@ -275,26 +336,6 @@ class ResponderApiIT {
         }
         assertThat(output.contains(expected)).as("pager tail %s shows %s", topic, expected).isTrue();
         return output;
-    }
-
-    /** The records of one subscription on push.subscriptions, read with the given value deserializer. */
-    private static <V> List<ConsumerRecord<String, V>> subscriptionRecords(String key, Deserializer<V> values) {
-        List<ConsumerRecord<String, V>> out = new ArrayList<>();
-        try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(pipeline.context.consumerConfig(null),
-                new StringDeserializer(), values)) {
-            TopicPartition partition = new TopicPartition(Topics.PUSH_SUBSCRIPTIONS.name(), 0);
-            consumer.assign(List.of(partition));
-            consumer.seekToBeginning(List.of(partition));
-            long end = consumer.endOffsets(List.of(partition)).get(partition);
-            while (consumer.position(partition) < end) {
-                consumer.poll(Duration.ofMillis(500)).forEach(r -> {
-                    if (r.key().equals(key)) {
-                        out.add(r);
-                    }
-                });
-            }
-        }
-        return out;
     }
 
     private static HttpRequest.Builder get(String path, String cookie) {

@@ -6,8 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sentinelpager.app.ApplyCommand;
-import io.sentinelpager.app.DemoConnector;
-import io.sentinelpager.emulator.SampleAlerts;
 import io.sentinelpager.platform.config.Secret;
 import io.sentinelpager.platform.local.LocalCluster;
 import io.sentinelpager.platform.security.ActionLinks;
@@ -71,13 +69,13 @@ class ResponderLinksIT {
 
     @Test
     void aLinkShowsWhatItDoesThenActsOnceAndOnlyForTheTeam() throws Exception {
-        String key = newAlert();
+        String key = pipeline.pagedAlert();
         String token = links.sign(ActionType.ACKNOWLEDGE, key, "analyst", Duration.ofMinutes(30));
 
         HttpResponse<String> shown = send(HttpRequest.newBuilder(uri("/act/" + token)).GET());
         assertThat(shown.statusCode()).isEqualTo(200);
         assertThat(shown.body()).contains("Acknowledge this alert?", "Alex Analyst", "<form method=\"post\">");
-        assertThat(status(key)).as("opening a link changes nothing").isEqualTo("triggered");
+        assertThat(pipeline.status(key)).as("opening a link changes nothing").isEqualTo("triggered");
         HttpResponse<String> open = send(HttpRequest.newBuilder(uri("/alerts/" + URLEncoder.encode(key,
                 StandardCharsets.UTF_8))).GET());
         assertThat(open.statusCode()).as("a message's Open link leads to the alert in the app").isEqualTo(302);
@@ -88,7 +86,7 @@ class ResponderLinksIT {
         assertThat(taken.statusCode()).isEqualTo(200);
         assertThat(taken.body()).contains("Done: acknowledge");
         await("acknowledged through the link").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-                .until(() -> "acknowledged".equals(status(key)));
+                .until(() -> "acknowledged".equals(pipeline.status(key)));
         JsonNode detail = detail(key);
         assertThat(detail.path("owner").asText()).isEqualTo("analyst");
         assertThat(detail.path("timeline").toString()).contains("\"channel\":\"link\"");
@@ -111,12 +109,12 @@ class ResponderLinksIT {
         HttpResponse<String> refused = send(HttpRequest.newBuilder(uri("/act/" + outsider)).POST(HttpRequest.BodyPublishers.noBody()));
         assertThat(refused.statusCode()).isEqualTo(403);
         assertThat(refused.body()).contains("Only members of team soc");
-        assertThat(status(key)).as("none of the refused links acted").isEqualTo("acknowledged");
+        assertThat(pipeline.status(key)).as("none of the refused links acted").isEqualTo("acknowledged");
     }
 
     @Test
     void anSmsReplyAcknowledgesOnlyWithTwilioSignatureAndAKnownNumber() throws Exception {
-        String key = newAlert();
+        String key = pipeline.pagedAlert();
         String code = ShortCodes.of(key);
         Map<String, String> form = new TreeMap<>(Map.of("From", ANALYST_PHONE, "To", "+15555550100",
                 "Body", "ack " + code, "MessageSid", "SM" + code + System.nanoTime(), "AccountSid", "AC123"));
@@ -125,32 +123,54 @@ class ResponderLinksIT {
         assertThat(forged.statusCode()).isEqualTo(403);
         HttpResponse<String> stranger = sms(withFrom(form, "+15555550999"), null);
         assertThat(stranger.body()).contains("not set up");
-        assertThat(status(key)).isEqualTo("triggered");
+        assertThat(pipeline.status(key)).isEqualTo("triggered");
 
         HttpResponse<String> reply = sms(form, null);
         assertThat(reply.statusCode()).isEqualTo(200);
         assertThat(reply.headers().firstValue("Content-Type").orElse("")).startsWith("text/xml");
         assertThat(reply.body()).contains("<Response><Message>OK, ack " + code);
         await("acknowledged by SMS").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-                .until(() -> "acknowledged".equals(status(key)));
+                .until(() -> "acknowledged".equals(pipeline.status(key)));
         assertThat(detail(key).path("timeline").toString()).contains("\"channel\":\"sms\"");
     }
 
     @Test
+    void anSmsReplyOverTwiliosLimitIsAnsweredWithTheLimitAndActsOnNothing() throws Exception {
+        String key = pipeline.pagedAlert();
+        String code = ShortCodes.of(key);
+        // Trailing spaces are allowed in a command, so without the bound this reply would acknowledge.
+        Map<String, String> form = new TreeMap<>(Map.of("From", ANALYST_PHONE, "To", "+15555550100",
+                "Body", "ack " + code + " ".repeat(1_593), "MessageSid", "SM" + code + System.nanoTime(),
+                "AccountSid", "AC123"));
+
+        HttpResponse<String> tooLong = sms(form, null);
+        assertThat(tooLong.statusCode()).as("Twilio sends the reply of a 200 only").isEqualTo(200);
+        assertThat(tooLong.headers().firstValue("Content-Type").orElse("")).startsWith("text/xml");
+        assertThat(tooLong.body()).contains("<Message>Your reply is 1601 characters; the limit is 1600 characters."
+                + "</Message>");
+
+        form.put("Body", "ack " + code + " ".repeat(1_592));
+        form.put("MessageSid", "SM" + code + System.nanoTime());
+        assertThat(sms(form, null).body()).contains("<Message>OK, ack " + code);
+        assertThat(pipeline.actions(key, "sms")).as("the SMS actions on alert.actions")
+                .extracting(a -> a.getActionId()).containsExactly("sms:" + form.get("MessageSid"));
+    }
+
+    @Test
     void pressingOneDuringAVoicePageAcknowledgesOnlyWithTwilioSignature() throws Exception {
-        String key = newAlert();
+        String key = pipeline.pagedAlert();
         String token = links.sign(ActionType.ACKNOWLEDGE, key, "analyst", Duration.ofMinutes(30));
         URI uri = uri("/webhooks/twilio/voice?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8));
         Map<String, String> form = new TreeMap<>(Map.of("Digits", "1", "CallSid", "CA" + System.nanoTime(),
                 "AccountSid", "AC123", "From", "+15555550100", "To", ANALYST_PHONE));
 
         assertThat(post(uri, form, "Zm9yZ2Vk").statusCode()).isEqualTo(403);
-        assertThat(status(key)).isEqualTo("triggered");
+        assertThat(pipeline.status(key)).isEqualTo("triggered");
         HttpResponse<String> answered = post(uri, form, TwilioSignature.compute(Secret.of(pipeline.twilioAuthToken),
                 uri.toString(), form));
         assertThat(answered.body()).contains("<Say>Acknowledged. Goodbye.</Say>");
         await("acknowledged by phone").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-                .until(() -> "acknowledged".equals(status(key)));
+                .until(() -> "acknowledged".equals(pipeline.status(key)));
         assertThat(detail(key).path("timeline").toString()).contains("\"channel\":\"voice\"");
         assertThat(post(uri, form, TwilioSignature.compute(Secret.of(pipeline.twilioAuthToken), uri.toString(), form))
                 .body()).as("the call's token works once").contains("already acknowledged");
@@ -174,19 +194,6 @@ class ResponderLinksIT {
                 + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
         return send(HttpRequest.newBuilder(uri).header("Content-Type", "application/x-www-form-urlencoded")
                 .header(TwilioSignature.HEADER, sig).POST(HttpRequest.BodyPublishers.ofString(body)));
-    }
-
-    private static String newAlert() throws Exception {
-        String key = DemoConnector.ID + ":" + pipeline.azure.alerts().add(SampleAlerts.defenderEndpoint()).get("id").asText();
-        await("alert paged").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                .until(() -> "triggered".equals(status(key)));
-        return key;
-    }
-
-    private static String status(String key) throws Exception {
-        HttpResponse<String> r = send(HttpRequest.newBuilder(uri("/api/alerts/" + key))
-                .header("Authorization", "Bearer " + pipeline.tokens.get("analyst")).GET());
-        return r.statusCode() == 200 ? JSON.readTree(r.body()).path("status").asText() : "http " + r.statusCode();
     }
 
     private static JsonNode detail(String key) throws Exception {

@@ -103,7 +103,7 @@ final class LinkActions {
         }
         ActionLinks.Claims claims;
         try {
-            claims = links.check(ctx.queryParam("token"));
+            claims = check(ctx.queryParam("token"));
         } catch (ActionLinks.InvalidLinkException e) {
             say(ctx, "This call can no longer acknowledge the alert. Use the app. Goodbye.");
             return;
@@ -129,9 +129,18 @@ final class LinkActions {
                 + Pages.escape(text) + "</Say></Response>");
     }
 
+    /** The link's claims; a token longer than any link signs is refused before its signature is computed. */
+    private ActionLinks.Claims check(String token) throws ActionLinks.InvalidLinkException {
+        Optional<String> tooLong = InputLimits.overChars("link", token, InputLimits.LINK_TOKEN_CHARS);
+        if (tooLong.isPresent()) {
+            throw new ActionLinks.InvalidLinkException(tooLong.get());
+        }
+        return links.check(token);
+    }
+
     private ActionLinks.Claims claims(Context ctx) {
         try {
-            return links.check(ctx.pathParam("token"));
+            return check(ctx.pathParam("token"));
         } catch (ActionLinks.InvalidLinkException e) {
             boolean expired = e.getMessage().startsWith("link expired");
             refuse(ctx, expired ? 410 : 400, expired ? "This link has expired" : "This link is not valid",

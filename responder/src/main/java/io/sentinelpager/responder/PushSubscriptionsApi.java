@@ -12,6 +12,7 @@ import io.sentinelpager.platform.security.PushSubscriptionSeal;
 import io.sentinelpager.platform.security.VapidKeys;
 import io.sentinelpager.platform.service.ServiceContext;
 import io.sentinelpager.schemas.PushSubscription;
+import io.sentinelpager.schemas.RecordLimits;
 import io.sentinelpager.schemas.Topics;
 import java.net.URI;
 import java.time.Clock;
@@ -38,7 +39,12 @@ final class PushSubscriptionsApi implements AutoCloseable {
     private static final Logger AUDIT = LoggerFactory.getLogger("io.sentinelpager.responder.audit");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int AUTH_SECRET_LENGTH = 16;
-    private static final int MAX_ENDPOINT = 2048;
+    /**
+     * The keys in base64 with padding, the longest form that decodes to a 65-byte P-256 point and a 16-byte secret:
+     * padding is ignored when decoding, and the keys are kept as sent, so without these bounds any amount would be.
+     */
+    private static final int P256DH_CHARS = 88;
+    private static final int AUTH_CHARS = 24;
 
     private final Optional<String> publicKey;
     /** Present exactly when push is on; start-up fails if push is on without links.key. */
@@ -79,6 +85,10 @@ final class PushSubscriptionsApi implements AutoCloseable {
         String endpoint = endpoint(body);
         String p256dh = body.path("keys").path("p256dh").asText("");
         String auth = body.path("keys").path("auth").asText("");
+        InputLimits.overChars("field 'keys.p256dh'", p256dh, P256DH_CHARS)
+                .or(() -> InputLimits.overChars("field 'keys.auth'", auth, AUTH_CHARS)).ifPresent(why -> {
+                    throw new BadRequestResponse(why);
+                });
         try {
             P256.publicKey(P256.fromBase64url(p256dh));
             if (P256.fromBase64url(auth).length != AUTH_SECRET_LENGTH) {
@@ -121,16 +131,16 @@ final class PushSubscriptionsApi implements AutoCloseable {
 
     /** Push services are HTTPS; anything else would let a user point notify at an internal address. */
     private static String endpoint(JsonNode body) {
-        String endpoint = body.path("endpoint").asText("");
+        String endpoint = InputLimits.requireBytes("field 'endpoint'", body.path("endpoint").asText(""),
+                RecordLimits.PUSH_ENDPOINT_BYTES);
         URI uri;
         try {
             uri = URI.create(endpoint);
         } catch (IllegalArgumentException e) {
             throw new BadRequestResponse("endpoint is not a URL");
         }
-        if (!"https".equals(uri.getScheme()) || uri.getHost() == null || endpoint.length() > MAX_ENDPOINT) {
-            throw new BadRequestResponse("endpoint must be the https URL of a push service, at most " + MAX_ENDPOINT
-                    + " characters");
+        if (!"https".equals(uri.getScheme()) || uri.getHost() == null) {
+            throw new BadRequestResponse("endpoint must be the https URL of a push service");
         }
         return endpoint;
     }

@@ -8,6 +8,7 @@ import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
 import io.javalin.http.ForbiddenResponse;
 import io.javalin.http.HandlerType;
+import io.javalin.http.HttpResponseException;
 import io.javalin.http.NotFoundResponse;
 import io.javalin.http.ServiceUnavailableResponse;
 import io.javalin.http.UnauthorizedResponse;
@@ -26,6 +27,7 @@ import io.sentinelpager.schemas.ActionType;
 import io.sentinelpager.schemas.AlertAction;
 import io.sentinelpager.schemas.AlertLifecycle;
 import io.sentinelpager.schemas.LifecycleStatus;
+import io.sentinelpager.schemas.RecordLimits;
 import io.sentinelpager.schemas.UsedLink;
 import io.sentinelpager.schemas.UserConfig;
 import java.time.Clock;
@@ -39,6 +41,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -61,6 +64,7 @@ public final class ResponderService implements Service {
 
     static final String SESSION_COOKIE = "pager_session";
     static final String CSRF_HEADER = "X-CSRF-Token";
+    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
     private static final Logger AUDIT = LoggerFactory.getLogger("io.sentinelpager.responder.audit");
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
@@ -122,6 +126,7 @@ public final class ResponderService implements Service {
                     c.router.apiBuilder(push::routes);
                 })
                 .before(ResponderService::securityHeaders)
+                .before(InputLimits::boundBody)
                 .before("/api/*", this::authenticate)
                 .get("/api/openapi.json", ctx -> ctx.contentType("application/json")
                         .result(ResponderService.class.getResourceAsStream("/openapi.json")))
@@ -134,12 +139,12 @@ public final class ResponderService implements Service {
                 .get("/api/me/shifts", this::myShifts)
                 .get("/api/oncall", ctx -> ctx.json(people().onCall(teamsVisibleTo(principal(ctx)), clock.instant())))
                 .get("/api/alerts", this::alerts)
-                .get("/api/alerts/{key}", ctx -> ctx.json(AlertViews.detail(visible(ctx, ctx.pathParam("key")))))
+                .get("/api/alerts/{key}", ctx -> ctx.json(AlertViews.detail(visible(ctx, alertKey(ctx)))))
                 .post("/api/alerts/{key}/{action}", this::act)
                 // The "Open" links in messages: the app shows the alert (after a login, if need be).
                 .get("/alerts", ctx -> ctx.redirect("/"))
                 .get("/alerts/{key}", ctx -> ctx.redirect("/#/alert/"
-                        + java.net.URLEncoder.encode(ctx.pathParam("key"), java.nio.charset.StandardCharsets.UTF_8)))
+                        + java.net.URLEncoder.encode(alertKey(ctx), java.nio.charset.StandardCharsets.UTF_8)))
                 // One-click links from messages, and SMS replies: credentials of their own, no session.
                 .get(ActionLinks.PATH + "{token}", ctx -> linkActions().confirm(ctx))
                 .post(ActionLinks.PATH + "{token}", ctx -> linkActions().act(ctx))
@@ -149,6 +154,9 @@ public final class ResponderService implements Service {
                     Principal who = principal(client.ctx());
                     live.add(client, state -> maySee(who, state));
                 })
+                // Every refusal as {"error": why}, the shape the OpenAPI document gives, whatever the client accepts.
+                .exception(HttpResponseException.class, (e, ctx) -> ctx.status(e.getStatus())
+                        .json(Map.of("error", e.getMessage())))
                 .exception(InvalidStateStoreException.class, (e, ctx) -> ctx.status(503)
                         .json(Map.of("error", "alert state is still loading, retry in a moment")))
                 .start(config.host(), config.port());
@@ -221,6 +229,9 @@ public final class ResponderService implements Service {
 
     private void login(Context ctx) {
         LoginRequest body = parse(ctx, LoginRequest.class, "{\"user\":\"analyst\",\"password\":\"…\"}");
+        // Before the lock-out and the password check: neither is worth running, nor logging, for such a request.
+        InputLimits.requireBytes("field 'user'", body.user(), RecordLimits.ID_BYTES);
+        InputLimits.requireBytes("field 'password'", body.password(), InputLimits.PASSWORD_BYTES);
         String user = body.user() == null ? "" : body.user();
         char[] password = body.password() == null ? new char[0] : body.password().toCharArray();
         Optional<Instant> locked = guard.lockedUntil(user);
@@ -263,6 +274,13 @@ public final class ResponderService implements Service {
     }
 
     private void oidcFinish(Context ctx) throws Exception {
+        Optional<String> tooLarge = Stream.of("code", "state", "error", "error_description")
+                .flatMap(name -> InputLimits.overBytes("query parameter '" + name + "'", ctx.queryParam(name),
+                        InputLimits.OIDC_PARAM_BYTES).stream()).findFirst();
+        if (tooLarge.isPresent()) {
+            signInRefused(ctx, tooLarge.get());
+            return;
+        }
         if (ctx.queryParam("error") != null) {
             ctx.status(401).html(Pages.page("Sign-in failed", "<p>" + Pages.escape(ctx.queryParam("error") + ": "
                     + ctx.queryParamAsClass("error_description", String.class).getOrDefault("")) + "</p>"
@@ -274,8 +292,7 @@ public final class ResponderService implements Service {
             upn = oidc().finish(ctx.queryParam("code"), ctx.queryParam("state"), ctx.cookie(OidcLogin.COOKIE));
         } catch (OidcLogin.SignInException e) {
             AUDIT.warn("sign-in with the identity provider refused: {}", e.getMessage());
-            ctx.status(400).html(Pages.page("Sign-in failed", "<p>" + Pages.escape(e.getMessage())
-                    + "</p><p><a href=\"/auth/oidc/login\">Try again</a></p>"));
+            signInRefused(ctx, e.getMessage());
             return;
         }
         Optional<UserConfig> user = all(this.<UserConfig>store(ResponderTopology.USERS_STORE)).values().stream()
@@ -292,6 +309,11 @@ public final class ResponderService implements Service {
                 + (config.secureCookies() ? "; Secure" : ""));
         AUDIT.info("login {} via identity provider as {}", user.get().getId(), upn);
         ctx.redirect("/");
+    }
+
+    private static void signInRefused(Context ctx, String why) {
+        ctx.status(400).html(Pages.page("Sign-in failed", "<p>" + Pages.escape(why)
+                + "</p><p><a href=\"/auth/oidc/login\">Try again</a></p>"));
     }
 
     private OidcLogin oidc() {
@@ -367,14 +389,12 @@ public final class ResponderService implements Service {
             throw new NotFoundResponse("unknown action '" + ctx.pathParam("action") + "'; use one of " + ACTIONS.keySet());
         }
         Principal who = principal(ctx);
-        AlertLifecycle state = visible(ctx, ctx.pathParam("key"));
+        AlertLifecycle state = visible(ctx, alertKey(ctx));
         ActionRequest body = ctx.body().isBlank() ? new ActionRequest(null, null)
                 : parse(ctx, ActionRequest.class, "{\"comment\":\"…\",\"classification\":\"truePositive\"}");
-        if (type == ActionType.ANNOTATE && (body.comment() == null || body.comment().isBlank())) {
-            throw new BadRequestResponse("field 'comment' is required for a comment");
-        }
+        body.check(type);
         // A client retrying the same request sends the same Idempotency-Key, so escalate applies it once.
-        String actionId = ctx.header("Idempotency-Key") != null ? ctx.header("Idempotency-Key")
+        String actionId = ctx.header(IDEMPOTENCY_KEY) != null ? checkedIdempotencyKey(ctx.header(IDEMPOTENCY_KEY))
                 : UUID.randomUUID().toString();
         String channel = who.viaToken() ? "api" : "app";
         actions.publish(AlertAction.newBuilder()
@@ -401,6 +421,46 @@ public final class ResponderService implements Service {
 
     /** Body of an action; the actor is the authenticated person, so there is no field for it. */
     record ActionRequest(String comment, String classification) {
+
+        /**
+         * Graph's words for a verdict, which syncback writes to Graph as they are and maps for Sentinel. Graph
+         * ignores any other word, so a close with one would lose its verdict without anyone noticing.
+         */
+        static final List<String> CLASSIFICATIONS = List.of("truePositive", "falsePositive",
+                "informationalExpectedActivity", "unknown");
+
+        /**
+         * Refuses (400) what escalate would dead-letter or not apply: a missing or oversized comment, a
+         * classification that is not one of {@link #CLASSIFICATIONS}.
+         */
+        void check(ActionType type) {
+            if (type == ActionType.ANNOTATE && (comment == null || comment.isBlank())) {
+                throw new BadRequestResponse("field 'comment' is required for a comment");
+            }
+            InputLimits.requireBytes("field 'comment'", comment, RecordLimits.COMMENT_BYTES);
+            if (classification != null && !CLASSIFICATIONS.contains(classification)) {
+                // The value is echoed only when short: the refusal of a huge one must not be huge.
+                throw new BadRequestResponse(InputLimits.overBytes("field 'classification'", classification,
+                        RecordLimits.CLASSIFICATION_BYTES).orElse("field 'classification' is '" + classification
+                        + "'") + "; use one of " + CLASSIFICATIONS);
+            }
+        }
+    }
+
+    /** The Idempotency-Key header, if it is 1 to 128 printable ASCII characters (no spaces); otherwise a 400. */
+    static String checkedIdempotencyKey(String key) {
+        boolean printable = key.chars().allMatch(c -> c >= '!' && c <= '~');
+        if (!printable || key.isEmpty() || key.length() > RecordLimits.IDEMPOTENCY_KEY_CHARS) {
+            throw new BadRequestResponse("header '" + IDEMPOTENCY_KEY + "' is " + key.length() + " characters"
+                    + (printable ? "" : ", not all of them printable ASCII") + "; it must be 1 to "
+                    + RecordLimits.IDEMPOTENCY_KEY_CHARS + " printable ASCII characters without spaces, such as a UUID");
+        }
+        return key;
+    }
+
+    /** The alert key of the path, if it is no longer than an alert key can be; otherwise a 400. */
+    private static String alertKey(Context ctx) {
+        return InputLimits.requireBytes("path parameter 'key'", ctx.pathParam("key"), RecordLimits.ALERT_KEY_BYTES);
     }
 
     private static <T> T parse(Context ctx, Class<T> type, String example) {

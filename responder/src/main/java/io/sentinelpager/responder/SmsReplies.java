@@ -8,6 +8,7 @@ import io.sentinelpager.schemas.AlertAction;
 import io.sentinelpager.schemas.AlertLifecycle;
 import io.sentinelpager.schemas.ContactMethodType;
 import io.sentinelpager.schemas.LifecycleStatus;
+import io.sentinelpager.schemas.RecordLimits;
 import io.sentinelpager.schemas.UserConfig;
 import java.time.Clock;
 import java.util.List;
@@ -31,6 +32,7 @@ final class SmsReplies {
     static final String PATH = "/webhooks/twilio/sms";
     private static final Logger AUDIT = LoggerFactory.getLogger("io.sentinelpager.responder.audit");
     private static final Pattern COMMAND = Pattern.compile("\\s*(ack|own|close)\\s+(\\d{4})\\s*", Pattern.CASE_INSENSITIVE);
+    private static final String ACTION_ID_PREFIX = "sms:";
     private static final Map<String, ActionType> ACTIONS = Map.of("ack", ActionType.ACKNOWLEDGE,
             "own", ActionType.TAKE_OWNERSHIP, "close", ActionType.CLOSE);
 
@@ -59,6 +61,16 @@ final class SmsReplies {
             return;
         }
         Map<String, String> form = signed.get();
+        // Twilio never sends more, so a larger reply is refused, in an SMS that says why (Twilio needs a 200 and
+        // TwiML to send it). The message id becomes the action's id, which must fit an id.
+        Optional<String> tooLarge = InputLimits.overChars("Your reply", form.get("Body"), InputLimits.SMS_BODY_CHARS)
+                .or(() -> InputLimits.overBytes("MessageSid", form.get("MessageSid"),
+                        RecordLimits.ID_BYTES - ACTION_ID_PREFIX.length()));
+        if (tooLarge.isPresent()) {
+            AUDIT.warn("SMS reply refused: {}", tooLarge.get());
+            reply(ctx, tooLarge.get() + ".");
+            return;
+        }
         String from = normalize(form.getOrDefault("From", ""));
         Optional<UserConfig> user = users.get().stream().filter(u -> u.getContactMethods().stream()
                 .anyMatch(m -> m.getType() == ContactMethodType.SMS && normalize(m.getAddress()).equals(from))).findFirst();
@@ -86,7 +98,7 @@ final class SmsReplies {
         }
         AlertLifecycle alert = matching.get(0);
         String verb = command.group(1).toLowerCase(Locale.ROOT);
-        actions.publish(AlertAction.newBuilder().setActionId("sms:" + form.getOrDefault("MessageSid", code + clock.millis()))
+        actions.publish(AlertAction.newBuilder().setActionId(ACTION_ID_PREFIX + form.getOrDefault("MessageSid", code + clock.millis()))
                 .setAlertKey(alert.getAlertKey()).setType(ACTIONS.get(verb)).setActor(userId).setChannel("sms")
                 .setOccurredAt(clock.instant()).build());
         AUDIT.info("{} {} alert {} via sms", userId, verb, alert.getAlertKey());

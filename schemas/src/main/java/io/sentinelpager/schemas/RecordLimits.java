@@ -38,6 +38,12 @@ public final class RecordLimits {
     public static final int TITLE_BYTES = 1_000;
     /** An alert's description. */
     public static final int DESCRIPTION_BYTES = 32 * 1024;
+    /**
+     * A phone's push-subscription endpoint, sealed on push.subscriptions: push services' URLs are a few hundred
+     * characters; the responder refuses longer ones.
+     */
+    public static final int PUSH_ENDPOINT_BYTES = 2_048;
+
     /** The alert JSON as Azure sent it, kept on alerts.raw for audit. */
     public static final int SOURCE_JSON_BYTES = 256 * 1024;
 

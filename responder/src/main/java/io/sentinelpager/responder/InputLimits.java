@@ -1,0 +1,76 @@
+package io.sentinelpager.responder;
+
+import io.javalin.http.BadRequestResponse;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.HttpStatus;
+import io.sentinelpager.schemas.RecordLimits;
+import java.util.Optional;
+
+/**
+ * How large what the responder accepts may be, and the one wording of a refusal: what was too large, its size and the
+ * limit. Fields that end up in a record are bounded by {@link RecordLimits}, whose limits escalate enforces too (it
+ * dead-letters an action beyond them), so the responder refuses such an action before it is accepted; the limits
+ * here protect the responder itself.
+ */
+final class InputLimits {
+
+    /**
+     * Any request body. The largest legitimate ones are an action whose comment is {@link RecordLimits#COMMENT_BYTES}
+     * with every character escaped in JSON (6 bytes each), and a Twilio form with a 1,600-character SMS
+     * percent-encoded: both well under this.
+     */
+    static final int REQUEST_BODY_BYTES = 64 * 1024;
+    /** A login password: far beyond any passphrase, and a bound on what each PBKDF2 check is given to hash. */
+    static final int PASSWORD_BYTES = 1_024;
+    /** An SMS reply: Twilio joins the parts of a long message into a body of at most 1,600 characters. */
+    static final int SMS_BODY_CHARS = 1_600;
+    /** A query parameter of the identity provider's redirect back (code, state, error, error_description). */
+    static final int OIDC_PARAM_BYTES = 4_096;
+    /**
+     * A one-click link's token: a signed alert key, user id, expiry and nonce take at most about 1,150 characters,
+     * so a longer one is not ours and is refused before its signature is computed.
+     */
+    static final int LINK_TOKEN_CHARS = 2_048;
+
+    private InputLimits() {
+    }
+
+    /** Why the text is refused when it is over {@code maxBytes} in UTF-8; empty when it fits (null fits). */
+    static Optional<String> overBytes(String what, String text, int maxBytes) {
+        return RecordLimits.fits(text, maxBytes) ? Optional.empty() : Optional.of(what + " is "
+                + RecordLimits.utf8Length(text) + " bytes in UTF-8; the limit is " + maxBytes + " bytes");
+    }
+
+    /** Why the text is refused when it has more than {@code maxChars} characters; empty when it fits (null fits). */
+    static Optional<String> overChars(String what, String text, int maxChars) {
+        int chars = text == null ? 0 : text.codePointCount(0, text.length());
+        return chars <= maxChars ? Optional.empty()
+                : Optional.of(what + " is " + chars + " characters; the limit is " + maxChars + " characters");
+    }
+
+    /** The text, if it fits in {@code maxBytes} of UTF-8; otherwise a 400 saying why. */
+    static String requireBytes(String what, String text, int maxBytes) {
+        overBytes(what, text, maxBytes).ifPresent(why -> {
+            throw new BadRequestResponse(why);
+        });
+        return text;
+    }
+
+    /**
+     * Refuses a request body over {@link #REQUEST_BODY_BYTES} before anything reads it. Javalin's own bound
+     * ({@code maxRequestSize}) only looks at Content-Length, as this does, and reads a chunked body to its end
+     * whatever its size, so a body without a length is refused: browsers, scripts and Twilio all send one.
+     */
+    static void boundBody(Context ctx) {
+        long length = ctx.req().getContentLengthLong();
+        if (length > REQUEST_BODY_BYTES) {
+            throw new HttpResponseException(HttpStatus.CONTENT_TOO_LARGE.getCode(), "the request body is " + length
+                    + " bytes; the limit is " + REQUEST_BODY_BYTES + " bytes");
+        }
+        if (length < 0 && ctx.header("Transfer-Encoding") != null) {
+            throw new HttpResponseException(HttpStatus.LENGTH_REQUIRED.getCode(), "send the request body with a"
+                    + " Content-Length header; the limit is " + REQUEST_BODY_BYTES + " bytes");
+        }
+    }
+}

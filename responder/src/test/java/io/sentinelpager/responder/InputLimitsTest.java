@@ -1,0 +1,55 @@
+package io.sentinelpager.responder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.javalin.http.BadRequestResponse;
+import io.sentinelpager.schemas.ActionType;
+import io.sentinelpager.schemas.RecordLimits;
+import org.junit.jupiter.api.Test;
+
+class InputLimitsTest {
+
+    @Test
+    void aRefusalNamesTheFieldItsSizeInUtf8BytesAndTheLimit() {
+        String euros = "€".repeat(1_334); // 1,334 characters, 4,002 bytes
+        assertThat(InputLimits.overBytes("field 'comment'", euros, 4_000))
+                .contains("field 'comment' is 4002 bytes in UTF-8; the limit is 4000 bytes");
+        assertThat(InputLimits.overBytes("field 'comment'", "€".repeat(1_333) + "a", 4_000)).isEmpty();
+        assertThat(InputLimits.overBytes("field 'comment'", null, 4_000)).isEmpty();
+        assertThat(InputLimits.overChars("Your reply", "😀".repeat(1_601), 1_600))
+                .as("an emoji is one character, though two UTF-16 units")
+                .contains("Your reply is 1601 characters; the limit is 1600 characters");
+        assertThat(InputLimits.overChars("Your reply", "😀".repeat(1_600), 1_600)).isEmpty();
+    }
+
+    @Test
+    void anActionsCommentIsBoundedInBytesAndItsClassificationIsOneOfGraphsWords() {
+        String limit = "€".repeat(RecordLimits.COMMENT_BYTES / 3) + "a";
+        new ResponderService.ActionRequest(limit, "truePositive").check(ActionType.CLOSE);
+        assertThatThrownBy(() -> new ResponderService.ActionRequest(limit + "b", null).check(ActionType.ANNOTATE))
+                .isInstanceOf(BadRequestResponse.class)
+                .hasMessage("field 'comment' is 4001 bytes in UTF-8; the limit is 4000 bytes");
+        assertThatThrownBy(() -> new ResponderService.ActionRequest(" ", null).check(ActionType.ANNOTATE))
+                .hasMessage("field 'comment' is required for a comment");
+        assertThatThrownBy(() -> new ResponderService.ActionRequest(null, "benign").check(ActionType.CLOSE))
+                .hasMessage("field 'classification' is 'benign'; use one of [truePositive, falsePositive,"
+                        + " informationalExpectedActivity, unknown]");
+        assertThatThrownBy(() -> new ResponderService.ActionRequest(null, "x".repeat(10_000)).check(ActionType.CLOSE))
+                .hasMessageStartingWith("field 'classification' is 10000 bytes in UTF-8; the limit is 64 bytes;")
+                .hasMessageNotContaining("xxx");
+    }
+
+    @Test
+    void anIdempotencyKeyIsOneTo128PrintableAsciiCharacters() {
+        String uuid = "3f2b9c1e-8a4d-4f6b-9e2a-1c5d7b8e9f01";
+        assertThat(ResponderService.checkedIdempotencyKey(uuid)).isEqualTo(uuid);
+        assertThat(ResponderService.checkedIdempotencyKey("~".repeat(128))).hasSize(128);
+        assertThatThrownBy(() -> ResponderService.checkedIdempotencyKey("k".repeat(129)))
+                .hasMessageStartingWith("header 'Idempotency-Key' is 129 characters; it must be 1 to 128");
+        assertThatThrownBy(() -> ResponderService.checkedIdempotencyKey("café"))
+                .hasMessageStartingWith("header 'Idempotency-Key' is 4 characters, not all of them printable ASCII;");
+        assertThatThrownBy(() -> ResponderService.checkedIdempotencyKey("two words")).isInstanceOf(BadRequestResponse.class);
+        assertThatThrownBy(() -> ResponderService.checkedIdempotencyKey("")).isInstanceOf(BadRequestResponse.class);
+    }
+}
