@@ -181,7 +181,7 @@ class PoisonInputIT {
 
         ConsumerRecord<String, byte[]> deadLetter = awaitDeadLetter(Topics.ALERT_ACTIONS.deadLetterTopic(),
                 poison.getActionId());
-        assertThat(header(deadLetter, DeadLetters.HEADER_SERVICE)).isEqualTo("escalate");
+        assertThat(header(deadLetter, DeadLetters.HEADER_SERVICE)).isEqualTo("pager-escalate");
         assertThat(header(deadLetter, DeadLetters.HEADER_MESSAGE))
                 .contains("field 'comment' is 600000 bytes in UTF-8; the limit is " + RecordLimits.COMMENT_BYTES);
         assertThat(get("/api/alerts/" + key).body()).doesNotContain("BBBBBBBBBB");
