@@ -126,7 +126,8 @@ final class ConnectorEnricher implements AutoCloseable {
                         limitedUnchecked(rule.query(), rule.start(), rule.end()), config.maxRows(),
                         config.maxCellBytes()));
             } catch (AzureCallException e) {
-                return known.with(EnrichmentStatus.FAILED, "the rule's query failed: " + RecordLimits.cut(e.getMessage(), 1000));
+                return known.with(EnrichmentStatus.FAILED, "the rule's query failed: "
+                        + RecordLimits.cut(e.getMessage(), 1000));
             }
             Enrichment result = new Enrichment(EnrichmentStatus.COMPLETE, null, answer.tables(), rule.ruleName(),
                     rule.ruleId(), rule.start(), rule.end(), known.link(), entities);
@@ -135,7 +136,8 @@ final class ConnectorEnricher implements AutoCloseable {
                             + RecordLimits.cut(error, 1000)))
                     .orElse(result);
         } catch (AzureCallException e) {
-            return Enrichment.failed("finding the alert's SecurityAlert row failed: " + RecordLimits.cut(e.getMessage(), 1000));
+            return Enrichment.failed("finding the alert's SecurityAlert row failed: "
+                    + RecordLimits.cut(e.getMessage(), 1000));
         } catch (InterruptedException | Interrupted e) {
             Thread.currentThread().interrupt();
             return Enrichment.failed("enrichment was stopped (service shutting down)");

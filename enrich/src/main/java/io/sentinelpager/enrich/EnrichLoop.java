@@ -58,7 +58,8 @@ final class EnrichLoop implements LoopService.Loop {
     static final Duration COMMIT_INTERVAL = Duration.ofSeconds(1);
     /**
      * The largest record enrich publishes. Its result rows can make a record larger (EnrichedRecords says why), so one
-     * over it goes without them; policy then adds its routing to make an alerts.routed record, hence the room left.
+     * over it goes without them, which fits for any alert within ingest's bounds (EnrichedRecordsSizeTest); policy
+     * then adds its routing to make an alerts.routed record, hence the room left.
      */
     static final int MAX_RECORD_BYTES = RecordLimits.MAX_RECORD_BYTES - RecordLimits.ROUTING_BYTES;
 

@@ -16,8 +16,8 @@ import java.util.Set;
  * A one-line summary of what an alert names (devices, users, IPs, files, URLs, processes): what a responder reads
  * first on the phone. Read from a Graph alert's {@code evidence}, or from the {@code Entities} of a Sentinel alert's
  * SecurityAlert row; both give the same line. Bounded whatever the alert holds: each kind keeps its first
- * {@value #MAX_PER_KIND} distinct values and the line is cut at the configured number of bytes with a marker, so an alert
- * with 10,000 evidence items gives the same short line as one with ten.
+ * {@value #MAX_PER_KIND} distinct values and the line is cut at the configured number of bytes with a marker, so an
+ * alert with 10,000 evidence items gives the same short line as one with ten.
  */
 public final class EvidenceSummary {
 
@@ -209,8 +209,8 @@ public final class EvidenceSummary {
                     parts.add(kind.label + " " + String.join(", ", ofKind));
                 }
             });
-            return parts.isEmpty() ? new Summary(null, null) : new Summary(RecordLimits.cut(String.join("; ", parts), maxBytes),
-                    null);
+            return parts.isEmpty() ? new Summary(null, null)
+                    : new Summary(RecordLimits.cut(String.join("; ", parts), maxBytes), null);
         }
     }
 }

@@ -12,9 +12,9 @@ import java.util.Optional;
 
 /**
  * A rule query's result cut to what a page carries: at most {@value #MAX_TABLES} tables of at most
- * {@value #MAX_COLUMNS} columns and {@code maxRows} rows, every cell as text of at most {@code maxCellBytes} bytes, with
- * the total row count and a truncated flag. Cutting happens as soon as
- * the answer arrives, so a query that returns 500,000 rows costs its rows once and is never cached or sent whole.
+ * {@value #MAX_COLUMNS} columns and {@code maxRows} rows, every cell as text of at most {@code maxCellBytes} bytes,
+ * with the total row count and a truncated flag. Cutting happens as soon as the answer arrives, so a query that
+ * returns 500,000 rows costs its rows once and is never cached or sent whole.
  *
  * @param partialError the service's code and message when the tables are incomplete, else empty
  */

@@ -105,8 +105,8 @@ record RuleQuery(String query, Instant start, Instant end, String ruleName, Stri
             try {
                 return LocalDateTime.parse(value, US_TIME).toInstant(ZoneOffset.UTC);
             } catch (DateTimeParseException notUs) {
-                throw new Unusable("'" + name + "' in ExtendedProperties is not a time: '" + RecordLimits.cut(value, 60) + "'",
-                        true);
+                throw new Unusable("'" + name + "' in ExtendedProperties is not a time: '"
+                        + RecordLimits.cut(value, 60) + "'", true);
             }
         }
     }
