@@ -5,6 +5,7 @@ import io.sentinelpager.azure.AzureWorkspace;
 import io.sentinelpager.azure.LogQueryResult;
 import io.sentinelpager.azure.LogTable;
 import io.sentinelpager.schemas.EnrichmentStatus;
+import io.sentinelpager.schemas.RecordLimits;
 import io.sentinelpager.schemas.SecurityAlert;
 import java.time.Clock;
 import java.time.Duration;
@@ -123,18 +124,20 @@ final class ConnectorEnricher implements AutoCloseable {
             try {
                 answer = cache.get(rule.query(), rule.start(), rule.end(), () -> QueryAnswer.of(
                         limitedUnchecked(rule.query(), rule.start(), rule.end()), config.maxRows(),
-                        config.maxCellLength()));
+                        config.maxCellBytes()));
             } catch (AzureCallException e) {
-                return known.with(EnrichmentStatus.FAILED, "the rule's query failed: " + Text.cut(e.getMessage(), 1000));
+                return known.with(EnrichmentStatus.FAILED, "the rule's query failed: "
+                        + RecordLimits.cut(e.getMessage(), 1000));
             }
             Enrichment result = new Enrichment(EnrichmentStatus.COMPLETE, null, answer.tables(), rule.ruleName(),
                     rule.ruleId(), rule.start(), rule.end(), known.link(), entities);
             return answer.partialError()
                     .map(error -> result.with(EnrichmentStatus.PARTIAL, "Log Analytics returned part of the result: "
-                            + Text.cut(error, 1000)))
+                            + RecordLimits.cut(error, 1000)))
                     .orElse(result);
         } catch (AzureCallException e) {
-            return Enrichment.failed("finding the alert's SecurityAlert row failed: " + Text.cut(e.getMessage(), 1000));
+            return Enrichment.failed("finding the alert's SecurityAlert row failed: "
+                    + RecordLimits.cut(e.getMessage(), 1000));
         } catch (InterruptedException | Interrupted e) {
             Thread.currentThread().interrupt();
             return Enrichment.failed("enrichment was stopped (service shutting down)");

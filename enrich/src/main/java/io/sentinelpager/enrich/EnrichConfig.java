@@ -4,6 +4,7 @@ import io.sentinelpager.azure.Connectors;
 import io.sentinelpager.platform.config.ConfigException;
 import io.sentinelpager.platform.config.ConfigKey;
 import io.sentinelpager.platform.config.PagerConfig;
+import io.sentinelpager.schemas.RecordLimits;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
@@ -13,13 +14,14 @@ import java.util.stream.Stream;
  * {@code PAGER_ENRICH_DEADLINE} and so on. The Log Analytics limits are per connector (one app registration is one
  * Log Analytics "user"); their defaults are the service's documented limits.
  */
-public record EnrichConfig(int maxSummaryLength, Duration deadline, Duration giveUpAfter, int maxRows,
-                           int maxCellLength, int maxConcurrentQueries, int maxQueriesPerWindow, Duration queryWindow,
-                           Duration cacheTtl, int cacheEntries, int maxBacklog, int maxDescriptionLength,
-                           int maxSourceJsonLength) {
+public record EnrichConfig(int maxSummaryBytes, Duration deadline, Duration giveUpAfter, int maxRows,
+                           int maxCellBytes, int maxConcurrentQueries, int maxQueriesPerWindow, Duration queryWindow,
+                           Duration cacheTtl, int cacheEntries, int maxBacklog, int maxDescriptionBytes,
+                           int maxSourceJsonBytes) {
 
-    public static final ConfigKey MAX_SUMMARY_LENGTH = ConfigKey.of("enrich.summary.max.length", "300",
-            "longest evidence summary attached to a page, in characters (SMS-sized pages quote it)");
+    public static final ConfigKey MAX_SUMMARY_BYTES = ConfigKey.of("enrich.summary.max.bytes", "300",
+            "longest evidence summary attached to a page, in UTF-8 bytes (SMS-sized pages quote it); at most "
+                    + RecordLimits.SUMMARY_BYTES);
     public static final ConfigKey DEADLINE = ConfigKey.of("enrich.deadline", "5s",
             "longest a page waits for its enrichment; after it the alert goes on marked TIMED_OUT and the enrichment"
                     + " follows as an update");
@@ -28,8 +30,8 @@ public record EnrichConfig(int maxSummaryLength, Duration deadline, Duration giv
                     + " FAILED; the input offset is committed only then, so keep it well below the retention");
     public static final ConfigKey MAX_ROWS = ConfigKey.of("enrich.rows.max", "20",
             "rows of a rule's query attached to a page; the total count is attached too");
-    public static final ConfigKey MAX_CELL_LENGTH = ConfigKey.of("enrich.cell.max.length", "1000",
-            "longest value of one result cell, in characters; longer ones are cut with a marker");
+    public static final ConfigKey MAX_CELL_BYTES = ConfigKey.of("enrich.cell.max.bytes", "1000",
+            "longest value of one result cell, in UTF-8 bytes; longer ones are cut with a marker");
     public static final ConfigKey MAX_CONCURRENT_QUERIES = ConfigKey.of("enrich.loganalytics.concurrent", "5",
             "Log Analytics queries one connector runs at once (the service answers a sixth with 429)");
     public static final ConfigKey MAX_QUERIES_PER_WINDOW = ConfigKey.of("enrich.loganalytics.requests", "200",
@@ -44,16 +46,19 @@ public record EnrichConfig(int maxSummaryLength, Duration deadline, Duration giv
     public static final ConfigKey MAX_BACKLOG = ConfigKey.of("enrich.backlog.max", "1000",
             "enrichments one connector may have waiting; an alert beyond it goes on at once marked FAILED, so a"
                     + " storm on one workspace holds no memory and no other connector");
-    public static final ConfigKey MAX_DESCRIPTION_LENGTH = ConfigKey.of("enrich.description.max.length", "8000",
-            "longest alert description passed on, in characters; longer ones are cut with a marker");
-    public static final ConfigKey MAX_SOURCE_JSON_LENGTH = ConfigKey.of("enrich.source.json.max.length", "262144",
-            "longest source JSON passed on, in characters; a longer one is replaced by a note (alerts.raw keeps it)");
+    public static final ConfigKey MAX_DESCRIPTION_BYTES = ConfigKey.of("enrich.description.max.bytes", "8000",
+            "longest alert description passed on, in UTF-8 bytes; longer ones are cut with a marker; at most "
+                    + RecordLimits.DESCRIPTION_BYTES);
+    public static final ConfigKey MAX_SOURCE_JSON_BYTES = ConfigKey.of("enrich.source.json.max.bytes",
+            String.valueOf(RecordLimits.SOURCE_JSON_BYTES),
+            "longest source JSON passed on, in UTF-8 bytes; a longer one is replaced by a note (alerts.raw keeps it);"
+                    + " at most the default");
 
     /** Every setting enrich reads beyond the platform's: these and the connectors' (for Log Analytics). */
     public static final List<ConfigKey> KEYS = Stream.of(
-            List.of(MAX_SUMMARY_LENGTH, DEADLINE, GIVE_UP_AFTER, MAX_ROWS, MAX_CELL_LENGTH, MAX_CONCURRENT_QUERIES,
+            List.of(MAX_SUMMARY_BYTES, DEADLINE, GIVE_UP_AFTER, MAX_ROWS, MAX_CELL_BYTES, MAX_CONCURRENT_QUERIES,
                     MAX_QUERIES_PER_WINDOW, QUERY_WINDOW, CACHE_TTL, CACHE_ENTRIES, MAX_BACKLOG,
-                    MAX_DESCRIPTION_LENGTH, MAX_SOURCE_JSON_LENGTH),
+                    MAX_DESCRIPTION_BYTES, MAX_SOURCE_JSON_BYTES),
             Connectors.KEYS).flatMap(List::stream).toList();
 
     public EnrichConfig {
@@ -67,24 +72,25 @@ public record EnrichConfig(int maxSummaryLength, Duration deadline, Duration giv
         if (cacheTtl.isNegative()) {
             throw new ConfigException("setting " + CACHE_TTL.name() + " must not be negative, was " + cacheTtl);
         }
-        atLeast(MAX_SUMMARY_LENGTH, maxSummaryLength, 2);
+        // Above RecordLimits, and alerts.enriched would lose the worst case its unit test adds up.
+        between(MAX_SUMMARY_BYTES, maxSummaryBytes, 2, RecordLimits.SUMMARY_BYTES);
         atLeast(MAX_ROWS, maxRows, 0);
-        atLeast(MAX_CELL_LENGTH, maxCellLength, 2);
+        atLeast(MAX_CELL_BYTES, maxCellBytes, 2);
         atLeast(MAX_CONCURRENT_QUERIES, maxConcurrentQueries, 1);
         atLeast(MAX_QUERIES_PER_WINDOW, maxQueriesPerWindow, 1);
         atLeast(CACHE_ENTRIES, cacheEntries, 1);
         atLeast(MAX_BACKLOG, maxBacklog, 1);
-        atLeast(MAX_DESCRIPTION_LENGTH, maxDescriptionLength, 100);
-        atLeast(MAX_SOURCE_JSON_LENGTH, maxSourceJsonLength, 1000);
+        between(MAX_DESCRIPTION_BYTES, maxDescriptionBytes, 100, RecordLimits.DESCRIPTION_BYTES);
+        between(MAX_SOURCE_JSON_BYTES, maxSourceJsonBytes, 1000, RecordLimits.SOURCE_JSON_BYTES);
     }
 
     public static EnrichConfig from(PagerConfig config) {
-        return new EnrichConfig(config.integer(MAX_SUMMARY_LENGTH), config.duration(DEADLINE),
-                config.duration(GIVE_UP_AFTER), config.integer(MAX_ROWS), config.integer(MAX_CELL_LENGTH),
+        return new EnrichConfig(config.integer(MAX_SUMMARY_BYTES), config.duration(DEADLINE),
+                config.duration(GIVE_UP_AFTER), config.integer(MAX_ROWS), config.integer(MAX_CELL_BYTES),
                 config.integer(MAX_CONCURRENT_QUERIES), config.integer(MAX_QUERIES_PER_WINDOW),
                 config.duration(QUERY_WINDOW), config.duration(CACHE_TTL), config.integer(CACHE_ENTRIES),
-                config.integer(MAX_BACKLOG), config.integer(MAX_DESCRIPTION_LENGTH),
-                config.integer(MAX_SOURCE_JSON_LENGTH));
+                config.integer(MAX_BACKLOG), config.integer(MAX_DESCRIPTION_BYTES),
+                config.integer(MAX_SOURCE_JSON_BYTES));
     }
 
     /** Every default: what production runs with unless told otherwise. */
@@ -93,14 +99,21 @@ public record EnrichConfig(int maxSummaryLength, Duration deadline, Duration giv
     }
 
     public EnrichConfig withDeadline(Duration newDeadline) {
-        return new EnrichConfig(maxSummaryLength, newDeadline, giveUpAfter, maxRows, maxCellLength,
+        return new EnrichConfig(maxSummaryBytes, newDeadline, giveUpAfter, maxRows, maxCellBytes,
                 maxConcurrentQueries, maxQueriesPerWindow, queryWindow, cacheTtl, cacheEntries, maxBacklog,
-                maxDescriptionLength, maxSourceJsonLength);
+                maxDescriptionBytes, maxSourceJsonBytes);
     }
 
     private static void positive(ConfigKey key, Duration value) {
         if (value.isNegative() || value.isZero()) {
             throw new ConfigException("setting " + key.name() + " must be positive, was " + value);
+        }
+    }
+
+    private static void between(ConfigKey key, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw new ConfigException("setting " + key.name() + " must be between " + min + " and " + max + ", was "
+                    + value);
         }
     }
 

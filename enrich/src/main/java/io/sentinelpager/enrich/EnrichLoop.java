@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.sentinelpager.platform.kafka.DeadLetterHandlers;
 import io.sentinelpager.platform.kafka.DeadLetters;
 import io.sentinelpager.schemas.EnrichedAlert;
+import io.sentinelpager.schemas.RecordLimits;
 import io.sentinelpager.schemas.SecurityAlert;
 import io.sentinelpager.schemas.Topics;
 import io.sentinelpager.platform.service.LoopService;
@@ -55,8 +56,12 @@ final class EnrichLoop implements LoopService.Loop {
     /** Longest a poll waits, and so the latest a due page or a finished enrichment waits to go out. */
     static final Duration POLL = Duration.ofMillis(50);
     static final Duration COMMIT_INTERVAL = Duration.ofSeconds(1);
-    /** Below the broker's default 1 MiB message limit, with room for headers and batch overhead. */
-    static final int MAX_RECORD_BYTES = 900_000;
+    /**
+     * The largest record enrich publishes. Its result rows can make a record larger (EnrichedRecords says why), so one
+     * over it goes without them, which fits for any alert within ingest's bounds (EnrichedRecordsSizeTest); policy
+     * then adds its routing to make an alerts.routed record, hence the room left.
+     */
+    static final int MAX_RECORD_BYTES = RecordLimits.MAX_RECORD_BYTES - RecordLimits.ROUTING_BYTES;
 
     /** Builds the Kafka clients, again after a failure. */
     interface Clients {

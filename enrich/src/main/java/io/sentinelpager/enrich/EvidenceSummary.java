@@ -2,6 +2,7 @@ package io.sentinelpager.enrich;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sentinelpager.schemas.RecordLimits;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -15,8 +16,8 @@ import java.util.Set;
  * A one-line summary of what an alert names (devices, users, IPs, files, URLs, processes): what a responder reads
  * first on the phone. Read from a Graph alert's {@code evidence}, or from the {@code Entities} of a Sentinel alert's
  * SecurityAlert row; both give the same line. Bounded whatever the alert holds: each kind keeps its first
- * {@value #MAX_PER_KIND} distinct values and the line is cut at the configured length with a marker, so an alert
- * with 10,000 evidence items gives the same short line as one with ten.
+ * {@value #MAX_PER_KIND} distinct values and the line is cut at the configured number of bytes with a marker, so an
+ * alert with 10,000 evidence items gives the same short line as one with ten.
  */
 public final class EvidenceSummary {
 
@@ -41,13 +42,14 @@ public final class EvidenceSummary {
         }
     }
 
-    private final int maxLength;
+    private final int maxBytes;
 
-    public EvidenceSummary(int maxLength) {
-        if (maxLength < 2) {
-            throw new IllegalArgumentException("a summary needs at least 2 characters, got " + maxLength);
+    /** @param maxBytes the longest line, in UTF-8 bytes */
+    public EvidenceSummary(int maxBytes) {
+        if (maxBytes < 2) {
+            throw new IllegalArgumentException("a summary needs at least 2 bytes, got " + maxBytes);
         }
-        this.maxLength = maxLength;
+        this.maxBytes = maxBytes;
     }
 
     /** The summary line of a Graph alert's evidence, or empty when the alert has no evidence we can name. */
@@ -207,8 +209,8 @@ public final class EvidenceSummary {
                     parts.add(kind.label + " " + String.join(", ", ofKind));
                 }
             });
-            return parts.isEmpty() ? new Summary(null, null) : new Summary(Text.cut(String.join("; ", parts), maxLength),
-                    null);
+            return parts.isEmpty() ? new Summary(null, null)
+                    : new Summary(RecordLimits.cut(String.join("; ", parts), maxBytes), null);
         }
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sentinelpager.azure.LogTable;
+import io.sentinelpager.schemas.RecordLimits;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -55,7 +56,7 @@ record RuleQuery(String query, Instant start, Instant end, String ruleName, Stri
             properties = JSON.readTree(extended);
         } catch (JsonProcessingException e) {
             throw new Unusable("ExtendedProperties of the alert's SecurityAlert row is not JSON ("
-                    + Text.cut(firstLine(e.getOriginalMessage()), 200) + ")", true);
+                    + RecordLimits.cut(firstLine(e.getOriginalMessage()), 200) + ")", true);
         }
         if (properties == null || !properties.isObject()) {
             throw new Unusable("ExtendedProperties of the alert's SecurityAlert row is not a JSON object", true);
@@ -104,8 +105,8 @@ record RuleQuery(String query, Instant start, Instant end, String ruleName, Stri
             try {
                 return LocalDateTime.parse(value, US_TIME).toInstant(ZoneOffset.UTC);
             } catch (DateTimeParseException notUs) {
-                throw new Unusable("'" + name + "' in ExtendedProperties is not a time: '" + Text.cut(value, 60) + "'",
-                        true);
+                throw new Unusable("'" + name + "' in ExtendedProperties is not a time: '"
+                        + RecordLimits.cut(value, 60) + "'", true);
             }
         }
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sentinelpager.schemas.EnrichedAlert;
 import io.sentinelpager.schemas.EnrichmentStatus;
+import io.sentinelpager.schemas.RecordLimits;
 import io.sentinelpager.schemas.SecurityAlert;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -24,13 +25,32 @@ class EnrichedRecordsTest {
 
         EnrichedAlert record = records.build(raw, Enrichment.notApplicable(null), 0, NOW, "alerts.raw partition 2 offset 7");
 
-        assertThat(record.getAlert().getDescription()).hasSize(8000).startsWith("xxx")
-                .endsWith("… [truncated from 1048576 characters]");
+        assertThat(RecordLimits.utf8Length(record.getAlert().getDescription())).as("the bound, in bytes").isEqualTo(8000);
+        assertThat(record.getAlert().getDescription()).startsWith("xxx").endsWith("… [cut: 1048576 bytes in all]");
         var note = new ObjectMapper().readTree(record.getAlert().getSourceJson());
         assertThat(note.get("truncated").asBoolean()).isTrue();
-        assertThat(note.get("originalLength").asInt()).isEqualTo(description.length() + 32);
+        assertThat(note.get("originalBytes").asInt()).isEqualTo(description.length() + 32);
         assertThat(note.get("original").asText()).isEqualTo("alerts.raw partition 2 offset 7");
         assertThat(record.getAlert().getTitle()).isEqualTo(raw.getTitle());
+    }
+
+    @Test
+    void multiByteTextIsBoundedInBytesNotCharacters() {
+        // 5,000 characters, under the old 8,000-character bound, but 15,000 bytes.
+        SecurityAlert raw = SecurityAlert.newBuilder(Fixtures.sentinelAlert("contoso", "a"))
+                .setDescription("\u20ac".repeat(5_000)).build();
+        String face = "\uD83D\uDE00";
+        Enrichment found = new Enrichment(EnrichmentStatus.FAILED, face.repeat(5_000), java.util.List.of(),
+                face.repeat(1_000), null, null, null, null, null);
+
+        EnrichedAlert record = records.build(raw, found, 0, NOW, "here");
+
+        assertThat(RecordLimits.utf8Length(record.getAlert().getDescription())).isLessThanOrEqualTo(8000);
+        assertThat(record.getAlert().getDescription()).endsWith("… [cut: 15000 bytes in all]");
+        assertThat(RecordLimits.utf8Length(record.getDetail()))
+                .isLessThanOrEqualTo(RecordLimits.ENRICHMENT_DETAIL_BYTES);
+        assertThat(RecordLimits.utf8Length(record.getRuleName())).isLessThanOrEqualTo(RecordLimits.TITLE_BYTES);
+        assertThat(record.getRuleName()).startsWith(face).doesNotContain("\uFFFD");
     }
 
     @Test
@@ -48,7 +68,7 @@ class EnrichedRecordsTest {
         assertThat(record.getSummary()).hasSizeLessThanOrEqualTo(300).startsWith("host host-0.contoso.com, ")
                 .contains("host-9.contoso.com").doesNotContain("host-10.contoso.com");
         assertThat(record.getAlert().getSourceJson()).as("988,904 characters, over the limit: a note instead")
-                .isEqualTo("{\"truncated\":true,\"originalLength\":" + raw.getSourceJson().length()
+                .isEqualTo("{\"truncated\":true,\"originalBytes\":" + raw.getSourceJson().length()
                         + ",\"original\":\"here\"}");
     }
 

@@ -2,6 +2,7 @@ package io.sentinelpager.enrich;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sentinelpager.schemas.RecordLimits;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
@@ -35,7 +36,8 @@ class EvidenceSummaryTest {
                     .append(i).append("\"}");
         }
         String text = new EvidenceSummary(50).summarize(json.append("]}").toString()).line();
-        assertThat(text).hasSize(50).endsWith("…").startsWith("ip 10.0.0.0, 10.0.0.1");
+        assertThat(RecordLimits.utf8Length(text)).as("the bound, in bytes").isEqualTo(50);
+        assertThat(text).startsWith("ip 10.0.0.0, 10.0.0.1").endsWith("… [cut: 101 bytes in all]");
     }
 
     // The Entities of a Sentinel alert's SecurityAlert row, as Sentinel writes them.

@@ -13,9 +13,9 @@ import java.util.List;
 /**
  * Turns a Graph alert into our record ({@link SentinelNormalizer} does the same for Sentinel's). Nothing is dropped for a missing or unknown field: an unknown severity becomes
  * UNKNOWN (and pages with high urgency), a missing title is named after the alert id, and the source JSON is kept.
- * Oversized text is cut with a marker rather than refused, so a 1 MB description still pages and the record stays
- * within Kafka's message limit. Only an alert without an id cannot be paged (nothing could refer to it): it is
- * refused with {@link UnusableAlertException}, for the caller to dead-letter.
+ * Oversized text is cut with a marker rather than refused ({@link AlertBounds}), so a 1 MB description still pages
+ * and the record stays within Kafka's message limit. Only an alert without a usable id cannot be paged (nothing could
+ * refer to it): it is refused with {@link UnusableAlertException}, for the caller to dead-letter.
  */
 final class AlertNormalizer {
 
@@ -27,13 +27,11 @@ final class AlertNormalizer {
     }
 
     private final String connectorId;
-    private final int maxDescriptionChars;
-    private final int maxSourceJsonChars;
+    private final AlertBounds bounds;
 
-    AlertNormalizer(String connectorId, int maxDescriptionChars, int maxSourceJsonChars) {
+    AlertNormalizer(String connectorId, AlertBounds bounds) {
         this.connectorId = connectorId;
-        this.maxDescriptionChars = maxDescriptionChars;
-        this.maxSourceJsonChars = maxSourceJsonChars;
+        this.bounds = bounds;
     }
 
     SecurityAlert normalize(SourceAlert source, Instant now) {
@@ -54,7 +52,7 @@ final class AlertNormalizer {
 
     private SecurityAlert build(SourceAlert source, Alert a, String id, Instant now) {
         Instant created = instant(a.getCreatedDateTime(), now);
-        return SecurityAlert.newBuilder()
+        return bounds.apply(SecurityAlert.newBuilder()
                 .setAlertKey(connectorId + ":" + id)
                 .setConnectorId(connectorId)
                 .setSource(AlertSource.GRAPH)
@@ -63,7 +61,7 @@ final class AlertNormalizer {
                 .setIncidentId(a.getIncidentId())
                 .setTenantId(a.getTenantId())
                 .setTitle(a.getTitle() == null || a.getTitle().isBlank() ? "Alert " + id : a.getTitle())
-                .setDescription(cut(a.getDescription(), maxDescriptionChars))
+                .setDescription(a.getDescription())
                 .setSeverity(severity(a.getSeverity() == null ? null : a.getSeverity().getValue()))
                 .setStatus(status(a.getStatus() == null ? null : a.getStatus().getValue()))
                 .setClassification(a.getClassification() == null ? null : a.getClassification().getValue())
@@ -80,8 +78,7 @@ final class AlertNormalizer {
                 .setCreatedAt(created)
                 .setLastUpdatedAt(instant(a.getLastUpdateDateTime(), created))
                 .setIngestedAt(now)
-                .setSourceJson(cutJson(source.json(), maxSourceJsonChars))
-                .build();
+                .setSourceJson(source.json()));
     }
 
     static Severity severity(String graph) {
@@ -107,44 +104,6 @@ final class AlertNormalizer {
             case "resolved" -> SourceStatus.RESOLVED;
             default -> SourceStatus.UNKNOWN;
         };
-    }
-
-    /** The text, or its first {@code max} characters and a marker saying how many were cut. */
-    static String cut(String text, int max) {
-        if (text == null || text.length() <= max) {
-            return text;
-        }
-        return text.substring(0, max) + "… [cut by Sentinel Pager: " + (text.length() - max) + " more characters]";
-    }
-
-    /**
-     * The source JSON, or, when it is longer than the limit, a JSON object that says so and keeps its beginning as a
-     * string: still valid JSON for whoever reads the audit copy.
-     */
-    static String cutJson(String json, int maxSourceJsonChars) {
-        if (json == null || json.length() <= maxSourceJsonChars) {
-            return json;
-        }
-        return "{\"sentinelPagerTruncated\":true,\"originalLength\":" + json.length() + ",\"prefix\":"
-                + quoted(json.substring(0, maxSourceJsonChars)) + "}";
-    }
-
-    private static String quoted(String text) {
-        StringBuilder out = new StringBuilder(text.length() + 16).append('"');
-        for (char c : text.toCharArray()) {
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.append('"').toString();
     }
 
     private static Instant instant(OffsetDateTime value, Instant fallback) {

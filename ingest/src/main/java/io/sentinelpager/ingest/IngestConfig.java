@@ -5,6 +5,7 @@ import io.sentinelpager.azure.GraphAlertsClient;
 import io.sentinelpager.platform.config.ConfigException;
 import io.sentinelpager.platform.config.ConfigKey;
 import io.sentinelpager.platform.config.PagerConfig;
+import io.sentinelpager.schemas.RecordLimits;
 import io.sentinelpager.schemas.Topics;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -16,7 +17,7 @@ import java.util.stream.Stream;
 /** Settings of the ingest service; per-connector settings are in {@link ConnectorSettings}. */
 public record IngestConfig(Duration pollInterval, Duration lookback, int pageSize, String instanceId, String groupId,
                            Duration outageThreshold, int requestsPerMinute, Duration maxPollInterval,
-                           int maxDescriptionChars, int maxSourceJsonChars, Duration seenRetention) {
+                           int maxDescriptionBytes, int maxSourceJsonBytes, Duration seenRetention) {
 
     public static final ConfigKey POLL_INTERVAL = ConfigKey.of("ingest.poll.interval", "30s",
             "time between polls of each connector (connectors.<id>.poll.interval overrides it for one connector)");
@@ -38,11 +39,15 @@ public record IngestConfig(Duration pollInterval, Duration lookback, int pageSiz
     public static final ConfigKey MAX_POLL_INTERVAL = ConfigKey.of("ingest.max.poll.interval", "5m",
             "longest one cycle over this instance's connectors may take before the group hands its connectors to"
                     + " another instance (the consumer's max.poll.interval.ms)");
-    public static final ConfigKey MAX_DESCRIPTION_CHARS = ConfigKey.of("ingest.max.description.chars", "32768",
-            "longer alert descriptions are cut, with a marker saying how much was cut");
-    public static final ConfigKey MAX_SOURCE_JSON_CHARS = ConfigKey.of("ingest.max.source.json.chars", "262144",
-            "a longer source JSON (e.g. 10,000 evidence items) is kept only in part, with a marker; the record must"
-                    + " stay below the broker's 1 MB message limit");
+    public static final ConfigKey MAX_DESCRIPTION_BYTES = ConfigKey.of("ingest.max.description.bytes",
+            String.valueOf(RecordLimits.DESCRIPTION_BYTES),
+            "longest alert description kept, in UTF-8 bytes (at most the default); a longer one is cut, with a marker"
+                    + " saying how long it was");
+    public static final ConfigKey MAX_SOURCE_JSON_BYTES = ConfigKey.of("ingest.max.source.json.bytes",
+            String.valueOf(RecordLimits.SOURCE_JSON_BYTES),
+            "longest source JSON kept on alerts.raw, in UTF-8 bytes (at most the default, so that the record stays"
+                    + " within the broker's message limit); a longer one (e.g. 10,000 evidence items) is kept only in"
+                    + " part, with a marker");
 
     public static final ConfigKey SEEN_RETENTION = ConfigKey.of("ingest.seen.retention",
             Topics.INGEST_SEEN_RETENTION.toDays() + "d",
@@ -53,7 +58,7 @@ public record IngestConfig(Duration pollInterval, Duration lookback, int pageSiz
     /** Every setting ingest reads beyond the platform's: these, each connector's polling and credentials. */
     public static final List<ConfigKey> KEYS = Stream.of(
             List.of(POLL_INTERVAL, LOOKBACK, PAGE_SIZE, INSTANCE_ID, GROUP_ID, OUTAGE_THRESHOLD, REQUESTS_PER_MINUTE,
-                    MAX_POLL_INTERVAL, MAX_DESCRIPTION_CHARS, MAX_SOURCE_JSON_CHARS, SEEN_RETENTION),
+                    MAX_POLL_INTERVAL, MAX_DESCRIPTION_BYTES, MAX_SOURCE_JSON_BYTES, SEEN_RETENTION),
             List.of(ConnectorSettings.pollInterval(ConfigKey.ANY), ConnectorSettings.lookback(ConfigKey.ANY),
                     ConnectorSettings.severities(ConfigKey.ANY), ConnectorSettings.statuses(ConfigKey.ANY),
                     ConnectorSettings.serviceSources(ConfigKey.ANY), ConnectorSettings.products(ConfigKey.ANY)),
@@ -64,8 +69,8 @@ public record IngestConfig(Duration pollInterval, Duration lookback, int pageSiz
         IngestConfig c = new IngestConfig(config.duration(POLL_INTERVAL), config.duration(LOOKBACK),
                 config.integer(PAGE_SIZE), instance.isBlank() ? hostName() : instance, config.string(GROUP_ID),
                 config.duration(OUTAGE_THRESHOLD), config.integer(REQUESTS_PER_MINUTE),
-                config.duration(MAX_POLL_INTERVAL), config.integer(MAX_DESCRIPTION_CHARS),
-                config.integer(MAX_SOURCE_JSON_CHARS), config.duration(SEEN_RETENTION));
+                config.duration(MAX_POLL_INTERVAL), config.integer(MAX_DESCRIPTION_BYTES),
+                config.integer(MAX_SOURCE_JSON_BYTES), config.duration(SEEN_RETENTION));
         positive(POLL_INTERVAL, c.pollInterval());
         positive(LOOKBACK, c.lookback());
         positive(OUTAGE_THRESHOLD, c.outageThreshold());
@@ -83,10 +88,9 @@ public record IngestConfig(Duration pollInterval, Duration lookback, int pageSiz
             throw new ConfigException("setting " + REQUESTS_PER_MINUTE.name() + " must be at least 1, was "
                     + c.requestsPerMinute());
         }
-        if (c.maxDescriptionChars() < 1000 || c.maxSourceJsonChars() < 1000 || c.maxSourceJsonChars() > 600_000) {
-            throw new ConfigException("settings " + MAX_DESCRIPTION_CHARS.name() + " and " + MAX_SOURCE_JSON_CHARS.name()
-                    + " must be at least 1000, and the source JSON at most 600000 to fit a Kafka record");
-        }
+        // Larger than RecordLimits, and alerts.raw would lose the worst case its unit test adds up.
+        between(MAX_DESCRIPTION_BYTES, c.maxDescriptionBytes(), 1000, RecordLimits.DESCRIPTION_BYTES);
+        between(MAX_SOURCE_JSON_BYTES, c.maxSourceJsonBytes(), 1000, RecordLimits.SOURCE_JSON_BYTES);
         if (!c.groupId().matches("[A-Za-z0-9._-]{1,100}")) {
             throw new ConfigException("setting " + GROUP_ID.name() + " must be 1-100 letters, digits, '.', '_' or"
                     + " '-', was '" + c.groupId() + "'");
@@ -96,6 +100,18 @@ public record IngestConfig(Duration pollInterval, Duration lookback, int pageSiz
                     + " '-', was '" + c.instanceId() + "'");
         }
         return c;
+    }
+
+    /** The bounds of the fields of an alert, as these settings give them. */
+    AlertBounds alertBounds() {
+        return new AlertBounds(maxDescriptionBytes, maxSourceJsonBytes);
+    }
+
+    private static void between(ConfigKey key, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw new ConfigException("setting " + key.name() + " must be between " + min + " and " + max + ", was "
+                    + value);
+        }
     }
 
     private static void positive(ConfigKey key, Duration value) {

@@ -231,11 +231,10 @@ final class IngestLoop implements LoopService.Loop, ConsumerRebalanceListener {
     private AlertFeed feed(ConnectorConfig connector, ConnectorSettings s) {
         return switch (connector.source()) {
             case GRAPH -> new GraphFeed(GraphAlertsClient.create(connector),
-                    new AlertNormalizer(connector.id(), config.maxDescriptionChars(), config.maxSourceJsonChars()),
+                    new AlertNormalizer(connector.id(), config.alertBounds()),
                     s.scope().graphFilter());
             case SENTINEL -> new SentinelFeed(connector.id(), SentinelIncidentsClient.create(connector),
-                    new SentinelNormalizer(connector.id(), connector.tenantId(), config.maxDescriptionChars(),
-                            config.maxSourceJsonChars()));
+                    new SentinelNormalizer(connector.id(), connector.tenantId(), config.alertBounds()));
         };
     }
 

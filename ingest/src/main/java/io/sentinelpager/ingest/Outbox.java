@@ -5,6 +5,7 @@ import io.sentinelpager.schemas.AlertAction;
 import io.sentinelpager.schemas.ConnectorHealth;
 import io.sentinelpager.schemas.IngestSeen;
 import io.sentinelpager.schemas.IngestWatermark;
+import io.sentinelpager.schemas.RecordLimits;
 import io.sentinelpager.schemas.SecurityAlert;
 import io.sentinelpager.schemas.Topics;
 import java.nio.charset.StandardCharsets;
@@ -24,9 +25,6 @@ final class Outbox {
 
     static final String HEADER_CONNECTOR = "pager.dlq.connector";
     static final String HEADER_ALERT_ID = "pager.dlq.source.alert.id";
-    /** Below the broker's default 1 MB message limit, with room for headers and the batch. */
-    static final int MAX_RECORD_BYTES = 950_000;
-
     private final int partition;
     private final Serializer<SpecificRecord> values;
     private final List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
@@ -69,8 +67,8 @@ final class Outbox {
             headers.add(HEADER_ALERT_ID, alertId.getBytes(StandardCharsets.UTF_8));
         }
         byte[] value = sourceJson == null ? new byte[0] : sourceJson.getBytes(StandardCharsets.UTF_8);
-        if (value.length > MAX_RECORD_BYTES) {
-            value = java.util.Arrays.copyOf(value, MAX_RECORD_BYTES);
+        if (value.length > RecordLimits.MAX_RECORD_BYTES) {
+            value = java.util.Arrays.copyOf(value, RecordLimits.MAX_RECORD_BYTES);
         }
         String key = connectorId + ":" + (alertId == null ? "" : alertId);
         records.add(DeadLetters.record(IngestApp.NAME, DeadLetters.Stage.PROCESSING, Topics.ALERTS_RAW.name(), -1, -1,
@@ -88,9 +86,9 @@ final class Outbox {
     private void add(String topic, Integer partition, String key, SpecificRecord value) {
         RecordHeaders headers = new RecordHeaders();
         byte[] bytes = values.serialize(topic, headers, value);
-        if (bytes.length > MAX_RECORD_BYTES) {
+        if (bytes.length > RecordLimits.MAX_RECORD_BYTES) {
             throw new RecordTooLargeForKafka(topic + " record " + key + " is " + bytes.length
-                    + " bytes serialized, more than the " + MAX_RECORD_BYTES + " a Kafka message may hold");
+                    + " bytes serialized, more than the " + RecordLimits.MAX_RECORD_BYTES + " a Kafka message may hold");
         }
         records.add(new ProducerRecord<>(topic, partition, key.getBytes(StandardCharsets.UTF_8), bytes, headers));
     }

@@ -38,14 +38,12 @@ final class SentinelNormalizer {
 
     private final String connectorId;
     private final String tenantId;
-    private final int maxDescriptionChars;
-    private final int maxSourceJsonChars;
+    private final AlertBounds bounds;
 
-    SentinelNormalizer(String connectorId, String tenantId, int maxDescriptionChars, int maxSourceJsonChars) {
+    SentinelNormalizer(String connectorId, String tenantId, AlertBounds bounds) {
         this.connectorId = connectorId;
         this.tenantId = tenantId;
-        this.maxDescriptionChars = maxDescriptionChars;
-        this.maxSourceJsonChars = maxSourceJsonChars;
+        this.bounds = bounds;
     }
 
     /** The audit copy of an alert of an incident; also what a dead letter carries. */
@@ -83,7 +81,7 @@ final class SentinelNormalizer {
         List<String> tactics = tactics(i, a);
         String title = first(a == null ? null : blankToNull(a.alertDisplayName()), blankToNull(i.title()),
                 "Sentinel incident " + Optional.ofNullable(i.incidentNumber()).map(String::valueOf).orElse(id.value()));
-        return SecurityAlert.newBuilder()
+        return bounds.apply(SecurityAlert.newBuilder()
                 .setAlertKey(connectorId + ":" + id.value())
                 .setConnectorId(connectorId)
                 .setSource(AlertSource.SENTINEL)
@@ -92,8 +90,7 @@ final class SentinelNormalizer {
                 .setIncidentId(id.incidentName())
                 .setTenantId(tenantId)
                 .setTitle(title)
-                .setDescription(AlertNormalizer.cut(first(a == null ? null : blankToNull(a.description()),
-                        i.description(), null), maxDescriptionChars))
+                .setDescription(first(a == null ? null : blankToNull(a.description()), i.description(), null))
                 .setSeverity(severity(a == null || a.severity() == null ? name(i.severity()) : a.severity()))
                 .setStatus(status(i.status()))
                 .setClassification(classification(i.classification()))
@@ -111,8 +108,7 @@ final class SentinelNormalizer {
                 .setCreatedAt(created)
                 .setLastUpdatedAt(first(i.lastModifiedTimeUtc(), i.createdTimeUtc(), created))
                 .setIngestedAt(now)
-                .setSourceJson(AlertNormalizer.cutJson(sourceJson(incident, alert), maxSourceJsonChars))
-                .build();
+                .setSourceJson(sourceJson(incident, alert)));
     }
 
     static Severity severity(String sentinel) {

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class AlertNormalizerTest {
 
     static final Instant NOW = Instant.parse("2026-11-29T03:00:00Z");
-    final AlertNormalizer normalizer = new AlertNormalizer("contoso", 32768, 262144);
+    final AlertNormalizer normalizer = new AlertNormalizer("contoso", AlertBounds.defaults());
 
     @Test
     void aGraphAlertBecomesOurRecordKeyedByConnectorAndId() {

@@ -24,7 +24,7 @@ class AlertTriageTest {
 
     static final Instant T0 = Instant.parse("2026-11-29T03:00:00Z");
 
-    static final AlertNormalizer NORMALIZER = new AlertNormalizer("contoso", 32768, 262144);
+    static final AlertNormalizer NORMALIZER = new AlertNormalizer("contoso", AlertBounds.defaults());
     static final SeenRetention RETENTION = new SeenRetention(Duration.ofDays(30));
 
     final AlertTriage triage = new AlertTriage("contoso", AlertScope.ALL, RETENTION);

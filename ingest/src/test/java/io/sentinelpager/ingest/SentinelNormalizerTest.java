@@ -28,7 +28,7 @@ class SentinelNormalizerTest {
     static final String INCIDENT = "73e01a99-5cd7-4139-a149-9f2736ff2ab5";
     static final String ALERT = "baa8a239-6fde-4ab7-a093-d09f7b75c58c";
 
-    final SentinelNormalizer normalizer = new SentinelNormalizer("contoso", "tenant-1", 32768, 262144);
+    final SentinelNormalizer normalizer = new SentinelNormalizer("contoso", "tenant-1", AlertBounds.defaults());
 
     @Test
     void anAlertOfThePublishedIncidentTakesItsTextFromTheAlertAndItsStateFromTheIncident() {

@@ -46,6 +46,28 @@ public final class RecordLimits {
 
     /** The alert JSON as Azure sent it, kept on alerts.raw for audit. */
     public static final int SOURCE_JSON_BYTES = 256 * 1024;
+    /**
+     * A short name an alert carries from its source: a product, a detection or service source, a tactic, a technique,
+     * a tag, a result column's name or type. Real ones are a few dozen characters.
+     */
+    public static final int LABEL_BYTES = 256;
+    /**
+     * A link on an alert (to the alert, the incident, or the rule's query in Logs, which carries the query gzipped).
+     * Longer is not a link a phone opens; a link is left out rather than cut, since a cut link opens the wrong page.
+     */
+    public static final int URL_BYTES = 8 * 1024;
+    /** Items of a list an alert carries from its source (tags, MITRE techniques); more are counted, not listed. */
+    public static final int LIST_ITEMS = 50;
+
+    /** The evidence summary on an enriched alert: one line, which SMS-sized pages quote. */
+    public static final int SUMMARY_BYTES = 1_000;
+    /** Why an enrichment is partial, timed out, failed, or left something out. */
+    public static final int ENRICHMENT_DETAIL_BYTES = 4_000;
+    /**
+     * Room that alerts.enriched leaves for what policy adds on alerts.routed (team, chain and policy ids, group key,
+     * suppress reason, maintenance windows): enrich keeps its records within {@code MAX_RECORD_BYTES - ROUTING_BYTES}.
+     */
+    public static final int ROUTING_BYTES = 64 * 1024;
 
     /** One event of a page's timeline: its detail (a comment, a reason). */
     public static final int TIMELINE_DETAIL_BYTES = COMMENT_BYTES + 200;
