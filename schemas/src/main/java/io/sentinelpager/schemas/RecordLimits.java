@@ -68,6 +68,10 @@ public final class RecordLimits {
      * suppress reason, maintenance windows): enrich keeps its records within {@code MAX_RECORD_BYTES - ROUTING_BYTES}.
      */
     public static final int ROUTING_BYTES = 64 * 1024;
+    /** Maintenance windows of one team or one policy; past ones can be removed from the config. */
+    public static final int MAINTENANCE_WINDOWS = 20;
+    /** Why a window holds or suppresses pages, or why a policy suppresses: a sentence. */
+    public static final int REASON_BYTES = 1_000;
 
     /** One event of a page's timeline: its detail (a comment, a reason). */
     public static final int TIMELINE_DETAIL_BYTES = COMMENT_BYTES + 200;

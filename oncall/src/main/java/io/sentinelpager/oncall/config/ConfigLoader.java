@@ -14,6 +14,7 @@ import io.sentinelpager.schemas.MatchTest;
 import io.sentinelpager.schemas.NotificationRule;
 import io.sentinelpager.schemas.LayerRestriction;
 import io.sentinelpager.schemas.PolicyConfig;
+import io.sentinelpager.schemas.RecordLimits;
 import io.sentinelpager.schemas.RotationLayer;
 import io.sentinelpager.schemas.ScheduleOverride;
 import io.sentinelpager.schemas.ScheduleConfig;
@@ -232,6 +233,16 @@ public final class ConfigLoader {
             return value.asText();
         }
 
+        /** A free text that every routed alert carries: bounded, so that no policy can make a record too large. */
+        String reason(String field) {
+            String value = text(field, false);
+            if (value != null && !RecordLimits.fits(value, RecordLimits.REASON_BYTES)) {
+                problem(file, pointer + "/" + field, label + ": '" + field + "' is " + RecordLimits.utf8Length(value)
+                        + " bytes in UTF-8; the limit is " + RecordLimits.REASON_BYTES);
+            }
+            return value; // reported, and so not published: kept only so that no other problem follows from it
+        }
+
         List<String> texts(String field) {
             JsonNode value = node.get(field);
             List<String> out = new ArrayList<>();
@@ -396,6 +407,12 @@ public final class ConfigLoader {
             item.report("maintenance", "'maintenance' must be a list of {from, to, mode, reason}");
             return windows;
         }
+        if (list.size() > RecordLimits.MAINTENANCE_WINDOWS) {
+            // Each routed alert carries its policy's windows: their number bounds the record's size.
+            item.report("maintenance", "'maintenance' has " + list.size() + " windows; the limit is "
+                    + RecordLimits.MAINTENANCE_WINDOWS + " (remove the windows that are over)");
+            return windows;
+        }
         for (int i = 0; i < list.size(); i++) {
             Item w = item.child("maintenance").element(i);
             w.label = item.label + " maintenance window " + (i + 1);
@@ -412,7 +429,7 @@ public final class ConfigLoader {
                 w.report("to", "a maintenance window must end after it starts");
             } else if (from != null && to != null) {
                 windows.add(MaintenanceWindow.newBuilder().setStart(from).setEnd(to).setMode(parsed)
-                        .setReason(w.text("reason", false)).build());
+                        .setReason(w.reason("reason")).build());
             }
         }
         return windows;
@@ -636,7 +653,7 @@ public final class ConfigLoader {
         Urgency urgency = Urgency.HIGH;
         boolean groupByIncident = false;
         JsonNode route = item.node.get("route");
-        String suppress = item.text("suppress", false);
+        String suppress = item.reason("suppress");
         if (route != null && suppress != null) {
             item.report(null, "a policy either routes or suppresses, not both");
         }

@@ -196,4 +196,31 @@ class ConfigLoaderTest {
         assertThat(result.config().teams().get(0).getMaintenance()).singleElement()
                 .satisfies(w -> assertThat(w.getStart()).hasToString("2026-12-24T17:00:00Z"));
     }
+
+    @Test
+    void aReasonOrAListOfWindowsTooLargeForEveryRoutedAlertToCarryIsAProblem() throws Exception {
+        StringBuilder windows = new StringBuilder();
+        for (int i = 0; i < 21; i++) {
+            windows.append("      - {from: \"2027-01-").append(String.format("%02d", i + 1))
+                    .append("T18:00+01:00\", to: \"2027-01-").append(String.format("%02d", i + 2))
+                    .append("T09:00+01:00\"}\n");
+        }
+        Files.writeString(dir.resolve("policies.yaml"), """
+                policies:
+                  - id: noisy
+                    name: Noisy
+                    order: 1
+                    suppress: %s
+                  - id: busy
+                    name: Busy
+                    order: 2
+                    suppress: reviewed in the morning
+                    maintenance:
+                %s""".formatted("\u20ac".repeat(400), windows));
+        ConfigLoader.Result result = ConfigLoader.load(dir);
+        assertThat(result.problems()).extracting(Problem::toString).containsExactly(
+                "policies.yaml:5: policy noisy: 'suppress' is 1200 bytes in UTF-8; the limit is 1000",
+                "policies.yaml:10: policy busy: 'maintenance' has 21 windows; the limit is 20 (remove the windows that"
+                        + " are over)");
+    }
 }
