@@ -60,7 +60,7 @@ final class EnrichedRecords {
     /** A detail and one more reason (either may be null), within the bound of a detail. */
     private static String detail(String detail, String more) {
         String joined = more == null ? detail : detail == null ? more : detail + "; " + more;
-        return RecordLimits.cut(joined, RecordLimits.ENRICHMENT_DETAIL_BYTES);
+        return RecordLimits.cut(joined, RecordLimits.DETAIL_BYTES);
     }
 
     SecurityAlert bounded(SecurityAlert raw, String origin) {

@@ -48,7 +48,7 @@ class EnrichedRecordsTest {
         assertThat(RecordLimits.utf8Length(record.getAlert().getDescription())).isLessThanOrEqualTo(8000);
         assertThat(record.getAlert().getDescription()).endsWith("… [cut: 15000 bytes in all]");
         assertThat(RecordLimits.utf8Length(record.getDetail()))
-                .isLessThanOrEqualTo(RecordLimits.ENRICHMENT_DETAIL_BYTES);
+                .isLessThanOrEqualTo(RecordLimits.DETAIL_BYTES);
         assertThat(RecordLimits.utf8Length(record.getRuleName())).isLessThanOrEqualTo(RecordLimits.TITLE_BYTES);
         assertThat(record.getRuleName()).startsWith(face).doesNotContain("\uFFFD");
     }

@@ -2,6 +2,7 @@ package io.sentinelpager.notify;
 
 import io.sentinelpager.platform.kafka.CompletedIds;
 import io.sentinelpager.schemas.ContactMethod;
+import io.sentinelpager.schemas.RecordLimits;
 import io.sentinelpager.schemas.ContactMethodType;
 import io.sentinelpager.schemas.DeliveryOutcome;
 import io.sentinelpager.schemas.DeliveryReceipt;
@@ -353,7 +354,8 @@ final class DeliveryProcessor implements Processor<String, NotificationRequest, 
     static DeliveryReceipt receipt(NotificationRequest request, String notificationId, ContactMethodType method,
                                    DeliveryOutcome outcome, String detail, Instant at) {
         return DeliveryReceipt.newBuilder().setNotificationId(notificationId).setAlertKey(request.getAlertKey())
-                .setUserId(request.getUserId()).setContactMethod(method).setOutcome(outcome).setDetail(detail)
+                .setUserId(request.getUserId()).setContactMethod(method).setOutcome(outcome)
+                .setDetail(RecordLimits.cut(detail, RecordLimits.DETAIL_BYTES))
                 .setAt(at).build();
     }
 }

@@ -61,8 +61,11 @@ public final class RecordLimits {
 
     /** The evidence summary on an enriched alert: one line, which SMS-sized pages quote. */
     public static final int SUMMARY_BYTES = 1_000;
-    /** Why an enrichment is partial, timed out, failed, or left something out. */
-    public static final int ENRICHMENT_DETAIL_BYTES = 4_000;
+    /**
+     * Why something failed or was left out: an enrichment's detail, a delivery receipt's, a write-back result's. The
+     * answers of providers and Azure go in here, and they can be pages long.
+     */
+    public static final int DETAIL_BYTES = 4_000;
     /**
      * Room that alerts.enriched leaves for what policy adds on alerts.routed (team, chain and policy ids, group key,
      * suppress reason, maintenance windows): enrich keeps its records within {@code MAX_RECORD_BYTES - ROUTING_BYTES}.

@@ -2,6 +2,7 @@ package io.sentinelpager.syncback;
 
 import io.sentinelpager.platform.kafka.CompletedIds;
 import io.sentinelpager.schemas.SyncCommand;
+import io.sentinelpager.schemas.RecordLimits;
 import io.sentinelpager.schemas.SyncOutcome;
 import io.sentinelpager.schemas.SyncResult;
 import java.time.Clock;
@@ -43,7 +44,7 @@ final class SyncProcessor implements Processor<String, SyncCommand, String, Sync
         }
         SyncWriter.Result result = writer.apply(command);
         SyncResult out = SyncResult.newBuilder().setCommandId(command.getCommandId()).setAlertKey(command.getAlertKey())
-                .setOutcome(result.outcome()).setHttpStatus(result.httpStatus()).setDetail(result.detail())
+                .setOutcome(result.outcome()).setHttpStatus(result.httpStatus()).setDetail(RecordLimits.cut(result.detail(), RecordLimits.DETAIL_BYTES))
                 .setAt(clock.instant()).build();
         if (result.outcome() == SyncOutcome.APPLIED) {
             applied.add(command.getCommandId(), clock.instant());
