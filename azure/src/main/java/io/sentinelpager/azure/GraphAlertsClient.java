@@ -100,6 +100,18 @@ public final class GraphAlertsClient implements AutoCloseable {
     }
 
     /**
+     * The texts of the alert's comments, oldest first. A POST of a comment cannot carry an id of ours, so a writer
+     * that may have posted one before (its answer lost in a crash or a timeout) reads these first.
+     */
+    public List<String> comments(String alertId) {
+        Objects.requireNonNull(alertId, "alertId");
+        Alert alert = connection.call("getAlert", alertId, READ_PERMISSION,
+                () -> connection.graph().security().alertsV2().byAlertId(alertId).get());
+        return alert == null || alert.getComments() == null ? List.of()
+                : alert.getComments().stream().map(AlertComment::getComment).filter(Objects::nonNull).toList();
+    }
+
+    /**
      * Adds a comment to the alert. A POST: a 500 or a dropped connection is not retried here (the
      * comment may have been added), only 429 and 503, which Graph answers before doing anything.
      *

@@ -61,6 +61,14 @@ public final class Topics {
     public static final TopicSpec<String, SyncResult> SYNC_RESULTS =
             new TopicSpec<>("sync.results", String.class, SyncResult.class, ALERT_PARTITIONS, DELETE_AFTER_14_DAYS);
     /**
+     * Keyed by alert key: what Azure has from us for each alert (applied, pending retry, rejected), the latest per
+     * alert, which the responder reads as a global table. Compacted, and deleted with sync.commands' retention: after
+     * that no write of the alert can still be pending.
+     */
+    public static final TopicSpec<String, SyncState> SYNC_STATE =
+            new TopicSpec<>("sync.state", String.class, SyncState.class, ALERT_PARTITIONS,
+                    Map.of("cleanup.policy", "compact,delete", "retention.ms", String.valueOf(14L * 24 * 3600 * 1000)));
+    /**
      * Partitions of ingest's own topics. A connector's records go to the partition its id hashes to on all three, and
      * the ingest instance that owns that partition of ingest.watermarks (through its consumer group) polls the
      * connector: this count bounds how many ingest instances share the work.
@@ -120,7 +128,8 @@ public final class Topics {
 
     public static final List<TopicSpec<String, ?>> ALL = List.of(
             ALERTS_RAW, ALERTS_ENRICHED, ALERTS_ROUTED, ALERTS_SUPPRESSED, ALERT_ACTIONS, ALERT_STATE, PAGES_FORGOTTEN,
-            NOTIFICATIONS_OUT, NOTIFICATIONS_RECEIPTS, NOTIFY_SENDS, SYNC_COMMANDS, SYNC_RESULTS, INGEST_WATERMARKS,
+            NOTIFICATIONS_OUT, NOTIFICATIONS_RECEIPTS, NOTIFY_SENDS, SYNC_COMMANDS, SYNC_RESULTS, SYNC_STATE,
+            INGEST_WATERMARKS,
             INGEST_SEEN, CONNECTOR_HEALTH, RESPONDER_USED_LINKS, CONFIG_POLICIES, CONFIG_TEAMS, CONFIG_USERS,
             CONFIG_SCHEDULES, CONFIG_ESCALATIONS, PUSH_SUBSCRIPTIONS);
 
