@@ -17,6 +17,7 @@ import io.sentinelpager.policy.PolicyConfig;
 import io.sentinelpager.responder.ResponderApp;
 import io.sentinelpager.responder.ResponderConfig;
 import io.sentinelpager.syncback.SyncbackApp;
+import io.sentinelpager.syncback.SyncbackConfig;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,12 +36,13 @@ public final class Services {
     public static final Map<String, ServiceFactory> ALL;
 
     /**
-     * Every setting some service reads (syncback reads only the connectors', which ingest lists), and the
+     * Every setting some service reads, and the
      * {@code PAGER_*} variables that are ours but not settings: the ./pager script's JVM options, the log level in
      * logback.xml and the demo registry's archive.
      */
     public static final KnownKeys SETTINGS = new KnownKeys(Stream.of(PlatformConfig.KEYS, IngestConfig.KEYS,
-            EnrichConfig.KEYS, PolicyConfig.KEYS, EscalateConfig.KEYS, NotifyConfig.KEYS, ResponderConfig.KEYS)
+            EnrichConfig.KEYS, PolicyConfig.KEYS, EscalateConfig.KEYS, NotifyConfig.KEYS, ResponderConfig.KEYS,
+            SyncbackConfig.KEYS)
             .flatMap(List::stream).toList(), Set.of("PAGER_JAVA_OPTS", "PAGER_LOG_LEVEL", "PAGER_REGISTRY_ARCHIVE"));
 
     static {

@@ -6,16 +6,23 @@ import io.sentinelpager.azure.AlertUpdate;
 import io.sentinelpager.azure.ConnectorConfig;
 import io.sentinelpager.azure.GraphAlertsClient;
 import io.sentinelpager.azure.GraphCallException;
+import io.sentinelpager.schemas.PendingComment;
+import io.sentinelpager.schemas.PendingSync;
 import io.sentinelpager.schemas.SourceStatus;
-import io.sentinelpager.schemas.SyncCommand;
-import io.sentinelpager.schemas.SyncOutcome;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-/** Writes a sync command to the Graph alert it names, through the connector the alert came from. */
+/**
+ * Writes an alert's pending write to the Graph alert, through the connector the alert came from.
+ *
+ * <p>A Graph comment is a POST without an id of ours, so it is posted only when the alert does not already show a
+ * comment with the same text: an attempt repeated after a crash or a lost answer finds its comment there. (A person
+ * who writes the very same text twice on one alert therefore sees it once in Defender.)
+ */
 final class GraphWriter implements SyncWriter {
 
     private final Map<String, ConnectorConfig> connectors;
@@ -26,28 +33,32 @@ final class GraphWriter implements SyncWriter {
     }
 
     @Override
-    public Result apply(SyncCommand command) {
-        ConnectorConfig connector = connectors.get(command.getConnectorId());
+    public Result apply(PendingSync write) {
+        ConnectorConfig connector = connectors.get(write.getConnectorId());
         if (connector == null) {
-            return new Result(SyncOutcome.REJECTED, null, "connector " + command.getConnectorId()
-                    + " is not configured in syncback; configured: " + connectors.keySet());
+            return Result.rejected("connector " + write.getConnectorId() + " is not configured in syncback;"
+                    + " configured: " + connectors.keySet());
         }
         GraphAlertsClient client = clients.computeIfAbsent(connector.id(), id -> GraphAlertsClient.create(connector));
         try {
-            AlertStatus status = status(command.getTargetStatus());
-            AlertClassification classification = classification(command.getClassification());
-            if (status != null || command.getAssignedTo() != null || classification != null) {
-                client.updateAlert(command.getAlertId(), new AlertUpdate(status, command.getAssignedTo(),
+            AlertStatus status = status(write.getTargetStatus());
+            AlertClassification classification = classification(write.getClassification());
+            if (status != null || write.getAssignedTo() != null || classification != null) {
+                client.updateAlert(write.getAlertId(), new AlertUpdate(status, write.getAssignedTo(),
                         classification, null));
             }
-            // A comment is not idempotent: the applied-ids store keeps a replayed command from posting it twice.
-            if (command.getComment() != null) {
-                client.addComment(command.getAlertId(), command.getComment());
+            if (!write.getComments().isEmpty()) {
+                List<String> shown = new ArrayList<>(client.comments(write.getAlertId()));
+                for (PendingComment comment : write.getComments()) {
+                    // remove(): two pending comments of the same text need two shown to count as posted.
+                    if (!shown.remove(comment.getText())) {
+                        client.addComment(write.getAlertId(), comment.getText());
+                    }
+                }
             }
-            return new Result(SyncOutcome.APPLIED, 200, null);
+            return Result.applied(null);
         } catch (GraphCallException e) {
-            Integer status = e.httpStatus() == 0 ? null : e.httpStatus();
-            return new Result(e.retriable() ? SyncOutcome.FAILED : SyncOutcome.REJECTED, status, e.getMessage());
+            return Result.of(e);
         }
     }
 

@@ -9,9 +9,9 @@ import io.sentinelpager.azure.SentinelIncident.Classification;
 import io.sentinelpager.azure.SentinelIncident.ClassificationReason;
 import io.sentinelpager.azure.SentinelIncident.Status;
 import io.sentinelpager.azure.SentinelIncidentsClient;
+import io.sentinelpager.schemas.PendingComment;
+import io.sentinelpager.schemas.PendingSync;
 import io.sentinelpager.schemas.SourceStatus;
-import io.sentinelpager.schemas.SyncCommand;
-import io.sentinelpager.schemas.SyncOutcome;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
@@ -23,7 +23,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * Writes a sync command for an alert read through the Sentinel incidents API to its incident: Sentinel keeps status,
+ * Writes the pending write of an alert read through the Sentinel incidents API to its incident: Sentinel keeps status,
  * owner and classification on the incident, and has no write API for a single alert.
  *
  * <p>The incident is written with its etag (the client re-reads and retries on 409), and only when it does not
@@ -50,23 +50,23 @@ final class SentinelWriter implements SyncWriter {
     }
 
     @Override
-    public Result apply(SyncCommand command) {
-        ConnectorConfig connector = connectors.get(command.getConnectorId());
+    public Result apply(PendingSync write) {
+        ConnectorConfig connector = connectors.get(write.getConnectorId());
         if (connector == null) {
-            return new Result(SyncOutcome.REJECTED, null, "connector " + command.getConnectorId()
-                    + " is not configured in syncback; configured: " + connectors.keySet());
+            return Result.rejected("connector " + write.getConnectorId() + " is not configured in syncback;"
+                    + " configured: " + connectors.keySet());
         }
         if (connector.workspace().isEmpty()) {
-            return new Result(SyncOutcome.REJECTED, null, "connector " + connector.id() + " has no Sentinel workspace"
+            return Result.rejected("connector " + connector.id() + " has no Sentinel workspace"
                     + " (subscription id, resource group, workspace name) to write the incident to");
         }
         SentinelAlertId id;
         IncidentUpdate update;
         try {
-            id = SentinelAlertId.parse(command.getAlertId());
-            update = update(command);
+            id = SentinelAlertId.parse(write.getAlertId());
+            update = update(write);
         } catch (IllegalArgumentException e) {
-            return new Result(SyncOutcome.REJECTED, null, "command " + command.getCommandId() + ": " + e.getMessage());
+            return Result.rejected("alert " + write.getAlertKey() + ": " + e.getMessage());
         }
         SentinelIncidentsClient client = clients.computeIfAbsent(connector.id(),
                 c -> SentinelIncidentsClient.create(connector));
@@ -79,22 +79,31 @@ final class SentinelWriter implements SyncWriter {
                     client.update(id.incidentName(), update);
                 }
             }
-            if (command.getComment() != null && !command.getComment().isBlank()) {
-                client.addComment(id.incidentName(), commentId(id, command), command.getComment());
+            for (PendingComment comment : write.getComments()) {
+                client.addComment(id.incidentName(), commentId(id, comment), comment.getText());
             }
-            return new Result(SyncOutcome.APPLIED, 200, detail);
+            return Result.applied(detail);
         } catch (AzureCallException e) {
-            Integer status = e.httpStatus() == 0 ? null : e.httpStatus();
-            return new Result(e.retriable() ? SyncOutcome.FAILED : SyncOutcome.REJECTED, status, e.getMessage());
+            return Result.of(e);
         }
     }
 
-    /** The change the command asks of the incident, or null when it asks none (a comment only). */
-    static IncidentUpdate update(SyncCommand command) {
-        Status status = status(command.getTargetStatus());
-        Verdict verdict = status == Status.Closed ? verdict(command.getClassification()) : null;
-        String owner = command.getAssignedTo() == null || command.getAssignedTo().isBlank() ? null
-                : command.getAssignedTo();
+    /** The incident: Sentinel keeps an alert's status, owner and comments there. */
+    @Override
+    public String objectOf(PendingSync write) {
+        try {
+            return write.getConnectorId() + ":" + SentinelAlertId.parse(write.getAlertId()).incidentName();
+        } catch (IllegalArgumentException e) {
+            return write.getAlertKey(); // refused by apply, with the reason
+        }
+    }
+
+    /** The change the write asks of the incident, or null when it asks none (comments only). */
+    static IncidentUpdate update(PendingSync write) {
+        Status status = status(write.getTargetStatus());
+        Verdict verdict = status == Status.Closed ? verdict(write.getClassification()) : null;
+        String owner = write.getAssignedTo() == null || write.getAssignedTo().isBlank() ? null
+                : write.getAssignedTo();
         if (status == null && owner == null) {
             return null;
         }
@@ -144,10 +153,13 @@ final class SentinelWriter implements SyncWriter {
                 && update.ownerUserPrincipalName().equalsIgnoreCase(Objects.toString(p.owner().userPrincipalName(), ""))));
     }
 
-    /** The same for every command of one page (they share the incident, the text and the time asked). */
-    static UUID commentId(SentinelAlertId id, SyncCommand command) {
-        return UUID.nameUUIDFromBytes((id.incidentName() + "\n" + command.getRequestedAt().toEpochMilli() + "\n"
-                + command.getComment()).getBytes(StandardCharsets.UTF_8));
+    /**
+     * The same for every command of one page (they share the incident, the text and the time asked), and for every
+     * attempt of one command: a repeated PUT rewrites the comment.
+     */
+    static UUID commentId(SentinelAlertId id, PendingComment comment) {
+        return UUID.nameUUIDFromBytes((id.incidentName() + "\n" + comment.getRequestedAt().toEpochMilli() + "\n"
+                + comment.getText()).getBytes(StandardCharsets.UTF_8));
     }
 
     @Override

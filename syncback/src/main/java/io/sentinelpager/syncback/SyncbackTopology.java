@@ -2,32 +2,45 @@ package io.sentinelpager.syncback;
 
 import io.sentinelpager.platform.kafka.AvroSerdes;
 import io.sentinelpager.platform.kafka.CompletedIds;
+import io.sentinelpager.schemas.PendingSync;
 import io.sentinelpager.schemas.SyncCommand;
 import io.sentinelpager.schemas.SyncResult;
+import io.sentinelpager.schemas.SyncState;
 import io.sentinelpager.schemas.Topics;
 import java.time.Clock;
-import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.Named;
-import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.Stores;
 
-/** The syncback flow: apply each command to Azure once, and record what Azure answered. */
+/**
+ * The syncback flow: each command joins its alert's pending write, which is written to Azure until Azure takes it;
+ * every command's outcome goes to sync.results, and each alert's latest to sync.state. Written with the Processor API
+ * because the one processor feeds two topics.
+ */
 public final class SyncbackTopology {
 
     public static final String APPLIED_STORE = "applied-commands-store";
+    /** Per alert key, the write Azure has not confirmed yet; changelogged, so it outlives any one instance. */
+    public static final String PENDING_STORE = "pending-writes-store";
+    static final String RESULTS_SINK = "sync-results";
+    static final String STATE_SINK = "sync-state";
 
     private SyncbackTopology() {
     }
 
-    public static Topology build(AvroSerdes serdes, SyncWriter writer, Clock clock) {
-        StreamsBuilder builder = new StreamsBuilder();
-        builder.addStateStore(CompletedIds.store(APPLIED_STORE));
-        builder.stream(Topics.SYNC_COMMANDS.name(),
-                        Consumed.with(serdes.key(), serdes.value(SyncCommand.class)).withName("sync-commands"))
-                .process(() -> new SyncProcessor(writer, clock), Named.as("apply-to-azure"), APPLIED_STORE)
-                .to(Topics.SYNC_RESULTS.name(),
-                        Produced.with(serdes.key(), serdes.value(SyncResult.class)).withName("sync-results"));
-        return builder.build();
+    static Topology build(AvroSerdes serdes, ConnectorLanes lanes, SyncbackConfig config, SyncMetrics metrics,
+                          Clock clock) {
+        Topology topology = new Topology();
+        topology.addSource("sync-commands", serdes.key().deserializer(),
+                serdes.value(SyncCommand.class).deserializer(), Topics.SYNC_COMMANDS.name());
+        topology.addProcessor("write-to-azure", () -> new SyncProcessor(lanes, config, metrics, clock),
+                "sync-commands");
+        topology.addStateStore(CompletedIds.store(APPLIED_STORE), "write-to-azure");
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PENDING_STORE),
+                serdes.key(), serdes.value(PendingSync.class)), "write-to-azure");
+        topology.addSink(RESULTS_SINK, Topics.SYNC_RESULTS.name(), serdes.key().serializer(),
+                serdes.value(SyncResult.class).serializer(), "write-to-azure");
+        topology.addSink(STATE_SINK, Topics.SYNC_STATE.name(), serdes.key().serializer(),
+                serdes.value(SyncState.class).serializer(), "write-to-azure");
+        return topology;
     }
 }

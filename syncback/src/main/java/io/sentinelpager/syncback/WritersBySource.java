@@ -1,9 +1,9 @@
 package io.sentinelpager.syncback;
 
-import io.sentinelpager.schemas.SyncCommand;
-import io.sentinelpager.schemas.SyncOutcome;
+import io.sentinelpager.schemas.AlertSource;
+import io.sentinelpager.schemas.PendingSync;
 
-/** Picks the writer by the command's source: Graph alerts through Graph, Sentinel incidents through ARM. */
+/** Picks the writer by the alert's source: Graph alerts through Graph, Sentinel incidents through ARM. */
 final class WritersBySource implements SyncWriter {
 
     private final SyncWriter graph;
@@ -15,13 +15,17 @@ final class WritersBySource implements SyncWriter {
     }
 
     @Override
-    public Result apply(SyncCommand command) {
-        return switch (command.getSource()) {
-            case GRAPH -> graph.apply(command);
-            case SENTINEL -> sentinel.apply(command);
-            default -> new Result(SyncOutcome.REJECTED, null, "source " + command.getSource()
-                    + " has nothing in Azure to write back to");
+    public Result apply(PendingSync write) {
+        return switch (write.getSource()) {
+            case GRAPH -> graph.apply(write);
+            case SENTINEL -> sentinel.apply(write);
+            default -> Result.rejected("source " + write.getSource() + " has nothing in Azure to write back to");
         };
+    }
+
+    @Override
+    public String objectOf(PendingSync write) {
+        return write.getSource() == AlertSource.SENTINEL ? sentinel.objectOf(write) : graph.objectOf(write);
     }
 
     @Override

@@ -9,6 +9,8 @@ import io.sentinelpager.azure.SentinelIncident.Classification;
 import io.sentinelpager.azure.SentinelIncident.ClassificationReason;
 import io.sentinelpager.azure.SentinelIncident.Status;
 import io.sentinelpager.schemas.AlertSource;
+import io.sentinelpager.schemas.PendingComment;
+import io.sentinelpager.schemas.PendingSync;
 import io.sentinelpager.schemas.SourceStatus;
 import io.sentinelpager.schemas.SyncCommand;
 import java.time.Instant;
@@ -52,17 +54,17 @@ class SentinelWriterTest {
     void theCommandsOfOnePageShareOneCommentId() {
         SentinelAlertId a = SentinelAlertId.parse("inc-1:alert-a");
         SentinelAlertId b = SentinelAlertId.parse("inc-1:alert-b");
-        SyncCommand first = command("act/key-a", null, null, null, "ana (Sentinel Pager): on it");
-        SyncCommand second = command("act/key-b", null, null, null, "ana (Sentinel Pager): on it");
+        PendingComment first = new PendingComment("act/key-a", "ana (Sentinel Pager): on it", T0);
+        PendingComment second = new PendingComment("act/key-b", "ana (Sentinel Pager): on it", T0);
         assertThat(SentinelWriter.commentId(a, first)).isEqualTo(SentinelWriter.commentId(b, second));
         assertThat(SentinelWriter.commentId(a, first)).isNotEqualTo(SentinelWriter.commentId(a,
-                command("later", null, null, null, "ana (Sentinel Pager): done")));
+                new PendingComment("later", "ana (Sentinel Pager): done", T0)));
     }
 
-    static SyncCommand command(String id, SourceStatus status, String owner, String classification, String comment) {
-        return SyncCommand.newBuilder().setCommandId(id).setAlertKey("contoso:inc-1:alert-a").setConnectorId("contoso")
-                .setSource(AlertSource.SENTINEL).setAlertId("inc-1:alert-a").setTargetStatus(status)
-                .setAssignedTo(owner).setClassification(classification).setComment(comment).setRequestedAt(T0)
-                .build();
+    static PendingSync command(String id, SourceStatus status, String owner, String classification, String comment) {
+        return PendingWrites.merge(null, SyncCommand.newBuilder().setCommandId(id).setAlertKey("contoso:inc-1:alert-a")
+                .setConnectorId("contoso").setSource(AlertSource.SENTINEL).setAlertId("inc-1:alert-a")
+                .setTargetStatus(status).setAssignedTo(owner).setClassification(classification).setComment(comment)
+                .setRequestedAt(T0).build(), T0);
     }
 }
