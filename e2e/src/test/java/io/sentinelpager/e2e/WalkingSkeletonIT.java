@@ -77,12 +77,37 @@ class WalkingSkeletonIT {
         await("the comment reaches the Graph alert").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                 .until(() -> pipeline.azure.alerts().get(alertId).orElseThrow().path("comments").toString()
                         .contains(actor + " (Sentinel Pager): Isolated the host, reimaging"));
-        await("responder shows the alert acknowledged by the actor").atMost(Duration.ofSeconds(30))
+        await("responder shows the alert acknowledged by the actor, and Azure having it").atMost(Duration.ofSeconds(30))
                 .until(() -> {
                     JsonNode detail = JSON.readTree(get("/api/alerts/" + key).body());
                     return "acknowledged".equals(detail.path("status").asText())
-                            && actor.equals(detail.path("owner").asText());
+                            && actor.equals(detail.path("owner").asText())
+                            && "applied".equals(detail.path("azure").path("state").asText());
                 });
+    }
+
+    @Test
+    void aWriteBackAzureRefusesIsShownOnTheAlertNamingTheMissingPermission() throws Exception {
+        ObjectNode stored = pipeline.azure.alerts().add(SampleAlerts.defenderEndpoint().put("severity", "medium"));
+        String alertId = stored.get("id").asText();
+        String key = DemoConnector.ID + ":" + alertId;
+        await("page in the analyst's inbox").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> inbox().contains(key));
+
+        pipeline.azure.faults().revoke("graph.alerts.patch");
+        try {
+            await("acknowledgement accepted").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> post("/api/alerts/" + key + "/ack", "").statusCode() == 202);
+            await("the alert shows that Azure refused the write, and why").atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> "rejected".equals(JSON.readTree(get("/api/alerts/" + key).body())
+                            .path("azure").path("state").asText()));
+            assertThat(JSON.readTree(get("/api/alerts/" + key).body()).path("azure").path("reason").asText())
+                    .contains("403").contains("SecurityAlert.ReadWrite.All");
+            assertThat(pipeline.azure.alerts().get(alertId).orElseThrow().path("status").asText()).isEqualTo("new");
+        } finally {
+            pipeline.azure.faults().grant("graph.alerts.patch");
+        }
     }
 
     @Test

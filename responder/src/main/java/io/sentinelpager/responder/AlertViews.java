@@ -6,10 +6,15 @@ import io.sentinelpager.schemas.EnrichmentTable;
 import io.sentinelpager.schemas.RecordLimits;
 import io.sentinelpager.schemas.SecurityAlert;
 import io.sentinelpager.schemas.TimelineEvent;
+import io.sentinelpager.schemas.SyncState;
+import io.sentinelpager.schemas.SyncStatus;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
 
 /** The JSON shapes the API returns: small, stable field names, independent of the Avro records. */
 final class AlertViews {
@@ -35,7 +40,8 @@ final class AlertViews {
         return out;
     }
 
-    static Map<String, Object> detail(AlertLifecycle state) {
+    /** @param syncStates what Azure has from us of an alert, by alert key (null: nothing written yet) */
+    static Map<String, Object> detail(AlertLifecycle state, Function<String, SyncState> syncStates) {
         SecurityAlert alert = state.getAlert().getEnriched().getAlert();
         Map<String, Object> out = summary(state);
         out.put("description", alert.getDescription());
@@ -54,6 +60,7 @@ final class AlertViews {
         state.getMembers().forEach((key, status) -> members.put(key, status.name().toLowerCase()));
         out.put("alerts", members);
         out.put("alertsNotListed", state.getMembersUnlisted());
+        out.put("azure", azure(state, syncStates));
         List<Map<String, Object>> timeline = new ArrayList<>(state.getTimeline().stream().map(AlertViews::event).toList());
         if (state.getTimelineDropped() > 0) {
             // Where escalate left events out: after the first ones it keeps (see RecordLimits.TIMELINE_FIRST).
@@ -70,6 +77,30 @@ final class AlertViews {
     }
 
     /** The enrichment's headline facts, in the order a responder reads them; absent ones left out. */
+    /**
+     * What Azure has from us for the page: of its alerts (one, or each of a group's), the one that needs a person most
+     * (a write Azure refused, then one waiting for a retry, then one given up), else the latest applied; null before
+     * any write-back.
+     */
+    private static Map<String, Object> azure(AlertLifecycle state, Function<String, SyncState> syncStates) {
+        List<String> keys = state.getMembers().isEmpty() ? List.of(state.getAlertKey())
+                : List.copyOf(state.getMembers().keySet());
+        List<SyncStatus> urgency = List.of(SyncStatus.APPLIED, SyncStatus.EXPIRED, SyncStatus.PENDING,
+                SyncStatus.REJECTED);
+        return keys.stream().map(syncStates).filter(Objects::nonNull)
+                .max(Comparator.comparingInt((SyncState s) -> urgency.indexOf(s.getState()))
+                        .thenComparing(SyncState::getAt))
+                .map(s -> {
+                    Map<String, Object> out = new LinkedHashMap<>();
+                    out.put("state", s.getState().name().toLowerCase());
+                    out.put("at", s.getAt().toString());
+                    out.put("reason", s.getReason());
+                    out.put("nextTry", s.getNextTryAt() == null ? null : s.getNextTryAt().toString());
+                    out.put("alert", s.getAlertKey());
+                    return out;
+                }).orElse(null);
+    }
+
     private static Map<String, Object> facts(EnrichedAlert enriched) {
         Map<String, Object> out = new LinkedHashMap<>();
         if (enriched.getRuleName() != null) {

@@ -16,7 +16,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * The responder's view: alert.state materialized into a queryable store (the latest state per alert), every change
  * handed to the live updates of connected apps, the teams, users and schedules as global tables for
- * authorization and "who is on call", and the one-click links already used.
+ * authorization and "who is on call", the one-click links already used, and what syncback has written to Azure.
  */
 public final class ResponderTopology {
 
@@ -25,6 +25,7 @@ public final class ResponderTopology {
     public static final String USERS_STORE = "config-users-view";
     public static final String SCHEDULES_STORE = "config-schedules-view";
     public static final String USED_LINKS_STORE = "used-links-view";
+    public static final String SYNC_STATE_STORE = "sync-state-view";
 
     private ResponderTopology() {
     }
@@ -47,6 +48,8 @@ public final class ResponderTopology {
         GlobalTables.add(builder, serdes, Topics.CONFIG_SCHEDULES, SCHEDULES_STORE);
         // Every instance sees every spent link: a link works once, whichever instance it reaches.
         GlobalTables.add(builder, serdes, Topics.RESPONDER_USED_LINKS, USED_LINKS_STORE);
+        // What Azure has from us of each alert, whichever instance serves the alert.
+        GlobalTables.add(builder, serdes, Topics.SYNC_STATE, SYNC_STATE_STORE);
         return builder.build();
     }
 }
