@@ -209,6 +209,8 @@ final class SyncProcessor implements Processor<String, SyncCommand, String, Spec
         metrics.outcome(current.getConnectorId(), SyncStatus.PENDING);
     }
 
+    // Records are stamped with the wall clock, as Kafka expects (a broker refuses timestamps far from its own time);
+    // the times in the values are the service's clock.
     private void result(String alertKey, String commandId, SyncOutcome outcome, Integer httpStatus, String detail,
                         Instant now) {
         // A command replayed after this (escalate re-sending it) is not written again.
@@ -216,7 +218,7 @@ final class SyncProcessor implements Processor<String, SyncCommand, String, Spec
         SyncResult out = SyncResult.newBuilder().setCommandId(commandId).setAlertKey(alertKey).setOutcome(outcome)
                 .setHttpStatus(httpStatus).setDetail(RecordLimits.cut(detail, RecordLimits.DETAIL_BYTES))
                 .setAt(now).build();
-        context.forward(new Record<>(alertKey, out, now.toEpochMilli()), SyncbackTopology.RESULTS_SINK);
+        context.forward(new Record<>(alertKey, out, context.currentSystemTimeMs()), SyncbackTopology.RESULTS_SINK);
     }
 
     private void state(PendingSync write, SyncStatus status, String reason, Integer httpStatus, Instant nextTry,
@@ -224,7 +226,8 @@ final class SyncProcessor implements Processor<String, SyncCommand, String, Spec
         SyncState out = SyncState.newBuilder().setAlertKey(write.getAlertKey()).setConnectorId(write.getConnectorId())
                 .setState(status).setAt(now).setReason(RecordLimits.cut(reason, RecordLimits.DETAIL_BYTES))
                 .setHttpStatus(httpStatus).setNextTryAt(nextTry).build();
-        context.forward(new Record<>(write.getAlertKey(), out, now.toEpochMilli()), SyncbackTopology.STATE_SINK);
+        context.forward(new Record<>(write.getAlertKey(), out, context.currentSystemTimeMs()),
+                SyncbackTopology.STATE_SINK);
     }
 
     private void put(String alertKey, PendingSync write, boolean existed) {
