@@ -10,6 +10,7 @@ import io.sentinelpager.azure.IncidentComment;
 import io.sentinelpager.azure.SentinelIncidentsClient;
 import io.sentinelpager.emulator.AzureEmulator;
 import io.sentinelpager.emulator.EmulatorOptions;
+import io.sentinelpager.emulator.Fault;
 import io.sentinelpager.emulator.SentinelWorkspace;
 import io.sentinelpager.platform.config.PagerConfig;
 import io.sentinelpager.platform.config.Secret;
@@ -17,21 +18,26 @@ import io.sentinelpager.platform.kafka.AvroSerdes;
 import io.sentinelpager.platform.local.LocalCluster;
 import io.sentinelpager.platform.service.ServiceRunner;
 import io.sentinelpager.platform.testing.LocalClusterExtension;
+import io.sentinelpager.platform.testing.MutableClock;
 import io.sentinelpager.schemas.AlertSource;
 import io.sentinelpager.schemas.SourceStatus;
 import io.sentinelpager.schemas.SyncCommand;
 import io.sentinelpager.schemas.SyncOutcome;
 import io.sentinelpager.schemas.SyncResult;
+import io.sentinelpager.schemas.SyncState;
+import io.sentinelpager.schemas.SyncStatus;
 import io.sentinelpager.schemas.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -47,7 +53,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * The syncback service on a real broker and registry, writing to the emulator's Sentinel incidents over HTTPS with
  * the real client: acknowledging and closing a page of two alerts of one incident writes the incident (status, owner,
  * classification with its reason) once and adds one comment; a command Sentinel could not take is refused with the
- * reason.
+ * reason, once; a write that keeps failing is retried until it is older than the give-up age, then reported as given
+ * up. The service runs on a clock the test moves.
  */
 @ExtendWith(LocalClusterExtension.class)
 class SyncbackIT {
@@ -60,8 +67,11 @@ class SyncbackIT {
     static AzureEmulator azure;
     static ServiceRunner runner;
     static KafkaProducer<String, SyncCommand> producer;
-    static KafkaConsumer<String, SyncResult> results;
+    static KafkaConsumer<String, SpecificRecord> results;
+    static final Map<String, SyncResult> got = new HashMap<>();
+    static final Map<String, List<SyncState>> states = new HashMap<>();
     static PagerConfig config;
+    static final MutableClock clock = new MutableClock(Instant.now());
 
     @BeforeAll
     static void start(LocalCluster cluster) throws Exception {
@@ -80,8 +90,9 @@ class SyncbackIT {
         settings.put(Connectors.workspaceName(CONNECTOR).name(), WORKSPACE.workspaceName());
         settings.put("state.dir", work.resolve("state").toString());
         settings.put("health.port", "0");
+        settings.put(SyncbackConfig.GIVE_UP_AFTER.name(), "1h");
         config = PagerConfig.empty().with(settings);
-        runner = ServiceRunner.start(config, Map.of(SyncbackApp.NAME, SyncbackApp::create), Clock.systemUTC());
+        runner = ServiceRunner.start(config, Map.of(SyncbackApp.NAME, SyncbackApp::create), clock);
         cluster.closeBeforeStopping(runner);
 
         AvroSerdes serdes = new AvroSerdes(cluster.registryUrl());
@@ -91,8 +102,8 @@ class SyncbackIT {
         Map<String, Object> reader = new HashMap<>(client);
         reader.put("group.id", "syncback-it-" + UUID.randomUUID());
         reader.put("auto.offset.reset", "earliest");
-        results = new KafkaConsumer<>(reader, new StringDeserializer(), serdes.value(SyncResult.class).deserializer());
-        results.subscribe(List.of(Topics.SYNC_RESULTS.name()));
+        results = new KafkaConsumer<>(reader, new StringDeserializer(), serdes.anyValue().deserializer());
+        results.subscribe(List.of(Topics.SYNC_RESULTS.name(), Topics.SYNC_STATE.name()));
     }
 
     @AfterAll
@@ -128,8 +139,8 @@ class SyncbackIT {
         assertThat(closed.get("status").asText()).isEqualTo("Closed");
         assertThat(closed.get("classification").asText()).isEqualTo("BenignPositive");
         assertThat(closed.get("classificationReason").asText()).isEqualTo("SuspiciousButExpected");
-        assertThat(azure.requests().of("sentinel.incidents.put")).as("one write per change, not one per alert")
-                .hasSize(2);
+        assertThat(azure.requests().of("sentinel.incidents.put")).filteredOn(r -> r.path().endsWith("/" + incident))
+                .as("one write per change, not one per alert").hasSize(2);
         try (SentinelIncidentsClient client = SentinelIncidentsClient.create(Connectors.from(config).get(0))) {
             assertThat(client.comments(incident)).extracting(c -> c.properties().message())
                     .containsExactlyInAnyOrder("ana (Sentinel Pager): looking into it",
@@ -148,6 +159,64 @@ class SyncbackIT {
         assertThat(refused).allSatisfy(r -> assertThat(r.getOutcome()).isEqualTo(SyncOutcome.REJECTED));
         assertThat(refused.get(0).getDetail()).contains("'malware'");
         assertThat(refused.get(1).getHttpStatus()).isEqualTo(404);
+        assertThat(azure.incidents().get(WORKSPACE, incident).orElseThrow().get("properties").get("status").asText())
+                .isEqualTo("New");
+    }
+
+    @Test
+    void aWriteSentinelIsNotAllowedIsRefusedOnceNamingTheRoleAndShownOnTheAlert() throws Exception {
+        String incident = incident();
+        String key = CONNECTOR + ":" + incident + ":alert-a";
+        azure.faults().revoke("sentinel.incidents.put");
+        try {
+            send(command("ack-403", key, SourceStatus.IN_PROGRESS, "ana@contoso.example", null, null, Instant.now()));
+            SyncResult refused = await(List.of("ack-403")).get(0);
+            assertThat(refused.getOutcome()).isEqualTo(SyncOutcome.REJECTED);
+            assertThat(refused.getHttpStatus()).isEqualTo(403);
+            assertThat(refused.getDetail()).contains("Microsoft Sentinel Contributor");
+            readUntil(() -> lastState(key) != null, () -> { });
+            assertThat(lastState(key).getState()).isEqualTo(SyncStatus.REJECTED);
+            assertThat(lastState(key).getReason()).contains("Microsoft Sentinel Contributor");
+            // Not tried again: time passes, and Azure hears of it no more.
+            int puts = azure.requests().of("sentinel.incidents.put").size();
+            readUntil(() -> false, () -> clock.advance(Duration.ofMinutes(10)), Duration.ofSeconds(3));
+            assertThat(azure.requests().of("sentinel.incidents.put")).hasSize(puts);
+            assertThat(states.get(key)).as("reported once").hasSize(1);
+        } finally {
+            azure.faults().grant("sentinel.incidents.put");
+        }
+    }
+
+    @Test
+    void aWriteThatKeepsFailingIsRetriedThenGivenUpAfterTheConfiguredAge() throws Exception {
+        String incident = incident();
+        String key = CONNECTOR + ":" + incident + ":alert-a";
+        for (String route : azure.faults().routes()) {
+            if (route.startsWith("sentinel.")) {
+                azure.faults().inject(route, Fault.unavailable(Duration.ofSeconds(1)).percent(100));
+            }
+        }
+        try {
+            Instant asked = clock.instant();
+            send(command("ack-down", key, SourceStatus.IN_PROGRESS, "ana@contoso.example", null, null, asked));
+            readUntil(() -> lastState(key) != null, () -> { });
+            assertThat(lastState(key).getState()).isEqualTo(SyncStatus.PENDING);
+            assertThat(lastState(key).getReason()).contains("503");
+            assertThat(lastState(key).getNextTryAt()).isAfter(lastState(key).getAt());
+            assertThat(got).as("no result while it may still be written").doesNotContainKey("ack-down");
+
+            readUntil(() -> got.containsKey("ack-down"), () -> clock.advance(Duration.ofMinutes(1)));
+            SyncResult givenUp = got.get("ack-down");
+            assertThat(givenUp.getOutcome()).isEqualTo(SyncOutcome.FAILED);
+            assertThat(givenUp.getDetail()).startsWith("given up after PT1H").contains("503");
+            assertThat(Duration.between(asked, givenUp.getAt())).as("not before its age").isGreaterThan(Duration.ofHours(1));
+            readUntil(() -> lastState(key).getState() == SyncStatus.EXPIRED, () -> { });
+            // Only a failed retry gives a write up, so an expiry after a first failure means it was retried.
+            assertThat(states.get(key)).extracting(SyncState::getState).startsWith(SyncStatus.PENDING)
+                    .endsWith(SyncStatus.EXPIRED);
+        } finally {
+            azure.faults().clear();
+        }
         assertThat(azure.incidents().get(WORKSPACE, incident).orElseThrow().get("properties").get("status").asText())
                 .isEqualTo("New");
     }
@@ -173,14 +242,32 @@ class SyncbackIT {
 
     /** The results of these commands, in the order given. */
     private static List<SyncResult> await(List<String> commandIds) {
-        Map<String, SyncResult> got = new HashMap<>();
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!got.keySet().containsAll(commandIds) && System.nanoTime() < deadline) {
-            for (ConsumerRecord<String, SyncResult> r : results.poll(Duration.ofMillis(200))) {
-                got.put(r.value().getCommandId(), r.value());
-            }
-        }
+        readUntil(() -> got.keySet().containsAll(commandIds), () -> { });
         assertThat(got.keySet()).as("results arrived").containsAll(commandIds);
         return commandIds.stream().map(got::get).toList();
+    }
+
+    private static void readUntil(BooleanSupplier done, Runnable meanwhile) {
+        readUntil(done, meanwhile, WAIT);
+    }
+
+    /** Reads results and states until {@code done} or the timeout, doing {@code meanwhile} between polls. */
+    private static void readUntil(BooleanSupplier done, Runnable meanwhile, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!done.getAsBoolean() && System.nanoTime() < deadline) {
+            meanwhile.run();
+            for (ConsumerRecord<String, SpecificRecord> r : results.poll(Duration.ofMillis(200))) {
+                if (r.value() instanceof SyncResult result) {
+                    got.put(result.getCommandId(), result);
+                } else if (r.value() instanceof SyncState state) {
+                    states.computeIfAbsent(state.getAlertKey(), k -> new ArrayList<>()).add(state);
+                }
+            }
+        }
+    }
+
+    private static SyncState lastState(String key) {
+        List<SyncState> all = states.getOrDefault(key, List.of());
+        return all.isEmpty() ? null : all.get(all.size() - 1);
     }
 }
