@@ -27,6 +27,10 @@ import io.sentinelpager.schemas.SyncResult;
 import io.sentinelpager.schemas.SyncState;
 import io.sentinelpager.schemas.SyncStatus;
 import io.sentinelpager.schemas.Topics;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -182,6 +186,11 @@ class SyncbackIT {
             readUntil(() -> false, () -> clock.advance(Duration.ofMinutes(10)), Duration.ofSeconds(3));
             assertThat(azure.requests().of("sentinel.incidents.put")).hasSize(puts);
             assertThat(states.get(key)).as("reported once").hasSize(1);
+            String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://localhost:" + runner.healthPort() + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(metrics).contains("syncback_writes_total{connector=\"" + CONNECTOR + "\",outcome=\"rejected\"}")
+                    .contains("syncback_writes_pending");
         } finally {
             azure.faults().grant("sentinel.incidents.put");
         }
