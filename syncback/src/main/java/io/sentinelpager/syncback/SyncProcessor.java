@@ -11,14 +11,13 @@ import io.sentinelpager.schemas.SyncStatus;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -66,13 +65,19 @@ final class SyncProcessor implements Processor<String, SyncCommand, String, Spec
     private final Clock clock;
     private final Queue<Answer> answers = new ConcurrentLinkedQueue<>();
     private final Map<String, Future<?>> inFlight = new HashMap<>();
+    /** When each pending write of this task is due, mirrored from the store so that a tick need not read it all. */
+    private final Map<String, Instant> dueAt = new HashMap<>();
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, PendingSync> pending;
     private CompletedIds completed;
-    private long pendingCount;
+    /**
+     * Raised by every init: Streams may close and init this processor again (a task revived after a failed
+     * transaction), and an answer to an attempt from before belongs to state that was rolled back.
+     */
+    private int generation;
 
-    /** Azure's answer to an attempt of {@code attempted}. */
-    private record Answer(String alertKey, PendingSync attempted, SyncWriter.Result result) {
+    /** Azure's answer to an attempt of {@code attempted}, started in the processor's {@code generation}. */
+    private record Answer(int generation, String alertKey, PendingSync attempted, SyncWriter.Result result) {
     }
 
     SyncProcessor(ConnectorLanes lanes, SyncbackConfig config, SyncMetrics metrics, Clock clock) {
@@ -87,13 +92,11 @@ final class SyncProcessor implements Processor<String, SyncCommand, String, Spec
         this.context = context;
         this.pending = context.getStateStore(SyncbackTopology.PENDING_STORE);
         this.completed = CompletedIds.open(context, SyncbackTopology.APPLIED_STORE);
+        generation++;
         try (KeyValueIterator<String, PendingSync> all = pending.all()) {
-            while (all.hasNext()) {
-                all.next();
-                pendingCount++;
-            }
+            all.forEachRemaining(kv -> dueAt.put(kv.key, kv.value.getNextTryAt()));
         }
-        metrics.pendingChanged(pendingCount);
+        metrics.pendingChanged(dueAt.size());
         context.schedule(TICK, PunctuationType.WALL_CLOCK_TIME, ignored -> tick());
     }
 
@@ -113,7 +116,7 @@ final class SyncProcessor implements Processor<String, SyncCommand, String, Spec
             command = SyncCommand.newBuilder(command).setComment(null).build();
         }
         PendingSync next = PendingWrites.merge(current, command, now);
-        put(record.key(), next, current != null);
+        put(record.key(), next);
         if (!inFlight.containsKey(record.key()) && !next.getNextTryAt().isAfter(now)) {
             start(record.key(), next);
         }
@@ -123,23 +126,22 @@ final class SyncProcessor implements Processor<String, SyncCommand, String, Spec
     private void tick() {
         takeAnswers();
         Instant now = clock.instant();
-        List<PendingSync> due = new ArrayList<>();
-        try (KeyValueIterator<String, PendingSync> all = pending.all()) {
-            all.forEachRemaining(kv -> {
-                if (!inFlight.containsKey(kv.key) && !kv.value.getNextTryAt().isAfter(now)) {
-                    due.add(kv.value);
-                }
-            });
-        }
-        due.forEach(write -> start(write.getAlertKey(), write));
+        List<String> due = dueAt.entrySet().stream()
+                .filter(e -> !inFlight.containsKey(e.getKey()) && !e.getValue().isAfter(now)).map(Map.Entry::getKey)
+                .toList();
+        due.forEach(alertKey -> start(alertKey, pending.get(alertKey)));
     }
 
     private void start(String alertKey, PendingSync write) {
-        inFlight.put(alertKey, lanes.write(write, result -> answers.add(new Answer(alertKey, write, result))));
+        int started = generation;
+        inFlight.put(alertKey, lanes.write(write, result -> answers.add(new Answer(started, alertKey, write, result))));
     }
 
     private void takeAnswers() {
         for (Answer answer = answers.poll(); answer != null; answer = answers.poll()) {
+            if (answer.generation() != generation) {
+                continue; // the write is still in the store, as it was before that attempt, and will be made again
+            }
             inFlight.remove(answer.alertKey());
             PendingSync current = pending.get(answer.alertKey());
             if (current == null) {
@@ -171,7 +173,7 @@ final class SyncProcessor implements Processor<String, SyncCommand, String, Spec
         if (rest == null) {
             remove(answer.alertKey());
         } else {
-            put(answer.alertKey(), rest, true);
+            put(answer.alertKey(), rest);
             start(answer.alertKey(), rest);
         }
     }
@@ -204,7 +206,7 @@ final class SyncProcessor implements Processor<String, SyncCommand, String, Spec
                     result.detail());
         }
         put(answer.alertKey(), PendingSync.newBuilder(kept).setAttempts(failures).setNextTryAt(nextTry)
-                .setLastFailure(RecordLimits.cut(result.detail(), RecordLimits.DETAIL_BYTES)).build(), true);
+                .setLastFailure(RecordLimits.cut(result.detail(), RecordLimits.DETAIL_BYTES)).build());
         state(kept, SyncStatus.PENDING, result.detail(), result.httpStatus(), nextTry, now);
         metrics.outcome(current.getConnectorId(), SyncStatus.PENDING);
     }
@@ -230,17 +232,16 @@ final class SyncProcessor implements Processor<String, SyncCommand, String, Spec
                 SyncbackTopology.STATE_SINK);
     }
 
-    private void put(String alertKey, PendingSync write, boolean existed) {
+    private void put(String alertKey, PendingSync write) {
         pending.put(alertKey, write);
-        if (!existed) {
-            pendingCount++;
+        if (dueAt.put(alertKey, write.getNextTryAt()) == null) {
             metrics.pendingChanged(1);
         }
     }
 
     private void remove(String alertKey) {
         pending.delete(alertKey);
-        pendingCount--;
+        dueAt.remove(alertKey);
         metrics.pendingChanged(-1);
     }
 
@@ -256,13 +257,15 @@ final class SyncProcessor implements Processor<String, SyncCommand, String, Spec
                 call.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             } catch (TimeoutException e) {
                 call.cancel(true);
-            } catch (ExecutionException e) {
+            } catch (ExecutionException | CancellationException e) {
                 // its answer is lost with the task; the write stays pending in the store
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
             }
         }
-        metrics.pendingChanged(-pendingCount);
+        metrics.pendingChanged(-dueAt.size());
+        dueAt.clear();
+        inFlight.clear();
     }
 }
