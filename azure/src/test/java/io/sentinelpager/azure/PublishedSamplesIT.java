@@ -565,8 +565,10 @@ class PublishedSamplesIT {
                 }
             }
             default -> {
-                // Syntax errors need KQL, the audience error another API's token, the others another
-                // client flow: the emulator never produces these itself.
+                // Syntax errors need KQL, the others another client flow. The audience error is Resource
+                // Manager's answer to a Log Analytics token in older words (the same text as in
+                // AzureAD/azure-activedirectory-library-for-python#60, 2016); the emulator's Resource Manager
+                // answers in the words users report since (AzureEmulatorIT), so it is not compared here.
             }
         }
     }

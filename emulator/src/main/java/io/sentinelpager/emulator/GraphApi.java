@@ -100,7 +100,7 @@ final class GraphApi implements Api {
         if (clientRequestId != null) {
             ctx.header("client-request-id", clientRequestId);
         }
-        String message = switch (tokens.check(ctx.header("Authorization"), EntraIdApi.GRAPH_RESOURCE)) {
+        String message = switch (tokens.check(ctx.header("Authorization"), Set.of(EntraIdApi.GRAPH_RESOURCE))) {
             case VALID -> null;
             case MISSING -> "Access token is empty.";
             case UNKNOWN -> "Access token validation failure.";

@@ -375,6 +375,36 @@ class AzureEmulatorIT {
         assertThat(log.body()).doesNotContain(token).doesNotContain(options.clientSecret());
     }
 
+    /** Each service takes only a token issued for it, and refuses another in its own words. */
+    @Test
+    void eachApiRefusesATokenForAnotherAudience() throws Exception {
+        String workspace = "c8c99641-985d-4e4e-8e91-fb3466cd0e5b";
+        String emulatorHost = "https://" + URI.create(emulator.logAnalyticsUrl()).getHost() + "/.default";
+        for (String other : List.of(emulatorHost, "https://graph.microsoft.com/.default")) {
+            HttpResponse<String> refused = laQuery(workspace, tokenFor(other));
+            assertThat(refused.statusCode()).as(other).isEqualTo(403);
+            assertThat(JSON.readTree(refused.body()).get("error")).as(other).isEqualTo(JSON.readTree(
+                    "{\"message\":\"The provided authentication is not valid for this resource\",\"code\":\"InvalidTokenError\"}"));
+        }
+
+        String incidents = emulator.managementUrl() + new SentinelWorkspace("d0cfe6b2-9ac0-4464-9919-dccaee2e48c0",
+                "myRg", "myWs").resourceId() + "/incidents?api-version=2025-12-01";
+        HttpResponse<String> arm = get(URI.create(incidents), laToken(), false);
+        assertThat(arm.statusCode()).isEqualTo(401);
+        assertThat(JSON.readTree(arm.body()).get("error")).isEqualTo(JSON.readTree("{\"code\":"
+                + "\"InvalidAuthenticationTokenAudience\",\"message\":\"The access token has been obtained for wrong"
+                + " audience or resource 'https://api.loganalytics.io'. It should exactly match with one of the allowed"
+                + " audiences 'https://management.core.windows.net/','https://management.core.windows.net',"
+                + "'https://management.azure.com/','https://management.azure.com'.\"}"));
+        assertThat(get(URI.create(incidents), tokenFor("https://management.core.windows.net//.default"), false)
+                .statusCode()).as("ARM's other audience").isEqualTo(200);
+
+        HttpResponse<String> graph = get(alertsUri(""), laToken(), false);
+        assertThat(graph.statusCode()).isEqualTo(401);
+        assertThat(JSON.readTree(graph.body()).at("/error/message").asText())
+                .isEqualTo("Access token validation failure. Invalid audience.");
+    }
+
     @Test
     void sentinelNeedsAnArmTokenAndAStableApiVersionAndAnswersInArmsShape() throws Exception {
         SentinelWorkspace workspace = new SentinelWorkspace("d0cfe6b2-9ac0-4464-9919-dccaee2e48c0", "myRg", "myWs");
@@ -555,10 +585,14 @@ class AzureEmulatorIT {
     }
 
     private String laToken() throws Exception {
+        return tokenFor("https://api.loganalytics.io/.default");
+    }
+
+    private String tokenFor(String scope) throws Exception {
         return JSON.readTree(send(HttpRequest.newBuilder(URI.create(emulator.authorityHost() + options.tenantId()
                 + "/oauth2/v2.0/token")).header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString("client_id=" + enc(options.clientId()) + "&client_secret="
-                        + enc(options.clientSecret()) + "&scope=" + enc("https://api.loganalytics.io/.default")
+                        + enc(options.clientSecret()) + "&scope=" + enc(scope)
                         + "&grant_type=client_credentials"))).body()).get("access_token").asText();
     }
 
