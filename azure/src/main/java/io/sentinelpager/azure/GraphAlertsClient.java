@@ -1,10 +1,18 @@
 package io.sentinelpager.azure;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.microsoft.graph.models.odataerrors.ODataError;
 import com.microsoft.graph.models.security.Alert;
 import com.microsoft.graph.models.security.AlertCollectionResponse;
-import com.microsoft.graph.models.security.AlertComment;
+import com.microsoft.kiota.RequestInformation;
+import com.microsoft.kiota.serialization.Parsable;
+import com.microsoft.kiota.serialization.ParsableFactory;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -103,18 +111,28 @@ public final class GraphAlertsClient implements AutoCloseable {
      * Adds a comment to the alert. A POST: a 500 or a dropped connection is not retried here (the
      * comment may have been added), only 429 and 503, which Graph answers before doing anything.
      *
-     * <p>Returns nothing: Graph answers with {@code {"value":[every comment]}}, but the SDK (6.69)
-     * returns null for that answer (it reads this POST's response as a bare JSON array).
+     * <p>Sends the one alertComment object that Graph documents, not what the SDK's
+     * {@code comments().post(List)} sends: a JSON array, which Graph refuses with 400 "Empty Payload.
+     * JSON content expected." (microsoftgraph/msgraph-sdk-java#2131, open for 6.x). The SDK still builds
+     * the request and sends it through its adapter, with its authentication and our retry. Graph answers
+     * with every comment of the alert, which is not read.
      */
     public void addComment(String alertId, String comment) {
         Objects.requireNonNull(alertId, "alertId");
         if (comment == null || comment.isBlank()) {
             throw new IllegalArgumentException("a comment needs text");
         }
-        AlertComment body = new AlertComment();
-        body.setComment(comment);
+        ObjectNode body = JsonNodeFactory.instance.objectNode()
+                .put("@odata.type", "microsoft.graph.security.alertComment")
+                .put("comment", comment);
+        RequestInformation request = connection.graph().security().alertsV2().byAlertId(alertId).comments()
+                .toPostRequestInformation(List.of());
+        request.setStreamContent(new ByteArrayInputStream(body.toString().getBytes(StandardCharsets.UTF_8)),
+                "application/json");
+        HashMap<String, ParsableFactory<? extends Parsable>> errors = new HashMap<>();
+        errors.put("XXX", ODataError::createFromDiscriminatorValue);
         connection.call("addComment", alertId, WRITE_PERMISSION,
-                () -> connection.graph().security().alertsV2().byAlertId(alertId).comments().post(List.of(body)));
+                () -> connection.graph().getRequestAdapter().sendPrimitive(request, errors, Void.class));
     }
 
     @Override

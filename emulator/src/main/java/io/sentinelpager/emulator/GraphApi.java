@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
@@ -40,6 +39,7 @@ final class GraphApi implements Api {
     static final String APP_DISPLAY_NAME = "Sentinel Pager";
 
     private static final String ALERTS = "/v1.0/security/alerts_v2";
+    private static final String COMMENT_ODATA_TYPE = "#microsoft.graph.security.alertComment";
     private static final Set<String> QUERY_OPTIONS = Set.of("$filter", "$orderby", "$top", "$skiptoken");
     private static final Set<String> ORDER_BY = Set.of("lastUpdateDateTime", "lastUpdateDateTime asc");
     private static final String REQUEST_ID = "graph.request-id";
@@ -100,7 +100,7 @@ final class GraphApi implements Api {
         if (clientRequestId != null) {
             ctx.header("client-request-id", clientRequestId);
         }
-        String message = switch (tokens.check(ctx.header("Authorization"), EntraIdApi.GRAPH_RESOURCE)) {
+        String message = switch (tokens.check(ctx.header("Authorization"), Set.of(EntraIdApi.GRAPH_RESOURCE))) {
             case VALID -> null;
             case MISSING -> "Access token is empty.";
             case UNKNOWN -> "Access token validation failure.";
@@ -162,29 +162,23 @@ final class GraphApi implements Api {
         ok(ctx, entity(ctx, alert));
     }
 
-    /** Takes the documented single comment object, or the one-element array the Java SDK sends. */
+    /**
+     * Takes the one alertComment object Microsoft documents. The array that the generated Graph SDKs send
+     * ({@code comments().post(List)}) gets the answer their users report from Graph (microsoftgraph/msgraph-sdk-java#2131,
+     * msgraph-sdk-dotnet#2514, msgraph-sdk-python#1168): 400 BadRequest "Empty Payload. JSON content expected.".
+     */
     private void comment(Context ctx) {
         String id = ctx.pathParam("id");
         JsonNode body = badRequestIfInvalid(() -> Json.readTree(ctx.body()));
-        List<JsonNode> items = body.isArray() ? toList(body) : List.of(body);
-        if (items.isEmpty()) {
-            throw new ApiError(400, "BadRequest", "The request body holds no comment");
+        if (!body.isObject()) {
+            throw new ApiError(400, "BadRequest", "Empty Payload. JSON content expected.");
         }
-        List<String> texts = new ArrayList<>();
-        for (JsonNode item : items) {
-            String text = item.path("comment").asText(null);
-            String type = item.path("@odata.type").asText("microsoft.graph.security.alertComment");
-            if (text == null || !type.replaceFirst("^#", "").equals("microsoft.graph.security.alertComment")) {
-                throw new ApiError(400, "BadRequest",
-                        "Each comment must be a microsoft.graph.security.alertComment with a 'comment' string");
-            }
-            texts.add(text);
+        String text = badRequestIfInvalid(() -> ODataType.require(body, COMMENT_ODATA_TYPE)).path("comment").asText(null);
+        if (text == null) {
+            throw new ApiError(400, "BadRequest", "The alertComment needs a 'comment' string");
         }
-        List<ObjectNode> comments = List.of();
-        for (String text : texts) {
-            comments = badRequestIfInvalid(() -> store.addComment(id, text, APP_DISPLAY_NAME))
-                    .orElseThrow(() -> notFound(id));
-        }
+        List<ObjectNode> comments = badRequestIfInvalid(() -> store.addComment(id, text, APP_DISPLAY_NAME))
+                .orElseThrow(() -> notFound(id));
         ObjectNode response = JsonNodeFactory.instance.objectNode();
         response.put("@odata.context", graphBase(ctx) + "/$metadata#security/alerts_v2('" + id + "')/comments");
         response.putArray("value").addAll(comments);
@@ -260,11 +254,5 @@ final class GraphApi implements Api {
         } catch (IllegalArgumentException e) {
             throw new ApiError(400, "BadRequest", e.getMessage());
         }
-    }
-
-    private static List<JsonNode> toList(JsonNode array) {
-        List<JsonNode> items = new ArrayList<>();
-        array.forEach(items::add);
-        return items;
     }
 }

@@ -126,7 +126,10 @@ class GraphAlertStoreTest {
         assertThatThrownBy(() -> store.update("a1", object().putNull("classification")))
                 .hasMessageContaining("cannot be set to null");
         assertThatThrownBy(() -> store.update("a1", object().put("@odata.type", "#microsoft.graph.user")))
-                .hasMessageContaining("is not #microsoft.graph.security.alert");
+                .hasMessageContaining("'#microsoft.graph.user' was found, but it is not assignable to the expected"
+                        + " type 'microsoft.graph.security.alert'");
+        assertThat(store.update("a1", object().put("@odata.type", "microsoft.graph.security.alert")
+                .put("status", "inProgress"))).isPresent();
     }
 
     @Test
