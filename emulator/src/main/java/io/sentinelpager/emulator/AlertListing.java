@@ -48,7 +48,8 @@ public enum AlertListing {
         return byPosition;
     }
 
-    Comparator<ObjectNode> order() {
+    /** The order the alerts are listed in, for a test to know which alert a page serves. */
+    public Comparator<ObjectNode> order() {
         return order;
     }
 
