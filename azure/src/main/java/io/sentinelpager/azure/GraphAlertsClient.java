@@ -23,8 +23,9 @@ import java.util.Optional;
  * {@link GraphConnection}).
  *
  * <p>Listing does not send {@code $orderby}: Graph documents only $filter, $top, $skip and $count
- * for alerts_v2. A poller therefore advances its watermark to the greatest lastUpdateDateTime over
- * all pages of a listing, only after reading the last page.
+ * for alerts_v2, and neither an order nor what its next links hold. A listing of more than one page
+ * may therefore miss an alert that changed, or was shifted by one that changed, between two pages;
+ * {@link #countUpdated} lets a poller prove that a listing of a window in the past was complete.
  */
 public final class GraphAlertsClient implements AutoCloseable {
 
@@ -73,17 +74,51 @@ public final class GraphAlertsClient implements AutoCloseable {
      *                  null or blank for none
      */
     public AlertPage listUpdatedSince(Instant since, int top, String andFilter) {
-        Objects.requireNonNull(since, "since");
+        return listUpdated(since, null, top, andFilter);
+    }
+
+    /**
+     * As {@link #listUpdatedSince(Instant, int, String)}, bounded above when {@code until} is given: the alerts
+     * whose lastUpdateDateTime is at or after {@code since} and before {@code until}.
+     */
+    public AlertPage listUpdated(Instant since, Instant until, int top, String andFilter) {
         if (top < 1 || top > MAX_TOP) {
             throw new IllegalArgumentException("top must be between 1 and " + MAX_TOP + ", got " + top);
         }
-        String filter = "lastUpdateDateTime ge " + GraphConnection.time(since)
-                + (andFilter == null || andFilter.isBlank() ? "" : " and " + andFilter);
+        String filter = filter(since, until, andFilter);
         return page(connection.call("listAlerts", null, READ_PERMISSION,
                 () -> connection.graph().security().alertsV2().get(request -> {
                     request.queryParameters.filter = filter;
                     request.queryParameters.top = top;
                 })));
+    }
+
+    /**
+     * How many alerts Graph counts, at the moment it answers, whose lastUpdateDateTime is at or after {@code since}
+     * and before {@code until} ({@code $count=true}, documented for alerts_v2; one alert is listed along).
+     *
+     * @throws IllegalStateException if Graph's answer carries no {@code @odata.count}
+     */
+    public long countUpdated(Instant since, Instant until, String andFilter) {
+        Objects.requireNonNull(until, "until");
+        String filter = filter(since, until, andFilter);
+        AlertCollectionResponse response = connection.call("countAlerts", null, READ_PERMISSION,
+                () -> connection.graph().security().alertsV2().get(request -> {
+                    request.queryParameters.filter = filter;
+                    request.queryParameters.top = 1;
+                    request.queryParameters.count = true;
+                }));
+        if (response.getOdataCount() == null) {
+            throw new IllegalStateException("Graph answered $count=true without @odata.count");
+        }
+        return response.getOdataCount();
+    }
+
+    private static String filter(Instant since, Instant until, String andFilter) {
+        Objects.requireNonNull(since, "since");
+        return "lastUpdateDateTime ge " + GraphConnection.time(since)
+                + (until == null ? "" : " and lastUpdateDateTime lt " + GraphConnection.time(until))
+                + (andFilter == null || andFilter.isBlank() ? "" : " and " + andFilter);
     }
 
     /** The page an {@code @odata.nextLink} points to, with the same filter and page size. */

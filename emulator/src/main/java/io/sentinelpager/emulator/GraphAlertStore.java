@@ -262,6 +262,22 @@ public final class GraphAlertStore {
                 .toList();
     }
 
+    /** Up to {@code limit} copies of matching alerts in the given order, after the first {@code skip} of them. */
+    synchronized List<ObjectNode> page(AlertFilter filter, Comparator<ObjectNode> order, long skip, int limit) {
+        return alerts.values().stream()
+                .filter(filter)
+                .sorted(order)
+                .skip(skip)
+                .limit(limit)
+                .map(ObjectNode::deepCopy)
+                .toList();
+    }
+
+    /** How many alerts match. */
+    synchronized long count(AlertFilter filter) {
+        return alerts.values().stream().filter(filter).count();
+    }
+
     static AlertCursor cursorOf(ObjectNode alert) {
         return new AlertCursor(GraphTime.parse(alert.get("lastUpdateDateTime").asText()), alert.get("id").asText());
     }

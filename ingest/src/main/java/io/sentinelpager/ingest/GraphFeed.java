@@ -5,6 +5,7 @@ import io.sentinelpager.azure.GraphAlertsClient;
 import io.sentinelpager.azure.SourceAlert;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.OptionalLong;
 
 /** Alerts of Microsoft Graph security alerts_v2 (Defender XDR, and Sentinel workspaces in the Defender portal). */
 final class GraphFeed implements AlertFeed {
@@ -21,15 +22,22 @@ final class GraphFeed implements AlertFeed {
     }
 
     @Override
-    public Page first(Instant since, int pageSize, Runnable beforeRequest) {
+    public Page first(Instant since, Instant until, int pageSize, Runnable beforeRequest) {
         beforeRequest.run();
-        return page(client.listUpdatedSince(since, pageSize, filter));
+        return page(client.listUpdated(since, until, pageSize, filter));
     }
 
     @Override
     public Page next(String nextLink, Runnable beforeRequest) {
         beforeRequest.run();
         return page(client.nextPage(nextLink));
+    }
+
+    /** Graph documents {@code $count} for alerts_v2. */
+    @Override
+    public OptionalLong count(Instant since, Instant until, Runnable beforeRequest) {
+        beforeRequest.run();
+        return OptionalLong.of(client.countUpdated(since, until, filter));
     }
 
     private Page page(AlertPage page) {
