@@ -1,5 +1,7 @@
 package io.sentinelpager.platform.kafka;
 
+import io.sentinelpager.schemas.TopicSpec;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,11 +11,14 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
+import org.apache.kafka.streams.errors.ProductionExceptionHandler;
 import org.apache.kafka.streams.processor.api.Record;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +38,13 @@ public final class DeadLetterHandlers {
      * write the dead letter themselves and tell Streams to skip the record.
      */
     public static final String GLOBAL_TOPICS_CONFIG = "pager.dlq.global.topics";
+    /**
+     * Streams setting naming a catalog topic the application reads: its {@code .dlq} takes the dead letters of records
+     * read from an internal topic that the service did not mark with {@link DeadLetters#HEADER_ENTERED_FROM}.
+     */
+    public static final String FALLBACK_TOPIC_CONFIG = "pager.dlq.fallback.topic";
+
+    private static final Duration SEND_TIMEOUT = Duration.ofSeconds(5);
 
     private DeadLetterHandlers() {
     }
@@ -41,6 +53,7 @@ public final class DeadLetterHandlers {
     private static final class Sink {
         private final String service;
         private final Set<String> globalTopics;
+        private final String fallback;
         private final Map<String, Object> producerConfig;
         private KafkaProducer<byte[], byte[]> producer;
 
@@ -50,6 +63,8 @@ public final class DeadLetterHandlers {
             Object global = configs.get(GLOBAL_TOPICS_CONFIG);
             globalTopics = global == null || global.toString().isBlank() ? Set.of()
                     : Set.of(global.toString().split(","));
+            Object fallbackTopic = configs.get(FALLBACK_TOPIC_CONFIG);
+            fallback = fallbackTopic == null ? null : fallbackTopic.toString();
             producerConfig = new HashMap<>();
             // The same cluster and credentials as the application's own clients.
             configs.forEach((key, value) -> {
@@ -60,6 +75,17 @@ public final class DeadLetterHandlers {
             producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, configs.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
             producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
             producerConfig.put(ProducerConfig.CLIENT_ID_CONFIG, service + "-global-dlq");
+            // The global thread waits for this send: a missing topic or an unreachable cluster must not hold it for
+            // the producer's default minute.
+            producerConfig.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) SEND_TIMEOUT.toMillis());
+            producerConfig.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) SEND_TIMEOUT.toMillis());
+            producerConfig.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) SEND_TIMEOUT.multipliedBy(2).toMillis());
+        }
+
+        /** The dead letter of the input the context names. */
+        ProducerRecord<byte[], byte[]> deadLetter(DeadLetters.Stage stage, ErrorHandlerContext context, Exception error) {
+            return DeadLetters.record(service, stage, context.topic(), context.partition(), context.offset(),
+                    context.sourceRawKey(), context.sourceRawValue(), context.headers(), error, fallback);
         }
 
         /** Dead letters of task records go back to Streams; those of global records are written here. */
@@ -68,7 +94,7 @@ public final class DeadLetterHandlers {
                 return List.of(deadLetter);
             }
             try {
-                producer().send(deadLetter).get(30, TimeUnit.SECONDS);
+                producer().send(deadLetter).get(SEND_TIMEOUT.multipliedBy(3).toMillis(), TimeUnit.MILLISECONDS);
             } catch (Exception e) {
                 log.error("{}: could not write the dead letter of a {} record to {}; the record is skipped and stays"
                         + " in {} at its offset", service, topic, deadLetter.topic(), topic, e);
@@ -99,7 +125,7 @@ public final class DeadLetterHandlers {
             Exception reason = explain(record.value(), exception);
             ProducerRecord<byte[], byte[]> deadLetter = DeadLetters.record(sink.service,
                     DeadLetters.Stage.DESERIALIZATION, record.topic(), record.partition(), record.offset(),
-                    record.key(), record.value(), record.headers(), reason);
+                    record.key(), record.value(), record.headers(), reason, sink.fallback);
             log.warn("{}: record {}-{}@{} cannot be read, sent to {}: {}", sink.service, record.topic(),
                     record.partition(), record.offset(), deadLetter.topic(), DeadLetters.describe(reason));
             return Response.resume(sink.route(deadLetter, record.topic()));
@@ -139,13 +165,68 @@ public final class DeadLetterHandlers {
                 log.error("{}: scheduled processing failed in {}", sink.service, context.processorNodeId(), exception);
                 return Response.resume();
             }
-            ProducerRecord<byte[], byte[]> deadLetter = DeadLetters.record(sink.service, DeadLetters.Stage.PROCESSING,
-                    context.topic(), context.partition(), context.offset(), context.sourceRawKey(),
-                    context.sourceRawValue(), context.headers(), exception);
+            ProducerRecord<byte[], byte[]> deadLetter = sink.deadLetter(DeadLetters.Stage.PROCESSING, context, exception);
             log.warn("{}: record {}-{}@{} failed in {}, sent to {}: {}", sink.service, context.topic(),
                     context.partition(), context.offset(), context.processorNodeId(), deadLetter.topic(),
                     DeadLetters.describe(exception));
             return Response.resume(sink.route(deadLetter, context.topic()));
         }
+    }
+
+    /**
+     * Outputs that can never be written. One that does not serialize, or that {@link AvroSerdes} refuses as too large
+     * for any topic, is caught before the producer sees it: the input that produced it is dead-lettered with the
+     * output's topic and the reason, and the stream carries on. A dead letter of the output itself would be as large,
+     * or as unwritable, as the output.
+     *
+     * <p>An error from the producer cannot be handled so under exactly-once (Kafka 4.4): the producer has already put
+     * the transaction into an abortable error, every later send in it fails with the same exception (the handler is
+     * called again for innocent records), dead letters included, and the transaction is aborted. Such an error fails
+     * the thread, loudly; the runner replaces it, the task replays from its last commit, and {@code /health/ready}
+     * reports the repeated replacements.
+     */
+    public static final class Production implements ProductionExceptionHandler {
+        private Sink sink;
+
+        @Override
+        public void configure(Map<String, ?> configs) {
+            sink = new Sink(configs);
+        }
+
+        @Override
+        public Response handleError(ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record,
+                                    Exception exception) {
+            if (exception instanceof RetriableException) {
+                return Response.retry();
+            }
+            log.error("{}: writing to {} failed while processing {}-{}@{}; the transaction is aborted and the input"
+                    + " will be processed again", sink.service, record.topic(), context.topic(), context.partition(),
+                    context.offset(), exception);
+            return Response.fail();
+        }
+
+        @Override
+        public Response handleSerializationError(ErrorHandlerContext context, ProducerRecord record,
+                                                 Exception exception, SerializationExceptionOrigin origin) {
+            return deadLetterInput(context, record.topic(), exception instanceof OversizedRecordException
+                    ? exception
+                    : new SerializationException("the " + origin.name().toLowerCase() + " of an output to "
+                    + record.topic() + " does not serialize", exception));
+        }
+
+        private Response deadLetterInput(ErrorHandlerContext context, String output, Exception reason) {
+            if (context.topic() == null || output.endsWith(TopicSpec.DLQ_SUFFIX)) {
+                // An output of a punctuator has no input to keep; a dead letter that cannot be written has no
+                // dead letter of its own.
+                log.error("{}: an output to {} cannot be written and is dropped", sink.service, output, reason);
+                return Response.resume();
+            }
+            ProducerRecord<byte[], byte[]> deadLetter = sink.deadLetter(DeadLetters.Stage.PRODUCTION, context, reason);
+            log.warn("{}: record {}-{}@{} produced an output that cannot be written, sent to {}: {}", sink.service,
+                    context.topic(), context.partition(), context.offset(), deadLetter.topic(),
+                    DeadLetters.describe(reason));
+            return Response.resume(sink.route(deadLetter, context.topic()));
+        }
+
     }
 }

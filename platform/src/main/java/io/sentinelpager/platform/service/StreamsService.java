@@ -2,22 +2,25 @@ package io.sentinelpager.platform.service;
 
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.sentinelpager.platform.kafka.DeadLetterHandlers;
+import io.sentinelpager.schemas.Topics;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs a Kafka Streams topology the same way in every service: exactly-once v2, explicitly named internal
- * resources, dead-letter handlers for unreadable and failing records, Streams metrics on the shared registry, and a
+ * resources, dead-letter handlers for unreadable and failing records and for outputs that cannot be written, Streams metrics on the shared registry, and a
  * replaced thread (not a dead service) after an unexpected error.
  */
 public final class StreamsService implements Service {
@@ -38,6 +41,7 @@ public final class StreamsService implements Service {
         this.resources = List.of(resources);
         Properties properties = properties(name, context);
         properties.put(DeadLetterHandlers.GLOBAL_TOPICS_CONFIG, String.join(",", globalTopics(topology)));
+        fallbackTopic(topology).ifPresent(topic -> properties.put(DeadLetterHandlers.FALLBACK_TOPIC_CONFIG, topic));
         this.streams = new KafkaStreams(topology, properties);
         this.closeTimeout = context.platform().shutdownTimeout();
         this.streams.setUncaughtExceptionHandler(error -> {
@@ -62,6 +66,7 @@ public final class StreamsService implements Service {
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandlers.Deserialization.class);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandlers.Processing.class);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandlers.Production.class);
         p.put(StreamsConfig.topicPrefix("min.insync.replicas"),
                 String.valueOf(Math.min(2, context.platform().replicationFactor())));
         // A page must not wait for a batch to fill.
@@ -76,6 +81,22 @@ public final class StreamsService implements Service {
     static List<String> globalTopics(Topology topology) {
         return topology.describe().globalStores().stream()
                 .flatMap(store -> store.source().topicSet().stream()).sorted().toList();
+    }
+
+    /**
+     * The topic whose {@code .dlq} takes a dead letter from an unmarked internal topic: the first catalog topic the
+     * application reads (any topic it reads, for a topology outside the catalog). It exists, it is where an operator
+     * looks for this service's dead letters, and the dead letter's headers still name the internal topic.
+     */
+    static Optional<String> fallbackTopic(Topology topology) {
+        List<String> read = topology.describe().subtopologies().stream()
+                .flatMap(sub -> sub.nodes().stream())
+                .filter(node -> node instanceof TopologyDescription.Source)
+                .flatMap(node -> ((TopologyDescription.Source) node).topicSet().stream())
+                .filter(topic -> !topic.endsWith("-repartition"))
+                .sorted().toList();
+        return read.stream().filter(topic -> Topics.byName(topic).isPresent()).findFirst()
+                .or(() -> read.stream().findFirst());
     }
 
     public static String applicationId(String name) {

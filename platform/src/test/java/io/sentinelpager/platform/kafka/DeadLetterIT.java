@@ -127,13 +127,13 @@ class DeadLetterIT {
                 .setCreatedAt(now).setLastUpdatedAt(now).setIngestedAt(now).setSourceJson("{}").build();
     }
 
-    private static Map<String, Object> producerConfig(ServiceContext context) {
+    static Map<String, Object> producerConfig(ServiceContext context) {
         Map<String, Object> config = new java.util.HashMap<>(context.kafkaClientConfig());
         config.put("acks", "all");
         return config;
     }
 
-    private static List<ConsumerRecord<byte[], byte[]>> read(ServiceContext context, String topic, int count) {
+    static List<ConsumerRecord<byte[], byte[]>> read(ServiceContext context, String topic, int count) {
         Map<String, Object> config = new java.util.HashMap<>(context.kafkaClientConfig());
         config.put("group.id", "reader-" + UUID.randomUUID());
         config.put("auto.offset.reset", "earliest");
@@ -151,7 +151,7 @@ class DeadLetterIT {
         return out;
     }
 
-    private static String header(ConsumerRecord<?, ?> record, String name) {
+    static String header(ConsumerRecord<?, ?> record, String name) {
         return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
     }
 }
