@@ -3,7 +3,9 @@ package io.sentinelpager.platform.service;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.sentinelpager.platform.kafka.DeadLetterHandlers;
 import io.sentinelpager.schemas.Topics;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,7 +33,9 @@ public final class StreamsService implements Service {
     private final KafkaStreams streams;
     private final Duration closeTimeout;
     private final List<AutoCloseable> resources;
+    private final StreamThreadWatch watch;
     private KafkaStreamsMetrics metrics;
+    private volatile Optional<String> problem = Optional.empty();
 
     /**
      * @param resources clients the topology uses (e.g. an HTTP client), closed after the streams have stopped
@@ -44,8 +48,11 @@ public final class StreamsService implements Service {
         fallbackTopic(topology).ifPresent(topic -> properties.put(DeadLetterHandlers.FALLBACK_TOPIC_CONFIG, topic));
         this.streams = new KafkaStreams(topology, properties);
         this.closeTimeout = context.platform().shutdownTimeout();
+        // Wall time, not the service's clock: a test may move that by hours, and health is about now.
+        this.watch = new StreamThreadWatch(Clock.systemUTC(), context.platform().stallTimeout());
         this.streams.setUncaughtExceptionHandler(error -> {
             log.error("{}: stream thread failed, replacing it", name, error);
+            watch.replaced();
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         this.metrics = new KafkaStreamsMetrics(streams);
@@ -113,9 +120,37 @@ public final class StreamsService implements Service {
         streams.start();
     }
 
+    /** Running, and no stream thread blocked or failing over and over; see {@link StreamThreadWatch}. */
     @Override
     public boolean ready() {
+        Optional<String> now = watch.problem(threadProgress());
+        if (!now.equals(problem)) {
+            now.ifPresentOrElse(p -> log.error("{}: not ready: {}", name, p),
+                    () -> log.info("{}: making progress again", name));
+            problem = now;
+        }
+        return queryable() && now.isEmpty();
+    }
+
+    /**
+     * Whether the stores can be queried (the responder reads alert state from its store): they can while a thread
+     * is stalled, so a stall must not turn every read away.
+     */
+    public boolean queryable() {
         return streams.state() == KafkaStreams.State.RUNNING;
+    }
+
+    /** Each live stream thread's poll count plus its process count: one number that moves while it works. */
+    private Map<String, Double> threadProgress() {
+        Map<String, Double> counts = new HashMap<>();
+        streams.metrics().forEach((metric, value) -> {
+            if (metric.group().equals("stream-thread-metrics")
+                    && (metric.name().equals("poll-total") || metric.name().equals("process-total"))
+                    && value.metricValue() instanceof Number count) {
+                counts.merge(metric.tags().get("thread-id"), count.doubleValue(), Double::sum);
+            }
+        });
+        return counts;
     }
 
     /** For interactive queries (the responder reads alert state from its store). */

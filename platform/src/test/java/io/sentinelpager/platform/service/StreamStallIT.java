@@ -1,0 +1,106 @@
+package io.sentinelpager.platform.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.sentinelpager.platform.config.PagerConfig;
+import io.sentinelpager.platform.config.PlatformConfig;
+import io.sentinelpager.platform.kafka.TopicProvisioner;
+import io.sentinelpager.platform.local.LocalCluster;
+import io.sentinelpager.platform.testing.LocalClusterExtension;
+import io.sentinelpager.schemas.SecurityAlert;
+import io.sentinelpager.schemas.TopicSpec;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A stream thread stuck in a processor turns readiness DOWN while the state stays RUNNING, and UP once it moves. */
+@ExtendWith(LocalClusterExtension.class)
+class StreamStallIT {
+
+    private static final Duration STALL = Duration.ofSeconds(2);
+    /** Generous: the stall is seen at the first health check after the timeout. */
+    private static final Duration NOTICED_WITHIN = STALL.plusSeconds(8);
+
+    @TempDir
+    Path stateDir;
+
+    @Test
+    void aBlockedStreamThreadIsNotReadyAndIsAgainOnceReleased(LocalCluster cluster) throws Exception {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        TopicSpec<String, SecurityAlert> in = new TopicSpec<>("test.stall-in." + suffix, String.class,
+                SecurityAlert.class, 1, Map.of());
+        TopicSpec<String, SecurityAlert> out = new TopicSpec<>("test.stall-out." + suffix, String.class,
+                SecurityAlert.class, 1, Map.of());
+        PagerConfig config = PagerConfig.empty().with(cluster.settings()).with(Map.of(
+                PlatformConfig.STATE_DIR.name(), stateDir.toString(),
+                PlatformConfig.STALL_TIMEOUT.name(), STALL.toMillis() + "ms"));
+        ServiceContext context = ServiceContext.of(config, new SimpleMeterRegistry(), Clock.systemUTC());
+        try (Admin admin = Admin.create(context.kafkaClientConfig())) {
+            new TopicProvisioner(admin, (short) 1).ensure(List.of(in, out));
+        }
+        CountDownLatch blocked = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.stream(in.name(), Consumed.with(Serdes.String(), Serdes.String()).withName("stall-source"))
+                .peek((key, value) -> {
+                    if (value.equals("block")) {
+                        blocked.countDown();
+                        awaitQuietly(release);
+                    }
+                }, Named.as("stall-wait"))
+                .to(out.name(), Produced.with(Serdes.String(), Serdes.String()).withName("stall-sink"));
+
+        try (StreamsService service = new StreamsService("stall-test-" + suffix, builder.build(), context);
+             KafkaProducer<String, String> producer = new KafkaProducer<>(context.kafkaClientConfig(),
+                     new StringSerializer(), new StringSerializer())) {
+            service.start();
+            awaitTrue("ready after start", Duration.ofSeconds(60), service::ready);
+
+            producer.send(new ProducerRecord<>(in.name(), "k1", "block")).get();
+            awaitTrue("the processor is blocked", Duration.ofSeconds(60), () -> blocked.getCount() == 0);
+            awaitTrue("not ready while blocked", NOTICED_WITHIN, () -> !service.ready());
+            assertThat(service.streams().state().isRunningOrRebalancing()).as("Streams itself sees nothing wrong")
+                    .isTrue();
+            assertThat(service.queryable()).as("stores stay queryable during a stall").isTrue();
+
+            release.countDown();
+            awaitTrue("ready again once released", NOTICED_WITHIN, service::ready);
+        } finally {
+            release.countDown();
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void awaitTrue(String what, Duration within, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as(what + " within " + within).isLessThan(deadline);
+            Thread.sleep(100);
+        }
+    }
+}
