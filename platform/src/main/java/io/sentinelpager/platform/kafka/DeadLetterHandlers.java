@@ -11,6 +11,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.Configurable;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -110,15 +111,18 @@ public final class DeadLetterHandlers {
         }
     }
 
-    /** Records whose bytes do not decode (not Avro, unknown schema id, wrong record type). */
-    public static final class Deserialization implements DeserializationExceptionHandler {
-        private Sink sink;
+    /** What every handler has: the sink its Streams settings describe. */
+    abstract static class Handler implements Configurable {
+        Sink sink;
 
         @Override
         public void configure(Map<String, ?> configs) {
             sink = new Sink(configs);
         }
+    }
 
+    /** Records whose bytes do not decode (not Avro, unknown schema id, wrong record type). */
+    public static final class Deserialization extends Handler implements DeserializationExceptionHandler {
         @Override
         public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record,
                                     Exception exception) {
@@ -150,14 +154,7 @@ public final class DeadLetterHandlers {
     }
 
     /** Records that decoded but that the service's logic threw on. */
-    public static final class Processing implements ProcessingExceptionHandler {
-        private Sink sink;
-
-        @Override
-        public void configure(Map<String, ?> configs) {
-            sink = new Sink(configs);
-        }
-
+    public static final class Processing extends Handler implements ProcessingExceptionHandler {
         @Override
         public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
             if (context.topic() == null) {
@@ -185,14 +182,7 @@ public final class DeadLetterHandlers {
      * the thread, loudly; the runner replaces it, the task replays from its last commit, and {@code /health/ready}
      * reports the repeated replacements.
      */
-    public static final class Production implements ProductionExceptionHandler {
-        private Sink sink;
-
-        @Override
-        public void configure(Map<String, ?> configs) {
-            sink = new Sink(configs);
-        }
-
+    public static final class Production extends Handler implements ProductionExceptionHandler {
         @Override
         public Response handleError(ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record,
                                     Exception exception) {

@@ -2,23 +2,15 @@ package io.sentinelpager.platform.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.sentinelpager.platform.config.PagerConfig;
 import io.sentinelpager.platform.config.PlatformConfig;
-import io.sentinelpager.platform.kafka.TopicProvisioner;
+import io.sentinelpager.platform.kafka.StreamsTestBed;
 import io.sentinelpager.platform.local.LocalCluster;
 import io.sentinelpager.platform.testing.LocalClusterExtension;
-import io.sentinelpager.schemas.SecurityAlert;
-import io.sentinelpager.schemas.TopicSpec;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.BooleanSupplier;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.Serdes;
@@ -44,37 +36,28 @@ class StreamStallIT {
 
     @Test
     void aBlockedStreamThreadIsNotReadyAndIsAgainOnceReleased(LocalCluster cluster) throws Exception {
-        String suffix = UUID.randomUUID().toString().substring(0, 8);
-        TopicSpec<String, SecurityAlert> in = new TopicSpec<>("test.stall-in." + suffix, String.class,
-                SecurityAlert.class, 1, Map.of());
-        TopicSpec<String, SecurityAlert> out = new TopicSpec<>("test.stall-out." + suffix, String.class,
-                SecurityAlert.class, 1, Map.of());
-        PagerConfig config = PagerConfig.empty().with(cluster.settings()).with(Map.of(
-                PlatformConfig.STATE_DIR.name(), stateDir.toString(),
-                PlatformConfig.STALL_TIMEOUT.name(), STALL.toMillis() + "ms"));
-        ServiceContext context = ServiceContext.of(config, new SimpleMeterRegistry(), Clock.systemUTC());
-        try (Admin admin = Admin.create(context.kafkaClientConfig())) {
-            new TopicProvisioner(admin, (short) 1).ensure(List.of(in, out));
-        }
+        StreamsTestBed bed = StreamsTestBed.create(cluster, stateDir, "stall",
+                Map.of(PlatformConfig.STALL_TIMEOUT.name(), STALL.toMillis() + "ms"));
+        ServiceContext context = bed.context();
         CountDownLatch blocked = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         StreamsBuilder builder = new StreamsBuilder();
-        builder.stream(in.name(), Consumed.with(Serdes.String(), Serdes.String()).withName("stall-source"))
+        builder.stream(bed.in().name(), Consumed.with(Serdes.String(), Serdes.String()).withName("stall-source"))
                 .peek((key, value) -> {
                     if (value.equals("block")) {
                         blocked.countDown();
                         awaitQuietly(release);
                     }
                 }, Named.as("stall-wait"))
-                .to(out.name(), Produced.with(Serdes.String(), Serdes.String()).withName("stall-sink"));
+                .to(bed.out().name(), Produced.with(Serdes.String(), Serdes.String()).withName("stall-sink"));
 
-        try (StreamsService service = new StreamsService("stall-test-" + suffix, builder.build(), context);
+        try (StreamsService service = new StreamsService("stall-test-" + bed.suffix(), builder.build(), context);
              KafkaProducer<String, String> producer = new KafkaProducer<>(context.kafkaClientConfig(),
                      new StringSerializer(), new StringSerializer())) {
             service.start();
             awaitTrue("ready after start", Duration.ofSeconds(60), service::ready);
 
-            producer.send(new ProducerRecord<>(in.name(), "k1", "block")).get();
+            producer.send(new ProducerRecord<>(bed.in().name(), "k1", "block")).get();
             awaitTrue("the processor is blocked", Duration.ofSeconds(60), () -> blocked.getCount() == 0);
             awaitTrue("not ready while blocked", NOTICED_WITHIN, () -> !service.ready());
             assertThat(service.streams().state().isRunningOrRebalancing()).as("Streams itself sees nothing wrong")
