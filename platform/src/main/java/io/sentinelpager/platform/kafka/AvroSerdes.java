@@ -4,14 +4,11 @@ import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 import io.apicurio.registry.serde.avro.AvroSerdeConfig;
 import io.apicurio.registry.serde.config.SerdeConfig;
-import io.sentinelpager.schemas.RecordLimits;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * Serdes bound to the schema registry. Records are written in the Confluent wire format (a zero byte, then the
@@ -66,31 +63,6 @@ public final class AvroSerdes {
         AvroKafkaDeserializer<T> deserializer = new AvroKafkaDeserializer<>();
         serializer.configure(clientConfig(), false);
         deserializer.configure(clientConfig(), false);
-        return Serdes.serdeFrom(new Bounded<>(serializer), deserializer);
-    }
-
-    /**
-     * Refuses a value over {@link RecordLimits#MAX_RECORD_BYTES} while serializing, before a producer sees it: see
-     * {@link OversizedRecordException} for why here.
-     */
-    private record Bounded<T>(Serializer<T> serializer) implements Serializer<T> {
-        @Override
-        public byte[] serialize(String topic, T data) {
-            return serialize(topic, null, data);
-        }
-
-        @Override
-        public byte[] serialize(String topic, Headers headers, T data) {
-            byte[] bytes = headers == null ? serializer.serialize(topic, data) : serializer.serialize(topic, headers, data);
-            if (bytes != null && bytes.length > RecordLimits.MAX_RECORD_BYTES) {
-                throw new OversizedRecordException(topic, bytes.length);
-            }
-            return bytes;
-        }
-
-        @Override
-        public void close() {
-            serializer.close();
-        }
+        return Serdes.serdeFrom(serializer, deserializer);
     }
 }

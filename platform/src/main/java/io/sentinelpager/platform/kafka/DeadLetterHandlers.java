@@ -5,15 +5,22 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Configurable;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
@@ -56,6 +63,7 @@ public final class DeadLetterHandlers {
         private final Set<String> globalTopics;
         private final String fallback;
         private final Map<String, Object> producerConfig;
+        private final Map<String, Object> consumerConfig;
         private KafkaProducer<byte[], byte[]> producer;
 
         Sink(Map<String, ?> configs) {
@@ -66,14 +74,18 @@ public final class DeadLetterHandlers {
                     : Set.of(global.toString().split(","));
             Object fallbackTopic = configs.get(FALLBACK_TOPIC_CONFIG);
             fallback = fallbackTopic == null ? null : fallbackTopic.toString();
-            producerConfig = new HashMap<>();
             // The same cluster and credentials as the application's own clients.
+            Map<String, Object> cluster = new HashMap<>();
             configs.forEach((key, value) -> {
                 if (key.startsWith("security.") || key.startsWith("sasl.") || key.startsWith("ssl.")) {
-                    producerConfig.put(key, value);
+                    cluster.put(key, value);
                 }
             });
-            producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, configs.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
+            cluster.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, configs.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
+            consumerConfig = new HashMap<>(cluster);
+            consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            consumerConfig.put(ConsumerConfig.CLIENT_ID_CONFIG, service + "-dlq-input");
+            producerConfig = new HashMap<>(cluster);
             producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
             producerConfig.put(ProducerConfig.CLIENT_ID_CONFIG, service + "-global-dlq");
             // The global thread waits for this send: a missing topic or an unreachable cluster must not hold it for
@@ -83,10 +95,41 @@ public final class DeadLetterHandlers {
             producerConfig.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) SEND_TIMEOUT.multipliedBy(2).toMillis());
         }
 
-        /** The dead letter of the input the context names. */
+        /** The dead letter of the input the context names, with the input's bytes. */
         ProducerRecord<byte[], byte[]> deadLetter(DeadLetters.Stage stage, ErrorHandlerContext context, Exception error) {
-            return DeadLetters.record(service, stage, context.topic(), context.partition(), context.offset(),
-                    context.sourceRawKey(), context.sourceRawValue(), context.headers(), error, fallback);
+            byte[] key = context.sourceRawKey();
+            byte[] value = context.sourceRawValue();
+            if (key == null && value == null) {
+                // Kafka Streams 4.4 lets go of the input's bytes once an output is serialized, so an output that the
+                // producer refuses finds none here: read them back from the input's topic.
+                Optional<ConsumerRecord<byte[], byte[]>> input = reread(context.topic(), context.partition(),
+                        context.offset());
+                key = input.map(ConsumerRecord::key).orElse(null);
+                value = input.map(ConsumerRecord::value).orElse(null);
+            }
+            return DeadLetters.record(service, stage, context.topic(), context.partition(), context.offset(), key,
+                    value, context.headers(), error, fallback);
+        }
+
+        /** The record at the offset, unless it cannot be read within the send timeout (then the headers tell where). */
+        private Optional<ConsumerRecord<byte[], byte[]>> reread(String topic, int partition, long offset) {
+            TopicPartition at = new TopicPartition(topic, partition);
+            try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig,
+                    new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                consumer.assign(List.of(at));
+                consumer.seek(at, offset);
+                long deadline = System.nanoTime() + SEND_TIMEOUT.toNanos();
+                while (System.nanoTime() < deadline) {
+                    List<ConsumerRecord<byte[], byte[]>> records = consumer.poll(Duration.ofMillis(200)).records(at);
+                    if (!records.isEmpty()) {
+                        // A transaction marker or a compacted record leaves no record at the offset.
+                        return Optional.of(records.get(0)).filter(first -> first.offset() == offset);
+                    }
+                }
+            } catch (KafkaException e) {
+                log.warn("{}: could not read back {}@{}", service, at, offset, e);
+            }
+            return Optional.empty();
         }
 
         /** Dead letters of task records go back to Streams; those of global records are written here. */
@@ -171,21 +214,25 @@ public final class DeadLetterHandlers {
     }
 
     /**
-     * Outputs that can never be written. One that does not serialize, or that {@link AvroSerdes} refuses as too large
-     * for any topic, is caught before the producer sees it: the input that produced it is dead-lettered with the
-     * output's topic and the reason, and the stream carries on. A dead letter of the output itself would be as large,
-     * or as unwritable, as the output.
+     * Outputs that can never be written: too large for the producer ({@link GuardedClients} refuses them before the
+     * producer sees them), or that do not serialize. The input that produced one is dead-lettered with the output's
+     * topic and the reason, and the stream carries on; a dead letter of the output itself would be as large, or as
+     * unwritable, as the output.
      *
-     * <p>An error from the producer cannot be handled so under exactly-once (Kafka 4.4): the producer has already put
-     * the transaction into an abortable error, every later send in it fails with the same exception (the handler is
-     * called again for innocent records), dead letters included, and the transaction is aborted. Such an error fails
-     * the thread, loudly; the runner replaces it, the task replays from its last commit, and {@code /health/ready}
-     * reports the repeated replacements.
+     * <p>Any other error from the producer cannot be handled so under exactly-once (Kafka 4.4): the producer has
+     * already put the transaction into an abortable error, every later send in it fails with the same exception
+     * (the handler is called again for innocent records), dead letters included, and the transaction is aborted.
+     * Such an error fails the thread, loudly; the runner replaces it, the task replays from its last commit, and
+     * {@code /health/ready} reports the repeated replacements.
      */
     public static final class Production extends Handler implements ProductionExceptionHandler {
+
         @Override
         public Response handleError(ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record,
                                     Exception exception) {
+            if (exception instanceof OversizedRecordException) {
+                return deadLetterInput(context, record.topic(), exception);
+            }
             if (exception instanceof RetriableException) {
                 return Response.retry();
             }
@@ -198,10 +245,9 @@ public final class DeadLetterHandlers {
         @Override
         public Response handleSerializationError(ErrorHandlerContext context, ProducerRecord record,
                                                  Exception exception, SerializationExceptionOrigin origin) {
-            return deadLetterInput(context, record.topic(), exception instanceof OversizedRecordException
-                    ? exception
-                    : new SerializationException("the " + origin.name().toLowerCase() + " of an output to "
-                    + record.topic() + " does not serialize", exception));
+            return deadLetterInput(context, record.topic(), new SerializationException("the "
+                    + origin.name().toLowerCase() + " of an output to " + record.topic() + " does not serialize",
+                    exception));
         }
 
         private Response deadLetterInput(ErrorHandlerContext context, String output, Exception reason) {

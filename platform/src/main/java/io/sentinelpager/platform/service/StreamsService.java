@@ -2,6 +2,7 @@ package io.sentinelpager.platform.service;
 
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.sentinelpager.platform.kafka.DeadLetterHandlers;
+import io.sentinelpager.platform.kafka.GuardedClients;
 import io.sentinelpager.schemas.Topics;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,8 +23,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs a Kafka Streams topology the same way in every service: exactly-once v2, explicitly named internal
- * resources, dead-letter handlers for unreadable and failing records and for outputs that cannot be written, Streams metrics on the shared registry, and a
- * replaced thread (not a dead service) after an unexpected error.
+ * resources, dead-letter handlers for unreadable and failing records and for outputs that cannot be written (whose
+ * producers refuse an oversized record before it can break the transaction: {@link GuardedClients}), Streams metrics
+ * on the shared registry, a replaced thread (not a dead service) after an unexpected error, and readiness that
+ * tells a blocked or failing thread from a working one.
  */
 public final class StreamsService implements Service {
 
@@ -46,7 +49,7 @@ public final class StreamsService implements Service {
         Properties properties = properties(name, context);
         properties.put(DeadLetterHandlers.GLOBAL_TOPICS_CONFIG, String.join(",", globalTopics(topology)));
         fallbackTopic(topology).ifPresent(topic -> properties.put(DeadLetterHandlers.FALLBACK_TOPIC_CONFIG, topic));
-        this.streams = new KafkaStreams(topology, properties);
+        this.streams = new KafkaStreams(topology, properties, new GuardedClients());
         this.closeTimeout = context.platform().shutdownTimeout();
         // Wall time, not the service's clock: a test may move that by hours, and health is about now.
         this.watch = new StreamThreadWatch(Clock.systemUTC(), context.platform().stallTimeout());

@@ -54,9 +54,10 @@ class ProductionErrorIT {
             try (StreamsService service = new StreamsService(name, topology, context)) {
                 producer.send(new ProducerRecord<>(in.name(), "k1", alert("poison"))).get();
                 producer.send(new ProducerRecord<>(in.name(), "k2", alert("fine"))).get();
+                producer.send(new ProducerRecord<>(in.name(), "k3", alert("untitled"))).get();
                 service.start();
 
-                List<ConsumerRecord<byte[], byte[]>> dead = bed.read(in.deadLetterTopic(), 1);
+                List<ConsumerRecord<byte[], byte[]>> dead = bed.read(in.deadLetterTopic(), 2);
                 assertThat(new String(dead.get(0).key())).isEqualTo("k1");
                 assertThat(header(dead.get(0), DeadLetters.HEADER_STAGE)).isEqualTo("production");
                 assertThat(header(dead.get(0), DeadLetters.HEADER_TOPIC)).isEqualTo(in.name());
@@ -68,29 +69,40 @@ class ProductionErrorIT {
                 // The dead letter is the input as it came, not the output.
                 assertThat(serde.deserializer().deserialize(in.name(), dead.get(0).value()).getTitle())
                         .isEqualTo("poison");
+                assertThat(new String(dead.get(1).key())).isEqualTo("k3");
+                assertThat(header(dead.get(1), DeadLetters.HEADER_STAGE)).isEqualTo("production");
+                assertThat(header(dead.get(1), DeadLetters.HEADER_MESSAGE)).contains("does not serialize");
                 assertThat(bed.read(out.name(), 1)).extracting(r -> new String(r.key())).containsExactly("k2");
             }
             try (StreamsService restarted = new StreamsService(name, topology, context)) {
                 restarted.start();
-                producer.send(new ProducerRecord<>(in.name(), "k3", alert("after"))).get();
+                producer.send(new ProducerRecord<>(in.name(), "k4", alert("after"))).get();
 
                 assertThat(bed.read(out.name(), 2)).extracting(r -> new String(r.key()))
-                        .containsExactly("k2", "k3");
-                assertThat(bed.read(in.deadLetterTopic(), 1)).as("the poison input, dead-lettered once")
-                        .hasSize(1);
+                        .containsExactly("k2", "k4");
+                assertThat(bed.read(in.deadLetterTopic(), 2)).as("each poison input, dead-lettered once")
+                        .hasSize(2);
             }
         }
     }
 
-    /** Passes alerts on, but one titled "poison" with 2 MB of source JSON: twice what a topic takes. */
+    /**
+     * Passes alerts on, but one titled "poison" with 2 MB of source JSON, twice what a topic takes, and one titled
+     * "untitled" without the title its schema requires.
+     */
     private static Topology bloatingTopology(ServiceContext context, TopicSpec<String, SecurityAlert> in,
                                              TopicSpec<String, SecurityAlert> out) {
         Serde<SecurityAlert> serde = context.serdes().value(SecurityAlert.class);
         StreamsBuilder builder = new StreamsBuilder();
         builder.stream(in.name(), Consumed.with(context.serdes().key(), serde).withName("big-source"))
-                .mapValues(alert -> alert.getTitle().equals("poison")
-                        ? SecurityAlert.newBuilder(alert).setSourceJson(TWO_MB).build()
-                        : alert, Named.as("big-bloat"))
+                .mapValues(alert -> {
+                    if (alert.getTitle().equals("poison")) {
+                        alert.setSourceJson(TWO_MB);
+                    } else if (alert.getTitle().equals("untitled")) {
+                        alert.setTitle(null);
+                    }
+                    return alert;
+                }, Named.as("big-spoil"))
                 .to(out.name(), Produced.with(context.serdes().key(), serde).withName("big-sink"));
         return builder.build();
     }
