@@ -27,6 +27,7 @@ import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
 import org.apache.kafka.streams.errors.ProductionExceptionHandler;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.processor.api.Record;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -204,6 +205,13 @@ public final class DeadLetterHandlers {
                 // Raised by a punctuator, not by an input record: there are no input bytes to keep.
                 log.error("{}: scheduled processing failed in {}", sink.service, context.processorNodeId(), exception);
                 return Response.resume();
+            }
+            if (exception instanceof StreamsException) {
+                // Kafka Streams' own failure surfacing in a processor (a producer error from an earlier send, a task
+                // that moved), not this record's: under exactly-once its dead letter would be aborted with the rest.
+                log.error("{}: record {}-{}@{} met a failure of Kafka Streams in {}", sink.service, context.topic(),
+                        context.partition(), context.offset(), context.processorNodeId(), exception);
+                return Response.fail();
             }
             ProducerRecord<byte[], byte[]> deadLetter = sink.deadLetter(DeadLetters.Stage.PROCESSING, context, exception);
             log.warn("{}: record {}-{}@{} failed in {}, sent to {}: {}", sink.service, context.topic(),
