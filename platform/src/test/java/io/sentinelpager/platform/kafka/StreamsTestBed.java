@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -61,6 +62,20 @@ public record StreamsTestBed(ServiceContext context, TopicSpec<String, SecurityA
         config.put("acks", "all");
         return new KafkaProducer<>(config, new StringSerializer(),
                 context.serdes().value(SecurityAlert.class).serializer());
+    }
+
+    /** A producer of plain strings to any topic. */
+    public KafkaProducer<String, String> stringProducer() {
+        return new KafkaProducer<>(context.kafkaClientConfig(), new StringSerializer(), new StringSerializer());
+    }
+
+    /** Waits for the condition, checking it every 100 ms; after {@code within}, fails naming what it waited for. */
+    public static void await(String what, Duration within, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as(what + " within " + within).isLessThan(deadline);
+            Thread.sleep(100);
+        }
     }
 
     /** Waits up to a minute for {@code count} committed records on the topic, from its start. */

@@ -1,6 +1,6 @@
 package io.sentinelpager.platform.service;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import static io.sentinelpager.platform.kafka.StreamsTestBed.await;
 
 import io.sentinelpager.platform.kafka.StreamsTestBed;
 import io.sentinelpager.platform.kafka.TopicProvisioner;
@@ -9,12 +9,10 @@ import io.sentinelpager.platform.testing.LocalClusterExtension;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Named;
@@ -51,26 +49,16 @@ class ProducerErrorIT {
                 .to(bed.out().name(), Produced.with(Serdes.String(), Serdes.String()).withName("refused-sink"));
 
         try (StreamsService service = new StreamsService("refused-test-" + bed.suffix(), builder.build(), context);
-             KafkaProducer<String, String> producer = new KafkaProducer<>(context.kafkaClientConfig(),
-                     new StringSerializer(), new StringSerializer())) {
+             KafkaProducer<String, String> producer = bed.stringProducer()) {
             service.start();
-            awaitTrue("ready after start", Duration.ofSeconds(60), service::ready);
+            await("ready after start", Duration.ofSeconds(60), service::ready);
 
             producer.send(new ProducerRecord<>(bed.in().name(), "k1", "big")).get();
 
             // Kafka Streams stays RUNNING through it all (a replaced thread rejoins in seconds): only the count of
             // replacements tells.
-            awaitTrue("not ready while RUNNING, as threads fail over and over", NOTICED_WITHIN,
+            await("not ready while RUNNING, as threads fail over and over", NOTICED_WITHIN,
                     () -> !service.ready() && service.queryable());
-        }
-    }
-
-    private static void awaitTrue(String what, Duration within, BooleanSupplier condition)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + within.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as(what + " within " + within).isLessThan(deadline);
-            Thread.sleep(200);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.sentinelpager.platform.service;
 
+import static io.sentinelpager.platform.kafka.StreamsTestBed.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sentinelpager.platform.config.PlatformConfig;
@@ -10,11 +11,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Named;
@@ -52,20 +51,19 @@ class StreamStallIT {
                 .to(bed.out().name(), Produced.with(Serdes.String(), Serdes.String()).withName("stall-sink"));
 
         try (StreamsService service = new StreamsService("stall-test-" + bed.suffix(), builder.build(), context);
-             KafkaProducer<String, String> producer = new KafkaProducer<>(context.kafkaClientConfig(),
-                     new StringSerializer(), new StringSerializer())) {
+             KafkaProducer<String, String> producer = bed.stringProducer()) {
             service.start();
-            awaitTrue("ready after start", Duration.ofSeconds(60), service::ready);
+            await("ready after start", Duration.ofSeconds(60), service::ready);
 
             producer.send(new ProducerRecord<>(bed.in().name(), "k1", "block")).get();
-            awaitTrue("the processor is blocked", Duration.ofSeconds(60), () -> blocked.getCount() == 0);
-            awaitTrue("not ready while blocked", NOTICED_WITHIN, () -> !service.ready());
+            await("the processor is blocked", Duration.ofSeconds(60), () -> blocked.getCount() == 0);
+            await("not ready while blocked", NOTICED_WITHIN, () -> !service.ready());
             assertThat(service.streams().state().isRunningOrRebalancing()).as("Streams itself sees nothing wrong")
                     .isTrue();
             assertThat(service.queryable()).as("stores stay queryable during a stall").isTrue();
 
             release.countDown();
-            awaitTrue("ready again once released", NOTICED_WITHIN, service::ready);
+            await("ready again once released", NOTICED_WITHIN, service::ready);
         } finally {
             release.countDown();
         }
@@ -76,14 +74,6 @@ class StreamStallIT {
             latch.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void awaitTrue(String what, Duration within, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + within.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as(what + " within " + within).isLessThan(deadline);
-            Thread.sleep(100);
         }
     }
 }
