@@ -2,6 +2,7 @@ package io.sentinelpager.platform.kafka;
 
 import io.micrometer.core.instrument.Metrics;
 import io.sentinelpager.schemas.TopicSpec;
+import io.sentinelpager.schemas.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Optional;
@@ -13,7 +14,12 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 /**
  * Builds the record that carries a bad input to {@code <topic>.dlq}: the original key and value bytes, untouched,
  * with provenance headers that say where it came from and why it was rejected. The same headers are written by every
- * service, so one tool reads any dead-letter topic.
+ * service, so one tool reads any dead-letter topic, and every dead letter is counted here, once, in
+ * {@code pager_dead_letters} by service, topic, stage and reason.
+ *
+ * <p>A dead letter only goes to a topic that exists: the {@code .dlq} of a catalog topic, which the runner
+ * provisions with the catalog, never one of a Kafka Streams internal topic, which nobody creates; see
+ * {@link #deadLetterSource}.
  */
 public final class DeadLetters {
 
@@ -33,16 +39,27 @@ public final class DeadLetters {
     public static final String HEADER_ENTERED_FROM = "pager.entered.from";
 
     /** Where the record failed. */
-    public enum Stage { DESERIALIZATION, PROCESSING }
+    public enum Stage { DESERIALIZATION, PROCESSING, PRODUCTION }
 
     private static final int MAX_MESSAGE = 2000;
 
     private DeadLetters() {
     }
 
+    /** The dead letter of a record read from a catalog topic (or from a topic outside the catalog and Streams). */
     public static ProducerRecord<byte[], byte[]> record(String service, Stage stage, String topic, int partition,
                                                         long offset, byte[] key, byte[] value, Headers original,
                                                         Exception error) {
+        return record(service, stage, topic, partition, offset, key, value, original, error, topic);
+    }
+
+    /**
+     * @param fallback the catalog topic whose {@code .dlq} takes the dead letter of a record read from an internal
+     *                 topic that no service marked with {@link #HEADER_ENTERED_FROM}
+     */
+    static ProducerRecord<byte[], byte[]> record(String service, Stage stage, String topic, int partition, long offset,
+                                                 byte[] key, byte[] value, Headers original, Exception error,
+                                                 String fallback) {
         Headers headers = new RecordHeaders();
         if (original != null) {
             original.forEach(headers::add);
@@ -55,9 +72,10 @@ public final class DeadLetters {
         put(headers, HEADER_EXCEPTION, error.getClass().getName());
         put(headers, HEADER_MESSAGE, describe(error));
         put(headers, HEADER_FAILED_AT, Instant.now().toString());
-        String target = enteredFrom(original).orElse(topic);
-        Metrics.counter("pager_dead_letters", "service", service, "topic", target, "stage", stage.name().toLowerCase())
-                .increment();
+        String target = deadLetterSource(topic, original, fallback);
+        // The exception's class, not its message: a bounded set of values, as a metric's tags must be.
+        Metrics.counter("pager_dead_letters", "service", service, "topic", target, "stage", stage.name().toLowerCase(),
+                "reason", error.getClass().getSimpleName()).increment();
         return new ProducerRecord<>(target + TopicSpec.DLQ_SUFFIX, null, key, value, headers);
     }
 
@@ -68,6 +86,22 @@ public final class DeadLetters {
         // Replaced, not kept: a marker that leaked in with the input names another service's entry.
         put(out, HEADER_ENTERED_FROM, topic);
         return out;
+    }
+
+    /**
+     * The topic whose {@code .dlq} takes the dead letter of a record read from {@code topic}: the topic the record
+     * entered the service from, if the service marked it; else the topic itself unless it is a Kafka Streams internal
+     * topic (a repartition topic, or a changelog); else {@code fallback}, a catalog topic the service reads.
+     */
+    static String deadLetterSource(String topic, Headers headers, String fallback) {
+        return enteredFrom(headers)
+                .or(() -> Topics.byName(topic).map(TopicSpec::name))
+                .orElse(internal(topic) ? fallback : topic);
+    }
+
+    /** Kafka Streams names its internal topics {@code <application id>-<name>-repartition} or {@code -changelog}. */
+    private static boolean internal(String topic) {
+        return topic.endsWith("-repartition") || topic.endsWith("-changelog");
     }
 
     private static Optional<String> enteredFrom(Headers headers) {
