@@ -5,6 +5,7 @@ import io.sentinelpager.schemas.TopicSpec;
 import io.sentinelpager.schemas.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Optional;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
@@ -31,6 +32,14 @@ public final class DeadLetters {
     public static final String HEADER_EXCEPTION = "pager.dlq.exception";
     public static final String HEADER_MESSAGE = "pager.dlq.message";
     public static final String HEADER_FAILED_AT = "pager.dlq.failed.at";
+    /**
+     * The largest dead letter: Kafka's default {@code max.request.size} (1 MiB), less room for the batch. Larger than
+     * {@link io.sentinelpager.schemas.RecordLimits#MAX_RECORD_BYTES}, because a dead letter carries whatever the
+     * broker accepted on its source topic.
+     */
+    static final int DEAD_LETTER_BYTES = 1024 * 1024 - 4096;
+    /** Set when the dead letter keeps only the start of the value (see {@code withinLimit}). */
+    public static final String HEADER_VALUE_CUT = "pager.dlq.value.cut";
     /**
      * Set by a service that passes its input on through one of its own repartition topics: the catalog topic the
      * record entered the service from. A record that then fails is dead-lettered to that topic's {@code .dlq}, which
@@ -72,11 +81,37 @@ public final class DeadLetters {
         put(headers, HEADER_EXCEPTION, error.getClass().getName());
         put(headers, HEADER_MESSAGE, describe(error));
         put(headers, HEADER_FAILED_AT, Instant.now().toString());
+        value = withinLimit(key, value, headers, topic, partition, offset);
         String target = deadLetterSource(topic, original, fallback);
         // The exception's class, not its message: a bounded set of values, as a metric's tags must be.
         Metrics.counter("pager_dead_letters", "service", service, "topic", target, "stage", stage.name().toLowerCase(),
                 "reason", error.getClass().getSimpleName()).increment();
         return new ProducerRecord<>(target + TopicSpec.DLQ_SUFFIX, null, key, value, headers);
+    }
+
+    /**
+     * The value as the dead letter carries it: whole, unless the input was so close to the broker's limit that the
+     * provenance headers would push the dead letter past it. Then its start is kept, and a header says how long it
+     * was and where the whole one is, for as long as its topic keeps it; a dead letter that cannot be written would
+     * lose the input altogether.
+     */
+    private static byte[] withinLimit(byte[] key, byte[] value, Headers headers, String topic, int partition,
+                                      long offset) {
+        int room = DEAD_LETTER_BYTES - (key == null ? 0 : key.length) - headerBytes(headers);
+        if (value == null || value.length <= room) {
+            return value;
+        }
+        put(headers, HEADER_VALUE_CUT, value.length + " bytes in all; the whole value is at " + topic + "-"
+                + partition + "@" + offset + " for as long as that topic keeps it");
+        return Arrays.copyOf(value, Math.max(0, room - 200));
+    }
+
+    private static int headerBytes(Headers headers) {
+        int bytes = 0;
+        for (Header header : headers) {
+            bytes += header.key().length() + (header.value() == null ? 0 : header.value().length) + 8;
+        }
+        return bytes;
     }
 
     /** Marks a record with the topic it entered the service from; see {@link #HEADER_ENTERED_FROM}. */

@@ -77,4 +77,27 @@ class DeadLettersTest {
             Metrics.removeRegistry(registry);
         }
     }
+
+    @Test
+    void aDeadLetterOfAnInputAtTheBrokersLimitKeepsItsStartAndSaysWhereTheWholeOneIs() {
+        byte[] nearLimit = new byte[1_048_000];
+        ProducerRecord<byte[], byte[]> dead = DeadLetters.record("pager-escalate", DeadLetters.Stage.PROCESSING,
+                "alert.actions", 1, 99, "k".getBytes(), nearLimit, new RecordHeaders(),
+                new IllegalArgumentException("x".repeat(5_000)));
+
+        int headers = 0;
+        for (var h : dead.headers()) {
+            headers += h.key().length() + h.value().length;
+        }
+        assertThat(dead.value().length + headers + 1).isLessThanOrEqualTo(DeadLetters.DEAD_LETTER_BYTES);
+        assertThat(new String(dead.headers().lastHeader(DeadLetters.HEADER_VALUE_CUT).value(), StandardCharsets.UTF_8))
+                .isEqualTo("1048000 bytes in all; the whole value is at alert.actions-1@99 for as long as that topic"
+                        + " keeps it");
+        // An ordinary dead letter keeps its value whole and has no such header.
+        ProducerRecord<byte[], byte[]> small = DeadLetters.record("pager-escalate", DeadLetters.Stage.PROCESSING,
+                "alert.actions", 1, 100, "k".getBytes(), new byte[1_000_000], new RecordHeaders(),
+                new IllegalArgumentException("too long"));
+        assertThat(small.value()).hasSize(1_000_000);
+        assertThat(small.headers().lastHeader(DeadLetters.HEADER_VALUE_CUT)).isNull();
+    }
 }
