@@ -44,7 +44,7 @@ final class AlertTriage {
     record Changed(AlertAction action, IngestSeen seen, List<AlertAction> comments) implements Outcome {
     }
 
-    /** Changed, but only as our own write-back made it: remember it, publish nothing. */
+    /** Changed, but only as our own write-back made it: remember it, publish no change (an analyst's comment, yes). */
     record Echo(String commandId, IngestSeen seen, List<AlertAction> comments) implements Outcome {
     }
 
