@@ -311,13 +311,15 @@ public final class Lifecycle {
                 continue;
             }
             NotificationRequest page = notification(key, 0, routed, owner, delivery.method(), 0, 0, now);
+            String said = action.getActor() + " commented in Azure: " + action.getComment();
             notices.add(NotificationRequest.newBuilder(page)
                     .setNotificationId(key + "/" + action.getActionId() + "/" + owner + "/"
                             + delivery.method().getType().name().toLowerCase())
                     .setUrgency(Urgency.LOW)
                     .setTitle("Comment: " + page.getTitle())
-                    .setBody(action.getActor() + " commented in Azure on " + page.getTitle() + " (" + key + "): "
-                            + action.getComment())
+                    // Notify's messages show the title and the summary line, so the comment goes there too.
+                    .setSummary(RecordLimits.cut(said, RecordLimits.TITLE_BYTES))
+                    .setBody(said + " (" + key + ")")
                     .build());
         }
         return notices;

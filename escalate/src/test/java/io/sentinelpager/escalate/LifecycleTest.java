@@ -283,7 +283,8 @@ class LifecycleTest {
             assertThat(n.getContactMethod()).isEqualTo(ContactMethodType.EMAIL);
             assertThat(n.getUrgency()).isEqualTo(Urgency.LOW);
             assertThat(n.getNotificationId()).isEqualTo("c1:a1/azure-comment:1f2e/ana/email");
-            assertThat(n.getBody()).contains("Soc Lead").contains("Isolated the host").contains("Suspicious sign-in");
+            assertThat(n.getTitle()).isEqualTo("Comment: Suspicious sign-in");
+            assertThat(n.getSummary()).isEqualTo("Soc Lead commented in Azure: Isolated the host");
         });
         assertThat(outcome.emitted()).as("nothing goes back to Azure").noneMatch(SyncCommand.class::isInstance);
         // The same comment again (a replay) gives the same id, which notify skips.
