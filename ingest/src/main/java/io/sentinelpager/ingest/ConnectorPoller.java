@@ -258,6 +258,7 @@ final class ConnectorPoller implements AutoCloseable {
         } else {
             metrics.alert(id, outcome.getClass().getSimpleName().replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase());
         }
+        outcome.comments().forEach(out::action);
         if (outcome.seen() != null) {
             out.seen(outcome.seen());
         }

@@ -91,7 +91,9 @@ final class SentinelFeed implements AlertFeed {
     private SourceItem item(SentinelIncident incident, SentinelAlert alert) {
         String id = alert == null ? incident.name() : incident.name() + ":" + alert.name();
         return new SourceItem(id, incident.properties().lastModifiedTimeUtc(),
-                SentinelNormalizer.sourceJson(incident, alert), now -> normalizer.normalize(incident, alert, now));
+                SentinelNormalizer.sourceJson(incident, alert), now -> normalizer.normalize(incident, alert, now),
+                // Not read yet: an incident's comments cost a request of their own (GET incidents/{id}/comments).
+                List.of());
     }
 
     @Override
