@@ -69,6 +69,14 @@ public enum Cloud {
         return managementUrl + "/.default";
     }
 
+    /**
+     * The scope of a Log Analytics token in this cloud, for the same reason: the service takes a token for
+     * this resource on each of its hosts (api.loganalytics.azure.com too) and refuses any other.
+     */
+    public String logAnalyticsScope() {
+        return logAnalyticsUrl + "/.default";
+    }
+
     /** @throws IllegalArgumentException naming the accepted values */
     public static Cloud parse(String value) {
         String name = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);

@@ -1,10 +1,19 @@
 package io.sentinelpager.azure;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.microsoft.graph.models.odataerrors.ODataError;
 import com.microsoft.graph.models.security.Alert;
 import com.microsoft.graph.models.security.AlertCollectionResponse;
 import com.microsoft.graph.models.security.AlertComment;
+import com.microsoft.kiota.RequestInformation;
+import com.microsoft.kiota.serialization.Parsable;
+import com.microsoft.kiota.serialization.ParsableFactory;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -15,8 +24,9 @@ import java.util.Optional;
  * {@link GraphConnection}).
  *
  * <p>Listing does not send {@code $orderby}: Graph documents only $filter, $top, $skip and $count
- * for alerts_v2. A poller therefore advances its watermark to the greatest lastUpdateDateTime over
- * all pages of a listing, only after reading the last page.
+ * for alerts_v2, and neither an order nor what its next links hold. A listing of more than one page
+ * may therefore miss an alert that changed, or was shifted by one that changed, between two pages;
+ * {@link #countUpdated} lets a poller prove that a listing of a window in the past was complete.
  */
 public final class GraphAlertsClient implements AutoCloseable {
 
@@ -65,17 +75,51 @@ public final class GraphAlertsClient implements AutoCloseable {
      *                  null or blank for none
      */
     public AlertPage listUpdatedSince(Instant since, int top, String andFilter) {
-        Objects.requireNonNull(since, "since");
+        return listUpdated(since, null, top, andFilter);
+    }
+
+    /**
+     * As {@link #listUpdatedSince(Instant, int, String)}, bounded above when {@code until} is given: the alerts
+     * whose lastUpdateDateTime is at or after {@code since} and before {@code until}.
+     */
+    public AlertPage listUpdated(Instant since, Instant until, int top, String andFilter) {
         if (top < 1 || top > MAX_TOP) {
             throw new IllegalArgumentException("top must be between 1 and " + MAX_TOP + ", got " + top);
         }
-        String filter = "lastUpdateDateTime ge " + GraphConnection.time(since)
-                + (andFilter == null || andFilter.isBlank() ? "" : " and " + andFilter);
+        String filter = filter(since, until, andFilter);
         return page(connection.call("listAlerts", null, READ_PERMISSION,
                 () -> connection.graph().security().alertsV2().get(request -> {
                     request.queryParameters.filter = filter;
                     request.queryParameters.top = top;
                 })));
+    }
+
+    /**
+     * How many alerts Graph counts, at the moment it answers, whose lastUpdateDateTime is at or after {@code since}
+     * and before {@code until} ({@code $count=true}, documented for alerts_v2; one alert is listed along).
+     *
+     * @throws IllegalStateException if Graph's answer carries no {@code @odata.count}
+     */
+    public long countUpdated(Instant since, Instant until, String andFilter) {
+        Objects.requireNonNull(until, "until");
+        String filter = filter(since, until, andFilter);
+        AlertCollectionResponse response = connection.call("countAlerts", null, READ_PERMISSION,
+                () -> connection.graph().security().alertsV2().get(request -> {
+                    request.queryParameters.filter = filter;
+                    request.queryParameters.top = 1;
+                    request.queryParameters.count = true;
+                }));
+        if (response.getOdataCount() == null) {
+            throw new IllegalStateException("Graph answered $count=true without @odata.count");
+        }
+        return response.getOdataCount();
+    }
+
+    private static String filter(Instant since, Instant until, String andFilter) {
+        Objects.requireNonNull(since, "since");
+        return "lastUpdateDateTime ge " + GraphConnection.time(since)
+                + (until == null ? "" : " and lastUpdateDateTime lt " + GraphConnection.time(until))
+                + (andFilter == null || andFilter.isBlank() ? "" : " and " + andFilter);
     }
 
     /** The page an {@code @odata.nextLink} points to, with the same filter and page size. */
@@ -115,18 +159,28 @@ public final class GraphAlertsClient implements AutoCloseable {
      * Adds a comment to the alert. A POST: a 500 or a dropped connection is not retried here (the
      * comment may have been added), only 429 and 503, which Graph answers before doing anything.
      *
-     * <p>Returns nothing: Graph answers with {@code {"value":[every comment]}}, but the SDK (6.69)
-     * returns null for that answer (it reads this POST's response as a bare JSON array).
+     * <p>Sends the one alertComment object that Graph documents, not what the SDK's
+     * {@code comments().post(List)} sends: a JSON array, which Graph refuses with 400 "Empty Payload.
+     * JSON content expected." (microsoftgraph/msgraph-sdk-java#2131, open for 6.x). The SDK still builds
+     * the request and sends it through its adapter, with its authentication and our retry. Graph answers
+     * with every comment of the alert, which is not read.
      */
     public void addComment(String alertId, String comment) {
         Objects.requireNonNull(alertId, "alertId");
         if (comment == null || comment.isBlank()) {
             throw new IllegalArgumentException("a comment needs text");
         }
-        AlertComment body = new AlertComment();
-        body.setComment(comment);
+        ObjectNode body = JsonNodeFactory.instance.objectNode()
+                .put("@odata.type", "microsoft.graph.security.alertComment")
+                .put("comment", comment);
+        RequestInformation request = connection.graph().security().alertsV2().byAlertId(alertId).comments()
+                .toPostRequestInformation(List.of());
+        request.setStreamContent(new ByteArrayInputStream(body.toString().getBytes(StandardCharsets.UTF_8)),
+                "application/json");
+        HashMap<String, ParsableFactory<? extends Parsable>> errors = new HashMap<>();
+        errors.put("XXX", ODataError::createFromDiscriminatorValue);
         connection.call("addComment", alertId, WRITE_PERMISSION,
-                () -> connection.graph().security().alertsV2().byAlertId(alertId).comments().post(List.of(body)));
+                () -> connection.graph().getRequestAdapter().sendPrimitive(request, errors, Void.class));
     }
 
     @Override

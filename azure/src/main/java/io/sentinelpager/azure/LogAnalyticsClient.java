@@ -1,5 +1,7 @@
 package io.sentinelpager.azure;
 
+import com.azure.core.credential.TokenCredential;
+import com.azure.core.credential.TokenRequestContext;
 import com.azure.core.http.okhttp.OkHttpAsyncHttpClientBuilder;
 import com.azure.core.http.policy.HttpLogDetailLevel;
 import com.azure.core.http.policy.HttpLogOptions;
@@ -59,9 +61,16 @@ public final class LogAnalyticsClient implements AutoCloseable {
                 "connector '" + config.id() + "': workspace.id is required to query Log Analytics"));
         AzureHttp http = new AzureHttp(config, clock);
         OkHttpClient okHttp = http.configure(new OkHttpClient.Builder()).build();
+        TokenCredential credential = http.credential(okHttp);
+        String scope = config.cloud().logAnalyticsScope();
         LogsQueryClient client = new LogsQueryClientBuilder()
                 .endpoint(config.logAnalyticsUrl() + "/v1")
-                .credential(http.credential(okHttp))
+                // LogsQueryClient 1.5.2 asks for a token for the host of its endpoint, and has no setting for
+                // the audience: against any endpoint but Microsoft's (the emulator, a proxy) that token would be
+                // refused, so every token it asks for is the cloud's Log Analytics token.
+                .credential(request -> credential.getToken(new TokenRequestContext().addScopes(scope)
+                        .setTenantId(request.getTenantId()).setClaims(request.getClaims())
+                        .setCaeEnabled(request.isCaeEnabled())))
                 .httpClient(new OkHttpAsyncHttpClientBuilder(okHttp).build())
                 .retryPolicy(new RetryPolicy(new BackoffRetryStrategy(Backoff.DEFAULT)))
                 .httpLogOptions(new HttpLogOptions().setLogLevel(HttpLogDetailLevel.BASIC))

@@ -77,6 +77,17 @@ class WalkingSkeletonIT {
         await("the comment reaches the Graph alert").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                 .until(() -> pipeline.azure.alerts().get(alertId).orElseThrow().path("comments").toString()
                         .contains(actor + " (Sentinel Pager): Isolated the host, reimaging"));
+        // Once, in the body Graph documents (the emulator answers the Graph SDK's array as Graph does, with a 400).
+        assertThat(pipeline.azure.alerts().get(alertId).orElseThrow().path("comments"))
+                .filteredOn(comment -> comment.path("comment").asText().endsWith("Isolated the host, reimaging"))
+                .singleElement().satisfies(comment ->
+                        assertThat(comment.path("createdByDisplayName").asText()).isEqualTo("Sentinel Pager"));
+        assertThat(pipeline.azure.requests().of("graph.alerts.comment"))
+                .filteredOn(posted -> posted.path().contains(alertId)).singleElement().satisfies(posted -> {
+                    assertThat(posted.status()).isEqualTo(200);
+                    assertThat(JSON.readTree(posted.body()).path("comment").asText())
+                            .endsWith("Isolated the host, reimaging");
+                });
         await("responder shows the alert acknowledged by the actor, and Azure having it").atMost(Duration.ofSeconds(30))
                 .until(() -> {
                     JsonNode detail = JSON.readTree(get("/api/alerts/" + key).body());

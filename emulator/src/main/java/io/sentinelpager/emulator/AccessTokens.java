@@ -5,8 +5,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -53,19 +55,31 @@ final class AccessTokens {
         return lifetime;
     }
 
-    /** Checks an {@code Authorization} header value meant for the resource {@code audience}. */
-    Check check(String authorization, String audience) {
-        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)
-                || authorization.substring(7).isBlank()) {
+    /** Checks an {@code Authorization} header value meant for a resource known by any of {@code audiences}. */
+    Check check(String authorization, Collection<String> audiences) {
+        if (bearer(authorization).isEmpty()) {
             return Check.MISSING;
         }
-        Issued token = issued.get(authorization.substring(7).trim());
+        Issued token = issued(authorization).orElse(null);
         if (token == null) {
             return Check.UNKNOWN;
         }
         if (!token.expiresAt().isAfter(clock.instant())) {
             return Check.EXPIRED;
         }
-        return token.audience().equals(audience) ? Check.VALID : Check.WRONG_AUDIENCE;
+        return audiences.contains(token.audience()) ? Check.VALID : Check.WRONG_AUDIENCE;
+    }
+
+    /** The token that an {@code Authorization} header value presents, if the emulated Entra ID issued it. */
+    Optional<Issued> issued(String authorization) {
+        return bearer(authorization).map(issued::get);
+    }
+
+    private static Optional<String> bearer(String authorization) {
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+                || authorization.substring(7).isBlank()) {
+            return Optional.empty();
+        }
+        return Optional.of(authorization.substring(7).trim());
     }
 }

@@ -48,7 +48,7 @@ final class AdminApi {
                     + " unavailable, latency or reset, \"delayMillis\", and \"times\", \"percent\" or \"duringMillis\"}"),
             route("DELETE", "/admin/faults", "clear every fault"),
             route("PUT", "/admin/permissions/{route}", "grant or revoke a route's permission (403 when revoked)"),
-            route("GET", "/admin/requests", "the request log (no headers, no bodies)"),
+            route("GET", "/admin/requests", "the request log (no headers; no bodies of the token endpoint)"),
             route("DELETE", "/admin/requests", "clear the request log"));
 
     private final GraphAlertStore store;

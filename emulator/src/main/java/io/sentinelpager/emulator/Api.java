@@ -14,6 +14,11 @@ interface Api {
     /** The answer of this API to an app that lacks {@code permission} (a Graph permission or an Azure role). */
     ApiError forbidden(Route route);
 
+    /** Whether request bodies carry credentials (a client secret or assertion), and so stay out of the request log. */
+    default boolean bodiesCarryCredentials() {
+        return false;
+    }
+
     /** The {@code $top} of a list request: the API's default when absent, a 400 naming the range when out of it. */
     static int top(String text, int defaultTop, int maxTop) {
         if (text == null) {

@@ -51,13 +51,16 @@ public final class AzureEmulator implements AutoCloseable {
     private final String baseUrl;
     private final EmulatorOptions options;
     private final OidcApi oidc;
+    private final GraphApi graph;
 
-    private AzureEmulator(Javalin app, String certificatePem, GraphAlertStore alerts, GraphIncidentStore graphIncidents,
+    private AzureEmulator(Javalin app, String certificatePem, GraphApi graph, GraphAlertStore alerts,
+                          GraphIncidentStore graphIncidents,
                           SentinelIncidentStore incidents,
                           LogAnalyticsTables logAnalytics, Faults faults,
                           RequestLog requests, AccessTokens tokens, ClientAssertions assertions, String baseUrl,
                           EmulatorOptions options, OidcApi oidc) {
         this.app = app;
+        this.graph = graph;
         this.assertions = assertions;
         this.options = options;
         this.certificatePem = certificatePem;
@@ -81,7 +84,7 @@ public final class AzureEmulator implements AutoCloseable {
         Routes routes = new Routes(faults, requests);
         ClientAssertions assertions = new ClientAssertions();
         EntraIdApi entraId = new EntraIdApi(options, tokens, assertions);
-        GraphApi graph = new GraphApi(alerts, tokens, options.clock());
+        GraphApi graph = new GraphApi(alerts, tokens, options.clock(), options.alertListing());
         GraphIncidentStore graphIncidents = new GraphIncidentStore(options.clock(), options.tenantId());
         SentinelIncidentStore incidents = new SentinelIncidentStore(options.clock());
         SentinelApi sentinel = new SentinelApi(incidents, tokens, options);
@@ -121,7 +124,7 @@ public final class AzureEmulator implements AutoCloseable {
         app.start();
         String baseUrl = "https://127.0.0.1:" + connector[0].getLocalPort();
         LOG.info("Azure emulator listening on {} (tenant {}, client {})", baseUrl, options.tenantId(), options.clientId());
-        return new AzureEmulator(app, certificate.pem(), alerts, graphIncidents, incidents, logAnalytics, faults,
+        return new AzureEmulator(app, certificate.pem(), graph, alerts, graphIncidents, incidents, logAnalytics, faults,
                 requests, tokens, assertions, baseUrl, options, oidc);
     }
 
@@ -194,6 +197,15 @@ public final class AzureEmulator implements AutoCloseable {
     /** The emulated tenant's Defender incidents, served by Graph; their alerts are the alerts naming them. */
     public GraphIncidentStore graphIncidents() {
         return graphIncidents;
+    }
+
+    /**
+     * Makes {@code change} (an analyst's update, a new alert, through {@link #alerts()}) when the next request for a
+     * page of Graph alerts other than the first arrives, before that page is made: what a tenant does while a client
+     * pages. Once; a later call replaces a change not yet made.
+     */
+    public void beforeNextAlertPage(Runnable change) {
+        graph.beforeNextPage(change);
     }
 
     /** The emulated Sentinel workspaces' incidents, the same state the ARM and admin APIs serve. */

@@ -101,7 +101,12 @@ final class ClientAssertions {
         }
         try {
             byte[] expected = MessageDigest.getInstance(digest).digest(der);
-            // RFC 7515 says base64url; MSAL for Java writes standard Base64, and Entra accepts both.
+            // Entra documents base64url ("Microsoft identity platform application authentication certificate
+            // credentials"; RFC 7515 4.1.7, 4.1.8). Microsoft's own MSAL for Java, which azure-identity uses,
+            // writes standard Base64 (msal4j 1.23.1 ClientCertificate.publicCertificateHash and
+            // publicCertificateHash256 use java.util.Base64.getEncoder()) and gets tokens from Entra, and a
+            // Microsoft support case had the docs say so for a while (MicrosoftDocs/azure-docs pull request
+            // 95348, 2022). So Entra takes both, and so does the emulator.
             String given = header.get(field).asText().replace('+', '-').replace('/', '_').replace("=", "");
             return MessageDigest.isEqual(expected, Base64.getUrlDecoder().decode(given));
         } catch (GeneralSecurityException | IllegalArgumentException e) {

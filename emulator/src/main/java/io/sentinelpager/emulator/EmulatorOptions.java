@@ -18,9 +18,10 @@ import java.util.Objects;
  * @param clientSecret  that app's client secret
  * @param tokenLifetime how long an issued access token is valid
  * @param clock         source of "now" for alert timestamps and token expiry
+ * @param alertListing  the order and paging of Graph's alert list
  */
 public record EmulatorOptions(int port, String tenantId, String clientId, String clientSecret,
-                              Duration tokenLifetime, Clock clock) {
+                              Duration tokenLifetime, Clock clock, AlertListing alertListing) {
 
     public EmulatorOptions {
         if (port < 0 || port > 65_535) {
@@ -34,9 +35,13 @@ public record EmulatorOptions(int port, String tenantId, String clientId, String
             throw new IllegalArgumentException("tokenLifetime must be positive, got " + tokenLifetime);
         }
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(alertListing, "alertListing");
     }
 
-    /** An ephemeral port, a fixed tenant and app registration, 1 h tokens and the system UTC clock. */
+    /**
+     * An ephemeral port, a fixed tenant and app registration, 1 h tokens, the system UTC clock, alerts listed
+     * {@link AlertListing#OLDEST_UPDATE_FIRST}.
+     */
     public static EmulatorOptions defaults() {
         return new EmulatorOptions(0,
                 "6f1c1a3e-4b7d-4c55-9a0e-2d8b5f3c9e71",
@@ -44,26 +49,32 @@ public record EmulatorOptions(int port, String tenantId, String clientId, String
                 // Shaped like an Entra ID secret value (3 chars, "8Q~", 34 chars), not like a secret id.
                 "Xk48Q~eMuL4t0r.S3cr3t-vALu3_n0tR34lXyZ12",
                 Duration.ofHours(1),
-                Clock.systemUTC());
+                Clock.systemUTC(),
+                AlertListing.OLDEST_UPDATE_FIRST);
     }
 
     public EmulatorOptions withPort(int newPort) {
-        return new EmulatorOptions(newPort, tenantId, clientId, clientSecret, tokenLifetime, clock);
+        return new EmulatorOptions(newPort, tenantId, clientId, clientSecret, tokenLifetime, clock, alertListing);
     }
 
     public EmulatorOptions withClock(Clock newClock) {
-        return new EmulatorOptions(port, tenantId, clientId, clientSecret, tokenLifetime, newClock);
+        return new EmulatorOptions(port, tenantId, clientId, clientSecret, tokenLifetime, newClock, alertListing);
     }
 
     public EmulatorOptions withTokenLifetime(Duration newLifetime) {
-        return new EmulatorOptions(port, tenantId, clientId, clientSecret, newLifetime, clock);
+        return new EmulatorOptions(port, tenantId, clientId, clientSecret, newLifetime, clock, alertListing);
+    }
+
+    public EmulatorOptions withAlertListing(AlertListing newListing) {
+        return new EmulatorOptions(port, tenantId, clientId, clientSecret, tokenLifetime, clock, newListing);
     }
 
     /** Hides the secret: options end up in test failure messages and logs. */
     @Override
     public String toString() {
         return "EmulatorOptions[port=" + port + ", tenantId=" + tenantId + ", clientId=" + clientId
-                + ", clientSecret=****, tokenLifetime=" + tokenLifetime + ", clock=" + clock + "]";
+                + ", clientSecret=****, tokenLifetime=" + tokenLifetime + ", clock=" + clock + ", alertListing="
+                + alertListing + "]";
     }
 
     private static void requireText(String value, String name) {

@@ -53,6 +53,12 @@ final class EntraIdApi implements Api {
                 this::token);
     }
 
+    /** Its form carries client_secret or client_assertion. */
+    @Override
+    public boolean bodiesCarryCredentials() {
+        return true;
+    }
+
     /** The token endpoint is where a token is obtained; nothing to check before it. */
     @Override
     public void authorize(Context ctx) {

@@ -105,7 +105,8 @@ final class FaultAdminApi {
                     .put("status", request.status())
                     .put("time", GraphTime.format(request.time()))
                     .put("sinceStartMillis", request.sinceStart().toMillis())
-                    .put("tookMillis", request.took().toMillis());
+                    .put("tookMillis", request.took().toMillis())
+                    .put("body", request.body());
         }
         ctx.contentType("application/json").result(Json.write(body));
     }

@@ -121,8 +121,7 @@ public final class GraphAlertStore {
      * Applies a Graph alert PATCH: only status, assignedTo, classification and determination may
      * change; lastUpdateDateTime becomes now, and resolvedDateTime follows the status.
      *
-     * @param changes the PATCH body; an {@code @odata.type} of the alert type is allowed (the Graph
-     *     SDK sends it) and ignored
+     * @param changes the PATCH body; it may name the alert type in {@code @odata.type} ({@link ODataType})
      * @return a copy of the updated alert, or empty if there is no alert with this id
      * @throws IllegalArgumentException if a property may not be changed or a value is not valid
      */
@@ -263,6 +262,22 @@ public final class GraphAlertStore {
                 .toList();
     }
 
+    /** Up to {@code limit} copies of matching alerts in the given order, after the first {@code skip} of them. */
+    synchronized List<ObjectNode> page(AlertFilter filter, Comparator<ObjectNode> order, long skip, int limit) {
+        return alerts.values().stream()
+                .filter(filter)
+                .sorted(order)
+                .skip(skip)
+                .limit(limit)
+                .map(ObjectNode::deepCopy)
+                .toList();
+    }
+
+    /** How many alerts match. */
+    synchronized long count(AlertFilter filter) {
+        return alerts.values().stream().filter(filter).count();
+    }
+
     static AlertCursor cursorOf(ObjectNode alert) {
         return new AlertCursor(GraphTime.parse(alert.get("lastUpdateDateTime").asText()), alert.get("id").asText());
     }
@@ -299,13 +314,9 @@ public final class GraphAlertStore {
 
     private static void validateUpdate(ObjectNode changes) {
         Objects.requireNonNull(changes, "changes");
+        ODataType.require(changes, ALERT_ODATA_TYPE);
         changes.fieldNames().forEachRemaining(field -> {
-            if (field.equals("@odata.type")) {
-                String type = changes.get(field).asText();
-                if (!type.equals(ALERT_ODATA_TYPE) && !type.equals(ALERT_ODATA_TYPE.substring(1))) {
-                    throw new IllegalArgumentException("The @odata.type '" + type + "' is not " + ALERT_ODATA_TYPE);
-                }
-            } else if (!UPDATABLE.contains(field)) {
+            if (!field.equals("@odata.type") && !UPDATABLE.contains(field)) {
                 throw new IllegalArgumentException("The property '" + field
                         + "' cannot be updated; only status, assignedTo, classification and determination can");
             }

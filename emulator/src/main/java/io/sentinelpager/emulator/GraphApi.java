@@ -12,23 +12,25 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
- * Microsoft Graph v1.0 {@code /security/alerts_v2}: list with $filter, $orderby, $top and
+ * Microsoft Graph v1.0 {@code /security/alerts_v2}: list with $filter, $orderby, $top, $skip, $count and
  * {@code @odata.nextLink} paging; get; PATCH; POST comments. Every route needs a bearer token the
  * emulated Entra ID issued for Graph. Errors use Graph's shape
  * {@code {"error":{"code","message","innerError":{"date","request-id","client-request-id"}}}}.
  *
  * <p>{@code $top} defaults to 100 and may be at most 1000 (the legacy alerts API's documented
  * maximum; the alerts_v2 maximum is not published), larger values get a 400 rather than a silent
- * cap so a client learns the limit. The order is always lastUpdateDateTime ascending, then id; the
- * only {@code $orderby} accepted is that order.
+ * cap so a client learns the limit. The order and the paging are the {@link AlertListing} the
+ * emulator was started with; the only {@code $orderby} accepted is the default listing's order
+ * (lastUpdateDateTime ascending, then id), and only with that listing. {@code $count=true} adds
+ * {@code @odata.count}, the number of alerts the filter matches at that moment, to every page.
  */
 final class GraphApi implements Api {
 
@@ -40,7 +42,9 @@ final class GraphApi implements Api {
     static final String APP_DISPLAY_NAME = "Sentinel Pager";
 
     private static final String ALERTS = "/v1.0/security/alerts_v2";
-    private static final Set<String> QUERY_OPTIONS = Set.of("$filter", "$orderby", "$top", "$skiptoken");
+    private static final String COMMENT_ODATA_TYPE = "#microsoft.graph.security.alertComment";
+    private static final Set<String> QUERY_OPTIONS = Set.of("$filter", "$orderby", "$top", "$skip", "$skiptoken",
+            "$count");
     private static final Set<String> ORDER_BY = Set.of("lastUpdateDateTime", "lastUpdateDateTime asc");
     private static final String REQUEST_ID = "graph.request-id";
     private static final DateTimeFormatter ERROR_DATE =
@@ -52,11 +56,19 @@ final class GraphApi implements Api {
     private final GraphAlertStore store;
     private final AccessTokens tokens;
     private final Clock clock;
+    private final AlertListing listing;
+    /** A change to make before the next page after a first one is made; see {@link AzureEmulator#beforeNextAlertPage}. */
+    private final AtomicReference<Runnable> beforeNextPage = new AtomicReference<>();
 
-    GraphApi(GraphAlertStore store, AccessTokens tokens, Clock clock) {
+    GraphApi(GraphAlertStore store, AccessTokens tokens, Clock clock, AlertListing listing) {
         this.store = store;
         this.tokens = tokens;
         this.clock = clock;
+        this.listing = listing;
+    }
+
+    void beforeNextPage(Runnable change) {
+        beforeNextPage.set(change);
     }
 
     void register(Javalin app, Routes routes) {
@@ -100,7 +112,7 @@ final class GraphApi implements Api {
         if (clientRequestId != null) {
             ctx.header("client-request-id", clientRequestId);
         }
-        String message = switch (tokens.check(ctx.header("Authorization"), EntraIdApi.GRAPH_RESOURCE)) {
+        String message = switch (tokens.check(ctx.header("Authorization"), Set.of(EntraIdApi.GRAPH_RESOURCE))) {
             case VALID -> null;
             case MISSING -> "Access token is empty.";
             case UNKNOWN -> "Access token validation failure.";
@@ -124,25 +136,52 @@ final class GraphApi implements Api {
         String filterText = ctx.queryParam("$filter");
         String orderBy = ctx.queryParam("$orderby");
         String topText = ctx.queryParam("$top");
+        String skipText = ctx.queryParam("$skip");
         String skipToken = ctx.queryParam("$skiptoken");
+        String countText = ctx.queryParam("$count");
         AlertFilter filter = badRequestIfInvalid(() -> AlertFilter.parse(filterText));
-        if (orderBy != null && !ORDER_BY.contains(orderBy.trim().replaceAll("\\s+", " "))) {
+        if (orderBy != null && !(listing == AlertListing.OLDEST_UPDATE_FIRST
+                && ORDER_BY.contains(orderBy.trim().replaceAll("\\s+", " ")))) {
             throw new ApiError(400, "BadRequest", "The $orderby '" + orderBy
-                    + "' is not supported; alerts are listed by lastUpdateDateTime ascending, then id");
+                    + "' is not supported; alerts are listed " + listing);
+        }
+        if (countText != null && !countText.equals("true") && !countText.equals("false")) {
+            throw new ApiError(400, "BadRequest", "Invalid $count '" + countText + "': it must be true or false");
         }
         int top = top(topText);
+        long skip = skip(skipText);
         AlertCursor after = skipToken == null ? null : badRequestIfInvalid(() -> AlertCursor.decode(skipToken));
+        if (after != null || skip > 0) {
+            Runnable change = beforeNextPage.getAndSet(null);
+            if (change != null) {
+                change.run();
+            }
+        }
 
-        List<ObjectNode> alerts = store.page(filter, after, top + 1);
+        // A $skip given by the client pages by offset in any listing.
+        boolean byPosition = after != null || listing.byPosition() && skip == 0;
+        List<ObjectNode> alerts;
+        long count;
+        synchronized (store) { // the page and its count as of one moment
+            alerts = byPosition
+                    ? store.page(filter, after, top + 1)
+                    : store.page(filter, listing.order(), skip, top + 1);
+            count = store.count(filter);
+        }
         boolean more = alerts.size() > top;
         List<ObjectNode> page = more ? alerts.subList(0, top) : alerts;
         boolean unknownMembers = prefersUnknownMembers(ctx);
 
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.put("@odata.context", graphBase(ctx) + "/$metadata#security/alerts_v2");
+        if ("true".equals(countText)) {
+            body.put("@odata.count", count);
+        }
         if (more) {
-            AlertCursor last = GraphAlertStore.cursorOf(page.get(page.size() - 1));
-            body.put("@odata.nextLink", nextLink(ctx, filterText, orderBy, topText, last));
+            String position = byPosition
+                    ? "$skiptoken=" + GraphAlertStore.cursorOf(page.get(page.size() - 1)).encode()
+                    : "$skip=" + (skip + top);
+            body.put("@odata.nextLink", nextLink(ctx, filterText, orderBy, topText, countText, position));
         }
         ArrayNode value = body.putArray("value");
         page.forEach(alert -> value.add(unknownMembers ? alert : GraphEnums.hideUnknownMembers(alert)));
@@ -162,29 +201,23 @@ final class GraphApi implements Api {
         ok(ctx, entity(ctx, alert));
     }
 
-    /** Takes the documented single comment object, or the one-element array the Java SDK sends. */
+    /**
+     * Takes the one alertComment object Microsoft documents. The array that the generated Graph SDKs send
+     * ({@code comments().post(List)}) gets the answer their users report from Graph (microsoftgraph/msgraph-sdk-java#2131,
+     * msgraph-sdk-dotnet#2514, msgraph-sdk-python#1168): 400 BadRequest "Empty Payload. JSON content expected.".
+     */
     private void comment(Context ctx) {
         String id = ctx.pathParam("id");
         JsonNode body = badRequestIfInvalid(() -> Json.readTree(ctx.body()));
-        List<JsonNode> items = body.isArray() ? toList(body) : List.of(body);
-        if (items.isEmpty()) {
-            throw new ApiError(400, "BadRequest", "The request body holds no comment");
+        if (!body.isObject()) {
+            throw new ApiError(400, "BadRequest", "Empty Payload. JSON content expected.");
         }
-        List<String> texts = new ArrayList<>();
-        for (JsonNode item : items) {
-            String text = item.path("comment").asText(null);
-            String type = item.path("@odata.type").asText("microsoft.graph.security.alertComment");
-            if (text == null || !type.replaceFirst("^#", "").equals("microsoft.graph.security.alertComment")) {
-                throw new ApiError(400, "BadRequest",
-                        "Each comment must be a microsoft.graph.security.alertComment with a 'comment' string");
-            }
-            texts.add(text);
+        String text = badRequestIfInvalid(() -> ODataType.require(body, COMMENT_ODATA_TYPE)).path("comment").asText(null);
+        if (text == null) {
+            throw new ApiError(400, "BadRequest", "The alertComment needs a 'comment' string");
         }
-        List<ObjectNode> comments = List.of();
-        for (String text : texts) {
-            comments = badRequestIfInvalid(() -> store.addComment(id, text, APP_DISPLAY_NAME))
-                    .orElseThrow(() -> notFound(id));
-        }
+        List<ObjectNode> comments = badRequestIfInvalid(() -> store.addComment(id, text, APP_DISPLAY_NAME))
+                .orElseThrow(() -> notFound(id));
         ObjectNode response = JsonNodeFactory.instance.objectNode();
         response.put("@odata.context", graphBase(ctx) + "/$metadata#security/alerts_v2('" + id + "')/comments");
         response.putArray("value").addAll(comments);
@@ -218,7 +251,24 @@ final class GraphApi implements Api {
         return Api.top(text, DEFAULT_TOP, MAX_TOP);
     }
 
-    private static String nextLink(Context ctx, String filter, String orderBy, String top, AlertCursor last) {
+    private static long skip(String text) {
+        if (text == null) {
+            return 0;
+        }
+        try {
+            long skip = Long.parseLong(text.trim());
+            if (skip >= 0) {
+                return skip;
+            }
+        } catch (NumberFormatException e) {
+            // falls through to the 400 below
+        }
+        throw new ApiError(400, "BadRequest", "Invalid $skip '" + text + "': it must be 0 or more");
+    }
+
+    /** The request's own options and where the next page starts ({@code $skiptoken=…} or {@code $skip=…}). */
+    private static String nextLink(Context ctx, String filter, String orderBy, String top, String count,
+                                   String position) {
         StringBuilder link = new StringBuilder(graphBase(ctx)).append("/security/alerts_v2?");
         if (filter != null) {
             link.append("$filter=").append(encode(filter)).append('&');
@@ -229,7 +279,10 @@ final class GraphApi implements Api {
         if (top != null) {
             link.append("$top=").append(encode(top)).append('&');
         }
-        return link.append("$skiptoken=").append(last.encode()).toString();
+        if (count != null) {
+            link.append("$count=").append(encode(count)).append('&');
+        }
+        return link.append(position).toString();
     }
 
     /** Percent-encodes a query value; spaces as %20, because clients build a URI from the link as is. */
@@ -260,11 +313,5 @@ final class GraphApi implements Api {
         } catch (IllegalArgumentException e) {
             throw new ApiError(400, "BadRequest", e.getMessage());
         }
-    }
-
-    private static List<JsonNode> toList(JsonNode array) {
-        List<JsonNode> items = new ArrayList<>();
-        array.forEach(items::add);
-        return items;
     }
 }

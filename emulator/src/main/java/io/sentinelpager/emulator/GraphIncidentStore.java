@@ -91,6 +91,7 @@ public final class GraphIncidentStore {
      * @throws IllegalArgumentException if a property may not be changed or a value is not valid
      */
     synchronized Optional<ObjectNode> update(String id, ObjectNode changes) {
+        ODataType.require(changes, INCIDENT_ODATA_TYPE);
         changes.fieldNames().forEachRemaining(field -> {
             if (!field.equals("@odata.type") && !UPDATABLE.contains(field)) {
                 throw new IllegalArgumentException("The property '" + field + "' of an incident cannot be updated");

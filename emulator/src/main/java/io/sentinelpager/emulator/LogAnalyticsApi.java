@@ -5,13 +5,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -72,26 +72,22 @@ final class LogAnalyticsApi implements Api {
     }
 
     /**
-     * Accepts a token for Log Analytics or for the host called: LogsQueryClient asks for a token for
-     * the host of its endpoint ({@code https://<host>/.default}), as the service accepts tokens for
-     * each of its hosts (api.loganalytics.io, api.loganalytics.azure.com).
+     * Takes a token for the Log Analytics resource only, on each of the service's hosts. The service's own words
+     * for each failure come from Azure Monitor's "Log Analytics API errors" page, but for a token of another
+     * audience: its InvalidAuthenticationTokenAudience sample there is what Resource Manager answers a Log
+     * Analytics token (see SentinelApi). The direct API answers 403 InvalidTokenError "The provided
+     * authentication is not valid for this resource" (reported by SDK users: Azure/azure-sdk-for-js#15399,
+     * microsoft/onefuzz#3287).
      */
     @Override
     public void authorize(Context ctx) {
-        String authorization = ctx.header("Authorization");
-        AccessTokens.Check check = tokens.check(authorization, RESOURCE);
-        if (check == AccessTokens.Check.WRONG_AUDIENCE) {
-            check = tokens.check(authorization, "https://" + URI.create(ctx.url()).getHost());
-        }
-        // The service's own words for each failure (Azure Monitor docs, "Log Analytics API errors").
-        switch (check) {
+        switch (tokens.check(ctx.header("Authorization"), Set.of(RESOURCE))) {
             case VALID -> {
             }
             case MISSING -> throw new ApiError(401, "AuthenticationFailed",
                     "Authentication failed. The 'Authorization' header is missing.");
-            case WRONG_AUDIENCE -> throw new ApiError(403, "InvalidAuthenticationTokenAudience",
-                    "The access token has been obtained from wrong audience or resource. It should exactly match"
-                            + " (including forward slash) with one of the allowed audiences '" + RESOURCE + "'.");
+            case WRONG_AUDIENCE -> throw new ApiError(403, "InvalidTokenError",
+                    "The provided authentication is not valid for this resource");
             default -> throw new ApiError(403, "InvalidAuthenticationToken", "The access token is invalid.");
         }
     }

@@ -41,11 +41,11 @@ public final class RequestLog {
     }
 
     synchronized void add(String route, String method, String path, String query, int status, Duration arrived,
-                          Duration took) {
+                          Duration took, String body) {
         if (requests.size() == CAPACITY) {
             requests.removeFirst();
         }
         requests.addLast(new LoggedRequest(route, method, path, query == null ? "" : query, status, clock.instant(),
-                arrived, took));
+                arrived, took, body));
     }
 }

@@ -20,6 +20,7 @@ final class Routes {
     private static final String ROUTE = "emulator.route";
     private static final String ARRIVED = "emulator.arrived";
     private static final String DROPPED = "emulator.dropped";
+    private static final String BODY = "emulator.body";
     private static final String ADMIN_PREFIX = "/admin/";
 
     private final Faults faults;
@@ -44,14 +45,18 @@ final class Routes {
         Route route = ctx.attribute(ROUTE);
         Duration arrived = ctx.attribute(ARRIVED);
         int status = Boolean.TRUE.equals(ctx.attribute(DROPPED)) ? 0 : ctx.statusCode();
+        String body = ctx.attribute(BODY);
         log.add(route == null ? "unmatched" : route.name(), ctx.method().name(), ctx.path(), ctx.queryString(),
-                status, arrived == null ? log.sinceStart() : arrived, Duration.ofNanos((long) (executionMillis * 1e6)));
+                status, arrived == null ? log.sinceStart() : arrived, Duration.ofNanos((long) (executionMillis * 1e6)),
+                body == null ? "" : body);
     }
 
     void add(Javalin app, HandlerType method, String path, Route route, Handler operation) {
         faults.register(route.name());
         app.addHttpHandler(method, path, ctx -> {
             ctx.attribute(ROUTE, route);
+            // Read before anything can refuse the request, so that the log has the body of every answer.
+            ctx.attribute(BODY, route.api().bodiesCarryCredentials() ? "" : ctx.body());
             route.api().authorize(ctx);
             if (faults.isRevoked(route.name())) {
                 throw route.api().forbidden(route);

@@ -33,7 +33,12 @@ import java.util.regex.Pattern;
  */
 final class SentinelApi implements Api {
 
-    static final String RESOURCE = "https://management.azure.com";
+    /**
+     * The audiences ARM takes, in the order its refusal names them (users' reports of the 401, e.g.
+     * JetBrains/azure-tools-for-intellij#16, hashicorp/go-azure-helpers#51).
+     */
+    static final List<String> AUDIENCES = List.of("https://management.core.windows.net/",
+            "https://management.core.windows.net", "https://management.azure.com/", "https://management.azure.com");
     static final Set<String> API_VERSIONS = Set.of("2025-09-01", "2025-12-01");
     static final int DEFAULT_TOP = 50;
     static final int MAX_TOP = 1000;
@@ -73,17 +78,22 @@ final class SentinelApi implements Api {
     /** ARM checks the token first, then the api-version, before the resource provider sees the call. */
     @Override
     public void authorize(Context ctx) {
-        String message = switch (tokens.check(ctx.header("Authorization"), RESOURCE)) {
+        String authorization = ctx.header("Authorization");
+        ApiError refusal = switch (tokens.check(authorization, AUDIENCES)) {
             case VALID -> null;
-            case MISSING -> "Authentication failed. The 'Authorization' header is missing.";
-            case UNKNOWN -> "The access token is invalid.";
-            case EXPIRED -> "The access token expiry UTC time is earlier than current UTC time.";
-            case WRONG_AUDIENCE -> "The access token has been obtained for wrong audience or resource.";
+            case MISSING -> new ApiError(401, "AuthenticationFailed",
+                    "Authentication failed. The 'Authorization' header is missing.");
+            case UNKNOWN -> new ApiError(401, "InvalidAuthenticationToken", "The access token is invalid.");
+            case EXPIRED -> new ApiError(401, "ExpiredAuthenticationToken",
+                    "The access token expiry UTC time is earlier than current UTC time.");
+            case WRONG_AUDIENCE -> new ApiError(401, "InvalidAuthenticationTokenAudience",
+                    "The access token has been obtained for wrong audience or resource '"
+                            + tokens.issued(authorization).orElseThrow().audience() + "'. It should exactly match with"
+                            + " one of the allowed audiences '" + String.join("','", AUDIENCES) + "'.");
         };
-        if (message != null) {
+        if (refusal != null) {
             ctx.header("WWW-Authenticate", "Bearer authorization_uri=\"https://login.windows.net/\", error=\"invalid_token\"");
-            throw new ApiError(401, message.startsWith("Authentication failed") ? "AuthenticationFailed"
-                    : message.contains("expiry") ? "ExpiredAuthenticationToken" : "InvalidAuthenticationToken", message);
+            throw refusal;
         }
         String version = ctx.queryParam("api-version");
         if (version == null) {

@@ -220,6 +220,32 @@ class AzureEmulatorIT {
         assertThat(body.get("value").get(1).get("createdDateTime").asText()).isEqualTo("2026-05-05T10:00:00.0000000Z");
     }
 
+    /**
+     * The array the Graph SDKs send gets what their users report Graph answers (msgraph-sdk-java#2131); an object
+     * of another type gets OData's refusal. Neither adds a comment.
+     */
+    @Test
+    void aCommentThatIsNotOneAlertCommentIsRefusedAsGraphRefusesIt() throws Exception {
+        String id = emulator.alerts().add(SampleAlerts.defenderEndpoint()).get("id").asText();
+        String token = token();
+
+        HttpResponse<String> asArray = postComment(id, token,
+                "[{\"@odata.type\":\"microsoft.graph.security.alertComment\",\"comment\":\"test\"}]");
+        assertThat(asArray.statusCode()).isEqualTo(400);
+        JsonNode array = JSON.readTree(asArray.body());
+        assertThat(array.at("/error/code").asText()).isEqualTo("BadRequest");
+        assertThat(array.at("/error/message").asText()).isEqualTo("Empty Payload. JSON content expected.");
+        assertThat(array.at("/error/innerError/request-id").isTextual()).isTrue();
+
+        HttpResponse<String> otherType = postComment(id, token,
+                "{\"@odata.type\":\"#microsoft.graph.security.alert\",\"comment\":\"test\"}");
+        assertThat(otherType.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(otherType.body()).at("/error/message").asText())
+                .contains("'#microsoft.graph.security.alert' was found, but it is not assignable to the expected type"
+                        + " 'microsoft.graph.security.alertComment'");
+        assertThat(emulator.alerts().get(id).orElseThrow().get("comments")).isEmpty();
+    }
+
     @Test
     void hidesEvolvableEnumMembersUnlessTheClientPrefersThem() throws Exception {
         String id = emulator.alerts().add(SampleAlerts.sentinelScheduled()).get("id").asText();
@@ -343,6 +369,36 @@ class AzureEmulatorIT {
         assertThat(entries.get(1).get("query").asText()).contains("$filter=");
         assertThat(entries.get(1).get("status").asInt()).isEqualTo(200);
         assertThat(log.body()).doesNotContain(token).doesNotContain(options.clientSecret());
+    }
+
+    /** Each service takes only a token issued for it, and refuses another in its own words. */
+    @Test
+    void eachApiRefusesATokenForAnotherAudience() throws Exception {
+        String workspace = "c8c99641-985d-4e4e-8e91-fb3466cd0e5b";
+        String emulatorHost = "https://" + URI.create(emulator.logAnalyticsUrl()).getHost() + "/.default";
+        for (String other : List.of(emulatorHost, "https://graph.microsoft.com/.default")) {
+            HttpResponse<String> refused = laQuery(workspace, tokenFor(other));
+            assertThat(refused.statusCode()).as(other).isEqualTo(403);
+            assertThat(JSON.readTree(refused.body()).get("error")).as(other).isEqualTo(JSON.readTree(
+                    "{\"message\":\"The provided authentication is not valid for this resource\",\"code\":\"InvalidTokenError\"}"));
+        }
+
+        String incidents = emulator.managementUrl() + new SentinelWorkspace("d0cfe6b2-9ac0-4464-9919-dccaee2e48c0",
+                "myRg", "myWs").resourceId() + "/incidents?api-version=2025-12-01";
+        HttpResponse<String> arm = get(URI.create(incidents), laToken(), false);
+        assertThat(arm.statusCode()).isEqualTo(401);
+        assertThat(JSON.readTree(arm.body()).get("error")).isEqualTo(JSON.readTree("{\"code\":"
+                + "\"InvalidAuthenticationTokenAudience\",\"message\":\"The access token has been obtained for wrong"
+                + " audience or resource 'https://api.loganalytics.io'. It should exactly match with one of the allowed"
+                + " audiences 'https://management.core.windows.net/','https://management.core.windows.net',"
+                + "'https://management.azure.com/','https://management.azure.com'.\"}"));
+        assertThat(get(URI.create(incidents), tokenFor("https://management.core.windows.net//.default"), false)
+                .statusCode()).as("ARM's other audience").isEqualTo(200);
+
+        HttpResponse<String> graph = get(alertsUri(""), laToken(), false);
+        assertThat(graph.statusCode()).isEqualTo(401);
+        assertThat(JSON.readTree(graph.body()).at("/error/message").asText())
+                .isEqualTo("Access token validation failure. Invalid audience.");
     }
 
     @Test
@@ -525,10 +581,14 @@ class AzureEmulatorIT {
     }
 
     private String laToken() throws Exception {
+        return tokenFor("https://api.loganalytics.io/.default");
+    }
+
+    private String tokenFor(String scope) throws Exception {
         return JSON.readTree(send(HttpRequest.newBuilder(URI.create(emulator.authorityHost() + options.tenantId()
                 + "/oauth2/v2.0/token")).header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString("client_id=" + enc(options.clientId()) + "&client_secret="
-                        + enc(options.clientSecret()) + "&scope=" + enc("https://api.loganalytics.io/.default")
+                        + enc(options.clientSecret()) + "&scope=" + enc(scope)
                         + "&grant_type=client_credentials"))).body()).get("access_token").asText();
     }
 

@@ -88,6 +88,25 @@ class GraphAlertStoreTest {
     }
 
     @Test
+    void pagesByOffsetInAnotherOrderSoThatAnUpdateBetweenPagesShiftsTheRest() {
+        for (String id : List.of("a", "b", "c", "d")) {
+            store.add(object().put("id", id));
+            clock.advance(Duration.ofSeconds(1));
+        }
+        assertThat(ids(store.page(AlertFilter.ALL, AlertListing.NEWEST_FIRST.order(), 0, 2)))
+                .containsExactly("d", "c");
+        List<ObjectNode> first = store.page(AlertFilter.ALL, AlertListing.OLDEST_UPDATE_FIRST_BY_OFFSET.order(), 0, 2);
+        assertThat(ids(first)).containsExactly("a", "b");
+
+        store.update("a", object().put("status", "inProgress"));
+
+        // "a" went to the end, so "c" moved up into the first page, which was already served.
+        assertThat(ids(store.page(AlertFilter.ALL, AlertListing.OLDEST_UPDATE_FIRST_BY_OFFSET.order(), 2, 2)))
+                .containsExactly("d", "a");
+        assertThat(store.count(AlertFilter.ALL)).isEqualTo(4);
+    }
+
+    @Test
     void updateChangesOnlyWhatGraphAllowsAndBumpsLastUpdate() {
         store.add(object().put("id", "a1").put("title", "Original"));
         clock.advance(Duration.ofMinutes(5));
@@ -126,7 +145,10 @@ class GraphAlertStoreTest {
         assertThatThrownBy(() -> store.update("a1", object().putNull("classification")))
                 .hasMessageContaining("cannot be set to null");
         assertThatThrownBy(() -> store.update("a1", object().put("@odata.type", "#microsoft.graph.user")))
-                .hasMessageContaining("is not #microsoft.graph.security.alert");
+                .hasMessageContaining("'#microsoft.graph.user' was found, but it is not assignable to the expected"
+                        + " type 'microsoft.graph.security.alert'");
+        assertThat(store.update("a1", object().put("@odata.type", "microsoft.graph.security.alert")
+                .put("status", "inProgress"))).isPresent();
     }
 
     @Test

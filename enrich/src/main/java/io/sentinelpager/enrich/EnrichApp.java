@@ -62,7 +62,7 @@ public final class EnrichApp {
                 context.serdes().value(SecurityAlert.class).deserializer(),
                 context.serdes().value(EnrichedAlert.class).serializer(), context.clock(), context.metrics(),
                 resources);
-        return new LoopService(NAME, loop, ERROR_PAUSE);
+        return new LoopService(NAME, loop, ERROR_PAUSE, context.platform().stallTimeout());
     }
 
     static EnrichLoop.Clients clients(ServiceContext context) {

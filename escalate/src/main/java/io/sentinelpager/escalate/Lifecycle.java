@@ -32,6 +32,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -246,16 +247,37 @@ public final class Lifecycle {
 
     /**
      * Notifies one user by their rules for this urgency: a rule with no delay sends now, a delayed one waits in the
-     * state until its time (an acknowledgement cancels it). A user without rules, or whose rules name no contact
-     * method they have, gets every contact method at once: a broken rule never means no page.
+     * state until its time (an acknowledgement cancels it).
      */
     private void notifyUser(String key, int reopened, RoutedAlert routed, String userId, UserConfig user, int step,
                             int round,
                             Instant now, List<TimelineEvent> timeline, List<SpecificRecord> emitted,
                             List<NotificationRequest> pending) {
+        for (Delivery delivery : deliveries(userId, user, routed.getUrgency(), now, timeline)) {
+            Instant at = now.plus(Duration.ofMinutes(delivery.delayMinutes()));
+            NotificationRequest request = notification(key, reopened, routed, userId, delivery.method(), step, round,
+                    at);
+            if (delivery.delayMinutes() <= 0) {
+                emitted.add(request);
+            } else {
+                pending.add(request);
+            }
+        }
+    }
+
+    /** One way a user's rules reach them, and how many minutes after the event. */
+    private record Delivery(ContactMethod method, int delayMinutes) {
+    }
+
+    /**
+     * How a user's rules for this urgency reach them. A user without rules, or whose rules name no contact method
+     * they have, gets every contact method at once: a broken rule never means no page.
+     */
+    private static List<Delivery> deliveries(String userId, UserConfig user, Urgency urgency, Instant now,
+                                             List<TimelineEvent> timeline) {
         List<NotificationRule> rules = user == null ? List.of() : user.getNotificationRules().stream()
-                .filter(r -> r.getUrgency() == routed.getUrgency()).toList();
-        boolean sent = false;
+                .filter(r -> r.getUrgency() == urgency).toList();
+        List<Delivery> deliveries = new ArrayList<>();
         for (NotificationRule rule : rules) {
             Optional<ContactMethod> method = user.getContactMethods().stream()
                     .filter(m -> m.getType() == rule.getContactMethod()).findFirst();
@@ -264,20 +286,43 @@ public final class Lifecycle {
                         + rule.getContactMethod().name().toLowerCase() + ", which " + userId + " has no address for"));
                 continue;
             }
-            Instant at = now.plus(Duration.ofMinutes(rule.getDelayMinutes()));
-            NotificationRequest request = notification(key, reopened, routed, userId, method.get(), step, round, at);
-            if (rule.getDelayMinutes() <= 0) {
-                emitted.add(request);
-            } else {
-                pending.add(request);
-            }
-            sent = true;
+            deliveries.add(new Delivery(method.get(), rule.getDelayMinutes()));
         }
-        if (!sent) {
-            for (ContactMethod method : contactMethods(userId, user)) {
-                emitted.add(notification(key, reopened, routed, userId, method, step, round, now));
-            }
+        if (deliveries.isEmpty()) {
+            contactMethods(userId, user).forEach(method -> deliveries.add(new Delivery(method, 0)));
         }
+        return deliveries;
+    }
+
+    /**
+     * Tells the page's owner of a comment an analyst added in Azure, by the owner's low-urgency rules. It is news, not
+     * a page: nothing waits for an acknowledgement, so each rule's contact method is used at once, and once only.
+     * The ids derive from the comment's action, so a replayed comment notifies nobody twice.
+     */
+    private List<NotificationRequest> commentNotice(AlertLifecycle state, AlertAction action, Directory directory,
+                                                    Instant now, List<TimelineEvent> timeline) {
+        String owner = state.getOwner();
+        String key = state.getAlertKey();
+        RoutedAlert routed = state.getAlert();
+        Set<ContactMethodType> used = new HashSet<>();
+        List<NotificationRequest> notices = new ArrayList<>();
+        for (Delivery delivery : deliveries(owner, directory.users().apply(owner), Urgency.LOW, now, timeline)) {
+            if (!used.add(delivery.method().getType())) {
+                continue;
+            }
+            NotificationRequest page = notification(key, 0, routed, owner, delivery.method(), 0, 0, now);
+            String said = action.getActor() + " commented in Azure: " + action.getComment();
+            notices.add(NotificationRequest.newBuilder(page)
+                    .setNotificationId(key + "/" + action.getActionId() + "/" + owner + "/"
+                            + delivery.method().getType().name().toLowerCase())
+                    .setUrgency(Urgency.LOW)
+                    .setTitle("Comment: " + page.getTitle())
+                    // Notify's messages show the title and the summary line, so the comment goes there too.
+                    .setSummary(RecordLimits.cut(said, RecordLimits.TITLE_BYTES))
+                    .setBody(said + " (" + key + ")")
+                    .build());
+        }
+        return notices;
     }
 
     /**
@@ -520,8 +565,9 @@ public final class Lifecycle {
     public Outcome action(Optional<AlertLifecycle> current, AlertAction action, Directory directory, Instant now) {
         PageLimits.check(action);
         if (current.isEmpty()) {
-            if (action.getType() == ActionType.SOURCE_STATUS_CHANGED) {
-                // An alert changed in Azure that we never paged (older than the look-back): nothing to update.
+            if (action.getType() == ActionType.SOURCE_STATUS_CHANGED || action.getType() == ActionType.SOURCE_COMMENT) {
+                // An alert changed or commented on in Azure that we never paged (older than the look-back, or out
+                // of the connector's scope): nothing to update.
                 return Outcome.none();
             }
             throw new IllegalArgumentException("action " + action.getActionId() + " (" + action.getType()
@@ -611,6 +657,14 @@ public final class Lifecycle {
                     // A person asked for it: paged now, whatever maintenance window is in force.
                     reopen(state, next, actor, action.getChannel(), action.getComment(), Optional.empty(), directory,
                             now, timeline, emitted);
+                }
+            }
+            case SOURCE_COMMENT -> {
+                // An analyst's comment in Defender or Sentinel, at the time it was written. Nothing goes back to
+                // Azure, which has it: no echo loop.
+                timeline.add(event(action.getOccurredAt(), "comment", actor, action.getChannel(), action.getComment()));
+                if (state.getOwner() != null) {
+                    emitted.addAll(commentNotice(state, action, directory, now, timeline));
                 }
             }
             case SOURCE_STATUS_CHANGED -> {

@@ -39,7 +39,8 @@ final class PageLimits {
         within("classification", action.getClassification(), RecordLimits.CLASSIFICATION_BYTES, action);
         within("actor", action.getActor(), RecordLimits.ID_BYTES, action);
         within("channel", action.getChannel(), RecordLimits.ID_BYTES, action);
-        within("actionId", action.getActionId(), RecordLimits.ID_BYTES, action);
+        // Ingest derives the id of an Azure-side change from the alert key, which may itself be two ids long.
+        within("actionId", action.getActionId(), RecordLimits.ALERT_KEY_BYTES + RecordLimits.ID_BYTES, action);
     }
 
     private static void within(String field, String value, int limit, AlertAction action) {

@@ -14,6 +14,7 @@ import io.sentinelpager.schemas.EnrichmentStatus;
 import io.sentinelpager.schemas.EnrichmentTable;
 import io.sentinelpager.schemas.LifecycleStatus;
 import io.sentinelpager.schemas.NotificationRequest;
+import io.sentinelpager.schemas.NotificationRule;
 import io.sentinelpager.schemas.RoutedAlert;
 import io.sentinelpager.schemas.SecurityAlert;
 import io.sentinelpager.schemas.Severity;
@@ -251,6 +252,68 @@ class LifecycleTest {
         Lifecycle.Outcome outcome = lifecycle.action(Optional.of(paged), resolved, directory, T0);
         assertThat(outcome.state().orElseThrow().getStatus()).isEqualTo(LifecycleStatus.CLOSED);
         assertThat(outcome.emitted()).noneMatch(SyncCommand.class::isInstance);
+    }
+
+    @Test
+    void anAnalystsCommentJoinsTheTimelineAndTellsTheOwnerOnceByTheirLowUrgencyRules() {
+        // Ana's low-urgency rules: e-mail now and again in 10 minutes; her high-urgency one, the inbox.
+        UserConfig withRules = UserConfig.newBuilder(ana).setNotificationRules(List.of(
+                rule(Urgency.HIGH, ContactMethodType.INBOX, 0), rule(Urgency.LOW, ContactMethodType.EMAIL, 0),
+                rule(Urgency.LOW, ContactMethodType.EMAIL, 10))).build();
+        Lifecycle.Directory rules = new Lifecycle.Directory(Map.of("soc", soc)::get, Map.of("ana", withRules)::get,
+                Map.of(), id -> null);
+        AlertLifecycle paged = lifecycle.routed(Optional.empty(), routed(SourceStatus.NEW), rules, T0).state()
+                .orElseThrow();
+        AlertLifecycle owned = lifecycle.action(Optional.of(paged), action("act-1", ActionType.ACKNOWLEDGE, "ana"),
+                rules, T0).state().orElseThrow();
+
+        Lifecycle.Outcome outcome = lifecycle.action(Optional.of(owned), analystComment(), rules, T0.plusSeconds(90));
+
+        assertThat(outcome.state().orElseThrow().getTimeline()).last().satisfies(e -> {
+            assertThat(e.getType()).isEqualTo("comment");
+            assertThat(e.getActor()).isEqualTo("Soc Lead");
+            assertThat(e.getChannel()).isEqualTo("azure");
+            assertThat(e.getDetail()).isEqualTo("Isolated the host");
+            assertThat(e.getAt()).as("when the analyst wrote it").isEqualTo(T0.plusSeconds(60));
+        });
+        List<NotificationRequest> notices = outcome.emitted().stream().filter(NotificationRequest.class::isInstance)
+                .map(NotificationRequest.class::cast).toList();
+        assertThat(notices).singleElement().satisfies(n -> {
+            assertThat(n.getUserId()).isEqualTo("ana");
+            assertThat(n.getContactMethod()).isEqualTo(ContactMethodType.EMAIL);
+            assertThat(n.getUrgency()).isEqualTo(Urgency.LOW);
+            assertThat(n.getNotificationId()).isEqualTo("c1:a1/azure-comment:1f2e/ana/email");
+            assertThat(n.getTitle()).isEqualTo("Comment: Suspicious sign-in");
+            assertThat(n.getSummary()).isEqualTo("Soc Lead commented in Azure: Isolated the host");
+        });
+        assertThat(outcome.emitted()).as("nothing goes back to Azure").noneMatch(SyncCommand.class::isInstance);
+        // The same comment again (a replay) gives the same id, which notify skips.
+        assertThat(notificationIds(lifecycle.action(outcome.state(), analystComment(), rules, T0.plusSeconds(95))))
+                .containsExactly("c1:a1/azure-comment:1f2e/ana/email");
+    }
+
+    @Test
+    void anAnalystsCommentOnAPageNobodyOwnsNotifiesNobody() {
+        AlertLifecycle paged = lifecycle.routed(Optional.empty(), routed(SourceStatus.NEW), directory, T0).state()
+                .orElseThrow();
+
+        Lifecycle.Outcome outcome = lifecycle.action(Optional.of(paged), analystComment(), directory, T0.plusSeconds(90));
+
+        assertThat(outcome.state().orElseThrow().getTimeline()).extracting(e -> e.getType()).contains("comment");
+        assertThat(outcome.emitted()).noneMatch(NotificationRequest.class::isInstance)
+                .noneMatch(SyncCommand.class::isInstance);
+        assertThat(lifecycle.action(Optional.empty(), analystComment(), directory, T0).state())
+                .as("a comment on an alert escalate never paged").isEmpty();
+    }
+
+    static AlertAction analystComment() {
+        return AlertAction.newBuilder(action("azure-comment:1f2e", ActionType.SOURCE_COMMENT, "Soc Lead"))
+                .setChannel("azure").setComment("Isolated the host").setOccurredAt(T0.plusSeconds(60)).build();
+    }
+
+    static NotificationRule rule(Urgency urgency, ContactMethodType method, int delayMinutes) {
+        return NotificationRule.newBuilder().setUrgency(urgency).setContactMethod(method).setDelayMinutes(delayMinutes)
+                .build();
     }
 
     @Test

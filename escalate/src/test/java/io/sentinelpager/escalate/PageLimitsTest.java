@@ -88,6 +88,20 @@ class PageLimitsTest {
     }
 
     @Test
+    void anAzureChangeOfAnAlertWithTheLongestKeyIsAccepted() {
+        String alertKey = "c".repeat(RecordLimits.ID_BYTES) + ":" + "a".repeat(RecordLimits.ID_BYTES);
+        RoutedAlert routed = routed(SourceStatus.NEW);
+        routed.getEnriched().getAlert().setAlertKey(alertKey);
+        AlertLifecycle page = lifecycle.routed(Optional.empty(), routed, directory, T0).state().orElseThrow();
+        // The id ingest gives it: "azure:" + the alert key + "@" + the change's time.
+        AlertAction change = sourceChanged(alertKey, SourceStatus.RESOLVED);
+        change.setActionId("azure:" + alertKey + "@" + T0.toEpochMilli());
+
+        assertThat(lifecycle.action(Optional.of(page), change, directory, T0).state().orElseThrow().getStatus())
+                .isEqualTo(LifecycleStatus.CLOSED);
+    }
+
+    @Test
     void aPageRepeated500TimesKeepsPagingWithItsFirstAndLatestEventsAndCountsTheRest() {
         AlertLifecycle page = lifecycle.routed(Optional.empty(), routed(SourceStatus.NEW), directory, T0).state()
                 .orElseThrow();

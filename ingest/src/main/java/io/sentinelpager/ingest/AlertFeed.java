@@ -3,6 +3,7 @@ package io.sentinelpager.ingest;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Where one connector's alerts come from, as pages of items ordered by nothing the poller relies on. The poller owns
@@ -24,14 +25,21 @@ interface AlertFeed extends AutoCloseable {
     }
 
     /**
-     * The first page of alerts updated at or after {@code since}.
+     * The first page of alerts updated at or after {@code since}, and before {@code until} unless it is null.
      *
+     * @param until         given only to a feed that can {@link #count}
      * @param beforeRequest called before each request to Azure; waits for the connector's request budget
      */
-    Page first(Instant since, int pageSize, Runnable beforeRequest);
+    Page first(Instant since, Instant until, int pageSize, Runnable beforeRequest);
 
     /** The page a previous page's link points to. */
     Page next(String nextLink, Runnable beforeRequest);
+
+    /**
+     * How many alerts the source has, at the moment it answers, updated at or after {@code since} and before
+     * {@code until}; empty when the source cannot count.
+     */
+    OptionalLong count(Instant since, Instant until, Runnable beforeRequest);
 
     @Override
     void close();

@@ -3,6 +3,7 @@ package io.sentinelpager.ingest;
 import io.sentinelpager.schemas.ActionType;
 import io.sentinelpager.schemas.AlertAction;
 import io.sentinelpager.schemas.IngestSeen;
+import io.sentinelpager.schemas.RecordLimits;
 import io.sentinelpager.schemas.SecurityAlert;
 import io.sentinelpager.schemas.SourceStatus;
 import java.nio.charset.StandardCharsets;
@@ -19,14 +20,20 @@ import java.util.function.Function;
 /**
  * Decides what one alert read from Azure means, from what ingest saw of it before and what syncback wrote to it:
  * a new alert to page, a change made in Azure to tell escalate, the echo of our own write, or nothing new. An alert
- * ingest no longer remembers is new only if it cannot have been forgotten ({@link SeenRetention}). A pure function,
- * so every rule is tested without a broker or an emulator.
+ * ingest no longer remembers is new only if it cannot have been forgotten ({@link SeenRetention}). Apart from that,
+ * the comments an analyst added in Azure since the last read become actions for escalate, and our own are left out.
+ * A pure function, so every rule is tested without a broker or an emulator.
  */
 final class AlertTriage {
 
     /** The decision for one alert. {@code seen} is what to remember (null when nothing changes). */
     sealed interface Outcome {
         IngestSeen seen();
+
+        /** The comments analysts added in Azure since ingest last read the alert, oldest first, for escalate. */
+        default List<AlertAction> comments() {
+            return List.of();
+        }
     }
 
     /** Never seen and in scope: page it. */
@@ -34,15 +41,15 @@ final class AlertTriage {
     }
 
     /** Changed in Azure by someone else: tell escalate. */
-    record Changed(AlertAction action, IngestSeen seen) implements Outcome {
+    record Changed(AlertAction action, IngestSeen seen, List<AlertAction> comments) implements Outcome {
     }
 
-    /** Changed, but only as our own write-back made it: remember it, publish nothing. */
-    record Echo(String commandId, IngestSeen seen) implements Outcome {
+    /** Changed, but only as our own write-back made it: remember it, publish no change (an analyst's comment, yes). */
+    record Echo(String commandId, IngestSeen seen, List<AlertAction> comments) implements Outcome {
     }
 
     /** Updated (a comment, new evidence) without a change of status, owner or classification. */
-    record Touched(IngestSeen seen) implements Outcome {
+    record Touched(IngestSeen seen, List<AlertAction> comments) implements Outcome {
     }
 
     /**
@@ -103,13 +110,13 @@ final class AlertTriage {
                     .setStatus(SourceStatus.UNKNOWN).setSeenAt(now).build());
         }
         IngestSeen before = remembered.apply(alert.getAlertKey());
-        IngestSeen seen = seen(alert, before, now);
+        IngestSeen seen = seen(alert, source, before, now);
         if (before == null) {
             if (!firstPoll && alert.getCreatedAt().isBefore(retention.mayBeForgottenIfCreatedBefore(now))) {
                 // Perhaps paged long ago and forgotten since (see SeenRetention): a change, never a second page. Not
                 // held to the connector's scope: the page, if there is one, was let through by it, perhaps by an
                 // older one, and escalate ignores a change of an alert it has no page for.
-                return new Changed(actionAfterSilence(alert), seen);
+                return new Changed(actionAfterSilence(alert), seen, List.of());
             }
             Optional<String> rejected = scope.rejects(alert);
             return rejected.<Outcome>map(OutOfScope::new).orElseGet(() -> new New(alert, seen));
@@ -117,15 +124,60 @@ final class AlertTriage {
         if (!alert.getLastUpdatedAt().isAfter(before.getLastUpdatedAt())) {
             return duplicate(before, now);
         }
+        List<AlertAction> comments = analystComments(source.comments(), before, alert, ours, seen);
         if (!fieldsChanged(before, alert)) {
-            return new Touched(seen);
+            return new Touched(seen, comments);
         }
         Optional<String> ours0 = ours.explain(before, alert);
         if (ours0.isPresent()) {
             seen.setEchoedCommandId(ours0.get());
-            return new Echo(ours0.get(), seen);
+            return new Echo(ours0.get(), seen, comments);
         }
-        return new Changed(action(before, alert), seen);
+        return new Changed(action(before, alert), seen, comments);
+    }
+
+    /**
+     * The comments added since ingest last read the alert, as actions, except our own write-back; {@code seen} is
+     * updated with what they echoed. Graph only ever appends comments, so those past the count read are the new ones.
+     * Comments an alert has when ingest first reads it are not imported: they would reach escalate before the page
+     * does, and an upgrade from a version that did not read comments would import every old one.
+     */
+    private List<AlertAction> analystComments(List<SourceComment> all, IngestSeen before, SecurityAlert alert,
+                                              OurWrites ours, IngestSeen seen) {
+        Integer read = before.getCommentsRead();
+        if (read == null || read >= all.size()) {
+            return List.of();
+        }
+        List<AlertAction> actions = new ArrayList<>();
+        for (SourceComment comment : all.subList(read, all.size())) {
+            if (comment.text() == null || comment.text().isBlank()) {
+                continue; // Graph refuses an empty comment; nothing to show if one comes anyway
+            }
+            Optional<String> ourCommand = ours.wroteComment(alert.getAlertKey(), seen.getEchoedCommentCommandId(),
+                    comment.text());
+            if (ourCommand.isPresent()) {
+                seen.setEchoedCommentCommandId(ourCommand.get());
+            } else {
+                actions.add(comment(alert, comment));
+            }
+        }
+        return actions;
+    }
+
+    /**
+     * An analyst's comment for escalate, cut to the bounds escalate holds every action to (marked where cut). Its id
+     * is a digest of the comment and its alert, so the same comment read again is the same action.
+     */
+    private AlertAction comment(SecurityAlert alert, SourceComment comment) {
+        Instant at = comment.createdAt() == null ? alert.getLastUpdatedAt() : comment.createdAt();
+        String author = comment.author() == null || comment.author().isBlank() ? connectorId : comment.author();
+        return AlertAction.newBuilder()
+                .setActionId("azure-comment:" + digest(alert.getAlertKey() + "\n" + at + "\n" + author + "\n"
+                        + comment.text()))
+                .setAlertKey(alert.getAlertKey()).setType(ActionType.SOURCE_COMMENT)
+                .setActor(RecordLimits.cut(author, RecordLimits.ID_BYTES)).setChannel(CHANNEL)
+                .setComment(RecordLimits.cut(comment.text(), RecordLimits.COMMENT_BYTES))
+                .setOccurredAt(at).build();
     }
 
     /**
@@ -133,10 +185,14 @@ final class AlertTriage {
      * same version is read, and apart from the alert key so that a later, usable version of the alert is paged as new.
      */
     static String fingerprint(String connectorId, SourceItem source) {
+        return connectorId + ":unusable-" + digest(String.valueOf(source.json()));
+    }
+
+    /** 24 hex digits of the text's SHA-256: the same text gives the same id, in a bounded length. */
+    private static String digest(String text) {
         try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(
-                    String.valueOf(source.json()).getBytes(StandardCharsets.UTF_8));
-            return connectorId + ":unusable-" + HexFormat.of().formatHex(hash, 0, 12);
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(hash, 0, 12);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM has SHA-256", e);
         }
@@ -147,12 +203,15 @@ final class AlertTriage {
                 ? IngestSeen.newBuilder(before).setSeenAt(now).build() : null);
     }
 
-    private IngestSeen seen(SecurityAlert alert, IngestSeen before, Instant now) {
+    private IngestSeen seen(SecurityAlert alert, SourceItem source, IngestSeen before, Instant now) {
         return IngestSeen.newBuilder().setAlertKey(alert.getAlertKey()).setConnectorId(connectorId)
                 .setLastUpdatedAt(alert.getLastUpdatedAt()).setStatus(alert.getStatus())
                 .setAssignedTo(alert.getAssignedTo()).setClassification(alert.getClassification())
                 .setDetermination(alert.getDetermination())
-                .setEchoedCommandId(before == null ? null : before.getEchoedCommandId()).setSeenAt(now).build();
+                .setEchoedCommandId(before == null ? null : before.getEchoedCommandId())
+                .setCommentsRead(source.comments().size())
+                .setEchoedCommentCommandId(before == null ? null : before.getEchoedCommentCommandId())
+                .setSeenAt(now).build();
     }
 
     private static boolean fieldsChanged(IngestSeen before, SecurityAlert now) {

@@ -10,20 +10,22 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
  * Reads one connector's alerts updated since its watermark, page by page, and turns each page into one transaction:
- * the new alerts, the actions for changes made in Azure, dead letters, and what was seen of every alert. The last
- * page's transaction also carries the new watermark.
+ * the new alerts, the actions for changes made in Azure, dead letters, and what was seen of every alert. A last
+ * transaction, once everything was read, carries the new watermark.
  *
  * <p>The same for every source: the {@link AlertFeed} reads Graph alerts or Sentinel incidents' alerts, and this
  * class keeps the watermark, the de-duplication and the transactions.
  *
  * <p>Why nothing is lost or repeated: a source need not keep its order, so the watermark (the greatest
- * version time read: Graph's lastUpdateDateTime, Sentinel's incident lastModifiedTimeUtc) moves only with the last
- * page. A crash after some pages committed re-reads them from the
+ * version time read: Graph's lastUpdateDateTime, Sentinel's incident lastModifiedTimeUtc) moves only after the last
+ * page, and only once a listing of several pages was proven complete ({@link #readUntilComplete}): pages can shift
+ * while they are read. A crash after some pages committed re-reads them from the
  * old watermark; the seen records committed with those pages recognise every version already handled, so each is
  * published once. The next poll asks for {@code ge} the watermark, so an alert updated in the watermark's millisecond
  * is read again rather than missed, and recognised as seen.
@@ -89,66 +91,151 @@ final class ConnectorPoller implements AutoCloseable {
      * One poll. {@code outboxes} makes an empty outbox for each transaction, {@code commit} writes it (and throws if it
      * cannot); {@code ours} is brought up to date with syncback's commands before each page is judged.
      *
-     * @return true when the poll reached the source and every page was committed
+     * @return true when the poll reached the source, read everything it had to and committed it
      */
     boolean poll(Supplier<Outbox> outboxes, Consumer<Outbox> commit, Supplier<OurWrites> ours) {
         Instant started = clock.instant();
         nextPollAt = started.plus(settings.pollInterval());
         seen.values().removeIf(s -> retention.expired(s, started));
-        boolean firstPoll = watermark == null;
+        Reader reader = new Reader(outboxes, commit, ours, watermark == null);
         Instant since = watermark == null ? started.minus(settings.lookback()) : watermark.getLastUpdatedAt();
-        Instant newest = watermark == null ? null : watermark.getLastUpdatedAt();
-        AlertFeed.Page page;
         try {
-            page = feed.first(since, pageSize, this::awaitBudget);
-        } catch (RuntimeException e) {
-            failed(started, e, outboxes, commit);
+            Reading all = reader.read(fetch(() -> feed.first(since, null, pageSize, this::awaitBudget)));
+            if (all.pages() > 1 && all.newest() != null && all.newest().isAfter(since)) {
+                readUntilComplete(reader, since, all.newest());
+            }
+            finish(all.newest(), outboxes, commit);
+            return true;
+        } catch (SourceFailed e) {
+            failed(clock.instant(), e.getCause(), outboxes, commit);
             return false;
         }
+    }
+
+    /**
+     * Reads the alerts updated in [{@code since}, {@code until}) again until a reading is proven complete.
+     *
+     * <p>Why: a listing of several pages is not a snapshot. An alert that changes between two pages moves in the
+     * source's order, and the alerts it passes shift by one, so one of them may never be served; an alert created
+     * mid-listing may land in front of the cursor. Any such alert older than the newest one read would fall behind the
+     * watermark for good.
+     *
+     * <p>Why this is complete: every version written from now on has a lastUpdateDateTime at or after {@code until}
+     * (the newest one already read), so the alerts in the window can only leave it, never enter it. The source's
+     * count of the window therefore only falls, and a reading between two equal counts saw a window that did not
+     * change, which a source lists whole in any order. An alert that left the window has a version at or after
+     * {@code until}, which the next poll reads. Each repetition needs an alert to have left, so this ends.
+     *
+     * <p>A source that cannot count (Sentinel's ARM API) is read once; see {@link SentinelFeed}.
+     */
+    private void readUntilComplete(Reader reader, Instant since, Instant until) {
+        OptionalLong before = fetch(() -> feed.count(since, until, this::awaitBudget));
+        if (before.isEmpty()) {
+            return;
+        }
+        long counted = before.getAsLong();
         while (true) {
-            Outbox out = outboxes.get();
-            Map<String, IngestSeen> pending = new HashMap<>();
-            OurWrites writes = ours.get();
-            Instant now = clock.instant();
-            for (SourceItem source : page.items()) {
-                AlertTriage.Outcome outcome = triage.triage(source,
-                        key -> pending.containsKey(key) ? pending.get(key) : seen.get(key), writes, now, firstPoll);
-                apply(outcome, source, out);
-                if (outcome.seen() != null) {
-                    pending.put(outcome.seen().getAlertKey(), outcome.seen());
-                }
-                // Every alert read counts for the watermark, whatever became of it: all of them were handled.
-                if (source.lastUpdated() != null) {
-                    Instant updated = source.lastUpdated().truncatedTo(ChronoUnit.MILLIS);
-                    if (newest == null || updated.isAfter(newest)) {
-                        newest = updated;
+            reader.read(fetch(() -> feed.first(since, until, pageSize, this::awaitBudget)));
+            long after = fetch(() -> feed.count(since, until, this::awaitBudget)).orElseThrow();
+            if (after == counted) {
+                return;
+            }
+            counted = after;
+        }
+    }
+
+    /** The transaction that ends a poll: the watermark, moved to the newest version read, and the health. */
+    private void finish(Instant newestRead, Supplier<Outbox> outboxes, Consumer<Outbox> commit) {
+        Instant now = clock.instant();
+        Outbox out = outboxes.get();
+        Instant before = watermark == null ? null : watermark.getLastUpdatedAt();
+        Instant newest = newestRead == null || before != null && before.isAfter(newestRead) ? before : newestRead;
+        IngestWatermark next = null;
+        if (newest != null) {
+            next = IngestWatermark.newBuilder().setConnectorId(settings.id()).setLastUpdatedAt(newest)
+                    .setUpdatedAt(now).build();
+            out.watermark(next);
+        }
+        health.succeeded(now, out);
+        commit.accept(out);
+        if (next != null) {
+            watermark = next;
+        }
+    }
+
+    /** What one listing read: how many pages, and the newest version (null when it read nothing). */
+    private record Reading(int pages, Instant newest) {
+    }
+
+    /** Reads listings page by page within one poll, one transaction per page. */
+    private final class Reader {
+
+        private final Supplier<Outbox> outboxes;
+        private final Consumer<Outbox> commit;
+        private final Supplier<OurWrites> ours;
+        private final boolean firstPoll;
+
+        Reader(Supplier<Outbox> outboxes, Consumer<Outbox> commit, Supplier<OurWrites> ours, boolean firstPoll) {
+            this.outboxes = outboxes;
+            this.commit = commit;
+            this.ours = ours;
+            this.firstPoll = firstPoll;
+        }
+
+        /** Triages and commits the listing that starts with {@code page}, to its last page. */
+        Reading read(AlertFeed.Page page) {
+            int pages = 0;
+            Instant newest = null;
+            while (true) {
+                pages++;
+                Outbox out = outboxes.get();
+                Map<String, IngestSeen> pending = new HashMap<>();
+                OurWrites writes = ours.get();
+                Instant now = clock.instant();
+                for (SourceItem source : page.items()) {
+                    AlertTriage.Outcome outcome = triage.triage(source,
+                            key -> pending.containsKey(key) ? pending.get(key) : seen.get(key), writes, now,
+                            firstPoll);
+                    apply(outcome, source, out);
+                    if (outcome.seen() != null) {
+                        pending.put(outcome.seen().getAlertKey(), outcome.seen());
+                    }
+                    // Every alert read counts for the watermark, whatever became of it: all of them were handled.
+                    if (source.lastUpdated() != null) {
+                        Instant updated = source.lastUpdated().truncatedTo(ChronoUnit.MILLIS);
+                        if (newest == null || updated.isAfter(newest)) {
+                            newest = updated;
+                        }
                     }
                 }
-            }
-            IngestWatermark next = null;
-            if (!page.hasNext()) {
-                if (newest != null) {
-                    next = IngestWatermark.newBuilder().setConnectorId(settings.id()).setLastUpdatedAt(newest)
-                            .setUpdatedAt(now).build();
-                    out.watermark(next);
+                commit.accept(out);
+                seen.putAll(pending);
+                if (!page.hasNext()) {
+                    return new Reading(pages, newest);
                 }
-                health.succeeded(now, out);
+                String link = page.nextLink().get();
+                page = fetch(() -> feed.next(link, ConnectorPoller.this::awaitBudget));
             }
-            commit.accept(out);
-            seen.putAll(pending);
-            if (next != null) {
-                watermark = next;
-            }
-            if (!page.hasNext()) {
-                return true;
-            }
-            String link = page.nextLink().get();
-            try {
-                page = feed.next(link, this::awaitBudget);
-            } catch (RuntimeException e) {
-                failed(clock.instant(), e, outboxes, commit);
-                return false;
-            }
+        }
+    }
+
+    /** A call to the source failed: the poll ends there, and the next one starts again from the same watermark. */
+    private static final class SourceFailed extends RuntimeException {
+        SourceFailed(RuntimeException cause) {
+            super(cause);
+        }
+
+        @Override
+        public synchronized RuntimeException getCause() {
+            return (RuntimeException) super.getCause();
+        }
+    }
+
+    private static <T> T fetch(Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (RuntimeException e) {
+            throw new SourceFailed(e);
         }
     }
 
@@ -171,6 +258,7 @@ final class ConnectorPoller implements AutoCloseable {
         } else {
             metrics.alert(id, outcome.getClass().getSimpleName().replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase());
         }
+        outcome.comments().forEach(out::action);
         if (outcome.seen() != null) {
             out.seen(outcome.seen());
         }

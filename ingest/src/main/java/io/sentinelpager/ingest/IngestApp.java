@@ -25,6 +25,6 @@ public final class IngestApp {
                 Connectors.from(context.config()), context);
         Duration errorPause = config.pollInterval().compareTo(MAX_ERROR_PAUSE) < 0 ? config.pollInterval()
                 : MAX_ERROR_PAUSE;
-        return new LoopService(NAME, loop, errorPause);
+        return new LoopService(NAME, loop, errorPause, context.platform().stallTimeout());
     }
 }

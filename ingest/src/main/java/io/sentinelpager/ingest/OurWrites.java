@@ -23,6 +23,11 @@ import java.util.function.Function;
  * changed now has the value one of our not-yet-echoed commands wrote; once seen, those commands are marked echoed in
  * {@link IngestSeen#getEchoedCommandId()} (written in the same transaction), so an analyst who later sets the same
  * value again is not mistaken for us, also after a restart.
+ *
+ * <p>Comments the same way: a comment of the alert is ours when one of our not-yet-echoed commands wrote exactly its
+ * text; syncback posts an alert's comments in the order of their commands, so the first such command is the one, and
+ * it is marked echoed in {@link IngestSeen#getEchoedCommentCommandId()}. Apart from the fields' mark, because
+ * syncback PATCHes the fields and posts the comment of one command in two requests, which a poll can see apart.
  */
 final class OurWrites {
 
@@ -34,8 +39,13 @@ final class OurWrites {
     /** Keeps the commands of the last 20 writes per alert: more unechoed writes than that do not happen. */
     private static final int KEPT_PER_ALERT = 20;
 
+    /** One command's comment, as syncback posts it. */
+    private record Comment(String commandId, String text) {
+    }
+
     private final Set<String> connectors;
     private final Map<String, List<Write>> byAlert = new HashMap<>();
+    private final Map<String, List<Comment>> commentsByAlert = new HashMap<>();
 
     /** @param connectors the connectors whose commands to keep; others belong to other deployments */
     OurWrites(Set<String> connectors) {
@@ -46,16 +56,39 @@ final class OurWrites {
         if (!connectors.contains(command.getConnectorId())) {
             return;
         }
+        if (command.getComment() != null) {
+            keep(commentsByAlert, command.getAlertKey(), new Comment(command.getCommandId(), command.getComment()));
+        }
         if (command.getTargetStatus() == null && command.getAssignedTo() == null
                 && command.getClassification() == null && command.getDetermination() == null) {
             return; // a comment only: it changes no field ingest compares
         }
-        List<Write> writes = byAlert.computeIfAbsent(command.getAlertKey(), k -> new ArrayList<>());
-        writes.add(new Write(command.getCommandId(), command.getTargetStatus(), command.getAssignedTo(),
-                command.getClassification(), command.getDetermination()));
+        keep(byAlert, command.getAlertKey(), new Write(command.getCommandId(), command.getTargetStatus(),
+                command.getAssignedTo(), command.getClassification(), command.getDetermination()));
+    }
+
+    private static <T> void keep(Map<String, List<T>> byAlert, String alertKey, T write) {
+        List<T> writes = byAlert.computeIfAbsent(alertKey, k -> new ArrayList<>());
+        writes.add(write);
         if (writes.size() > KEPT_PER_ALERT) {
             writes.remove(0);
         }
+    }
+
+    /**
+     * The id of the command that wrote this comment to the alert, or empty when none of our commands after
+     * {@code echoed} (the last one whose comment the alert showed, or null) wrote this text: an analyst wrote it.
+     */
+    Optional<String> wroteComment(String alertKey, String echoed, String text) {
+        List<Comment> written = commentsByAlert.getOrDefault(alertKey, List.of());
+        int from = 0;
+        for (int i = 0; echoed != null && i < written.size(); i++) {
+            if (written.get(i).commandId().equals(echoed)) {
+                from = i + 1;
+            }
+        }
+        return written.subList(from, written.size()).stream().filter(c -> c.text().equals(text))
+                .map(Comment::commandId).findFirst();
     }
 
     /**

@@ -8,6 +8,7 @@ import io.sentinelpager.azure.SentinelIncidentsClient;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +21,11 @@ import org.slf4j.LoggerFactory;
  * and version, and an alert added to an incident later is paged as new. A failed alerts call fails the poll, which
  * the next poll repeats from the same watermark, except for an incident deleted between the two calls (404): it has
  * nothing left to page.
+ *
+ * <p>ARM documents {@code $orderby} but no {@code $count} for incidents, so a listing of several pages cannot be
+ * proven complete as a Graph one is ({@link #count} is empty). Oldest-modified first, an incident modified between
+ * two pages goes to the end, where the same listing reads it; only if ARM's {@code $skipToken} were an offset would
+ * the incidents it passed shift by one, so that one of them could be missed.
  */
 final class SentinelFeed implements AlertFeed {
 
@@ -36,7 +42,11 @@ final class SentinelFeed implements AlertFeed {
     }
 
     @Override
-    public Page first(Instant since, int pageSize, Runnable beforeRequest) {
+    public Page first(Instant since, Instant until, int pageSize, Runnable beforeRequest) {
+        if (until != null) {
+            throw new IllegalArgumentException("a Sentinel listing has no upper bound: ARM counts nothing to prove"
+                    + " a bounded one complete with");
+        }
         beforeRequest.run();
         return page(client.listModifiedSince(since, Math.min(pageSize, SentinelIncidentsClient.MAX_TOP)),
                 beforeRequest);
@@ -46,6 +56,11 @@ final class SentinelFeed implements AlertFeed {
     public Page next(String nextLink, Runnable beforeRequest) {
         beforeRequest.run();
         return page(client.nextPage(nextLink), beforeRequest);
+    }
+
+    @Override
+    public OptionalLong count(Instant since, Instant until, Runnable beforeRequest) {
+        return OptionalLong.empty();
     }
 
     private Page page(IncidentPage page, Runnable beforeRequest) {
@@ -76,7 +91,9 @@ final class SentinelFeed implements AlertFeed {
     private SourceItem item(SentinelIncident incident, SentinelAlert alert) {
         String id = alert == null ? incident.name() : incident.name() + ":" + alert.name();
         return new SourceItem(id, incident.properties().lastModifiedTimeUtc(),
-                SentinelNormalizer.sourceJson(incident, alert), now -> normalizer.normalize(incident, alert, now));
+                SentinelNormalizer.sourceJson(incident, alert), now -> normalizer.normalize(incident, alert, now),
+                // Not read yet: an incident's comments cost a request of their own (GET incidents/{id}/comments).
+                List.of());
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.sentinelpager.ingest;
 
 import io.sentinelpager.schemas.SecurityAlert;
 import java.time.Instant;
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -14,8 +15,14 @@ import java.util.function.Function;
  * @param json        what the source sent, for the audit copy and dead letters
  * @param normalizer  makes the record at the given instant; throws {@link AlertNormalizer.UnusableAlertException}
  *                    for an alert that cannot be one
+ * @param comments    the alert's comments, oldest first; empty for a source whose comments ingest does not read
  */
-record SourceItem(String id, Instant lastUpdated, String json, Function<Instant, SecurityAlert> normalizer) {
+record SourceItem(String id, Instant lastUpdated, String json, Function<Instant, SecurityAlert> normalizer,
+                  List<SourceComment> comments) {
+
+    SourceItem {
+        comments = List.copyOf(comments);
+    }
 
     SecurityAlert normalize(Instant now) {
         return normalizer.apply(now);

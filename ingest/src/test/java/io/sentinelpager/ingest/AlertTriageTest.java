@@ -3,12 +3,14 @@ package io.sentinelpager.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.graph.models.security.Alert;
+import com.microsoft.graph.models.security.AlertComment;
 import com.microsoft.graph.models.security.AlertSeverity;
 import com.microsoft.graph.models.security.AlertStatus;
 import io.sentinelpager.azure.SourceAlert;
 import io.sentinelpager.schemas.ActionType;
 import io.sentinelpager.schemas.AlertSource;
 import io.sentinelpager.schemas.IngestSeen;
+import io.sentinelpager.schemas.RecordLimits;
 import io.sentinelpager.schemas.SourceStatus;
 import io.sentinelpager.schemas.SyncCommand;
 import java.time.Duration;
@@ -16,6 +18,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -92,6 +95,118 @@ class AlertTriageTest {
     void aCommentOrNewEvidenceChangesNothingToPage() {
         run(alert("a1", AlertStatus.New, null, 0));
         assertThat(run(alert("a1", AlertStatus.New, null, 30))).isInstanceOf(AlertTriage.Touched.class);
+    }
+
+    @Test
+    void anAnalystsCommentBecomesAnActionWithItsAuthorAndTime() {
+        run(alert("a1", AlertStatus.New, null, 0));
+
+        AlertTriage.Outcome touched = run(commented(alert("a1", AlertStatus.New, null, 30),
+                comment("Soc Lead", 30, "Isolated the host, please check the VPN logs")));
+
+        assertThat(touched).isInstanceOf(AlertTriage.Touched.class);
+        assertThat(touched.comments()).singleElement().satisfies(action -> {
+            assertThat(action.getType()).isEqualTo(ActionType.SOURCE_COMMENT);
+            assertThat(action.getAlertKey()).isEqualTo("contoso:a1");
+            assertThat(action.getActor()).isEqualTo("Soc Lead");
+            assertThat(action.getChannel()).isEqualTo("azure");
+            assertThat(action.getComment()).isEqualTo("Isolated the host, please check the VPN logs");
+            assertThat(action.getOccurredAt()).isEqualTo(T0.plusSeconds(30));
+        });
+    }
+
+    @Test
+    void aCommentArrivingWithAStatusChangeIsImportedBesideTheChange() {
+        run(alert("a1", AlertStatus.New, null, 0));
+
+        AlertTriage.Outcome changed = run(commented(alert("a1", AlertStatus.Resolved, null, 30),
+                comment("Soc Lead", 30, "False alarm, closing")));
+
+        assertThat(changed).isInstanceOf(AlertTriage.Changed.class);
+        assertThat(changed.comments()).extracting(a -> a.getComment()).containsExactly("False alarm, closing");
+    }
+
+    @Test
+    void ourOwnCommentIsNotImportedButTheSameTextFromAnAnalystLaterIs() {
+        run(alert("a1", AlertStatus.New, null, 0));
+        ours.add(commentCommand("note-1", "ana (Sentinel Pager): on it"));
+
+        AlertTriage.Outcome echo = run(commented(alert("a1", AlertStatus.New, null, 30),
+                comment("Sentinel Pager", 30, "ana (Sentinel Pager): on it")));
+
+        assertThat(echo.comments()).as("our write-back is not an analyst's comment").isEmpty();
+        assertThat(echo.seen().getEchoedCommentCommandId()).isEqualTo("note-1");
+        AlertTriage.Outcome copied = run(commented(alert("a1", AlertStatus.New, null, 60),
+                comment("Sentinel Pager", 30, "ana (Sentinel Pager): on it"),
+                comment("Soc Lead", 60, "ana (Sentinel Pager): on it")));
+        assertThat(copied.comments()).as("note-1 was already echoed").extracting(a -> a.getActor())
+                .containsExactly("Soc Lead");
+    }
+
+    @Test
+    void ourCommentPostedAfterItsStatusChangeIsStillRecognised() {
+        run(alert("a1", AlertStatus.New, null, 0));
+        ours.add(SyncCommand.newBuilder(command("ack-1", SourceStatus.IN_PROGRESS, "ana@contoso.example"))
+                .setComment("ana (Sentinel Pager): acknowledged").build());
+        // Syncback PATCHes, then posts the comment: a poll in between sees the status alone.
+        assertThat(run(alert("a1", AlertStatus.InProgress, "ana@contoso.example", 30)))
+                .isInstanceOf(AlertTriage.Echo.class);
+
+        AlertTriage.Outcome later = run(commented(alert("a1", AlertStatus.InProgress, "ana@contoso.example", 31),
+                comment("Sentinel Pager", 31, "ana (Sentinel Pager): acknowledged")));
+
+        assertThat(later.comments()).isEmpty();
+    }
+
+    @Test
+    void theSameCommentIsNotImportedTwice() {
+        run(alert("a1", AlertStatus.New, null, 0));
+        IngestSeen before = remembered.get("contoso:a1");
+        Alert withComment = commented(alert("a1", AlertStatus.New, null, 30), comment("Soc Lead", 30, "Looking"));
+        AlertTriage.Outcome first = run(withComment);
+        assertThat(first.comments()).hasSize(1);
+
+        assertThat(run(withComment)).as("the same version read again").isInstanceOf(AlertTriage.Duplicate.class);
+        AlertTriage.Outcome next = run(commented(alert("a1", AlertStatus.Resolved, null, 60),
+                comment("Soc Lead", 30, "Looking")));
+        assertThat(next.comments()).as("a later version with the same comment").isEmpty();
+        // A poll retried after a crash judges the version again from the record before it: the same action id, which
+        // escalate's notification ids derive from.
+        AlertTriage.Outcome retried = triage.triage(graph(withComment, "{}"), key -> before, ours, T0, false);
+        assertThat(retried.comments()).extracting(a -> a.getActionId())
+                .containsExactly(first.comments().get(0).getActionId());
+    }
+
+    @Test
+    void anOversizedCommentAndAuthorAreCutToTheActionsBoundsAndSaySo() {
+        run(alert("a1", AlertStatus.New, null, 0));
+        String text = "€".repeat(5_000);
+
+        AlertTriage.Outcome touched = run(commented(alert("a1", AlertStatus.New, null, 30),
+                comment("x".repeat(1_000), 30, text)));
+
+        var action = touched.comments().get(0);
+        assertThat(RecordLimits.utf8Length(action.getComment())).isLessThanOrEqualTo(RecordLimits.COMMENT_BYTES);
+        assertThat(action.getComment()).startsWith("€€€").endsWith("[cut: 15000 bytes in all]");
+        assertThat(RecordLimits.utf8Length(action.getActor())).isLessThanOrEqualTo(RecordLimits.ID_BYTES);
+        assertThat(RecordLimits.utf8Length(action.getActionId())).isLessThanOrEqualTo(RecordLimits.ID_BYTES);
+    }
+
+    @Test
+    void commentsAnAlertHasWhenFirstReadAreNotImported() {
+        AlertTriage.Outcome first = run(commented(alert("a1", AlertStatus.New, null, 0),
+                comment("Soc Lead", 0, "Seen this before")));
+        assertThat(first).isInstanceOf(AlertTriage.New.class);
+        assertThat(first.comments()).isEmpty();
+
+        // Nor after an upgrade, when ingest's record of the alert predates comments.
+        remembered.put("contoso:a1", IngestSeen.newBuilder(first.seen()).setCommentsRead(null).build());
+        AlertTriage.Outcome upgraded = run(commented(alert("a1", AlertStatus.New, null, 30),
+                comment("Soc Lead", 0, "Seen this before")));
+        assertThat(upgraded.comments()).isEmpty();
+        assertThat(run(commented(alert("a1", AlertStatus.New, null, 60), comment("Soc Lead", 0, "Seen this before"),
+                comment("Soc Lead", 60, "New one"))).comments()).extracting(a -> a.getComment())
+                .containsExactly("New one");
     }
 
     @Test
@@ -206,6 +321,24 @@ class AlertTriageTest {
         alert.setCreatedDateTime(OffsetDateTime.ofInstant(T0, ZoneOffset.UTC));
         alert.setLastUpdateDateTime(OffsetDateTime.ofInstant(T0.plusSeconds(updatedAfterSeconds), ZoneOffset.UTC));
         return alert;
+    }
+
+    static Alert commented(Alert alert, AlertComment... comments) {
+        alert.setComments(List.of(comments));
+        return alert;
+    }
+
+    static AlertComment comment(String author, int afterSeconds, String text) {
+        AlertComment comment = new AlertComment();
+        comment.setCreatedByDisplayName(author);
+        comment.setCreatedDateTime(OffsetDateTime.ofInstant(T0.plusSeconds(afterSeconds), ZoneOffset.UTC));
+        comment.setComment(text);
+        return comment;
+    }
+
+    static SyncCommand commentCommand(String id, String comment) {
+        return SyncCommand.newBuilder().setCommandId(id).setAlertKey("contoso:a1").setConnectorId("contoso")
+                .setSource(AlertSource.GRAPH).setAlertId("a1").setComment(comment).setRequestedAt(T0).build();
     }
 
     static SyncCommand command(String id, SourceStatus status, String assignedTo) {

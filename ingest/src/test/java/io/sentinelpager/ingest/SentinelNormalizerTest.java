@@ -17,6 +17,7 @@ import io.sentinelpager.schemas.SyncCommand;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -129,7 +130,8 @@ class SentinelNormalizerTest {
         ((ObjectNode) json.get("properties")).put("timeGenerated", "2026-11-29T01:59:00Z");
         SentinelAlert alert = SentinelAlert.fromJson(json);
         return new SourceItem(INCIDENT + ":" + ALERT, incident.properties().lastModifiedTimeUtc(),
-                SentinelNormalizer.sourceJson(incident, alert), now -> normalizer.normalize(incident, alert, now));
+                SentinelNormalizer.sourceJson(incident, alert), now -> normalizer.normalize(incident, alert, now),
+                List.of());
     }
 
     private static SentinelIncident incident() {

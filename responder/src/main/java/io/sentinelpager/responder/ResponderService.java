@@ -524,7 +524,7 @@ public final class ResponderService implements Service {
     }
 
     private <V> ReadOnlyKeyValueStore<String, V> store(String name) {
-        if (!view.ready()) {
+        if (!view.queryable()) {
             throw new ServiceUnavailableResponse("alert state is still loading, retry in a moment");
         }
         return view.streams().store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore()));

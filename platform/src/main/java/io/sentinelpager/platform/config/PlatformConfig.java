@@ -8,7 +8,7 @@ import java.util.Map;
 /** Settings every service shares: where the cluster and the registry are, where state lives, the health port. */
 public record PlatformConfig(String bootstrapServers, String registryUrl, int healthPort, Path stateDir,
                              short replicationFactor, boolean provisionTopics, Duration shutdownTimeout,
-                             Map<String, String> kafkaProperties) {
+                             Duration stallTimeout, Map<String, String> kafkaProperties) {
 
     public static final ConfigKey BOOTSTRAP_SERVERS = ConfigKey.of("kafka.bootstrap.servers", "localhost:9092",
             "Kafka bootstrap servers, host:port[,host:port]");
@@ -25,20 +25,27 @@ public record PlatformConfig(String bootstrapServers, String registryUrl, int he
             "create missing topics from the catalog at start-up");
     public static final ConfigKey SHUTDOWN_TIMEOUT = ConfigKey.of("shutdown.timeout", "30s",
             "how long a service may take to finish in-flight work on SIGTERM");
+    public static final ConfigKey STALL_TIMEOUT = ConfigKey.of("health.stall.timeout", "10s",
+            "how long a stream thread may go without polling or processing, or a loop's cycle may run or keep failing,"
+                    + " before /health/ready reports its service DOWN");
     public static final ConfigKey KAFKA_CLIENT = ConfigKey.of("kafka." + ConfigKey.ANY, null,
             "any Kafka client setting, e.g. kafka.security.protocol; handed to every client without the prefix");
 
     /** Every setting every service reads; each service's config class lists its own beside these. */
     public static final List<ConfigKey> KEYS = List.of(BOOTSTRAP_SERVERS, REGISTRY_URL, HEALTH_PORT, STATE_DIR,
-            REPLICATION_FACTOR, PROVISION_TOPICS, SHUTDOWN_TIMEOUT, KAFKA_CLIENT);
+            REPLICATION_FACTOR, PROVISION_TOPICS, SHUTDOWN_TIMEOUT, STALL_TIMEOUT, KAFKA_CLIENT);
 
     public static PlatformConfig from(PagerConfig config) {
         int rf = config.integer(REPLICATION_FACTOR);
         if (rf < 1 || rf > Short.MAX_VALUE) {
             throw new ConfigException("setting " + REPLICATION_FACTOR.name() + " must be at least 1, was " + rf);
         }
+        Duration stall = config.duration(STALL_TIMEOUT);
+        if (stall.isNegative() || stall.isZero()) {
+            throw new ConfigException("setting " + STALL_TIMEOUT.name() + " must be positive, was " + stall);
+        }
         return new PlatformConfig(config.string(BOOTSTRAP_SERVERS), config.string(REGISTRY_URL),
                 config.integer(HEALTH_PORT), config.path(STATE_DIR), (short) rf, config.bool(PROVISION_TOPICS),
-                config.duration(SHUTDOWN_TIMEOUT), config.withPrefix("kafka"));
+                config.duration(SHUTDOWN_TIMEOUT), stall, config.withPrefix("kafka"));
     }
 }

@@ -2,23 +2,31 @@ package io.sentinelpager.platform.service;
 
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.sentinelpager.platform.kafka.DeadLetterHandlers;
+import io.sentinelpager.platform.kafka.GuardedClients;
+import io.sentinelpager.schemas.Topics;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs a Kafka Streams topology the same way in every service: exactly-once v2, explicitly named internal
- * resources, dead-letter handlers for unreadable and failing records, Streams metrics on the shared registry, and a
- * replaced thread (not a dead service) after an unexpected error.
+ * resources, dead-letter handlers for unreadable and failing records and for outputs that cannot be written (whose
+ * producers refuse an oversized record before it can break the transaction: {@link GuardedClients}), Streams metrics
+ * on the shared registry, a replaced thread (not a dead service) after an unexpected error, and readiness that
+ * tells a blocked or failing thread from a working one.
  */
 public final class StreamsService implements Service {
 
@@ -28,7 +36,9 @@ public final class StreamsService implements Service {
     private final KafkaStreams streams;
     private final Duration closeTimeout;
     private final List<AutoCloseable> resources;
+    private final StreamThreadWatch watch;
     private KafkaStreamsMetrics metrics;
+    private volatile Optional<String> problem = Optional.empty();
 
     /**
      * @param resources clients the topology uses (e.g. an HTTP client), closed after the streams have stopped
@@ -38,10 +48,14 @@ public final class StreamsService implements Service {
         this.resources = List.of(resources);
         Properties properties = properties(name, context);
         properties.put(DeadLetterHandlers.GLOBAL_TOPICS_CONFIG, String.join(",", globalTopics(topology)));
-        this.streams = new KafkaStreams(topology, properties);
+        fallbackTopic(topology).ifPresent(topic -> properties.put(DeadLetterHandlers.FALLBACK_TOPIC_CONFIG, topic));
+        this.streams = new KafkaStreams(topology, properties, new GuardedClients());
         this.closeTimeout = context.platform().shutdownTimeout();
+        // Wall time, not the service's clock: a test may move that by hours, and health is about now.
+        this.watch = new StreamThreadWatch(Clock.systemUTC(), context.platform().stallTimeout());
         this.streams.setUncaughtExceptionHandler(error -> {
             log.error("{}: stream thread failed, replacing it", name, error);
+            watch.replaced();
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         this.metrics = new KafkaStreamsMetrics(streams);
@@ -62,6 +76,7 @@ public final class StreamsService implements Service {
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandlers.Deserialization.class);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandlers.Processing.class);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandlers.Production.class);
         p.put(StreamsConfig.topicPrefix("min.insync.replicas"),
                 String.valueOf(Math.min(2, context.platform().replicationFactor())));
         // A page must not wait for a batch to fill.
@@ -78,6 +93,22 @@ public final class StreamsService implements Service {
                 .flatMap(store -> store.source().topicSet().stream()).sorted().toList();
     }
 
+    /**
+     * The topic whose {@code .dlq} takes a dead letter from an unmarked internal topic: the first catalog topic the
+     * application reads (any topic it reads, for a topology outside the catalog). It exists, it is where an operator
+     * looks for this service's dead letters, and the dead letter's headers still name the internal topic.
+     */
+    static Optional<String> fallbackTopic(Topology topology) {
+        List<String> read = topology.describe().subtopologies().stream()
+                .flatMap(sub -> sub.nodes().stream())
+                .filter(node -> node instanceof TopologyDescription.Source)
+                .flatMap(node -> ((TopologyDescription.Source) node).topicSet().stream())
+                .filter(topic -> !topic.endsWith("-repartition"))
+                .sorted().toList();
+        return read.stream().filter(topic -> Topics.byName(topic).isPresent()).findFirst()
+                .or(() -> read.stream().findFirst());
+    }
+
     public static String applicationId(String name) {
         return "pager-" + name;
     }
@@ -92,9 +123,37 @@ public final class StreamsService implements Service {
         streams.start();
     }
 
+    /** Running, and no stream thread blocked or failing over and over; see {@link StreamThreadWatch}. */
     @Override
     public boolean ready() {
+        Optional<String> now = watch.problem(threadProgress());
+        if (!now.equals(problem)) {
+            now.ifPresentOrElse(p -> log.error("{}: not ready: {}", name, p),
+                    () -> log.info("{}: making progress again", name));
+            problem = now;
+        }
+        return queryable() && now.isEmpty();
+    }
+
+    /**
+     * Whether the stores can be queried (the responder reads alert state from its store): they can while a thread
+     * is stalled, so a stall must not turn every read away.
+     */
+    public boolean queryable() {
         return streams.state() == KafkaStreams.State.RUNNING;
+    }
+
+    /** Each live stream thread's poll count plus its process count: one number that moves while it works. */
+    private Map<String, Double> threadProgress() {
+        Map<String, Double> counts = new HashMap<>();
+        streams.metrics().forEach((metric, value) -> {
+            if (metric.group().equals("stream-thread-metrics")
+                    && (metric.name().equals("poll-total") || metric.name().equals("process-total"))
+                    && value.metricValue() instanceof Number count) {
+                counts.merge(metric.tags().get("thread-id"), count.doubleValue(), Double::sum);
+            }
+        });
+        return counts;
     }
 
     /** For interactive queries (the responder reads alert state from its store). */
