@@ -145,11 +145,11 @@ class EnrichedRecordsSizeTest {
         EnrichedAlert enriched = EnrichedRecords.withoutRows(records.build(largestRaw(),
                 largestEnrichment(EnrichConfig.defaults()), 1, NOW, "here"), Integer.MAX_VALUE);
         String id = text(RecordLimits.ID_BYTES);
-        String reason = text(RecordLimits.COMMENT_BYTES);
+        String reason = text(RecordLimits.REASON_BYTES);
         // What DefaultRoute adds. Ids are at most 64 characters in the on-call config, taken here at ID_BYTES; the
-        // suppress reason and the maintenance windows are not bounded by the on-call config: ten windows with
-        // comment-sized reasons stand for a generous policy.
-        List<MaintenanceWindow> windows = Collections.nCopies(10, MaintenanceWindow.newBuilder().setStart(NOW)
+        // on-call config allows at most MAINTENANCE_WINDOWS windows per policy and REASON_BYTES per reason.
+        List<MaintenanceWindow> windows = Collections.nCopies(RecordLimits.MAINTENANCE_WINDOWS, MaintenanceWindow
+                .newBuilder().setStart(NOW)
                 .setEnd(NOW).setMode(MaintenanceMode.SUPPRESS).setReason(reason).build());
         RoutedAlert routed = RoutedAlert.newBuilder().setEnriched(enriched).setTeamId(id).setEscalationChainId(id)
                 .setUrgency(Urgency.HIGH).setPolicyId(id).setPolicyVersion(Integer.MAX_VALUE)
@@ -160,7 +160,7 @@ class EnrichedRecordsSizeTest {
         int worst = EnrichLoop.MAX_RECORD_BYTES + routing;
 
         System.out.println("Worst-case RoutedAlert (alerts.routed): " + worst + " bytes (" + routing
-                + " of routing, with 10 maintenance windows); without rows " + wireBytes(routed)
+                + " of routing, with " + RecordLimits.MAINTENANCE_WINDOWS + " maintenance windows); without rows " + wireBytes(routed)
                 + "; the limit is " + RecordLimits.MAX_RECORD_BYTES);
         assertThat(routing).isLessThanOrEqualTo(RecordLimits.ROUTING_BYTES);
         assertThat(worst).isLessThanOrEqualTo(RecordLimits.MAX_RECORD_BYTES);
