@@ -44,11 +44,10 @@ final class PageLimits {
     }
 
     private static void within(String field, String value, int limit, AlertAction action) {
-        if (!RecordLimits.fits(value, limit)) {
-            throw new IllegalArgumentException("action on alert " + RecordLimits.cut(action.getAlertKey(), 200)
-                    + ": field '" + field + "' is " + RecordLimits.utf8Length(value) + " bytes in UTF-8; the limit is "
-                    + limit + " bytes");
-        }
+        RecordLimits.over("field '" + field + "'", value, limit).ifPresent(why -> {
+            throw new IllegalArgumentException("action on alert " + RecordLimits.cut(action.getAlertKey(), 200) + ": "
+                    + why);
+        });
     }
 
     /** A timeline event's detail, cut to its bound: receipts and reasons are news, not archives. */

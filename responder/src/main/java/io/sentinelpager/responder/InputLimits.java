@@ -36,12 +36,6 @@ final class InputLimits {
     private InputLimits() {
     }
 
-    /** Why the text is refused when it is over {@code maxBytes} in UTF-8; empty when it fits (null fits). */
-    static Optional<String> overBytes(String what, String text, int maxBytes) {
-        return RecordLimits.fits(text, maxBytes) ? Optional.empty() : Optional.of(what + " is "
-                + RecordLimits.utf8Length(text) + " bytes in UTF-8; the limit is " + maxBytes + " bytes");
-    }
-
     /** Why the text is refused when it has more than {@code maxChars} characters; empty when it fits (null fits). */
     static Optional<String> overChars(String what, String text, int maxChars) {
         int chars = text == null ? 0 : text.codePointCount(0, text.length());
@@ -51,7 +45,7 @@ final class InputLimits {
 
     /** The text, if it fits in {@code maxBytes} of UTF-8; otherwise a 400 saying why. */
     static String requireBytes(String what, String text, int maxBytes) {
-        overBytes(what, text, maxBytes).ifPresent(why -> {
+        RecordLimits.over(what, text, maxBytes).ifPresent(why -> {
             throw new BadRequestResponse(why);
         });
         return text;

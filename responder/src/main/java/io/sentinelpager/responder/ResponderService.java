@@ -277,7 +277,7 @@ public final class ResponderService implements Service {
 
     private void oidcFinish(Context ctx) throws Exception {
         Optional<String> tooLarge = Stream.of("code", "state", "error", "error_description")
-                .flatMap(name -> InputLimits.overBytes("query parameter '" + name + "'", ctx.queryParam(name),
+                .flatMap(name -> RecordLimits.over("query parameter '" + name + "'", ctx.queryParam(name),
                         InputLimits.OIDC_PARAM_BYTES).stream()).findFirst();
         if (tooLarge.isPresent()) {
             signInRefused(ctx, tooLarge.get());
@@ -442,7 +442,7 @@ public final class ResponderService implements Service {
             InputLimits.requireBytes("field 'comment'", comment, RecordLimits.COMMENT_BYTES);
             if (classification != null && !CLASSIFICATIONS.contains(classification)) {
                 // The value is echoed only when short: the refusal of a huge one must not be huge.
-                throw new BadRequestResponse(InputLimits.overBytes("field 'classification'", classification,
+                throw new BadRequestResponse(RecordLimits.over("field 'classification'", classification,
                         RecordLimits.CLASSIFICATION_BYTES).orElse("field 'classification' is '" + classification
                         + "'") + "; use one of " + CLASSIFICATIONS);
             }

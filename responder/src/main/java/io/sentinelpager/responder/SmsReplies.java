@@ -64,7 +64,7 @@ final class SmsReplies {
         // Twilio never sends more, so a larger reply is refused, in an SMS that says why (Twilio needs a 200 and
         // TwiML to send it). The message id becomes the action's id, which must fit an id.
         Optional<String> tooLarge = InputLimits.overChars("Your reply", form.get("Body"), InputLimits.SMS_BODY_CHARS)
-                .or(() -> InputLimits.overBytes("MessageSid", form.get("MessageSid"),
+                .or(() -> RecordLimits.over("MessageSid", form.get("MessageSid"),
                         RecordLimits.ID_BYTES - ACTION_ID_PREFIX.length()));
         if (tooLarge.isPresent()) {
             AUDIT.warn("SMS reply refused: {}", tooLarge.get());

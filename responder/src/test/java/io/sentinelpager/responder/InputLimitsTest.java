@@ -13,10 +13,11 @@ class InputLimitsTest {
     @Test
     void aRefusalNamesTheFieldItsSizeInUtf8BytesAndTheLimit() {
         String euros = "€".repeat(1_334); // 1,334 characters, 4,002 bytes
-        assertThat(InputLimits.overBytes("field 'comment'", euros, 4_000))
-                .contains("field 'comment' is 4002 bytes in UTF-8; the limit is 4000 bytes");
-        assertThat(InputLimits.overBytes("field 'comment'", "€".repeat(1_333) + "a", 4_000)).isEmpty();
-        assertThat(InputLimits.overBytes("field 'comment'", null, 4_000)).isEmpty();
+        assertThatThrownBy(() -> InputLimits.requireBytes("field 'comment'", euros, 4_000))
+                .isInstanceOf(BadRequestResponse.class)
+                .hasMessage("field 'comment' is 4002 bytes in UTF-8; the limit is 4000 bytes");
+        assertThat(InputLimits.requireBytes("field 'comment'", "€".repeat(1_333) + "a", 4_000)).hasSize(1_334);
+        assertThat(InputLimits.requireBytes("field 'comment'", null, 4_000)).isNull();
         assertThat(InputLimits.overChars("Your reply", "😀".repeat(1_601), 1_600))
                 .as("an emoji is one character, though two UTF-16 units")
                 .contains("Your reply is 1601 characters; the limit is 1600 characters");

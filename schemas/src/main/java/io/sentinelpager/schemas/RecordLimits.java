@@ -3,6 +3,7 @@ package io.sentinelpager.schemas;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.util.Optional;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumWriter;
@@ -141,6 +142,15 @@ public final class RecordLimits {
             }
         }
         return bytes;
+    }
+
+    /**
+     * Why the text is refused when it is over {@code maxBytes} in UTF-8, in the words every service uses ("field
+     * 'comment' is 4001 bytes in UTF-8; the limit is 4000 bytes"); empty when it fits (null fits).
+     */
+    public static Optional<String> over(String what, CharSequence text, int maxBytes) {
+        return fits(text, maxBytes) ? Optional.empty() : Optional.of(what + " is " + utf8Length(text)
+                + " bytes in UTF-8; the limit is " + maxBytes + " bytes");
     }
 
     /** Whether the text (null counts as fitting) is at most {@code maxBytes} in UTF-8. */

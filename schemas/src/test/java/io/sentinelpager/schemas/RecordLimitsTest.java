@@ -47,4 +47,12 @@ class RecordLimitsTest {
     void aBoundSmallerThanTheMarkerKeepsOnlyTheStart() {
         assertEquals("abcde", RecordLimits.cut("abcdefghij".repeat(10), 5));
     }
+
+    @Test
+    void aRefusalNamesTheFieldItsSizeInUtf8BytesAndTheLimit() {
+        assertEquals(java.util.Optional.of("field 'comment' is 4002 bytes in UTF-8; the limit is 4000 bytes"),
+                RecordLimits.over("field 'comment'", "\u20ac".repeat(1_334), 4_000));
+        assertTrue(RecordLimits.over("field 'comment'", "\u20ac".repeat(1_333) + "a", 4_000).isEmpty());
+        assertTrue(RecordLimits.over("field 'comment'", null, 4_000).isEmpty());
+    }
 }
