@@ -105,7 +105,7 @@ class GraphIncidentsClientIT {
         try (GraphIncidentsClient client = GraphIncidentsClient.create(config)) {
             Incident resolved = client.update(id, new GraphIncidentUpdate(IncidentStatus.Resolved,
                     "oncall@contoso.com", AlertClassification.TruePositive, AlertDetermination.Malware,
-                    List.of("sentinel-pager")));
+                    List.of("sentinel-pager"), "all alerts resolved"));
 
             assertThat(resolved.getStatus()).isEqualTo(IncidentStatus.Resolved);
         }
@@ -113,6 +113,22 @@ class GraphIncidentsClientIT {
         assertThat(stored.get("status").asText()).isEqualTo("resolved");
         assertThat(stored.get("determination").asText()).isEqualTo("malware");
         assertThat(stored.get("customTags").get(0).asText()).isEqualTo("sentinel-pager");
+        assertThat(stored.get("resolvingComment").asText()).isEqualTo("all alerts resolved");
+    }
+
+    @Test
+    void aCommentIsPostedAsTheOneDocumentedObjectAndReadBackWithTheIncident() {
+        String id = emulator.graphIncidents().add(JsonNodeFactory.instance.objectNode().put("displayName", "x"))
+                .get("id").asText();
+
+        try (GraphIncidentsClient client = GraphIncidentsClient.create(config)) {
+            client.addComment(id, "resolved through Sentinel Pager");
+
+            assertThat(client.get(id).getComments()).extracting(c -> c.getComment())
+                    .containsExactly("resolved through Sentinel Pager");
+        }
+        assertThat(emulator.requests().of("graph.incidents.comment")).singleElement()
+                .satisfies(r -> assertThat(r.method()).isEqualTo("POST"));
     }
 
     @Test

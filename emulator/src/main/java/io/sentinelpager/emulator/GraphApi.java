@@ -208,6 +208,17 @@ final class GraphApi implements Api {
      */
     private void comment(Context ctx) {
         String id = ctx.pathParam("id");
+        String text = commentText(ctx);
+        List<ObjectNode> comments = badRequestIfInvalid(() -> store.addComment(id, text, APP_DISPLAY_NAME))
+                .orElseThrow(() -> notFound(id));
+        ObjectNode response = JsonNodeFactory.instance.objectNode();
+        response.put("@odata.context", graphBase(ctx) + "/$metadata#security/alerts_v2('" + id + "')/comments");
+        response.putArray("value").addAll(comments);
+        ok(ctx, response);
+    }
+
+    /** The text of the one alertComment object a comment POST (of an alert or an incident) must carry. */
+    static String commentText(Context ctx) {
         JsonNode body = badRequestIfInvalid(() -> Json.readTree(ctx.body()));
         if (!body.isObject()) {
             throw new ApiError(400, "BadRequest", "Empty Payload. JSON content expected.");
@@ -216,12 +227,7 @@ final class GraphApi implements Api {
         if (text == null) {
             throw new ApiError(400, "BadRequest", "The alertComment needs a 'comment' string");
         }
-        List<ObjectNode> comments = badRequestIfInvalid(() -> store.addComment(id, text, APP_DISPLAY_NAME))
-                .orElseThrow(() -> notFound(id));
-        ObjectNode response = JsonNodeFactory.instance.objectNode();
-        response.put("@odata.context", graphBase(ctx) + "/$metadata#security/alerts_v2('" + id + "')/comments");
-        response.putArray("value").addAll(comments);
-        ok(ctx, response);
+        return text;
     }
 
     private ObjectNode entity(Context ctx, ObjectNode alert) {
@@ -307,7 +313,7 @@ final class GraphApi implements Api {
         return new ApiError(404, "NotFound", "The alert '" + id + "' was not found.");
     }
 
-    private static <T> T badRequestIfInvalid(Supplier<T> action) {
+    static <T> T badRequestIfInvalid(Supplier<T> action) {
         try {
             return action.get();
         } catch (IllegalArgumentException e) {

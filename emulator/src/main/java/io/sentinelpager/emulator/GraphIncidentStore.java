@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -111,6 +112,31 @@ public final class GraphIncidentStore {
         });
         incident.put("lastUpdateDateTime", GraphTime.format(GraphTime.now(clock)));
         return Optional.of(incident.deepCopy());
+    }
+
+    /**
+     * Adds a comment, as the given author; lastUpdateDateTime becomes now.
+     *
+     * @return copies of all the incident's comments, or empty if there is no such incident
+     */
+    synchronized Optional<List<ObjectNode>> addComment(String id, String comment, String createdBy) {
+        if (comment == null || comment.isBlank()) {
+            throw new IllegalArgumentException("The comment must not be empty");
+        }
+        ObjectNode incident = incidents.get(id);
+        if (incident == null) {
+            return Optional.empty();
+        }
+        String now = GraphTime.format(GraphTime.now(clock));
+        incident.withArray("comments").addObject()
+                .put("@odata.type", "#microsoft.graph.security.alertComment")
+                .put("comment", comment)
+                .put("createdByDisplayName", createdBy)
+                .put("createdDateTime", now);
+        incident.put("lastUpdateDateTime", now);
+        List<ObjectNode> copy = new ArrayList<>();
+        incident.withArray("comments").forEach(c -> copy.add((ObjectNode) c.deepCopy()));
+        return Optional.of(copy);
     }
 
     static AlertCursor cursorOf(ObjectNode incident) {

@@ -40,6 +40,8 @@ final class GraphIncidentsApi {
         routes.add(app, HandlerType.GET, INCIDENTS + "/{id}", new Route("graph.incidents.get", graph, READ), this::get);
         routes.add(app, HandlerType.PATCH, INCIDENTS + "/{id}", new Route("graph.incidents.patch", graph, WRITE),
                 this::update);
+        routes.add(app, HandlerType.POST, INCIDENTS + "/{id}/comments",
+                new Route("graph.incidents.comment", graph, WRITE), this::comment);
     }
 
     private void list(Context ctx) {
@@ -86,6 +88,18 @@ final class GraphIncidentsApi {
         } catch (IllegalArgumentException e) {
             throw new ApiError(400, "BadRequest", e.getMessage());
         }
+    }
+
+    /** One alertComment object, as for an alert (see GraphApi#commentText); Graph answers the incident's comments. */
+    private void comment(Context ctx) {
+        String id = ctx.pathParam("id");
+        String text = GraphApi.commentText(ctx);
+        List<ObjectNode> comments = GraphApi.badRequestIfInvalid(
+                () -> incidents.addComment(id, text, GraphApi.APP_DISPLAY_NAME)).orElseThrow(() -> notFound(id));
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        body.put("@odata.context", base(ctx) + "/$metadata#security/incidents('" + id + "')/comments");
+        body.putArray("value").addAll(comments);
+        ok(ctx, body);
     }
 
     private ObjectNode entity(Context ctx, ObjectNode incident) {

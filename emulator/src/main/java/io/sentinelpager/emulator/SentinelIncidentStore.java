@@ -130,6 +130,24 @@ public final class SentinelIncidentStore {
         return incident.json.deepCopy();
     }
 
+    /**
+     * Changes properties of one of an incident's SecurityAlert entities (e.g. its status, as the product that raised
+     * the alert reports it resolved or dismissed).
+     *
+     * @return a copy of the changed alert
+     * @throws IllegalArgumentException if there is no such incident or alert
+     */
+    public synchronized ObjectNode changeAlert(SentinelWorkspace workspace, String incidentName, String alertName,
+                                               ObjectNode properties) {
+        Incident incident = find(workspace, incidentName)
+                .orElseThrow(() -> new IllegalArgumentException("no incident '" + incidentName + "'"));
+        ObjectNode alert = incident.alerts.stream().filter(a -> alertName.equals(a.path("name").asText()))
+                .findFirst().orElseThrow(() -> new IllegalArgumentException("incident '" + incidentName
+                        + "' has no alert '" + alertName + "'"));
+        alert.with("properties").setAll(properties.deepCopy());
+        return alert.deepCopy();
+    }
+
     synchronized List<ObjectNode> alerts(SentinelWorkspace workspace, String incidentName) {
         return incident(workspace, incidentName).alerts.stream().map(ObjectNode::deepCopy).toList();
     }
