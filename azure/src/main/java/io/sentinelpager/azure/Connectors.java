@@ -35,7 +35,7 @@ public final class Connectors {
         return List.of(tenantId(id), clientId(id), clientSecret(id), clientCertificate(id),
                 clientCertificatePassword(id), cloud(id), authorityHost(id), graphUrl(id), trustedCertificate(id),
                 managementUrl(id), logAnalyticsUrl(id), source(id), subscriptionId(id), resourceGroup(id),
-                workspaceName(id), workspaceId(id), requestTimeout(id));
+                workspaceName(id), workspaceId(id), requestTimeout(id), incidentRollup(id));
     }
 
     public static ConfigKey tenantId(String id) {
@@ -119,6 +119,12 @@ public final class Connectors {
 
     public static ConfigKey requestTimeout(String id) {
         return ConfigKey.of(key(id, "request.timeout"), "30s", "bound on each call to Azure");
+    }
+
+    public static ConfigKey incidentRollup(String id) {
+        return ConfigKey.of(key(id, "incident.rollup"), "true", "whether syncback sets connector " + id + "'s"
+                + " incidents in progress and resolved when all their alerts are (false: alerts only; for a Sentinel"
+                + " connector, whose alerts' status lives on the incident, comments only)");
     }
 
     /** Every configured connector, validated; fails with the connector and setting at fault. */

@@ -513,7 +513,8 @@ public final class Lifecycle {
                 + (acknowledged ? "an acknowledged page: in progress in Azure, assigned to " + assignedTo
                 : "a page " + state.getOwner() + " owns: assigned to " + assignedTo + " in Azure")));
         return command(episode(state.getAlertKey(), state.getReopened()) + "/attached/" + alert.getAlertKey(),
-                alert.getAlertKey(), alert.getSource(), status, assignedTo, null, null, now);
+                alert.getAlertKey(), alert.getSource(), status, assignedTo, null, null, now)
+                .setIncidentId(alert.getIncidentId()).setRequestedBy(state.getOwner()).build();
     }
 
     /**
@@ -797,12 +798,14 @@ public final class Lifecycle {
             String id = keys.size() == 1 ? action.getActionId() : action.getActionId() + "/" + alertKey;
             if (members.get(alertKey) == SourceStatus.RESOLVED) {
                 if (comment != null) {
-                    out.add(command(id, alertKey, primary.getSource(), null, null, null, comment, now));
+                    out.add(command(id, alertKey, primary.getSource(), null, null, null, comment, now)
+                            .setIncidentId(primary.getIncidentId()).setRequestedBy(action.getActor()).build());
                 }
                 continue;
             }
+            // A page groups the alerts of one incident only (policy groupBy: incident), so they share its id.
             out.add(command(id, alertKey, primary.getSource(), status, assignedTo, action.getClassification(), comment,
-                    now));
+                    now).setIncidentId(primary.getIncidentId()).setRequestedBy(action.getActor()).build());
             if (status != null) {
                 members.put(alertKey, status);
             }
@@ -811,8 +814,9 @@ public final class Lifecycle {
         return out;
     }
 
-    private static SyncCommand command(String commandId, String alertKey, AlertSource source, SourceStatus status,
-                                      String assignedTo, String classification, String comment, Instant now) {
+    private static SyncCommand.Builder command(String commandId, String alertKey, AlertSource source,
+                                              SourceStatus status, String assignedTo, String classification,
+                                              String comment, Instant now) {
         int colon = alertKey.indexOf(':');
         return SyncCommand.newBuilder()
                 .setCommandId(commandId)
@@ -824,8 +828,7 @@ public final class Lifecycle {
                 .setAssignedTo(assignedTo)
                 .setClassification(classification)
                 .setComment(comment)
-                .setRequestedAt(now)
-                .build();
+                .setRequestedAt(now);
     }
 
     private static List<ContactMethod> contactMethods(String userId, UserConfig user) {

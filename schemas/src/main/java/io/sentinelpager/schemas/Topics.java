@@ -69,6 +69,20 @@ public final class Topics {
             new TopicSpec<>("sync.state", String.class, SyncState.class, ALERT_PARTITIONS,
                     Map.of("cleanup.policy", "compact,delete", "retention.ms", String.valueOf(14L * 24 * 3600 * 1000)));
     /**
+     * Keyed by {@code <connector id>:<incident id>}: each change Azure took for an alert of an incident, re-keyed by
+     * syncback so that the one task owning the incident's partition rolls the incident up from all its alerts.
+     */
+    public static final TopicSpec<String, IncidentMember> SYNC_INCIDENTS =
+            new TopicSpec<>("sync.incidents", String.class, IncidentMember.class, ALERT_PARTITIONS,
+                    DELETE_AFTER_14_DAYS);
+    /**
+     * Keyed by {@code <connector id>:<incident id>}: the incident as syncback last read it and where its roll-up
+     * stands, the latest per incident, which the responder reads as a global table beside sync.state.
+     */
+    public static final TopicSpec<String, IncidentState> SYNC_INCIDENT_STATE =
+            new TopicSpec<>("sync.incident.state", String.class, IncidentState.class, ALERT_PARTITIONS,
+                    Map.of("cleanup.policy", "compact,delete", "retention.ms", String.valueOf(14L * 24 * 3600 * 1000)));
+    /**
      * Partitions of ingest's own topics. A connector's records go to the partition its id hashes to on all three, and
      * the ingest instance that owns that partition of ingest.watermarks (through its consumer group) polls the
      * connector: this count bounds how many ingest instances share the work.
@@ -129,7 +143,7 @@ public final class Topics {
     public static final List<TopicSpec<String, ?>> ALL = List.of(
             ALERTS_RAW, ALERTS_ENRICHED, ALERTS_ROUTED, ALERTS_SUPPRESSED, ALERT_ACTIONS, ALERT_STATE, PAGES_FORGOTTEN,
             NOTIFICATIONS_OUT, NOTIFICATIONS_RECEIPTS, NOTIFY_SENDS, SYNC_COMMANDS, SYNC_RESULTS, SYNC_STATE,
-            INGEST_WATERMARKS,
+            SYNC_INCIDENTS, SYNC_INCIDENT_STATE, INGEST_WATERMARKS,
             INGEST_SEEN, CONNECTOR_HEALTH, RESPONDER_USED_LINKS, CONFIG_POLICIES, CONFIG_TEAMS, CONFIG_USERS,
             CONFIG_SCHEDULES, CONFIG_ESCALATIONS, PUSH_SUBSCRIPTIONS);
 

@@ -1,5 +1,6 @@
 package io.sentinelpager.syncback;
 
+import io.sentinelpager.schemas.IncidentRollup;
 import io.sentinelpager.schemas.PendingSync;
 import io.sentinelpager.schemas.SyncOutcome;
 import java.time.Duration;
@@ -12,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,19 +41,38 @@ final class ConnectorLanes implements AutoCloseable {
 
     /** Writes on the connector's lane and hands the result to {@code then}. */
     Future<?> write(PendingSync write, Consumer<SyncWriter.Result> then) {
-        List<ExecutorService> connector = lanes.computeIfAbsent(write.getConnectorId(), this::lanes);
-        return connector.get(Math.floorMod(writer.objectOf(write).hashCode(), connector.size()))
-                .submit(() -> then.accept(apply(write)));
+        return run(write.getConnectorId(), writer.objectOf(write), () -> apply(write), then);
+    }
+
+    /** Checks the incident's roll-up on the connector's lane (its alerts' lane) and hands the result to {@code then}. */
+    Future<?> rollUp(IncidentRollup rollup, Consumer<SyncWriter.Check> then) {
+        return run(rollup.getConnectorId(), writer.objectOf(rollup), () -> {
+            try {
+                return writer.rollUp(rollup);
+            } catch (RuntimeException e) {
+                log.error("rolling up incident {} failed unexpectedly", rollup.getIncidentId(), e);
+                return SyncWriter.Check.failed(unexpected(e));
+            }
+        }, then);
+    }
+
+    private <T> Future<?> run(String connectorId, String object, Supplier<T> call, Consumer<T> then) {
+        List<ExecutorService> connector = lanes.computeIfAbsent(connectorId, this::lanes);
+        return connector.get(Math.floorMod(object.hashCode(), connector.size())).submit(() -> then.accept(call.get()));
     }
 
     private SyncWriter.Result apply(PendingSync write) {
         try {
             return writer.apply(write);
         } catch (RuntimeException e) {
-            // Our own bug rather than Azure's answer: tried again with backoff, and given up with the rest in time.
             log.error("writing {} to Azure failed unexpectedly", write.getAlertKey(), e);
-            return new SyncWriter.Result(SyncOutcome.FAILED, null, "syncback failed: " + e, Optional.empty());
+            return unexpected(e);
         }
+    }
+
+    /** Our own bug rather than Azure's answer: tried again with backoff, and given up with the rest in time. */
+    private static SyncWriter.Result unexpected(RuntimeException e) {
+        return new SyncWriter.Result(SyncOutcome.FAILED, null, "syncback failed: " + e, Optional.empty());
     }
 
     private List<ExecutorService> lanes(String connectorId) {

@@ -42,6 +42,9 @@ final class PendingWrites {
                         .setChangeCommandIds(List.of()).setComments(List.of()).setAttempts(0).setNextTryAt(now)
                 : PendingSync.newBuilder(pending);
         next.setVersion(next.getVersion() + 1);
+        if (command.getIncidentId() != null && !command.getIncidentId().isBlank()) {
+            next.setIncidentId(command.getIncidentId());
+        }
         String owner = command.getAssignedTo() == null || command.getAssignedTo().isBlank() ? null
                 : command.getAssignedTo();
         if (command.getTargetStatus() != null || owner != null || command.getClassification() != null) {
@@ -56,6 +59,7 @@ final class PendingWrites {
             }
             next.setChangeCommandIds(with(next.getChangeCommandIds(), command.getCommandId()));
             next.setChangeRequestedAt(command.getRequestedAt());
+            next.setRequestedBy(command.getRequestedBy());
         }
         if (command.getComment() != null && !command.getComment().isBlank()
                 && next.getComments().stream().noneMatch(c -> c.getCommandId().equals(command.getCommandId()))) {
@@ -89,7 +93,8 @@ final class PendingWrites {
         PendingSync.Builder next = PendingSync.newBuilder(pending).setChangeCommandIds(changes).setComments(comments)
                 .setAttempts(0).setNextTryAt(now).setLastFailure(null);
         if (changes.isEmpty()) {
-            next.setTargetStatus(null).setAssignedTo(null).setClassification(null).setChangeRequestedAt(null);
+            next.setTargetStatus(null).setAssignedTo(null).setClassification(null).setChangeRequestedAt(null)
+                    .setRequestedBy(null);
         }
         return next.build();
     }

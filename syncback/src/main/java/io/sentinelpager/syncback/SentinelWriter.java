@@ -3,16 +3,23 @@ package io.sentinelpager.syncback;
 import io.sentinelpager.azure.AzureCallException;
 import io.sentinelpager.azure.ConnectorConfig;
 import io.sentinelpager.azure.IncidentUpdate;
+import io.sentinelpager.azure.RollupSummary;
+import io.sentinelpager.azure.SentinelAlert;
 import io.sentinelpager.azure.SentinelAlertId;
 import io.sentinelpager.azure.SentinelIncident;
 import io.sentinelpager.azure.SentinelIncident.Classification;
 import io.sentinelpager.azure.SentinelIncident.ClassificationReason;
 import io.sentinelpager.azure.SentinelIncident.Status;
 import io.sentinelpager.azure.SentinelIncidentsClient;
+import io.sentinelpager.schemas.IncidentMember;
+import io.sentinelpager.schemas.IncidentRollup;
 import io.sentinelpager.schemas.PendingComment;
 import io.sentinelpager.schemas.PendingSync;
 import io.sentinelpager.schemas.SourceStatus;
+import io.sentinelpager.syncback.IncidentRollups.Count;
+import io.sentinelpager.syncback.IncidentRollups.Target;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -23,15 +30,15 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * Writes the pending write of an alert read through the Sentinel incidents API to its incident: Sentinel keeps status,
- * owner and classification on the incident, and has no write API for a single alert.
+ * Writes to the Sentinel incident of an alert read through the Sentinel incidents API: Sentinel keeps status, owner,
+ * classification and comments on the incident, and has no write API for a single alert.
  *
- * <p>The incident is written with its etag (the client re-reads and retries on 409), and only when it does not
- * already show what the command asks: a page of several alerts of one incident sends one command per alert, and the
- * first one's write makes the others no-ops instead of N writes (each of which Sentinel would log and ingest would
- * read back). A comment goes to the comments API under an id derived from the incident, the text and the time it
- * was asked for, which the commands of one page share: a page of N alerts adds one comment, and a repeated command
- * rewrites it instead of adding another.
+ * <p>So an alert's own write is its comments only; its status, owner and classification reach the incident through
+ * the incident's roll-up ({@link #rollUp}), which counts every alert of the incident: closing one alert's page must not
+ * close an incident whose other alerts are still open. The incident is written with its etag (the client re-reads and
+ * retries on 409), and only when it does not already show the change. A comment goes to the comments API under an id
+ * derived from the incident, the text and the time it was asked for, which the commands of one page share: a page of
+ * N alerts adds one comment, and a repeated command rewrites it instead of adding another.
  *
  * <p>Close needs a classification in Sentinel. The product's classifications are Graph's words, mapped here, each
  * with the reason the Sentinel portal asks for (BenignPositive must have one); a close without one is Undetermined.
@@ -61,31 +68,122 @@ final class SentinelWriter implements SyncWriter {
                     + " (subscription id, resource group, workspace name) to write the incident to");
         }
         SentinelAlertId id;
-        IncidentUpdate update;
         try {
             id = SentinelAlertId.parse(write.getAlertId());
-            update = update(write);
+            if (write.getTargetStatus() == SourceStatus.RESOLVED) {
+                verdict(write.getClassification()); // refused now, naming the value, rather than at the roll-up
+            }
         } catch (IllegalArgumentException e) {
             return Result.rejected("alert " + write.getAlertKey() + ": " + e.getMessage());
         }
-        SentinelIncidentsClient client = clients.computeIfAbsent(connector.id(),
-                c -> SentinelIncidentsClient.create(connector));
+        SentinelIncidentsClient client = client(connector);
         try {
-            String detail = null;
-            if (update != null) {
-                if (shows(client.get(id.incidentName()), update)) {
-                    detail = "incident " + id.incidentName() + " already showed the change";
-                } else {
-                    client.update(id.incidentName(), update);
-                }
-            }
             for (PendingComment comment : write.getComments()) {
                 client.addComment(id.incidentName(), commentId(id, comment), comment.getText());
             }
-            return Result.applied(detail);
+            return Result.applied(write.getChangeCommandIds().isEmpty() ? null
+                    : "Sentinel keeps status on the incident: it follows when all its alerts do (incident roll-up)");
         } catch (AzureCallException e) {
             return Result.of(e);
         }
+    }
+
+    /**
+     * Reads the incident and its alerts and writes the incident what they add up to. An alert's status is what the
+     * responders chose for it, for the alerts we wrote, else the SecurityAlert's own status in Sentinel (an alert we
+     * never paged counts as its product reports it). An incident without alerts (made by hand) is the one alert we
+     * paged for it.
+     *
+     * <p>The summary is the incident's classificationComment as well as a comment: a close whose comment was lost (a
+     * crash between the two calls) is recognised by it on the next check, which writes the comment then.
+     */
+    @Override
+    public Check rollUp(IncidentRollup rollup) {
+        ConnectorConfig connector = connectors.get(rollup.getConnectorId());
+        if (connector == null || connector.workspace().isEmpty()) {
+            return Check.failed(Result.rejected("connector " + rollup.getConnectorId() + " is not configured in"
+                    + " syncback with a Sentinel workspace; configured: " + connectors.keySet()));
+        }
+        SentinelIncidentsClient client = client(connector);
+        String name = rollup.getIncidentId();
+        try {
+            SentinelIncident incident = client.get(name);
+            List<String> alertIds = new ArrayList<>();
+            List<SourceStatus> statuses = new ArrayList<>();
+            for (SentinelAlert alert : client.alerts(name)) {
+                String alertId = SentinelAlertId.of(name, alert.name()).value();
+                IncidentMember ours = rollup.getMembers().get(alertId);
+                alertIds.add(alertId);
+                statuses.add(ours != null && ours.getStatus() != null ? ours.getStatus()
+                        : sourceStatus(alert.properties().status()));
+            }
+            if (alertIds.isEmpty()) {
+                rollup.getMembers().forEach((alertId, member) -> {
+                    alertIds.add(alertId);
+                    statuses.add(member.getStatus() == null ? SourceStatus.NEW : member.getStatus());
+                });
+            }
+            Count count = Count.of(statuses);
+            if (incident.properties().status() == Status.Closed) {
+                String summary = incident.properties().classificationComment();
+                if (RollupSummary.isRollupSummary(summary)) {
+                    client.addComment(name, rollupCommentId(name, summary), summary);
+                }
+                return check(Result.applied(null), incident, count, count.target(), true);
+            }
+            Target target = count.target();
+            String owner = owned(incident) ? null : IncidentRollups.owner(rollup);
+            if (target == Target.RESOLVED) {
+                String summary = IncidentRollups.summary(rollup, count, IncidentRollups.resolvedByUs(rollup, alertIds));
+                Verdict verdict = verdict(IncidentRollups.classification(rollup));
+                incident = client.update(name, new IncidentUpdate(Status.Closed, verdict.classification(),
+                        verdict.reason(), summary, owner, null));
+                client.addComment(name, rollupCommentId(name, summary), summary);
+                return check(Result.applied("incident " + name + " closed"), incident, count, target, true);
+            }
+            if (target == Target.IN_PROGRESS && incident.properties().status() == Status.New) {
+                incident = client.update(name, new IncidentUpdate(Status.Active, null, null, null,
+                        IncidentRollups.owner(rollup), null));
+                return check(Result.applied("incident " + name + " active"), incident, count, target, false);
+            }
+            return check(Result.applied(null), incident, count, target, false);
+        } catch (AzureCallException e) {
+            return Check.failed(Result.of(e));
+        } catch (IllegalArgumentException e) {
+            return Check.failed(Result.rejected("incident " + name + ": " + e.getMessage()));
+        }
+    }
+
+    private SentinelIncidentsClient client(ConnectorConfig connector) {
+        return clients.computeIfAbsent(connector.id(), c -> SentinelIncidentsClient.create(connector));
+    }
+
+    private static Check check(Result result, SentinelIncident incident, Count count, Target target, boolean done) {
+        SentinelIncident.Owner owner = incident.properties().owner();
+        return new Check(result, Objects.toString(incident.properties().status(), null),
+                owner == null ? null : owner.userPrincipalName(), count, target, done);
+    }
+
+    private static boolean owned(SentinelIncident incident) {
+        SentinelIncident.Owner owner = incident.properties().owner();
+        return owner != null && owner.userPrincipalName() != null && !owner.userPrincipalName().isBlank();
+    }
+
+    /** A SecurityAlert's status (Unknown, New, InProgress, Resolved, Dismissed) as ours; a dismissed one is done. */
+    static SourceStatus sourceStatus(String status) {
+        if (status == null) {
+            return SourceStatus.NEW;
+        }
+        return switch (status.toLowerCase(Locale.ROOT)) {
+            case "inprogress" -> SourceStatus.IN_PROGRESS;
+            case "resolved", "dismissed" -> SourceStatus.RESOLVED;
+            default -> SourceStatus.NEW;
+        };
+    }
+
+    /** One per incident and summary: a repeated write of the roll-up's comment rewrites it. */
+    static UUID rollupCommentId(String incidentName, String summary) {
+        return UUID.nameUUIDFromBytes((incidentName + "\nroll-up\n" + summary).getBytes(StandardCharsets.UTF_8));
     }
 
     /** The incident: Sentinel keeps an alert's status, owner and comments there. */
@@ -96,31 +194,6 @@ final class SentinelWriter implements SyncWriter {
         } catch (IllegalArgumentException e) {
             return write.getAlertKey(); // refused by apply, with the reason
         }
-    }
-
-    /** The change the write asks of the incident, or null when it asks none (comments only). */
-    static IncidentUpdate update(PendingSync write) {
-        Status status = status(write.getTargetStatus());
-        Verdict verdict = status == Status.Closed ? verdict(write.getClassification()) : null;
-        String owner = write.getAssignedTo() == null || write.getAssignedTo().isBlank() ? null
-                : write.getAssignedTo();
-        if (status == null && owner == null) {
-            return null;
-        }
-        return new IncidentUpdate(status, verdict == null ? null : verdict.classification(),
-                verdict == null ? null : verdict.reason(), null, owner, null);
-    }
-
-    static Status status(SourceStatus status) {
-        if (status == null) {
-            return null;
-        }
-        return switch (status) {
-            case NEW -> Status.New;
-            case IN_PROGRESS -> Status.Active;
-            case RESOLVED -> Status.Closed;
-            default -> null;
-        };
     }
 
     /**
@@ -141,16 +214,6 @@ final class SentinelWriter implements SyncWriter {
             default -> throw new IllegalArgumentException("classification '" + classification + "' has no Sentinel"
                     + " equivalent; use truePositive, falsePositive, informationalExpectedActivity or unknown");
         };
-    }
-
-    /** Whether the incident already has everything the update sets. */
-    static boolean shows(SentinelIncident incident, IncidentUpdate update) {
-        SentinelIncident.Properties p = incident.properties();
-        return (update.status() == null || update.status() == p.status())
-                && (update.classification() == null || update.classification() == p.classification())
-                && (update.classificationReason() == null || update.classificationReason() == p.classificationReason())
-                && (update.ownerUserPrincipalName() == null || (p.owner() != null
-                && update.ownerUserPrincipalName().equalsIgnoreCase(Objects.toString(p.owner().userPrincipalName(), ""))));
     }
 
     /**

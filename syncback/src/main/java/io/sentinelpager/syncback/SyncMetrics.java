@@ -2,6 +2,7 @@ package io.sentinelpager.syncback;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.sentinelpager.schemas.RollupStatus;
 import io.sentinelpager.schemas.SyncStatus;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
@@ -26,6 +27,12 @@ final class SyncMetrics {
     /** A task's count of pending writes changed by {@code delta} (it gained or lost an alert, or a partition). */
     void pendingChanged(long delta) {
         pending.addAndGet(delta);
+    }
+
+    /** A check of an incident's roll-up: APPLIED, WATCHING, PENDING (failed, tried again later), REJECTED or EXPIRED. */
+    void rollup(String connectorId, RollupStatus status) {
+        registry.counter("syncback.incident.rollups", "connector", connectorId, "outcome",
+                status.name().toLowerCase(Locale.ROOT)).increment();
     }
 
     /** An attempt's outcome: APPLIED, PENDING (failed, tried again later), REJECTED or EXPIRED. */

@@ -1,6 +1,7 @@
 package io.sentinelpager.syncback;
 
 import io.sentinelpager.platform.kafka.CompletedIds;
+import io.sentinelpager.schemas.IncidentMember;
 import io.sentinelpager.schemas.PendingSync;
 import io.sentinelpager.schemas.RecordLimits;
 import io.sentinelpager.schemas.SyncCommand;
@@ -169,6 +170,9 @@ final class SyncProcessor implements Processor<String, SyncCommand, String, Spec
         if (!applied) {
             log.warn("Azure refused the write of {} for good: {}", answer.alertKey(), result.detail());
         }
+        if (applied) {
+            member(answer.attempted());
+        }
         PendingSync rest = PendingWrites.remainder(current, answer.attempted(), now);
         if (rest == null) {
             remove(answer.alertKey());
@@ -209,6 +213,24 @@ final class SyncProcessor implements Processor<String, SyncCommand, String, Spec
                 .setLastFailure(RecordLimits.cut(result.detail(), RecordLimits.DETAIL_BYTES)).build());
         state(kept, SyncStatus.PENDING, result.detail(), result.httpStatus(), nextTry, now);
         metrics.outcome(current.getConnectorId(), SyncStatus.PENDING);
+    }
+
+    /**
+     * Tells the alert's incident roll-up of a change Azure took (for Sentinel: that the change is the responders'
+     * choice for the alert, which only the roll-up writes to the incident), keyed by incident.
+     */
+    private void member(PendingSync write) {
+        if (write.getIncidentId() == null || write.getChangeCommandIds().isEmpty()
+                || config.rollupOff().contains(write.getConnectorId())) {
+            return;
+        }
+        IncidentMember member = IncidentMember.newBuilder().setConnectorId(write.getConnectorId())
+                .setSource(write.getSource()).setIncidentId(write.getIncidentId()).setAlertKey(write.getAlertKey())
+                .setAlertId(write.getAlertId()).setStatus(write.getTargetStatus()).setAssignedTo(write.getAssignedTo())
+                .setClassification(write.getClassification()).setRequestedBy(write.getRequestedBy())
+                .setAt(write.getChangeRequestedAt()).build();
+        context.forward(new Record<>(write.getConnectorId() + ":" + write.getIncidentId(), member,
+                context.currentSystemTimeMs()), SyncbackTopology.INCIDENTS_SINK);
     }
 
     // Records are stamped with the wall clock, as Kafka expects (a broker refuses timestamps far from its own time);

@@ -1,6 +1,7 @@
 package io.sentinelpager.syncback;
 
 import io.sentinelpager.azure.AzureCallException;
+import io.sentinelpager.schemas.IncidentRollup;
 import io.sentinelpager.schemas.PendingSync;
 import io.sentinelpager.schemas.SyncOutcome;
 import java.time.Duration;
@@ -35,11 +36,32 @@ interface SyncWriter extends AutoCloseable {
         }
     }
 
+    /**
+     * What a check of an incident's roll-up found (the incident's status and owner in Azure's words, its alerts) and
+     * did; {@code done} when the incident is resolved or gone, so there is nothing left to watch.
+     */
+    record Check(Result result, String status, String assignedTo, IncidentRollups.Count count,
+                 IncidentRollups.Target target, boolean done) {
+
+        static Check failed(Result result) {
+            return new Check(result, null, null, new IncidentRollups.Count(0, 0, 0), IncidentRollups.Target.NONE,
+                    false);
+        }
+    }
+
     Result apply(PendingSync write);
+
+    /** Reads the incident and its alerts, and writes the incident what they add up to ({@link IncidentRollups}). */
+    Check rollUp(IncidentRollup rollup);
 
     /** The Azure object the write changes; writes to one object are made one at a time. */
     default String objectOf(PendingSync write) {
         return write.getAlertKey();
+    }
+
+    /** The incident: writes to it, and its alerts' writes where Azure keeps them on it, are made one at a time. */
+    default String objectOf(IncidentRollup rollup) {
+        return rollup.getConnectorId() + ":" + rollup.getIncidentId();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.sentinelpager.syncback;
 
 import io.sentinelpager.azure.Backoff;
+import io.sentinelpager.azure.ConnectorConfig;
 import io.sentinelpager.azure.Connectors;
 import io.sentinelpager.platform.config.ConfigException;
 import io.sentinelpager.platform.config.ConfigKey;
@@ -9,6 +10,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -18,8 +21,13 @@ import java.util.stream.Stream;
  *                           shorter than the service's Retry-After); unbounded in count, bounded by {@code giveUpAfter}
  * @param giveUpAfter        how old a write may get, counted from when it was asked for, before it is given up
  * @param callsPerConnector  how many alerts of one connector are written at once
+ * @param incidentRecheck    how often an incident whose alerts do not all add up yet is read again, for changes made
+ *                           in Azure (an alert we never paged resolved there)
+ * @param incidentWatchFor   how long an incident is watched after the first change of one of its alerts
+ * @param rollupOff          the connectors whose incidents are not rolled up
  */
-public record SyncbackConfig(Backoff retry, Duration giveUpAfter, int callsPerConnector) {
+public record SyncbackConfig(Backoff retry, Duration giveUpAfter, int callsPerConnector, Duration incidentRecheck,
+                             Duration incidentWatchFor, Set<String> rollupOff) {
 
     public static final ConfigKey RETRY_BACKOFF = ConfigKey.of("syncback.retry.backoff", "5s",
             "wait before an alert's failed write to Azure is tried again; doubles with each failure, with jitter");
@@ -31,9 +39,16 @@ public record SyncbackConfig(Backoff retry, Duration giveUpAfter, int callsPerCo
             "alerts written to one connector at the same time; each connector has its own, so a slow or failing"
                     + " Azure delays only its own alerts");
 
+    public static final ConfigKey INCIDENT_RECHECK = ConfigKey.of("syncback.incident.recheck", "5m",
+            "how often an incident whose alerts are not all in progress or resolved yet is read again, to see changes"
+                    + " made in Azure; one or two calls per watched incident");
+    public static final ConfigKey INCIDENT_WATCH_FOR = ConfigKey.of("syncback.incident.watch.for", "7d",
+            "how long after the first change of one of its alerts an incident is watched for its roll-up");
+
     /** Every setting syncback reads: these and the connectors'. */
     public static final List<ConfigKey> KEYS = Stream.of(
-            List.of(RETRY_BACKOFF, RETRY_BACKOFF_MAX, GIVE_UP_AFTER, CALLS_PER_CONNECTOR), Connectors.KEYS)
+            List.of(RETRY_BACKOFF, RETRY_BACKOFF_MAX, GIVE_UP_AFTER, CALLS_PER_CONNECTOR, INCIDENT_RECHECK,
+                    INCIDENT_WATCH_FOR), Connectors.KEYS)
             .flatMap(List::stream).toList();
 
     /**
@@ -66,6 +81,15 @@ public record SyncbackConfig(Backoff retry, Duration giveUpAfter, int callsPerCo
         if (calls < 1) {
             throw new ConfigException("setting " + CALLS_PER_CONNECTOR.name() + " must be at least 1, was " + calls);
         }
-        return new SyncbackConfig(new Backoff(Integer.MAX_VALUE, base, max), giveUpAfter, calls);
+        Duration recheck = config.duration(INCIDENT_RECHECK);
+        Duration watchFor = config.duration(INCIDENT_WATCH_FOR);
+        if (recheck.isNegative() || recheck.isZero() || watchFor.compareTo(recheck) < 0) {
+            throw new ConfigException("settings " + INCIDENT_RECHECK.name() + " and " + INCIDENT_WATCH_FOR.name()
+                    + " must satisfy 0 < recheck <= watch.for; were " + recheck + " and " + watchFor);
+        }
+        Set<String> rollupOff = Connectors.from(config).stream().map(ConnectorConfig::id)
+                .filter(id -> !config.bool(Connectors.incidentRollup(id))).collect(Collectors.toUnmodifiableSet());
+        return new SyncbackConfig(new Backoff(Integer.MAX_VALUE, base, max), giveUpAfter, calls, recheck, watchFor,
+                rollupOff);
     }
 }

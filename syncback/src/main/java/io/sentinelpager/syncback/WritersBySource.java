@@ -1,6 +1,7 @@
 package io.sentinelpager.syncback;
 
 import io.sentinelpager.schemas.AlertSource;
+import io.sentinelpager.schemas.IncidentRollup;
 import io.sentinelpager.schemas.PendingSync;
 
 /** Picks the writer by the alert's source: Graph alerts through Graph, Sentinel incidents through ARM. */
@@ -20,6 +21,15 @@ final class WritersBySource implements SyncWriter {
             case GRAPH -> graph.apply(write);
             case SENTINEL -> sentinel.apply(write);
             default -> Result.rejected("source " + write.getSource() + " has nothing in Azure to write back to");
+        };
+    }
+
+    @Override
+    public Check rollUp(IncidentRollup rollup) {
+        return switch (rollup.getSource()) {
+            case GRAPH -> graph.rollUp(rollup);
+            case SENTINEL -> sentinel.rollUp(rollup);
+            default -> Check.failed(Result.rejected("source " + rollup.getSource() + " has no incidents in Azure"));
         };
     }
 
