@@ -152,7 +152,7 @@ public final class SentinelIncidentStore {
         return incident(workspace, incidentName).alerts.stream().map(ObjectNode::deepCopy).toList();
     }
 
-    synchronized List<ObjectNode> comments(SentinelWorkspace workspace, String incidentName) {
+    public synchronized List<ObjectNode> comments(SentinelWorkspace workspace, String incidentName) {
         return incident(workspace, incidentName).comments.values().stream().map(ObjectNode::deepCopy).toList();
     }
 

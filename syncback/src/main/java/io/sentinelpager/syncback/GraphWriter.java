@@ -91,10 +91,12 @@ final class GraphWriter implements SyncWriter {
         GraphIncidentsClient client = incidentClients.computeIfAbsent(connector.id(),
                 id -> GraphIncidentsClient.create(connector));
         String id = rollup.getIncidentId();
+        Incident incident = null;
+        Count count = new Count(0, 0, 0);
         try {
-            Incident incident = client.get(id);
+            incident = client.get(id);
             List<Alert> alerts = incident.getAlerts() == null ? List.of() : incident.getAlerts();
-            Count count = Count.of(alerts.stream().map(a -> sourceStatus(a.getStatus())).toList());
+            count = Count.of(alerts.stream().map(a -> sourceStatus(a.getStatus())).toList());
             IncidentStatus status = incident.getStatus();
             if (status == IncidentStatus.Resolved || status == IncidentStatus.Redirected) {
                 String summary = incident.getResolvingComment();
@@ -124,7 +126,9 @@ final class GraphWriter implements SyncWriter {
             }
             return check(Result.applied(null), incident, count, target, false);
         } catch (GraphCallException e) {
-            return Check.failed(Result.of(e));
+            // The incident as read before the write failed, so the app shows where it stands.
+            return incident == null ? Check.failed(Result.of(e)) : check(Result.of(e), incident, count, count.target(),
+                    false);
         }
     }
 

@@ -78,6 +78,11 @@ final class SentinelWriter implements SyncWriter {
         }
         SentinelIncidentsClient client = client(connector);
         try {
+            if (!write.getChangeCommandIds().isEmpty()) {
+                // The change itself is the roll-up's to write; a gone incident or a missing role is told here, on
+                // the alert, rather than never.
+                client.get(id.incidentName());
+            }
             for (PendingComment comment : write.getComments()) {
                 client.addComment(id.incidentName(), commentId(id, comment), comment.getText());
             }
@@ -106,8 +111,10 @@ final class SentinelWriter implements SyncWriter {
         }
         SentinelIncidentsClient client = client(connector);
         String name = rollup.getIncidentId();
+        SentinelIncident incident = null;
+        Count count = new Count(0, 0, 0);
         try {
-            SentinelIncident incident = client.get(name);
+            incident = client.get(name);
             List<String> alertIds = new ArrayList<>();
             List<SourceStatus> statuses = new ArrayList<>();
             for (SentinelAlert alert : client.alerts(name)) {
@@ -123,7 +130,7 @@ final class SentinelWriter implements SyncWriter {
                     statuses.add(member.getStatus() == null ? SourceStatus.NEW : member.getStatus());
                 });
             }
-            Count count = Count.of(statuses);
+            count = Count.of(statuses);
             if (incident.properties().status() == Status.Closed) {
                 String summary = incident.properties().classificationComment();
                 if (RollupSummary.isRollupSummary(summary)) {
@@ -148,7 +155,9 @@ final class SentinelWriter implements SyncWriter {
             }
             return check(Result.applied(null), incident, count, target, false);
         } catch (AzureCallException e) {
-            return Check.failed(Result.of(e));
+            // The incident as read before the write failed, so the app shows where it stands.
+            return incident == null ? Check.failed(Result.of(e)) : check(Result.of(e), incident, count, count.target(),
+                    false);
         } catch (IllegalArgumentException e) {
             return Check.failed(Result.rejected("incident " + name + ": " + e.getMessage()));
         }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sentinelpager.azure.ConnectorConfig;
 import io.sentinelpager.azure.Connectors;
+import io.sentinelpager.azure.RollupSummary;
 import io.sentinelpager.azure.SentinelIncidentsClient;
 import io.sentinelpager.emulator.AzureEmulator;
 import io.sentinelpager.emulator.EmulatorOptions;
@@ -14,6 +15,8 @@ import io.sentinelpager.emulator.SentinelWorkspace;
 import io.sentinelpager.platform.config.PagerConfig;
 import io.sentinelpager.platform.config.Secret;
 import io.sentinelpager.schemas.AlertSource;
+import io.sentinelpager.schemas.IncidentMember;
+import io.sentinelpager.schemas.IncidentRollup;
 import io.sentinelpager.schemas.PendingSync;
 import io.sentinelpager.schemas.SourceStatus;
 import io.sentinelpager.schemas.SyncCommand;
@@ -81,23 +84,32 @@ class ReapplyIT {
     }
 
     @Test
-    void aSentinelIncidentWrittenTwiceIsWrittenOnceAndShowsEachCommentOnce() {
+    void aSentinelIncidentWrittenTwiceIsClosedOnceAndShowsEachCommentOnce() {
         ObjectNode incident = JsonNodeFactory.instance.objectNode();
         incident.putObject("properties").put("title", "Twice").put("severity", "High").put("status", "New");
         String name = azure.incidents().add(WORKSPACE, incident).get("name").asText();
+        azure.incidents().addAlert(WORKSPACE, name, JsonNodeFactory.instance.objectNode().put("name", "alert-a"));
         PendingSync write = write("sentinel:" + name + ":alert-a", AlertSource.SENTINEL, "on it", "isolated the host");
+        IncidentRollup rollup = IncidentRollups.merge(null, IncidentMember.newBuilder().setConnectorId("sentinel")
+                .setSource(AlertSource.SENTINEL).setIncidentId(name).setAlertKey(write.getAlertKey())
+                .setAlertId(write.getAlertId()).setStatus(write.getTargetStatus())
+                .setClassification(write.getClassification()).setRequestedBy("ana").setAt(T0).build(), T0);
         try (SentinelWriter writer = new SentinelWriter(connectors)) {
             assertThat(writer.apply(write).outcome()).isEqualTo(SyncOutcome.APPLIED);
             assertThat(writer.apply(write).outcome()).isEqualTo(SyncOutcome.APPLIED);
+            assertThat(writer.rollUp(rollup).done()).isTrue();
+            assertThat(writer.rollUp(rollup).done()).isTrue();
         }
         assertThat(azure.incidents().get(WORKSPACE, name).orElseThrow().get("properties").get("status").asText())
                 .isEqualTo("Closed");
         assertThat(azure.requests().of("sentinel.incidents.put")).filteredOn(r -> r.path().endsWith("/" + name))
-                .as("the second attempt found the incident closed").hasSize(1);
+                .as("the second check found the incident closed").hasSize(1);
         try (SentinelIncidentsClient client = SentinelIncidentsClient.create(connectors.stream()
                 .filter(c -> c.id().equals("sentinel")).findFirst().orElseThrow())) {
             assertThat(client.comments(name)).extracting(c -> c.properties().message())
-                    .containsExactlyInAnyOrder("on it", "isolated the host");
+                    .containsExactlyInAnyOrder("on it", "isolated the host", RollupSummary.PREFIX
+                            + "incident resolved by ana: 1 of 1 alerts resolved (1 through Sentinel Pager, 0 in"
+                            + " Azure); classified truePositive.");
         }
     }
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sentinelpager.azure.Connectors;
+import io.sentinelpager.azure.RollupSummary;
 import io.sentinelpager.azure.SentinelIncidentsClient;
 import io.sentinelpager.emulator.AzureEmulator;
 import io.sentinelpager.emulator.EmulatorOptions;
@@ -212,14 +213,20 @@ class SyncRetryIT {
             try (SentinelIncidentsClient client = SentinelIncidentsClient.create(Connectors.from(
                     PagerConfig.load(java.util.Optional.of(settings))).stream()
                     .filter(c -> c.id().equals(SENTINEL_DOWN)).findFirst().orElseThrow())) {
+                // The incidents follow their alerts through the roll-up, which hears of each alert once Azure took it.
+                readUntil(outcomes, () -> sentinelDown.stream().allMatch(key -> "Closed".equals(down.incidents()
+                        .get(WORKSPACE, key.split(":")[1]).orElseThrow().get("properties").get("status").asText())));
                 for (String key : sentinelDown) {
                     String incident = key.split(":")[1];
                     JsonNode properties = down.incidents().get(WORKSPACE, incident).orElseThrow().get("properties");
                     assertThat(properties.get("status").asText()).as(key).isEqualTo("Closed");
                     assertThat(properties.get("classification").asText()).isEqualTo("TruePositive");
                     assertThat(client.comments(incident)).extracting(c -> c.properties().message())
+                            .filteredOn(m -> !RollupSummary.isRollupSummary(m))
                             .as("each comment once").containsExactlyInAnyOrderElementsOf(
                                     asked.get(key).stream().map(SyncCommand::getComment).toList());
+                    assertThat(client.comments(incident)).extracting(c -> c.properties().message())
+                            .filteredOn(RollupSummary::isRollupSummary).as("one roll-up summary").hasSize(1);
                 }
             }
             Map<String, SyncStatus> lastState = new HashMap<>();
@@ -264,6 +271,7 @@ class SyncRetryIT {
                 .setConnectorId(key.substring(0, key.indexOf(':'))).setSource(source)
                 .setAlertId(key.substring(key.indexOf(':') + 1)).setTargetStatus(status)
                 .setAssignedTo(status == null ? null : OWNER).setClassification(classification).setComment(comment)
+                .setIncidentId(source == AlertSource.SENTINEL ? key.split(":")[1] : null)
                 .setRequestedAt(clock.instant()).build();
     }
 

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sentinelpager.azure.Connectors;
-import io.sentinelpager.azure.IncidentComment;
+import io.sentinelpager.azure.RollupSummary;
 import io.sentinelpager.azure.SentinelIncidentsClient;
 import io.sentinelpager.emulator.AzureEmulator;
 import io.sentinelpager.emulator.EmulatorOptions;
@@ -20,6 +20,8 @@ import io.sentinelpager.platform.service.ServiceRunner;
 import io.sentinelpager.platform.testing.LocalClusterExtension;
 import io.sentinelpager.platform.testing.MutableClock;
 import io.sentinelpager.schemas.AlertSource;
+import io.sentinelpager.schemas.IncidentState;
+import io.sentinelpager.schemas.RollupStatus;
 import io.sentinelpager.schemas.SourceStatus;
 import io.sentinelpager.schemas.SyncCommand;
 import io.sentinelpager.schemas.SyncOutcome;
@@ -74,6 +76,7 @@ class SyncbackIT {
     static KafkaConsumer<String, SpecificRecord> results;
     static final Map<String, SyncResult> got = new HashMap<>();
     static final Map<String, List<SyncState>> states = new HashMap<>();
+    static final Map<String, List<IncidentState>> incidentStates = new HashMap<>();
     static PagerConfig config;
     static final MutableClock clock = new MutableClock(Instant.now());
 
@@ -107,7 +110,8 @@ class SyncbackIT {
         reader.put("group.id", "syncback-it-" + UUID.randomUUID());
         reader.put("auto.offset.reset", "earliest");
         results = new KafkaConsumer<>(reader, new StringDeserializer(), serdes.anyValue().deserializer());
-        results.subscribe(List.of(Topics.SYNC_RESULTS.name(), Topics.SYNC_STATE.name()));
+        results.subscribe(List.of(Topics.SYNC_RESULTS.name(), Topics.SYNC_STATE.name(),
+                Topics.SYNC_INCIDENT_STATE.name()));
     }
 
     @AfterAll
@@ -119,7 +123,7 @@ class SyncbackIT {
 
     @Test
     void acknowledgingAndClosingAGroupedPageWritesTheIncidentOnceAndCommentsOnce() throws Exception {
-        String incident = incident();
+        String incident = incident("alert-a", "alert-b");
         List<String> keys = List.of(CONNECTOR + ":" + incident + ":alert-a", CONNECTOR + ":" + incident + ":alert-b");
         Instant acked = Instant.now();
         for (String key : keys) {
@@ -128,6 +132,7 @@ class SyncbackIT {
         }
         assertThat(await(keys.stream().map(k -> "ack-1/" + k).toList())).allSatisfy(r ->
                 assertThat(r.getOutcome()).as(r.getDetail()).isEqualTo(SyncOutcome.APPLIED));
+        readUntil(() -> "Active".equals(status(incident)), () -> { });
         JsonNode active = azure.incidents().get(WORKSPACE, incident).orElseThrow().get("properties");
         assertThat(active.get("status").asText()).isEqualTo("Active");
         assertThat(active.path("owner").path("userPrincipalName").asText()).isEqualTo("ana@contoso.example");
@@ -139,6 +144,7 @@ class SyncbackIT {
         }
         assertThat(await(keys.stream().map(k -> "close-1/" + k).toList())).allSatisfy(r ->
                 assertThat(r.getOutcome()).as(r.getDetail()).isEqualTo(SyncOutcome.APPLIED));
+        readUntil(() -> "Closed".equals(status(incident)), () -> { });
         JsonNode closed = azure.incidents().get(WORKSPACE, incident).orElseThrow().get("properties");
         assertThat(closed.get("status").asText()).isEqualTo("Closed");
         assertThat(closed.get("classification").asText()).isEqualTo("BenignPositive");
@@ -148,13 +154,15 @@ class SyncbackIT {
         try (SentinelIncidentsClient client = SentinelIncidentsClient.create(Connectors.from(config).get(0))) {
             assertThat(client.comments(incident)).extracting(c -> c.properties().message())
                     .containsExactlyInAnyOrder("ana (Sentinel Pager): looking into it",
-                            "ana (Sentinel Pager): expected admin activity");
+                            "ana (Sentinel Pager): expected admin activity", RollupSummary.PREFIX
+                                    + "incident resolved: 2 of 2 alerts resolved (2 through Sentinel Pager, 0 in"
+                                    + " Azure); classified informationalExpectedActivity.");
         }
     }
 
     @Test
     void aCommandSentinelCannotTakeIsRefusedWithTheReason() throws Exception {
-        String incident = incident();
+        String incident = incident("alert-a");
         String key = CONNECTOR + ":" + incident + ":alert-a";
         send(command("close-bad", key, SourceStatus.RESOLVED, null, "malware", null, Instant.now()));
         send(command("no-such", CONNECTOR + ":" + UUID.randomUUID() + ":x",
@@ -168,29 +176,27 @@ class SyncbackIT {
     }
 
     @Test
-    void aWriteSentinelIsNotAllowedIsRefusedOnceNamingTheRoleAndShownOnTheAlert() throws Exception {
-        String incident = incident();
+    void aWriteSentinelIsNotAllowedIsRefusedOnceNamingTheRoleAndShownOnTheIncident() throws Exception {
+        String incident = incident("alert-a");
         String key = CONNECTOR + ":" + incident + ":alert-a";
         azure.faults().revoke("sentinel.incidents.put");
         try {
             send(command("ack-403", key, SourceStatus.IN_PROGRESS, "ana@contoso.example", null, null, Instant.now()));
-            SyncResult refused = await(List.of("ack-403")).get(0);
-            assertThat(refused.getOutcome()).isEqualTo(SyncOutcome.REJECTED);
-            assertThat(refused.getHttpStatus()).isEqualTo(403);
-            assertThat(refused.getDetail()).contains("Microsoft Sentinel Contributor");
-            readUntil(() -> lastState(key) != null, () -> { });
-            assertThat(lastState(key).getState()).isEqualTo(SyncStatus.REJECTED);
-            assertThat(lastState(key).getReason()).contains("Microsoft Sentinel Contributor");
+            readUntil(() -> lastIncidentState(incident) != null, () -> { });
+            IncidentState refused = lastIncidentState(incident);
+            assertThat(refused.getRollup()).isEqualTo(RollupStatus.REJECTED);
+            assertThat(refused.getReason()).contains("403").contains("Microsoft Sentinel Contributor");
+            assertThat(refused.getStatus()).as("as Sentinel still has it").isEqualTo("New");
             // Not tried again: time passes, and Azure hears of it no more.
             int puts = azure.requests().of("sentinel.incidents.put").size();
             readUntil(() -> false, () -> clock.advance(Duration.ofMinutes(10)), Duration.ofSeconds(3));
             assertThat(azure.requests().of("sentinel.incidents.put")).hasSize(puts);
-            assertThat(states.get(key)).as("reported once").hasSize(1);
+            assertThat(incidentStates.get(incident)).as("reported once").hasSize(1);
             String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create("http://localhost:" + runner.healthPort() + "/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
-            assertThat(metrics).contains("syncback_writes_total{connector=\"" + CONNECTOR + "\",outcome=\"rejected\"}")
-                    .contains("syncback_writes_pending");
+            assertThat(metrics).contains("syncback_incident_rollups_total{connector=\"" + CONNECTOR
+                    + "\",outcome=\"rejected\"}").contains("syncback_writes_pending");
         } finally {
             azure.faults().grant("sentinel.incidents.put");
         }
@@ -198,7 +204,7 @@ class SyncbackIT {
 
     @Test
     void aWriteThatKeepsFailingIsRetriedThenGivenUpAfterTheConfiguredAge() throws Exception {
-        String incident = incident();
+        String incident = incident("alert-a");
         String key = CONNECTOR + ":" + incident + ":alert-a";
         for (String route : azure.faults().routes()) {
             if (route.startsWith("sentinel.")) {
@@ -230,11 +236,25 @@ class SyncbackIT {
                 .isEqualTo("New");
     }
 
-    private static String incident() {
+    /** A new incident with SecurityAlerts of these names, as an analytics rule makes one. */
+    private static String incident(String... alerts) {
         ObjectNode incident = JsonNodeFactory.instance.objectNode();
         incident.putObject("properties").put("title", "Mass download by a service principal")
                 .put("severity", "Medium").put("status", "New");
-        return azure.incidents().add(WORKSPACE, incident).get("name").asText();
+        String name = azure.incidents().add(WORKSPACE, incident).get("name").asText();
+        for (String alert : alerts) {
+            azure.incidents().addAlert(WORKSPACE, name, JsonNodeFactory.instance.objectNode().put("name", alert));
+        }
+        return name;
+    }
+
+    private static String status(String incident) {
+        return azure.incidents().get(WORKSPACE, incident).orElseThrow().get("properties").get("status").asText();
+    }
+
+    private static IncidentState lastIncidentState(String incident) {
+        List<IncidentState> all = incidentStates.getOrDefault(incident, List.of());
+        return all.isEmpty() ? null : all.get(all.size() - 1);
     }
 
     private static SyncCommand command(String id, String key, SourceStatus status, String owner, String classification,
@@ -242,7 +262,7 @@ class SyncbackIT {
         return SyncCommand.newBuilder().setCommandId(id).setAlertKey(key).setConnectorId(CONNECTOR)
                 .setSource(AlertSource.SENTINEL).setAlertId(key.substring(key.indexOf(':') + 1))
                 .setTargetStatus(status).setAssignedTo(owner).setClassification(classification).setComment(comment)
-                .setRequestedAt(at).build();
+                .setIncidentId(key.split(":")[1]).setRequestedAt(at).build();
     }
 
     private static void send(SyncCommand command) throws Exception {
@@ -270,6 +290,8 @@ class SyncbackIT {
                     got.put(result.getCommandId(), result);
                 } else if (r.value() instanceof SyncState state) {
                     states.computeIfAbsent(state.getAlertKey(), k -> new ArrayList<>()).add(state);
+                } else if (r.value() instanceof IncidentState state) {
+                    incidentStates.computeIfAbsent(state.getIncidentId(), k -> new ArrayList<>()).add(state);
                 }
             }
         }
