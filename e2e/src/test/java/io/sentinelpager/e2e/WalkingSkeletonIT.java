@@ -98,6 +98,31 @@ class WalkingSkeletonIT {
     }
 
     @Test
+    void acknowledgingTheOnlyAlertOfADefenderIncidentSetsTheIncidentInProgressAndTheAppShowsIt() throws Exception {
+        String incidentId = pipeline.azure.graphIncidents().add(JSON.createObjectNode()
+                .put("displayName", "Credential theft on one host")).get("id").asText();
+        String alertId = pipeline.azure.alerts().add(SampleAlerts.defenderEndpoint().put("incidentId", incidentId))
+                .get("id").asText();
+        String key = DemoConnector.ID + ":" + alertId;
+        await("alert paged").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> "triggered".equals(pipeline.status(key)));
+
+        await("acknowledgement accepted").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> post("/api/alerts/" + key + "/ack", "").statusCode() == 202);
+        await("the incident follows its one alert, and the alert's detail shows it").atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> "inProgress".equals(JSON.readTree(get("/api/alerts/" + key).body())
+                        .path("incident").path("status").asText()));
+        JsonNode incident = JSON.readTree(get("/api/alerts/" + key).body()).path("incident");
+        assertThat(incident.path("id").asText()).isEqualTo(incidentId);
+        assertThat(incident.path("assignedTo").asText()).isEqualTo("analyst@contoso.example");
+        assertThat(incident.path("alerts").path("total").asInt()).isEqualTo(1);
+        assertThat(incident.path("rollup").path("state").asText()).isEqualTo("applied");
+        assertThat(pipeline.azure.graphIncidents().get(incidentId).orElseThrow().path("status").asText())
+                .isEqualTo("inProgress");
+    }
+
+    @Test
     void aWriteBackAzureRefusesIsShownOnTheAlertNamingTheMissingPermission() throws Exception {
         String key = pipeline.pagedAlert();
         String alertId = key.substring(DemoConnector.ID.length() + 1);

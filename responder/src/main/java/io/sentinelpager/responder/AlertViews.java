@@ -6,6 +6,7 @@ import io.sentinelpager.schemas.EnrichmentTable;
 import io.sentinelpager.schemas.RecordLimits;
 import io.sentinelpager.schemas.SecurityAlert;
 import io.sentinelpager.schemas.TimelineEvent;
+import io.sentinelpager.schemas.IncidentState;
 import io.sentinelpager.schemas.SyncState;
 import io.sentinelpager.schemas.SyncStatus;
 import java.util.ArrayList;
@@ -40,8 +41,12 @@ final class AlertViews {
         return out;
     }
 
-    /** @param syncStates what Azure has from us of an alert, by alert key (null: nothing written yet) */
-    static Map<String, Object> detail(AlertLifecycle state, Function<String, SyncState> syncStates) {
+    /**
+     * @param syncStates     what Azure has from us of an alert, by alert key (null: nothing written yet)
+     * @param incidentStates the incident's roll-up, by {@code <connector id>:<incident id>} (null: not watched yet)
+     */
+    static Map<String, Object> detail(AlertLifecycle state, Function<String, SyncState> syncStates,
+                                      Function<String, IncidentState> incidentStates) {
         SecurityAlert alert = state.getAlert().getEnriched().getAlert();
         Map<String, Object> out = summary(state);
         out.put("description", alert.getDescription());
@@ -61,6 +66,7 @@ final class AlertViews {
         out.put("alerts", members);
         out.put("alertsNotListed", state.getMembersUnlisted());
         out.put("azure", azure(state, syncStates));
+        out.put("incident", incident(state, incidentStates));
         List<Map<String, Object>> timeline = new ArrayList<>(state.getTimeline().stream().map(AlertViews::event).toList());
         if (state.getTimelineDropped() > 0) {
             // Where escalate left events out: after the first ones it keeps (see RecordLimits.TIMELINE_FIRST).
@@ -99,6 +105,32 @@ final class AlertViews {
                     out.put("alert", s.getAlertKey());
                     return out;
                 }).orElse(null);
+    }
+
+    /** The alert's incident as syncback last read it, and where its roll-up stands; null when not known. */
+    private static Map<String, Object> incident(AlertLifecycle state, Function<String, IncidentState> incidentStates) {
+        String incidentId = state.getAlert().getEnriched().getAlert().getIncidentId();
+        String key = state.getAlertKey();
+        if (incidentId == null || key.indexOf(':') < 0) {
+            return null;
+        }
+        IncidentState incident = incidentStates.apply(key.substring(0, key.indexOf(':')) + ":" + incidentId);
+        if (incident == null) {
+            return null;
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", incidentId);
+        out.put("status", incident.getStatus());
+        out.put("assignedTo", incident.getAssignedTo());
+        out.put("alerts", Map.of("total", incident.getAlertsTotal(), "inProgress", incident.getAlertsInProgress(),
+                "resolved", incident.getAlertsResolved()));
+        Map<String, Object> rollup = new LinkedHashMap<>();
+        rollup.put("state", incident.getRollup().name().toLowerCase());
+        rollup.put("at", incident.getAt().toString());
+        rollup.put("reason", incident.getReason());
+        rollup.put("nextTry", incident.getNextTryAt() == null ? null : incident.getNextTryAt().toString());
+        out.put("rollup", rollup);
+        return out;
     }
 
     private static Map<String, Object> facts(EnrichedAlert enriched) {

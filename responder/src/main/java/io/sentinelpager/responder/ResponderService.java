@@ -28,6 +28,7 @@ import io.sentinelpager.schemas.AlertAction;
 import io.sentinelpager.schemas.AlertLifecycle;
 import io.sentinelpager.schemas.LifecycleStatus;
 import io.sentinelpager.schemas.RecordLimits;
+import io.sentinelpager.schemas.IncidentState;
 import io.sentinelpager.schemas.SyncState;
 import io.sentinelpager.schemas.UsedLink;
 import io.sentinelpager.schemas.UserConfig;
@@ -141,7 +142,8 @@ public final class ResponderService implements Service {
                 .get("/api/oncall", ctx -> ctx.json(people().onCall(teamsVisibleTo(principal(ctx)), clock.instant())))
                 .get("/api/alerts", this::alerts)
                 .get("/api/alerts/{key}", ctx -> ctx.json(AlertViews.detail(visible(ctx, alertKey(ctx)),
-                        this.<SyncState>store(ResponderTopology.SYNC_STATE_STORE)::get)))
+                        this.<SyncState>store(ResponderTopology.SYNC_STATE_STORE)::get,
+                        this.<IncidentState>store(ResponderTopology.INCIDENT_STATE_STORE)::get)))
                 .post("/api/alerts/{key}/{action}", this::act)
                 // The "Open" links in messages: the app shows the alert (after a login, if need be).
                 .get("/alerts", ctx -> ctx.redirect("/"))

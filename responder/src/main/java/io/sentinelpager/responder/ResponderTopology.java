@@ -26,6 +26,7 @@ public final class ResponderTopology {
     public static final String SCHEDULES_STORE = "config-schedules-view";
     public static final String USED_LINKS_STORE = "used-links-view";
     public static final String SYNC_STATE_STORE = "sync-state-view";
+    public static final String INCIDENT_STATE_STORE = "incident-state-view";
 
     private ResponderTopology() {
     }
@@ -50,6 +51,8 @@ public final class ResponderTopology {
         GlobalTables.add(builder, serdes, Topics.RESPONDER_USED_LINKS, USED_LINKS_STORE);
         // What Azure has from us of each alert, whichever instance serves the alert.
         GlobalTables.add(builder, serdes, Topics.SYNC_STATE, SYNC_STATE_STORE);
+        // And of each incident, beside its alerts.
+        GlobalTables.add(builder, serdes, Topics.SYNC_INCIDENT_STATE, INCIDENT_STATE_STORE);
         return builder.build();
     }
 }
