@@ -108,18 +108,21 @@ final class SyncProcessor implements Processor<String, SyncCommand, String, Spec
         if (completed.contains(command.getCommandId())) {
             return;
         }
+        // Per alert, not per record key: escalate keys the commands of a grouped page by the page, so that they stay
+        // in order on one partition, and each alert of the page has a write of its own.
+        String alertKey = command.getAlertKey();
         Instant now = clock.instant();
-        PendingSync current = pending.get(record.key());
+        PendingSync current = pending.get(alertKey);
         if (command.getComment() != null && !command.getComment().isBlank()
                 && !PendingWrites.hasRoomForComment(current)) {
-            result(record.key(), command.getCommandId(), SyncOutcome.FAILED, null, PendingWrites.MAX_COMMENTS
+            result(alertKey, command.getCommandId(), SyncOutcome.FAILED, null, PendingWrites.MAX_COMMENTS
                     + " comments already wait for Azure on this alert; this one is not kept", now);
             command = SyncCommand.newBuilder(command).setComment(null).build();
         }
         PendingSync next = PendingWrites.merge(current, command, now);
-        put(record.key(), next);
-        if (!inFlight.containsKey(record.key()) && !next.getNextTryAt().isAfter(now)) {
-            start(record.key(), next);
+        put(alertKey, next);
+        if (!inFlight.containsKey(alertKey) && !next.getNextTryAt().isAfter(now)) {
+            start(alertKey, next);
         }
     }
 

@@ -126,9 +126,11 @@ class SyncbackIT {
         String incident = incident("alert-a", "alert-b");
         List<String> keys = List.of(CONNECTOR + ":" + incident + ":alert-a", CONNECTOR + ":" + incident + ":alert-b");
         Instant acked = Instant.now();
+        // Keyed by the page, as escalate keys the commands of a grouped page; each alert is still written.
+        String page = keys.get(0);
         for (String key : keys) {
             send(command("ack-1/" + key, key, SourceStatus.IN_PROGRESS, "ana@contoso.example", null,
-                    "ana (Sentinel Pager): looking into it", acked));
+                    "ana (Sentinel Pager): looking into it", acked), page);
         }
         assertThat(await(keys.stream().map(k -> "ack-1/" + k).toList())).allSatisfy(r ->
                 assertThat(r.getOutcome()).as(r.getDetail()).isEqualTo(SyncOutcome.APPLIED));
@@ -140,7 +142,7 @@ class SyncbackIT {
         Instant closedAt = acked.plusSeconds(60);
         for (String key : keys) {
             send(command("close-1/" + key, key, SourceStatus.RESOLVED, null, "informationalExpectedActivity",
-                    "ana (Sentinel Pager): expected admin activity", closedAt));
+                    "ana (Sentinel Pager): expected admin activity", closedAt), page);
         }
         assertThat(await(keys.stream().map(k -> "close-1/" + k).toList())).allSatisfy(r ->
                 assertThat(r.getOutcome()).as(r.getDetail()).isEqualTo(SyncOutcome.APPLIED));
@@ -266,7 +268,11 @@ class SyncbackIT {
     }
 
     private static void send(SyncCommand command) throws Exception {
-        producer.send(new ProducerRecord<>(Topics.SYNC_COMMANDS.name(), command.getAlertKey(), command)).get();
+        send(command, command.getAlertKey());
+    }
+
+    private static void send(SyncCommand command, String recordKey) throws Exception {
+        producer.send(new ProducerRecord<>(Topics.SYNC_COMMANDS.name(), recordKey, command)).get();
     }
 
     /** The results of these commands, in the order given. */
