@@ -76,7 +76,6 @@ final class AlertViews {
         return out;
     }
 
-    /** The enrichment's headline facts, in the order a responder reads them; absent ones left out. */
     /**
      * What Azure has from us for the page: of its alerts (one, or each of a group's), the one that needs a person most
      * (a write Azure refused, then one waiting for a retry, then one given up), else the latest applied; null before
@@ -101,6 +100,7 @@ final class AlertViews {
                 }).orElse(null);
     }
 
+    /** The enrichment's headline facts, in the order a responder reads them; absent ones left out. */
     private static Map<String, Object> facts(EnrichedAlert enriched) {
         Map<String, Object> out = new LinkedHashMap<>();
         if (enriched.getRuleName() != null) {
