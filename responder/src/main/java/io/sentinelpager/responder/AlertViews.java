@@ -22,7 +22,8 @@ final class AlertViews {
     private AlertViews() {
     }
 
-    static Map<String, Object> summary(AlertLifecycle state) {
+    /** @param syncStates what Azure has from us of an alert, by alert key (null: nothing written yet) */
+    static Map<String, Object> summary(AlertLifecycle state, Function<String, SyncState> syncStates) {
         SecurityAlert alert = state.getAlert().getEnriched().getAlert();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("key", state.getAlertKey());
@@ -37,13 +38,15 @@ final class AlertViews {
         out.put("acknowledgedBy", state.getAcknowledgedBy());
         out.put("createdAt", state.getCreatedAt().toString());
         out.put("updatedAt", state.getUpdatedAt().toString());
+        // In the list too, so that an app shows at a glance which alerts Azure does not know the response of.
+        out.put("azure", azure(state, syncStates));
         return out;
     }
 
     /** @param syncStates what Azure has from us of an alert, by alert key (null: nothing written yet) */
     static Map<String, Object> detail(AlertLifecycle state, Function<String, SyncState> syncStates) {
         SecurityAlert alert = state.getAlert().getEnriched().getAlert();
-        Map<String, Object> out = summary(state);
+        Map<String, Object> out = summary(state, syncStates);
         out.put("description", alert.getDescription());
         out.put("category", alert.getCategory());
         out.put("mitreTechniques", alert.getMitreTechniques());
@@ -60,7 +63,6 @@ final class AlertViews {
         state.getMembers().forEach((key, status) -> members.put(key, status.name().toLowerCase()));
         out.put("alerts", members);
         out.put("alertsNotListed", state.getMembersUnlisted());
-        out.put("azure", azure(state, syncStates));
         List<Map<String, Object>> timeline = new ArrayList<>(state.getTimeline().stream().map(AlertViews::event).toList());
         if (state.getTimelineDropped() > 0) {
             // Where escalate left events out: after the first ones it keeps (see RecordLimits.TIMELINE_FIRST).
