@@ -2,7 +2,7 @@
 'use strict';
 
 const state = { me: null, csrf: null, scope: 'team', alerts: new Map(), arriving: null, openKey: null, events: null,
-  pushKey: null };
+  pushKey: null, detailAsked: 0 };
 const $ = (id) => document.getElementById(id);
 
 async function api(method, path, body) {
@@ -139,7 +139,11 @@ function openInAzure(d) {
 async function openDetail(key) {
   state.openKey = key;
   show('detail-view');
+  // Live updates come in bursts (an acknowledgement, then Azure taking it): an answer that arrives after a later
+  // one must not put the older alert back on the screen.
+  const asked = ++state.detailAsked;
   const d = await api('GET', '/api/alerts/' + encodeURIComponent(key));
+  if (asked !== state.detailAsked) return;
   $('detail-title').textContent = d.title;
   $('detail-meta').replaceChildren(el('span', { class: 'sev ' + d.severity }, d.severity), ' · ', d.status,
     d.owner ? ' · owner ' + d.owner : '', ' · team ' + d.team, ' · ' + age(d.createdAt));
