@@ -2,7 +2,7 @@
 'use strict';
 
 const state = { me: null, csrf: null, scope: 'team', alerts: new Map(), arriving: null, openKey: null, events: null,
-  pushKey: null };
+  pushKey: null, detailAsked: 0 };
 const $ = (id) => document.getElementById(id);
 
 async function api(method, path, body) {
@@ -59,6 +59,70 @@ function mine(alert) {
   return alert.owner === u || (alert.recipients || []).includes(u) || (alert.acknowledgedBy || []).includes(u);
 }
 
+// When something happened: the time today, the date too on another day (a retry can wait past midnight).
+function when(iso) {
+  const at = new Date(iso);
+  return at.toDateString() === new Date().toDateString() ? at.toLocaleTimeString() : at.toLocaleString();
+}
+
+// What Azure has from our write-back, in a responder's words. Whatever the text, it becomes text nodes, never HTML:
+// reasons quote Azure's answers and alert keys come from Azure.
+const AZURE_CARD = { pending: 'Azure not updated yet, retrying', rejected: 'Azure refused the update',
+  expired: 'Azure update given up' };
+
+function azureHeadline(azure, pageKey) {
+  // A grouped page shows the alert of its incident most in need of a person; name it when it is not the page's own.
+  const which = azure.alert && azure.alert !== pageKey ? ' (alert ' + azure.alert + ')' : '';
+  switch (azure.state) {
+    case 'applied': return 'up to date' + which + ', ' + when(azure.at);
+    case 'pending': return 'not updated yet' + which + (azure.nextTry ? ', next try ' + when(azure.nextTry) : '');
+    case 'rejected': return 'refused our update' + which;
+    case 'expired': return 'not updated, gave up' + which;
+    default: return azure.state + which;
+  }
+}
+
+// The reason under its headline: long (it names the call, the answer and the permission), so on a line of its own.
+function reason(text) {
+  return text ? [el('span', { class: 'reason' }, text)] : [];
+}
+
+function renderAzure(d) {
+  const line = $('detail-azure');
+  line.hidden = !d.azure;
+  if (!d.azure) { line.replaceChildren(); return; }
+  line.className = 'azure ' + d.azure.state;
+  line.replaceChildren(el('strong', {}, 'Azure:'), ' ', azureHeadline(d.azure, d.key), ...reason(d.azure.reason));
+}
+
+// Graph's and Sentinel's words for an incident's status (Sentinel capitalises them: Active), as a responder says them.
+const INCIDENT_STATUS = { active: 'active', inProgress: 'in progress', resolved: 'resolved', redirected: 'redirected',
+  new: 'new', closed: 'closed' };
+const incidentStatus = (s) => INCIDENT_STATUS[s.charAt(0).toLowerCase() + s.slice(1)] || s;
+
+// The incident of the alert, beside the alert's own status: only when the responder reports one.
+function renderIncident(d) {
+  const line = $('detail-incident');
+  const i = d.incident;
+  line.hidden = !i;
+  if (!i) { line.replaceChildren(); return; }
+  const counts = i.alerts || {};
+  const parts = [incidentStatus(String(i.status))];
+  if (i.assignedTo) parts.push('assigned to ' + i.assignedTo);
+  let text = 'Incident ' + i.id + ': ' + parts.join(', ');
+  if (counts.total) {
+    text += ' — ' + (counts.resolved || 0) + ' of ' + counts.total + (counts.total === 1 ? ' alert' : ' alerts')
+      + ' resolved' + (counts.inProgress ? ', ' + counts.inProgress + ' in progress' : '');
+  }
+  // The incident follows its alerts in Azure; a person need only hear of it when that write waits or was refused.
+  const rollup = i.rollup || {};
+  const problem = rollup.state === 'pending' ? 'Azure has not updated the incident yet'
+    + (rollup.nextTry ? ', next try ' + when(rollup.nextTry) : '')
+    : rollup.state === 'rejected' ? 'Azure refused to update the incident' : null;
+  line.replaceChildren(text,
+    ...(problem ? [el('span', { class: 'azure ' + rollup.state }, problem, ...reason(rollup.reason))] : []));
+}
+
 function renderList() {
   const list = $('alerts');
   const open = [...state.alerts.values()]
@@ -69,11 +133,14 @@ function renderList() {
   const cards = new Map([...list.children].map((li) => [li.dataset.key, li]));
   const wanted = open.map((a) => {
     const li = cards.get(a.key) || el('li', { 'data-key': a.key }, el('a', { href: '#/alert/' + encodeURIComponent(a.key) }));
+    // Only when Azure does not have the response: at a glance, Defender does not know yet.
+    const notInAzure = a.azure && AZURE_CARD[a.azure.state];
     li.className = a.severity;
     li.firstChild.replaceChildren(
       el('span', { class: 'sev ' + a.severity }, a.severity), ' · ', a.status, a.owner ? ' · ' + a.owner : '',
       el('span', { class: 'title' }, a.title),
-      el('span', { class: 'meta' }, age(a.createdAt), a.summary ? ' · ' + a.summary : ''));
+      el('span', { class: 'meta' }, age(a.createdAt), a.summary ? ' · ' + a.summary : ''),
+      ...(notInAzure ? [el('span', { class: 'azure ' + a.azure.state }, notInAzure)] : []));
     return li;
   });
   for (const li of [...list.children]) if (!wanted.includes(li)) li.remove();
@@ -139,10 +206,16 @@ function openInAzure(d) {
 async function openDetail(key) {
   state.openKey = key;
   show('detail-view');
+  // Live updates come in bursts (an acknowledgement, then Azure taking it): an answer that arrives after a later
+  // one must not put the older alert back on the screen.
+  const asked = ++state.detailAsked;
   const d = await api('GET', '/api/alerts/' + encodeURIComponent(key));
+  if (asked !== state.detailAsked) return;
   $('detail-title').textContent = d.title;
   $('detail-meta').replaceChildren(el('span', { class: 'sev ' + d.severity }, d.severity), ' · ', d.status,
     d.owner ? ' · owner ' + d.owner : '', ' · team ' + d.team, ' · ' + age(d.createdAt));
+  renderIncident(d);
+  renderAzure(d);
   $('detail-description').textContent = d.description || '';
   $('act-ack').disabled = d.status !== 'triggered';
   $('act-close').disabled = d.status === 'closed' && !openInAzure(d);

@@ -1,13 +1,25 @@
 package io.sentinelpager.azure;
 
 import com.azure.core.credential.TokenCredential;
+import com.microsoft.graph.core.requests.BaseGraphRequestAdapter;
 import com.microsoft.graph.core.requests.GraphClientFactory;
 import com.microsoft.graph.core.requests.options.GraphClientOption;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
 import com.microsoft.kiota.authentication.AzureIdentityAuthenticationProvider;
 import com.microsoft.kiota.http.middleware.RetryHandler;
+import com.microsoft.kiota.serialization.FormParseNodeFactory;
+import com.microsoft.kiota.serialization.FormSerializationWriterFactory;
+import com.microsoft.kiota.serialization.JsonParseNodeFactory;
+import com.microsoft.kiota.serialization.JsonSerializationWriterFactory;
 import com.microsoft.kiota.serialization.KiotaJsonSerialization;
+import com.microsoft.kiota.serialization.MultipartSerializationWriterFactory;
 import com.microsoft.kiota.serialization.Parsable;
+import com.microsoft.kiota.serialization.ParseNodeFactory;
+import com.microsoft.kiota.serialization.ParseNodeFactoryRegistry;
+import com.microsoft.kiota.serialization.SerializationWriterFactory;
+import com.microsoft.kiota.serialization.SerializationWriterFactoryRegistry;
+import com.microsoft.kiota.serialization.TextParseNodeFactory;
+import com.microsoft.kiota.serialization.TextSerializationWriterFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -65,9 +77,34 @@ final class GraphConnection implements AutoCloseable {
         OkHttpClient graphHttp = http.configure(GraphClientFactory.create(new GraphClientOption(), interceptors()))
                 .addInterceptor(GraphConnection::preferUnknownEnumMembers)
                 .build();
-        GraphServiceClient graph = new GraphServiceClient(auth, graphHttp);
-        graph.getRequestAdapter().setBaseUrl(config.graphBaseUrl().toString());
+        // Microsoft's parsers and writers for this client alone, not Kiota's defaults for the whole JVM: the schema
+        // registry's client (Apicurio, which every service's serdes make) puts its own in their place whenever one is
+        // made. Its JSON parser cannot read the date in Graph's error bodies (no offset), so a 403 read with it lost
+        // its status and the permission it names.
+        GraphServiceClient graph = new GraphServiceClient(new BaseGraphRequestAdapter(auth, parsers(), writers(),
+                graphHttp, new GraphClientOption(), config.graphBaseUrl().toString()));
         return new GraphConnection(config, identityHttp, graphHttp, graph);
+    }
+
+    /** The parsers the Graph SDK registers as Kiota's defaults, in a registry of this client's own. */
+    private static ParseNodeFactoryRegistry parsers() {
+        ParseNodeFactoryRegistry registry = new ParseNodeFactoryRegistry();
+        for (ParseNodeFactory factory : List.of(new JsonParseNodeFactory(), new TextParseNodeFactory(),
+                new FormParseNodeFactory())) {
+            registry.contentTypeAssociatedFactories.put(factory.getValidContentType(), factory);
+        }
+        return registry;
+    }
+
+    /** The writers the Graph SDK registers as Kiota's defaults, in a registry of this client's own. */
+    private static SerializationWriterFactoryRegistry writers() {
+        SerializationWriterFactoryRegistry registry = new SerializationWriterFactoryRegistry();
+        for (SerializationWriterFactory factory : List.of(new JsonSerializationWriterFactory(),
+                new TextSerializationWriterFactory(), new FormSerializationWriterFactory(),
+                new MultipartSerializationWriterFactory())) {
+            registry.contentTypeAssociatedFactories.put(factory.getValidContentType(), factory);
+        }
+        return registry;
     }
 
     GraphServiceClient graph() {

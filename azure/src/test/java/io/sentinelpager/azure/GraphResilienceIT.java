@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.microsoft.graph.models.security.AlertStatus;
+import io.apicurio.registry.client.RegistryClientFactory;
+import io.apicurio.registry.client.common.RegistryClientOptions;
 import io.sentinelpager.emulator.AzureEmulator;
 import io.sentinelpager.emulator.EmulatorOptions;
 import io.sentinelpager.emulator.Fault;
@@ -12,6 +14,7 @@ import io.sentinelpager.emulator.LoggedRequest;
 import io.sentinelpager.platform.testing.MutableClock;
 import io.sentinelpager.emulator.SampleAlerts;
 import io.sentinelpager.platform.config.Secret;
+import io.vertx.core.Vertx;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -125,6 +128,27 @@ class GraphResilienceIT {
         }
         assertThat(emulator.requests().of("graph.alerts.patch")).extracting(LoggedRequest::status).containsExactly(403);
         assertThat(emulator.alerts().get(id).orElseThrow().get("status").asText()).isEqualTo("new");
+    }
+
+    @Test
+    void aMissingPermissionIsNamedAlsoAfterTheSchemaRegistryClientRegisteredItsJsonParser() {
+        String id = seed(1).get(0);
+        emulator.faults().revoke("graph.alerts.patch");
+        Vertx vertx = Vertx.vertx();
+        try (GraphAlertsClient client = GraphAlertsClient.create(config)) {
+            // What every service does after its Graph client exists: a serde makes Apicurio's registry client, which
+            // registers its own JSON parser and writer as Kiota's defaults for the whole JVM. No call is made.
+            RegistryClientFactory.create(RegistryClientOptions.create("http://127.0.0.1:9/apis/registry/v3", vertx));
+
+            GraphCallException failure = catchThrowableOfType(GraphCallException.class,
+                    () -> client.updateAlert(id, AlertUpdate.status(AlertStatus.Resolved)));
+
+            assertThat(failure.httpStatus()).isEqualTo(403);
+            assertThat(failure.getMessage())
+                    .contains("needs the Microsoft Graph application permission SecurityAlert.ReadWrite.All");
+        } finally {
+            vertx.close();
+        }
     }
 
     @Test

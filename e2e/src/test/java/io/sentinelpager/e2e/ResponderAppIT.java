@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sentinelpager.app.DemoConnector;
+import io.sentinelpager.emulator.Fault;
 import io.sentinelpager.emulator.SampleAlerts;
 import io.sentinelpager.platform.local.LocalCluster;
 import io.sentinelpager.platform.testing.LocalClusterExtension;
@@ -224,6 +225,61 @@ class ResponderAppIT {
     }
 
     @Test
+    void aWriteBackAzureRefusesShowsOnTheAlertAndItsCardNamingTheMissingPermission() throws Exception {
+        String key = pipeline.pagedAlert();
+        WebDriverWait wait = logIn("analyst");
+        openAlert(wait, key);
+        // Nothing written to Azure yet, so nothing said about it.
+        assertThat(browser.findElement(By.id("detail-azure")).isDisplayed()).isFalse();
+
+        pipeline.azure.faults().revoke("graph.alerts.patch");
+        try {
+            browser.findElement(By.id("act-ack")).click();
+            // Azure refuses after the acknowledgement is shown; the analyst sees it on the same screen, no reload.
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("detail-azure"), "refused our update"));
+            assertThat(browser.findElement(By.id("detail-azure")).getText())
+                    .startsWith("Azure:").contains("403").contains("SecurityAlert.ReadWrite.All");
+            assertThat(browser.findElement(By.id("detail-meta")).getText()).contains("acknowledged");
+            screenshot("8-azure-refused");
+
+            browser.findElement(By.cssSelector("#detail-view .back")).click();
+            wait.until(ExpectedConditions.textToBe(azureOnCard(key), "Azure refused the update"));
+            screenshot("9-azure-refused-card");
+        } finally {
+            pipeline.azure.faults().grant("graph.alerts.patch");
+        }
+    }
+
+    @Test
+    void whileAzureIsDownTheAlertSaysItWillRetryThenThatAzureIsUpToDate() throws Exception {
+        String key = pipeline.pagedAlert();
+        WebDriverWait wait = logIn("analyst");
+        pipeline.azure.faults().inject("graph.alerts.patch", Fault.unavailable(Duration.ZERO).percent(100));
+        try {
+            openAlert(wait, key);
+            browser.findElement(By.id("act-ack")).click();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("detail-azure"), "not updated yet"));
+            assertThat(browser.findElement(By.id("detail-azure")).getText()).contains("next try").contains("503");
+            screenshot("10-azure-retrying");
+
+            browser.findElement(By.cssSelector("#detail-view .back")).click();
+            wait.until(ExpectedConditions.textToBe(azureOnCard(key), "Azure not updated yet, retrying"));
+            browser.findElement(By.cssSelector("#alerts li[data-key='" + key + "'] a")).click();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("detail-azure"), "not updated yet"));
+        } finally {
+            pipeline.azure.faults().clear();
+        }
+        // The next retry reaches Azure: the line the analyst is looking at changes (the very element: no reload).
+        WebElement line = browser.findElement(By.id("detail-azure"));
+        wait.until(d -> line.getText().startsWith("Azure: up to date"));
+        screenshot("11-azure-up-to-date");
+
+        browser.findElement(By.cssSelector("#detail-view .back")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#alerts li[data-key='" + key + "']")));
+        wait.until(ExpectedConditions.numberOfElementsToBe(azureOnCard(key), 0));
+    }
+
+    @Test
     void aWrongPasswordIsRefusedOnTheLoginForm() {
         WebDriverWait wait = new WebDriverWait(browser, WAIT);
         browser.get("http://127.0.0.1:" + pipeline.responderPort() + "/");
@@ -243,6 +299,18 @@ class ResponderAppIT {
                 HttpResponse.BodyHandlers.ofString());
         return response.statusCode() == 200
                 ? new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body()).path("status").asText() : "";
+    }
+
+    /** Opens the alert as a message's Open link does, and waits for its detail. */
+    private void openAlert(WebDriverWait wait, String key) {
+        browser.get("http://127.0.0.1:" + pipeline.responderPort() + "/alerts/"
+                + URLEncoder.encode(key, StandardCharsets.UTF_8));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("detail-meta"), "triggered"));
+    }
+
+    /** Where the alert's card says that Azure does not have the response. */
+    private static By azureOnCard(String key) {
+        return By.cssSelector("#alerts li[data-key='" + key + "'] .azure");
     }
 
     /** Logs in through the app's form, as a person would, and waits for the alert list. */

@@ -23,7 +23,8 @@ final class AlertViews {
     private AlertViews() {
     }
 
-    static Map<String, Object> summary(AlertLifecycle state) {
+    /** @param syncStates what Azure has from us of an alert, by alert key (null: nothing written yet) */
+    static Map<String, Object> summary(AlertLifecycle state, Function<String, SyncState> syncStates) {
         SecurityAlert alert = state.getAlert().getEnriched().getAlert();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("key", state.getAlertKey());
@@ -38,6 +39,8 @@ final class AlertViews {
         out.put("acknowledgedBy", state.getAcknowledgedBy());
         out.put("createdAt", state.getCreatedAt().toString());
         out.put("updatedAt", state.getUpdatedAt().toString());
+        // In the list too, so that an app shows at a glance which alerts Azure does not know the response of.
+        out.put("azure", azure(state, syncStates));
         return out;
     }
 
@@ -48,7 +51,7 @@ final class AlertViews {
     static Map<String, Object> detail(AlertLifecycle state, Function<String, SyncState> syncStates,
                                       Function<String, IncidentState> incidentStates) {
         SecurityAlert alert = state.getAlert().getEnriched().getAlert();
-        Map<String, Object> out = summary(state);
+        Map<String, Object> out = summary(state, syncStates);
         out.put("description", alert.getDescription());
         out.put("category", alert.getCategory());
         out.put("mitreTechniques", alert.getMitreTechniques());
@@ -65,7 +68,6 @@ final class AlertViews {
         state.getMembers().forEach((key, status) -> members.put(key, status.name().toLowerCase()));
         out.put("alerts", members);
         out.put("alertsNotListed", state.getMembersUnlisted());
-        out.put("azure", azure(state, syncStates));
         out.put("incident", incident(state, incidentStates));
         List<Map<String, Object>> timeline = new ArrayList<>(state.getTimeline().stream().map(AlertViews::event).toList());
         if (state.getTimelineDropped() > 0) {
@@ -82,7 +84,6 @@ final class AlertViews {
         return out;
     }
 
-    /** The enrichment's headline facts, in the order a responder reads them; absent ones left out. */
     /**
      * What Azure has from us for the page: of its alerts (one, or each of a group's), the one that needs a person most
      * (a write Azure refused, then one waiting for a retry, then one given up), else the latest applied; null before
@@ -133,6 +134,7 @@ final class AlertViews {
         return out;
     }
 
+    /** The enrichment's headline facts, in the order a responder reads them; absent ones left out. */
     private static Map<String, Object> facts(EnrichedAlert enriched) {
         Map<String, Object> out = new LinkedHashMap<>();
         if (enriched.getRuleName() != null) {

@@ -22,7 +22,8 @@ public final class ResponderApp {
         ResponderConfig config = ResponderConfig.from(context.config());
         Accounts accounts = Accounts.load(config.accountsFile());
         LiveUpdates live = new LiveUpdates();
-        StreamsService view = new StreamsService(NAME, ResponderTopology.build(context.serdes(), live::publish), context);
+        StreamsService view = new StreamsService(NAME,
+                ResponderTopology.build(context.serdes(), live::publish, live::azureChanged), context);
         Sessions sessions = new Sessions(sessionKey(config), config.sessionTtl(), context.clock());
         return new ResponderService(view, new ActionPublisher(context), live, config, accounts, sessions,
                 context.clock(), new PushSubscriptionsApi(context));

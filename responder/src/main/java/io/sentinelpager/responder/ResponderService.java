@@ -38,11 +38,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
@@ -108,6 +111,17 @@ public final class ResponderService implements Service {
         this.links = config.linksKey().map(key -> new LinkActions(new ActionLinks(key, clock), used,
                 alertKey -> store().get(alertKey), this::people, actions, clock));
         this.push = push;
+        live.readFrom(new LiveUpdates.View() {
+            @Override
+            public Map<String, Object> summary(AlertLifecycle page) {
+                return AlertViews.summary(page, syncStates());
+            }
+
+            @Override
+            public List<AlertLifecycle> pagesWith(Set<String> alertKeys) {
+                return ResponderService.this.pagesWith(alertKeys);
+            }
+        });
     }
 
     @Override
@@ -141,8 +155,7 @@ public final class ResponderService implements Service {
                 .get("/api/me/shifts", this::myShifts)
                 .get("/api/oncall", ctx -> ctx.json(people().onCall(teamsVisibleTo(principal(ctx)), clock.instant())))
                 .get("/api/alerts", this::alerts)
-                .get("/api/alerts/{key}", ctx -> ctx.json(AlertViews.detail(visible(ctx, alertKey(ctx)),
-                        this.<SyncState>store(ResponderTopology.SYNC_STATE_STORE)::get,
+                .get("/api/alerts/{key}", ctx -> ctx.json(AlertViews.detail(visible(ctx, alertKey(ctx)), syncStates(),
                         this.<IncidentState>store(ResponderTopology.INCIDENT_STATE_STORE)::get)))
                 .post("/api/alerts/{key}/{action}", this::act)
                 // The "Open" links in messages: the app shows the alert (after a login, if need be).
@@ -379,7 +392,8 @@ public final class ResponderService implements Service {
         // Most severe first, then oldest first: what a responder should look at next.
         open.sort(Comparator.<AlertLifecycle>comparingInt(a -> -a.getAlert().getEnriched().getAlert().getSeverity().ordinal())
                 .thenComparing(AlertLifecycle::getCreatedAt));
-        ctx.json(open.stream().map(AlertViews::summary).toList());
+        Function<String, SyncState> syncStates = syncStates();
+        ctx.json(open.stream().map(state -> AlertViews.summary(state, syncStates)).toList());
     }
 
     private static boolean involves(String user, AlertLifecycle state) {
@@ -519,6 +533,43 @@ public final class ResponderService implements Service {
             });
         }
         return out;
+    }
+
+    /**
+     * The pages that have any of these alerts: an alert's own page has its key, an incident's page lists it among its
+     * members, so only alerts without a page of their own are looked for among all pages.
+     */
+    private List<AlertLifecycle> pagesWith(Set<String> alertKeys) {
+        ReadOnlyKeyValueStore<String, AlertLifecycle> pages = store();
+        List<AlertLifecycle> out = new ArrayList<>();
+        Set<String> grouped = new HashSet<>();
+        for (String key : alertKeys) {
+            AlertLifecycle own = pages.get(key);
+            if (own != null) {
+                out.add(own);
+            } else {
+                grouped.add(key);
+            }
+        }
+        if (!grouped.isEmpty()) {
+            try (KeyValueIterator<String, AlertLifecycle> it = pages.all()) {
+                it.forEachRemaining(kv -> {
+                    if (kv.value != null && kv.value.getMembers().keySet().stream().anyMatch(grouped::contains)) {
+                        out.add(kv.value);
+                    }
+                });
+            }
+        }
+        return out;
+    }
+
+    /**
+     * What Azure has from us, by alert key. Its store is global, so it is whole also while Streams rebalances, when
+     * live updates still go out; hence no {@link StreamsService#queryable()} check.
+     */
+    private Function<String, SyncState> syncStates() {
+        return view.streams().store(StoreQueryParameters.fromNameAndType(ResponderTopology.SYNC_STATE_STORE,
+                QueryableStoreTypes.<String, SyncState>keyValueStore()))::get;
     }
 
     private ReadOnlyKeyValueStore<String, AlertLifecycle> store() {
