@@ -52,15 +52,17 @@ public final class AzureEmulator implements AutoCloseable {
     private final EmulatorOptions options;
     private final OidcApi oidc;
     private final GraphApi graph;
+    private final SentinelApi sentinel;
 
     private AzureEmulator(Javalin app, String certificatePem, GraphApi graph, GraphAlertStore alerts,
                           GraphIncidentStore graphIncidents,
-                          SentinelIncidentStore incidents,
+                          SentinelApi sentinel, SentinelIncidentStore incidents,
                           LogAnalyticsTables logAnalytics, Faults faults,
                           RequestLog requests, AccessTokens tokens, ClientAssertions assertions, String baseUrl,
                           EmulatorOptions options, OidcApi oidc) {
         this.app = app;
         this.graph = graph;
+        this.sentinel = sentinel;
         this.assertions = assertions;
         this.options = options;
         this.certificatePem = certificatePem;
@@ -124,8 +126,8 @@ public final class AzureEmulator implements AutoCloseable {
         app.start();
         String baseUrl = "https://127.0.0.1:" + connector[0].getLocalPort();
         LOG.info("Azure emulator listening on {} (tenant {}, client {})", baseUrl, options.tenantId(), options.clientId());
-        return new AzureEmulator(app, certificate.pem(), graph, alerts, graphIncidents, incidents, logAnalytics, faults,
-                requests, tokens, assertions, baseUrl, options, oidc);
+        return new AzureEmulator(app, certificate.pem(), graph, alerts, graphIncidents, sentinel, incidents, logAnalytics,
+                faults, requests, tokens, assertions, baseUrl, options, oidc);
     }
 
     /** The admin API's routes, one line each with what the route does, relative to {@link #baseUrl()}. */
@@ -211,6 +213,15 @@ public final class AzureEmulator implements AutoCloseable {
     /** The emulated Sentinel workspaces' incidents, the same state the ARM and admin APIs serve. */
     public SentinelIncidentStore incidents() {
         return incidents;
+    }
+
+    /**
+     * Makes {@code change} (an analyst's change of an incident, a new incident, through {@link #incidents()}) when the
+     * next request for a page of Sentinel incidents other than the first arrives, before that page is made: what a
+     * workspace does while a client pages. Once; a later call replaces a change not yet made.
+     */
+    public void beforeNextIncidentPage(Runnable change) {
+        sentinel.beforeNextPage(change);
     }
 
     /** What the emulated Log Analytics workspaces answer to queries. */

@@ -12,16 +12,18 @@ import java.util.Objects;
  * certificate is always dated by the real clock, because the client's TLS stack checks it against
  * real time.
  *
- * @param port          TCP port on 127.0.0.1; 0 picks a free ephemeral port
- * @param tenantId      the directory (tenant) id the token endpoint accepts
- * @param clientId      the application (client) id of the registered app
- * @param clientSecret  that app's client secret
- * @param tokenLifetime how long an issued access token is valid
- * @param clock         source of "now" for alert timestamps and token expiry
- * @param alertListing  the order and paging of Graph's alert list
+ * @param port           TCP port on 127.0.0.1; 0 picks a free ephemeral port
+ * @param tenantId       the directory (tenant) id the token endpoint accepts
+ * @param clientId       the application (client) id of the registered app
+ * @param clientSecret   that app's client secret
+ * @param tokenLifetime  how long an issued access token is valid
+ * @param clock          source of "now" for alert timestamps and token expiry
+ * @param alertListing   the order and paging of Graph's alert list
+ * @param incidentPaging what the {@code $skipToken} of Sentinel's incident list holds
  */
 public record EmulatorOptions(int port, String tenantId, String clientId, String clientSecret,
-                              Duration tokenLifetime, Clock clock, AlertListing alertListing) {
+                              Duration tokenLifetime, Clock clock, AlertListing alertListing,
+                              IncidentPaging incidentPaging) {
 
     public EmulatorOptions {
         if (port < 0 || port > 65_535) {
@@ -36,11 +38,12 @@ public record EmulatorOptions(int port, String tenantId, String clientId, String
         }
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(alertListing, "alertListing");
+        Objects.requireNonNull(incidentPaging, "incidentPaging");
     }
 
     /**
      * An ephemeral port, a fixed tenant and app registration, 1 h tokens, the system UTC clock, alerts listed
-     * {@link AlertListing#OLDEST_UPDATE_FIRST}.
+     * {@link AlertListing#OLDEST_UPDATE_FIRST}, Sentinel incidents paged {@link IncidentPaging#BY_POSITION}.
      */
     public static EmulatorOptions defaults() {
         return new EmulatorOptions(0,
@@ -50,23 +53,33 @@ public record EmulatorOptions(int port, String tenantId, String clientId, String
                 "Xk48Q~eMuL4t0r.S3cr3t-vALu3_n0tR34lXyZ12",
                 Duration.ofHours(1),
                 Clock.systemUTC(),
-                AlertListing.OLDEST_UPDATE_FIRST);
+                AlertListing.OLDEST_UPDATE_FIRST,
+                IncidentPaging.BY_POSITION);
     }
 
     public EmulatorOptions withPort(int newPort) {
-        return new EmulatorOptions(newPort, tenantId, clientId, clientSecret, tokenLifetime, clock, alertListing);
+        return new EmulatorOptions(newPort, tenantId, clientId, clientSecret, tokenLifetime, clock, alertListing,
+                incidentPaging);
     }
 
     public EmulatorOptions withClock(Clock newClock) {
-        return new EmulatorOptions(port, tenantId, clientId, clientSecret, tokenLifetime, newClock, alertListing);
+        return new EmulatorOptions(port, tenantId, clientId, clientSecret, tokenLifetime, newClock, alertListing,
+                incidentPaging);
     }
 
     public EmulatorOptions withTokenLifetime(Duration newLifetime) {
-        return new EmulatorOptions(port, tenantId, clientId, clientSecret, newLifetime, clock, alertListing);
+        return new EmulatorOptions(port, tenantId, clientId, clientSecret, newLifetime, clock, alertListing,
+                incidentPaging);
     }
 
     public EmulatorOptions withAlertListing(AlertListing newListing) {
-        return new EmulatorOptions(port, tenantId, clientId, clientSecret, tokenLifetime, clock, newListing);
+        return new EmulatorOptions(port, tenantId, clientId, clientSecret, tokenLifetime, clock, newListing,
+                incidentPaging);
+    }
+
+    public EmulatorOptions withIncidentPaging(IncidentPaging newPaging) {
+        return new EmulatorOptions(port, tenantId, clientId, clientSecret, tokenLifetime, clock, alertListing,
+                newPaging);
     }
 
     /** Hides the secret: options end up in test failure messages and logs. */
@@ -74,7 +87,7 @@ public record EmulatorOptions(int port, String tenantId, String clientId, String
     public String toString() {
         return "EmulatorOptions[port=" + port + ", tenantId=" + tenantId + ", clientId=" + clientId
                 + ", clientSecret=****, tokenLifetime=" + tokenLifetime + ", clock=" + clock + ", alertListing="
-                + alertListing + "]";
+                + alertListing + ", incidentPaging=" + incidentPaging + "]";
     }
 
     private static void requireText(String value, String name) {

@@ -15,6 +15,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -29,7 +30,8 @@ import java.util.regex.Pattern;
  * <p>$filter understands clauses joined by {@code and}: {@code properties/lastModifiedTimeUtc} or
  * {@code properties/createdTimeUtc} with ge, gt, le, lt and a date-time, and {@code properties/status}
  * or {@code properties/severity} with eq and a quoted value. $orderby takes either time, asc or desc
- * (default {@code properties/createdTimeUtc asc}). Paging is by position, carried in $skipToken.
+ * (default {@code properties/createdTimeUtc asc}). The $skipToken of the nextLink holds the last incident's position
+ * or an offset, as {@link EmulatorOptions#incidentPaging()} says: ARM does not document which.
  */
 final class SentinelApi implements Api {
 
@@ -56,11 +58,20 @@ final class SentinelApi implements Api {
     private final SentinelIncidentStore store;
     private final AccessTokens tokens;
     private final EmulatorOptions options;
+    /**
+     * A change to make before the next page after a first one is made; see
+     * {@link AzureEmulator#beforeNextIncidentPage}.
+     */
+    private final AtomicReference<Runnable> beforeNextPage = new AtomicReference<>();
 
     SentinelApi(SentinelIncidentStore store, AccessTokens tokens, EmulatorOptions options) {
         this.store = store;
         this.tokens = tokens;
         this.options = options;
+    }
+
+    void beforeNextPage(Runnable change) {
+        beforeNextPage.set(change);
     }
 
     void register(Javalin app, Routes routes) {
@@ -144,7 +155,15 @@ final class SentinelApi implements Api {
         }
         int top = top(ctx.queryParam("$top"));
         String skipToken = ctx.queryParam("$skipToken");
-        Position after = skipToken == null ? null : Position.decode(skipToken);
+        boolean byOffset = options.incidentPaging() == IncidentPaging.BY_OFFSET;
+        Position after = skipToken == null || byOffset ? null : Position.decode(skipToken);
+        long offset = skipToken == null || !byOffset ? 0 : offset(skipToken);
+        if (skipToken != null) {
+            Runnable change = beforeNextPage.getAndSet(null);
+            if (change != null) {
+                change.run();
+            }
+        }
 
         List<ObjectNode> matching = new ArrayList<>();
         for (ObjectNode incident : store.all(workspace)) {
@@ -156,13 +175,15 @@ final class SentinelApi implements Api {
         List<ObjectNode> page = matching.stream()
                 .filter(incident -> after == null || byOrder.compare(Position.of(incident, field), after) > 0)
                 .sorted(Comparator.comparing(incident -> Position.of(incident, field), byOrder))
+                .skip(offset)
                 .limit(top + 1L)
                 .toList();
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         ArrayNode value = body.putArray("value");
         page.stream().limit(top).forEach(value::add);
         if (page.size() > top) {
-            body.put("nextLink", nextLink(ctx, Position.of(page.get(top - 1), field)));
+            body.put("nextLink", nextLink(ctx, byOffset ? encodeOffset(offset + top)
+                    : Position.of(page.get(top - 1), field).encode()));
         }
         ok(ctx, 200, body);
     }
@@ -258,7 +279,8 @@ final class SentinelApi implements Api {
         return Api.top(text, DEFAULT_TOP, MAX_TOP);
     }
 
-    private static String nextLink(Context ctx, Position last) {
+    /** @param skipToken where the next page starts: a {@link Position} or an offset, encoded */
+    private static String nextLink(Context ctx, String skipToken) {
         StringBuilder link = new StringBuilder(ctx.scheme()).append("://").append(ctx.host()).append(ctx.path())
                 .append('?');
         ctx.queryParamMap().forEach((name, values) -> {
@@ -266,7 +288,28 @@ final class SentinelApi implements Api {
                 values.forEach(value -> link.append(encode(name)).append('=').append(encode(value)).append('&'));
             }
         });
-        return link.append("$skipToken=").append(last.encode()).toString();
+        return link.append("$skipToken=").append(skipToken).toString();
+    }
+
+    /** An offset as opaque to the client as a position: ARM's tokens are not meant to be read. */
+    private static String encodeOffset(long offset) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(
+                ("offset " + offset).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static long offset(String token) {
+        try {
+            String raw = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
+            if (raw.startsWith("offset ")) {
+                long offset = Long.parseLong(raw.substring("offset ".length()));
+                if (offset >= 0) {
+                    return offset;
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            // falls through to the 400 below (NumberFormatException is one)
+        }
+        throw new ApiError(400, "BadRequest", "The $skipToken '" + token + "' is not valid");
     }
 
     private static String encode(String value) {

@@ -39,6 +39,8 @@ class AzureEmulatorIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Instant T0 = Instant.parse("2026-05-05T10:00:00Z");
     private static final String PREFER = "include-unknown-enum-members";
+    private static final SentinelWorkspace PAGED = new SentinelWorkspace("d0cfe6b2-9ac0-4464-9919-dccaee2e48c0",
+            "pagedRg", "pagedWs");
 
     private final MutableClock clock = new MutableClock(T0);
     private final EmulatorOptions options = EmulatorOptions.defaults().withClock(clock);
@@ -47,7 +49,11 @@ class AzureEmulatorIT {
 
     @BeforeEach
     void start() throws Exception {
-        emulator = AzureEmulator.start(options);
+        start(options);
+    }
+
+    private void start(EmulatorOptions with) throws Exception {
+        emulator = AzureEmulator.start(with);
         http = HttpClient.newBuilder().sslContext(trusting(emulator.certificatePem())).build();
     }
 
@@ -141,6 +147,23 @@ class AzureEmulatorIT {
 
         assertThat(pageSizes).containsExactly(3, 3, 1);
         assertThat(listed).isEqualTo(added);
+    }
+
+    @Test
+    void pagesSentinelIncidentsByPositionOrByOffsetAndOnlyAnOffsetShiftsWhenAnIncidentChangesBetweenTwoPages()
+            throws Exception {
+        List<String> byPosition = fiveIncidents();
+        assertThat(listIncidentsTwoAtATimeChangingTheFirstAfterOnePage(byPosition))
+                .as("the changed incident moved behind the cursor and is listed again; nothing shifted")
+                .containsExactly(byPosition.get(0), byPosition.get(1), byPosition.get(2), byPosition.get(3),
+                        byPosition.get(4), byPosition.get(0));
+
+        stop();
+        start(options.withIncidentPaging(IncidentPaging.BY_OFFSET));
+        List<String> byOffset = fiveIncidents();
+        assertThat(listIncidentsTwoAtATimeChangingTheFirstAfterOnePage(byOffset))
+                .as("the third incident moved up into the first page, already served")
+                .containsExactly(byOffset.get(0), byOffset.get(1), byOffset.get(3), byOffset.get(4), byOffset.get(0));
     }
 
     @Test
@@ -578,6 +601,45 @@ class AzureEmulatorIT {
         assertThat(admin("POST", "/admin/graph/incidents", "{\"alerts\": [{\"severity\": \"dire\"}]}").statusCode())
                 .isEqualTo(400);
         assertThat(JSON.readTree(admin("GET", "/admin/graph/incidents", null).body())).hasSize(1);
+    }
+
+    /** Five incidents of {@link #PAGED}, modified a second apart, oldest first. */
+    private List<String> fiveIncidents() {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            ObjectNode incident = JSON.createObjectNode();
+            incident.putObject("properties").put("title", "Incident " + i).put("severity", "Low").put("status", "New");
+            names.add(emulator.incidents().add(PAGED, incident).get("name").asText());
+            clock.advance(Duration.ofSeconds(1));
+        }
+        return names;
+    }
+
+    /**
+     * The names ARM lists oldest-modified first, two a page, following nextLink, while an analyst changes the first
+     * incident after the first page.
+     */
+    private List<String> listIncidentsTwoAtATimeChangingTheFirstAfterOnePage(List<String> incidents) throws Exception {
+        emulator.beforeNextIncidentPage(() -> {
+            clock.advance(Duration.ofSeconds(1));
+            emulator.incidents().change(PAGED, incidents.get(0), JSON.createObjectNode().put("status", "Active"));
+        });
+        String arm = tokenFor("https://management.azure.com/.default");
+        String list = emulator.managementUrl() + PAGED.resourceId() + "/incidents";
+        URI next = URI.create(list + "?api-version=2025-12-01&$orderby="
+                + enc("properties/lastModifiedTimeUtc asc").replace("+", "%20") + "&$top=2");
+        List<String> listed = new ArrayList<>();
+        while (next != null) {
+            HttpResponse<String> response = get(next, arm, false);
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            JsonNode page = JSON.readTree(response.body());
+            page.get("value").forEach(incident -> listed.add(incident.get("name").asText()));
+            next = page.has("nextLink") ? URI.create(page.get("nextLink").asText()) : null;
+            if (next != null) {
+                assertThat(next.toString()).startsWith(list + "?").contains("$top=2", "$skipToken=");
+            }
+        }
+        return listed;
     }
 
     private String laToken() throws Exception {

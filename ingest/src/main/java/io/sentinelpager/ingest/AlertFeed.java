@@ -6,9 +6,9 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * Where one connector's alerts come from, as pages of items ordered by nothing the poller relies on. The poller owns
- * the watermark, de-duplication and transactions; a feed only reads (Graph alerts_v2, or Sentinel incidents and their
- * alerts) and turns what it read into items.
+ * Where one connector's alerts come from, as pages of items ordered by nothing the poller relies on, unless the feed
+ * cannot {@link #count}. The poller owns the watermark, de-duplication and transactions; a feed only reads (Graph
+ * alerts_v2, or Sentinel incidents and their alerts) and turns what it read into items.
  */
 interface AlertFeed extends AutoCloseable {
 
@@ -37,7 +37,8 @@ interface AlertFeed extends AutoCloseable {
 
     /**
      * How many alerts the source has, at the moment it answers, updated at or after {@code since} and before
-     * {@code until}; empty when the source cannot count.
+     * {@code until}; empty when the source cannot count. A feed that cannot count must list oldest version first:
+     * the poller proves its listings complete by that order instead ({@link ConnectorPoller}).
      */
     OptionalLong count(Instant since, Instant until, Runnable beforeRequest);
 

@@ -9,10 +9,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
  * Reads one connector's alerts updated since its watermark, page by page, and turns each page into one transaction:
@@ -102,7 +105,7 @@ final class ConnectorPoller implements AutoCloseable {
         try {
             Reading all = reader.read(fetch(() -> feed.first(since, null, pageSize, this::awaitBudget)));
             if (all.pages() > 1 && all.newest() != null && all.newest().isAfter(since)) {
-                readUntilComplete(reader, since, all.newest());
+                readUntilComplete(reader, since, all);
             }
             finish(all.newest(), outboxes, commit);
             return true;
@@ -113,7 +116,8 @@ final class ConnectorPoller implements AutoCloseable {
     }
 
     /**
-     * Reads the alerts updated in [{@code since}, {@code until}) again until a reading is proven complete.
+     * Reads the alerts updated in [{@code since}, {@code until}) again until a reading is proven complete;
+     * {@code until} is the newest version the {@code listing} read.
      *
      * <p>Why: a listing of several pages is not a snapshot. An alert that changes between two pages moves in the
      * source's order, and the alerts it passes shift by one, so one of them may never be served; an alert created
@@ -126,12 +130,31 @@ final class ConnectorPoller implements AutoCloseable {
      * change, which a source lists whole in any order. An alert that left the window has a version at or after
      * {@code until}, which the next poll reads. Each repetition needs an alert to have left, so this ends.
      *
-     * <p>A source that cannot count (Sentinel's ARM API) is read once; see {@link SentinelFeed}.
+     * <p>A source that cannot count (Sentinel's ARM API) lists oldest version first ({@link AlertFeed#count}). It is
+     * read again from {@code since}, unbounded, until two consecutive readings list the same versions (alert id and
+     * lastUpdated) older than {@code until}, the listing being the first reading. Why that is complete: alerts still
+     * only leave the window (for a new version, at or after {@code until}, or deleted). In that order an alert of the
+     * window has only alerts of the window in front of it, and a new version goes behind it, so a reading misses an
+     * alert of the window only when alerts in front of it that the cursor already passed leave: the cursor must then
+     * be an offset, and the alert moves up into what was served. Up to a reading's first miss, the alerts of the
+     * window that its cursor passed were all read, so that miss needs an alert the reading read to leave, and that
+     * version is in no later reading. Two equal consecutive readings therefore mean the first missed no alert still
+     * in the window, and one that left is read by the next poll. Each repetition needs an alert to have left, so this
+     * ends. A reading lists the newer alerts too; what it reads again, {@code seen} recognises.
      */
-    private void readUntilComplete(Reader reader, Instant since, Instant until) {
+    private void readUntilComplete(Reader reader, Instant since, Reading listing) {
+        Instant until = listing.newest();
         OptionalLong before = fetch(() -> feed.count(since, until, this::awaitBudget));
         if (before.isEmpty()) {
-            return;
+            Set<Version> read = listing.versionsBefore(until);
+            while (true) {
+                Set<Version> again = reader.read(fetch(() -> feed.first(since, null, pageSize, this::awaitBudget)))
+                        .versionsBefore(until);
+                if (again.equals(read)) {
+                    return;
+                }
+                read = again;
+            }
         }
         long counted = before.getAsLong();
         while (true) {
@@ -163,8 +186,16 @@ final class ConnectorPoller implements AutoCloseable {
         }
     }
 
-    /** What one listing read: how many pages, and the newest version (null when it read nothing). */
-    private record Reading(int pages, Instant newest) {
+    /** One version of an alert read: its id and lastUpdated (to the millisecond, as the watermark). */
+    private record Version(String id, Instant lastUpdated) {
+    }
+
+    /** What one listing read: how many pages, the newest version (null when it read nothing), and every version. */
+    private record Reading(int pages, Instant newest, Set<Version> versions) {
+
+        Set<Version> versionsBefore(Instant until) {
+            return versions.stream().filter(v -> v.lastUpdated().isBefore(until)).collect(Collectors.toSet());
+        }
     }
 
     /** Reads listings page by page within one poll, one transaction per page. */
@@ -186,6 +217,7 @@ final class ConnectorPoller implements AutoCloseable {
         Reading read(AlertFeed.Page page) {
             int pages = 0;
             Instant newest = null;
+            Set<Version> versions = new HashSet<>();
             while (true) {
                 pages++;
                 Outbox out = outboxes.get();
@@ -206,12 +238,13 @@ final class ConnectorPoller implements AutoCloseable {
                         if (newest == null || updated.isAfter(newest)) {
                             newest = updated;
                         }
+                        versions.add(new Version(source.id(), updated));
                     }
                 }
                 commit.accept(out);
                 seen.putAll(pending);
                 if (!page.hasNext()) {
-                    return new Reading(pages, newest);
+                    return new Reading(pages, newest, versions);
                 }
                 String link = page.nextLink().get();
                 page = fetch(() -> feed.next(link, ConnectorPoller.this::awaitBudget));

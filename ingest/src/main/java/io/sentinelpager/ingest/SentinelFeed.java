@@ -22,10 +22,11 @@ import org.slf4j.LoggerFactory;
  * the next poll repeats from the same watermark, except for an incident deleted between the two calls (404): it has
  * nothing left to page.
  *
- * <p>ARM documents {@code $orderby} but no {@code $count} for incidents, so a listing of several pages cannot be
- * proven complete as a Graph one is ({@link #count} is empty). Oldest-modified first, an incident modified between
- * two pages goes to the end, where the same listing reads it; only if ARM's {@code $skipToken} were an offset would
- * the incidents it passed shift by one, so that one of them could be missed.
+ * <p>ARM documents {@code $orderby} but no {@code $count} for incidents ({@link #count} is empty), and not what the
+ * {@code $skipToken} of its nextLink holds. Oldest-modified first, an incident modified between two pages goes to the
+ * end, where the same listing reads it; were the token an offset, the incidents it passed would shift by one, so that
+ * one of them could be missed. So the poller reads a listing of several pages again until two readings agree
+ * ({@link ConnectorPoller}), which holds because the incidents are listed oldest-modified first.
  */
 final class SentinelFeed implements AlertFeed {
 
