@@ -22,6 +22,7 @@ import io.sentinelpager.schemas.RoutedAlert;
 import io.sentinelpager.schemas.SecurityAlert;
 import io.sentinelpager.schemas.Severity;
 import io.sentinelpager.schemas.SourceStatus;
+import io.sentinelpager.schemas.TimelineEvent;
 import io.sentinelpager.schemas.Topics;
 import io.sentinelpager.schemas.Urgency;
 import java.io.OutputStream;
@@ -36,13 +37,16 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -139,7 +143,7 @@ class InboxCrashIT {
                         .filter(s -> "sent".equals(s.getStepDeliveries().get(id))));
                 assertThat(state.getNextEscalationAt()).as("the step's wait runs as planned")
                         .isEqualTo(t0.plus(Duration.ofMinutes(5)));
-                assertThat(state.getTimeline()).extracting(e -> e.getType()).doesNotContain("escalating-now");
+                assertThat(state.getTimeline()).extracting(TimelineEvent::getType).doesNotContain("escalating-now");
                 assertThat(outputs.requests).as("nobody else paged while escalate's clock stands at the first page")
                         .extracting(NotificationRequest::getUserId).containsExactly("analyst");
 
@@ -198,16 +202,17 @@ class InboxCrashIT {
             });
         }
 
-        java.util.Optional<AlertLifecycle> state(String key) {
-            return java.util.Optional.ofNullable(states.get(key));
+        Optional<AlertLifecycle> state(String key) {
+            return Optional.ofNullable(states.get(key));
         }
 
-        <T> T await(java.util.function.Supplier<java.util.Optional<T>> what) {
-            return org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(1))
+        /** Polls until what is looked for is there. */
+        <T> T await(Supplier<Optional<T>> what) {
+            return Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(1))
                     .until(() -> {
                         poll();
                         return what.get();
-                    }, java.util.Optional::isPresent).orElseThrow();
+                    }, Optional::isPresent).orElseThrow();
         }
 
         @Override

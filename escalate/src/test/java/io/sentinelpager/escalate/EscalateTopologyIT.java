@@ -14,6 +14,8 @@ import io.sentinelpager.schemas.AlertAction;
 import io.sentinelpager.schemas.AlertLifecycle;
 import io.sentinelpager.schemas.ContactMethod;
 import io.sentinelpager.schemas.ContactMethodType;
+import io.sentinelpager.schemas.DeliveryOutcome;
+import io.sentinelpager.schemas.DeliveryReceipt;
 import io.sentinelpager.schemas.EscalationChainConfig;
 import io.sentinelpager.schemas.EscalationStep;
 import io.sentinelpager.schemas.EscalationTarget;
@@ -163,9 +165,9 @@ class EscalateTopologyIT {
         TestInputTopic<String, SpecificRecord> receipts = driver.createInputTopic(Topics.NOTIFICATIONS_RECEIPTS.name(),
                 context.serdes().key().serializer(), context.serdes().anyValue().serializer());
         fastForward(Duration.ofSeconds(20));
-        receipts.pipeInput("c1:a1", io.sentinelpager.schemas.DeliveryReceipt.newBuilder().setNotificationId(inbox)
+        receipts.pipeInput("c1:a1", DeliveryReceipt.newBuilder().setNotificationId(inbox)
                 .setAlertKey("c1:a1").setUserId("ana").setContactMethod(ContactMethodType.INBOX)
-                .setOutcome(io.sentinelpager.schemas.DeliveryOutcome.UNKNOWN)
+                .setOutcome(DeliveryOutcome.UNKNOWN)
                 .setDetail("inbox outcome unknown: notify stopped after starting this send and before recording its"
                         + " result").setAt(clock.instant()).build(), clock.instant());
         fastForward(Duration.ofSeconds(4));
