@@ -65,6 +65,11 @@ public final class Lifecycle {
     private static final String PENDING = "pending";
     private static final String SENT = "sent";
     private static final String FAILED = "failed";
+    /**
+     * notify cannot tell whether the person was reached (it was killed between starting the send and recording it,
+     * and the channel cannot be asked): not a failure, since the page has most likely arrived.
+     */
+    private static final String UNKNOWN = "unknown";
 
     private final EscalateConfig config;
 
@@ -737,6 +742,9 @@ public final class Lifecycle {
     /**
      * A delivery receipt joins the timeline, so the app shows that and how the person was reached. When every
      * notification of the current step has failed, nobody was reached: the next step is due now, not after the wait.
+     * An outcome notify could not learn after a crash ({@code UNKNOWN}) is not a failure: the person may well have
+     * been paged, and paging the next step at once would wake a second person for a page the first one has, so the
+     * step waits its planned time, as for a page that was sent.
      */
     public Outcome receipt(Optional<AlertLifecycle> current, DeliveryReceipt receipt, Instant now) {
         if (current.isEmpty()) {
@@ -749,8 +757,7 @@ public final class Lifecycle {
         AlertLifecycle.Builder next = AlertLifecycle.newBuilder(state).setUpdatedAt(now);
         Map<String, String> deliveries = new HashMap<>(state.getStepDeliveries());
         if (deliveries.containsKey(receipt.getNotificationId())) {
-            deliveries.put(receipt.getNotificationId(),
-                    receipt.getOutcome() == DeliveryOutcome.SENT ? SENT : FAILED);
+            deliveries.put(receipt.getNotificationId(), delivery(receipt.getOutcome()));
             next.setStepDeliveries(deliveries);
             boolean nobodyReached = deliveries.values().stream().allMatch(FAILED::equals);
             if (nobodyReached && state.getStatus() == LifecycleStatus.TRIGGERED && state.getNextEscalationAt() != null
@@ -761,6 +768,14 @@ public final class Lifecycle {
         }
         AlertLifecycle updated = build(next, timeline);
         return new Outcome(Optional.of(updated), List.of(updated));
+    }
+
+    private static String delivery(DeliveryOutcome outcome) {
+        return switch (outcome) {
+            case SENT -> SENT;
+            case UNKNOWN -> UNKNOWN;
+            case FAILED, RATE_LIMITED -> FAILED;
+        };
     }
 
     /**

@@ -14,6 +14,8 @@ import io.sentinelpager.schemas.AlertAction;
 import io.sentinelpager.schemas.AlertLifecycle;
 import io.sentinelpager.schemas.ContactMethod;
 import io.sentinelpager.schemas.ContactMethodType;
+import io.sentinelpager.schemas.DeliveryOutcome;
+import io.sentinelpager.schemas.DeliveryReceipt;
 import io.sentinelpager.schemas.EscalationChainConfig;
 import io.sentinelpager.schemas.EscalationStep;
 import io.sentinelpager.schemas.EscalationTarget;
@@ -149,6 +151,32 @@ class EscalateTopologyIT {
         assertThat(last.getStatus()).isEqualTo(LifecycleStatus.TRIGGERED);
         assertThat(last.getNextEscalationAt()).isNull();
         assertThat(last.getTimeline()).anySatisfy(e -> assertThat(e.getType()).isEqualTo("escalation-exhausted"));
+    }
+
+    @Test
+    void aPageWhoseOutcomeIsUnknownAfterANotifyCrashEscalatesAfterTheStepsWaitNotAtOnce() {
+        routed.pipeInput("c1:a1", LifecycleTest.routed(SourceStatus.NEW), T0);
+        List<String> paged = new ArrayList<>(drain());
+        assertThat(paged).containsExactly("0 ana");
+        String inbox = lastState().getStepDeliveries().keySet().iterator().next();
+
+        // 20 s later notify, restarted after a kill, reports that it cannot tell whether ana's page went out: its
+        // fallback found no other contact method of hers, so the final receipt is UNKNOWN.
+        TestInputTopic<String, SpecificRecord> receipts = driver.createInputTopic(Topics.NOTIFICATIONS_RECEIPTS.name(),
+                context.serdes().key().serializer(), context.serdes().anyValue().serializer());
+        fastForward(Duration.ofSeconds(20));
+        receipts.pipeInput("c1:a1", DeliveryReceipt.newBuilder().setNotificationId(inbox)
+                .setAlertKey("c1:a1").setUserId("ana").setContactMethod(ContactMethodType.INBOX)
+                .setOutcome(DeliveryOutcome.UNKNOWN)
+                .setDetail("inbox outcome unknown: notify stopped after starting this send and before recording its"
+                        + " result").setAt(clock.instant()).build(), clock.instant());
+        fastForward(Duration.ofSeconds(4));
+        paged.addAll(drain());
+
+        assertThat(lastState().getStepDeliveries()).containsEntry(inbox, "unknown");
+        assertThat(lastState().getNextEscalationAt()).isEqualTo(T0.plus(Duration.ofMinutes(5)));
+        paged.addAll(runMinutes(5));
+        assertThat(paged).as("ben only when the 5 minutes are over").containsExactly("0 ana", "5 ben");
     }
 
     @Test

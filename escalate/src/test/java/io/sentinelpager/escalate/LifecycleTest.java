@@ -21,6 +21,7 @@ import io.sentinelpager.schemas.Severity;
 import io.sentinelpager.schemas.SourceStatus;
 import io.sentinelpager.schemas.SyncCommand;
 import io.sentinelpager.schemas.TeamConfig;
+import io.sentinelpager.schemas.TimelineEvent;
 import io.sentinelpager.schemas.Urgency;
 import io.sentinelpager.schemas.UserConfig;
 import java.time.Instant;
@@ -365,6 +366,38 @@ class LifecycleTest {
                 .state().orElseThrow();
         assertThat(bothFailed.getNextEscalationAt()).isEqualTo(T0.plusSeconds(3));
         assertThat(lifecycle.wake(bothFailed, withChain, T0.plusSeconds(3)).emitted())
+                .filteredOn(NotificationRequest.class::isInstance)
+                .extracting(r -> ((NotificationRequest) r).getUserId()).containsExactly("ben");
+    }
+
+    @Test
+    void anUnknownOutcomeIsNotAFailureAndTheStepWaitsItsPlannedTime() {
+        io.sentinelpager.schemas.EscalationChainConfig chain = io.sentinelpager.schemas.EscalationChainConfig.newBuilder()
+                .setId("default").setName("d").setSteps(List.of(
+                        EscalateTopologyIT.step(10, EscalateTopologyIT.target(io.sentinelpager.schemas.TargetKind.USER, "ana")),
+                        EscalateTopologyIT.step(10, EscalateTopologyIT.target(io.sentinelpager.schemas.TargetKind.USER, "ben"))))
+                .build();
+        Lifecycle.Directory withChain = new Lifecycle.Directory(Map.of("soc", soc)::get, Map.of("ana", ana)::get,
+                Map.of(), Map.of("default", chain)::get);
+        AlertLifecycle paged = lifecycle.routed(Optional.empty(), routed(SourceStatus.NEW), withChain, T0).state().orElseThrow();
+
+        // notify was killed while paging by inbox, could not tell afterwards, and the e-mail fallback failed too:
+        // the receipt of the inbox page says UNKNOWN, the e-mail one FAILED.
+        AlertLifecycle unknown = lifecycle.receipt(Optional.of(paged),
+                receipt("c1:a1/round-0/step-0/ana/inbox", io.sentinelpager.schemas.DeliveryOutcome.UNKNOWN), T0.plusSeconds(20))
+                .state().orElseThrow();
+        AlertLifecycle andFailed = lifecycle.receipt(Optional.of(unknown),
+                receipt("c1:a1/round-0/step-0/ana/email", io.sentinelpager.schemas.DeliveryOutcome.FAILED), T0.plusSeconds(24))
+                .state().orElseThrow();
+
+        assertThat(andFailed.getStepDeliveries()).containsEntry("c1:a1/round-0/step-0/ana/inbox", "unknown")
+                .containsEntry("c1:a1/round-0/step-0/ana/email", "failed");
+        assertThat(andFailed.getNextEscalationAt()).as("ana may well have been paged").isEqualTo(T0.plusSeconds(600));
+        assertThat(andFailed.getTimeline()).extracting(TimelineEvent::getType)
+                .contains("notification-unknown", "notification-failed").doesNotContain("escalating-now");
+        assertThat(lifecycle.wake(andFailed, withChain, T0.plusSeconds(599)).emitted()).as("before the wait is over")
+                .filteredOn(NotificationRequest.class::isInstance).isEmpty();
+        assertThat(lifecycle.wake(andFailed, withChain, T0.plusSeconds(600)).emitted())
                 .filteredOn(NotificationRequest.class::isInstance)
                 .extracting(r -> ((NotificationRequest) r).getUserId()).containsExactly("ben");
     }

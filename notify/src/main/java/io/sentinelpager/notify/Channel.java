@@ -35,4 +35,23 @@ public interface Channel {
     default boolean idempotent() {
         return false;
     }
+
+    /** What a channel can tell, after a crash, of a message it may have sent. */
+    enum Trace {
+        /** The message is there: it went out, and must not be sent again. */
+        FOUND,
+        /** The message is not there: it never went out, and can be sent now, once. */
+        ABSENT,
+        /** The provider keeps no record the channel can read (an SMS, an e-mail, a call). */
+        CANNOT_TELL
+    }
+
+    /**
+     * Whether the page with this delivery id reached the address, asked when a crash cut its send short (a mark on
+     * notify.sends, no committed outcome). A channel that can look where it writes (the inbox reads its file) turns
+     * that "maybe" into a yes or a no, so the page is neither sent twice nor reported {@code UNKNOWN}.
+     */
+    default Trace trace(String deliveryId, String address) {
+        return Trace.CANNOT_TELL;
+    }
 }

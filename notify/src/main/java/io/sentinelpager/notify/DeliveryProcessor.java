@@ -47,11 +47,14 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>a channel whose receiver deduplicates by the delivery id (the webhook) is sent it again with the same id:
  *       exactly once as its receiver counts;</li>
- *   <li>any other channel (SMS, e-mail, Teams, ntfy, a call) is not: the person most likely has that page already,
- *       and a second SMS or call for one alert is the page twice that a responder learns to distrust. The outcome is
- *       reported {@code UNKNOWN}, and the page falls back to the user's next contact method, as for a failure, so
- *       that it is not lost either when the first send did not get out; with no method left, escalate counts the
- *       unknown like a failure and moves to the next step rather than wait on a page nobody may have seen.</li>
+ *   <li>a channel that can look where it wrote (the inbox, {@link Channel#trace}) is asked: a page it finds is
+ *       delivered, without a second line; one it does not find is sent now, once;</li>
+ *   <li>any other channel (SMS, e-mail, Teams, ntfy, a call, Web Push) is not sent it again: the person most likely
+ *       has that page already, and a second SMS or call for one alert is the page twice that a responder learns to
+ *       distrust. The outcome is reported {@code UNKNOWN}, and the page falls back to the user's next contact method,
+ *       so that it is not lost either when the first send did not get out. If that fallback fails too, or there is
+ *       none, the page's outcome stays {@code UNKNOWN}, never {@code FAILED}: escalate then lets the step wait its
+ *       planned time, since the person may well have been paged, instead of paging the next step at once.</li>
  * </ul>
  * What this leaves: the crash window becomes "maybe once" instead of "maybe twice" for channels that cannot
  * deduplicate, and a mark from the instance's own last milliseconds can be missing from its global store if the task
@@ -63,7 +66,8 @@ import org.slf4j.LoggerFactory;
  * exponential backoff and jitter, longer if the provider's {@code Retry-After} says so; a page to an address that
  * its rate limit holds (one SMS a minute per number) joins the others held for that address and all go out as one
  * digest. A permanent failure, or the last failed retry, falls back to the user's next contact method (from the
- * compacted users topic); only when none is left is the notification reported failed.
+ * compacted users topic); only when none is left is the notification reported failed (or unknown, when an earlier
+ * method's outcome was).
  *
  * <p>Receipts carry the request's notification id with the final outcome; each method given up on before a fallback
  * gets its own receipt, under the notification id with {@code /failed/<method>} appended, for the timeline.
@@ -129,7 +133,7 @@ final class DeliveryProcessor implements Processor<String, NotificationRequest, 
             log.debug("notification {} already delivered or queued, skipped", id);
             return;
         }
-        attempt(List.of(pending(request, request.getContactMethod(), request.getAddress(), now, null)), now);
+        attempt(List.of(pending(request, request.getContactMethod(), request.getAddress(), now, null, false)), now);
     }
 
     /** Sends what is due, grouped by address so that the pages a rate limit held go out as one digest. */
@@ -154,6 +158,7 @@ final class DeliveryProcessor implements Processor<String, NotificationRequest, 
         boolean resend = channel != null && channel.idempotent();
         List<PendingDelivery> batch = new ArrayList<>();
         Set<String> resending = new HashSet<>();
+        Set<String> missing = new HashSet<>();
         for (PendingDelivery p : candidates) {
             if (!startedBefore(p)) {
                 batch.add(p);
@@ -161,9 +166,19 @@ final class DeliveryProcessor implements Processor<String, NotificationRequest, 
                 resending.add(id(p));
                 batch.add(p);
             } else {
-                queue.delete(id(p));
-                fallBack(p, DeliveryOutcome.UNKNOWN, name(method) + " outcome unknown: notify stopped after starting "
-                        + "this send and before recording its result; not sent again, so as not to page twice", now);
+                switch (channel == null ? Channel.Trace.CANNOT_TELL : channel.trace(id(p), p.getAddress())) {
+                    case ABSENT -> { // never got out: this is its one send
+                        missing.add(id(p));
+                        batch.add(p);
+                    }
+                    case FOUND -> foundAfterRestart(p, now);
+                    case CANNOT_TELL -> {
+                        queue.delete(id(p));
+                        fallBack(p, DeliveryOutcome.UNKNOWN, name(method) + " outcome unknown: notify stopped after "
+                                + "starting this send and before recording its result; not sent again, so as not to "
+                                + "page twice", now);
+                    }
+                }
             }
         }
         if (batch.isEmpty()) {
@@ -183,6 +198,7 @@ final class DeliveryProcessor implements Processor<String, NotificationRequest, 
             }
         }
         List<NotificationRequest> requests = batch.stream().map(PendingDelivery::getRequest).toList();
+        List<String> deliveryIds = batch.stream().map(DeliveryProcessor::id).toList();
         String messageId = batch.size() == 1 ? id(first) : id(first) + "+" + (batch.size() - 1);
         try {
             if (channel == null) {
@@ -191,7 +207,7 @@ final class DeliveryProcessor implements Processor<String, NotificationRequest, 
             sendLog.started(batch.stream().map(p -> DeliveryStarted.newBuilder().setDeliveryId(id(p))
                     .setNotificationId(p.getRequest().getNotificationId()).setContactMethod(method)
                     .setAttempt(p.getAttempt()).setStartedAt(now).build()).toList());
-            channel.send(messages.digest(requests, messageId, address));
+            channel.send(messages.digest(requests, deliveryIds, address));
         } catch (DeliveryFailure failure) {
             failed(batch, failure, now);
             return;
@@ -209,10 +225,23 @@ final class DeliveryProcessor implements Processor<String, NotificationRequest, 
             delivered.add(id(p), now);
             queue.delete(id(p));
             forward(receipt(p.getRequest(), p.getRequest().getNotificationId(), method, DeliveryOutcome.SENT,
-                    sentDetail(p, batch.size(), interval, resending.contains(id(p))), now));
+                    sentDetail(p, batch.size(), interval, resending.contains(id(p)), missing.contains(id(p))), now));
         }
         log.info("sent {} to {} by {}{}", messageId, first.getRequest().getUserId(), name(method),
                 batch.size() > 1 ? " as a digest of " + batch.size() : "");
+    }
+
+    /** The channel found the page a crash cut short where it writes: delivered then, and not written again. */
+    private void foundAfterRestart(PendingDelivery p, Instant now) {
+        delivered.add(id(p), now);
+        queue.delete(id(p));
+        String found = "found in the " + name(p.getContactMethod()) + " after a restart that cut its send short; not "
+                + "written again";
+        forward(receipt(p.getRequest(), p.getRequest().getNotificationId(), p.getContactMethod(), DeliveryOutcome.SENT,
+                p.getHistory() == null ? found : found + "; by " + name(p.getContactMethod()) + " after "
+                        + p.getHistory(), now));
+        log.info("{} to {} was written before notify stopped: delivered, not written again", id(p),
+                p.getRequest().getUserId());
     }
 
     private void failed(List<PendingDelivery> batch, DeliveryFailure failure, Instant now) {
@@ -248,11 +277,14 @@ final class DeliveryProcessor implements Processor<String, NotificationRequest, 
         NotificationRequest request = p.getRequest();
         ContactMethodType method = p.getContactMethod();
         String history = p.getHistory() == null ? failedHere : p.getHistory() + "; " + failedHere;
+        // Once one method may have reached the person, the page as a whole is not failed, whatever the next ones do.
+        boolean unknown = outcome == DeliveryOutcome.UNKNOWN || p.getUnknownBefore();
         Optional<ContactMethod> next = nextMethod(request.getUserId(), method, p.getAddress());
         if (next.isEmpty()) {
             log.warn("{} to {}: no contact method left: {}", request.getNotificationId(), request.getUserId(),
                     history);
-            forward(receipt(request, request.getNotificationId(), method, outcome, history, now));
+            forward(receipt(request, request.getNotificationId(), method, unknown ? DeliveryOutcome.UNKNOWN : outcome,
+                    history, now));
             return;
         }
         ContactMethodType nextType = next.get().getType();
@@ -264,7 +296,7 @@ final class DeliveryProcessor implements Processor<String, NotificationRequest, 
             forward(receipt(request, request.getNotificationId(), nextType, DeliveryOutcome.SENT,
                     history + "; already reached by " + name(nextType) + " for this page", now));
         } else if (queue.get(nextId) == null) {
-            attempt(List.of(pending(request, nextType, next.get().getAddress(), now, history)), now);
+            attempt(List.of(pending(request, nextType, next.get().getAddress(), now, history, unknown)), now);
         }
     }
 
@@ -296,11 +328,15 @@ final class DeliveryProcessor implements Processor<String, NotificationRequest, 
         return failure.retryAfter().filter(after -> after.compareTo(wait) > 0).orElse(wait);
     }
 
-    private String sentDetail(PendingDelivery p, int batchSize, Duration interval, boolean resent) {
+    private String sentDetail(PendingDelivery p, int batchSize, Duration interval, boolean resent, boolean missing) {
         List<String> parts = new ArrayList<>();
         if (resent) {
             parts.add("sent again after a restart that could not tell whether the first send arrived, with the same "
                     + "delivery id for the receiver to deduplicate");
+        }
+        if (missing) {
+            parts.add("not in the " + name(p.getContactMethod()) + " after a restart that cut its send short; "
+                    + "written once now");
         }
         if (p.getHistory() != null) {
             parts.add("by " + name(p.getContactMethod()) + " after " + p.getHistory());
@@ -322,9 +358,10 @@ final class DeliveryProcessor implements Processor<String, NotificationRequest, 
     }
 
     private static PendingDelivery pending(NotificationRequest request, ContactMethodType method, String address,
-                                           Instant now, String history) {
+                                           Instant now, String history, boolean unknownBefore) {
         return PendingDelivery.newBuilder().setRequest(request).setContactMethod(method).setAddress(address)
-                .setAttempt(1).setDueAt(now).setHeld(false).setHistory(history).build();
+                .setAttempt(1).setDueAt(now).setHeld(false).setHistory(history).setUnknownBefore(unknownBefore)
+                .build();
     }
 
     private static String id(PendingDelivery p) {

@@ -16,10 +16,12 @@ import java.util.List;
  * @param facts     name/value pairs for channels that lay them out (e-mail, Teams)
  * @param actions   buttons or links: the signed one-click actions and the link to open the alert
  * @param alerts    how many alerts this message covers (more than one for a digest)
+ * @param deliveryIds the delivery id of each page the message carries: {@code id} itself, or each of a digest's, for
+ *                  a channel that records them so as to tell after a crash whether it sent them (the inbox)
  */
 public record Message(String id, Instant requestedAt, String userId, String address, String alertKey, Severity severity, Urgency urgency,
                       String title, String text, String shortText, List<Fact> facts, List<Action> actions,
-                      int alerts) {
+                      int alerts, List<String> deliveryIds) {
 
     public record Fact(String name, String value) {
     }

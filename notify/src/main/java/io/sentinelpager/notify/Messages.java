@@ -63,14 +63,19 @@ final class Messages {
             text.append(action.label()).append(": ").append(action.url()).append('\n');
         }
         return new Message(deliveryId, r.getRequestedAt(), r.getUserId(), address, r.getAlertKey(), r.getSeverity(),
-                r.getUrgency(), title, text.toString().strip(), sms(r, code), List.copyOf(facts), List.copyOf(actions), 1);
+                r.getUrgency(), title, text.toString().strip(), sms(r, code), List.copyOf(facts), List.copyOf(actions), 1,
+                List.of(deliveryId));
     }
 
-    /** Several alerts for one address held by its rate limit: one message that counts and lists them. */
-    Message digest(List<NotificationRequest> requests, String deliveryId, String address) {
+    /**
+     * Several alerts for one address held by its rate limit: one message that counts and lists them. Its id is the
+     * first page's delivery id with the count of the others ({@code <id>+2}); a single page is sent as such.
+     */
+    Message digest(List<NotificationRequest> requests, List<String> deliveryIds, String address) {
         if (requests.size() == 1) {
-            return page(requests.get(0), deliveryId, address);
+            return page(requests.get(0), deliveryIds.get(0), address);
         }
+        String deliveryId = deliveryIds.get(0) + "+" + (deliveryIds.size() - 1);
         List<NotificationRequest> worstFirst = requests.stream()
                 .sorted(Comparator.comparing((NotificationRequest r) -> r.getSeverity().ordinal()).reversed()).toList();
         NotificationRequest first = worstFirst.get(0);
@@ -91,7 +96,7 @@ final class Messages {
         String shortText = Gsm7.truncate(sms.substring(0, sms.length() - 1), Gsm7.SINGLE_SMS - suffix.length()) + suffix;
         return new Message(deliveryId, first.getRequestedAt(), first.getUserId(), address, first.getAlertKey(),
                 first.getSeverity(), first.getUrgency(), title, text.toString(), shortText, List.copyOf(facts),
-                List.of(new Message.Action("Open", open, false)), requests.size());
+                List.of(new Message.Action("Open", open, false)), requests.size(), List.copyOf(deliveryIds));
     }
 
     /**

@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,17 +30,28 @@ public final class NotifyApp {
     }
 
     public static Service create(ServiceContext context) {
+        return create(context, UnaryOperator.identity());
+    }
+
+    /**
+     * notify with each channel passed through {@code around} first: the fault point of tests that must stop the
+     * process at an exact point of a real send (killed right after an inbox line is written, or right before),
+     * rather than at whatever point a timer happens to hit.
+     */
+    public static Service create(ServiceContext context, UnaryOperator<Channel> around) {
         NotifyConfig config = NotifyConfig.from(context.config());
-        Map<ContactMethodType, Channel> channels = channels(context, config);
+        Map<ContactMethodType, Channel> real = channels(context, config);
+        Map<ContactMethodType, Channel> channels = new EnumMap<>(ContactMethodType.class);
+        real.forEach((type, channel) -> channels.put(type, around.apply(channel)));
         // The names of the named channels (Teams, ntfy, webhook), so that an operator sees which ones notify knows;
         // their URLs and tokens are never logged.
         log.info("notify channels: {}", channels.values().stream().sorted(Comparator.comparing(Channel::type))
                 .map(Channel::describe).collect(Collectors.joining(", ")));
         KafkaSendLog sendLog = new KafkaSendLog(context);
-        List<AutoCloseable> resources = new ArrayList<>(channels.values().stream().filter(AutoCloseable.class::isInstance)
+        List<AutoCloseable> resources = new ArrayList<>(real.values().stream().filter(AutoCloseable.class::isInstance)
                 .map(AutoCloseable.class::cast).toList());
         resources.add(sendLog);
-        return new StreamsService(NAME, NotifyTopology.build(context.serdes(), channels, sendLog, config,
+        return new StreamsService(NAME, NotifyTopology.build(context.serdes(), Map.copyOf(channels), sendLog, config,
                 context.clock()), context, resources.toArray(AutoCloseable[]::new));
     }
 

@@ -14,6 +14,8 @@ import io.sentinelpager.schemas.Severity;
 import io.sentinelpager.schemas.Urgency;
 import io.sentinelpager.schemas.UserConfig;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -34,6 +36,7 @@ import org.apache.kafka.streams.state.TimestampedKeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The delivery rules, driven through the processor with Kafka's MockProcessorContext and real in-memory stores:
@@ -55,6 +58,7 @@ class DeliveryProcessorTest {
 
     @BeforeEach
     void setUp() {
+        inbox = new InboxChannel(inboxDir);
         for (ContactMethodType type : List.of(ContactMethodType.SMS, ContactMethodType.EMAIL, ContactMethodType.NTFY)) {
             channels.put(type, new ScriptedChannel(type, false));
         }
@@ -84,7 +88,10 @@ class DeliveryProcessorTest {
             context.addStateStore(store);
         }
         Messages messages = new Messages("https://pager.example", Optional.empty(), Duration.ofHours(1));
-        processor = new DeliveryProcessor(Map.copyOf(channels), sendLog, messages,
+        // The inbox is the real channel on a directory of the test's: it is what it finds in its file that counts.
+        Map<ContactMethodType, Channel> all = new EnumMap<>(channels);
+        all.put(ContactMethodType.INBOX, inbox);
+        processor = new DeliveryProcessor(Map.copyOf(all), sendLog, messages,
                 new NotifyConfig.Retry(3, Duration.ofSeconds(2), Duration.ofMinutes(1)),
                 Map.of(ContactMethodType.SMS, Duration.ofMinutes(1)), clock, new Random(7));
         processor.init(context);
@@ -92,6 +99,9 @@ class DeliveryProcessorTest {
 
     KeyValueStore<String, Long> lastSent;
     TimestampedKeyValueStore<String, DeliveryStarted> started;
+    @TempDir
+    Path inboxDir;
+    InboxChannel inbox;
     /** Writes its marks straight into the global store, as the global thread would read them back. */
     final ScriptedSendLog sendLog = new ScriptedSendLog();
 
@@ -176,6 +186,89 @@ class DeliveryProcessorTest {
         assertThat(receipts()).singleElement().satisfies(r -> {
             assertThat(r.getNotificationId()).isEqualTo(page.getNotificationId());
             assertThat(r.getOutcome()).isEqualTo(DeliveryOutcome.UNKNOWN);
+        });
+    }
+
+    @Test
+    void anUnknownOutcomeStaysUnknownWhenItsFallbackFailsSoThatEscalateWaits() {
+        // The case with a channel that cannot tell: the SMS may have gone out, and the fallback has no
+        // channel (no Teams configured). The person may well have the SMS: the page is UNKNOWN, never FAILED.
+        user("lead", method(ContactMethodType.SMS, "+15550001"), method(ContactMethodType.TEAMS, "soc-lead"));
+        NotificationRequest page = request("c1:a1", ContactMethodType.SMS, "+15550001");
+        startedByADeadProcess(page, ContactMethodType.SMS, 1);
+
+        processor.process(record(page));
+
+        assertThat(channels.get(ContactMethodType.SMS).attempts).isZero();
+        assertThat(receipts()).satisfiesExactly(
+                unknown -> assertThat(unknown.getNotificationId()).isEqualTo(page.getNotificationId() + "/unknown/sms"),
+                last -> {
+                    assertThat(last.getNotificationId()).isEqualTo(page.getNotificationId());
+                    assertThat(last.getOutcome()).isEqualTo(DeliveryOutcome.UNKNOWN);
+                    assertThat(last.getDetail()).startsWith("sms outcome unknown")
+                            .contains("no teams channel is configured");
+                });
+    }
+
+    @Test
+    void anUnknownOutcomeStaysUnknownThroughAFallbackThatRetriesAndThenFails() {
+        user("lead", method(ContactMethodType.SMS, "+15550001"), method(ContactMethodType.EMAIL, "lead@contoso.example"));
+        channels.get(ContactMethodType.EMAIL).fail(DeliveryFailure.transientFailure("421 try later"),
+                DeliveryFailure.transientFailure("421 try later"), DeliveryFailure.transientFailure("421 try later"));
+        NotificationRequest page = request("c1:a1", ContactMethodType.SMS, "+15550001");
+        startedByADeadProcess(page, ContactMethodType.SMS, 1);
+
+        processor.process(record(page));
+        start(); // the queued e-mail retry survives a restart with what it knows
+        fire(Duration.ofSeconds(3));
+        fire(Duration.ofSeconds(5));
+
+        assertThat(channels.get(ContactMethodType.EMAIL).attempts).isEqualTo(3);
+        assertThat(receipts()).last().satisfies(last -> {
+            assertThat(last.getNotificationId()).isEqualTo(page.getNotificationId());
+            assertThat(last.getOutcome()).isEqualTo(DeliveryOutcome.UNKNOWN);
+            assertThat(last.getDetail()).contains("email failed after 3 attempts");
+        });
+    }
+
+    @Test
+    void anInboxLineWrittenBeforeACrashIsFoundAndNotWrittenAgain() throws Exception {
+        NotificationRequest page = request("c1:a1", ContactMethodType.INBOX, "lead");
+        // What the killed process did: the mark, then the line, then nothing committed.
+        startedByADeadProcess(page, ContactMethodType.INBOX, 1);
+        inbox.send(new Messages("https://pager.example", Optional.empty(), Duration.ofHours(1))
+                .page(page, page.getNotificationId(), "lead"));
+
+        processor.process(record(page));
+
+        assertThat(Files.readAllLines(inbox.inboxOf("lead"))).singleElement()
+                .satisfies(line -> assertThat(line).endsWith("(id c1:a1/round-0/step-0/lead/inbox)"));
+        assertThat(receipts()).singleElement().satisfies(r -> {
+            assertThat(r.getNotificationId()).isEqualTo(page.getNotificationId());
+            assertThat(r.getOutcome()).isEqualTo(DeliveryOutcome.SENT);
+            assertThat(r.getDetail()).startsWith("found in the inbox after a restart");
+        });
+        start();
+        processor.process(record(page));
+        assertThat(Files.readAllLines(inbox.inboxOf("lead"))).as("a replay after the commit").hasSize(1);
+    }
+
+    @Test
+    void anInboxLineACrashCameBeforeIsWrittenOnce() throws Exception {
+        NotificationRequest page = request("c1:a1", ContactMethodType.INBOX, "lead");
+        // Killed after the mark and before the line: another page of lead's is in the file, this one is not.
+        startedByADeadProcess(page, ContactMethodType.INBOX, 1);
+        NotificationRequest other = request("c1:a10", ContactMethodType.INBOX, "lead");
+        processor.process(record(other));
+
+        processor.process(record(page));
+
+        assertThat(Files.readAllLines(inbox.inboxOf("lead"))).hasSize(2)
+                .filteredOn(line -> line.endsWith("(id c1:a1/round-0/step-0/lead/inbox)")).hasSize(1);
+        assertThat(receipts()).last().satisfies(r -> {
+            assertThat(r.getNotificationId()).isEqualTo(page.getNotificationId());
+            assertThat(r.getOutcome()).isEqualTo(DeliveryOutcome.SENT);
+            assertThat(r.getDetail()).startsWith("not in the inbox after a restart that cut its send short");
         });
     }
 

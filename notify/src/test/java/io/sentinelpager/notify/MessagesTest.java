@@ -99,9 +99,11 @@ class MessagesTest {
                 request("c1:a3", Severity.MEDIUM, "Middling thing"), request("c1:a4", Severity.MEDIUM, "x".repeat(90)),
                 request("c1:a5", Severity.INFORMATIONAL, "FYI"));
 
-        Message m = messages.digest(burst, "d-1", "+15550001");
+        Message m = messages.digest(burst, List.of("d-1", "d-2", "d-3", "d-4", "d-5"), "+15550001");
 
         assertThat(m.alerts()).isEqualTo(5);
+        assertThat(m.id()).isEqualTo("d-1+4");
+        assertThat(m.deliveryIds()).containsExactly("d-1", "d-2", "d-3", "d-4", "d-5");
         assertThat(m.title()).isEqualTo("5 new alerts, worst HIGH");
         assertThat(m.facts().get(0).value()).startsWith("Bad thing");
         assertThat(m.shortText()).startsWith("5 new alerts, worst HIGH: Bad thing #" + ShortCodes.of("c1:a2"))
