@@ -44,16 +44,13 @@ final class IncidentRollupProcessor implements Processor<String, IncidentMember,
     private final SyncbackConfig config;
     private final SyncMetrics metrics;
     private final Clock clock;
-    private final Queue<Answer> answers = new ConcurrentLinkedQueue<>();
-    private final Map<String, Future<?>> inFlight = new HashMap<>();
-    /** When each watched incident of this task is next checked, mirrored from the store. */
-    private final Map<String, Instant> dueAt = new HashMap<>();
+    /** Per incident: when it is next checked, and the check in flight. */
+    private final TaskCalls<Answer> calls = new TaskCalls<>();
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, IncidentRollup> rollups;
-    /** Raised by every init, as in {@link SyncProcessor}: an answer from before belongs to rolled-back state. */
-    private int generation;
 
-    private record Answer(int generation, String key, long version, SyncWriter.Check check) {
+    /** What a check of the roll-up at {@code version} found. */
+    private record Answer(long version, SyncWriter.Check check) {
     }
 
     IncidentRollupProcessor(ConnectorLanes lanes, SyncbackConfig config, SyncMetrics metrics, Clock clock) {
@@ -67,9 +64,9 @@ final class IncidentRollupProcessor implements Processor<String, IncidentMember,
     public void init(ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
         this.rollups = context.getStateStore(SyncbackTopology.ROLLUP_STORE);
-        generation++;
+        calls.reset();
         try (KeyValueIterator<String, IncidentRollup> all = rollups.all()) {
-            all.forEachRemaining(kv -> dueAt.put(kv.key, kv.value.getNextCheckAt()));
+            all.forEachRemaining(kv -> calls.due(kv.key, kv.value.getNextCheckAt()));
         }
         context.schedule(SyncProcessor.TICK, PunctuationType.WALL_CLOCK_TIME, ignored -> tick());
     }
@@ -80,37 +77,27 @@ final class IncidentRollupProcessor implements Processor<String, IncidentMember,
         Instant now = clock.instant();
         IncidentRollup next = IncidentRollups.merge(rollups.get(record.key()), record.value(), now);
         put(record.key(), next);
-        if (!inFlight.containsKey(record.key()) && !next.getNextCheckAt().isAfter(now)) {
+        if (!calls.inFlight(record.key()) && !next.getNextCheckAt().isAfter(now)) {
             start(record.key(), next);
         }
     }
 
     private void tick() {
         takeAnswers();
-        Instant now = clock.instant();
-        List<String> due = dueAt.entrySet().stream()
-                .filter(e -> !inFlight.containsKey(e.getKey()) && !e.getValue().isAfter(now)).map(Map.Entry::getKey)
-                .toList();
-        due.forEach(key -> start(key, rollups.get(key)));
+        calls.dueBy(clock.instant()).forEach(key -> start(key, rollups.get(key)));
     }
 
     private void start(String key, IncidentRollup rollup) {
-        int started = generation;
-        long version = rollup.getVersion();
-        inFlight.put(key, lanes.rollUp(rollup, check -> answers.add(new Answer(started, key, version, check))));
+        calls.start(key, answer -> lanes.rollUp(rollup, check -> answer.accept(new Answer(rollup.getVersion(), check))));
     }
 
     private void takeAnswers() {
-        for (Answer answer = answers.poll(); answer != null; answer = answers.poll()) {
-            if (answer.generation() != generation) {
-                continue;
-            }
-            inFlight.remove(answer.key());
-            IncidentRollup current = rollups.get(answer.key());
+        calls.take((key, answer) -> {
+            IncidentRollup current = rollups.get(key);
             if (current != null) {
-                answered(answer, current);
+                answered(key, answer, current);
             }
-        }
+        });
     }
 
     /**
@@ -118,7 +105,7 @@ final class IncidentRollupProcessor implements Processor<String, IncidentMember,
      * good or too old; after the recheck interval while its alerts do not all add up; after a backoff when the check
      * failed; at once, whatever the answer, when one of its alerts changed during the check.
      */
-    private void answered(Answer answer, IncidentRollup current) {
+    private void answered(String key, Answer answer, IncidentRollup current) {
         Instant now = clock.instant();
         SyncWriter.Check check = answer.check();
         SyncWriter.Result result = check.result();
@@ -155,9 +142,9 @@ final class IncidentRollupProcessor implements Processor<String, IncidentMember,
         state(current, check, status, reason, next, now);
         metrics.rollup(current.getConnectorId(), status);
         if (next == null) {
-            remove(answer.key());
+            remove(key);
         } else {
-            put(answer.key(), IncidentRollup.newBuilder(current).setAttempts(failures).setNextCheckAt(next)
+            put(key, IncidentRollup.newBuilder(current).setAttempts(failures).setNextCheckAt(next)
                     .setLastFailure(failures == 0 ? null : RecordLimits.cut(reason, RecordLimits.DETAIL_BYTES))
                     .build());
         }
@@ -177,19 +164,17 @@ final class IncidentRollupProcessor implements Processor<String, IncidentMember,
 
     private void put(String key, IncidentRollup rollup) {
         rollups.put(key, rollup);
-        dueAt.put(key, rollup.getNextCheckAt());
+        calls.due(key, rollup.getNextCheckAt());
     }
 
     private void remove(String key) {
         rollups.delete(key);
-        dueAt.remove(key);
+        calls.forget(key);
     }
 
-    /** As {@link SyncProcessor#close}: a check in flight may still write the incident; its answer is not awaited. */
+    /** As {@link SyncProcessor#close}: a late check must not write the incident after the next owner's. */
     @Override
     public void close() {
-        inFlight.values().forEach(call -> call.cancel(false));
-        dueAt.clear();
-        inFlight.clear();
+        calls.close(SyncProcessor.IN_FLIGHT_GRACE);
     }
 }

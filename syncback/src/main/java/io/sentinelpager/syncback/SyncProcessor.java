@@ -64,21 +64,14 @@ final class SyncProcessor implements Processor<String, SyncCommand, String, Spec
     private final SyncbackConfig config;
     private final SyncMetrics metrics;
     private final Clock clock;
-    private final Queue<Answer> answers = new ConcurrentLinkedQueue<>();
-    private final Map<String, Future<?>> inFlight = new HashMap<>();
-    /** When each pending write of this task is due, mirrored from the store so that a tick need not read it all. */
-    private final Map<String, Instant> dueAt = new HashMap<>();
+    /** Per alert key: when its pending write is due, and the attempt in flight. */
+    private final TaskCalls<Answer> calls = new TaskCalls<>();
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, PendingSync> pending;
     private CompletedIds completed;
-    /**
-     * Raised by every init: Streams may close and init this processor again (a task revived after a failed
-     * transaction), and an answer to an attempt from before belongs to state that was rolled back.
-     */
-    private int generation;
 
-    /** Azure's answer to an attempt of {@code attempted}, started in the processor's {@code generation}. */
-    private record Answer(int generation, String alertKey, PendingSync attempted, SyncWriter.Result result) {
+    /** Azure's answer to an attempt of {@code attempted}. */
+    private record Answer(PendingSync attempted, SyncWriter.Result result) {
     }
 
     SyncProcessor(ConnectorLanes lanes, SyncbackConfig config, SyncMetrics metrics, Clock clock) {
@@ -93,11 +86,11 @@ final class SyncProcessor implements Processor<String, SyncCommand, String, Spec
         this.context = context;
         this.pending = context.getStateStore(SyncbackTopology.PENDING_STORE);
         this.completed = CompletedIds.open(context, SyncbackTopology.APPLIED_STORE);
-        generation++;
+        calls.reset();
         try (KeyValueIterator<String, PendingSync> all = pending.all()) {
-            all.forEachRemaining(kv -> dueAt.put(kv.key, kv.value.getNextTryAt()));
+            all.forEachRemaining(kv -> calls.due(kv.key, kv.value.getNextTryAt()));
         }
-        metrics.pendingChanged(dueAt.size());
+        metrics.pendingChanged(calls.size());
         context.schedule(TICK, PunctuationType.WALL_CLOCK_TIME, ignored -> tick());
     }
 
@@ -121,7 +114,7 @@ final class SyncProcessor implements Processor<String, SyncCommand, String, Spec
         }
         PendingSync next = PendingWrites.merge(current, command, now);
         put(alertKey, next);
-        if (!inFlight.containsKey(alertKey) && !next.getNextTryAt().isAfter(now)) {
+        if (!calls.inFlight(alertKey) && !next.getNextTryAt().isAfter(now)) {
             start(alertKey, next);
         }
     }
@@ -129,64 +122,55 @@ final class SyncProcessor implements Processor<String, SyncCommand, String, Spec
     /** Takes in Azure's answers, then starts every write whose time has come and that is not in flight. */
     private void tick() {
         takeAnswers();
-        Instant now = clock.instant();
-        List<String> due = dueAt.entrySet().stream()
-                .filter(e -> !inFlight.containsKey(e.getKey()) && !e.getValue().isAfter(now)).map(Map.Entry::getKey)
-                .toList();
-        due.forEach(alertKey -> start(alertKey, pending.get(alertKey)));
+        calls.dueBy(clock.instant()).forEach(alertKey -> start(alertKey, pending.get(alertKey)));
     }
 
     private void start(String alertKey, PendingSync write) {
-        int started = generation;
-        inFlight.put(alertKey, lanes.write(write, result -> answers.add(new Answer(started, alertKey, write, result))));
+        calls.start(alertKey, answer -> lanes.write(write, result -> answer.accept(new Answer(write, result))));
     }
 
     private void takeAnswers() {
-        for (Answer answer = answers.poll(); answer != null; answer = answers.poll()) {
-            if (answer.generation() != generation) {
-                continue; // the write is still in the store, as it was before that attempt, and will be made again
-            }
-            inFlight.remove(answer.alertKey());
-            PendingSync current = pending.get(answer.alertKey());
+        calls.take((alertKey, answer) -> {
+            PendingSync current = pending.get(alertKey);
             if (current == null) {
-                continue; // cannot happen: only an answer removes a write, and one write has one attempt in flight
+                return; // cannot happen: only an answer removes a write, and one write has one attempt in flight
             }
             if (answer.result().outcome() == SyncOutcome.APPLIED || answer.result().outcome() == SyncOutcome.REJECTED) {
-                settled(answer, current);
+                settled(alertKey, answer, current);
             } else {
-                failed(answer, current);
+                failed(alertKey, answer, current);
             }
-        }
+        });
     }
 
     /** Azure took the attempt, or refused it for good: report it once, and start on what came meanwhile. */
-    private void settled(Answer answer, PendingSync current) {
+    private void settled(String alertKey, Answer answer, PendingSync current) {
         Instant now = clock.instant();
         SyncWriter.Result result = answer.result();
         boolean applied = result.outcome() == SyncOutcome.APPLIED;
         for (String commandId : PendingWrites.commandIds(answer.attempted())) {
-            result(answer.alertKey(), commandId, result.outcome(), result.httpStatus(), result.detail(), now);
+            result(alertKey, commandId, result.outcome(), result.httpStatus(), result.detail(), now);
         }
         SyncStatus status = applied ? SyncStatus.APPLIED : SyncStatus.REJECTED;
         state(current, status, applied ? null : result.detail(), result.httpStatus(), null, now);
         metrics.outcome(current.getConnectorId(), status);
         if (!applied) {
-            log.warn("Azure refused the write of {} for good: {}", answer.alertKey(), result.detail());
+            log.warn("Azure refused the write of {} for good: {}", alertKey, result.detail());
         }
         if (applied) {
             member(answer.attempted());
         }
         PendingSync rest = PendingWrites.remainder(current, answer.attempted(), now);
         if (rest == null) {
-            remove(answer.alertKey());
+            remove(alertKey);
         } else {
-            put(answer.alertKey(), rest);
-            start(answer.alertKey(), rest);
+            put(alertKey, rest);
+            start(alertKey, rest);
         }
     }
 
     /** The attempt failed for a reason that may pass: try again later, unless the write has got too old. */
-    private void failed(Answer answer, PendingSync current) {
+    private void failed(String alertKey, Answer answer, PendingSync current) {
         Instant now = clock.instant();
         SyncWriter.Result result = answer.result();
         PendingSync kept = PendingWrites.withoutOlderThan(current, now.minus(config.giveUpAfter()));
@@ -197,22 +181,22 @@ final class SyncProcessor implements Processor<String, SyncCommand, String, Spec
         if (!expired.isEmpty()) {
             String why = "given up after " + config.giveUpAfter() + " without Azure taking it; last failure: "
                     + result.detail();
-            expired.forEach(id -> result(answer.alertKey(), id, SyncOutcome.FAILED, result.httpStatus(), why, now));
+            expired.forEach(id -> result(alertKey, id, SyncOutcome.FAILED, result.httpStatus(), why, now));
             metrics.outcome(current.getConnectorId(), SyncStatus.EXPIRED);
-            log.warn("write of {} to Azure given up: {}", answer.alertKey(), why);
+            log.warn("write of {} to Azure given up: {}", alertKey, why);
             if (kept == null) {
                 state(current, SyncStatus.EXPIRED, why, result.httpStatus(), null, now);
-                remove(answer.alertKey());
+                remove(alertKey);
                 return;
             }
         }
         int failures = kept.getAttempts() + 1;
         Instant nextTry = config.nextTry(failures, result.retryAfter(), now, ThreadLocalRandom.current().nextDouble());
         if (failures == 1) {
-            log.warn("write of {} to Azure failed, retrying until it is taken: {}", answer.alertKey(),
+            log.warn("write of {} to Azure failed, retrying until it is taken: {}", alertKey,
                     result.detail());
         }
-        put(answer.alertKey(), PendingSync.newBuilder(kept).setAttempts(failures).setNextTryAt(nextTry)
+        put(alertKey, PendingSync.newBuilder(kept).setAttempts(failures).setNextTryAt(nextTry)
                 .setLastFailure(RecordLimits.cut(result.detail(), RecordLimits.DETAIL_BYTES)).build());
         state(kept, SyncStatus.PENDING, result.detail(), result.httpStatus(), nextTry, now);
         metrics.outcome(current.getConnectorId(), SyncStatus.PENDING);
@@ -259,38 +243,21 @@ final class SyncProcessor implements Processor<String, SyncCommand, String, Spec
 
     private void put(String alertKey, PendingSync write) {
         pending.put(alertKey, write);
-        if (dueAt.put(alertKey, write.getNextTryAt()) == null) {
+        if (calls.due(alertKey, write.getNextTryAt())) {
             metrics.pendingChanged(1);
         }
     }
 
     private void remove(String alertKey) {
         pending.delete(alertKey);
-        dueAt.remove(alertKey);
+        calls.forget(alertKey);
         metrics.pendingChanged(-1);
     }
 
-    /**
-     * Waits a little for the calls in flight: the task may be moving to another instance, which will make its
-     * pending writes again, and a late answer here must not land in Azure after that instance's newer write.
-     */
+    /** See {@link TaskCalls#close}: a late write must not land in Azure after the next owner's newer one. */
     @Override
     public void close() {
-        long deadline = System.nanoTime() + IN_FLIGHT_GRACE.toNanos();
-        for (Future<?> call : inFlight.values()) {
-            try {
-                call.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            } catch (TimeoutException e) {
-                call.cancel(true);
-            } catch (ExecutionException | CancellationException e) {
-                // its answer is lost with the task; the write stays pending in the store
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        metrics.pendingChanged(-dueAt.size());
-        dueAt.clear();
-        inFlight.clear();
+        metrics.pendingChanged(-calls.size());
+        calls.close(IN_FLIGHT_GRACE);
     }
 }
