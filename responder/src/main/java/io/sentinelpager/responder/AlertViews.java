@@ -35,6 +35,8 @@ final class AlertViews {
         out.put("urgency", state.getAlert().getUrgency().name().toLowerCase());
         out.put("summary", state.getAlert().getEnriched().getSummary());
         out.put("recipients", state.getStepRecipients());
+        // Held: what is not configured, as "team soc", "escalation default", "schedule primary"; empty otherwise.
+        out.put("waitingFor", state.getWaitingFor().stream().map(ref -> ref.replaceFirst(":", " ")).toList());
         out.put("acknowledgedBy", state.getAcknowledgedBy());
         out.put("createdAt", state.getCreatedAt().toString());
         out.put("updatedAt", state.getUpdatedAt().toString());
