@@ -38,6 +38,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecord;
 
@@ -282,7 +283,7 @@ public final class Lifecycle {
                       List<SpecificRecord> emitted, List<NotificationRequest> pending) {
         boolean again = state.getStatus() == LifecycleStatus.HELD && state.getEscalationStep() == step
                 && state.getEscalationRound() == round;
-        List<String> waiting = List.copyOf(new java.util.TreeSet<>(missing));
+        List<String> waiting = List.copyOf(new TreeSet<>(missing));
         boolean news = !again || !waiting.equals(state.getWaitingFor());
         state.setStatus(LifecycleStatus.HELD).setWaitingFor(waiting).setEscalationStep(step)
                 .setEscalationRound(round).setNextEscalationAt(null);

@@ -15,11 +15,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -127,7 +129,7 @@ final class LifecycleProcessor implements Processor<String, SpecificRecord, Stri
     }
 
     private long countHeld() {
-        Set<String> pages = new java.util.HashSet<>();
+        Set<String> pages = new HashSet<>();
         try (KeyValueIterator<String, String> it = held.all()) {
             it.forEachRemaining(kv -> pages.add(kv.value));
         }
@@ -160,8 +162,7 @@ final class LifecycleProcessor implements Processor<String, SpecificRecord, Stri
                 continue;
             }
             List<String> pages = new ArrayList<>();
-            try (KeyValueIterator<String, String> it = held.prefixScan(ref + "|",
-                    org.apache.kafka.common.serialization.Serdes.String().serializer())) {
+            try (KeyValueIterator<String, String> it = held.prefixScan(ref + "|", Serdes.String().serializer())) {
                 it.forEachRemaining(kv -> pages.add(kv.value));
             }
             Instant now = clock.instant();
