@@ -94,14 +94,20 @@ class EscalateInstancesIT {
 
             await("every page released").atMost(Duration.ofSeconds(60))
                     .until(() -> held(metrics.get(0)) + held(metrics.get(1)) == 0);
-            // A page's notifications are written with its state, in one transaction: all are on the topic now.
-            List<String> paged = notifications(client).stream().filter(n -> keys.contains(n.getAlertKey()))
-                    .map(NotificationRequest::getNotificationId).toList();
-            assertThat(paged).containsExactlyInAnyOrderElementsOf(keys.stream()
+            // The gauge moves when a task decides, the notifications count once its transaction commits.
+            await("every page's notification committed").atMost(Duration.ofSeconds(30))
+                    .until(() -> paged(client, keys).stream().distinct().count() == ALERTS);
+            assertThat(paged(client, keys)).as("each page paged once").containsExactlyInAnyOrderElementsOf(keys.stream()
                     .map(key -> key + "/round-0/step-0/ana/inbox").toList());
         } finally {
             instances.forEach(StreamsService::close);
         }
+    }
+
+    /** The ids of the committed notifications of these pages. */
+    private static List<String> paged(ServiceContext context, List<String> keys) {
+        return notifications(context).stream().filter(n -> keys.contains(n.getAlertKey()))
+                .map(NotificationRequest::getNotificationId).toList();
     }
 
     private static double held(SimpleMeterRegistry registry) {
