@@ -65,7 +65,7 @@ class HeldPageIT {
                 .until(() -> "held".equals(detail(key, "manager").path("status").asText()));
         JsonNode held = detail(key, "manager");
         assertThat(held.path("waitingFor")).extracting(JsonNode::asText)
-                .containsExactly("escalation " + team + "-chain", "team " + team);
+                .containsExactly("chain " + team + "-chain", "team " + team);
         assertThat(held.path("timeline").get(held.path("timeline").size() - 1).path("detail").asText())
                 .isEqualTo("team " + team + " on call: chain " + team + "-chain, team " + team + " are not configured;"
                         + " paged as soon as one of them is");

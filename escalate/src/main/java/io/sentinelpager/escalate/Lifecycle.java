@@ -249,7 +249,7 @@ public final class Lifecycle {
         return new Outcome(Optional.of(updated), emitted);
     }
 
-    /** Whether the configuration a held page names ({@code <kind>:<id>}, see {@link #waitsFor}) is there now. */
+    /** Whether the configuration a held page names ({@code <kind>:<id>}, see {@link #hold}) is there now. */
     static boolean configured(String ref, Directory directory) {
         String id = ref.substring(ref.indexOf(':') + 1);
         if (ref.startsWith(TEAM)) {

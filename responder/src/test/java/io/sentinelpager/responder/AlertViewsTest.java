@@ -43,7 +43,7 @@ class AlertViewsTest {
     void aHeldPageShowsAsHeldWithWhatItWaitsForAndWhy() {
         Map<String, Object> summary = AlertViews.summary(held());
         assertThat(summary).containsEntry("status", "held")
-                .containsEntry("waitingFor", List.of("escalation default", "team soc"))
+                .containsEntry("waitingFor", List.of("chain default", "team soc"))
                 .containsEntry("recipients", List.of());
 
         Map<String, Object> detail = AlertViews.detail(held(), key -> null, key -> null);
