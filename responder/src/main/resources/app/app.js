@@ -213,11 +213,14 @@ async function openDetail(key) {
   if (asked !== state.detailAsked) return;
   $('detail-title').textContent = d.title;
   $('detail-meta').replaceChildren(el('span', { class: 'sev ' + d.severity }, d.severity), ' · ', d.status,
+    // Held: nobody could be paged; say what it waits for, which pager apply brings.
+    (d.waitingFor || []).length ? ' (waiting for ' + d.waitingFor.join(', ') + ')' : '',
     d.owner ? ' · owner ' + d.owner : '', ' · team ' + d.team, ' · ' + age(d.createdAt));
   renderIncident(d);
   renderAzure(d);
   $('detail-description').textContent = d.description || '';
-  $('act-ack').disabled = d.status !== 'triggered';
+  // A held page is open like a triggered one: acknowledging it stops it being paged when its team arrives.
+  $('act-ack').disabled = d.status !== 'triggered' && d.status !== 'held';
   $('act-close').disabled = d.status === 'closed' && !openInAzure(d);
   $('act-reopen').disabled = d.status !== 'closed';
   $('act-own').disabled = d.status === 'closed' || d.owner === state.me.user;
@@ -254,6 +257,7 @@ function listen() {
     state.alerts.set(alert.key, alert);
     renderList();
     if (isNew && alert.status === 'triggered') say('New alert: ' + alert.title);
+    if (isNew && alert.status === 'held') say('New alert, held: nobody to page for team ' + alert.team);
     if (state.openKey === alert.key && !$('detail-view').hidden) { openDetail(alert.key); say('Updated: ' + alert.status); }
   });
   state.events.onerror = () => say('Live updates interrupted; reconnecting…');

@@ -64,13 +64,17 @@ final class Pipeline {
     final Path emulatorCertificate;
     /** Everyone's password in the responder's accounts file; made per run, like the demo's. */
     final String password = "pw-" + UUID.randomUUID();
-    /** API tokens by user: the example config's analyst (team soc) and an auditor who is in no team. */
+    /**
+     * API tokens by user: the example config's analyst (team soc), an auditor who is in no team, and the manager, an
+     * admin, who sees pages of teams that are not configured.
+     */
     /** Shared by notify (signs links) and the responder (verifies links and Twilio's signature). */
     final String linksKey = "links-" + UUID.randomUUID();
     final String twilioAuthToken = "twilio-" + UUID.randomUUID();
     /** The VAPID pair notify signs with and the responder hands to the app; made per run, like the demo's. */
     final VapidKeys vapid = VapidKeys.generate();
-    final Map<String, String> tokens = Map.of("analyst", "spt_" + UUID.randomUUID(), "auditor", "spt_" + UUID.randomUUID());
+    final Map<String, String> tokens = Map.of("analyst", "spt_" + UUID.randomUUID(), "auditor", "spt_" + UUID.randomUUID(),
+            "manager", "spt_" + UUID.randomUUID());
 
     private Pipeline(LocalCluster cluster) throws IOException {
         this.cluster = cluster;

@@ -1,5 +1,6 @@
 package io.sentinelpager.escalate;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.sentinelpager.platform.kafka.AvroSerdes;
 import io.sentinelpager.platform.kafka.GlobalTables;
 import io.sentinelpager.schemas.AlertLifecycle;
@@ -26,7 +27,9 @@ import org.apache.kafka.streams.state.Stores;
  * receipts by their page. A first stage ({@link PageKeyProcessor}) re-keys each event to its page (the incident's
  * group key for alerts a policy groups) and a named repartition topic brings all events of a page to one task, in
  * order, where one processor keeps the page's lifecycle in a changelogged store: a crash loses no state. Teams,
- * users and schedules come from the compacted config topics as global tables, so a change applies without a restart.
+ * users and schedules come from the compacted config topics as global tables, so a change applies without a restart;
+ * a page that finds nobody because its team, chain or schedule is not configured is held until it is (see
+ * {@link LifecycleProcessor}).
  * A closed page past its retention is deleted and tombstoned; the alerts of a deleted grouped page go back to the
  * first stage on {@code escalate.pages-forgotten}, so that its index forgets them too.
  */
@@ -40,6 +43,11 @@ public final class EscalateTopology {
     public static final String TIMERS_STORE = "escalation-timers-store";
     /** Alert key → key of the grouped page the alert is on. */
     public static final String PAGE_INDEX_STORE = "alert-page-index-store";
+    /**
+     * {@code <kind>:<id>|<page key>} → page key, for each team, chain or schedule a held page waits for: the pages
+     * that configuration releases are found by a prefix scan, not by reading every page.
+     */
+    public static final String HELD_STORE = "held-pages-store";
     /** Alert key → "epoch millis|status" of an Azure change that may have arrived before its alert. */
     public static final String EARLY_STATUS_STORE = "alert-early-status-store";
     /** The repartition topic between the two stages: {@code <application id>-page-events-repartition}. */
@@ -48,7 +56,8 @@ public final class EscalateTopology {
     private EscalateTopology() {
     }
 
-    public static Topology build(AvroSerdes serdes, EscalateConfig config, Clock clock) {
+    public static Topology build(AvroSerdes serdes, EscalateConfig config, MeterRegistry registry, Clock clock) {
+        EscalateMetrics metrics = new EscalateMetrics(registry);
         StreamsBuilder builder = new StreamsBuilder();
         GlobalTables.add(builder, serdes, Topics.CONFIG_TEAMS, TEAMS_STORE);
         GlobalTables.add(builder, serdes, Topics.CONFIG_USERS, USERS_STORE);
@@ -57,6 +66,8 @@ public final class EscalateTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LIFECYCLE_STORE),
                 serdes.key(), serdes.value(AlertLifecycle.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TIMERS_STORE),
+                Serdes.String(), Serdes.String()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HELD_STORE),
                 Serdes.String(), Serdes.String()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PAGE_INDEX_STORE),
                 Serdes.String(), Serdes.String()));
@@ -74,8 +85,8 @@ public final class EscalateTopology {
                 .repartition(Repartitioned.with(serdes.key(), serdes.anyValue()).withName(PAGE_EVENTS)
                         .withNumberOfPartitions(Topics.ALERT_PARTITIONS))
                 // One decision per event: new state, the notifications to send, what Azure should learn.
-                .process(() -> new LifecycleProcessor(new Lifecycle(config), clock, config.closedRetention()), Named.as("lifecycle"),
-                        LIFECYCLE_STORE, TIMERS_STORE)
+                .process(() -> new LifecycleProcessor(new Lifecycle(config), clock, config.closedRetention(), metrics),
+                        Named.as("lifecycle"), LIFECYCLE_STORE, TIMERS_STORE, HELD_STORE)
                 .split(Named.as("escalate-"))
                 // A null value is the tombstone of a page past its retention.
                 .branch((key, value) -> value == null || value instanceof AlertLifecycle, Branched.withConsumer(

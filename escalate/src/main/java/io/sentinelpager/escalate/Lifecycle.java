@@ -38,6 +38,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecord;
 
@@ -62,6 +63,10 @@ public final class Lifecycle {
 
     /** At most this many others named on a page (see withOthersPaged). */
     static final int ALSO_PAGED = 20;
+    /** How a held page names what it waits for ({@code team:soc}): by the config topic it arrives on. */
+    static final String TEAM = "team:";
+    static final String ESCALATION = "escalation:";
+    static final String SCHEDULE = "schedule:";
     private static final String PENDING = "pending";
     private static final String SENT = "sent";
     private static final String FAILED = "failed";
@@ -130,7 +135,8 @@ public final class Lifecycle {
      * crash) changes nothing, which is what makes a replayed timer harmless.
      */
     public Outcome wake(AlertLifecycle state, Directory directory, Instant now) {
-        if (state.getStatus() != LifecycleStatus.TRIGGERED) {
+        // A held page has no step due, but the delayed notifications of the step paged before it was held still go.
+        if (state.getStatus() != LifecycleStatus.TRIGGERED && state.getStatus() != LifecycleStatus.HELD) {
             return Outcome.none();
         }
         if (state.getHeldUntil() != null) {
@@ -178,21 +184,152 @@ public final class Lifecycle {
         next.setNextEscalationAt(null);
         int step = state.getEscalationStep() + 1;
         int round = state.getEscalationRound();
-        if (chain == null || chain.getSteps().isEmpty()) {
-            timeline.add(event(now, "escalation-stopped", null, null, "chain " + routed.getEscalationChainId()
-                    + " is no longer configured"));
+        if (chain == null) {
+            // Deleted while the page was open: held, visibly, until the chain is configured again, then that step.
+            hold(next, routed, step, round, "step " + (step + 1) + " of chain " + routed.getEscalationChainId(),
+                    Set.of(ESCALATION + routed.getEscalationChainId()), directory, now, timeline, emitted, pending);
             return;
         }
-        if (step >= chain.getSteps().size() || chain.getEmergency()) {
+        if (chain.getSteps().isEmpty()) {
+            timeline.add(event(now, "escalation-stopped", null, null, "chain " + routed.getEscalationChainId()
+                    + " has no steps"));
+            return;
+        }
+        pageStep(next, routed, chain, step, round, directory, now, timeline, emitted, pending);
+    }
+
+    /**
+     * Pages step {@code step} of round {@code round}, or the first step of the next round after the last one; after
+     * the last round, nobody.
+     */
+    private void pageStep(AlertLifecycle.Builder next, RoutedAlert routed, EscalationChainConfig chain, int step,
+                          int round, Directory directory, Instant now, List<TimelineEvent> timeline,
+                          List<SpecificRecord> emitted, List<NotificationRequest> pending) {
+        if (step >= chain.getSteps().size() || (chain.getEmergency() && step > 0)) {
             step = 0;
             round++;
         }
         if (round > chain.getRepeat()) {
+            next.setStatus(LifecycleStatus.TRIGGERED).setNextEscalationAt(null);
             timeline.add(event(now, "escalation-exhausted", null, null, "nobody acknowledged after "
                     + (chain.getRepeat() + 1) + " rounds of chain " + chain.getId()));
             return;
         }
         page(next, routed, step, round, directory, now, timeline, emitted, pending);
+    }
+
+    /**
+     * Pages a held page now that some of the configuration it waited for has arrived: the step it was held at, as if
+     * it were due now. What is still missing holds it again, without paging the fallback user a second time.
+     */
+    public Outcome release(AlertLifecycle state, Directory directory, Instant now) {
+        if (state.getStatus() != LifecycleStatus.HELD) {
+            return Outcome.none();
+        }
+        RoutedAlert routed = state.getAlert();
+        List<TimelineEvent> timeline = new ArrayList<>(state.getTimeline());
+        List<SpecificRecord> emitted = new ArrayList<>();
+        List<NotificationRequest> pending = new ArrayList<>(state.getPendingNotifications());
+        AlertLifecycle.Builder next = AlertLifecycle.newBuilder(state).setUpdatedAt(now);
+        List<String> arrived = state.getWaitingFor().stream().filter(ref -> configured(ref, directory)).toList();
+        if (arrived.isEmpty()) {
+            return Outcome.none();
+        }
+        int mark = timeline.size();
+        EscalationChainConfig chain = directory.chains().apply(routed.getEscalationChainId());
+        if (chain == null || chain.getSteps().isEmpty()) {
+            page(next, routed, state.getEscalationStep(), state.getEscalationRound(), directory, now, timeline, emitted,
+                    pending);
+        } else {
+            pageStep(next, routed, chain, state.getEscalationStep(), state.getEscalationRound(), directory, now,
+                    timeline, emitted, pending);
+        }
+        if (next.getStatus() != LifecycleStatus.HELD) {
+            // Before the pages it led to.
+            timeline.add(mark, event(now, "released", null, null, String.join(", ", arrived.stream()
+                    .map(Lifecycle::describe).toList()) + (arrived.size() == 1 ? " is" : " are") + " configured now"));
+        }
+        AlertLifecycle updated = build(next, timeline);
+        emitted.add(0, updated);
+        return new Outcome(Optional.of(updated), emitted);
+    }
+
+    /** Whether the configuration a held page names ({@code <kind>:<id>}, see {@link #hold}) is there now. */
+    static boolean configured(String ref, Directory directory) {
+        String id = ref.substring(ref.indexOf(':') + 1);
+        if (ref.startsWith(TEAM)) {
+            return directory.teams().apply(id) != null;
+        }
+        if (ref.startsWith(ESCALATION)) {
+            return directory.chains().apply(id) != null;
+        }
+        if (ref.startsWith(SCHEDULE)) {
+            return directory.schedules().containsKey(id);
+        }
+        throw new IllegalArgumentException("a held page waits for '" + ref + "', which is not a team, escalation or"
+                + " schedule");
+    }
+
+    /** "team soc", as the timeline says it. */
+    private static String describe(String ref) {
+        int colon = ref.indexOf(':');
+        String kind = ref.substring(0, colon);
+        return (kind.equals("escalation") ? "chain" : kind) + " " + ref.substring(colon + 1);
+    }
+
+    /**
+     * Nobody to page because configuration the step needs is missing: the page is HELD, waiting for it (the processor
+     * indexes held pages by what they wait for and releases them when it arrives), and the fallback user, if one is
+     * set, is paged meanwhile. Held again at the same step (something else still missing) it only updates what it
+     * waits for: the fallback user has the page already.
+     */
+    private void hold(AlertLifecycle.Builder state, RoutedAlert routed, int step, int round, String where,
+                      Set<String> missing, Directory directory, Instant now, List<TimelineEvent> timeline,
+                      List<SpecificRecord> emitted, List<NotificationRequest> pending) {
+        boolean again = state.getStatus() == LifecycleStatus.HELD && state.getEscalationStep() == step
+                && state.getEscalationRound() == round;
+        List<String> waiting = List.copyOf(new TreeSet<>(missing));
+        boolean news = !again || !waiting.equals(state.getWaitingFor());
+        state.setStatus(LifecycleStatus.HELD).setWaitingFor(waiting).setEscalationStep(step)
+                .setEscalationRound(round).setNextEscalationAt(null);
+        String reason = where + ": " + String.join(", ", waiting.stream().map(Lifecycle::describe).toList())
+                + (waiting.size() == 1 ? " is" : " are") + " not configured";
+        if (news) {
+            timeline.add(event(now, "held", null, null, reason + "; paged as soon as "
+                    + (waiting.size() == 1 ? "it is" : "one of them is")));
+        }
+        if (again) {
+            state.setPendingNotifications(pending);
+            return;
+        }
+        List<String> fallback = config.fallbackUser()
+                .filter(u -> state.getAcknowledgedBy() == null || !state.getAcknowledgedBy().contains(u))
+                .map(List::of).orElse(List.of());
+        int before = emitted.size();
+        int pendingBefore = pending.size();
+        for (String userId : fallback) {
+            notifyUser(state.getAlertKey(), state.getReopened(), routed, userId, directory.users().apply(userId), step,
+                    round, now, timeline, emitted, pending);
+            timeline.add(event(now, "paged", userId, null, "fallback user (" + EscalateConfig.FALLBACK_USER.name()
+                    + ") while held"));
+        }
+        // Ids of their own: the fallback user may be on the step too, and must be paged again when it is released.
+        String why = RecordLimits.cut("held: " + reason, RecordLimits.TITLE_BYTES);
+        emitted.subList(before, emitted.size()).replaceAll(page -> asFallback((NotificationRequest) page, why));
+        pending.subList(pendingBefore, pending.size()).replaceAll(page -> asFallback(page, why));
+        Map<String, String> deliveries = new HashMap<>();
+        for (SpecificRecord sent : emitted.subList(before, emitted.size())) {
+            deliveries.put(((NotificationRequest) sent).getNotificationId(), PENDING);
+        }
+        state.setStepRecipients(fallback).setStepDeliveries(deliveries).setPendingNotifications(pending);
+    }
+
+    private static NotificationRequest asFallback(NotificationRequest page, String why) {
+        String id = page.getNotificationId();
+        String step = "/step-" + page.getEscalationStep() + "/";
+        int at = id.lastIndexOf(step) + step.length();
+        return NotificationRequest.newBuilder(page).setNotificationId(id.substring(0, at) + "held/" + id.substring(at))
+                .setSummary(why).build();
     }
 
     /** Notifies the targets of one chain step and schedules the next; records both in the timeline. */
@@ -205,26 +342,40 @@ public final class Lifecycle {
         EscalationChainConfig chain = directory.chains().apply(routed.getEscalationChainId());
         List<String> recipients;
         String where;
+        // What the step names but is not configured, and the notes saying so: a step that reaches nobody for want
+        // of them is held instead (see hold), one that reaches someone notes them on the timeline.
+        Set<String> missing = new LinkedHashSet<>();
+        List<TimelineEvent> notes = new ArrayList<>();
+        Instant nextStep = null;
         if (chain == null || chain.getSteps().isEmpty()) {
-            recipients = teamOnCall(routed.getTeamId(), directory, now, timeline);
+            recipients = teamOnCall(routed.getTeamId(), directory, now, notes, missing);
+            if (chain == null) {
+                missing.add(ESCALATION + routed.getEscalationChainId());
+            }
             where = "chain " + routed.getEscalationChainId() + " is not configured; paged team " + routed.getTeamId()
                     + " on call";
-            state.setNextEscalationAt(null);
         } else {
             EscalationStep current = chain.getSteps().get(step);
             if (chain.getEmergency()) {
                 // Emergency: everyone in every step at once.
                 Set<String> everyone = new LinkedHashSet<>();
-                chain.getSteps().forEach(s -> everyone.addAll(targets(s, directory, now, timeline)));
+                chain.getSteps().forEach(s -> everyone.addAll(targets(s, directory, now, notes, missing)));
                 recipients = new ArrayList<>(everyone);
                 where = "emergency chain " + chain.getId() + (round > 0 ? ", repeat " + round : "");
             } else {
-                recipients = targets(current, directory, now, timeline);
+                recipients = targets(current, directory, now, notes, missing);
                 where = "step " + (step + 1) + " of " + chain.getSteps().size() + " of chain " + chain.getId()
                         + (round > 0 ? ", repeat " + round : "");
             }
-            state.setNextEscalationAt(now.plus(Duration.ofMinutes(current.getDelayMinutes())));
+            nextStep = now.plus(Duration.ofMinutes(current.getDelayMinutes()));
         }
+        if (recipients.isEmpty() && !missing.isEmpty()) {
+            hold(state, routed, step, round, chain == null ? "team " + routed.getTeamId() + " on call"
+                    : where, missing, directory, now, timeline, emitted, pending);
+            return;
+        }
+        timeline.addAll(notes);
+        state.setStatus(LifecycleStatus.TRIGGERED).setNextEscalationAt(nextStep);
         List<String> acknowledged = state.getAcknowledgedBy() == null ? List.of() : state.getAcknowledgedBy();
         recipients = recipients.stream().filter(u -> !acknowledged.contains(u)).toList();
         state.setEscalationStep(step).setEscalationRound(round).setStepRecipients(recipients);
@@ -386,9 +537,12 @@ public final class Lifecycle {
         return window.getReason() == null ? "" : " (" + window.getReason() + ")";
     }
 
-    /** Users a step notifies: named users, whoever a schedule has on duty, or every member of a team. */
+    /**
+     * Users a step notifies: named users, whoever a schedule has on duty, or every member of a team. A schedule or a
+     * team that is not configured joins {@code missing}.
+     */
     private static List<String> targets(EscalationStep step, Directory directory, Instant now,
-                                        List<TimelineEvent> timeline) {
+                                        List<TimelineEvent> timeline, Set<String> missing) {
         Set<String> users = new LinkedHashSet<>();
         for (EscalationTarget target : step.getTargets()) {
             switch (target.getKind()) {
@@ -396,6 +550,7 @@ public final class Lifecycle {
                 case SCHEDULE -> {
                     ScheduleConfig schedule = directory.schedules().get(target.getId());
                     if (schedule == null) {
+                        missing.add(SCHEDULE + target.getId());
                         timeline.add(event(now, "unrouted", null, null, "schedule " + target.getId()
                                 + " is not configured"));
                     } else {
@@ -405,6 +560,7 @@ public final class Lifecycle {
                 case TEAM -> {
                     TeamConfig team = directory.teams().apply(target.getId());
                     if (team == null) {
+                        missing.add(TEAM + target.getId());
                         timeline.add(event(now, "unrouted", null, null, "team " + target.getId()
                                 + " is not configured"));
                     } else {
@@ -419,12 +575,16 @@ public final class Lifecycle {
     }
 
     private static List<String> teamOnCall(String teamId, Directory directory, Instant now,
-                                           List<TimelineEvent> timeline) {
+                                           List<TimelineEvent> timeline, Set<String> missing) {
         TeamConfig team = directory.teams().apply(teamId);
         if (team == null) {
+            missing.add(TEAM + teamId);
             timeline.add(event(now, "unrouted", null, null, "team " + teamId + " is not configured"));
             return List.of();
         }
+        // A schedule of the team not configured yet: when nobody else is on call, the page waits for it.
+        team.getScheduleIds().stream().filter(id -> !directory.schedules().containsKey(id))
+                .forEach(id -> missing.add(SCHEDULE + id));
         return OnCall.recipients(team, directory.schedules(), now);
     }
 
@@ -604,7 +764,7 @@ public final class Lifecycle {
                     // team sees who did, but Azure already has the page in progress and its owner stays.
                     next.setAcknowledgedBy(acked);
                     timeline.add(event(now, "acknowledged", actor, action.getChannel(), action.getComment()));
-                } else if (state.getStatus() != LifecycleStatus.TRIGGERED) {
+                } else if (!open(state)) {
                     timeline.add(event(now, "ignored", actor, action.getChannel(),
                             "acknowledge ignored: alert is " + state.getStatus().name().toLowerCase()));
                 } else {
@@ -657,7 +817,7 @@ public final class Lifecycle {
                 emitted.addAll(sync(state, next, action, null, null, now));
             }
             case REOPEN -> {
-                if (state.getStatus() == LifecycleStatus.TRIGGERED) {
+                if (open(state)) {
                     timeline.add(event(now, "ignored", actor, action.getChannel(), "reopen ignored: alert is open"));
                 } else {
                     // A person asked for it: paged now, whatever maintenance window is in force.
@@ -687,6 +847,11 @@ public final class Lifecycle {
         all.add(updated);
         all.addAll(emitted);
         return new Outcome(Optional.of(updated), all);
+    }
+
+    /** Triggered or held: nobody has acknowledged it, and it is paged (or waits to be). */
+    private static boolean open(AlertLifecycle state) {
+        return state.getStatus() == LifecycleStatus.TRIGGERED || state.getStatus() == LifecycleStatus.HELD;
     }
 
     /**
@@ -904,6 +1069,10 @@ public final class Lifecycle {
      * ends here, so no path can grow a page past what its topic accepts.
      */
     private static AlertLifecycle build(AlertLifecycle.Builder next, List<TimelineEvent> timeline) {
+        if (next.getStatus() != LifecycleStatus.HELD) {
+            // Acknowledged, closed or paged: nothing waits for configuration any more.
+            next.setWaitingFor(List.of());
+        }
         List<TimelineEvent> kept = PageLimits.timeline(timeline);
         return PageLimits.fit(next.setTimeline(kept)
                 .setTimelineDropped(next.getTimelineDropped() + timeline.size() - kept.size()).build());

@@ -15,11 +15,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -39,6 +41,13 @@ import org.slf4j.LoggerFactory;
  * with one range scan. A timer survives a crash or a rebalance because the store is restored from its changelog
  * before the task resumes; a timer that fires twice (replayed after a crash) changes nothing the second time, because
  * {@link Lifecycle#wake} only acts on what is still due in the state.
+ *
+ * <p>A held page (nobody to page because its team, chain or schedule is not configured) is indexed in a third
+ * changelogged store by what it waits for. The config topics are global tables, which tell no task when they change,
+ * so each task looks, with the timers, whether the configuration its held pages wait for has arrived: one look-up per
+ * distinct missing team, chain or schedule, however many pages wait for it, and a prefix scan for the pages it
+ * releases. Every instance holds every config topic and indexes only its own partitions' pages, so N instances each
+ * release their own, and an index restored after a crash or a rebalance is looked at on the next scan like any other.
  */
 final class LifecycleProcessor implements Processor<String, SpecificRecord, String, SpecificRecord> {
 
@@ -60,11 +69,16 @@ final class LifecycleProcessor implements Processor<String, SpecificRecord, Stri
     private KeyValueStore<String, ValueAndTimestamp<ScheduleConfig>> schedules;
     private KeyValueStore<String, ValueAndTimestamp<EscalationChainConfig>> chains;
     private KeyValueStore<String, String> timers;
+    private KeyValueStore<String, String> held;
+    private final EscalateMetrics metrics;
+    /** Pages of this task's partition that are held now, as counted into the instance's gauge. */
+    private long heldHere;
 
-    LifecycleProcessor(Lifecycle lifecycle, Clock clock, Duration closedRetention) {
+    LifecycleProcessor(Lifecycle lifecycle, Clock clock, Duration closedRetention, EscalateMetrics metrics) {
         this.lifecycle = lifecycle;
         this.clock = clock;
         this.closedRetention = closedRetention;
+        this.metrics = metrics;
     }
 
     @Override
@@ -76,7 +90,13 @@ final class LifecycleProcessor implements Processor<String, SpecificRecord, Stri
         this.schedules = context.getStateStore(EscalateTopology.SCHEDULES_STORE);
         this.chains = context.getStateStore(EscalateTopology.CHAINS_STORE);
         this.timers = context.getStateStore(EscalateTopology.TIMERS_STORE);
-        context.schedule(TIMER_SCAN, PunctuationType.WALL_CLOCK_TIME, ignored -> fireDueTimers());
+        this.held = context.getStateStore(EscalateTopology.HELD_STORE);
+        heldHere = countHeld();
+        metrics.heldChanged(heldHere);
+        context.schedule(TIMER_SCAN, PunctuationType.WALL_CLOCK_TIME, ignored -> {
+            fireDueTimers();
+            releaseHeldPages();
+        });
         context.schedule(RETENTION_SCAN, PunctuationType.WALL_CLOCK_TIME, ignored -> forgetClosedPages());
         warmUp();
     }
@@ -98,6 +118,68 @@ final class LifecycleProcessor implements Processor<String, SpecificRecord, Stri
         AlertLifecycle state = states.get(first.value);
         if (state != null) {
             lifecycle.wake(state, directory(), dueTime(first.key));
+        }
+    }
+
+    @Override
+    public void close() {
+        // The partition goes to another instance (or this one stops): its held pages are counted there now.
+        metrics.heldChanged(-heldHere);
+        heldHere = 0;
+    }
+
+    private long countHeld() {
+        Set<String> pages = new HashSet<>();
+        try (KeyValueIterator<String, String> it = held.all()) {
+            it.forEachRemaining(kv -> pages.add(kv.value));
+        }
+        return pages.size();
+    }
+
+    /**
+     * Pages the held pages whose missing configuration has arrived. The index is read one waited-for item at a time:
+     * its first entry names it, and when it is still missing the scan jumps past all its entries, so a thousand pages
+     * waiting for one team cost one look-up of that team.
+     */
+    void releaseHeldPages() {
+        Lifecycle.Directory directory = null;
+        String from = TIMER_MIN;
+        while (true) {
+            String ref;
+            try (KeyValueIterator<String, String> it = held.range(from, null)) {
+                if (!it.hasNext()) {
+                    return;
+                }
+                String first = it.next().key;
+                ref = first.substring(0, first.indexOf('|'));
+            }
+            // '}' follows '|': the first key after every "<ref>|…".
+            from = ref + "}";
+            if (directory == null) {
+                directory = directory();
+            }
+            if (!Lifecycle.configured(ref, directory)) {
+                continue;
+            }
+            List<String> pages = new ArrayList<>();
+            try (KeyValueIterator<String, String> it = held.prefixScan(ref + "|", Serdes.String().serializer())) {
+                it.forEachRemaining(kv -> pages.add(kv.value));
+            }
+            Instant now = clock.instant();
+            for (String key : pages) {
+                AlertLifecycle state = states.get(key);
+                if (state == null || state.getStatus() != LifecycleStatus.HELD) {
+                    // Not held any more by a path that did not clear the index: nothing to release.
+                    held.delete(ref + "|" + key);
+                    continue;
+                }
+                try {
+                    apply(key, Optional.of(state), lifecycle.release(state, directory, now), now);
+                } catch (PageLimits.PageTooLargeException e) {
+                    log.error("page {}: its release at {} is refused: {}", key, now, e.getMessage());
+                    held.delete(ref + "|" + key);
+                }
+            }
         }
     }
 
@@ -174,9 +256,26 @@ final class LifecycleProcessor implements Processor<String, SpecificRecord, Stri
                     timers.put(timerKey(wake, key), key);
                 }
             }
+            indexHeld(key, before, state);
         });
         for (SpecificRecord out : outcome.emitted()) {
             context.forward(new Record<>(key, out, now.toEpochMilli()));
+        }
+    }
+
+    /** Keeps the index of held pages by what they wait for, and the count of held pages, true to the new state. */
+    private void indexHeld(String key, Optional<AlertLifecycle> before, AlertLifecycle after) {
+        Set<String> was = before.filter(s -> s.getStatus() == LifecycleStatus.HELD)
+                .map(s -> Set.copyOf(s.getWaitingFor())).orElse(Set.of());
+        Set<String> now = after.getStatus() == LifecycleStatus.HELD ? Set.copyOf(after.getWaitingFor()) : Set.of();
+        was.stream().filter(ref -> !now.contains(ref)).forEach(ref -> held.delete(ref + "|" + key));
+        now.stream().filter(ref -> !was.contains(ref)).forEach(ref -> held.put(ref + "|" + key, key));
+        boolean wasHeld = before.map(s -> s.getStatus() == LifecycleStatus.HELD).orElse(false);
+        boolean isHeld = after.getStatus() == LifecycleStatus.HELD;
+        if (wasHeld != isHeld) {
+            long delta = isHeld ? 1 : -1;
+            heldHere += delta;
+            metrics.heldChanged(delta);
         }
     }
 

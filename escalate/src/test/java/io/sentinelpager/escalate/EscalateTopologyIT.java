@@ -80,7 +80,7 @@ class EscalateTopologyIT {
                 new SimpleMeterRegistry(), clock);
         Properties properties = StreamsService.properties("escalate-test", context);
         driver = new TopologyTestDriver(EscalateTopology.build(context.serdes(), new EscalateConfig("https://pager"),
-                clock), properties, T0);
+                context.metrics(), clock), properties, T0);
         Serde<SpecificRecord> any = context.serdes().anyValue();
         routed = driver.createInputTopic(Topics.ALERTS_ROUTED.name(), context.serdes().key().serializer(), any.serializer());
         actions = driver.createInputTopic(Topics.ALERT_ACTIONS.name(), context.serdes().key().serializer(), any.serializer());

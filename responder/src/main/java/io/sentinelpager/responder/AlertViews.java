@@ -36,6 +36,10 @@ final class AlertViews {
         out.put("urgency", state.getAlert().getUrgency().name().toLowerCase());
         out.put("summary", state.getAlert().getEnriched().getSummary());
         out.put("recipients", state.getStepRecipients());
+        // Held: what is not configured, as "team soc", "chain default", "schedule primary" (the timeline's words);
+        // empty otherwise.
+        out.put("waitingFor", state.getWaitingFor().stream().map(ref -> ref.startsWith("escalation:")
+                ? "chain " + ref.substring("escalation:".length()) : ref.replaceFirst(":", " ")).toList());
         out.put("acknowledgedBy", state.getAcknowledgedBy());
         out.put("createdAt", state.getCreatedAt().toString());
         out.put("updatedAt", state.getUpdatedAt().toString());
