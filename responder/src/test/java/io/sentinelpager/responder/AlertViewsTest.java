@@ -41,7 +41,7 @@ class AlertViewsTest {
 
     @Test
     void aHeldPageShowsAsHeldWithWhatItWaitsForAndWhy() {
-        Map<String, Object> summary = AlertViews.summary(held());
+        Map<String, Object> summary = AlertViews.summary(held(), key -> null);
         assertThat(summary).containsEntry("status", "held")
                 .containsEntry("waitingFor", List.of("chain default", "team soc"))
                 .containsEntry("recipients", List.of());
@@ -56,7 +56,7 @@ class AlertViewsTest {
     void aPageThatIsNotHeldWaitsForNothing() {
         AlertLifecycle paged = AlertLifecycle.newBuilder(held()).setStatus(LifecycleStatus.TRIGGERED)
                 .setWaitingFor(List.of()).setStepRecipients(List.of("ana")).build();
-        assertThat(AlertViews.summary(paged)).containsEntry("status", "triggered").containsEntry("waitingFor", List.of())
+        assertThat(AlertViews.summary(paged, key -> null)).containsEntry("status", "triggered").containsEntry("waitingFor", List.of())
                 .containsEntry("recipients", List.of("ana"));
     }
 }
