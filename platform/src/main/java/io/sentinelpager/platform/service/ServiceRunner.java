@@ -35,9 +35,15 @@ public final class ServiceRunner implements AutoCloseable {
     private final HealthServer health;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Thread shutdownHook;
+    private final InstanceDirectory stateDir;
 
-    private ServiceRunner(PagerConfig config, Map<String, ServiceFactory> factories, Clock clock) {
+    private ServiceRunner(PagerConfig given, Map<String, ServiceFactory> factories, Clock clock) {
+        stateDir = given.origins().containsKey(PlatformConfig.STATE_DIR.name()) ? null
+                : InstanceDirectory.take(PlatformConfig.from(given).stateDir());
+        PagerConfig config = stateDir == null ? given
+                : given.with(PlatformConfig.STATE_DIR.name(), stateDir.path().toString());
         PlatformConfig platform = PlatformConfig.from(config);
+        log.info("state directory {}", platform.stateDir());
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Metrics.addRegistry(registry);
         new JvmMemoryMetrics().bindTo(registry);
@@ -59,6 +65,9 @@ public final class ServiceRunner implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             closeServices();
+            if (stateDir != null) {
+                stateDir.close();
+            }
             throw e;
         }
         health = new HealthServer("0.0.0.0", platform.healthPort(), services, registry);
@@ -100,6 +109,9 @@ public final class ServiceRunner implements AutoCloseable {
         }
         closeServices();
         health.close();
+        if (stateDir != null) {
+            stateDir.close();
+        }
         Metrics.removeRegistry(registry);
         registry.close();
         stopped.countDown();
