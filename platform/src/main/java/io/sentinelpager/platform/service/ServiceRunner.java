@@ -38,10 +38,9 @@ public final class ServiceRunner implements AutoCloseable {
     private final InstanceDirectory stateDir;
 
     private ServiceRunner(PagerConfig given, Map<String, ServiceFactory> factories, Clock clock) {
-        stateDir = given.origins().containsKey(PlatformConfig.STATE_DIR.name()) ? null
-                : InstanceDirectory.take(PlatformConfig.from(given).stateDir());
-        PagerConfig config = stateDir == null ? given
-                : given.with(PlatformConfig.STATE_DIR.name(), stateDir.path().toString());
+        // Every process on a host may share one configuration file, so state.dir is where they each take their own.
+        stateDir = InstanceDirectory.take(PlatformConfig.from(given).stateDir());
+        PagerConfig config = given.with(PlatformConfig.STATE_DIR.name(), stateDir.path().toString());
         PlatformConfig platform = PlatformConfig.from(config);
         log.info("state directory {}", platform.stateDir());
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -65,9 +64,7 @@ public final class ServiceRunner implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             closeServices();
-            if (stateDir != null) {
-                stateDir.close();
-            }
+            stateDir.close();
             throw e;
         }
         health = new HealthServer("0.0.0.0", platform.healthPort(), services, registry);
@@ -109,9 +106,7 @@ public final class ServiceRunner implements AutoCloseable {
         }
         closeServices();
         health.close();
-        if (stateDir != null) {
-            stateDir.close();
-        }
+        stateDir.close();
         Metrics.removeRegistry(registry);
         registry.close();
         stopped.countDown();
