@@ -65,6 +65,7 @@ public final class ApplyCommand implements Callable<Integer> {
         if (!ValidateCommand.report(result, out, err)) {
             return false;
         }
+        ValidateCommand.warnAboutChannels(result.config(), context.config(), err);
         if (!configTopicsExist(context, out, err)) {
             return false;
         }
