@@ -6,15 +6,18 @@ import io.sentinelpager.platform.config.PlatformConfig;
 import io.sentinelpager.platform.service.ServiceContext;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
-/** Where the cluster and the registry are, for the commands that talk to them (tail, apply, get). */
+/** Where the cluster and the registry are, for the commands that talk to them (tail, apply, get, topics). */
 final class ClusterOptions {
 
-    @Option(names = {"-c", "--config"}, description = "configuration file naming the cluster and registry")
-    Path config;
+    @Option(names = {"-c", "--config"}, description = "configuration file naming the cluster and registry; repeat it"
+            + " for more files, a later one winning")
+    List<Path> config = new ArrayList<>();
 
     @Option(names = "--bootstrap-server", description = "overrides kafka.bootstrap.servers")
     String bootstrap;
@@ -34,6 +37,10 @@ final class ClusterOptions {
     }
 
     ServiceContext context() {
-        return ServiceContext.of(settings(), new SimpleMeterRegistry(), Clock.systemUTC());
+        return context(settings());
+    }
+
+    ServiceContext context(PagerConfig settings) {
+        return ServiceContext.of(settings, new SimpleMeterRegistry(), Clock.systemUTC());
     }
 }

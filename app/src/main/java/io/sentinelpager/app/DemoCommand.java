@@ -50,15 +50,17 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = {"-c", "--config"}, description = "extra settings (properties or YAML) on top of the demo's")
     Path config;
 
-    @Option(names = {"-f", "--file"}, defaultValue = "examples/config",
+    @Option(names = {"-f", "--file"},
             description = "on-call configuration to apply (users, teams, schedules, escalations, policies);"
-                    + " default examples/config")
+                    + " default the checkout's examples/config")
     Path directory;
 
     @Override
     public Integer call() throws Exception {
         long started = System.nanoTime();
         PagerConfig given = Services.settings(config);
+        // Not a default value of the option: those resolve against the caller's directory, and this is the checkout's.
+        Path onCall = directory != null ? directory : Path.of("examples", "config");
         System.out.println("Starting Kafka broker, schema registry and Azure emulator...");
         LocalCluster cluster = LocalCluster.start();
         AzureEmulator azure = AzureEmulator.start(EmulatorOptions.defaults());
@@ -85,7 +87,7 @@ final class DemoCommand implements Callable<Integer> {
                 Clock.systemUTC());
 
         ServiceRunner runner = ServiceRunner.start(settings, Services.ALL, Clock.systemUTC());
-        if (!ApplyCommand.apply(context, directory, false, System.out, System.err)) {
+        if (!ApplyCommand.apply(context, onCall, false, System.out, System.err)) {
             runner.close();
             azure.close();
             cluster.close();

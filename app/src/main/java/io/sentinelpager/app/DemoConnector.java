@@ -40,15 +40,20 @@ public final class DemoConnector {
     }
 
     public static Map<String, String> settings(AzureEmulator azure, Path trustedCertificate) {
+        return settings(ID, azure, trustedCertificate);
+    }
+
+    /** The settings of a connector with this id reaching the emulated tenant: its alert keys are {@code <id>:…}. */
+    public static Map<String, String> settings(String id, AzureEmulator azure, Path trustedCertificate) {
         EmulatorOptions app = azure.options();
-        Map<String, String> settings = new LinkedHashMap<>(Connectors.settings(ID, app.tenantId(), app.clientId(),
+        Map<String, String> settings = new LinkedHashMap<>(Connectors.settings(id, app.tenantId(), app.clientId(),
                 Secret.of(app.clientSecret()), azure.authorityHost(), azure.graphBaseUrl(), trustedCertificate));
-        settings.put(Connectors.managementUrl(ID).name(), azure.managementUrl());
-        settings.put(Connectors.logAnalyticsUrl(ID).name(), azure.logAnalyticsUrl());
-        settings.put(Connectors.subscriptionId(ID).name(), SUBSCRIPTION_ID);
-        settings.put(Connectors.resourceGroup(ID).name(), RESOURCE_GROUP);
-        settings.put(Connectors.workspaceName(ID).name(), WORKSPACE_NAME);
-        settings.put(Connectors.workspaceId(ID).name(), WORKSPACE_ID);
+        settings.put(Connectors.managementUrl(id).name(), azure.managementUrl());
+        settings.put(Connectors.logAnalyticsUrl(id).name(), azure.logAnalyticsUrl());
+        settings.put(Connectors.subscriptionId(id).name(), SUBSCRIPTION_ID);
+        settings.put(Connectors.resourceGroup(id).name(), RESOURCE_GROUP);
+        settings.put(Connectors.workspaceName(id).name(), WORKSPACE_NAME);
+        settings.put(Connectors.workspaceId(id).name(), WORKSPACE_ID);
         return settings;
     }
 

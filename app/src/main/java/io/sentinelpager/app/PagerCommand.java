@@ -1,6 +1,7 @@
 package io.sentinelpager.app;
 
 import io.sentinelpager.platform.config.ConfigException;
+import java.nio.file.Path;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,7 +10,8 @@ import picocli.CommandLine.Command;
         description = "Pages the on-call responder for Microsoft Sentinel and Defender alerts.%n"
                 + "Services: pager ingest|enrich|policy|escalate|notify|responder|syncback|all --config FILE",
         subcommands = {DemoCommand.class, ValidateCommand.class, ApplyCommand.class, GetCommand.class,
-                TailCommand.class, TopicsCommand.class, EmulatorCommand.class, PasswdCommand.class, VapidCommand.class,
+                TailCommand.class, TopicsCommand.class, EmulatorCommand.class, BrokerCommand.class, RegistryCommand.class,
+                PasswdCommand.class, VapidCommand.class,
                 CommandLine.HelpCommand.class})
 public final class PagerCommand implements Runnable {
 
@@ -20,10 +22,23 @@ public final class PagerCommand implements Runnable {
         System.exit(commandLine().execute(args));
     }
 
+    /**
+     * Set by the ./pager script to the directory it was run from, before it changes into the checkout: paths given
+     * on the command line are the caller's, relative to where they stand.
+     */
+    static final String CALLER_DIR = "PAGER_CALLER_DIR";
+
     /** Every subcommand; a configuration error is printed as its message alone, which says what and where. */
     static CommandLine commandLine() {
+        return commandLine(System.getenv(CALLER_DIR));
+    }
+
+    static CommandLine commandLine(String callerDir) {
         CommandLine pager = new CommandLine(new PagerCommand());
         ServiceCommand.register(pager);
+        // After every subcommand is added: picocli gives a converter to the subcommands present when it is registered.
+        Path base = callerDir == null || callerDir.isBlank() ? null : Path.of(callerDir);
+        pager.registerConverter(Path.class, text -> base == null ? Path.of(text) : base.resolve(text));
         pager.setExecutionExceptionHandler((e, command, parsed) -> {
             if (!(e instanceof ConfigException)) {
                 throw e;

@@ -4,6 +4,7 @@ import io.sentinelpager.platform.config.PagerConfig;
 import io.sentinelpager.platform.service.ServiceRunner;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
@@ -22,9 +23,10 @@ final class ServiceCommand implements Callable<Integer> {
 
     private final String service;
 
-    @Option(names = {"-c", "--config"}, description = "properties or YAML file; PAGER_* and KAFKA_* environment"
-            + " variables override it")
-    Path config;
+    @Option(names = {"-c", "--config"}, description = "properties or YAML file; repeat it for more files, a later one"
+            + " winning (e.g. the cluster's, then a connector's with its secret); PAGER_* and KAFKA_* environment"
+            + " variables override them")
+    List<Path> config = new ArrayList<>();
 
     private ServiceCommand(String service) {
         this.service = service;

@@ -37,13 +37,14 @@ public final class Services {
 
     /**
      * Every setting some service reads, and the
-     * {@code PAGER_*} variables that are ours but not settings: the ./pager script's JVM options, the log level in
-     * logback.xml and the demo registry's archive.
+     * {@code PAGER_*} variables that are ours but not settings: the ./pager script's JVM options and the directory it
+     * was run from, the log level in logback.xml and the demo registry's archive.
      */
     public static final KnownKeys SETTINGS = new KnownKeys(Stream.of(PlatformConfig.KEYS, IngestConfig.KEYS,
             EnrichConfig.KEYS, PolicyConfig.KEYS, EscalateConfig.KEYS, NotifyConfig.KEYS, ResponderConfig.KEYS,
             SyncbackConfig.KEYS)
-            .flatMap(List::stream).toList(), Set.of("PAGER_JAVA_OPTS", "PAGER_LOG_LEVEL", "PAGER_REGISTRY_ARCHIVE"));
+            .flatMap(List::stream).toList(), Set.of("PAGER_JAVA_OPTS", PagerCommand.CALLER_DIR, "PAGER_LOG_LEVEL",
+            "PAGER_REGISTRY_ARCHIVE"));
 
     static {
         Map<String, ServiceFactory> all = new LinkedHashMap<>();
@@ -66,9 +67,34 @@ public final class Services {
      * variable is only logged, as the environment is shared with other tools.
      */
     public static PagerConfig settings(Path file) {
-        PagerConfig settings = PagerConfig.load(Optional.ofNullable(file));
+        return settings(file == null ? List.of() : List.of(file));
+    }
+
+    /** The settings in these files, later ones winning, and the environment; checked as {@link #settings(Path)}. */
+    public static PagerConfig settings(List<Path> files) {
+        PagerConfig settings = PagerConfig.load(files, System.getenv());
         SETTINGS.check(settings, log::warn);
-        return settings;
+        return withResponderUrls(settings);
+    }
+
+    /**
+     * notify's and escalate's responder URL (where links in messages and pages point), when not set, from the
+     * responder's: its public URL, or its port on this host. One setting to change instead of three that must agree.
+     */
+    static PagerConfig withResponderUrls(PagerConfig settings) {
+        Optional<String> publicUrl = settings.optional(ResponderConfig.PUBLIC_URL);
+        String port = settings.string(ResponderConfig.PORT);
+        if (publicUrl.isEmpty() && port.equals("0")) {
+            return settings; // a port picked at start-up is known to the responder alone
+        }
+        String url = publicUrl.map(u -> u.replaceAll("/+$", "")).orElse("http://localhost:" + port);
+        Map<String, String> derived = new LinkedHashMap<>();
+        for (String key : List.of(NotifyConfig.RESPONDER_URL.name(), EscalateConfig.RESPONDER_URL.name())) {
+            if (!settings.origins().containsKey(key)) {
+                derived.put(key, url);
+            }
+        }
+        return settings.with(derived);
     }
 
     /** The factories of the named services; "all" means every one. */

@@ -68,10 +68,18 @@ public final class PagerConfig {
     }
 
     public static PagerConfig load(Optional<Path> file, Map<String, String> environment) {
+        return load(file.stream().toList(), environment);
+    }
+
+    /**
+     * Reads the files in order, a setting in a later file replacing the same setting in an earlier one (the
+     * cluster's settings in one file, a connector's with its secret in another, readable by fewer people), then the
+     * environment.
+     */
+    public static PagerConfig load(List<Path> files, Map<String, String> environment) {
         Map<String, String> values = new LinkedHashMap<>();
         Map<String, Origin> origins = new LinkedHashMap<>();
-        if (file.isPresent()) {
-            Path path = file.get();
+        for (Path path : files) {
             readFile(path).forEach((k, setting) -> {
                 values.put(k, setting.value());
                 origins.put(k, new Origin(Origin.Layer.FILE, path.toString(), setting.line()));
@@ -159,8 +167,18 @@ public final class PagerConfig {
         }
     }
 
+    /**
+     * A path; a relative one written in a file is relative to that file's directory, where whoever wrote it looked
+     * (the ./pager script runs the command from the checkout, not from where the file is).
+     */
     public Path path(ConfigKey key) {
-        return Path.of(string(key));
+        Path path = Path.of(string(key));
+        Origin origin = origins.get(key.name());
+        if (path.isAbsolute() || origin == null || origin.layer() != Origin.Layer.FILE) {
+            return path;
+        }
+        Path directory = Path.of(origin.name()).toAbsolutePath().getParent();
+        return directory == null ? path : directory.resolve(path).normalize();
     }
 
     /** Every setting under {@code prefix.} with the prefix removed, e.g. the Kafka client properties. */

@@ -18,7 +18,10 @@ public record PlatformConfig(String bootstrapServers, String registryUrl, int he
             "port of /health/live, /health/ready and /metrics; 0 picks a free port");
     public static final ConfigKey STATE_DIR = ConfigKey.of("state.dir",
             Path.of(System.getProperty("java.io.tmpdir"), "sentinel-pager", "state").toString(),
-            "directory for Kafka Streams state stores");
+            "directory for Kafka Streams state stores, under which each process on a host takes a directory of its"
+                    + " own (instance-1, instance-2, ...: the first no running process holds), so that a second"
+                    + " instance on the same host does not find the first one's lock; keep it out of the OS's"
+                    + " temporary directory in production");
     public static final ConfigKey REPLICATION_FACTOR = ConfigKey.of("topics.replication.factor", "3",
             "replication factor of topics created at start-up; 1 only for a single-broker cluster");
     public static final ConfigKey PROVISION_TOPICS = ConfigKey.of("topics.provision", "true",

@@ -1,5 +1,7 @@
 package io.sentinelpager.platform.kafka;
 
+import io.sentinelpager.platform.config.ConfigException;
+import io.sentinelpager.platform.config.PlatformConfig;
 import io.sentinelpager.schemas.TopicSpec;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -24,13 +26,23 @@ import org.slf4j.LoggerFactory;
 /**
  * Creates the catalog's topics, and their dead-letter topics, where they are missing. Existing topics are left as
  * they are (an operator may have tuned them) but a partition count that differs from the catalog is reported,
- * because co-partitioned topics with unequal counts would split one alert's records across tasks.
+ * because co-partitioned topics with unequal counts would split one alert's records across tasks. {@link #check}
+ * lists every way the cluster differs from the catalog, for {@code pager topics check}.
  */
 public final class TopicProvisioner {
 
     private static final Logger log = LoggerFactory.getLogger(TopicProvisioner.class);
     private static final Map<String, String> DLQ_CONFIG =
             Map.of("cleanup.policy", "delete", "retention.ms", String.valueOf(30L * 24 * 3600 * 1000));
+
+    /** One way a topic differs from the catalog, as {@code pager topics check} prints it. */
+    public record Difference(String topic, String what) {
+
+        @Override
+        public String toString() {
+            return topic + ": " + what;
+        }
+    }
 
     private final Admin admin;
     private final short replicationFactor;
@@ -52,6 +64,9 @@ public final class TopicProvisioner {
                 if (!existing.contains(topic.deadLetterTopic())) {
                     missing.add(new NewTopic(topic.deadLetterTopic(), 1, replicationFactor).configs(DLQ_CONFIG));
                 }
+            }
+            if (!missing.isEmpty()) {
+                checkBrokerCount();
             }
             List<String> created = new ArrayList<>();
             for (NewTopic topic : missing) {
@@ -77,6 +92,86 @@ public final class TopicProvisioner {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while provisioning topics", e);
+        }
+    }
+
+    /**
+     * Refuses a replication factor above the number of brokers before creating anything, rather than lowering it:
+     * a topic created with fewer replicas stays so when brokers join later, and a cluster that answers with fewer
+     * brokers than it should have is more often a wrong bootstrap address or a broker down than a dev cluster.
+     */
+    private void checkBrokerCount() throws ExecutionException, InterruptedException, TimeoutException {
+        int brokers = admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).size();
+        if (brokers < replicationFactor) {
+            throw new ConfigException("setting " + PlatformConfig.REPLICATION_FACTOR.name() + " is " + replicationFactor
+                    + " but the cluster has " + brokers + " broker(s), so no topic can be created; on a cluster of "
+                    + brokers + " set it to " + brokers + " (in the configuration file, or "
+                    + PlatformConfig.REPLICATION_FACTOR.environmentVariable() + "=" + brokers + ")");
+        }
+    }
+
+    /**
+     * Every way the cluster differs from these topics and their dead-letter topics: a topic missing, a partition
+     * count or a replication factor other than the catalog's and the settings', a config of the catalog with another
+     * value. {@code configs} replaces the catalog's config of a topic where a setting owns it (ingest.seen's
+     * retention is ingest's); configs the catalog does not name are the operator's and are not compared.
+     */
+    public List<Difference> check(Collection<? extends TopicSpec<?, ?>> topics, Map<String, Map<String, String>> configs) {
+        try {
+            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            Map<String, Integer> wantedPartitions = new java.util.LinkedHashMap<>();
+            Map<String, Map<String, String>> wantedConfigs = new java.util.LinkedHashMap<>();
+            for (TopicSpec<?, ?> topic : topics) {
+                wantedPartitions.put(topic.name(), topic.partitions());
+                wantedConfigs.put(topic.name(), configs.getOrDefault(topic.name(), topic.config()));
+                wantedPartitions.put(topic.deadLetterTopic(), 1);
+                wantedConfigs.put(topic.deadLetterTopic(), DLQ_CONFIG);
+            }
+            List<Difference> out = new ArrayList<>();
+            List<String> present = new ArrayList<>();
+            wantedPartitions.keySet().forEach(name -> {
+                if (existing.contains(name)) {
+                    present.add(name);
+                } else {
+                    out.add(new Difference(name, "missing"));
+                }
+            });
+            if (present.isEmpty()) {
+                return out;
+            }
+            Map<String, TopicDescription> descriptions =
+                    admin.describeTopics(present).allTopicNames().get(30, TimeUnit.SECONDS);
+            List<ConfigResource> resources = present.stream()
+                    .map(name -> new ConfigResource(ConfigResource.Type.TOPIC, name)).toList();
+            Map<ConfigResource, Config> current = admin.describeConfigs(resources).all().get(30, TimeUnit.SECONDS);
+            for (String name : present) {
+                TopicDescription d = descriptions.get(name);
+                if (d.partitions().size() != wantedPartitions.get(name)) {
+                    out.add(new Difference(name, d.partitions().size() + " partitions, the catalog says "
+                            + wantedPartitions.get(name)));
+                }
+                int replicas = d.partitions().stream().mapToInt(p -> p.replicas().size()).min().orElse(0);
+                if (replicas < replicationFactor) {
+                    out.add(new Difference(name, "replication factor " + replicas + ", "
+                            + PlatformConfig.REPLICATION_FACTOR.name() + " says " + replicationFactor));
+                }
+                Config config = current.get(new ConfigResource(ConfigResource.Type.TOPIC, name));
+                new TreeMap<>(wantedConfigs.get(name)).forEach((key, value) -> {
+                    ConfigEntry entry = config.get(key);
+                    String was = entry == null ? null : entry.value();
+                    if (!sameValue(was, value)) {
+                        out.add(new Difference(name, key + "=" + was + ", the catalog says " + value));
+                    }
+                });
+            }
+            return out;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot check topics: " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("cannot check topics: the cluster did not answer within 30 s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while checking topics", e);
         }
     }
 

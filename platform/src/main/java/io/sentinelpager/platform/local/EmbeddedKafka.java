@@ -17,29 +17,44 @@ import org.apache.kafka.server.common.Feature;
 import org.apache.kafka.server.common.MetadataVersion;
 
 /**
- * A real single-node Kafka broker (KRaft, broker and controller in one) running inside this JVM, for the demo and
- * the integration tests. It is the Apache Kafka 4.4.0 server itself, formatted and started through its internal API
- * (pinned to that version in the root pom), bound to 127.0.0.1 on free ports.
+ * A real single-node Kafka broker (KRaft, broker and controller in one) running inside this JVM, for the demo, the
+ * integration tests and {@code pager broker}. It is the Apache Kafka 4.4.0 server itself, formatted and started
+ * through its internal API (pinned to that version in the root pom), bound to 127.0.0.1, with
+ * {@code auto.create.topics.enable=false} as a production cluster has it.
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
 
     private final Path logDir;
+    private final boolean temporary;
     private final int port;
     private final KafkaRaftServer server;
 
-    private EmbeddedKafka(Path logDir, int port, KafkaRaftServer server) {
+    private EmbeddedKafka(Path logDir, boolean temporary, int port, KafkaRaftServer server) {
         this.logDir = logDir;
+        this.temporary = temporary;
         this.port = port;
         this.server = server;
     }
 
+    /** On free ports, with its data in a temporary directory deleted on close. */
     public static EmbeddedKafka start() {
         try {
-            Path logDir = Files.createTempDirectory("pager-kafka-");
-            int port = freePort();
-            int controllerPort = freePort();
+            return start(freePort(), freePort(), null);
+        } catch (IOException e) {
+            throw new IllegalStateException("embedded Kafka broker did not start: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * On these ports, keeping its data in {@code dataDir} (formatted on first use, reused after a restart), or in a
+     * temporary directory deleted on close when {@code dataDir} is null.
+     */
+    public static EmbeddedKafka start(int port, int controllerPort, Path dataDir) {
+        try {
+            boolean temporary = dataDir == null;
+            Path logDir = temporary ? Files.createTempDirectory("pager-kafka-") : Files.createDirectories(dataDir);
             Properties p = new Properties();
             p.put("process.roles", "broker,controller");
             p.put("node.id", "1");
@@ -64,25 +79,31 @@ public final class EmbeddedKafka implements AutoCloseable {
             p.put("log.segment.bytes", String.valueOf(16 * 1024 * 1024));
             KafkaConfig config = new KafkaConfig(p);
 
-            Formatter formatter = new Formatter()
-                    .setNodeId(1)
-                    .setClusterId(Uuid.randomUuid().toString())
-                    .setDirectories(List.of(logDir.toString()))
-                    .setMetadataLogDirectory(logDir.toString())
-                    .setControllerListenerName(CONTROLLER_LISTENER)
-                    .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
-                    .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
-                    .setPrintStream(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
-            formatter.run();
+            if (temporary || !Files.exists(logDir.resolve("meta.properties"))) {
+                format(logDir);
+            }
 
             KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
             server.startup();
-            EmbeddedKafka kafka = new EmbeddedKafka(logDir, port, server);
+            EmbeddedKafka kafka = new EmbeddedKafka(logDir, temporary, port, server);
             kafka.awaitListening();
             return kafka;
         } catch (Exception e) {
             throw new IllegalStateException("embedded Kafka broker did not start: " + e.getMessage(), e);
         }
+    }
+
+    private static void format(Path logDir) throws Exception {
+        Formatter formatter = new Formatter()
+                .setNodeId(1)
+                .setClusterId(Uuid.randomUuid().toString())
+                .setDirectories(List.of(logDir.toString()))
+                .setMetadataLogDirectory(logDir.toString())
+                .setControllerListenerName(CONTROLLER_LISTENER)
+                .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
+                .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
+                .setPrintStream(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+        formatter.run();
     }
 
     public String bootstrapServers() {
@@ -105,6 +126,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     public void close() {
         server.shutdown();
         server.awaitShutdown();
+        if (!temporary) {
+            return;
+        }
         try {
             Utils.delete(logDir.toFile());
         } catch (IOException e) {
@@ -117,7 +141,7 @@ public final class EmbeddedKafka implements AutoCloseable {
      * taken by an outgoing connection before the registry, which binds seconds after it is told the port, gets to
      * it; ports in this range are never used for outgoing connections.
      */
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
         for (int attempt = 0; attempt < 100; attempt++) {
             int port = random.nextInt(20000, 32000);

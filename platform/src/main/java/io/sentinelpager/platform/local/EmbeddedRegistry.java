@@ -17,8 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Apicurio Registry 3.0.9 (in-memory storage) as a child process on 127.0.0.1, for the demo and the integration
- * tests. The server archive comes from the local Maven repository, where the platform build puts it; it is unpacked
+ * Apicurio Registry 3.0.9 (in-memory storage) as a child process on 127.0.0.1, for the demo, the integration
+ * tests and {@code pager registry}. The server archive comes from the local Maven repository, where the platform build puts it; it is unpacked
  * once into a cache directory and reused.
  */
 public final class EmbeddedRegistry implements AutoCloseable {
@@ -52,27 +52,43 @@ public final class EmbeddedRegistry implements AutoCloseable {
         throw last;
     }
 
-    private static EmbeddedRegistry startOnce() {
+    /**
+     * On this port, once: an operator who chose the port wants that one or an error, not another. In-memory storage,
+     * so the schemas are registered again by the services after a restart (the ids change; records already written
+     * name ids the new registry does not have).
+     */
+    public static EmbeddedRegistry start(int port) {
         try {
-            Path home = unpacked(archive());
-            int port = EmbeddedKafka.freePort();
-            int managementPort = EmbeddedKafka.freePort();
-            Path logFile = Files.createTempFile("pager-registry-", ".log");
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            List<String> command = new ArrayList<>(List.of(java, "-Xmx384m", "-XX:+UseSerialGC",
-                    "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + port,
-                    "-Dquarkus.management.host=127.0.0.1", "-Dquarkus.management.port=" + managementPort,
-                    "-Dquarkus.log.level=WARN",
-                    "-jar", home.resolve("apicurio-registry-app-" + VERSION + "-runner.jar").toString()));
-            Process process = new ProcessBuilder(command).directory(home.toFile())
-                    .redirectErrorStream(true).redirectOutput(logFile.toFile()).start();
-            EmbeddedRegistry registry = new EmbeddedRegistry(process, port, logFile);
-            Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "registry-kill"));
-            registry.awaitReady();
-            return registry;
+            return startOnce(port);
         } catch (IOException e) {
             throw new IllegalStateException("schema registry did not start: " + e.getMessage(), e);
         }
+    }
+
+    private static EmbeddedRegistry startOnce() {
+        try {
+            return startOnce(EmbeddedKafka.freePort());
+        } catch (IOException e) {
+            throw new IllegalStateException("schema registry did not start: " + e.getMessage(), e);
+        }
+    }
+
+    private static EmbeddedRegistry startOnce(int port) throws IOException {
+        Path home = unpacked(archive());
+        int managementPort = EmbeddedKafka.freePort();
+        Path logFile = Files.createTempFile("pager-registry-", ".log");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx384m", "-XX:+UseSerialGC",
+                "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + port,
+                "-Dquarkus.management.host=127.0.0.1", "-Dquarkus.management.port=" + managementPort,
+                "-Dquarkus.log.level=WARN",
+                "-jar", home.resolve("apicurio-registry-app-" + VERSION + "-runner.jar").toString()));
+        Process process = new ProcessBuilder(command).directory(home.toFile())
+                .redirectErrorStream(true).redirectOutput(logFile.toFile()).start();
+        EmbeddedRegistry registry = new EmbeddedRegistry(process, port, logFile);
+        Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "registry-kill"));
+        registry.awaitReady();
+        return registry;
     }
 
     /** Base URL of the Apicurio v3 API, as the serdes take it. */

@@ -35,9 +35,14 @@ public final class ServiceRunner implements AutoCloseable {
     private final HealthServer health;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Thread shutdownHook;
+    private final InstanceDirectory stateDir;
 
-    private ServiceRunner(PagerConfig config, Map<String, ServiceFactory> factories, Clock clock) {
+    private ServiceRunner(PagerConfig given, Map<String, ServiceFactory> factories, Clock clock) {
+        // Every process on a host may share one configuration file, so state.dir is where they each take their own.
+        stateDir = InstanceDirectory.take(PlatformConfig.from(given).stateDir());
+        PagerConfig config = given.with(PlatformConfig.STATE_DIR.name(), stateDir.path().toString());
         PlatformConfig platform = PlatformConfig.from(config);
+        log.info("state directory {}", platform.stateDir());
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Metrics.addRegistry(registry);
         new JvmMemoryMetrics().bindTo(registry);
@@ -59,6 +64,7 @@ public final class ServiceRunner implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             closeServices();
+            stateDir.close();
             throw e;
         }
         health = new HealthServer("0.0.0.0", platform.healthPort(), services, registry);
@@ -100,6 +106,7 @@ public final class ServiceRunner implements AutoCloseable {
         }
         closeServices();
         health.close();
+        stateDir.close();
         Metrics.removeRegistry(registry);
         registry.close();
         stopped.countDown();

@@ -33,6 +33,24 @@ class PagerConfigTest {
     }
 
     @Test
+    void aLaterFileWinsAndARelativePathInAFileIsRelativeToThatFile() throws Exception {
+        ConfigKey inbox = ConfigKey.of("notify.inbox.dir", "pager-inbox", "inbox");
+        Path cluster = Files.writeString(dir.resolve("pager.yaml"), "ingest.page.size: 50\nnotify.inbox.dir: inbox\n");
+        Path connector = Files.writeString(Files.createDirectories(dir.resolve("secrets")).resolve("contoso.properties"),
+                "ingest.page.size=70\n");
+
+        PagerConfig config = PagerConfig.load(java.util.List.of(cluster, connector), Map.of());
+
+        assertThat(config.integer(TOP)).isEqualTo(70);
+        assertThat(config.origins().get(TOP.name()).toString()).isEqualTo("file " + connector + ":1");
+        assertThat(config.path(inbox)).isEqualTo(dir.resolve("inbox"));
+        // Given in the environment or as a default, a path stays as it is: relative to where the process runs.
+        assertThat(PagerConfig.load(java.util.List.of(), Map.of("PAGER_NOTIFY_INBOX_DIR", "elsewhere")).path(inbox))
+                .isEqualTo(Path.of("elsewhere"));
+        assertThat(PagerConfig.empty().path(inbox)).isEqualTo(Path.of("pager-inbox"));
+    }
+
+    @Test
     void propertiesFilesWorkToo() throws Exception {
         Path file = dir.resolve("pager.properties");
         Files.writeString(file, "ingest.poll.interval=PT2M\n");

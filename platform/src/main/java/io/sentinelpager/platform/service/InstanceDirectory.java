@@ -1,0 +1,69 @@
+package io.sentinelpager.platform.service;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * A directory of its own for one process among several on a host: {@code <base>/instance-N}, the lowest N whose lock
+ * file no running process holds. Kafka Streams locks its state directory, so a second instance given the first one's
+ * would exit; the lowest free N means a restarted process, alone on its host, finds its state where it left it. The
+ * lock is an OS file lock, so a killed process leaves no stale lock behind.
+ */
+final class InstanceDirectory implements AutoCloseable {
+
+    private static final int MAX_INSTANCES = 64;
+
+    private final Path path;
+    private final FileChannel channel;
+    private final FileLock lock;
+
+    private InstanceDirectory(Path path, FileChannel channel, FileLock lock) {
+        this.path = path;
+        this.channel = channel;
+        this.lock = lock;
+    }
+
+    static InstanceDirectory take(Path base) {
+        try {
+            Files.createDirectories(base);
+            for (int n = 1; n <= MAX_INSTANCES; n++) {
+                Path lockFile = base.resolve("instance-" + n + ".lock");
+                FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                FileLock lock;
+                try {
+                    lock = channel.tryLock();
+                } catch (OverlappingFileLockException heldInThisJvm) {
+                    lock = null;
+                }
+                if (lock != null) {
+                    return new InstanceDirectory(Files.createDirectories(base.resolve("instance-" + n)), channel, lock);
+                }
+                channel.close();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot take a state directory under " + base + ": " + e.getMessage(), e);
+        }
+        throw new IllegalStateException("all " + MAX_INSTANCES + " state directories under " + base
+                + " are held by running processes; set state.dir");
+    }
+
+    Path path() {
+        return path;
+    }
+
+    @Override
+    public void close() {
+        try {
+            lock.release();
+            channel.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
