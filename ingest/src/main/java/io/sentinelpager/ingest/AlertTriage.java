@@ -189,7 +189,7 @@ final class AlertTriage {
     }
 
     /** 24 hex digits of the text's SHA-256: the same text gives the same id, in a bounded length. */
-    private static String digest(String text) {
+    static String digest(String text) {
         try {
             byte[] hash = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(hash, 0, 12);
