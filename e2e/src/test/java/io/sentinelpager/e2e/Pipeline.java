@@ -7,11 +7,14 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sentinelpager.app.DemoConnector;
 import io.sentinelpager.app.ApplyCommand;
 import io.sentinelpager.app.Services;
+import io.sentinelpager.azure.Connectors;
 import io.sentinelpager.emulator.AzureEmulator;
 import io.sentinelpager.emulator.SampleAlerts;
 import io.sentinelpager.emulator.EmulatorOptions;
+import io.sentinelpager.emulator.SentinelWorkspace;
 import io.sentinelpager.notify.WebPushChannel;
 import io.sentinelpager.platform.config.PagerConfig;
+import io.sentinelpager.platform.config.Secret;
 import io.sentinelpager.platform.local.LocalCluster;
 import io.sentinelpager.platform.security.VapidKeys;
 import io.sentinelpager.platform.service.ServiceContext;
@@ -34,6 +37,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -51,6 +55,13 @@ final class Pipeline {
 
     /** The configuration the repository ships and the demo applies. */
     static final Path EXAMPLES = Path.of("..", "examples", "config");
+    /**
+     * A second connector beside the demo's Graph one: the same emulated tenant's Sentinel workspace, read through ARM
+     * ({@code source=sentinel}). Nothing is in the workspace until a test adds an incident.
+     */
+    static final String SENTINEL = "sentinel";
+    static final SentinelWorkspace SENTINEL_WORKSPACE =
+            new SentinelWorkspace(DemoConnector.SUBSCRIPTION_ID, "soc-e2e", "sentinel-e2e");
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -100,7 +111,8 @@ final class Pipeline {
                 "responder.oidc.issuer", azure.oidcIssuer(),
                 "responder.oidc.client.id", azure.options().clientId(),
                 "responder.oidc.client.secret", azure.options().clientSecret(),
-                "responder.oidc.trust.pem", certificate.toString())).with(DemoConnector.settings(azure, certificate));
+                "responder.oidc.trust.pem", certificate.toString())).with(DemoConnector.settings(azure, certificate))
+                .with(sentinelConnector(azure, certificate));
         context = ServiceContext.of(settings, new SimpleMeterRegistry(), Clock.systemUTC());
         runner = ServiceRunner.start(settings, Services.ALL, Clock.systemUTC());
         if (!ApplyCommand.apply(context, EXAMPLES, false, System.out, System.err)) {
@@ -122,6 +134,18 @@ final class Pipeline {
         if (!ApplyCommand.apply(context, dir, false, new PrintStream(OutputStream.nullOutputStream()), System.err)) {
             throw new IllegalStateException(fileName + " did not apply with the example configuration");
         }
+    }
+
+    private static Map<String, String> sentinelConnector(AzureEmulator azure, Path certificate) {
+        EmulatorOptions app = azure.options();
+        Map<String, String> settings = new LinkedHashMap<>(Connectors.settings(SENTINEL, app.tenantId(),
+                app.clientId(), Secret.of(app.clientSecret()), azure.authorityHost(), azure.graphBaseUrl(), certificate));
+        settings.put(Connectors.source(SENTINEL).name(), "sentinel");
+        settings.put(Connectors.managementUrl(SENTINEL).name(), azure.managementUrl());
+        settings.put(Connectors.subscriptionId(SENTINEL).name(), SENTINEL_WORKSPACE.subscriptionId());
+        settings.put(Connectors.resourceGroup(SENTINEL).name(), SENTINEL_WORKSPACE.resourceGroup());
+        settings.put(Connectors.workspaceName(SENTINEL).name(), SENTINEL_WORKSPACE.workspaceName());
+        return settings;
     }
 
     /** Everyone logs in with {@link #password}; manager is an admin; auditor and intern are in no team. */

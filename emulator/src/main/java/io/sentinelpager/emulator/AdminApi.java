@@ -8,6 +8,7 @@ import io.javalin.http.Context;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -42,6 +43,8 @@ final class AdminApi {
             route("POST", INCIDENTS, "add a Sentinel incident (ARM envelope or {\"properties\"})"),
             route("GET", INCIDENTS, "a workspace's Sentinel incidents"),
             route("POST", INCIDENTS + "/{id}/alerts", "attach a SecurityAlert entity to an incident"),
+            route("POST", INCIDENTS + "/{id}/comments", "comment as an analyst in the portal would: {\"message\","
+                    + " \"author\": {\"name\", \"userPrincipalName\", \"email\"}} (one of them at least)"),
             route("POST", ANSWERS, "what a query returns: {\"query\" or \"pattern\", \"response\": {\"tables\"}}"),
             route("GET", "/admin/faults", "route names and their faults"),
             route("POST", "/admin/faults/{route}", "inject a fault ({route} * for all): {\"kind\": throttle, server_error,"
@@ -96,6 +99,7 @@ final class AdminApi {
             ctx.contentType("application/json").result(Json.write(all));
         });
         app.post(INCIDENTS + "/{id}/alerts", this::addIncidentAlert);
+        app.post(INCIDENTS + "/{id}/comments", this::addIncidentComment);
         app.post(ANSWERS, this::addAnswer);
     }
 
@@ -121,7 +125,7 @@ final class AdminApi {
     }
 
     private static String route(String method, String path, String does) {
-        return String.format("%-6s %-54s %s", method, path, does);
+        return String.format("%-6s %-55s %s", method, path, does);
     }
 
     /** The body is the PATCH fields plus {@code analyst} (required) and {@code comment} (optional). */
@@ -182,6 +186,27 @@ final class AdminApi {
 
     private void addIncidentAlert(Context ctx) {
         created(ctx, () -> incidents.addAlert(workspace(ctx), ctx.pathParam("id"), Json.readObject(ctx.body())));
+    }
+
+    /**
+     * An analyst's comment on a Sentinel incident: it shows in ARM's comments list with that author, and the
+     * incident is modified, as in Sentinel.
+     */
+    private void addIncidentComment(Context ctx) {
+        String id = ctx.pathParam("id");
+        try {
+            created(ctx, () -> {
+                ObjectNode body = Json.readObject(ctx.body());
+                if (body.has("author") && !(body.get("author") instanceof ObjectNode)) {
+                    throw new IllegalArgumentException("'author' must be an object like Sentinel's:"
+                            + " {\"name\", \"userPrincipalName\", \"email\", \"objectId\"}");
+                }
+                return incidents.addComment(workspace(ctx), id, body.path("message").asText(null),
+                        (ObjectNode) body.get("author"));
+            });
+        } catch (NoSuchElementException e) {
+            renderError(ctx, 404, e.getMessage());
+        }
     }
 
     private static void created(Context ctx, Supplier<ObjectNode> action) {

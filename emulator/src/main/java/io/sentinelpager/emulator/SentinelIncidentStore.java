@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -20,7 +21,10 @@ import java.util.UUID;
  *
  * <p>Every write gives the incident a new etag and lastModifiedTimeUtc from the injected clock. A PUT
  * that carries an etag other than the current one is refused with 409, which is how Sentinel keeps
- * two writers (an analyst in the portal, this product) from overwriting each other.
+ * two writers (an analyst in the portal, this product) from overwriting each other. Adding a comment
+ * is such a write too, whoever adds it: Microsoft lists "comments … are added to an incident" among
+ * the updates that fire automation rules' "When incident is updated" trigger
+ * (learn.microsoft.com/azure/sentinel/automate-incident-handling-with-automation-rules).
  */
 public final class SentinelIncidentStore {
 
@@ -193,6 +197,37 @@ public final class SentinelIncidentStore {
         return new Written(json.deepCopy(), false);
     }
 
+    /**
+     * Adds a comment as an analyst in the portal would: under a new name, by the author given (Sentinel's
+     * {@code author} object; an objectId is made up when none is given), at the clock's time.
+     *
+     * @return a copy of the stored comment
+     * @throws NoSuchElementException if there is no such incident
+     * @throws IllegalArgumentException for a blank message, or an author without name, userPrincipalName or email
+     */
+    public synchronized ObjectNode addComment(SentinelWorkspace workspace, String incidentName, String message,
+                                              ObjectNode author) {
+        if (find(workspace, incidentName).isEmpty()) {
+            throw new NoSuchElementException("no incident '" + incidentName + "' in workspace "
+                    + workspace.workspaceName());
+        }
+        if (message == null || message.isBlank()) {
+            throw new IllegalArgumentException("a comment needs a non-empty 'message'");
+        }
+        if (author == null || List.of("name", "userPrincipalName", "email").stream()
+                .allMatch(field -> author.path(field).asText("").isBlank())) {
+            throw new IllegalArgumentException("a comment needs an 'author' with a 'name', 'userPrincipalName' or"
+                    + " 'email', as Sentinel shows who wrote it");
+        }
+        ObjectNode by = author.deepCopy();
+        if (!by.hasNonNull("objectId")) {
+            by.put("objectId", UUID.randomUUID().toString());
+        }
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        body.putObject("properties").put("message", message);
+        return putComment(workspace, incidentName, UUID.randomUUID().toString(), body, by).resource();
+    }
+
     /** Adds or replaces a comment; the comment id is the caller's, which makes a retried PUT harmless. */
     synchronized Written putComment(SentinelWorkspace workspace, String incidentName, String commentId, ObjectNode body,
                                     ObjectNode author) {
@@ -213,6 +248,9 @@ public final class SentinelIncidentStore {
             properties.put("createdTimeUtc", now).set("author", author.deepCopy());
             incident.comments.put(commentId.toLowerCase(Locale.ROOT), comment);
             incident.json.with("properties").with("additionalData").put("commentsCount", incident.comments.size());
+            // A new comment updates the incident (see the class comment), at the comment's own time.
+            incident.json.put("etag", newEtag());
+            incident.json.with("properties").put("lastModifiedTimeUtc", now);
         }
         return new Written(comment.deepCopy(), existing == null);
     }

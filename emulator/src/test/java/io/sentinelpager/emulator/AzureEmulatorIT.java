@@ -460,6 +460,96 @@ class AzureEmulatorIT {
     }
 
     @Test
+    void anAnalystsCommentOnASentinelIncidentIsListedWithItsAuthorAndModifiesTheIncidentAsAnyNewCommentDoes()
+            throws Exception {
+        SentinelWorkspace workspace = new SentinelWorkspace("d0cfe6b2-9ac0-4464-9919-dccaee2e48c0", "myRg", "myWs");
+        String incidents = emulator.managementUrl() + workspace.resourceId() + "/incidents";
+        String admin = "/admin/sentinel/d0cfe6b2-9ac0-4464-9919-dccaee2e48c0/myRg/myWs/incidents/";
+        ObjectNode seed = JSON.createObjectNode();
+        seed.putObject("properties").put("title", "Mass download").put("severity", "Medium").put("status", "New");
+        String name = emulator.incidents().add(workspace, seed).get("name").asText();
+        String arm = tokenFor("https://management.azure.com/.default");
+        JsonNode before = JSON.readTree(get(URI.create(incidents + "/" + name + "?api-version=2025-12-01"), arm, false)
+                .body());
+        clock.advance(Duration.ofMinutes(2));
+
+        HttpResponse<String> added = admin("POST", admin + name + "/comments", """
+                {"message": "Isolated the host, check the VPN logs",
+                 "author": {"name": "Dana Analyst", "userPrincipalName": "dana@contoso.example"}}
+                """);
+
+        assertThat(added.statusCode()).as(added.body()).isEqualTo(201);
+        JsonNode comment = JSON.readTree(added.body());
+        assertThat(comment.get("type").asText()).isEqualTo("Microsoft.SecurityInsights/incidents/comments");
+        assertThat(comment.get("id").asText()).isEqualTo(workspace.resourceId() + "/incidents/" + name + "/comments/"
+                + comment.get("name").asText());
+        assertThat(comment.at("/properties/message").asText()).isEqualTo("Isolated the host, check the VPN logs");
+        assertThat(Instant.parse(comment.at("/properties/createdTimeUtc").asText()))
+                .isEqualTo(T0.plus(Duration.ofMinutes(2)));
+        assertThat(comment.at("/properties/author/name").asText()).isEqualTo("Dana Analyst");
+        assertThat(comment.at("/properties/author/userPrincipalName").asText()).isEqualTo("dana@contoso.example");
+        assertThat(comment.at("/properties/author/objectId").asText()).as("Sentinel names every author").isNotBlank();
+        HttpResponse<String> listed = get(URI.create(incidents + "/" + name + "/comments?api-version=2025-12-01"),
+                arm, false);
+        assertThat(JSON.readTree(listed.body()).get("value")).containsExactly(comment);
+
+        // The incident is modified at the comment's time, so a poller of lastModifiedTimeUtc reads it again.
+        JsonNode after = JSON.readTree(get(URI.create(incidents + "/" + name + "?api-version=2025-12-01"), arm, false)
+                .body());
+        assertThat(after.at("/properties/lastModifiedTimeUtc").asText())
+                .isEqualTo(comment.at("/properties/createdTimeUtc").asText());
+        assertThat(after.get("etag").asText()).isNotEqualTo(before.get("etag").asText());
+        assertThat(after.at("/properties/additionalData/commentsCount").asInt()).isEqualTo(1);
+        String since = "?api-version=2025-12-01&$filter=" + enc("properties/lastModifiedTimeUtc gt "
+                + before.at("/properties/lastModifiedTimeUtc").asText()).replace("+", "%20");
+        assertThat(JSON.readTree(get(URI.create(incidents + since), arm, false).body()).get("value"))
+                .extracting(i -> i.get("name").asText()).containsExactly(name);
+
+        // Whoever adds it: the app's own comment through ARM modifies the incident the same way.
+        clock.advance(Duration.ofMinutes(1));
+        HttpResponse<String> ours = send(HttpRequest.newBuilder(URI.create(incidents + "/" + name
+                        + "/comments/4bb36b7b-26ff-4d1c-9cbe-0d8ab3da0014?api-version=2025-12-01"))
+                .header("Authorization", "Bearer " + arm).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(publishedBody("sentinel-incident-comment-create.request.json"))));
+        assertThat(ours.statusCode()).as(ours.body()).isEqualTo(201);
+        assertThat(Instant.parse(emulator.incidents().get(workspace, name).orElseThrow()
+                .at("/properties/lastModifiedTimeUtc").asText())).isEqualTo(T0.plus(Duration.ofMinutes(3)));
+    }
+
+    @Test
+    void anAnalystsCommentWithoutMessageOrAuthorOrIncidentIsRefusedNamingWhatIsMissing() throws Exception {
+        SentinelWorkspace workspace = new SentinelWorkspace("d0cfe6b2-9ac0-4464-9919-dccaee2e48c0", "myRg", "myWs");
+        String admin = "/admin/sentinel/d0cfe6b2-9ac0-4464-9919-dccaee2e48c0/myRg/myWs/incidents/";
+        ObjectNode seed = JSON.createObjectNode();
+        seed.putObject("properties").put("title", "Mass download").put("severity", "Medium").put("status", "New");
+        String name = emulator.incidents().add(workspace, seed).get("name").asText();
+        ObjectNode before = emulator.incidents().get(workspace, name).orElseThrow();
+
+        HttpResponse<String> noAuthor = admin("POST", admin + name + "/comments", "{\"message\": \"hi\"}");
+        assertThat(noAuthor.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(noAuthor.body()).get("error").asText()).contains("'author'");
+        HttpResponse<String> nameless = admin("POST", admin + name + "/comments",
+                "{\"message\": \"hi\", \"author\": {\"objectId\": \"2046feea-040d-4a46-9e2b-91c2941bfa70\"}}");
+        assertThat(nameless.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(nameless.body()).get("error").asText()).contains("'name'");
+        HttpResponse<String> authorText = admin("POST", admin + name + "/comments",
+                "{\"message\": \"hi\", \"author\": \"Dana\"}");
+        assertThat(authorText.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(authorText.body()).get("error").asText()).contains("'author' must be an object");
+        HttpResponse<String> blank = admin("POST", admin + name + "/comments",
+                "{\"message\": \" \", \"author\": {\"name\": \"Dana\"}}");
+        assertThat(blank.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(blank.body()).get("error").asText()).contains("'message'");
+        HttpResponse<String> nowhere = admin("POST", admin + "no-such-incident/comments",
+                "{\"message\": \"hi\", \"author\": {\"name\": \"Dana\"}}");
+        assertThat(nowhere.statusCode()).isEqualTo(404);
+        assertThat(JSON.readTree(nowhere.body()).get("error").asText()).contains("'no-such-incident'")
+                .contains("myWs");
+
+        assertThat(emulator.incidents().get(workspace, name).orElseThrow()).as("nothing changed").isEqualTo(before);
+    }
+
+    @Test
     void logAnalyticsRunsAtMostFiveQueriesAtOnce() throws Exception {
         String workspace = "c8c99641-985d-4e4e-8e91-fb3466cd0e5b";
         HttpResponse<String> seeded = admin("POST", "/admin/loganalytics/" + workspace + "/answers",

@@ -828,7 +828,14 @@ public final class Lifecycle {
             case SOURCE_COMMENT -> {
                 // An analyst's comment in Defender or Sentinel, at the time it was written. Nothing goes back to
                 // Azure, which has it: no echo loop.
-                timeline.add(event(action.getOccurredAt(), "comment", actor, action.getChannel(), action.getComment()));
+                TimelineEvent comment = event(action.getOccurredAt(), "comment", actor, action.getChannel(),
+                        action.getComment());
+                if (timeline.contains(comment)) {
+                    // Sentinel keeps comments on the incident, and ingest gives each to every alert of it: a page
+                    // that groups the incident's alerts shows and tells it once, from the first of them.
+                    return Outcome.none();
+                }
+                timeline.add(comment);
                 if (state.getOwner() != null) {
                     emitted.addAll(commentNotice(state, action, directory, now, timeline));
                 }

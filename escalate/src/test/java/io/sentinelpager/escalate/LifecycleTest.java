@@ -290,9 +290,30 @@ class LifecycleTest {
             assertThat(n.getSummary()).isEqualTo("Soc Lead commented in Azure: Isolated the host");
         });
         assertThat(outcome.emitted()).as("nothing goes back to Azure").noneMatch(SyncCommand.class::isInstance);
-        // The same comment again (a replay) gives the same id, which notify skips.
-        assertThat(notificationIds(lifecycle.action(outcome.state(), analystComment(), rules, T0.plusSeconds(95))))
-                .containsExactly("c1:a1/azure-comment:1f2e/ana/email");
+        // The same comment again (a replay) is on the timeline already: nothing changes, nobody is told twice.
+        Lifecycle.Outcome again = lifecycle.action(outcome.state(), analystComment(), rules, T0.plusSeconds(95));
+        assertThat(again.state()).isEmpty();
+        assertThat(again.emitted()).isEmpty();
+    }
+
+    @Test
+    void anIncidentsCommentReadForEachOfItsAlertsIsShownAndToldOnceOnTheirGroupedPage() {
+        AlertLifecycle page = lifecycle.routed(Optional.empty(), grouped("c1:a1"), directory, T0).state().orElseThrow();
+        page = lifecycle.routed(Optional.of(page), grouped("c1:a2"), directory, T0).state().orElseThrow();
+        page = lifecycle.action(Optional.of(page), action("act-1", ActionType.ACKNOWLEDGE, "ana"), directory, T0)
+                .state().orElseThrow();
+        // A Sentinel incident's comment: ingest reads it for each alert of the incident, under one action id.
+        AlertAction forFirst = AlertAction.newBuilder(analystComment()).setAlertKey("c1:a1").build();
+        AlertAction forSecond = AlertAction.newBuilder(analystComment()).setAlertKey("c1:a2").build();
+
+        Lifecycle.Outcome first = lifecycle.action(Optional.of(page), forFirst, directory, T0.plusSeconds(90));
+        Lifecycle.Outcome second = lifecycle.action(first.state(), forSecond, directory, T0.plusSeconds(90));
+
+        assertThat(first.state().orElseThrow().getTimeline()).filteredOn(e -> e.getType().equals("comment"))
+                .extracting(e -> e.getActor() + ": " + e.getDetail()).containsExactly("Soc Lead: Isolated the host");
+        assertThat(first.emitted()).filteredOn(NotificationRequest.class::isInstance).isNotEmpty();
+        assertThat(second.state()).as("shown once").isEmpty();
+        assertThat(second.emitted()).as("told once").isEmpty();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.sentinelpager.ingest;
 
+import io.sentinelpager.azure.RollupSummary;
 import io.sentinelpager.schemas.ActionType;
 import io.sentinelpager.schemas.AlertAction;
 import io.sentinelpager.schemas.IngestSeen;
@@ -110,7 +111,9 @@ final class AlertTriage {
                     .setStatus(SourceStatus.UNKNOWN).setSeenAt(now).build());
         }
         IngestSeen before = remembered.apply(alert.getAlertKey());
-        IngestSeen seen = seen(alert, source, before, now);
+        IncidentComments.Read incident = source.commentIncident() == null ? null
+                : IncidentComments.read(before, source.comments(), alert.getLastUpdatedAt());
+        IngestSeen seen = seen(alert, source, before, now, incident);
         if (before == null) {
             if (!firstPoll && alert.getCreatedAt().isBefore(retention.mayBeForgottenIfCreatedBefore(now))) {
                 // Perhaps paged long ago and forgotten since (see SeenRetention): a change, never a second page. Not
@@ -124,7 +127,8 @@ final class AlertTriage {
         if (!alert.getLastUpdatedAt().isAfter(before.getLastUpdatedAt())) {
             return duplicate(before, now);
         }
-        List<AlertAction> comments = analystComments(source.comments(), before, alert, ours, seen);
+        List<AlertAction> comments = incident == null ? analystComments(source.comments(), before, alert, ours, seen)
+                : incidentComments(incident.fresh(), source.commentIncident(), alert, ours);
         if (!fieldsChanged(before, alert)) {
             return new Touched(seen, comments);
         }
@@ -158,26 +162,52 @@ final class AlertTriage {
             if (ourCommand.isPresent()) {
                 seen.setEchoedCommentCommandId(ourCommand.get());
             } else {
-                actions.add(comment(alert, comment));
+                Instant at = comment.createdAt() == null ? alert.getLastUpdatedAt() : comment.createdAt();
+                actions.add(comment(alert, comment, alert.getAlertKey() + "\n" + at + "\n" + author(comment) + "\n"
+                        + comment.text()));
             }
         }
         return actions;
     }
 
     /**
-     * An analyst's comment for escalate, cut to the bounds escalate holds every action to (marked where cut). Its id
-     * is a digest of the comment and its alert, so the same comment read again is the same action.
+     * The comments of a Sentinel alert's incident that are new to this alert ({@link IncidentComments}), as actions,
+     * except our own: a comment syncback wrote for any alert of the incident (it writes each alert's comments to the
+     * incident, where all of them meet), and the roll-up summary syncback adds to the incident, which no command
+     * carries and which is known by its opening words. Each alert of the incident gets the same comment under the
+     * same id, which escalate's notices derive from: a page that groups the incident's alerts tells its owner once.
      */
-    private AlertAction comment(SecurityAlert alert, SourceComment comment) {
+    private List<AlertAction> incidentComments(List<SourceComment> fresh, String incident, SecurityAlert alert,
+                                               OurWrites ours) {
+        List<AlertAction> actions = new ArrayList<>();
+        for (SourceComment comment : fresh) {
+            if (comment.text() == null || comment.text().isBlank()
+                    || RollupSummary.isRollupSummary(comment.text())
+                    || ours.wroteIncidentComment(connectorId, incident, comment.text()).isPresent()) {
+                continue;
+            }
+            actions.add(comment(alert, comment, connectorId + ":" + incident + "\n" + IncidentComments.name(comment)));
+        }
+        return actions;
+    }
+
+    /**
+     * An analyst's comment for escalate, cut to the bounds escalate holds every action to (marked where cut). Its id
+     * is a digest of what identifies the comment at its source, so the same comment read again is the same action.
+     */
+    private AlertAction comment(SecurityAlert alert, SourceComment comment, String identity) {
         Instant at = comment.createdAt() == null ? alert.getLastUpdatedAt() : comment.createdAt();
-        String author = comment.author() == null || comment.author().isBlank() ? connectorId : comment.author();
+        String author = author(comment);
         return AlertAction.newBuilder()
-                .setActionId("azure-comment:" + digest(alert.getAlertKey() + "\n" + at + "\n" + author + "\n"
-                        + comment.text()))
+                .setActionId("azure-comment:" + digest(identity))
                 .setAlertKey(alert.getAlertKey()).setType(ActionType.SOURCE_COMMENT)
                 .setActor(RecordLimits.cut(author, RecordLimits.ID_BYTES)).setChannel(CHANNEL)
                 .setComment(RecordLimits.cut(comment.text(), RecordLimits.COMMENT_BYTES))
                 .setOccurredAt(at).build();
+    }
+
+    private String author(SourceComment comment) {
+        return comment.author() == null || comment.author().isBlank() ? connectorId : comment.author();
     }
 
     /**
@@ -189,7 +219,7 @@ final class AlertTriage {
     }
 
     /** 24 hex digits of the text's SHA-256: the same text gives the same id, in a bounded length. */
-    private static String digest(String text) {
+    static String digest(String text) {
         try {
             byte[] hash = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(hash, 0, 12);
@@ -203,15 +233,22 @@ final class AlertTriage {
                 ? IngestSeen.newBuilder(before).setSeenAt(now).build() : null);
     }
 
-    private IngestSeen seen(SecurityAlert alert, SourceItem source, IngestSeen before, Instant now) {
-        return IngestSeen.newBuilder().setAlertKey(alert.getAlertKey()).setConnectorId(connectorId)
+    /** What to remember of this version; {@code incident} is what was read of a Sentinel incident's comments. */
+    private IngestSeen seen(SecurityAlert alert, SourceItem source, IngestSeen before, Instant now,
+                            IncidentComments.Read incident) {
+        IngestSeen.Builder seen = IngestSeen.newBuilder().setAlertKey(alert.getAlertKey()).setConnectorId(connectorId)
                 .setLastUpdatedAt(alert.getLastUpdatedAt()).setStatus(alert.getStatus())
                 .setAssignedTo(alert.getAssignedTo()).setClassification(alert.getClassification())
                 .setDetermination(alert.getDetermination())
                 .setEchoedCommandId(before == null ? null : before.getEchoedCommandId())
-                .setCommentsRead(source.comments().size())
-                .setEchoedCommentCommandId(before == null ? null : before.getEchoedCommentCommandId())
-                .setSeenAt(now).build();
+                .setSeenAt(now);
+        if (incident == null) {
+            seen.setCommentsRead(source.comments().size())
+                    .setEchoedCommentCommandId(before == null ? null : before.getEchoedCommentCommandId());
+        } else {
+            seen.setCommentsHandledBefore(incident.handledBefore()).setCommentsHandled(incident.handled());
+        }
+        return seen.build();
     }
 
     private static boolean fieldsChanged(IngestSeen before, SecurityAlert now) {

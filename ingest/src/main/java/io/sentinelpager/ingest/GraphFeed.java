@@ -53,7 +53,7 @@ final class GraphFeed implements AlertFeed {
     }
 
     private static List<SourceComment> comments(List<AlertComment> comments) {
-        return comments == null ? List.of() : comments.stream().map(c -> new SourceComment(
+        return comments == null ? List.of() : comments.stream().map(c -> new SourceComment(null,
                 c.getCreatedByDisplayName(),
                 c.getCreatedDateTime() == null ? null : c.getCreatedDateTime().toInstant(),
                 c.getComment())).toList();

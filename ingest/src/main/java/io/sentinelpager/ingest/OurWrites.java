@@ -1,9 +1,12 @@
 package io.sentinelpager.ingest;
 
+import io.sentinelpager.azure.SentinelAlertId;
+import io.sentinelpager.schemas.AlertSource;
 import io.sentinelpager.schemas.IngestSeen;
 import io.sentinelpager.schemas.SecurityAlert;
 import io.sentinelpager.schemas.SourceStatus;
 import io.sentinelpager.schemas.SyncCommand;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -28,6 +31,11 @@ import java.util.function.Function;
  * text; syncback posts an alert's comments in the order of their commands, so the first such command is the one, and
  * it is marked echoed in {@link IngestSeen#getEchoedCommentCommandId()}. Apart from the fields' mark, because
  * syncback PATCHes the fields and posts the comment of one command in two requests, which a poll can see apart.
+ *
+ * <p>A Sentinel alert's comments are its incident's, which syncback writes for every alert of the incident, in no
+ * order ingest could follow (syncback instances write the alerts of their partitions, each retrying on its own): so a
+ * comment of an incident is ours when any of our commands for an alert of that incident wrote exactly its text
+ * ({@link #wroteIncidentComment}). No mark is needed there: ingest judges each incident comment once, by its name.
  */
 final class OurWrites {
 
@@ -36,16 +44,27 @@ final class OurWrites {
                  String determination) {
     }
 
-    /** Keeps the commands of the last 20 writes per alert: more unechoed writes than that do not happen. */
+    /**
+     * Keeps the commands of the last 20 writes per alert, and of the last 20 comments per Sentinel incident: more
+     * writes than that before ingest reads the alert again do not happen.
+     */
     private static final int KEPT_PER_ALERT = 20;
 
     /** One command's comment, as syncback posts it. */
     private record Comment(String commandId, String text) {
     }
 
+    /**
+     * One comment syncback adds to a Sentinel incident: the commands of a page's alerts share the text and the time
+     * asked, and syncback writes them as one comment, so they are kept as one.
+     */
+    private record IncidentComment(String commandId, String text, Instant requestedAt) {
+    }
+
     private final Set<String> connectors;
     private final Map<String, List<Write>> byAlert = new HashMap<>();
     private final Map<String, List<Comment>> commentsByAlert = new HashMap<>();
+    private final Map<String, List<IncidentComment>> commentsByIncident = new HashMap<>();
 
     /** @param connectors the connectors whose commands to keep; others belong to other deployments */
     OurWrites(Set<String> connectors) {
@@ -58,6 +77,15 @@ final class OurWrites {
         }
         if (command.getComment() != null) {
             keep(commentsByAlert, command.getAlertKey(), new Comment(command.getCommandId(), command.getComment()));
+            incidentOf(command).ifPresent(incident -> {
+                IncidentComment comment = new IncidentComment(command.getCommandId(), command.getComment(),
+                        command.getRequestedAt());
+                List<IncidentComment> written = commentsByIncident.getOrDefault(incident, List.of());
+                if (written.stream().noneMatch(c -> c.text().equals(comment.text())
+                        && Objects.equals(c.requestedAt(), comment.requestedAt()))) {
+                    keep(commentsByIncident, incident, comment);
+                }
+            });
         }
         if (command.getTargetStatus() == null && command.getAssignedTo() == null
                 && command.getClassification() == null && command.getDetermination() == null) {
@@ -89,6 +117,28 @@ final class OurWrites {
         }
         return written.subList(from, written.size()).stream().filter(c -> c.text().equals(text))
                 .map(Comment::commandId).findFirst();
+    }
+
+    /**
+     * The id of a command of ours that wrote this text to the Sentinel incident, for any of its alerts; empty when
+     * none did: an analyst wrote it.
+     */
+    Optional<String> wroteIncidentComment(String connectorId, String incidentName, String text) {
+        return commentsByIncident.getOrDefault(connectorId + ":" + incidentName, List.of()).stream()
+                .filter(c -> c.text().equals(text)).map(IncidentComment::commandId).findFirst();
+    }
+
+    /** {@code connector:incident} for a command to a Sentinel alert, whose comments syncback writes to the incident. */
+    private static Optional<String> incidentOf(SyncCommand command) {
+        if (command.getSource() != AlertSource.SENTINEL) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(command.getConnectorId() + ":"
+                    + SentinelAlertId.parse(command.getAlertId()).incidentName());
+        } catch (IllegalArgumentException e) {
+            return Optional.empty(); // syncback refuses it, so it writes no comment either
+        }
     }
 
     /**

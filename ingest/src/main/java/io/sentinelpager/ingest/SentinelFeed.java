@@ -1,6 +1,7 @@
 package io.sentinelpager.ingest;
 
 import io.sentinelpager.azure.AzureCallException;
+import io.sentinelpager.azure.IncidentComment;
 import io.sentinelpager.azure.IncidentPage;
 import io.sentinelpager.azure.SentinelAlert;
 import io.sentinelpager.azure.SentinelIncident;
@@ -18,9 +19,13 @@ import org.slf4j.LoggerFactory;
  * alert. An incident without alerts (created by hand) is one item of its own, so it pages too.
  *
  * <p>The alerts are read again for every modification of an incident: the alert items carry the incident's status
- * and version, and an alert added to an incident later is paged as new. A failed alerts call fails the poll, which
- * the next poll repeats from the same watermark, except for an incident deleted between the two calls (404): it has
- * nothing left to page.
+ * and version, and an alert added to an incident later is paged as new. So are the incident's comments, one request
+ * more per incident read: Sentinel keeps comments on the incident, not on its alerts, and adding one modifies the
+ * incident (automation rules' "incident updated" trigger fires for it), so a new comment brings the incident back
+ * into the listing. Every alert item of the incident carries all of its comments: the incident is where all its
+ * alerts' pages meet, and which of them an alert's page has not seen yet is {@link IncidentComments}'s to tell. A
+ * failed alerts or comments call fails the poll, which the next poll repeats from the same watermark, except for an
+ * incident deleted between the calls (404): it has nothing left to page.
  *
  * <p>ARM documents {@code $orderby} but no {@code $count} for incidents ({@link #count} is empty), and not what the
  * {@code $skipToken} of its nextLink holds. Oldest-modified first, an incident modified between two pages goes to the
@@ -68,9 +73,12 @@ final class SentinelFeed implements AlertFeed {
         List<SourceItem> items = new ArrayList<>();
         for (SentinelIncident incident : page.incidents()) {
             List<SentinelAlert> alerts;
+            List<SourceComment> comments;
             try {
                 beforeRequest.run();
                 alerts = client.alerts(incident.name());
+                beforeRequest.run();
+                comments = client.comments(incident.name()).stream().map(SentinelFeed::comment).toList();
             } catch (AzureCallException e) {
                 if (e.httpStatus() != 404) {
                     throw e;
@@ -80,21 +88,42 @@ final class SentinelFeed implements AlertFeed {
                 continue;
             }
             if (alerts.isEmpty()) {
-                items.add(item(incident, null));
+                items.add(item(normalizer, incident, null, comments));
             }
             for (SentinelAlert alert : alerts) {
-                items.add(item(incident, alert));
+                items.add(item(normalizer, incident, alert, comments));
             }
         }
         return new Page(items, page.nextLink());
     }
 
-    private SourceItem item(SentinelIncident incident, SentinelAlert alert) {
+    /** One alert of the incident (or the incident itself, when {@code alert} is null) with the incident's comments. */
+    static SourceItem item(SentinelNormalizer normalizer, SentinelIncident incident, SentinelAlert alert,
+                           List<SourceComment> comments) {
         String id = alert == null ? incident.name() : incident.name() + ":" + alert.name();
         return new SourceItem(id, incident.properties().lastModifiedTimeUtc(),
                 SentinelNormalizer.sourceJson(incident, alert), now -> normalizer.normalize(incident, alert, now),
-                // Not read yet: an incident's comments cost a request of their own (GET incidents/{id}/comments).
-                List.of());
+                comments, incident.name());
+    }
+
+    /** A comment of the incident, by its author's name as the portal shows it, else their sign-in name or e-mail. */
+    static SourceComment comment(IncidentComment comment) {
+        IncidentComment.Properties p = comment.properties();
+        if (p == null) {
+            return new SourceComment(comment.name(), null, null, null);
+        }
+        IncidentComment.Author a = p.author();
+        String author = a == null ? null : firstNonBlank(a.name(), a.userPrincipalName(), a.email());
+        return new SourceComment(comment.name(), author, p.createdTimeUtc(), p.message());
+    }
+
+    private static String firstNonBlank(String... values) {
+        for (String value : values) {
+            if (value != null && !value.isBlank()) {
+                return value;
+            }
+        }
+        return null;
     }
 
     @Override

@@ -15,13 +15,21 @@ import java.util.function.Function;
  * @param json        what the source sent, for the audit copy and dead letters
  * @param normalizer  makes the record at the given instant; throws {@link AlertNormalizer.UnusableAlertException}
  *                    for an alert that cannot be one
- * @param comments    the alert's comments, oldest first; empty for a source whose comments ingest does not read
+ * @param comments    the alert's comments: for Graph its own, oldest first; for Sentinel its incident's, in no order
+ * @param commentIncident the Sentinel incident whose comments {@code comments} are, shared by all its alerts and
+ *                    told apart by name ({@link IncidentComments}); null for a Graph alert
  */
 record SourceItem(String id, Instant lastUpdated, String json, Function<Instant, SecurityAlert> normalizer,
-                  List<SourceComment> comments) {
+                  List<SourceComment> comments, String commentIncident) {
 
     SourceItem {
         comments = List.copyOf(comments);
+    }
+
+    /** An alert whose comments are its own, listed oldest first and only ever appended (Graph's). */
+    SourceItem(String id, Instant lastUpdated, String json, Function<Instant, SecurityAlert> normalizer,
+               List<SourceComment> comments) {
+        this(id, lastUpdated, json, normalizer, comments, null);
     }
 
     SecurityAlert normalize(Instant now) {

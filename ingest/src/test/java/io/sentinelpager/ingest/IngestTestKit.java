@@ -23,6 +23,7 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 
 /** What the ingest ITs share: a provisioned cluster, connectors pointed at emulators, and a read-committed reader. */
 final class IngestTestKit {
@@ -75,6 +76,27 @@ final class IngestTestKit {
         boolean readUntil(Predicate<List<ConsumerRecord<String, SpecificRecord>>> done, Duration timeout) {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (!done.test(records)) {
+                if (System.nanoTime() > deadline) {
+                    return false;
+                }
+                for (ConsumerRecord<String, SpecificRecord> r : consumer.poll(Duration.ofMillis(200))) {
+                    if (r.value() != null && keep.test(r)) {
+                        records.add(r);
+                    }
+                }
+            }
+            return true;
+        }
+
+        /**
+         * Reads on until every partition it reads is read to its end as of now (the last committed offset): what
+         * one transaction shows was committed after what earlier ones wrote to other topics, but a consumer fetches
+         * each partition on its own, so seeing the later record does not mean it has fetched the earlier ones.
+         */
+        boolean readToEnd(Duration timeout) {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
+            while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
                 if (System.nanoTime() > deadline) {
                     return false;
                 }

@@ -45,6 +45,12 @@ public final class RecordLimits {
      */
     public static final int PUSH_ENDPOINT_BYTES = 2_048;
 
+    /**
+     * Names of a Sentinel incident's comments that ingest remembers per alert (IngestSeen's commentsHandled): those
+     * created lately, which could still show in a listing after a newer one; older ones are covered by a time.
+     */
+    public static final int SEEN_COMMENT_NAMES = 50;
+
     /** The alert JSON as Azure sent it, kept on alerts.raw for audit. */
     public static final int SOURCE_JSON_BYTES = 256 * 1024;
     /**
