@@ -8,19 +8,12 @@ import io.sentinelpager.schemas.RollupStatus;
 import io.sentinelpager.schemas.SyncOutcome;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,10 +57,7 @@ final class IncidentRollupProcessor implements Processor<String, IncidentMember,
     public void init(ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
         this.rollups = context.getStateStore(SyncbackTopology.ROLLUP_STORE);
-        calls.reset();
-        try (KeyValueIterator<String, IncidentRollup> all = rollups.all()) {
-            all.forEachRemaining(kv -> calls.due(kv.key, kv.value.getNextCheckAt()));
-        }
+        calls.reset(rollups, IncidentRollup::getNextCheckAt);
         context.schedule(SyncProcessor.TICK, PunctuationType.WALL_CLOCK_TIME, ignored -> tick());
     }
 

@@ -12,25 +12,14 @@ import io.sentinelpager.schemas.SyncStatus;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Queue;
 import java.util.Set;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,10 +75,7 @@ final class SyncProcessor implements Processor<String, SyncCommand, String, Spec
         this.context = context;
         this.pending = context.getStateStore(SyncbackTopology.PENDING_STORE);
         this.completed = CompletedIds.open(context, SyncbackTopology.APPLIED_STORE);
-        calls.reset();
-        try (KeyValueIterator<String, PendingSync> all = pending.all()) {
-            all.forEachRemaining(kv -> calls.due(kv.key, kv.value.getNextTryAt()));
-        }
+        calls.reset(pending, PendingSync::getNextTryAt);
         metrics.pendingChanged(calls.size());
         context.schedule(TICK, PunctuationType.WALL_CLOCK_TIME, ignored -> tick());
     }

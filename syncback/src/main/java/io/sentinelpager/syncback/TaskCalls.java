@@ -15,6 +15,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * The calls to Azure of one stream task, by key (an alert, an incident): when each is due, which are in flight (at
@@ -38,11 +40,17 @@ final class TaskCalls<A> {
     private record Answer<A>(int generation, String key, A answer) {
     }
 
-    /** A (re)started task: what was in flight belongs to state that is gone. */
-    void reset() {
+    /**
+     * A (re)started task: what was in flight belongs to state that is gone, and every key of its store is due when the
+     * store says.
+     */
+    <V> void reset(KeyValueStore<String, V> store, Function<V, Instant> dueOf) {
         generation++;
         inFlight.clear();
         dueAt.clear();
+        try (KeyValueIterator<String, V> all = store.all()) {
+            all.forEachRemaining(kv -> dueAt.put(kv.key, dueOf.apply(kv.value)));
+        }
     }
 
     /** The key is due at that time; returns whether it was not known before. */
