@@ -13,7 +13,7 @@ import io.sentinelpager.platform.config.PagerConfig;
 import io.sentinelpager.platform.config.PlatformConfig;
 import io.sentinelpager.platform.service.ServiceFactory;
 import io.sentinelpager.policy.PolicyApp;
-import io.sentinelpager.policy.PolicyConfig;
+import io.sentinelpager.policy.PolicyServiceConfig;
 import io.sentinelpager.responder.ResponderApp;
 import io.sentinelpager.responder.ResponderConfig;
 import io.sentinelpager.syncback.SyncbackApp;
@@ -41,7 +41,7 @@ public final class Services {
      * was run from, the log level in logback.xml and the demo registry's archive.
      */
     public static final KnownKeys SETTINGS = new KnownKeys(Stream.of(PlatformConfig.KEYS, IngestConfig.KEYS,
-            EnrichConfig.KEYS, PolicyConfig.KEYS, EscalateConfig.KEYS, NotifyConfig.KEYS, ResponderConfig.KEYS,
+            EnrichConfig.KEYS, PolicyServiceConfig.KEYS, EscalateConfig.KEYS, NotifyConfig.KEYS, ResponderConfig.KEYS,
             SyncbackConfig.KEYS)
             .flatMap(List::stream).toList(), Set.of("PAGER_JAVA_OPTS", PagerCommand.CALLER_DIR, "PAGER_LOG_LEVEL",
             "PAGER_REGISTRY_ARCHIVE"));

@@ -20,7 +20,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -78,14 +77,9 @@ public final class EnrichApp {
 
             @Override
             public Producer<byte[], byte[]> producer() {
-                Map<String, Object> settings = context.kafkaClientConfig();
-                settings.put(ProducerConfig.ACKS_CONFIG, "all");
-                settings.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-                // A page must not wait for a batch to fill.
-                settings.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-                settings.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-                settings.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-                return new KafkaProducer<>(settings);
+                // Bytes: the loop serializes each record itself, as it decodes each one it reads.
+                return new KafkaProducer<>(context.producerConfig(), new ByteArraySerializer(),
+                        new ByteArraySerializer());
             }
         };
     }

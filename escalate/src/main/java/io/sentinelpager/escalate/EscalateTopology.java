@@ -36,10 +36,10 @@ import org.apache.kafka.streams.state.Stores;
 public final class EscalateTopology {
 
     public static final String LIFECYCLE_STORE = "alert-lifecycle-store";
-    public static final String TEAMS_STORE = "config-teams-store";
-    public static final String USERS_STORE = "config-users-store";
-    public static final String SCHEDULES_STORE = "config-schedules-store";
-    public static final String CHAINS_STORE = "config-escalations-store";
+    public static final String TEAMS_STORE = GlobalTables.TEAMS_STORE;
+    public static final String USERS_STORE = GlobalTables.USERS_STORE;
+    public static final String SCHEDULES_STORE = GlobalTables.SCHEDULES_STORE;
+    public static final String CHAINS_STORE = GlobalTables.ESCALATIONS_STORE;
     public static final String TIMERS_STORE = "escalation-timers-store";
     /** Alert key → key of the grouped page the alert is on. */
     public static final String PAGE_INDEX_STORE = "alert-page-index-store";

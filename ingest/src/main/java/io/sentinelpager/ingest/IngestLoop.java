@@ -6,10 +6,7 @@ import io.sentinelpager.azure.SentinelIncidentsClient;
 import io.sentinelpager.platform.kafka.TopicProvisioner;
 import io.sentinelpager.platform.service.LoopService;
 import io.sentinelpager.platform.service.ServiceContext;
-import io.sentinelpager.schemas.ConnectorHealth;
-import io.sentinelpager.schemas.IngestSeen;
 import io.sentinelpager.schemas.IngestWatermark;
-import io.sentinelpager.schemas.SyncCommand;
 import io.sentinelpager.schemas.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -25,13 +22,11 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.FencedInstanceIdException;
-import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Utils;
@@ -54,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * <p><b>State.</b> What a connector needs (its watermark, the alerts it has seen, its health) is read from the
  * partition's compacted topics when the partition is assigned, after the fencing, so it includes everything the
  * previous owner committed, except seen alerts past the {@link SeenRetention}. The commands syncback was given are
- * read from sync.commands by every instance.
+ * read from sync.commands by every instance ({@link OurWritesReader}).
  */
 final class IngestLoop implements LoopService.Loop, ConsumerRebalanceListener {
 
@@ -73,9 +68,7 @@ final class IngestLoop implements LoopService.Loop, ConsumerRebalanceListener {
     private final Map<Integer, PartitionWriter> writers = new TreeMap<>();
     private final Map<String, ConnectorPoller> pollers = new TreeMap<>();
     private KafkaConsumer<byte[], byte[]> group;
-    private KafkaConsumer<String, SpecificRecord> commands;
-    private List<TopicPartition> commandPartitions;
-    private OurWrites ours;
+    private OurWritesReader commands;
     private int partitions;
 
     IngestLoop(IngestConfig config, Map<String, ConnectorSettings> settings, List<ConnectorConfig> connectors,
@@ -125,7 +118,7 @@ final class IngestLoop implements LoopService.Loop, ConsumerRebalanceListener {
         int partition = poller.partition();
         PartitionWriter writer = writers.get(partition);
         try {
-            poller.poll(() -> new Outbox(partition, serializer), writer::commit, this::ourWrites);
+            poller.poll(() -> new Outbox(partition, serializer), writer::commit, commands::upToDate);
         } catch (PartitionWriter.Fenced e) {
             log.warn("{}; its connectors stop here", e.getMessage());
             release(List.of(partition));
@@ -141,13 +134,7 @@ final class IngestLoop implements LoopService.Loop, ConsumerRebalanceListener {
     private void start() {
         boundSeenTopic();
         partitions = partitionsOf(Topics.INGEST_WATERMARKS.name());
-        ours = new OurWrites(connectors.keySet());
-        commands = new KafkaConsumer<>(context.consumerConfig(null), context.serdes().key().deserializer(),
-                context.serdes().anyValue().deserializer());
-        commandPartitions = commands.partitionsFor(Topics.SYNC_COMMANDS.name()).stream()
-                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-        commands.assign(commandPartitions);
-        commands.seekToBeginning(commandPartitions);
+        commands = new OurWritesReader(context, connectors.keySet());
         Map<String, Object> groupConfig = new HashMap<>(context.kafkaClientConfig());
         groupConfig.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
         groupConfig.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, config.groupId() + "-" + config.instanceId());
@@ -256,28 +243,6 @@ final class IngestLoop implements LoopService.Loop, ConsumerRebalanceListener {
         }
     }
 
-    /**
-     * Syncback's commands up to the current end of sync.commands. A record that cannot be read is skipped: it cannot
-     * be one of our writes, since escalate writes only readable commands.
-     */
-    private OurWrites ourWrites() {
-        Map<TopicPartition, Long> end = commands.endOffsets(commandPartitions);
-        while (commandPartitions.stream().anyMatch(p -> commands.position(p) < end.get(p))) {
-            try {
-                for (ConsumerRecord<String, SpecificRecord> r : commands.poll(Duration.ofMillis(100))) {
-                    if (r.value() instanceof SyncCommand command) {
-                        ours.add(command);
-                    }
-                }
-            } catch (RecordDeserializationException e) {
-                log.warn("skipping unreadable record {} at offset {} of {}", e.topicPartition(), e.offset(),
-                        Topics.SYNC_COMMANDS.name());
-                commands.seek(e.topicPartition(), e.offset() + 1);
-            }
-        }
-        return ours;
-    }
-
     private int partitionsOf(String topic) {
         try (KafkaConsumer<byte[], byte[]> probe = new KafkaConsumer<>(context.kafkaClientConfig(),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
@@ -294,7 +259,7 @@ final class IngestLoop implements LoopService.Loop, ConsumerRebalanceListener {
             group = null;
         }
         if (commands != null) {
-            commands.close(Duration.ofSeconds(5));
+            commands.close();
             commands = null;
         }
     }
@@ -302,67 +267,5 @@ final class IngestLoop implements LoopService.Loop, ConsumerRebalanceListener {
     @Override
     public void close() {
         stop();
-    }
-
-    /** What the compacted topics hold for the connectors of one partition; seen alerts only within the retention. */
-    record PartitionState(Map<String, IngestWatermark> watermarks, Map<String, IngestSeen> seenByKey,
-                          Map<String, ConnectorHealth> health) {
-
-        Map<String, IngestSeen> seen(String connectorId) {
-            Map<String, IngestSeen> out = new HashMap<>();
-            seenByKey.forEach((key, seen) -> {
-                if (seen.getConnectorId().equals(connectorId)) {
-                    out.put(key, seen);
-                }
-            });
-            return out;
-        }
-
-        static PartitionState read(ServiceContext context, int partition, SeenRetention retention, Instant now) {
-            Map<String, IngestWatermark> watermarks = new HashMap<>();
-            Map<String, IngestSeen> seen = new HashMap<>();
-            Map<String, ConnectorHealth> health = new HashMap<>();
-            List<TopicPartition> parts = List.of(new TopicPartition(Topics.INGEST_WATERMARKS.name(), partition),
-                    new TopicPartition(Topics.INGEST_SEEN.name(), partition),
-                    new TopicPartition(Topics.CONNECTOR_HEALTH.name(), partition));
-            try (KafkaConsumer<String, SpecificRecord> consumer = new KafkaConsumer<>(context.consumerConfig(null),
-                    context.serdes().key().deserializer(), context.serdes().anyValue().deserializer())) {
-                consumer.assign(parts);
-                consumer.seekToBeginning(parts);
-                Map<TopicPartition, Long> end = consumer.endOffsets(parts);
-                while (parts.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                    try {
-                        for (ConsumerRecord<String, SpecificRecord> r : consumer.poll(Duration.ofMillis(200))) {
-                            put(r, watermarks, seen, health, retention, now);
-                        }
-                    } catch (RecordDeserializationException e) {
-                        log.warn("skipping unreadable record at offset {} of {}", e.offset(), e.topicPartition());
-                        consumer.seek(e.topicPartition(), e.offset() + 1);
-                    }
-                }
-            }
-            return new PartitionState(watermarks, seen, health);
-        }
-
-        private static void put(ConsumerRecord<String, SpecificRecord> r, Map<String, IngestWatermark> watermarks,
-                                Map<String, IngestSeen> seen, Map<String, ConnectorHealth> health,
-                                SeenRetention retention, Instant now) {
-            if (r.value() == null) {
-                watermarks.remove(r.key());
-                seen.remove(r.key());
-                health.remove(r.key());
-            } else if (r.value() instanceof IngestWatermark w) {
-                watermarks.put(r.key(), w);
-            } else if (r.value() instanceof IngestSeen s) {
-                // Dropped here rather than after the read, so that memory never holds more than the retention's worth.
-                if (retention.expired(s, now)) {
-                    seen.remove(r.key());
-                } else {
-                    seen.put(r.key(), s);
-                }
-            } else if (r.value() instanceof ConnectorHealth h) {
-                health.put(r.key(), h);
-            }
-        }
     }
 }

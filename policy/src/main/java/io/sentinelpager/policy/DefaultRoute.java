@@ -1,6 +1,7 @@
 package io.sentinelpager.policy;
 
 import io.sentinelpager.schemas.EnrichedAlert;
+import io.sentinelpager.schemas.PolicyConfig;
 import io.sentinelpager.schemas.RouteDecision;
 import io.sentinelpager.schemas.RoutedAlert;
 import io.sentinelpager.schemas.Severity;
@@ -16,14 +17,14 @@ public final class DefaultRoute {
 
     public static final String POLICY_ID = "default";
 
-    private final io.sentinelpager.policy.PolicyConfig config;
+    private final PolicyServiceConfig config;
 
-    public DefaultRoute(io.sentinelpager.policy.PolicyConfig config) {
+    public DefaultRoute(PolicyServiceConfig config) {
         this.config = config;
     }
 
     /** The decision for an alert's first record, by the policy that matched it (or none). */
-    public RoutedAlert route(EnrichedAlert enriched, io.sentinelpager.schemas.PolicyConfig policy, Instant now) {
+    public RoutedAlert route(EnrichedAlert enriched, PolicyConfig policy, Instant now) {
         RoutedAlert.Builder routed = RoutedAlert.newBuilder().setEnriched(enriched).setRoutedAt(now);
         if (policy == null) {
             Severity severity = enriched.getAlert().getSeverity();

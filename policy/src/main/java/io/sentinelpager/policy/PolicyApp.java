@@ -13,7 +13,7 @@ public final class PolicyApp {
     }
 
     public static Service create(ServiceContext context) {
-        PolicyConfig config = PolicyConfig.from(context.config());
+        PolicyServiceConfig config = PolicyServiceConfig.from(context.config());
         return new StreamsService(NAME, PolicyTopology.build(context.serdes(), new DefaultRoute(config),
                 config.decisionRetention(), context.clock()), context);
     }

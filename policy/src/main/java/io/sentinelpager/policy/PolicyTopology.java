@@ -26,7 +26,7 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class PolicyTopology {
 
-    public static final String POLICIES_STORE = "config-policies-store";
+    public static final String POLICIES_STORE = GlobalTables.POLICIES_STORE;
     /** Alert key → how its first record was routed. */
     public static final String DECISIONS_STORE = "route-decisions-store";
 

@@ -1,6 +1,7 @@
 package io.sentinelpager.policy;
 
 import io.sentinelpager.oncall.routing.Policies;
+import io.sentinelpager.platform.kafka.GlobalTables;
 import io.sentinelpager.schemas.EnrichedAlert;
 import io.sentinelpager.schemas.PolicyConfig;
 import io.sentinelpager.schemas.RouteDecision;
@@ -75,15 +76,7 @@ final class RouteProcessor implements Processor<String, EnrichedAlert, String, R
     }
 
     private List<PolicyConfig> livePolicies() {
-        List<PolicyConfig> live = new ArrayList<>();
-        try (KeyValueIterator<String, ValueAndTimestamp<PolicyConfig>> it = policies.all()) {
-            it.forEachRemaining(kv -> {
-                if (kv.value != null) {
-                    live.add(kv.value.value());
-                }
-            });
-        }
-        return live;
+        return List.copyOf(GlobalTables.copyValues(policies).values());
     }
 
     void forgetExpired() {

@@ -67,7 +67,7 @@ class PolicyTopologyIT {
                 new SimpleMeterRegistry(), clock);
         Properties properties = StreamsService.properties("policy-test", context);
         driver = new TopologyTestDriver(PolicyTopology.build(context.serdes(), new DefaultRoute(
-                new io.sentinelpager.policy.PolicyConfig("soc", "default", RETENTION)), RETENTION, clock), properties, T0);
+                new PolicyServiceConfig("soc", "default", RETENTION)), RETENTION, clock), properties, T0);
         var key = context.serdes().key();
         var any = context.serdes().anyValue();
         enriched = driver.createInputTopic(Topics.ALERTS_ENRICHED.name(), key.serializer(), any.serializer());

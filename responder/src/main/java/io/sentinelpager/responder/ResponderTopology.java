@@ -28,9 +28,9 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
 public final class ResponderTopology {
 
     public static final String STATE_STORE = "alert-state-view";
-    public static final String TEAMS_STORE = "config-teams-view";
-    public static final String USERS_STORE = "config-users-view";
-    public static final String SCHEDULES_STORE = "config-schedules-view";
+    public static final String TEAMS_STORE = GlobalTables.TEAMS_STORE;
+    public static final String USERS_STORE = GlobalTables.USERS_STORE;
+    public static final String SCHEDULES_STORE = GlobalTables.SCHEDULES_STORE;
     public static final String USED_LINKS_STORE = "used-links-view";
     public static final String SYNC_STATE_STORE = "sync-state-view";
     public static final String INCIDENT_STATE_STORE = "incident-state-view";

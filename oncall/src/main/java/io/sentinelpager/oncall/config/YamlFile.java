@@ -60,6 +60,11 @@ final class YamlFile {
         }
     }
 
+    /** A problem with the value at this JSON pointer, on its line. */
+    Problem problem(String pointer, String message) {
+        return new Problem(path, line(pointer), message);
+    }
+
     /** The line of the value at this JSON pointer, or of its nearest parent that has one. */
     int line(String pointer) {
         for (String p = pointer; ; p = p.substring(0, p.lastIndexOf('/'))) {

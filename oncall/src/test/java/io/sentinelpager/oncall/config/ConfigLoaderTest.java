@@ -223,4 +223,19 @@ class ConfigLoaderTest {
                 "policies.yaml:10: policy busy: 'maintenance' has 21 windows; the limit is 20 (remove the windows that"
                         + " are over)");
     }
+
+    @Test
+    void aPartOfAnObjectIsNamedAfterItsObjectEvenWithAnIdOfItsOwn() throws Exception {
+        Files.writeString(dir.resolve("people.yaml"), """
+                users:
+                  - id: ana
+                    name: Ana
+                    contactMethods: [{id: pager, type: inbox, address: ana}]
+                  - {id: bob, name: Bob, nickname: b}
+                """);
+        assertThat(ConfigLoader.load(dir).problems()).extracting(Problem::toString).containsExactlyInAnyOrder(
+                "people.yaml:4: user ana contact method 1: unknown field 'id'; fields are type, address",
+                "people.yaml:5: user bob: unknown field 'nickname'; fields are id, name, email, phone, timeZone,"
+                        + " contactMethods, notificationRules");
+    }
 }

@@ -5,8 +5,11 @@ import io.sentinelpager.platform.config.PagerConfig;
 import java.time.Duration;
 import java.util.List;
 
-/** Settings of the policy service. */
-public record PolicyConfig(String defaultTeam, String defaultEscalationChain, Duration decisionRetention) {
+/**
+ * Settings of the policy service: the default route and how long a routing decision is kept. Not to be confused with
+ * a policy itself ({@code schemas.PolicyConfig}), which is configuration the service reads from its topic.
+ */
+public record PolicyServiceConfig(String defaultTeam, String defaultEscalationChain, Duration decisionRetention) {
 
     public static final ConfigKey DEFAULT_TEAM = ConfigKey.of("policy.default.team", "soc",
             "team that receives alerts no policy routes elsewhere");
@@ -19,8 +22,8 @@ public record PolicyConfig(String defaultTeam, String defaultEscalationChain, Du
     /** Every setting policy reads beyond the platform's. */
     public static final List<ConfigKey> KEYS = List.of(DEFAULT_TEAM, DEFAULT_ESCALATION_CHAIN, DECISION_RETENTION);
 
-    public static PolicyConfig from(PagerConfig config) {
-        return new PolicyConfig(config.string(DEFAULT_TEAM), config.string(DEFAULT_ESCALATION_CHAIN),
+    public static PolicyServiceConfig from(PagerConfig config) {
+        return new PolicyServiceConfig(config.string(DEFAULT_TEAM), config.string(DEFAULT_ESCALATION_CHAIN),
                 config.duration(DECISION_RETENTION));
     }
 }
