@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * logged, at DEBUG for azure-identity, MSAL, azure-core, the Graph SDK, OkHttp and our code,
  * stack traces included ({@code target/test-logs/azure-tests.log}, see logback-test.xml), for every
  * secret the run used: the client secrets, the .pfx password, every client assertion the emulators
- * received and every access token they issued.
+ * received and every access token they issued, each verbatim and in every spelling {@link SecretForms} knows.
  *
  * <p>Run alone it fails, having nothing to search: run it with the other ITs.
  */
@@ -39,27 +38,24 @@ class LogGrepIT {
         assertThat(log).as("the client libraries logged at DEBUG")
                 .contains("com.microsoft.aad.msal4j").contains("com.azure.identity").contains("com.azure.core");
 
-        Map<String, String> secrets = new LinkedHashMap<>();
-        secrets.put("the client secret", EmulatorOptions.defaults().clientSecret());
-        secrets.put("a wrong client secret", GraphResilienceIT.WRONG_SECRET);
-        secrets.put("another wrong client secret", GraphAlertsClientIT.WRONG_SECRET);
-        secrets.put("the .pfx password", CertificateCredentialIT.PFX_PASSWORD);
+        String clientId = EmulatorOptions.defaults().clientId();
+        Map<String, Map<String, String>> secrets = new LinkedHashMap<>();
+        secrets.put("the client secret", SecretForms.ofClientSecret(clientId, EmulatorOptions.defaults().clientSecret()));
+        secrets.put("a wrong client secret", SecretForms.ofClientSecret(clientId, GraphResilienceIT.WRONG_SECRET));
+        secrets.put("another wrong client secret",
+                SecretForms.ofClientSecret(clientId, GraphAlertsClientIT.WRONG_SECRET));
+        secrets.put("the .pfx password", SecretForms.of(CertificateCredentialIT.PFX_PASSWORD));
         for (int i = 0; i < assertions.size(); i++) {
-            secrets.put("client assertion " + i, assertions.get(i));
+            secrets.put("client assertion " + i, SecretForms.of(assertions.get(i)));
             // Its signature alone would be as good to a thief as a replay within its lifetime.
-            secrets.put("the signature of client assertion " + i, assertions.get(i).substring(
-                    assertions.get(i).lastIndexOf('.') + 1));
+            secrets.put("the signature of client assertion " + i, SecretForms.of(assertions.get(i).substring(
+                    assertions.get(i).lastIndexOf('.') + 1)));
         }
         for (int i = 0; i < tokens.size(); i++) {
-            secrets.put("access token " + i, tokens.get(i));
+            secrets.put("access token " + i, SecretForms.of(tokens.get(i)));
         }
-        List<String> found = new ArrayList<>();
-        secrets.forEach((what, secret) -> {
-            if (log.contains(secret)) {
-                found.add(what);
-            }
-        });
-        assertThat(found).as("secrets found in %s (%d lines, %d secrets searched)", LOG,
-                log.lines().count(), secrets.size()).isEmpty();
+        List<String> found = SecretForms.foundIn(log, secrets);
+        assertThat(found).as("secrets found in %s (%d lines, %d secrets searched in %d spellings)", LOG,
+                log.lines().count(), secrets.size(), secrets.values().stream().mapToInt(Map::size).sum()).isEmpty();
     }
 }

@@ -17,6 +17,7 @@ import com.microsoft.graph.models.security.Incident;
 import io.sentinelpager.emulator.AzureEmulator;
 import io.sentinelpager.emulator.AzureEmulatorExtension;
 import io.sentinelpager.emulator.LoggedRequest;
+import io.sentinelpager.emulator.SampleAlerts;
 import io.sentinelpager.emulator.SentinelWorkspace;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -35,6 +36,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,7 +49,6 @@ import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -55,23 +56,21 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The contract with Microsoft's published payloads: every file in the shared azure-samples folder
- * is played through the emulator and read back with our clients (Microsoft's SDKs, the real
+ * The contract with Microsoft's published payloads: every file in {@code src/test/resources/azure-samples}
+ * (Microsoft's text, byte for byte; its README and SOURCES.md say where each came from) is played through the emulator and read back with our clients (Microsoft's SDKs, the real
  * client-secret credential, HTTPS), and what the emulator serves has the published shape: the same
  * properties with the same JSON types. Request samples are sent byte for byte and must be accepted;
  * Log Analytics error samples must be classified with their code and message.
  *
  * <p>The folder is read, not a list: a sample added there without a contract here fails the test.
- * The repository keeps a copy of the shared {@code ../shared/reference/azure-samples} (the emulator serves the same
- * files), so that the build needs nothing beside the repository; where the shared folder is there too,
- * {@link #theRepositoryCopyIsTheSharedFolder} checks that the copy is complete and unchanged.
+ * The emulator seeds and serves its own copy of these files; the test seeds from that copy and compares what is
+ * served with this one, so that nothing the emulator ships can move what it is measured against.
  */
 @ExtendWith(AzureEmulatorExtension.class)
 class PublishedSamplesIT {
 
-    private static final Path SAMPLES = Path.of("../emulator/src/main/resources/samples");
-    private static final Path SHARED = Path.of(System.getProperty("azure.samples.dir",
-            "../../shared/reference/azure-samples"));
+    private static final Path SAMPLES = Path.of("src/test/resources/azure-samples");
+    private static final Path EMULATOR_SAMPLES = Path.of("../emulator/src/main/resources/samples");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Instant EPOCH = Instant.parse("2000-01-01T00:00:00Z");
     private static final String SUBSCRIPTION = "d0cfe6b2-9ac0-4464-9919-dccaee2e48c0";
@@ -86,6 +85,7 @@ class PublishedSamplesIT {
      */
     private static final Map<String, String> NOT_CONTRACTS = Map.of(
             "SOURCES.md", "where each sample comes from: documentation, not a payload",
+            "README.md", "what this folder is for: documentation, not a payload",
             // Microsoft's page has trailing commas after "Referred in command line" and after a
             // "tags": []; the service itself sends valid JSON. If a corrected copy is saved, it
             // parses, this check fails, and the file needs a contract like the incident list's.
@@ -108,16 +108,21 @@ class PublishedSamplesIT {
         http = HttpClient.newBuilder().sslContext(trusting(azure.certificatePem())).build();
     }
 
+    /** The emulator's sample alerts and served samples are Microsoft's text, not an edited copy of it. */
     @Test
-    void theRepositoryCopyIsTheSharedFolder() throws IOException {
-        Assumptions.assumeTrue(Files.isDirectory(SHARED), "no shared samples folder at " + SHARED.toAbsolutePath()
-                + " (set -Dazure.samples.dir); the repository's copy is what is tested");
-        try (Stream<Path> files = Files.list(SHARED)) {
-            for (Path shared : files.toList()) {
-                Path copy = SAMPLES.resolve(shared.getFileName().toString());
-                assertThat(copy).as("copy %s from the shared samples into %s", shared.getFileName(), SAMPLES).exists();
-                assertThat(Files.mismatch(shared, copy)).as("%s differs from the shared sample", copy).isEqualTo(-1L);
-            }
+    void theEmulatorShipsThePublishedSamplesUnchanged() throws IOException {
+        List<String> published;
+        try (Stream<Path> files = Files.list(SAMPLES)) {
+            published = files.map(path -> path.getFileName().toString()).filter(name -> !name.equals("README.md"))
+                    .sorted().toList();
+        }
+        try (Stream<Path> files = Files.list(EMULATOR_SAMPLES)) {
+            assertThat(files.map(path -> path.getFileName().toString()).sorted().toList())
+                    .as("the emulator's samples in %s", EMULATOR_SAMPLES).isEqualTo(published);
+        }
+        for (String file : published) {
+            assertThat(Files.mismatch(SAMPLES.resolve(file), EMULATOR_SAMPLES.resolve(file)))
+                    .as("the emulator's %s differs from the published one in %s", file, SAMPLES).isEqualTo(-1L);
         }
     }
 
@@ -149,7 +154,8 @@ class PublishedSamplesIT {
 
     private Map<String, Contract> contracts() {
         Map<String, Contract> contracts = new LinkedHashMap<>();
-        contracts.put("graph-alert-get.response.json", (file, sample) -> graphAlert(file, (ObjectNode) sample));
+        contracts.put("graph-alert-get.response.json", (file, sample) -> graphAlert(file, sample,
+                SampleAlerts.published(file)));
         contracts.put("graph-alerts_v2-list-1.response.json", this::graphAlertList);
         contracts.put("graph-alerts_v2-list-2-sentinel.response.json", this::graphAlertList);
         contracts.put("graph-alert-update.request.json", this::graphAlertUpdateRequest);
@@ -223,9 +229,12 @@ class PublishedSamplesIT {
 
     // ---- Microsoft Graph --------------------------------------------------------------------
 
-    /** Seeds the alert under an id of its own, reads it with the Graph SDK, and checks what Graph serves. */
-    private void graphAlert(String file, ObjectNode published) throws Exception {
-        ObjectNode alert = published.deepCopy();
+    /**
+     * Seeds the emulator's copy of a published alert under an id of its own, reads it with the Graph SDK, and checks
+     * that what Graph serves is Microsoft's published alert, read from this test's copy.
+     */
+    private String graphAlert(String file, JsonNode published, JsonNode emulatorCopy) throws Exception {
+        ObjectNode alert = emulatorCopy.deepCopy();
         alert.remove("@odata.context");
         String id = published.get("id").asText() + "-" + tag(file);
         alert.put("id", id);
@@ -248,17 +257,46 @@ class PublishedSamplesIT {
         assertThat(read.getMitreTechniques()).hasSameSizeAs(published.get("mitreTechniques"));
 
         JsonNode served = graph("GET", "/security/alerts_v2/" + id, null);
-        ObjectNode expected = published.deepCopy().put("id", id);
+        ObjectNode expected = ((ObjectNode) published.deepCopy()).put("id", id);
         expected.remove("@odata.context");
         ((ObjectNode) served).remove("@odata.context");
         assertThat(served).as("served as published").isEqualTo(expected);
+        return id;
     }
 
     private void graphAlertList(String file, JsonNode published) throws Exception {
-        for (JsonNode alert : published.get("value")) {
-            graphAlert(file, (ObjectNode) alert);
+        JsonNode emulatorCopy = SampleAlerts.published(file).get("value");
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < published.get("value").size(); i++) {
+            ids.add(graphAlert(file + "#" + i, published.get("value").get(i), emulatorCopy.get(i)));
         }
-        assertSameShape(published, graph("GET", "/security/alerts_v2?$top=1", null), "list");
+        assertSameShape(published, listingOf(ids), "list");
+    }
+
+    /**
+     * The first page of the alert listing with just these alerts in it: the listing holds every alert the other
+     * contracts seeded and changed, and a changed alert rightly differs from the published one (an assigned alert
+     * has a string where the sample has null).
+     */
+    private static JsonNode listingOf(List<String> ids) throws Exception {
+        JsonNode page = graph("GET", "/security/alerts_v2?$top=" + GraphAlertsClient.MAX_TOP, null);
+        ObjectNode listing = page.deepCopy();
+        List<JsonNode> found = new ArrayList<>();
+        while (true) {
+            page.get("value").forEach(alert -> {
+                if (ids.contains(alert.get("id").asText())) {
+                    found.add(alert);
+                }
+            });
+            if (!page.has("@odata.nextLink")) {
+                break;
+            }
+            page = graph("GET", page.get("@odata.nextLink").asText().substring(emulator.graphBaseUrl().length()), null);
+        }
+        found.sort(Comparator.comparingInt(alert -> ids.indexOf(alert.get("id").asText())));
+        assertThat(found).extracting(alert -> alert.get("id").asText()).as("listed").containsExactlyElementsOf(ids);
+        listing.putArray("value").addAll(found);
+        return listing;
     }
 
     private void graphAlertUpdateRequest(String file, JsonNode request) throws Exception {
@@ -281,7 +319,7 @@ class PublishedSamplesIT {
 
     /** The published alert reads back; and the emulator answers a PATCH with the published response's shape. */
     private void graphAlertUpdateResponse(String file, JsonNode published) throws Exception {
-        graphAlert(file, (ObjectNode) published);
+        graphAlert(file, published, SampleAlerts.published(file));
         String id = seedAlert(file);
         JsonNode served = graph("PATCH", "/security/alerts_v2/" + id, readSample("graph-alert-update.request.json").toString());
         assertSameShape(withoutOptional(published, "customDetails"), served, "PATCH response");
@@ -578,6 +616,8 @@ class PublishedSamplesIT {
     private static void notAContract(String file, String text) {
         if (file.endsWith(".invalid-as-published.txt")) {
             assertThatThrownBy(() -> JSON.readTree(text)).isInstanceOf(JsonProcessingException.class);
+        } else if (file.equals("README.md")) {
+            assertThat(text).as(file).contains("[SOURCES.md](SOURCES.md)");
         } else {
             assertThat(text).as(file).contains("# Sources of the sample payloads");
         }
@@ -586,27 +626,49 @@ class PublishedSamplesIT {
     // ---- Shapes -------------------------------------------------------------------------------
 
     /**
-     * Same properties, same JSON types, recursively through objects and the first element of arrays;
-     * a null on either side matches any type (Graph and ARM send null for unset properties). OData
+     * Same properties, same JSON types, recursively through objects and every element of arrays. A null is a type
+     * like any other: where Microsoft published null the emulator must serve null, and where Microsoft published a
+     * value the emulator must serve one of that type. Arrays of the same length are compared element by element;
+     * otherwise (a listing holds whatever alerts the emulator has, not the published one) each served element must
+     * have the shape of some published element, since one array may hold several kinds, as evidence does. OData
      * annotations ({@code @odata.context}, {@code @odata.nextLink}, {@code @odata.type}) and ARM's
      * {@code nextLink} are control information, not properties: the published examples have them
      * or not as the page was cut, and a next link depends on the page size asked for.
      */
     static void assertSameShape(JsonNode published, JsonNode served, String where) {
-        if (published == null || served == null || published.isNull() || served.isNull()) {
-            return;
-        }
+        assertThat(served).as("%s is served", where).isNotNull();
         assertThat(served.getNodeType()).as("type of %s", where).isEqualTo(published.getNodeType());
         if (published.isObject()) {
             assertThat(new TreeSet<>(names(served))).as("properties of %s", where)
                     .isEqualTo(new TreeSet<>(names(published)));
             for (Iterator<String> it = published.fieldNames(); it.hasNext(); ) {
                 String name = it.next();
-                assertSameShape(published.get(name), served.get(name), where + "." + name);
+                if (served.has(name)) {
+                    assertSameShape(published.get(name), served.get(name), where + "." + name);
+                }
             }
-        } else if (published.isArray() && !published.isEmpty() && !served.isEmpty()) {
-            assertSameShape(published.get(0), served.get(0), where + "[0]");
+        } else if (published.isArray() && published.size() == served.size()) {
+            for (int i = 0; i < published.size(); i++) {
+                assertSameShape(published.get(i), served.get(i), where + "[" + i + "]");
+            }
+        } else if (published.isArray() && !published.isEmpty()) {
+            for (int i = 0; i < served.size(); i++) {
+                assertShapeOfOneOf(published, served.get(i), where + "[" + i + "]");
+            }
         }
+    }
+
+    private static void assertShapeOfOneOf(JsonNode published, JsonNode served, String where) {
+        List<String> mismatches = new ArrayList<>();
+        for (int i = 0; i < published.size(); i++) {
+            try {
+                assertSameShape(published.get(i), served, where);
+                return;
+            } catch (AssertionError mismatch) {
+                mismatches.add("published element " + i + ": " + mismatch.getMessage());
+            }
+        }
+        fail("%s has the shape of no published element:%n%s", where, String.join("\n", mismatches));
     }
 
     private static List<String> names(JsonNode object) {

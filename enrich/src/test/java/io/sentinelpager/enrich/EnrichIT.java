@@ -48,6 +48,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * The enrich service on a real broker and registry, querying two emulated Log Analytics workspaces (one emulator per
  * connector, each its own tenant endpoint, over HTTPS with the real client-secret flow) through Microsoft's
  * LogsQueryClient. Runs with the default deadline of 5 s.
+ *
+ * <p>Wall-clock times are checked only where a shared, loaded machine cannot make them fail: a page may not come
+ * before the configured deadline, since enrich holds it that long; how much later it comes is the machine's business,
+ * so the upper bounds are timeouts, not measurements.
  */
 @ExtendWith(LocalClusterExtension.class)
 class EnrichIT {
@@ -61,7 +65,10 @@ class EnrichIT {
     static final String ENTITIES = "[{\"$id\":\"2\",\"HostName\":\"srv01\",\"DnsDomain\":\"contoso.com\","
             + "\"Type\":\"host\"},{\"$id\":\"3\",\"Name\":\"jdoe\",\"UPNSuffix\":\"contoso.com\",\"Type\":\"account\"},"
             + "{\"$id\":\"4\",\"Address\":\"203.0.113.7\",\"Type\":\"ip\"},{\"$ref\":\"2\"}]";
-    static final Duration DEADLINE = Duration.ofSeconds(5);
+    /** Generous: the machine's load, not enrich, decides how long after the deadline a record is read. */
+    static final Duration PATIENCE = Duration.ofSeconds(30);
+    /** The deadline the runner's configuration gives enrich, as the setting reads, not as enrich interprets it. */
+    static Duration deadline;
 
     static AzureEmulator azureA;
     static AzureEmulator azureB;
@@ -93,8 +100,9 @@ class EnrichIT {
         settings.put("health.port", "0");
         settings.putAll(connector("a", azureA, work, WORKSPACE_A));
         settings.putAll(connector("b", azureB, work, WORKSPACE_B));
-        runner = ServiceRunner.start(PagerConfig.empty().with(settings), Map.of(EnrichApp.NAME, EnrichApp::create),
-                Clock.systemUTC());
+        PagerConfig config = PagerConfig.empty().with(settings);
+        deadline = config.duration(EnrichConfig.DEADLINE);
+        runner = ServiceRunner.start(config, Map.of(EnrichApp.NAME, EnrichApp::create), Clock.systemUTC());
         cluster.closeBeforeStopping(runner);
 
         AvroSerdes serdes = new AvroSerdes(cluster.registryUrl());
@@ -172,23 +180,29 @@ class EnrichIT {
         azureA.faults().inject("loganalytics.query", Fault.throttle(Duration.ofSeconds(4)).times(2));
         SecurityAlert alert = alert("a", SAMPLE_ROW_2);
 
-        long sent = send(alert);
-        Received page = awaitRecords(alert.getAlertKey(), 1, DEADLINE.plusSeconds(1)).get(0);
+        // From before the send: enrich may read the alert, and start its deadline, before the send's ack is back.
+        long beforeSend = System.nanoTime();
+        send(alert);
+        Received page = awaitRecords(alert.getAlertKey(), 1, deadline.plus(PATIENCE)).get(0);
 
-        Duration pageAfter = Duration.ofNanos(page.atNanos() - sent);
+        Duration pageAfter = Duration.ofNanos(page.atNanos() - beforeSend);
         System.out.printf("EnrichIT: throttled alert paged after %d ms, marked %s%n", pageAfter.toMillis(),
                 page.value().getStatus());
-        assertThat(pageAfter).isLessThanOrEqualTo(DEADLINE.plusSeconds(1)).isGreaterThanOrEqualTo(DEADLINE);
+        assertThat(pageAfter).as("held for the configured deadline, %s", deadline).isGreaterThanOrEqualTo(deadline);
+        // Released by the deadline, not by the enrichment: the page carries no rows yet.
         assertThat(page.value().getStatus()).isEqualTo(EnrichmentStatus.TIMED_OUT);
         assertThat(page.value().getRevision()).isZero();
 
         Received update = awaitRecords(alert.getAlertKey(), 2, Duration.ofSeconds(40)).get(1);
-        System.out.printf("EnrichIT: its update after %d ms%n", Duration.ofNanos(update.atNanos() - sent).toMillis());
+        System.out.printf("EnrichIT: its update after %d ms%n", Duration.ofNanos(update.atNanos() - beforeSend).toMillis());
         assertThat(update.value().getStatus()).as(update.value().getDetail()).isEqualTo(EnrichmentStatus.COMPLETE);
         assertThat(update.value().getRevision()).isEqualTo(1);
         assertThat(update.value().getTables().get(0).getTotalRows()).isEqualTo(3);
         assertThat(update.value().getAlert().getAlertKey()).isEqualTo(alert.getAlertKey());
-        assertThat(received.get(alert.getAlertKey())).as("one page, one update").hasSize(2);
+        // A third record would come after the update, so give it a deadline's time to show before counting.
+        await("one page, one update, for a deadline after the update").during(deadline).atMost(deadline.plus(PATIENCE))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> received.get(alert.getAlertKey()).size(), size -> size == 2);
     }
 
     @Test
@@ -199,15 +213,15 @@ class EnrichIT {
 
         long sent = send(slow);
         send(quick);
-        Received b = awaitRecords(quick.getAlertKey(), 1, DEADLINE).get(0);
+        Received b = awaitRecords(quick.getAlertKey(), 1, deadline).get(0);
 
         Duration bAfter = Duration.ofNanos(b.atNanos() - sent);
         System.out.printf("EnrichIT: connector b enriched after %d ms while a's workspace is slow%n", bAfter.toMillis());
         assertThat(b.value().getStatus()).as(b.value().getDetail()).isEqualTo(EnrichmentStatus.COMPLETE);
-        assertThat(bAfter).isLessThan(DEADLINE);
+        assertThat(bAfter).isLessThan(deadline);
         assertThat(received.getOrDefault(slow.getAlertKey(), List.of())).as("a is still waiting for its workspace")
                 .isEmpty();
-        Received a = awaitRecords(slow.getAlertKey(), 1, DEADLINE.plusSeconds(1)).get(0);
+        Received a = awaitRecords(slow.getAlertKey(), 1, deadline.plusSeconds(1)).get(0);
         assertThat(a.value().getStatus()).isEqualTo(EnrichmentStatus.TIMED_OUT);
     }
 

@@ -3,12 +3,8 @@ package io.sentinelpager.platform.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sentinelpager.platform.config.Secret;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 
 class TwilioSignatureTest {
@@ -16,20 +12,29 @@ class TwilioSignatureTest {
     final Secret token = Secret.of("twilio-auth-token");
     final String url = "https://pager.example/twilio/sms?tenant=1";
 
+    /**
+     * Twilio's published test vector: auth token {@code 12345}, this URL and these POST parameters sign to
+     * {@code RSOYDt4T1cUTdK1PDd93/VVr8B8=}. Source: twilio/twilio-java,
+     * src/test/java/com/twilio/security/RequestValidatorTest.java ({@code testValidate}); the same vector is the worked
+     * example on Twilio's "Webhooks security / Validating requests" page
+     * (https://www.twilio.com/docs/usage/security#validating-requests). The parameters go in out of name order, so
+     * the sort is checked against Twilio's answer rather than against our own reading of the docs.
+     */
     @Test
-    void signsTheUrlFollowedByTheParametersSortedByName() throws Exception {
+    void signsTwilioPublishedExampleToTwilioPublishedSignature() {
+        Secret publishedToken = Secret.of("12345");
+        String publishedUrl = "https://mycompany.com/myapp.php?foo=1&bar=2";
         Map<String, String> params = new LinkedHashMap<>();
-        params.put("To", "+15550002");
-        params.put("Body", "ack 4821");
-        params.put("From", "+15550001");
-        // Twilio's documented construction, spelled out: URL, then name+value in name order, no separators.
-        Mac mac = Mac.getInstance("HmacSHA1");
-        mac.init(new SecretKeySpec("twilio-auth-token".getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
-        String expected = Base64.getEncoder().encodeToString(mac.doFinal(
-                (url + "Bodyack 4821From+15550001To+15550002").getBytes(StandardCharsets.UTF_8)));
+        params.put("Digits", "1234");
+        params.put("To", "+18005551212");
+        params.put("From", "+14158675309");
+        params.put("Caller", "+14158675309");
+        params.put("CallSid", "CA1234567890ABCDE");
+        String published = "RSOYDt4T1cUTdK1PDd93/VVr8B8=";
 
-        assertThat(TwilioSignature.compute(token, url, params)).isEqualTo(expected);
-        assertThat(TwilioSignature.valid(token, url, params, expected)).isTrue();
+        assertThat(TwilioSignature.compute(publishedToken, publishedUrl, params)).isEqualTo(published);
+        assertThat(TwilioSignature.valid(publishedToken, publishedUrl, params, published)).isTrue();
+        assertThat(TwilioSignature.valid(publishedToken, publishedUrl, params, "NOT" + published)).isFalse();
     }
 
     @Test
