@@ -236,7 +236,10 @@ class LifecycleTest {
         AlertLifecycle state = ack.state().orElseThrow();
         assertThat(state.getStatus()).isEqualTo(LifecycleStatus.ACKNOWLEDGED);
         assertThat(state.getOwner()).isEqualTo("ana");
-        SyncCommand sync = (SyncCommand) ack.emitted().stream().filter(SyncCommand.class::isInstance).findFirst().orElseThrow();
+        List<SyncCommand> commands = ack.emitted().stream().filter(SyncCommand.class::isInstance)
+                .map(SyncCommand.class::cast).toList();
+        assertThat(commands).as("Azure is asked once to mark it in progress").hasSize(1);
+        SyncCommand sync = commands.get(0);
         assertThat(sync.getCommandId()).isEqualTo("act-1");
         assertThat(sync.getTargetStatus()).isEqualTo(SourceStatus.IN_PROGRESS);
         assertThat(sync.getAssignedTo()).isEqualTo("ana");
