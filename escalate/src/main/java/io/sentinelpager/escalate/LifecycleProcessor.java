@@ -158,7 +158,7 @@ final class LifecycleProcessor implements Processor<String, SpecificRecord, Stri
             if (directory == null) {
                 directory = directory();
             }
-            if (!Lifecycle.configured(ref, directory)) {
+            if (!WaitingFor.configured(ref, directory)) {
                 continue;
             }
             List<String> pages = new ArrayList<>();

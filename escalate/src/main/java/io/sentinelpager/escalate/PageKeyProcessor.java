@@ -10,7 +10,6 @@ import io.sentinelpager.schemas.SecurityAlert;
 import io.sentinelpager.schemas.SourceStatus;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.avro.specific.SpecificRecord;

@@ -253,7 +253,7 @@ class PageLimitsTest {
                 + " bytes, largest sync.commands record " + command + " bytes");
 
         assertThat(paged.emitted()).filteredOn(NotificationRequest.class::isInstance).hasSize(400)
-                .allSatisfy(n -> assertThat(((NotificationRequest) n).getAlsoPaged()).hasSize(Lifecycle.ALSO_PAGED));
+                .allSatisfy(n -> assertThat(((NotificationRequest) n).getAlsoPaged()).hasSize(Notifications.ALSO_PAGED));
         assertThat(notification).isLessThan(16 * 1024);
         assertThat(command).isLessThan(8 * 1024);
     }
