@@ -1,5 +1,6 @@
 package io.sentinelpager.escalate;
 
+import io.sentinelpager.platform.kafka.GlobalTables;
 import io.sentinelpager.schemas.AlertAction;
 import io.sentinelpager.schemas.AlertLifecycle;
 import io.sentinelpager.schemas.DeliveryReceipt;
@@ -14,7 +15,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -315,21 +315,8 @@ final class LifecycleProcessor implements Processor<String, SpecificRecord, Stri
     }
 
     private Lifecycle.Directory directory() {
-        return new Lifecycle.Directory(id -> value(teams, id), id -> value(users, id), allSchedules(),
+        return new Lifecycle.Directory(id -> value(teams, id), id -> value(users, id), GlobalTables.copyValues(schedules),
                 id -> value(chains, id));
-    }
-
-    private Map<String, ScheduleConfig> allSchedules() {
-        Map<String, ScheduleConfig> out = new HashMap<>();
-        try (KeyValueIterator<String, ValueAndTimestamp<ScheduleConfig>> it = schedules.all()) {
-            while (it.hasNext()) {
-                KeyValue<String, ValueAndTimestamp<ScheduleConfig>> kv = it.next();
-                if (kv.value != null) {
-                    out.put(kv.key, kv.value.value());
-                }
-            }
-        }
-        return out;
     }
 
     private static <V> V value(KeyValueStore<String, ValueAndTimestamp<V>> store, String key) {

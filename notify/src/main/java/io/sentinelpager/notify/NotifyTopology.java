@@ -32,7 +32,7 @@ public final class NotifyTopology {
     public static final String DELIVERED_STORE = "delivered-notifications-store";
     public static final String QUEUE_STORE = "pending-deliveries-store";
     public static final String LAST_SENT_STORE = "last-sent-per-address-store";
-    public static final String USERS_STORE = "config-users-store";
+    public static final String USERS_STORE = GlobalTables.USERS_STORE;
     public static final String PUSH_SUBSCRIPTIONS_STORE = "push-subscriptions-store";
     public static final String SENDS_STORE = "sends-started-store";
 
