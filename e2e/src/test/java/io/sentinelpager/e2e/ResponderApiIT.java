@@ -288,7 +288,7 @@ class ResponderApiIT {
 
         HttpResponse<String> refused = browser.send(HttpRequest.newBuilder(URI.create(lead.get("callback")))
                 .header("Cookie", lead.get("oidcCookie")).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(refused.statusCode()).as("the callback with a token of a wrong %s", flaw).isEqualTo(400);
+        assertThat(refused.statusCode()).as("the callback, its ID token with the flaw '%s'", flaw).isEqualTo(400);
         assertThat(refused.body().replace("&#39;", "'")).contains("Sign-in failed", why);
         assertThat(refused.headers().allValues("Set-Cookie")).noneMatch(c -> c.startsWith("pager_session="));
     }
