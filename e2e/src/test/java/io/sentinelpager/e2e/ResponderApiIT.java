@@ -13,6 +13,7 @@ import io.sentinelpager.platform.security.P256;
 import io.sentinelpager.platform.security.PushSubscriptionSeal;
 import io.sentinelpager.platform.security.Tls;
 import io.sentinelpager.platform.testing.LocalClusterExtension;
+import io.sentinelpager.responder.ResponderService;
 import io.sentinelpager.schemas.PushSubscription;
 import io.sentinelpager.schemas.Topics;
 import java.io.ByteArrayInputStream;
@@ -27,25 +28,32 @@ import java.security.interfaces.ECPublicKey;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
 
 /**
  * The responder's login and session rules over HTTP, as a browser or a script meets them: cookie flags, CSRF on every
- * change, lock-out after repeated failures, and an OpenAPI document that describes every route there is.
+ * change, lock-out after repeated failures, sign-in with Entra ID and each check of its ID token, and an OpenAPI
+ * document that describes every route there is.
  */
 @ExtendWith(LocalClusterExtension.class)
 class ResponderApiIT {
 
     static final ObjectMapper JSON = new ObjectMapper();
     static final HttpClient HTTP = HttpClient.newHttpClient();
+    static final Set<String> HTTP_METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE");
     static Pipeline pipeline;
 
     @BeforeAll
@@ -179,6 +187,21 @@ class ResponderApiIT {
         assertThat(doc.statusCode()).isEqualTo(200);
         JsonNode paths = JSON.readTree(doc.body()).path("paths");
         assertThat(paths.size()).isGreaterThanOrEqualTo(10);
+        Set<String> documented = new TreeSet<>();
+        paths.fields().forEachRemaining(path -> path.getValue().fieldNames().forEachRemaining(method -> {
+            if (HTTP_METHODS.contains(method.toUpperCase(Locale.ROOT))) {
+                documented.add(method.toUpperCase(Locale.ROOT) + " " + path.getKey());
+            }
+        }));
+        // What the running server has, as Javalin recorded each route it added: filters such as the /api/* login
+        // check are not routes, and the app's pages, links and webhooks are outside the API.
+        Set<String> served = new TreeSet<>(responder().routes().stream()
+                .filter(route -> HTTP_METHODS.contains(route.substring(0, route.indexOf(' ')))
+                        && route.substring(route.indexOf(' ') + 1).startsWith("/api/"))
+                .toList());
+        assertThat(served).as("the routes the responder serves under /api (actual) and those the OpenAPI document"
+                + " describes (expected)").containsExactlyInAnyOrderElementsOf(documented);
+
         String token = pipeline.tokens.get("analyst");
         for (Iterator<Map.Entry<String, JsonNode>> it = paths.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> path = it.next();
@@ -191,6 +214,11 @@ class ResponderApiIT {
                 }
             }
         }
+    }
+
+    private static ResponderService responder() {
+        return pipeline.runner.services().stream().filter(s -> s instanceof ResponderService)
+                .map(ResponderService.class::cast).findFirst().orElseThrow();
     }
 
     @Test
@@ -233,6 +261,35 @@ class ResponderApiIT {
                 .header("Cookie", stranger.get("oidcCookie")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(refused.statusCode()).isEqualTo(403);
         assertThat(refused.body()).contains("no user of the on-call configuration has this e-mail");
+        assertThat(refused.headers().allValues("Set-Cookie")).noneMatch(c -> c.startsWith("pager_session="));
+    }
+
+    /**
+     * Each check the README promises of the ID token, against a token from the emulated Entra ID that fails only that
+     * check: the code, state, PKCE and cookie are all right, so the message names the one reason for the refusal.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+            "signature | the ID token's signature does not verify",
+            "issuer    | the ID token is from https://sts.windows.net/",
+            "audience  | the ID token is for another app (00000003-0000-0000-c000-000000000000)",
+            "expired   | the ID token is expired or not yet valid",
+            "nonce     | the ID token was not issued for this sign-in (nonce differs)"})
+    void aSignInWithAFlawedIdTokenIsRefusedSayingWhichCheckFailed(String flaw, String why) throws Exception {
+        pipeline.azure.addPerson("lead@contoso.example", "Lee Lead");
+        HttpClient browser = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
+                .sslContext(Tls.trusting(Optional.of(pipeline.emulatorCertificate)).context()).build();
+        Map<String, String> lead = signIn(browser, "lead@contoso.example");
+        HttpResponse<String> flawed = browser.send(HttpRequest.newBuilder(URI.create(pipeline.azure.baseUrl()
+                        + "/admin/oidc/next-id-token")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"flaw\":\"" + flaw + "\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(flawed.statusCode()).as(flawed.body()).isEqualTo(204);
+
+        HttpResponse<String> refused = browser.send(HttpRequest.newBuilder(URI.create(lead.get("callback")))
+                .header("Cookie", lead.get("oidcCookie")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(refused.statusCode()).as("the callback, its ID token with the flaw '%s'", flaw).isEqualTo(400);
+        assertThat(refused.body().replace("&#39;", "'")).contains("Sign-in failed", why);
         assertThat(refused.headers().allValues("Set-Cookie")).noneMatch(c -> c.startsWith("pager_session="));
     }
 

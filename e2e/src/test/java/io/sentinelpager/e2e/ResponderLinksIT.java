@@ -13,6 +13,8 @@ import io.sentinelpager.platform.security.ShortCodes;
 import io.sentinelpager.platform.security.TwilioSignature;
 import io.sentinelpager.platform.testing.LocalClusterExtension;
 import io.sentinelpager.schemas.ActionType;
+import io.sentinelpager.schemas.AlertAction;
+import io.sentinelpager.schemas.Topics;
 import java.io.PrintStream;
 import java.io.OutputStream;
 import java.net.URI;
@@ -25,9 +27,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -75,7 +79,8 @@ class ResponderLinksIT {
         HttpResponse<String> shown = send(HttpRequest.newBuilder(uri("/act/" + token)).GET());
         assertThat(shown.statusCode()).isEqualTo(200);
         assertThat(shown.body()).contains("Acknowledge this alert?", "Alex Analyst", "<form method=\"post\">");
-        assertThat(pipeline.status(key)).as("opening a link changes nothing").isEqualTo("triggered");
+        assertThat(actionsOn(key)).as("opening a link changes nothing").isEmpty();
+        assertThat(pipeline.status(key)).isEqualTo("triggered");
         HttpResponse<String> open = send(HttpRequest.newBuilder(uri("/alerts/" + URLEncoder.encode(key,
                 StandardCharsets.UTF_8))).GET());
         assertThat(open.statusCode()).as("a message's Open link leads to the alert in the app").isEqualTo(302);
@@ -109,7 +114,8 @@ class ResponderLinksIT {
         HttpResponse<String> refused = send(HttpRequest.newBuilder(uri("/act/" + outsider)).POST(HttpRequest.BodyPublishers.noBody()));
         assertThat(refused.statusCode()).isEqualTo(403);
         assertThat(refused.body()).contains("Only members of team soc");
-        assertThat(pipeline.status(key)).as("none of the refused links acted").isEqualTo("acknowledged");
+        assertThat(actionsOn(key)).as("none of the refused links acted").containsExactly("ACKNOWLEDGE by analyst via link");
+        assertThat(pipeline.status(key)).isEqualTo("acknowledged");
     }
 
     @Test
@@ -123,6 +129,7 @@ class ResponderLinksIT {
         assertThat(forged.statusCode()).isEqualTo(403);
         HttpResponse<String> stranger = sms(withFrom(form, "+15555550999"), null);
         assertThat(stranger.body()).contains("not set up");
+        assertThat(actionsOn(key)).as("a forged reply and one from a stranger act on nothing").isEmpty();
         assertThat(pipeline.status(key)).isEqualTo("triggered");
 
         HttpResponse<String> reply = sms(form, null);
@@ -165,6 +172,7 @@ class ResponderLinksIT {
                 "AccountSid", "AC123", "From", "+15555550100", "To", ANALYST_PHONE));
 
         assertThat(post(uri, form, "Zm9yZ2Vk").statusCode()).isEqualTo(403);
+        assertThat(actionsOn(key)).as("a key pressed in a forged call acts on nothing").isEmpty();
         assertThat(pipeline.status(key)).isEqualTo("triggered");
         HttpResponse<String> answered = post(uri, form, TwilioSignature.compute(Secret.of(pipeline.twilioAuthToken),
                 uri.toString(), form));
@@ -174,6 +182,18 @@ class ResponderLinksIT {
         assertThat(detail(key).path("timeline").toString()).contains("\"channel\":\"voice\"");
         assertThat(post(uri, form, TwilioSignature.compute(Secret.of(pipeline.twilioAuthToken), uri.toString(), form))
                 .body()).as("the call's token works once").contains("already acknowledged");
+    }
+
+    /**
+     * Every action on alert.actions for the alert, read to the end of the topic, as "TYPE by actor via channel". The
+     * responder answers a request only once Kafka has the action it made, so this read, unlike the alert's status
+     * (which changes only when escalate has applied an action), shows at once what the requests so far did.
+     */
+    private static List<String> actionsOn(String key) {
+        return pipeline.records(Topics.ALERT_ACTIONS.name(), key,
+                        pipeline.context.serdes().value(AlertAction.class).deserializer()).stream()
+                .map(ConsumerRecord::value)
+                .map(a -> a.getType() + " by " + a.getActor() + " via " + a.getChannel()).toList();
     }
 
     private static Map<String, String> withFrom(Map<String, String> form, String from) {

@@ -52,7 +52,9 @@ final class AdminApi {
             route("DELETE", "/admin/faults", "clear every fault"),
             route("PUT", "/admin/permissions/{route}", "grant or revoke a route's permission (403 when revoked)"),
             route("GET", "/admin/requests", "the request log (no headers; no bodies of the token endpoint)"),
-            route("DELETE", "/admin/requests", "clear the request log"));
+            route("DELETE", "/admin/requests", "clear the request log"),
+            route("POST", OidcApi.FLAW_ROUTE, "issue the next ID token with a flaw: {\"flaw\": signature, issuer,"
+                    + " audience, expired or nonce}"));
 
     private final GraphAlertStore store;
     private final GraphIncidentStore graphIncidents;

@@ -16,12 +16,15 @@ import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
@@ -31,12 +34,31 @@ import java.util.function.Supplier;
  * endpoint that trades the code for an RS256-signed ID token with Entra's v2.0 claims. Apps use it as they use Entra:
  * through the discovery document, so the token endpoint's path (which Entra shares with client credentials) can
  * differ here.
+ *
+ * <p>For tests of an app's checks, {@value #FLAW_ROUTE} makes the next ID token wrong in one way ({@link Flaw}); the
+ * token endpoint still answers 200, as a forger or a misconfigured tenant would, so only the app can refuse it.
  */
 final class OidcApi {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000";
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
     private static final Duration CODE_LIFETIME = Duration.ofMinutes(5);
+    static final String FLAW_ROUTE = "/admin/oidc/next-id-token";
+
+    /** What is wrong with a flawed ID token: each is one check an app must make before it trusts the token. */
+    enum Flaw {
+        /** Signed by another key, under the published key's id. */
+        SIGNATURE,
+        /** Issued by another issuer: Entra's v1 issuer of the same tenant. */
+        ISSUER,
+        /** Issued for another app: Microsoft Graph's app id. */
+        AUDIENCE,
+        /** Expired an hour ago. */
+        EXPIRED,
+        /** Issued for another sign-in: a nonce the app did not send. */
+        NONCE
+    }
 
     record Person(String email, String name) {
     }
@@ -53,18 +75,13 @@ final class OidcApi {
     private final Map<String, Person> people = new ConcurrentHashMap<>();
     private final Map<String, Grant> codes = new ConcurrentHashMap<>();
     private final Supplier<String> baseUrl;
+    private final AtomicReference<Flaw> nextFlaw = new AtomicReference<>();
 
     OidcApi(EmulatorOptions options, Supplier<String> baseUrl) {
         this.options = options;
         this.baseUrl = baseUrl;
         this.clock = options.clock();
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-            generator.initialize(2048);
-            this.key = generator.generateKeyPair();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("RSA is not available", e);
-        }
+        this.key = rsaKey();
     }
 
     void addPerson(String email, String name) {
@@ -77,6 +94,20 @@ final class OidcApi {
         app.get("/{tenant}/oauth2/v2.0/authorize", this::authorize);
         app.post("/{tenant}/oauth2/v2.0/authorize", this::authorize);
         app.post("/{tenant}/oidc/token", this::token);
+        app.post(FLAW_ROUTE, this::flawNextToken);
+    }
+
+    private void flawNextToken(Context ctx) {
+        try {
+            String flaw = Json.readObject(ctx.body()).path("flaw").asText("");
+            nextFlaw.set(Arrays.stream(Flaw.values()).filter(f -> f.name().equalsIgnoreCase(flaw)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("flaw must be one of "
+                            + Arrays.toString(Flaw.values()).toLowerCase(Locale.ROOT) + "; got '" + flaw + "'")));
+        } catch (IllegalArgumentException e) {
+            AdminApi.renderError(ctx, 400, e.getMessage());
+            return;
+        }
+        ctx.status(204);
     }
 
     String issuer() {
@@ -181,10 +212,11 @@ final class OidcApi {
                     + " supplied in the authorization request.");
             return;
         }
-        Instant now = clock.instant();
+        Flaw flaw = nextFlaw.getAndSet(null);
+        Instant now = flaw == Flaw.EXPIRED ? clock.instant().minus(Duration.ofHours(2)) : clock.instant();
         Map<String, Object> claims = new LinkedHashMap<>();
-        claims.put("aud", grant.clientId());
-        claims.put("iss", issuer());
+        claims.put("aud", flaw == Flaw.AUDIENCE ? GRAPH_APP_ID : grant.clientId());
+        claims.put("iss", flaw == Flaw.ISSUER ? "https://sts.windows.net/" + options.tenantId() + "/" : issuer());
         claims.put("iat", now.getEpochSecond());
         claims.put("nbf", now.getEpochSecond());
         claims.put("exp", now.plus(Duration.ofHours(1)).getEpochSecond());
@@ -195,15 +227,27 @@ final class OidcApi {
         claims.put("sub", B64.encodeToString(MessageDigest.getInstance("SHA-256")
                 .digest((grant.person().email() + grant.clientId()).getBytes(StandardCharsets.UTF_8))));
         claims.put("tid", options.tenantId());
-        if (grant.nonce() != null) {
+        if (flaw == Flaw.NONCE) {
+            claims.put("nonce", B64.encodeToString(new byte[24]));
+        } else if (grant.nonce() != null) {
             claims.put("nonce", grant.nonce());
         }
         claims.put("ver", "2.0");
         ctx.json(Map.of("token_type", "Bearer", "scope", "openid profile email", "expires_in", 3600,
-                "id_token", sign(claims)));
+                "id_token", sign(claims, flaw == Flaw.SIGNATURE ? rsaKey() : key)));
     }
 
-    private String sign(Map<String, Object> claims) throws Exception {
+    private static KeyPair rsaKey() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            return generator.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("RSA is not available", e);
+        }
+    }
+
+    private String sign(Map<String, Object> claims, KeyPair key) throws Exception {
         String header = B64.encodeToString(JSON.writeValueAsBytes(Map.of("typ", "JWT", "alg", "RS256", "kid", keyId)));
         String payload = B64.encodeToString(JSON.writeValueAsBytes(claims));
         Signature rsa = Signature.getInstance("SHA256withRSA");

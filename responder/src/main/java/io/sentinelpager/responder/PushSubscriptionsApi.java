@@ -80,7 +80,7 @@ final class PushSubscriptionsApi implements AutoCloseable {
         if (publicKey.isEmpty()) {
             throw new NotFoundResponse("push is off: " + VapidKeys.PUBLIC_KEY.name() + " is not set");
         }
-        String user = ResponderService.principal(ctx).user();
+        String user = Principal.of(ctx).user();
         JsonNode body = body(ctx);
         String endpoint = endpoint(body);
         String p256dh = body.path("keys").path("p256dh").asText("");
@@ -108,7 +108,7 @@ final class PushSubscriptionsApi implements AutoCloseable {
     }
 
     private void unsubscribe(Context ctx) throws Exception {
-        String user = ResponderService.principal(ctx).user();
+        String user = Principal.of(ctx).user();
         // The key is derived from the caller and the endpoint, so nobody can remove another person's subscription.
         String key = PushSubscriptionSeal.key(user, PushSubscriptionSeal.id(endpoint(body(ctx))));
         send(key, null);

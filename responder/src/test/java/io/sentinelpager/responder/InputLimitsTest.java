@@ -27,16 +27,16 @@ class InputLimitsTest {
     @Test
     void anActionsCommentIsBoundedInBytesAndItsClassificationIsOneOfGraphsWords() {
         String limit = "€".repeat(RecordLimits.COMMENT_BYTES / 3) + "a";
-        new ResponderService.ActionRequest(limit, "truePositive").check(ActionType.CLOSE);
-        assertThatThrownBy(() -> new ResponderService.ActionRequest(limit + "b", null).check(ActionType.ANNOTATE))
+        new AlertsApi.ActionRequest(limit, "truePositive").check(ActionType.CLOSE);
+        assertThatThrownBy(() -> new AlertsApi.ActionRequest(limit + "b", null).check(ActionType.ANNOTATE))
                 .isInstanceOf(BadRequestResponse.class)
                 .hasMessage("field 'comment' is 4001 bytes in UTF-8; the limit is 4000 bytes");
-        assertThatThrownBy(() -> new ResponderService.ActionRequest(" ", null).check(ActionType.ANNOTATE))
+        assertThatThrownBy(() -> new AlertsApi.ActionRequest(" ", null).check(ActionType.ANNOTATE))
                 .hasMessage("field 'comment' is required for a comment");
-        assertThatThrownBy(() -> new ResponderService.ActionRequest(null, "benign").check(ActionType.CLOSE))
+        assertThatThrownBy(() -> new AlertsApi.ActionRequest(null, "benign").check(ActionType.CLOSE))
                 .hasMessage("field 'classification' is 'benign'; use one of [truePositive, falsePositive,"
                         + " informationalExpectedActivity, unknown]");
-        assertThatThrownBy(() -> new ResponderService.ActionRequest(null, "x".repeat(10_000)).check(ActionType.CLOSE))
+        assertThatThrownBy(() -> new AlertsApi.ActionRequest(null, "x".repeat(10_000)).check(ActionType.CLOSE))
                 .hasMessageStartingWith("field 'classification' is 10000 bytes in UTF-8; the limit is 64 bytes;")
                 .hasMessageNotContaining("xxx");
     }
@@ -44,13 +44,13 @@ class InputLimitsTest {
     @Test
     void anIdempotencyKeyIsOneTo128PrintableAsciiCharacters() {
         String uuid = "3f2b9c1e-8a4d-4f6b-9e2a-1c5d7b8e9f01";
-        assertThat(ResponderService.checkedIdempotencyKey(uuid)).isEqualTo(uuid);
-        assertThat(ResponderService.checkedIdempotencyKey("~".repeat(128))).hasSize(128);
-        assertThatThrownBy(() -> ResponderService.checkedIdempotencyKey("k".repeat(129)))
+        assertThat(AlertsApi.checkedIdempotencyKey(uuid)).isEqualTo(uuid);
+        assertThat(AlertsApi.checkedIdempotencyKey("~".repeat(128))).hasSize(128);
+        assertThatThrownBy(() -> AlertsApi.checkedIdempotencyKey("k".repeat(129)))
                 .hasMessageStartingWith("header 'Idempotency-Key' is 129 characters; it must be 1 to 128");
-        assertThatThrownBy(() -> ResponderService.checkedIdempotencyKey("café"))
+        assertThatThrownBy(() -> AlertsApi.checkedIdempotencyKey("café"))
                 .hasMessageStartingWith("header 'Idempotency-Key' is 4 characters, not all of them printable ASCII;");
-        assertThatThrownBy(() -> ResponderService.checkedIdempotencyKey("two words")).isInstanceOf(BadRequestResponse.class);
-        assertThatThrownBy(() -> ResponderService.checkedIdempotencyKey("")).isInstanceOf(BadRequestResponse.class);
+        assertThatThrownBy(() -> AlertsApi.checkedIdempotencyKey("two words")).isInstanceOf(BadRequestResponse.class);
+        assertThatThrownBy(() -> AlertsApi.checkedIdempotencyKey("")).isInstanceOf(BadRequestResponse.class);
     }
 }

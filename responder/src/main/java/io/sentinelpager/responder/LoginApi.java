@@ -1,0 +1,220 @@
+package io.sentinelpager.responder;
+
+import io.javalin.apibuilder.ApiBuilder;
+import io.javalin.http.Context;
+import io.javalin.http.ForbiddenResponse;
+import io.javalin.http.HandlerType;
+import io.javalin.http.NotFoundResponse;
+import io.javalin.http.UnauthorizedResponse;
+import io.sentinelpager.responder.auth.Accounts;
+import io.sentinelpager.responder.auth.LoginGuard;
+import io.sentinelpager.responder.auth.OidcLogin;
+import io.sentinelpager.responder.auth.Passwords;
+import io.sentinelpager.responder.auth.Sessions;
+import io.sentinelpager.schemas.RecordLimits;
+import io.sentinelpager.schemas.UserConfig;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Who may call /api, and how they come to: local accounts (password, with a lock-out after repeated failures), sign-in
+ * with Entra ID, or an API token. A login opens a session cookie ({@link Cookies#SESSION}) whose changes need the
+ * session's CSRF token; logout revokes it. Every /api route but login and the OpenAPI document goes through
+ * {@link #authenticate}, which names the {@link Principal}.
+ */
+final class LoginApi {
+
+    static final String CSRF_HEADER = "X-CSRF-Token";
+    private static final Logger AUDIT = LoggerFactory.getLogger("io.sentinelpager.responder.audit");
+    /** Checked when the account does not exist, so a wrong name costs as long as a wrong password. */
+    private static final String NO_SUCH_ACCOUNT = Passwords.hash("no such account".toCharArray());
+    /** How long a browser has to come back from the identity provider. */
+    private static final Duration OIDC_COOKIE_AGE = Duration.ofMinutes(10);
+
+    private final ResponderConfig config;
+    private final Accounts accounts;
+    private final Sessions sessions;
+    private final LoginGuard guard;
+    private final Cookies cookies;
+    private final StateView state;
+    private final Supplier<String> publicUrl;
+    private final Clock clock;
+    private OidcLogin oidcLogin;
+
+    LoginApi(ResponderConfig config, Accounts accounts, Sessions sessions, StateView state, Supplier<String> publicUrl,
+             Clock clock) {
+        this.config = config;
+        this.accounts = accounts;
+        this.sessions = sessions;
+        this.guard = new LoginGuard(config.maxFailedLogins(), config.failedLoginWindow(), config.lockout(), clock);
+        this.cookies = new Cookies(config.secureCookies());
+        this.state = state;
+        this.publicUrl = publicUrl;
+        this.clock = clock;
+    }
+
+    /** The routes, for Javalin's {@code router.apiBuilder}. */
+    void routes() {
+        ApiBuilder.post("/api/login", this::login);
+        ApiBuilder.get("/api/login/options", ctx -> ctx.json(Map.of("local", true, "oidc", config.oidc().isPresent())));
+        ApiBuilder.get("/auth/oidc/login", this::oidcStart);
+        ApiBuilder.get("/auth/oidc/callback", this::oidcFinish);
+        ApiBuilder.post("/api/logout", this::logout);
+        ApiBuilder.get("/api/me", ctx -> ctx.json(me(ctx, Principal.of(ctx))));
+    }
+
+    /** A before-handler for /api/*: names the caller, or refuses with 401 (no credentials) or 403 (no CSRF token). */
+    void authenticate(Context ctx) {
+        String path = ctx.path();
+        if (path.equals("/api/login") || path.equals("/api/login/options") || path.equals("/api/openapi.json")) {
+            return;
+        }
+        String authorization = ctx.header("Authorization");
+        if (authorization != null && authorization.startsWith("Bearer ")) {
+            Accounts.Token token = accounts.token(authorization.substring(7).trim())
+                    .orElseThrow(() -> new UnauthorizedResponse("unknown or revoked API token"));
+            new Principal(token.user(), accounts.isAdmin(token.user()), true).attachTo(ctx);
+            return;
+        }
+        String session = ctx.cookie(Cookies.SESSION.name());
+        String user = sessions.user(session)
+                .orElseThrow(() -> new UnauthorizedResponse("log in first: POST /api/login, or send an API token"));
+        if (ctx.method() != HandlerType.GET && !sessions.csrfMatches(session, ctx.header(CSRF_HEADER))) {
+            throw new ForbiddenResponse("missing or wrong " + CSRF_HEADER + " header; the app gets it from /api/me");
+        }
+        new Principal(user, accounts.isAdmin(user), false).attachTo(ctx);
+    }
+
+    private void login(Context ctx) {
+        LoginRequest body = JsonBodies.parse(ctx, LoginRequest.class, "{\"user\":\"analyst\",\"password\":\"…\"}");
+        // Before the lock-out and the password check: neither is worth running, nor logging, for such a request.
+        InputLimits.requireBytes("field 'user'", body.user(), RecordLimits.ID_BYTES);
+        InputLimits.requireBytes("field 'password'", body.password(), InputLimits.PASSWORD_BYTES);
+        String user = body.user() == null ? "" : body.user();
+        char[] password = body.password() == null ? new char[0] : body.password().toCharArray();
+        Optional<Instant> locked = guard.lockedUntil(user);
+        if (locked.isPresent()) {
+            AUDIT.warn("login refused for {}: locked until {}", user, locked.get());
+            ctx.status(429).json(Map.of("error", "too many failed logins; this account is locked until "
+                    + locked.get() + " (UTC)"));
+            return;
+        }
+        Optional<Accounts.Account> account = accounts.account(user);
+        boolean ok = Passwords.matches(password, account.map(Accounts.Account::password).orElse(NO_SUCH_ACCOUNT))
+                && account.isPresent();
+        if (!ok) {
+            guard.failed(user);
+            AUDIT.warn("login failed for {}", user);
+            throw new UnauthorizedResponse("wrong user name or password");
+        }
+        guard.succeeded(user);
+        String session = openSession(ctx, user);
+        AUDIT.info("login {}", user);
+        Map<String, Object> me = me(ctx, new Principal(user, accounts.isAdmin(user), false));
+        me.put("csrf", sessions.csrfToken(session));
+        ctx.json(me);
+    }
+
+    private String openSession(Context ctx, String user) {
+        String session = sessions.open(user);
+        cookies.set(ctx, Cookies.SESSION, session, sessions.ttl());
+        return session;
+    }
+
+    private void oidcStart(Context ctx) throws Exception {
+        OidcLogin.Start start = oidc().start();
+        cookies.set(ctx, Cookies.OIDC, start.cookie(), OIDC_COOKIE_AGE);
+        ctx.redirect(start.authorizeUrl());
+    }
+
+    private void oidcFinish(Context ctx) throws Exception {
+        Optional<String> tooLarge = Stream.of("code", "state", "error", "error_description")
+                .flatMap(name -> RecordLimits.over("query parameter '" + name + "'", ctx.queryParam(name),
+                        InputLimits.OIDC_PARAM_BYTES).stream()).findFirst();
+        if (tooLarge.isPresent()) {
+            signInRefused(ctx, tooLarge.get());
+            return;
+        }
+        if (ctx.queryParam("error") != null) {
+            ctx.status(401).html(Pages.page("Sign-in failed", "<p>" + Pages.escape(ctx.queryParam("error") + ": "
+                    + ctx.queryParamAsClass("error_description", String.class).getOrDefault("")) + "</p>"
+                    + "<p><a href=\"/\">Back to the app</a></p>"));
+            return;
+        }
+        String upn;
+        try {
+            upn = oidc().finish(ctx.queryParam("code"), ctx.queryParam("state"), ctx.cookie(OidcLogin.COOKIE));
+        } catch (OidcLogin.SignInException e) {
+            AUDIT.warn("sign-in with the identity provider refused: {}", e.getMessage());
+            signInRefused(ctx, e.getMessage());
+            return;
+        }
+        Optional<UserConfig> user = state.users().stream()
+                .filter(u -> u.getEmail() != null && u.getEmail().equalsIgnoreCase(upn)).findFirst();
+        if (user.isEmpty()) {
+            AUDIT.warn("sign-in of {} refused: no on-call user has that e-mail", upn);
+            ctx.status(403).html(Pages.page("Not an on-call user", "<p>" + Pages.escape(upn)
+                    + " signed in, but no user of the on-call configuration has this e-mail. Ask an admin to add"
+                    + " you.</p>"));
+            return;
+        }
+        openSession(ctx, user.get().getId());
+        cookies.clear(ctx, Cookies.OIDC);
+        AUDIT.info("login {} via identity provider as {}", user.get().getId(), upn);
+        ctx.redirect("/");
+    }
+
+    private static void signInRefused(Context ctx, String why) {
+        ctx.status(400).html(Pages.page("Sign-in failed", "<p>" + Pages.escape(why)
+                + "</p><p><a href=\"/auth/oidc/login\">Try again</a></p>"));
+    }
+
+    private OidcLogin oidc() {
+        ResponderConfig.Oidc settings = config.oidc().orElseThrow(() -> new NotFoundResponse(
+                "sign-in with an identity provider is not enabled: set " + ResponderConfig.OIDC_ISSUER.name()));
+        synchronized (this) {
+            if (oidcLogin == null) {
+                oidcLogin = new OidcLogin(settings.issuer(), settings.clientId(), settings.clientSecret(),
+                        publicUrl.get() + "/auth/oidc/callback", settings.trustedCertificates(), sessions.key(), clock);
+            }
+            return oidcLogin;
+        }
+    }
+
+    private void logout(Context ctx) {
+        sessions.revoke(ctx.cookie(Cookies.SESSION.name()));
+        cookies.clear(ctx, Cookies.SESSION);
+        AUDIT.info("logout {}", Principal.of(ctx).user());
+        ctx.status(204);
+    }
+
+    private Map<String, Object> me(Context ctx, Principal who) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        People people = state.people();
+        out.put("user", who.user());
+        out.put("name", people.name(who.user()).orElse(who.user()));
+        out.put("admin", who.admin());
+        out.put("teams", people.teamsOf(who.user()));
+        String session = ctx.cookie(Cookies.SESSION.name());
+        if (!who.viaToken() && session != null) {
+            out.put("csrf", sessions.csrfToken(session));
+        }
+        return out;
+    }
+
+    /** Body of a login. */
+    record LoginRequest(String user, String password) {
+        @Override
+        public String toString() {
+            return "LoginRequest[user=" + user + "]"; // never the password
+        }
+    }
+}
