@@ -1,6 +1,7 @@
 package io.sentinelpager.responder;
 
 import io.javalin.http.ServiceUnavailableResponse;
+import io.sentinelpager.platform.kafka.GlobalTables;
 import io.sentinelpager.platform.service.StreamsService;
 import io.sentinelpager.schemas.AlertLifecycle;
 import io.sentinelpager.schemas.IncidentState;
@@ -8,10 +9,8 @@ import io.sentinelpager.schemas.LifecycleStatus;
 import io.sentinelpager.schemas.SyncState;
 import io.sentinelpager.schemas.UserConfig;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -91,25 +90,13 @@ final class StateView {
     }
 
     List<UserConfig> users() {
-        return List.copyOf(all(this.<UserConfig>store(ResponderTopology.USERS_STORE)).values());
+        return List.copyOf(GlobalTables.copy(this.<UserConfig>store(ResponderTopology.USERS_STORE)).values());
     }
 
     People people() {
         ReadOnlyKeyValueStore<String, UserConfig> users = store(ResponderTopology.USERS_STORE);
-        return new People(all(store(ResponderTopology.TEAMS_STORE)), users::get,
-                all(store(ResponderTopology.SCHEDULES_STORE)));
-    }
-
-    private static <V> Map<String, V> all(ReadOnlyKeyValueStore<String, V> store) {
-        Map<String, V> out = new HashMap<>();
-        try (KeyValueIterator<String, V> it = store.all()) {
-            it.forEachRemaining(kv -> {
-                if (kv.value != null) {
-                    out.put(kv.key, kv.value);
-                }
-            });
-        }
-        return out;
+        return new People(GlobalTables.copy(store(ResponderTopology.TEAMS_STORE)), users::get,
+                GlobalTables.copy(store(ResponderTopology.SCHEDULES_STORE)));
     }
 
     private ReadOnlyKeyValueStore<String, AlertLifecycle> pages() {
