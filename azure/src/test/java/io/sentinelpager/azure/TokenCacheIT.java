@@ -6,7 +6,7 @@ import io.sentinelpager.emulator.AzureEmulator;
 import io.sentinelpager.emulator.EmulatorOptions;
 import io.sentinelpager.emulator.LoggedRequest;
 import io.sentinelpager.emulator.SampleAlerts;
-import io.sentinelpager.platform.testing.MutableClock;
+import io.sentinelpager.testkit.MutableClock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

@@ -40,10 +40,20 @@ class ArchitectureTest {
         String[] servicesAndApp = java.util.stream.Stream.concat(SERVICES.stream(), java.util.stream.Stream.of("app", "e2e"))
                 .map(s -> "io.sentinelpager." + s + "..").toArray(String[]::new);
         noClasses().that().resideInAnyPackage("io.sentinelpager.schemas..", "io.sentinelpager.platform..",
-                        "io.sentinelpager.azure..", "io.sentinelpager.oncall..", "io.sentinelpager.emulator..")
+                        "io.sentinelpager.azure..", "io.sentinelpager.oncall..", "io.sentinelpager.emulator..",
+                        "io.sentinelpager.testkit..")
                 .should().dependOnClassesThat().resideInAnyPackage(servicesAndApp)
                 .because("shared modules sit below the services; a dependency upwards would make every service"
                         + " depend on the others")
+                .check(classes);
+    }
+
+    @Test
+    void noProductionCodeDependsOnTheTestkit() {
+        noClasses().that().resideOutsideOfPackage("io.sentinelpager.testkit..")
+                .should().dependOnClassesThat().resideInAPackage("io.sentinelpager.testkit..")
+                .because("the testkit is test scope only: take it as a <scope>test</scope> dependency and use it"
+                        + " from src/test; what production code needs belongs in platform")
                 .check(classes);
     }
 

@@ -6,18 +6,14 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sentinelpager.platform.local.LocalCluster;
-import io.sentinelpager.platform.testing.LocalClusterExtension;
 import io.sentinelpager.schemas.AlertSource;
-import io.sentinelpager.schemas.EnrichedAlert;
-import io.sentinelpager.schemas.EnrichmentStatus;
 import io.sentinelpager.schemas.NotificationRequest;
 import io.sentinelpager.schemas.RoutedAlert;
 import io.sentinelpager.schemas.SecurityAlert;
-import io.sentinelpager.schemas.Severity;
-import io.sentinelpager.schemas.SourceStatus;
 import io.sentinelpager.schemas.TeamConfig;
 import io.sentinelpager.schemas.Topics;
-import io.sentinelpager.schemas.Urgency;
+import io.sentinelpager.testkit.Alerts;
+import io.sentinelpager.testkit.LocalClusterExtension;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -93,15 +89,9 @@ class HeldPageIT {
     }
 
     private static RoutedAlert routed(String key, String team) {
-        Instant now = Instant.now();
-        SecurityAlert alert = SecurityAlert.newBuilder().setAlertKey(key).setConnectorId("held")
-                .setSource(AlertSource.PAGER).setAlertId(key.substring(key.indexOf(':') + 1))
-                .setTitle("Look-back alert before pager apply").setSeverity(Severity.HIGH).setStatus(SourceStatus.NEW)
-                .setCreatedAt(now).setLastUpdatedAt(now).setIngestedAt(now).setSourceJson("{}").build();
-        return RoutedAlert.newBuilder().setEnriched(EnrichedAlert.newBuilder().setAlert(alert)
-                        .setStatus(EnrichmentStatus.NOT_APPLICABLE).setEnrichedAt(now).build())
-                .setTeamId(team).setEscalationChainId(team + "-chain").setUrgency(Urgency.HIGH)
-                .setPolicyId("test").setPolicyVersion(1).setRoutedAt(now).build();
+        SecurityAlert alert = Alerts.alert(key, Instant.now()).setConnectorId("held").setSource(AlertSource.PAGER)
+                .setTitle("Look-back alert before pager apply").build();
+        return Alerts.routed(alert, team, team + "-chain").build();
     }
 
     private static JsonNode detail(String key, String user) throws Exception {

@@ -10,21 +10,17 @@ import io.sentinelpager.platform.config.PagerConfig;
 import io.sentinelpager.platform.local.LocalCluster;
 import io.sentinelpager.platform.service.ServiceContext;
 import io.sentinelpager.platform.service.ServiceRunner;
-import io.sentinelpager.platform.testing.MutableClock;
 import io.sentinelpager.schemas.AlertLifecycle;
 import io.sentinelpager.schemas.AlertSource;
 import io.sentinelpager.schemas.DeliveryOutcome;
 import io.sentinelpager.schemas.DeliveryReceipt;
-import io.sentinelpager.schemas.EnrichedAlert;
-import io.sentinelpager.schemas.EnrichmentStatus;
 import io.sentinelpager.schemas.NotificationRequest;
-import io.sentinelpager.schemas.RoutedAlert;
 import io.sentinelpager.schemas.SecurityAlert;
-import io.sentinelpager.schemas.Severity;
-import io.sentinelpager.schemas.SourceStatus;
 import io.sentinelpager.schemas.TimelineEvent;
 import io.sentinelpager.schemas.Topics;
-import io.sentinelpager.schemas.Urgency;
+import io.sentinelpager.testkit.Alerts;
+import io.sentinelpager.testkit.MutableClock;
+import io.sentinelpager.testkit.process.ChildJvm;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -35,11 +31,11 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -120,8 +116,7 @@ class InboxCrashIT {
                 await("notify stopped in the inbox send, " + stopAt).atMost(Duration.ofSeconds(90))
                         .pollInterval(Duration.ofMillis(20)).until(() -> Files.exists(signal) || !first.isAlive());
                 assertThat(first.isAlive()).as("notify is stopped in the send, not dead").isTrue();
-                notify.destroyForcibly(); // SIGKILL: no shutdown hook, no commit, no close
-                assertThat(notify.waitFor(30, TimeUnit.SECONDS)).isTrue();
+                ChildJvm.kill(notify);
 
                 NotificationRequest page = outputs.await(() -> outputs.requests.stream().findFirst());
                 String id = page.getNotificationId();
@@ -222,27 +217,22 @@ class InboxCrashIT {
     }
 
     private Process startNotify(Path inbox, String name, List<String> stopAt) throws Exception {
-        Path settings = dir.resolve("notify-" + name + ".properties");
-        Files.writeString(settings, String.join("\n",
-                "kafka.bootstrap.servers=" + cluster.bootstrapServers(),
-                "registry.url=" + cluster.registryUrl(),
-                "topics.replication.factor=1",
-                "state.dir=" + dir.resolve("notify-state-" + name),
-                "health.port=0",
-                // Static membership: the restarted process takes over the dead one's partitions at once.
-                "kafka.group.instance.id=notify-inbox-crash-it",
-                "notify.inbox.dir=" + inbox) + "\n");
-        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx384m", "-cp", classpath));
+        Map<String, String> settings = new LinkedHashMap<>(cluster.settings());
+        settings.put("state.dir", dir.resolve("notify-state-" + name).toString());
+        settings.put("health.port", "0");
+        // Static membership: the restarted process takes over the dead one's partitions at once.
+        settings.put("kafka.group.instance.id", "notify-inbox-crash-it");
+        settings.put("notify.inbox.dir", inbox.toString());
+        ChildJvm jvm = new ChildJvm(dir);
+        Path file = jvm.settings("notify-" + name, settings);
         if (stopAt.isEmpty()) {
-            command.addAll(List.of("io.sentinelpager.app.PagerCommand", "notify", "--config", settings.toString()));
-        } else {
-            command.addAll(List.of(NotifyStoppedInSend.class.getName(), settings.toString()));
-            command.addAll(stopAt);
+            return jvm.main("notify-" + name, ChildJvm.HEAP, "io.sentinelpager.app.PagerCommand", "notify", "--config",
+                    file.toString());
         }
-        return new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("notify-" + name + ".log").toFile()).start();
+        List<String> args = new ArrayList<>(List.of(file.toString()));
+        args.addAll(stopAt);
+        return jvm.main("notify-" + name, ChildJvm.HEAP, NotifyStoppedInSend.class.getName(),
+                args.toArray(String[]::new));
     }
 
     private Path writeConfig() throws Exception {
@@ -269,15 +259,9 @@ class InboxCrashIT {
         config.put("acks", "all");
         try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(config, new StringSerializer(),
                 context.serdes().anyValue().serializer())) {
-            SecurityAlert alert = SecurityAlert.newBuilder().setAlertKey(key).setConnectorId("crash")
-                    .setSource(AlertSource.PAGER).setAlertId(key.substring("crash:".length()))
-                    .setTitle("Suspicious sign-in").setSeverity(Severity.HIGH).setStatus(SourceStatus.NEW)
-                    .setCreatedAt(now).setLastUpdatedAt(now).setIngestedAt(now).setSourceJson("{}").build();
-            RoutedAlert routed = RoutedAlert.newBuilder().setEnriched(EnrichedAlert.newBuilder().setAlert(alert)
-                            .setStatus(EnrichmentStatus.NOT_APPLICABLE).setEnrichedAt(now).build())
-                    .setTeamId("soc").setEscalationChainId("two-steps").setUrgency(Urgency.HIGH)
-                    .setPolicyId("test").setPolicyVersion(1).setRoutedAt(now).build();
-            producer.send(new ProducerRecord<>(Topics.ALERTS_ROUTED.name(), key, routed)).get();
+            SecurityAlert alert = Alerts.alert(key, now).setSource(AlertSource.PAGER).build();
+            producer.send(new ProducerRecord<>(Topics.ALERTS_ROUTED.name(), key,
+                    Alerts.routed(alert, "soc", "two-steps").build())).get();
         }
     }
 }

@@ -20,16 +20,12 @@ import io.sentinelpager.responder.ResponderService;
 import io.sentinelpager.responder.auth.Accounts;
 import io.sentinelpager.schemas.ActionType;
 import io.sentinelpager.schemas.AlertAction;
-import io.sentinelpager.schemas.AlertSource;
-import io.sentinelpager.schemas.EnrichedAlert;
-import io.sentinelpager.schemas.EnrichmentStatus;
 import io.sentinelpager.schemas.RecordLimits;
 import io.sentinelpager.schemas.RoutedAlert;
 import io.sentinelpager.schemas.SecurityAlert;
 import io.sentinelpager.schemas.Severity;
-import io.sentinelpager.schemas.SourceStatus;
 import io.sentinelpager.schemas.Topics;
-import io.sentinelpager.schemas.Urgency;
+import io.sentinelpager.testkit.Alerts;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -279,16 +275,9 @@ class PoisonInputIT {
     }
 
     static RoutedAlert routed(String title, Severity severity, String groupKey) {
-        String id = UUID.randomUUID().toString();
-        Instant now = Instant.now();
-        SecurityAlert alert = SecurityAlert.newBuilder().setAlertKey("poison:" + id).setConnectorId("poison")
-                .setSource(AlertSource.GRAPH).setAlertId(id).setTitle(title).setSeverity(severity)
-                .setStatus(SourceStatus.NEW).setCreatedAt(now).setLastUpdatedAt(now).setIngestedAt(now)
-                .setSourceJson("{}").build();
-        return RoutedAlert.newBuilder().setEnriched(EnrichedAlert.newBuilder().setAlert(alert)
-                        .setStatus(EnrichmentStatus.NOT_APPLICABLE).setEnrichedAt(now).build())
-                .setTeamId("soc").setEscalationChainId("default").setUrgency(Urgency.HIGH).setPolicyId("everything")
-                .setPolicyVersion(1).setGroupKey(groupKey).setRoutedAt(now).build();
+        SecurityAlert alert = Alerts.alert("poison:" + UUID.randomUUID(), Instant.now()).setTitle(title)
+                .setSeverity(severity).build();
+        return Alerts.routed(alert, "soc", "default").setPolicyId("everything").setGroupKey(groupKey).build();
     }
 
     private static void produce(String topic, String key, SpecificRecord value) throws Exception {

@@ -8,15 +8,15 @@ import io.sentinelpager.app.ApplyCommand;
 import io.sentinelpager.app.DemoConnector;
 import io.sentinelpager.emulator.SampleAlerts;
 import io.sentinelpager.platform.local.LocalCluster;
-import io.sentinelpager.platform.testing.LocalClusterExtension;
 import io.sentinelpager.schemas.AlertSource;
 import io.sentinelpager.schemas.EnrichedAlert;
 import io.sentinelpager.schemas.EnrichmentStatus;
 import io.sentinelpager.schemas.RoutedAlert;
 import io.sentinelpager.schemas.SecurityAlert;
 import io.sentinelpager.schemas.Severity;
-import io.sentinelpager.schemas.SourceStatus;
 import io.sentinelpager.schemas.Topics;
+import io.sentinelpager.testkit.Alerts;
+import io.sentinelpager.testkit.LocalClusterExtension;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -97,11 +97,8 @@ class PolicyApplyIT {
     }
 
     private static SecurityAlert normalizedSample(String key) {
-        Instant now = Instant.now();
-        return SecurityAlert.newBuilder().setAlertKey(key).setConnectorId("test").setSource(AlertSource.PAGER)
-                .setAlertId(key).setTitle("Suspicious execution of hidden file").setSeverity(Severity.LOW)
-                .setStatus(SourceStatus.NEW).setCreatedAt(now).setLastUpdatedAt(now).setIngestedAt(now)
-                .setSourceJson("{}").build();
+        return Alerts.alert(key, Instant.now()).setConnectorId("test").setSource(AlertSource.PAGER).setAlertId(key)
+                .setTitle("Suspicious execution of hidden file").setSeverity(Severity.LOW).build();
     }
 
     private static KafkaProducer<String, SpecificRecord> producer(Pipeline pipeline) {

@@ -9,7 +9,7 @@ import io.sentinelpager.app.DemoConnector;
 import io.sentinelpager.emulator.Fault;
 import io.sentinelpager.emulator.SampleAlerts;
 import io.sentinelpager.platform.local.LocalCluster;
-import io.sentinelpager.platform.testing.LocalClusterExtension;
+import io.sentinelpager.testkit.LocalClusterExtension;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;

@@ -3,10 +3,10 @@ package io.sentinelpager.enrich;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sentinelpager.azure.LogQueryResult;
-import io.sentinelpager.platform.testing.MutableClock;
 import io.sentinelpager.schemas.EnrichmentColumn;
 import io.sentinelpager.schemas.EnrichmentStatus;
 import io.sentinelpager.schemas.EnrichmentTable;
+import io.sentinelpager.testkit.MutableClock;
 import java.io.ByteArrayInputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;

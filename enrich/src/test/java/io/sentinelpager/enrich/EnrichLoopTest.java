@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sentinelpager.platform.kafka.DeadLetters;
-import io.sentinelpager.platform.testing.MutableClock;
 import io.sentinelpager.schemas.EnrichedAlert;
 import io.sentinelpager.schemas.EnrichmentStatus;
 import io.sentinelpager.schemas.SecurityAlert;
 import io.sentinelpager.schemas.Topics;
+import io.sentinelpager.testkit.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;

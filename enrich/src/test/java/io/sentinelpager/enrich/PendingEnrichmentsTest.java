@@ -2,10 +2,10 @@ package io.sentinelpager.enrich;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sentinelpager.platform.testing.MutableClock;
 import io.sentinelpager.schemas.EnrichedAlert;
 import io.sentinelpager.schemas.EnrichmentStatus;
 import io.sentinelpager.schemas.SecurityAlert;
+import io.sentinelpager.testkit.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;

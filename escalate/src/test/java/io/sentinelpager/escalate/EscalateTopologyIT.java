@@ -2,13 +2,7 @@ package io.sentinelpager.escalate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.sentinelpager.platform.config.PagerConfig;
 import io.sentinelpager.platform.local.LocalCluster;
-import io.sentinelpager.platform.service.ServiceContext;
-import io.sentinelpager.platform.service.StreamsService;
-import io.sentinelpager.platform.testing.LocalClusterExtension;
-import io.sentinelpager.platform.testing.MutableClock;
 import io.sentinelpager.schemas.ActionType;
 import io.sentinelpager.schemas.AlertAction;
 import io.sentinelpager.schemas.AlertLifecycle;
@@ -25,25 +19,25 @@ import io.sentinelpager.schemas.MaintenanceWindow;
 import io.sentinelpager.schemas.NotificationRequest;
 import io.sentinelpager.schemas.NotificationRule;
 import io.sentinelpager.schemas.RoutedAlert;
-import io.sentinelpager.schemas.Urgency;
 import io.sentinelpager.schemas.SourceStatus;
 import io.sentinelpager.schemas.SyncCommand;
 import io.sentinelpager.schemas.TargetKind;
 import io.sentinelpager.schemas.TeamConfig;
 import io.sentinelpager.schemas.Topics;
+import io.sentinelpager.schemas.Urgency;
 import io.sentinelpager.schemas.UserConfig;
+import io.sentinelpager.testkit.LocalClusterExtension;
+import io.sentinelpager.testkit.MutableClock;
+import io.sentinelpager.testkit.TopologyHarness;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -62,9 +56,8 @@ class EscalateTopologyIT {
 
     @TempDir
     Path stateDir;
+    TopologyHarness harness;
     MutableClock clock;
-    TopologyTestDriver driver;
-    ServiceContext context;
     TestInputTopic<String, SpecificRecord> routed;
     TestInputTopic<String, SpecificRecord> actions;
     TestOutputTopic<String, SpecificRecord> notifications;
@@ -75,19 +68,14 @@ class EscalateTopologyIT {
 
     @BeforeEach
     void start(LocalCluster cluster) {
-        clock = new MutableClock(T0);
-        context = ServiceContext.of(PagerConfig.empty().with(cluster.settings()).with("state.dir", stateDir.toString()),
-                new SimpleMeterRegistry(), clock);
-        Properties properties = StreamsService.properties("escalate-test", context);
-        driver = new TopologyTestDriver(EscalateTopology.build(context.serdes(), new EscalateConfig("https://pager"),
-                context.metrics(), clock), properties, T0);
-        Serde<SpecificRecord> any = context.serdes().anyValue();
-        routed = driver.createInputTopic(Topics.ALERTS_ROUTED.name(), context.serdes().key().serializer(), any.serializer());
-        actions = driver.createInputTopic(Topics.ALERT_ACTIONS.name(), context.serdes().key().serializer(), any.serializer());
-        notifications = driver.createOutputTopic(Topics.NOTIFICATIONS_OUT.name(), context.serdes().key().deserializer(),
-                any.deserializer());
-        sync = driver.createOutputTopic(Topics.SYNC_COMMANDS.name(), context.serdes().key().deserializer(), any.deserializer());
-        state = driver.createOutputTopic(Topics.ALERT_STATE.name(), context.serdes().key().deserializer(), any.deserializer());
+        harness = TopologyHarness.start("escalate-test", cluster, stateDir, T0, Map.of(), context -> EscalateTopology
+                .build(context.serdes(), new EscalateConfig("https://pager"), context.metrics(), context.clock()));
+        clock = harness.clock();
+        routed = harness.input(Topics.ALERTS_ROUTED.name());
+        actions = harness.input(Topics.ALERT_ACTIONS.name());
+        notifications = harness.output(Topics.NOTIFICATIONS_OUT.name());
+        sync = harness.output(Topics.SYNC_COMMANDS.name());
+        state = harness.output(Topics.ALERT_STATE.name());
 
         publish(Topics.CONFIG_USERS.name(), Map.of("ana", user("ana"), "ben", user("ben"), "cho", user("cho")));
         publish(Topics.CONFIG_TEAMS.name(), Map.of("soc", TeamConfig.newBuilder().setId("soc").setName("SOC")
@@ -101,7 +89,7 @@ class EscalateTopologyIT {
 
     @AfterEach
     void stop() {
-        driver.close();
+        harness.close();
     }
 
     @Test
@@ -118,12 +106,11 @@ class EscalateTopologyIT {
             pages += drain().size();
             for (TestRecord<String, SpecificRecord> record : state.readRecordsToList()) {
                 // The bytes the service's producer writes, through the registry serde.
-                largest = Math.max(largest, context.serdes().value(AlertLifecycle.class).serializer()
+                largest = Math.max(largest, harness.context().serdes().value(AlertLifecycle.class).serializer()
                         .serialize(Topics.ALERT_STATE.name(), (AlertLifecycle) record.value()).length);
                 latest = (AlertLifecycle) record.value();
             }
-            clock.advance(Duration.ofMinutes(5));
-            driver.advanceWallClockTime(Duration.ofMinutes(5));
+            harness.advance(Duration.ofMinutes(5));
         }
         System.out.println("EscalateTopologyIT: a page repeated 500 times: largest alert.state record " + largest
                 + " bytes");
@@ -162,15 +149,14 @@ class EscalateTopologyIT {
 
         // 20 s later notify, restarted after a kill, reports that it cannot tell whether ana's page went out: its
         // fallback found no other contact method of hers, so the final receipt is UNKNOWN.
-        TestInputTopic<String, SpecificRecord> receipts = driver.createInputTopic(Topics.NOTIFICATIONS_RECEIPTS.name(),
-                context.serdes().key().serializer(), context.serdes().anyValue().serializer());
-        fastForward(Duration.ofSeconds(20));
+        TestInputTopic<String, SpecificRecord> receipts = harness.input(Topics.NOTIFICATIONS_RECEIPTS.name());
+        harness.advance(Duration.ofSeconds(20));
         receipts.pipeInput("c1:a1", DeliveryReceipt.newBuilder().setNotificationId(inbox)
                 .setAlertKey("c1:a1").setUserId("ana").setContactMethod(ContactMethodType.INBOX)
                 .setOutcome(DeliveryOutcome.UNKNOWN)
                 .setDetail("inbox outcome unknown: notify stopped after starting this send and before recording its"
                         + " result").setAt(clock.instant()).build(), clock.instant());
-        fastForward(Duration.ofSeconds(4));
+        harness.advance(Duration.ofSeconds(4));
         paged.addAll(drain());
 
         assertThat(lastState().getStepDeliveries()).containsEntry(inbox, "unknown");
@@ -417,8 +403,7 @@ class EscalateTopologyIT {
     @Test
     void anEarlyAzureChangeNoAlertClaimsIsForgottenAfterADay() {
         actions.pipeInput("c1:a1", azureChange("c1:a1", SourceStatus.RESOLVED), T0);
-        clock.advance(Duration.ofHours(25));
-        driver.advanceWallClockTime(Duration.ofHours(25));
+        harness.advance(Duration.ofHours(25));
         routed.pipeInput("c1:a1", LifecycleTest.routed(SourceStatus.NEW), clock.instant());
 
         assertThat(drainRequests()).extracting(NotificationRequest::getUserId).containsExactly("ana");
@@ -433,7 +418,7 @@ class EscalateTopologyIT {
         drainRequests();
 
         // Within the retention (14 days by default) a closed page can still be reopened.
-        fastForward(Duration.ofDays(13));
+        harness.advance(Duration.ofDays(13));
         actions.pipeInput("c1:a1", AlertAction.newBuilder(ack("reopen-1", "ben")).setType(ActionType.REOPEN).build(),
                 clock.instant());
         assertThat(drainRequests()).extracting(NotificationRequest::getNotificationId)
@@ -444,16 +429,16 @@ class EscalateTopologyIT {
         assertThat(lastState().getStatus()).isEqualTo(LifecycleStatus.CLOSED);
 
         // The retention counts from the last change: 13 days after the second close the page is still there.
-        fastForward(Duration.ofDays(13));
+        harness.advance(Duration.ofDays(13));
         assertThat(state.readRecordsToList()).isEmpty();
-        assertThat(driver.getKeyValueStore(EscalateTopology.LIFECYCLE_STORE).get("c1:a1")).isNotNull();
+        assertThat(harness.driver().getKeyValueStore(EscalateTopology.LIFECYCLE_STORE).get("c1:a1")).isNotNull();
 
-        fastForward(Duration.ofDays(1).plusHours(1));
+        harness.advance(Duration.ofDays(1).plusHours(1));
         assertThat(state.readRecordsToList()).singleElement().satisfies(r -> {
             assertThat(r.key()).isEqualTo("c1:a1");
             assertThat(r.value()).as("tombstone").isNull();
         });
-        assertThat(driver.getKeyValueStore(EscalateTopology.LIFECYCLE_STORE).get("c1:a1")).isNull();
+        assertThat(harness.driver().getKeyValueStore(EscalateTopology.LIFECYCLE_STORE).get("c1:a1")).isNull();
         assertThat(drainRequests()).isEmpty();
     }
 
@@ -466,10 +451,10 @@ class EscalateTopologyIT {
         actions.pipeInput("c1:a2", azureChange("c1:a2", SourceStatus.RESOLVED), T0);
         assertThat(lastState().getStatus()).isEqualTo(LifecycleStatus.CLOSED);
         org.apache.kafka.streams.state.KeyValueStore<String, String> index =
-                driver.getKeyValueStore(EscalateTopology.PAGE_INDEX_STORE);
+                harness.driver().getKeyValueStore(EscalateTopology.PAGE_INDEX_STORE);
         assertThat(index.get("c1:a1")).isEqualTo(group);
 
-        fastForward(Duration.ofDays(14).plusHours(1));
+        harness.advance(Duration.ofDays(14).plusHours(1));
 
         assertThat(state.readRecordsToList()).singleElement().satisfies(r -> {
             assertThat(r.key()).isEqualTo(group);
@@ -477,11 +462,6 @@ class EscalateTopologyIT {
         });
         assertThat(index.get("c1:a1")).isNull();
         assertThat(index.get("c1:a2")).isNull();
-    }
-
-    private void fastForward(Duration duration) {
-        clock.advance(duration);
-        driver.advanceWallClockTime(duration);
     }
 
     @Test
@@ -509,7 +489,8 @@ class EscalateTopologyIT {
 
     @Test
     void anActionForAPageEscalateNeverSawIsDeadLetteredToTheTopicItCameFrom() {
-        TestOutputTopic<byte[], byte[]> dead = driver.createOutputTopic(Topics.ALERT_ACTIONS.deadLetterTopic(),
+        TestOutputTopic<byte[], byte[]> dead = harness.driver().createOutputTopic(
+                Topics.ALERT_ACTIONS.deadLetterTopic(),
                 new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
                 new org.apache.kafka.common.serialization.ByteArrayDeserializer());
         // It fails in the lifecycle stage, after the repartition hop; the dead letter still goes to alert.actions.dlq.
@@ -657,8 +638,7 @@ class EscalateTopologyIT {
         routed.pipeInput("c1:a1", LifecycleTest.routed(SourceStatus.NEW), T0);
         List<NotificationRequest> first = new ArrayList<>(drainRequests());
         for (int i = 0; i < 4; i++) {
-            clock.advance(Duration.ofMinutes(1));
-            driver.advanceWallClockTime(Duration.ofMinutes(1));
+            harness.advance(Duration.ofMinutes(1));
             first.addAll(drainRequests());
         }
         // Push-like channel at once, e-mail 3 minutes later, then step 2 (ben) at minute 5 is not reached yet.
@@ -669,15 +649,13 @@ class EscalateTopologyIT {
         RoutedAlert second = RoutedAlert.newBuilder(LifecycleTest.routed(SourceStatus.NEW)).build();
         second.getEnriched().getAlert().setAlertKey("c1:a2");
         routed.pipeInput("c1:a2", second, clock.instant());
-        clock.advance(Duration.ofMinutes(1));
-        driver.advanceWallClockTime(Duration.ofMinutes(1));
+        harness.advance(Duration.ofMinutes(1));
         actions.pipeInput("c1:a2", AlertAction.newBuilder().setActionId("ack-2").setAlertKey("c1:a2")
                 .setType(ActionType.ACKNOWLEDGE).setActor("ana").setChannel("app").setOccurredAt(clock.instant()).build(),
                 clock.instant());
         List<NotificationRequest> afterAck = new ArrayList<>(drainRequests());
         for (int i = 0; i < 10; i++) {
-            clock.advance(Duration.ofMinutes(1));
-            driver.advanceWallClockTime(Duration.ofMinutes(1));
+            harness.advance(Duration.ofMinutes(1));
             afterAck.addAll(drainRequests());
         }
         assertThat(afterAck).filteredOn(n -> n.getAlertKey().equals("c1:a2"))
@@ -692,8 +670,7 @@ class EscalateTopologyIT {
     private List<String> runMinutes(int minutes) {
         List<String> paged = new ArrayList<>(drain());
         for (int i = 0; i < minutes; i++) {
-            clock.advance(Duration.ofMinutes(1));
-            driver.advanceWallClockTime(Duration.ofMinutes(1));
+            harness.advance(Duration.ofMinutes(1));
             paged.addAll(drain());
         }
         return paged;
@@ -724,8 +701,7 @@ class EscalateTopologyIT {
     }
 
     private void publish(String topic, Map<String, ? extends SpecificRecord> records) {
-        TestInputTopic<String, SpecificRecord> input = driver.createInputTopic(topic,
-                context.serdes().key().serializer(), context.serdes().anyValue().serializer());
+        TestInputTopic<String, SpecificRecord> input = harness.input(topic);
         records.forEach((k, v) -> input.pipeInput(k, v, T0));
     }
 

@@ -8,10 +8,10 @@ import io.sentinelpager.emulator.Fault;
 import io.sentinelpager.emulator.SampleAlerts;
 import io.sentinelpager.platform.local.LocalCluster;
 import io.sentinelpager.platform.service.ServiceContext;
-import io.sentinelpager.platform.testing.LocalClusterExtension;
 import io.sentinelpager.schemas.SecurityAlert;
 import io.sentinelpager.schemas.Topics;
-import java.nio.file.Files;
+import io.sentinelpager.testkit.LocalClusterExtension;
+import io.sentinelpager.testkit.process.ChildJvm;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -58,22 +57,19 @@ class IngestCrashIT {
             settings.put(IngestConfig.PAGE_SIZE.name(), "50");
             settings.put(IngestConfig.POLL_INTERVAL.name(), "500ms");
             ServiceContext context = IngestTestKit.context(cluster, Map.of());
-            Path config = dir.resolve("ingest.properties");
-            Files.writeString(config, settings.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
-                    .collect(Collectors.joining("\n")) + "\n");
-            Files.setPosixFilePermissions(config, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            ChildJvm jvm = new ChildJvm(dir);
+            Path config = jvm.settings("ingest", settings);
 
-            Process ingest = start(config, "first");
+            Process ingest = jvm.service("ingest-first", IngestApp.class, config);
             try (IngestTestKit.Reader reader = new IngestTestKit.Reader(context, List.of(Topics.ALERTS_RAW.name()),
                     r -> r.key().startsWith(connector + ":"))) {
                 assertThat(reader.readUntil(r -> r.size() >= 1000, Duration.ofSeconds(120)))
                         .as("first pages committed").isTrue();
                 int beforeKill = reader.records.size();
-                ingest.destroyForcibly(); // SIGKILL: no shutdown hook, no abort, no close
-                assertThat(ingest.waitFor(30, TimeUnit.SECONDS)).isTrue();
+                ChildJvm.kill(ingest);
                 assertThat(beforeKill).as("killed in the middle of paging").isLessThan(ALERTS);
 
-                ingest = start(config, "second");
+                ingest = jvm.service("ingest-second", IngestApp.class, config);
                 long restarted = System.nanoTime();
                 assertThat(reader.readUntil(r -> r.size() >= ALERTS, Duration.ofSeconds(180))).isTrue();
                 long caughtUpMs = (System.nanoTime() - restarted) / 1_000_000;
@@ -99,12 +95,5 @@ class IngestCrashIT {
                 ingest.destroyForcibly();
             }
         }
-    }
-
-    private Process start(Path config, String name) throws Exception {
-        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(java, "-Xmx384m", "-cp", classpath, IngestProcess.class.getName(), config.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("ingest-" + name + ".log").toFile()).start();
     }
 }

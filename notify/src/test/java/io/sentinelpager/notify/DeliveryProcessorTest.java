@@ -2,7 +2,6 @@ package io.sentinelpager.notify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sentinelpager.platform.testing.MutableClock;
 import io.sentinelpager.schemas.ContactMethod;
 import io.sentinelpager.schemas.ContactMethodType;
 import io.sentinelpager.schemas.DeliveryOutcome;
@@ -13,6 +12,7 @@ import io.sentinelpager.schemas.PendingDelivery;
 import io.sentinelpager.schemas.Severity;
 import io.sentinelpager.schemas.Urgency;
 import io.sentinelpager.schemas.UserConfig;
+import io.sentinelpager.testkit.MutableClock;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;

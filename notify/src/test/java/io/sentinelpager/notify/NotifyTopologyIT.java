@@ -4,14 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetupTest;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.sentinelpager.platform.config.PagerConfig;
 import io.sentinelpager.platform.kafka.TopicProvisioner;
 import io.sentinelpager.platform.local.LocalCluster;
-import io.sentinelpager.platform.service.ServiceContext;
-import io.sentinelpager.platform.service.StreamsService;
-import io.sentinelpager.platform.testing.LocalClusterExtension;
-import io.sentinelpager.platform.testing.MutableClock;
 import io.sentinelpager.schemas.ContactMethod;
 import io.sentinelpager.schemas.ContactMethodType;
 import io.sentinelpager.schemas.DeliveryOutcome;
@@ -21,6 +15,10 @@ import io.sentinelpager.schemas.Severity;
 import io.sentinelpager.schemas.Topics;
 import io.sentinelpager.schemas.Urgency;
 import io.sentinelpager.schemas.UserConfig;
+import io.sentinelpager.testkit.LocalClusterExtension;
+import io.sentinelpager.testkit.TopologyHarness;
+import io.sentinelpager.testkit.providers.RecordingHttpServer;
+import io.sentinelpager.testkit.providers.TwilioEmulator;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,7 +31,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -60,23 +57,21 @@ class NotifyTopologyIT {
 
     @TempDir
     Path stateDir;
-    MutableClock clock;
     TwilioEmulator twilio;
     RecordingHttpServer hooks;
-    TopologyTestDriver driver;
+    TopologyHarness harness;
     KafkaSendLog sendLog;
     TestInputTopic<String, NotificationRequest> requests;
     TestOutputTopic<String, DeliveryReceipt> receipts;
 
     @BeforeEach
     void start(LocalCluster cluster) throws Exception {
-        clock = new MutableClock(T0);
         twilio = new TwilioEmulator(SID, "twilio-token", Set.of("+15550666"));
         hooks = new RecordingHttpServer(request -> RecordingHttpServer.Response.json(200, "{}"));
-        PagerConfig settings = PagerConfig.empty().with(cluster.settings()).with(Map.of(
+        Map<String, String> settings = new TreeMap<>(Map.of(
                 "notify.webhook.signing.secret", "webhook-signing-secret",
-                "notify.webhook.secret.url.soc-hook", hookUrl())).with(Map.of(
-                "state.dir", stateDir.toString(),
+                "notify.webhook.secret.url.soc-hook", hookUrl()));
+        settings.putAll(Map.of(
                 "notify.inbox.dir", stateDir.resolve("inbox").toString(),
                 "notify.twilio.url", twilio.url().toString(),
                 "notify.twilio.account.sid", SID,
@@ -85,21 +80,19 @@ class NotifyTopologyIT {
                 "notify.email.smtp.host", "127.0.0.1",
                 "notify.email.smtp.port", String.valueOf(SMTP.getSmtp().getPort()),
                 "notify.email.smtp.starttls", "false"));
-        ServiceContext context = ServiceContext.of(settings, new SimpleMeterRegistry(), clock);
-        NotifyConfig config = NotifyConfig.from(settings);
-        // The send log is the real one, on the real broker: its marks are what a restart would read back.
-        try (Admin admin = Admin.create(context.kafkaClientConfig())) {
-            new TopicProvisioner(admin, (short) 1).ensure(List.of(Topics.NOTIFY_SENDS));
-        }
-        sendLog = new KafkaSendLog(context);
-        driver = new TopologyTestDriver(NotifyTopology.build(context.serdes(), NotifyApp.channels(context, config),
-                sendLog, config, clock), StreamsService.properties("notify-test", context), T0);
-        requests = driver.createInputTopic(Topics.NOTIFICATIONS_OUT.name(), context.serdes().key().serializer(),
-                context.serdes().value(NotificationRequest.class).serializer());
-        receipts = driver.createOutputTopic(Topics.NOTIFICATIONS_RECEIPTS.name(), context.serdes().key().deserializer(),
-                context.serdes().value(DeliveryReceipt.class).deserializer());
-        TestInputTopic<String, UserConfig> users = driver.createInputTopic(Topics.CONFIG_USERS.name(),
-                context.serdes().key().serializer(), context.serdes().value(UserConfig.class).serializer());
+        harness = TopologyHarness.start("notify-test", cluster, stateDir, T0, settings, context -> {
+            NotifyConfig config = NotifyConfig.from(context.config());
+            // The send log is the real one, on the real broker: its marks are what a restart would read back.
+            try (Admin admin = Admin.create(context.kafkaClientConfig())) {
+                new TopicProvisioner(admin, (short) 1).ensure(List.of(Topics.NOTIFY_SENDS));
+            }
+            sendLog = new KafkaSendLog(context);
+            return NotifyTopology.build(context.serdes(), NotifyApp.channels(context, config), sendLog, config,
+                    context.clock());
+        });
+        requests = harness.input(Topics.NOTIFICATIONS_OUT);
+        receipts = harness.output(Topics.NOTIFICATIONS_RECEIPTS);
+        TestInputTopic<String, UserConfig> users = harness.input(Topics.CONFIG_USERS);
         users.pipeInput("ben", UserConfig.newBuilder().setId("ben").setName("Ben").setContactMethods(List.of(
                 method(ContactMethodType.SMS, "+15550666"), method(ContactMethodType.EMAIL, "ben@contoso.example")))
                 .build(), T0);
@@ -115,7 +108,7 @@ class NotifyTopologyIT {
 
     @AfterEach
     void stop() {
-        driver.close();
+        harness.close();
         sendLog.close();
         twilio.close();
         hooks.close();
@@ -128,9 +121,9 @@ class NotifyTopologyIT {
         }
         assertThat(twilio.messagesTo("+15550001")).hasSize(1);
 
-        advance(Duration.ofSeconds(59));
+        harness.advance(Duration.ofSeconds(59));
         assertThat(twilio.messagesTo("+15550001")).hasSize(1);
-        advance(Duration.ofSeconds(2));
+        harness.advance(Duration.ofSeconds(2));
 
         assertThat(twilio.messagesTo("+15550001")).hasSize(2);
         assertThat(twilio.messagesTo("+15550001").get(1).body()).startsWith("3 new alerts, worst HIGH:")
@@ -142,7 +135,7 @@ class NotifyTopologyIT {
         for (int i = 1; i <= 4; i++) {
             requests.pipeInput("lead", request("c1:a" + i, "lead", ContactMethodType.SMS, "+15550001"), T0);
         }
-        advance(Duration.ofMinutes(2));
+        harness.advance(Duration.ofMinutes(2));
         assertThat(twilio.messagesTo("+15550001")).hasSize(2);
         assertThat(receipts.isEmpty()).isTrue();
     }
@@ -168,7 +161,7 @@ class NotifyTopologyIT {
         hooks.failNext(RecordingHttpServer.Response.json(503, "{}"));
         requests.pipeInput("cy", request("c1:a7", "cy", ContactMethodType.WEBHOOK, "soc-hook"), T0);
         assertThat(hooks.requests()).hasSize(1);
-        advance(Duration.ofSeconds(10));
+        harness.advance(Duration.ofSeconds(10));
 
         assertThat(hooks.requests()).hasSize(2).allSatisfy(r -> assertThat(r.path()).isEqualTo("/hooks/" + HOOK_TOKEN));
         Map<String, String> written = everythingWritten();
@@ -202,9 +195,9 @@ class NotifyTopologyIT {
      */
     Map<String, String> everythingWritten() {
         Map<String, String> out = new TreeMap<>();
-        for (String topic : driver.producedTopicNames()) {
+        for (String topic : harness.driver().producedTopicNames()) {
             StringBuilder text = new StringBuilder();
-            driver.createOutputTopic(topic, new ByteArrayDeserializer(), new ByteArrayDeserializer())
+            harness.driver().createOutputTopic(topic, new ByteArrayDeserializer(), new ByteArrayDeserializer())
                     .readRecordsToList().forEach(r -> {
                         // Avro writes strings as their UTF-8 bytes, so a URL in any field shows up as text.
                         text.append(r.key() == null ? "" : new String(r.key(), StandardCharsets.UTF_8)).append(' ');
@@ -214,11 +207,6 @@ class NotifyTopologyIT {
             out.put(topic, text.toString());
         }
         return out;
-    }
-
-    void advance(Duration by) {
-        clock.advance(by);
-        driver.advanceWallClockTime(by);
     }
 
     static ContactMethod method(ContactMethodType type, String address) {

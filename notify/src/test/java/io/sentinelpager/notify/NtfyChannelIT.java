@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sentinelpager.platform.config.ConfigException;
 import io.sentinelpager.platform.config.PagerConfig;
 import io.sentinelpager.schemas.ContactMethodType;
-import java.time.Duration;
+import io.sentinelpager.testkit.providers.RecordingHttpServer;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;

@@ -5,9 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sentinelpager.platform.config.PagerConfig;
 import io.sentinelpager.platform.config.ConfigException;
+import io.sentinelpager.platform.config.PagerConfig;
 import io.sentinelpager.schemas.ContactMethodType;
+import io.sentinelpager.testkit.providers.RecordingHttpServer;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;

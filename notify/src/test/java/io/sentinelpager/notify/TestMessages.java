@@ -2,11 +2,11 @@ package io.sentinelpager.notify;
 
 import io.sentinelpager.platform.config.Secret;
 import io.sentinelpager.platform.security.ActionLinks;
-import io.sentinelpager.platform.testing.MutableClock;
 import io.sentinelpager.schemas.ContactMethodType;
 import io.sentinelpager.schemas.NotificationRequest;
 import io.sentinelpager.schemas.Severity;
 import io.sentinelpager.schemas.Urgency;
+import io.sentinelpager.testkit.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

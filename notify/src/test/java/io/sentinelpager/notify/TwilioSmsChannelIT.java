@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.sentinelpager.platform.config.Secret;
 import io.sentinelpager.platform.security.ShortCodes;
 import io.sentinelpager.schemas.ContactMethodType;
+import io.sentinelpager.testkit.providers.RecordingHttpServer;
+import io.sentinelpager.testkit.providers.TwilioEmulator;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;

@@ -10,6 +10,8 @@ import io.sentinelpager.schemas.ContactMethodType;
 import io.sentinelpager.schemas.NotificationRequest;
 import io.sentinelpager.schemas.Severity;
 import io.sentinelpager.schemas.Urgency;
+import io.sentinelpager.testkit.providers.RecordingHttpServer;
+import io.sentinelpager.testkit.providers.TwilioEmulator;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;

@@ -15,8 +15,6 @@ import io.sentinelpager.platform.security.PushSubscriptionSeal;
 import io.sentinelpager.platform.security.VapidKeys;
 import io.sentinelpager.platform.service.ServiceContext;
 import io.sentinelpager.platform.service.StreamsService;
-import io.sentinelpager.platform.testing.LocalClusterExtension;
-import io.sentinelpager.platform.testing.MutableClock;
 import io.sentinelpager.schemas.ContactMethod;
 import io.sentinelpager.schemas.ContactMethodType;
 import io.sentinelpager.schemas.DeliveryOutcome;
@@ -27,6 +25,9 @@ import io.sentinelpager.schemas.Severity;
 import io.sentinelpager.schemas.Topics;
 import io.sentinelpager.schemas.Urgency;
 import io.sentinelpager.schemas.UserConfig;
+import io.sentinelpager.testkit.LocalClusterExtension;
+import io.sentinelpager.testkit.MutableClock;
+import io.sentinelpager.testkit.providers.PushServiceEmulator;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,7 +87,7 @@ class WebPushChannelIT {
     void start(LocalCluster cluster) throws Exception {
         clock = new MutableClock(T0);
         vapid = VapidKeys.generate();
-        pushService = new PushServiceEmulator(clock);
+        pushService = new PushServiceEmulator(clock, WebPushEncryption::decrypt);
         user = "responder-" + UUID.randomUUID();
         PagerConfig settings = PagerConfig.empty().with(cluster.settings()).with(Map.of(
                 "state.dir", stateDir.toString(),

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sentinelpager.platform.config.ConfigException;
 import io.sentinelpager.platform.config.PagerConfig;
 import io.sentinelpager.schemas.ContactMethodType;
+import io.sentinelpager.testkit.providers.RecordingHttpServer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;

@@ -2,14 +2,7 @@ package io.sentinelpager.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.sentinelpager.platform.config.PagerConfig;
 import io.sentinelpager.platform.local.LocalCluster;
-import io.sentinelpager.platform.service.ServiceContext;
-import io.sentinelpager.platform.service.StreamsService;
-import io.sentinelpager.platform.testing.LocalClusterExtension;
-import io.sentinelpager.platform.testing.MutableClock;
-import io.sentinelpager.schemas.AlertSource;
 import io.sentinelpager.schemas.ConditionNode;
 import io.sentinelpager.schemas.ConditionOp;
 import io.sentinelpager.schemas.EnrichedAlert;
@@ -19,20 +12,21 @@ import io.sentinelpager.schemas.MatchTest;
 import io.sentinelpager.schemas.PolicyConfig;
 import io.sentinelpager.schemas.RoutedAlert;
 import io.sentinelpager.schemas.SecurityAlert;
-import io.sentinelpager.schemas.Severity;
-import io.sentinelpager.schemas.SourceStatus;
 import io.sentinelpager.schemas.Topics;
 import io.sentinelpager.schemas.Urgency;
+import io.sentinelpager.testkit.Alerts;
+import io.sentinelpager.testkit.LocalClusterExtension;
+import io.sentinelpager.testkit.MutableClock;
+import io.sentinelpager.testkit.TopologyHarness;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Properties;
+import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,9 +46,8 @@ class PolicyTopologyIT {
 
     @TempDir
     Path stateDir;
+    TopologyHarness harness;
     MutableClock clock;
-    TopologyTestDriver driver;
-    ServiceContext context;
     TestInputTopic<String, SpecificRecord> enriched;
     TestInputTopic<String, SpecificRecord> policies;
     TestOutputTopic<String, SpecificRecord> routed;
@@ -62,23 +55,20 @@ class PolicyTopologyIT {
 
     @BeforeEach
     void start(LocalCluster cluster) {
-        clock = new MutableClock(T0);
-        context = ServiceContext.of(PagerConfig.empty().with(cluster.settings()).with("state.dir", stateDir.toString()),
-                new SimpleMeterRegistry(), clock);
-        Properties properties = StreamsService.properties("policy-test", context);
-        driver = new TopologyTestDriver(PolicyTopology.build(context.serdes(), new DefaultRoute(
-                new PolicyServiceConfig("soc", "default", RETENTION)), RETENTION, clock), properties, T0);
-        var key = context.serdes().key();
-        var any = context.serdes().anyValue();
-        enriched = driver.createInputTopic(Topics.ALERTS_ENRICHED.name(), key.serializer(), any.serializer());
-        policies = driver.createInputTopic(Topics.CONFIG_POLICIES.name(), key.serializer(), any.serializer());
-        routed = driver.createOutputTopic(Topics.ALERTS_ROUTED.name(), key.deserializer(), any.deserializer());
-        suppressed = driver.createOutputTopic(Topics.ALERTS_SUPPRESSED.name(), key.deserializer(), any.deserializer());
+        harness = TopologyHarness.start("policy-test", cluster, stateDir, T0, Map.of(),
+                context -> PolicyTopology.build(context.serdes(), new DefaultRoute(
+                        new PolicyServiceConfig("soc", "default", RETENTION)), RETENTION,
+                        context.clock()));
+        clock = harness.clock();
+        enriched = harness.input(Topics.ALERTS_ENRICHED.name());
+        policies = harness.input(Topics.CONFIG_POLICIES.name());
+        routed = harness.output(Topics.ALERTS_ROUTED.name());
+        suppressed = harness.output(Topics.ALERTS_SUPPRESSED.name());
     }
 
     @AfterEach
     void stop() {
-        driver.close();
+        harness.close();
     }
 
     @Test
@@ -132,8 +122,7 @@ class PolicyTopologyIT {
         enriched.pipeInput("c1:a1", timedOut("c1:a1"), T0);
         assertThat(suppressed.readValuesToList()).hasSize(1);
 
-        clock.advance(RETENTION.plusHours(2));
-        driver.advanceWallClockTime(RETENTION.plusHours(2));
+        harness.advance(RETENTION.plusHours(2));
         // Nothing remembers the first record now: this one is routed as the first one would be.
         enriched.pipeInput("c1:a1", update("c1:a1", 3), clock.instant());
         assertThat(routed.readValuesToList()).extracting(v -> ((RoutedAlert) v).getPolicyId()).containsExactly("soc-all");
@@ -165,10 +154,8 @@ class PolicyTopologyIT {
     }
 
     static EnrichedAlert timedOut(String alertKey) {
-        SecurityAlert alert = SecurityAlert.newBuilder().setAlertKey(alertKey).setConnectorId("c1")
-                .setSource(AlertSource.GRAPH).setAlertId(alertKey.substring(3)).setIncidentId("33")
-                .setTitle("Brute force against a VM").setSeverity(Severity.HIGH).setStatus(SourceStatus.NEW)
-                .setCreatedAt(T0).setLastUpdatedAt(T0).setIngestedAt(T0).setSourceJson("{}").build();
+        SecurityAlert alert = Alerts.alert(alertKey, T0).setIncidentId("33").setTitle("Brute force against a VM")
+                .build();
         return EnrichedAlert.newBuilder().setAlert(alert).setStatus(EnrichmentStatus.TIMED_OUT).setEnrichedAt(T0)
                 .build();
     }

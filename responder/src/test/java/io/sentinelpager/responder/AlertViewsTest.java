@@ -3,16 +3,11 @@ package io.sentinelpager.responder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sentinelpager.schemas.AlertLifecycle;
-import io.sentinelpager.schemas.AlertSource;
-import io.sentinelpager.schemas.EnrichedAlert;
-import io.sentinelpager.schemas.EnrichmentStatus;
 import io.sentinelpager.schemas.LifecycleStatus;
 import io.sentinelpager.schemas.RoutedAlert;
-import io.sentinelpager.schemas.SecurityAlert;
-import io.sentinelpager.schemas.Severity;
 import io.sentinelpager.schemas.SourceStatus;
 import io.sentinelpager.schemas.TimelineEvent;
-import io.sentinelpager.schemas.Urgency;
+import io.sentinelpager.testkit.Alerts;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -24,14 +19,8 @@ class AlertViewsTest {
     static final Instant T0 = Instant.parse("2026-11-29T03:00:00Z");
 
     static AlertLifecycle held() {
-        SecurityAlert alert = SecurityAlert.newBuilder().setAlertKey("c1:a1").setConnectorId("c1")
-                .setSource(AlertSource.GRAPH).setAlertId("a1").setTitle("Suspicious sign-in").setSeverity(Severity.HIGH)
-                .setStatus(SourceStatus.NEW).setCreatedAt(T0).setLastUpdatedAt(T0).setIngestedAt(T0)
-                .setSourceJson("{}").build();
-        RoutedAlert routed = RoutedAlert.newBuilder().setEnriched(EnrichedAlert.newBuilder().setAlert(alert)
-                        .setStatus(EnrichmentStatus.NOT_APPLICABLE).setEnrichedAt(T0).build())
-                .setTeamId("soc").setEscalationChainId("default").setUrgency(Urgency.HIGH).setPolicyId("default")
-                .setPolicyVersion(0).setRoutedAt(T0).build();
+        RoutedAlert routed = Alerts.routed(Alerts.alert("c1:a1", T0).build(), "soc", "default").setPolicyId("default")
+                .setPolicyVersion(0).build();
         return AlertLifecycle.newBuilder().setAlertKey("c1:a1").setStatus(LifecycleStatus.HELD).setAlert(routed)
                 .setMembers(Map.of("c1:a1", SourceStatus.NEW)).setWaitingFor(List.of("escalation:default", "team:soc"))
                 .setTimeline(List.of(TimelineEvent.newBuilder().setAt(T0).setType("held").setDetail("team soc on"

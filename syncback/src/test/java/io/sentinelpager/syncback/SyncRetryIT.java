@@ -17,7 +17,6 @@ import io.sentinelpager.platform.config.PagerConfig;
 import io.sentinelpager.platform.config.Secret;
 import io.sentinelpager.platform.local.LocalCluster;
 import io.sentinelpager.platform.service.ServiceContext;
-import io.sentinelpager.platform.testing.MutableClock;
 import io.sentinelpager.schemas.AlertSource;
 import io.sentinelpager.schemas.SourceStatus;
 import io.sentinelpager.schemas.SyncCommand;
@@ -26,7 +25,9 @@ import io.sentinelpager.schemas.SyncResult;
 import io.sentinelpager.schemas.SyncState;
 import io.sentinelpager.schemas.SyncStatus;
 import io.sentinelpager.schemas.Topics;
-import java.nio.file.Files;
+import io.sentinelpager.testkit.FileClock;
+import io.sentinelpager.testkit.MutableClock;
+import io.sentinelpager.testkit.process.ChildJvm;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -38,7 +39,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
@@ -102,7 +102,7 @@ class SyncRetryIT {
     @Test
     void everyWriteReachesAzureOnceAndInOrderAfterAnOutageAndAKill() throws Exception {
         clockFile = dir.resolve("clock");
-        SyncbackProcess.FileClock.set(clockFile, clock.instant());
+        FileClock.set(clockFile, clock.instant());
         ServiceContext context = ServiceContext.of(PagerConfig.empty().with(cluster.settings()),
                 new SimpleMeterRegistry(), Clock.systemUTC());
         try (AzureEmulator down = AzureEmulator.start(EmulatorOptions.defaults());
@@ -111,7 +111,7 @@ class SyncRetryIT {
                      context.consumerConfig("sync-retry-it-" + UUID.randomUUID()),
                      context.serdes().key().deserializer(), context.serdes().anyValue().deserializer())) {
             outcomes.subscribe(List.of(Topics.SYNC_RESULTS.name(), Topics.SYNC_STATE.name()));
-            Path settings = writeSettings(down, up);
+            Map<String, String> settings = settings(down, up);
             for (String route : down.faults().routes()) {
                 if (route.startsWith("graph.")) {
                     down.faults().inject(route, Fault.throttle(GRAPH_RETRY_AFTER).percent(100));
@@ -171,8 +171,7 @@ class SyncRetryIT {
                 assertThat(graphDown).allSatisfy(key -> assertThat(graphAlert(down, key).get("status").asText())
                         .isEqualTo("new"));
 
-                syncback.destroyForcibly(); // SIGKILL: no shutdown hook, no commit, no close
-                assertThat(syncback.waitFor(30, TimeUnit.SECONDS)).isTrue();
+                ChildJvm.kill(syncback);
                 // A new, empty state directory: the restarted process must restore the pending writes from the changelog.
                 syncback = start(settings, "second");
                 int statesBeforeRestart = states.size();
@@ -211,7 +210,7 @@ class SyncRetryIT {
                         asked.get(key).stream().map(SyncCommand::getComment).filter(Objects::nonNull).toList());
             }
             try (SentinelIncidentsClient client = SentinelIncidentsClient.create(Connectors.from(
-                    PagerConfig.load(java.util.Optional.of(settings))).stream()
+                    PagerConfig.empty().with(settings)).stream()
                     .filter(c -> c.id().equals(SENTINEL_DOWN)).findFirst().orElseThrow())) {
                 for (String key : sentinelDown) {
                     String incident = key.split(":")[1];
@@ -291,7 +290,7 @@ class SyncRetryIT {
 
     private void advance(Duration duration) {
         clock.advance(duration);
-        SyncbackProcess.FileClock.set(clockFile, clock.instant());
+        FileClock.set(clockFile, clock.instant());
     }
 
     private void readUntil(KafkaConsumer<String, SpecificRecord> consumer, BooleanSupplier done) {
@@ -332,7 +331,7 @@ class SyncRetryIT {
         }
     }
 
-    private Path writeSettings(AzureEmulator down, AzureEmulator up) throws Exception {
+    private Map<String, String> settings(AzureEmulator down, AzureEmulator up) throws Exception {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("kafka.bootstrap.servers", cluster.bootstrapServers());
         settings.put("registry.url", cluster.registryUrl());
@@ -343,10 +342,7 @@ class SyncRetryIT {
         connector(settings, GRAPH_DOWN, down, "graph");
         connector(settings, SENTINEL_DOWN, down, "sentinel");
         connector(settings, GRAPH_UP, up, "graph");
-        Path file = dir.resolve("syncback.properties");
-        Files.writeString(file, settings.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
-                .collect(Collectors.joining("\n", "", "\n")));
-        return file;
+        return settings;
     }
 
     private void connector(Map<String, String> settings, String id, AzureEmulator azure, String source)
@@ -365,13 +361,11 @@ class SyncRetryIT {
         }
     }
 
-    private Process start(Path settings, String name) throws Exception {
-        Path withState = dir.resolve("syncback-" + name + ".properties");
-        Files.writeString(withState, Files.readString(settings) + "state.dir=" + dir.resolve("state-" + name) + "\n");
-        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(java, "-Xmx384m", "-cp", classpath, SyncbackProcess.class.getName(),
-                withState.toString(), clockFile.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("syncback-" + name + ".log").toFile()).start();
+    private Process start(Map<String, String> settings, String name) throws Exception {
+        Map<String, String> withState = new LinkedHashMap<>(settings);
+        withState.put("state.dir", dir.resolve("state-" + name).toString());
+        ChildJvm jvm = new ChildJvm(dir);
+        return jvm.service("syncback-" + name, SyncbackApp.class, jvm.settings("syncback-" + name, withState),
+                clockFile);
     }
 }

@@ -3,11 +3,10 @@ package io.sentinelpager.oncall.routing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sentinelpager.oncall.config.ConfigLoader;
-import io.sentinelpager.schemas.AlertSource;
 import io.sentinelpager.schemas.PolicyConfig;
 import io.sentinelpager.schemas.SecurityAlert;
 import io.sentinelpager.schemas.Severity;
-import io.sentinelpager.schemas.SourceStatus;
+import io.sentinelpager.testkit.Alerts;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -19,10 +18,8 @@ class PoliciesTest {
 
     static SecurityAlert alert(Severity severity, String title, String... techniques) {
         Instant t = Instant.parse("2026-11-29T03:00:00Z");
-        return SecurityAlert.newBuilder().setAlertKey("c1:a").setConnectorId("c1").setSource(AlertSource.GRAPH)
-                .setAlertId("a").setTitle(title).setSeverity(severity).setStatus(SourceStatus.NEW)
-                .setMitreTechniques(List.of(techniques)).setCreatedAt(t).setLastUpdatedAt(t).setIngestedAt(t)
-                .setSourceJson("{}").build();
+        return Alerts.alert("c1:a", t).setTitle(title).setSeverity(severity).setMitreTechniques(List.of(techniques))
+                .build();
     }
 
     @Test

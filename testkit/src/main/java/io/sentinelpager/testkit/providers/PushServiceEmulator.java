@@ -1,4 +1,4 @@
-package io.sentinelpager.notify;
+package io.sentinelpager.testkit.providers;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -37,20 +37,28 @@ import java.util.regex.Pattern;
  * subscription was made with, audience this origin, expiry within 24 hours; {@code Content-Encoding: aes128gcm};
  * a {@code TTL}), then decrypted with the subscription's private key as the browser would (RFC 8291). Answers:
  * 201 accepted, 400 malformed, 401 bad or missing VAPID, 403 key not the subscription's, 410 unsubscribed.
+ *
+ * <p>The test gives the browser's decryption: the kit sits below notify, whose RFC 8291 code it cannot reach.
  */
-final class PushServiceEmulator implements AutoCloseable {
+public final class PushServiceEmulator implements AutoCloseable {
 
     /** A message as the phone's service worker gets it: the decrypted JSON, and the headers it came with. */
-    record Received(String subscription, JsonNode payload, int ttl, String urgency) {
+    public record Received(String subscription, JsonNode payload, int ttl, String urgency) {
     }
 
     /** The browser half of a subscription: what the app sends to the responder, and the private key it keeps. */
-    record Browser(String id, String endpoint, String p256dh, String auth, ECPrivateKey privateKey,
+    public record Browser(String id, String endpoint, String p256dh, String auth, ECPrivateKey privateKey,
                    String applicationServerKey) {
         /** The record as the responder writes it to push.subscriptions: sealed. */
-        PushSubscription subscription(PushSubscriptionSeal seal, String userId, Instant at) {
+        public PushSubscription subscription(PushSubscriptionSeal seal, String userId, Instant at) {
             return seal.seal(userId, new PushSubscriptionSeal.Capability(endpoint, p256dh, auth), at);
         }
+    }
+
+    /** The browser's side of RFC 8291: the plaintext of an aes128gcm body for the subscription's keys. */
+    @FunctionalInterface
+    public interface Decryption {
+        byte[] decrypt(byte[] body, ECPrivateKey uaPrivate, ECPublicKey uaPublic, byte[] authSecret) throws Exception;
     }
 
     private static final Pattern VAPID = Pattern.compile("vapid t=([A-Za-z0-9_.-]+), ?k=([A-Za-z0-9_-]+)");
@@ -59,25 +67,27 @@ final class PushServiceEmulator implements AutoCloseable {
 
     private final HttpServer server;
     private final Clock clock;
+    private final Decryption decryption;
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Browser> subscriptions = new ConcurrentHashMap<>();
     private final Set<String> unsubscribed = ConcurrentHashMap.newKeySet();
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final List<String> refusals = new CopyOnWriteArrayList<>();
 
-    PushServiceEmulator(Clock clock) throws IOException {
+    public PushServiceEmulator(Clock clock, Decryption decryption) throws IOException {
         this.clock = clock;
+        this.decryption = decryption;
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/push/", this::serve);
         server.start();
     }
 
-    String origin() {
+    public String origin() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
     /** {@code pushManager.subscribe({userVisibleOnly: true, applicationServerKey})}. */
-    Browser subscribe(String applicationServerKey) {
+    public Browser subscribe(String applicationServerKey) {
         KeyPair keys = P256.generate();
         byte[] auth = new byte[16];
         random.nextBytes(auth);
@@ -89,16 +99,16 @@ final class PushServiceEmulator implements AutoCloseable {
     }
 
     /** The user uninstalled the app or the browser dropped the subscription: the push service answers 410 Gone. */
-    void unsubscribe(Browser browser) {
+    public void unsubscribe(Browser browser) {
         unsubscribed.add(browser.id());
     }
 
-    List<Received> received() {
+    public List<Received> received() {
         return received;
     }
 
     /** Why requests were refused, for assertions and for reading a failed test. */
-    List<String> refusals() {
+    public List<String> refusals() {
         return refusals;
     }
 
@@ -147,7 +157,7 @@ final class PushServiceEmulator implements AutoCloseable {
             return refuse(403, "k is not the applicationServerKey the subscription was made with");
         }
         try {
-            byte[] plain = WebPushEncryption.decrypt(body, browser.privateKey(),
+            byte[] plain = decryption.decrypt(body, browser.privateKey(),
                     P256.publicKey(P256.fromBase64url(browser.p256dh())), P256.fromBase64url(browser.auth()));
             received.add(new Received(browser.id(), JSON.readTree(plain), Integer.parseInt(ttl),
                     headers.getFirst("Urgency")));

@@ -1,4 +1,4 @@
-package io.sentinelpager.platform.testing;
+package io.sentinelpager.testkit;
 
 import java.time.Clock;
 import java.time.Duration;

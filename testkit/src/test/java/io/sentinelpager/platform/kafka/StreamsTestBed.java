@@ -7,11 +7,9 @@ import io.sentinelpager.platform.config.PagerConfig;
 import io.sentinelpager.platform.config.PlatformConfig;
 import io.sentinelpager.platform.local.LocalCluster;
 import io.sentinelpager.platform.service.ServiceContext;
-import io.sentinelpager.schemas.AlertSource;
 import io.sentinelpager.schemas.SecurityAlert;
-import io.sentinelpager.schemas.Severity;
-import io.sentinelpager.schemas.SourceStatus;
 import io.sentinelpager.schemas.TopicSpec;
+import io.sentinelpager.testkit.Alerts;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -102,9 +100,6 @@ public record StreamsTestBed(ServiceContext context, TopicSpec<String, SecurityA
     }
 
     public static SecurityAlert alert(String title) {
-        Instant now = Instant.parse("2026-11-29T03:00:00Z");
-        return SecurityAlert.newBuilder().setAlertKey("c1:" + title).setConnectorId("c1").setSource(AlertSource.GRAPH)
-                .setAlertId(title).setTitle(title).setSeverity(Severity.HIGH).setStatus(SourceStatus.NEW)
-                .setCreatedAt(now).setLastUpdatedAt(now).setIngestedAt(now).setSourceJson("{}").build();
+        return Alerts.alert("c1:" + title, Instant.parse("2026-11-29T03:00:00Z")).setTitle(title).build();
     }
 }

@@ -1,4 +1,4 @@
-package io.sentinelpager.notify;
+package io.sentinelpager.testkit.providers;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -19,23 +19,23 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * the provider checks and answers) and may queue faults that are answered before the handler runs, the way the
  * Azure emulator injects them.
  */
-final class RecordingHttpServer implements AutoCloseable {
+public final class RecordingHttpServer implements AutoCloseable {
 
-    record Request(String method, String path, Map<String, List<String>> headers, String body) {
-        String header(String name) {
+    public record Request(String method, String path, Map<String, List<String>> headers, String body) {
+        public String header(String name) {
             return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
                     .map(e -> e.getValue().get(0)).findFirst().orElse(null);
         }
     }
 
-    record Response(int status, String contentType, String body, Map<String, String> headers) {
-        static Response json(int status, String body) {
+    public record Response(int status, String contentType, String body, Map<String, String> headers) {
+        public static Response json(int status, String body) {
             return new Response(status, "application/json", body, Map.of());
         }
     }
 
     @FunctionalInterface
-    interface Handler {
+    public interface Handler {
         Response handle(Request request) throws Exception;
     }
 
@@ -43,21 +43,21 @@ final class RecordingHttpServer implements AutoCloseable {
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final Deque<Response> faults = new ArrayDeque<>();
 
-    RecordingHttpServer(Handler handler) throws IOException {
+    public RecordingHttpServer(Handler handler) throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", exchange -> serve(exchange, handler));
         server.start();
     }
 
-    URI url() {
+    public URI url() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
     }
 
-    List<Request> requests() {
+    public List<Request> requests() {
         return requests;
     }
 
-    synchronized void failNext(Response... responses) {
+    public synchronized void failNext(Response... responses) {
         faults.addAll(List.of(responses));
     }
 

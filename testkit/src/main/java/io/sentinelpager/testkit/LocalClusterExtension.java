@@ -1,4 +1,4 @@
-package io.sentinelpager.platform.testing;
+package io.sentinelpager.testkit;
 
 import io.sentinelpager.platform.local.LocalCluster;
 import org.junit.jupiter.api.extension.ExtensionContext;

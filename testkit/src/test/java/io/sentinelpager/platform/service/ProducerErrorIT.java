@@ -5,7 +5,7 @@ import static io.sentinelpager.platform.kafka.StreamsTestBed.await;
 import io.sentinelpager.platform.kafka.StreamsTestBed;
 import io.sentinelpager.platform.kafka.TopicProvisioner;
 import io.sentinelpager.platform.local.LocalCluster;
-import io.sentinelpager.platform.testing.LocalClusterExtension;
+import io.sentinelpager.testkit.LocalClusterExtension;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;

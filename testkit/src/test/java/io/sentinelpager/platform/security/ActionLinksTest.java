@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sentinelpager.platform.config.Secret;
-import io.sentinelpager.platform.testing.MutableClock;
 import io.sentinelpager.schemas.ActionType;
+import io.sentinelpager.testkit.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;

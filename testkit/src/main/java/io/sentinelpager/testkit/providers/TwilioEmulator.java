@@ -1,4 +1,4 @@
-package io.sentinelpager.notify;
+package io.sentinelpager.testkit.providers;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -31,22 +31,22 @@ import org.xml.sax.InputSource;
  * document and fails only when the call is answered (error 12100, "an application error has occurred" in the
  * person's ear); the emulator refuses it at once, so that a test fails where a real call would.
  */
-final class TwilioEmulator implements AutoCloseable {
+public final class TwilioEmulator implements AutoCloseable {
 
-    record Sms(String to, String from, String body) {
+    public record Sms(String to, String from, String body) {
     }
 
     /** A call Twilio accepted, with its parsed TwiML: what the phone would hear and where a keypress would go. */
-    record Call(String to, String from, String twiml, Document document) {
+    public record Call(String to, String from, String twiml, Document document) {
         /** The text of every {@code <Say>}, in order. */
-        List<String> said() {
+        public List<String> said() {
             NodeList says = document.getElementsByTagName("Say");
             return java.util.stream.IntStream.range(0, says.getLength()).mapToObj(i -> says.item(i).getTextContent())
                     .toList();
         }
 
         /** The {@code <Gather>}'s action URL, if the call asks for a key. */
-        java.util.Optional<String> gatherAction() {
+        public java.util.Optional<String> gatherAction() {
             NodeList gathers = document.getElementsByTagName("Gather");
             return gathers.getLength() == 0 ? java.util.Optional.empty()
                     : java.util.Optional.of(((Element) gathers.item(0)).getAttribute("action"));
@@ -69,26 +69,26 @@ final class TwilioEmulator implements AutoCloseable {
     private final List<Call> calls = new CopyOnWriteArrayList<>();
     private final RecordingHttpServer server;
 
-    TwilioEmulator(String accountSid, String authToken, Set<String> unsubscribed) throws IOException {
+    public TwilioEmulator(String accountSid, String authToken, Set<String> unsubscribed) throws IOException {
         this.accountSid = accountSid;
         this.authToken = authToken;
         this.unsubscribed = unsubscribed;
         this.server = new RecordingHttpServer(this::handle);
     }
 
-    URI url() {
+    public URI url() {
         return server.url();
     }
 
-    RecordingHttpServer http() {
+    public RecordingHttpServer http() {
         return server;
     }
 
-    List<Sms> messagesTo(String number) {
+    public List<Sms> messagesTo(String number) {
         return accepted.stream().filter(m -> m.to().equals(number)).toList();
     }
 
-    List<Call> callsTo(String number) {
+    public List<Call> callsTo(String number) {
         return calls.stream().filter(c -> c.to().equals(number)).toList();
     }
 
@@ -179,7 +179,7 @@ final class TwilioEmulator implements AutoCloseable {
     }
 
     /** Parses and checks a TwiML document: root, verbs, nesting and the Gather attributes notify relies on. */
-    static Document twiml(String xml) {
+    public static Document twiml(String xml) {
         Document document;
         try {
             DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
@@ -245,7 +245,7 @@ final class TwilioEmulator implements AutoCloseable {
         return RecordingHttpServer.Response.json(status, JSON.writeValueAsString(error));
     }
 
-    static Map<String, String> form(String body) {
+    public static Map<String, String> form(String body) {
         Map<String, String> out = new LinkedHashMap<>();
         for (String pair : body.split("&")) {
             int eq = pair.indexOf('=');

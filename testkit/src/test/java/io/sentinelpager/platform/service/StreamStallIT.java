@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sentinelpager.platform.config.PlatformConfig;
 import io.sentinelpager.platform.kafka.StreamsTestBed;
 import io.sentinelpager.platform.local.LocalCluster;
-import io.sentinelpager.platform.testing.LocalClusterExtension;
+import io.sentinelpager.testkit.LocalClusterExtension;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;

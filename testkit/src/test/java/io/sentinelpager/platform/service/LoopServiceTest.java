@@ -2,11 +2,10 @@ package io.sentinelpager.platform.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sentinelpager.platform.testing.MutableClock;
+import io.sentinelpager.testkit.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
