@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sentinelpager.azure.Connectors;
 import io.sentinelpager.emulator.AzureEmulator;
 import io.sentinelpager.emulator.EmulatorOptions;
+import io.sentinelpager.emulator.SentinelWorkspace;
 import io.sentinelpager.platform.config.PagerConfig;
 import io.sentinelpager.platform.config.Secret;
 import io.sentinelpager.platform.kafka.TopicProvisioner;
@@ -52,6 +53,21 @@ final class IngestTestKit {
         Map<String, String> settings = new HashMap<>(Connectors.settings(id, app.tenantId(), app.clientId(),
                 Secret.of(app.clientSecret()), emulator.authorityHost(), emulator.graphBaseUrl(), pem));
         settings.put(Connectors.requestTimeout(id).name(), "3s");
+        return settings;
+    }
+
+    /** The Sentinel workspace the Sentinel ITs read, in the emulator's subscription. */
+    static final SentinelWorkspace WORKSPACE =
+            new SentinelWorkspace("d0cfe6b2-9ac0-4464-9919-dccaee2e48c0", "soc-rg", "soc-workspace");
+
+    /** {@link #connector}, reading the incidents of {@link #WORKSPACE} through ARM instead of Graph's alerts. */
+    static Map<String, String> sentinelConnector(String id, AzureEmulator emulator, Path dir) {
+        Map<String, String> settings = connector(id, emulator, dir);
+        settings.put(Connectors.source(id).name(), "sentinel");
+        settings.put(Connectors.managementUrl(id).name(), emulator.managementUrl());
+        settings.put(Connectors.subscriptionId(id).name(), WORKSPACE.subscriptionId());
+        settings.put(Connectors.resourceGroup(id).name(), WORKSPACE.resourceGroup());
+        settings.put(Connectors.workspaceName(id).name(), WORKSPACE.workspaceName());
         return settings;
     }
 

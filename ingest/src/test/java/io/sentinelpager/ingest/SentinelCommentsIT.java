@@ -54,8 +54,7 @@ class SentinelCommentsIT {
 
     static final Duration WAIT = Duration.ofSeconds(60);
     static final Duration POLL = Duration.ofMinutes(1);
-    static final SentinelWorkspace WORKSPACE =
-            new SentinelWorkspace("d0cfe6b2-9ac0-4464-9919-dccaee2e48c0", "soc-rg", "soc-workspace");
+    static final SentinelWorkspace WORKSPACE = IngestTestKit.WORKSPACE;
 
     @TempDir
     Path dir;
@@ -70,12 +69,7 @@ class SentinelCommentsIT {
     void start(LocalCluster cluster) {
         azure = AzureEmulator.start(EmulatorOptions.defaults());
         connector = IngestTestKit.unique("scom");
-        Map<String, String> settings = new HashMap<>(IngestTestKit.connector(connector, azure, dir));
-        settings.put(Connectors.source(connector).name(), "sentinel");
-        settings.put(Connectors.managementUrl(connector).name(), azure.managementUrl());
-        settings.put(Connectors.subscriptionId(connector).name(), WORKSPACE.subscriptionId());
-        settings.put(Connectors.resourceGroup(connector).name(), WORKSPACE.resourceGroup());
-        settings.put(Connectors.workspaceName(connector).name(), WORKSPACE.workspaceName());
+        Map<String, String> settings = new HashMap<>(IngestTestKit.sentinelConnector(connector, azure, dir));
         settings.put(IngestConfig.GROUP_ID.name(), IngestTestKit.unique("ingest-scom-it"));
         settings.put(IngestConfig.INSTANCE_ID.name(), "it");
         settings.put(IngestConfig.POLL_INTERVAL.name(), "1m");

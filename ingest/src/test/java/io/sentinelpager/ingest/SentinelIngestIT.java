@@ -52,8 +52,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SentinelIngestIT {
 
     static final Duration WAIT = Duration.ofSeconds(60);
-    static final SentinelWorkspace WORKSPACE =
-            new SentinelWorkspace("d0cfe6b2-9ac0-4464-9919-dccaee2e48c0", "soc-rg", "soc-workspace");
+    static final SentinelWorkspace WORKSPACE = IngestTestKit.WORKSPACE;
 
     @TempDir
     Path dir;
@@ -66,12 +65,7 @@ class SentinelIngestIT {
     void start(LocalCluster cluster) {
         azure = AzureEmulator.start(EmulatorOptions.defaults());
         connector = IngestTestKit.unique("sen");
-        Map<String, String> settings = new HashMap<>(IngestTestKit.connector(connector, azure, dir));
-        settings.put(Connectors.source(connector).name(), "sentinel");
-        settings.put(Connectors.managementUrl(connector).name(), azure.managementUrl());
-        settings.put(Connectors.subscriptionId(connector).name(), WORKSPACE.subscriptionId());
-        settings.put(Connectors.resourceGroup(connector).name(), WORKSPACE.resourceGroup());
-        settings.put(Connectors.workspaceName(connector).name(), WORKSPACE.workspaceName());
+        Map<String, String> settings = new HashMap<>(IngestTestKit.sentinelConnector(connector, azure, dir));
         settings.put(IngestConfig.GROUP_ID.name(), IngestTestKit.unique("ingest-sen-it"));
         settings.put(IngestConfig.INSTANCE_ID.name(), "it");
         settings.put(IngestConfig.POLL_INTERVAL.name(), "300ms");

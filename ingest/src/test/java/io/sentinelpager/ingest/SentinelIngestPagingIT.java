@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sentinelpager.azure.Connectors;
 import io.sentinelpager.emulator.AzureEmulator;
 import io.sentinelpager.emulator.EmulatorOptions;
 import io.sentinelpager.emulator.IncidentPaging;
@@ -47,8 +46,7 @@ class SentinelIngestPagingIT {
     static final int INCIDENTS = 25;
     static final int PAGE_SIZE = 10;
     static final Duration WAIT = Duration.ofSeconds(60);
-    static final SentinelWorkspace WORKSPACE =
-            new SentinelWorkspace("d0cfe6b2-9ac0-4464-9919-dccaee2e48c0", "soc-rg", "soc-workspace");
+    static final SentinelWorkspace WORKSPACE = IngestTestKit.WORKSPACE;
 
     @TempDir
     Path dir;
@@ -89,12 +87,7 @@ class SentinelIngestPagingIT {
 
     /** A Sentinel connector reading {@link #WORKSPACE}, {@link #PAGE_SIZE} incidents a page. */
     private Map<String, String> settings(String connector, AzureEmulator azure) {
-        Map<String, String> settings = new HashMap<>(IngestTestKit.connector(connector, azure, dir));
-        settings.put(Connectors.source(connector).name(), "sentinel");
-        settings.put(Connectors.managementUrl(connector).name(), azure.managementUrl());
-        settings.put(Connectors.subscriptionId(connector).name(), WORKSPACE.subscriptionId());
-        settings.put(Connectors.resourceGroup(connector).name(), WORKSPACE.resourceGroup());
-        settings.put(Connectors.workspaceName(connector).name(), WORKSPACE.workspaceName());
+        Map<String, String> settings = new HashMap<>(IngestTestKit.sentinelConnector(connector, azure, dir));
         settings.put(IngestConfig.GROUP_ID.name(), IngestTestKit.unique("ingest-spaging"));
         settings.put(IngestConfig.INSTANCE_ID.name(), "spaging");
         settings.put(IngestConfig.PAGE_SIZE.name(), Integer.toString(PAGE_SIZE));
