@@ -4,19 +4,24 @@ import io.javalin.apibuilder.ApiBuilder;
 import io.javalin.http.Context;
 import io.javalin.http.ForbiddenResponse;
 import io.javalin.http.HandlerType;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.HttpStatus;
 import io.javalin.http.NotFoundResponse;
 import io.javalin.http.UnauthorizedResponse;
 import io.sentinelpager.responder.auth.Accounts;
 import io.sentinelpager.responder.auth.LoginGuard;
 import io.sentinelpager.responder.auth.OidcLogin;
+import io.sentinelpager.responder.auth.PasswordChecks;
 import io.sentinelpager.responder.auth.Passwords;
 import io.sentinelpager.responder.auth.Sessions;
 import io.sentinelpager.schemas.RecordLimits;
 import io.sentinelpager.schemas.UserConfig;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -25,7 +30,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Who may call /api, and how they come to: local accounts (password, with a lock-out after repeated failures), sign-in
+ * Who may call /api, and how they come to: local accounts (password, with an address backed off after repeated failures
+ * on an account, {@link LoginGuard}), sign-in
  * with Entra ID, or an API token. A login opens a session cookie ({@link Cookies#SESSION}) whose changes need the
  * session's CSRF token; logout revokes it. Every /api route but login and the OpenAPI document goes through
  * {@link #authenticate}, which names the {@link Principal}.
@@ -43,6 +49,8 @@ final class LoginApi {
     private final Accounts accounts;
     private final Sessions sessions;
     private final LoginGuard guard;
+    /** One check per core at most: logins may slow each other down, never the alerts. */
+    private final PasswordChecks checks = new PasswordChecks(Runtime.getRuntime().availableProcessors());
     private final Cookies cookies;
     private final StateView state;
     private final Supplier<String> publicUrl;
@@ -94,33 +102,82 @@ final class LoginApi {
     }
 
     private void login(Context ctx) {
+        requireJsonFromOwnOrigin(ctx);
         LoginRequest body = JsonBodies.parse(ctx, LoginRequest.class, "{\"user\":\"analyst\",\"password\":\"…\"}");
         // Before the lock-out and the password check: neither is worth running, nor logging, for such a request.
         InputLimits.requireBytes("field 'user'", body.user(), RecordLimits.ID_BYTES);
         InputLimits.requireBytes("field 'password'", body.password(), InputLimits.PASSWORD_BYTES);
         String user = body.user() == null ? "" : body.user();
         char[] password = body.password() == null ? new char[0] : body.password().toCharArray();
-        Optional<Instant> locked = guard.lockedUntil(user);
+        // The connection's address: a header naming another would be the client's word, and no proxy is trusted.
+        String address = ctx.ip();
+        Optional<Instant> locked = guard.lockedUntil(address, user);
         if (locked.isPresent()) {
-            AUDIT.warn("login refused for {}: locked until {}", user, locked.get());
-            ctx.status(429).json(Map.of("error", "too many failed logins; this account is locked until "
-                    + locked.get() + " (UTC)"));
+            AUDIT.warn("login refused for {} from {}: locked until {}", LogText.escape(user), address, locked.get());
+            retryAfter(ctx, Duration.between(clock.instant(), locked.get()));
+            ctx.status(429).json(Map.of("error", "too many failed logins for this account from your address;"
+                    + " it is locked until " + locked.get() + " (UTC)"));
             return;
         }
         Optional<Accounts.Account> account = accounts.account(user);
-        boolean ok = Passwords.matches(password, account.map(Accounts.Account::password).orElse(NO_SUCH_ACCOUNT))
-                && account.isPresent();
-        if (!ok) {
-            guard.failed(user);
-            AUDIT.warn("login failed for {}", user);
+        Optional<Boolean> matches = checks.matches(password,
+                account.map(Accounts.Account::password).orElse(NO_SUCH_ACCOUNT));
+        if (matches.isEmpty()) {
+            retryAfter(ctx, Duration.ofSeconds(1));
+            ctx.status(503).json(Map.of("error", "too many logins at once; retry in a moment"));
+            return;
+        }
+        if (!matches.get() || account.isEmpty()) {
+            guard.failed(address, user);
+            AUDIT.warn("login failed for {} from {}", LogText.escape(user), address);
             throw new UnauthorizedResponse("wrong user name or password");
         }
-        guard.succeeded(user);
+        guard.succeeded(address, user);
         String session = openSession(ctx, user);
-        AUDIT.info("login {}", user);
+        AUDIT.info("login {} from {}", user, address);
         Map<String, Object> me = me(ctx, new Principal(user, accounts.isAdmin(user), false));
         me.put("csrf", sessions.csrfToken(session));
         ctx.json(me);
+    }
+
+    /**
+     * Refuses a login that a page of another site could make a browser send (login CSRF, which would sign the victim
+     * into an account of the attacker's). A cross-site form can send text/plain or a form encoding without asking;
+     * JSON from another origin needs the server's consent, which it never gives, and a browser names the page's
+     * origin in {@code Origin}, which must then be the app's own.
+     */
+    private void requireJsonFromOwnOrigin(Context ctx) {
+        String type = ctx.contentType() == null ? "" : ctx.contentType().split(";", 2)[0].trim();
+        if (!type.equalsIgnoreCase("application/json")) {
+            throw new HttpResponseException(HttpStatus.UNSUPPORTED_MEDIA_TYPE.getCode(),
+                    "send the login as Content-Type: application/json");
+        }
+        String origin = ctx.header("Origin");
+        String own = ownOrigin(ctx);
+        if (origin != null && !origin.equalsIgnoreCase(own)) {
+            throw new ForbiddenResponse("a login must come from the app's own origin, " + own);
+        }
+    }
+
+    /**
+     * The origin of {@link ResponderConfig#PUBLIC_URL} when set; otherwise the one the request was addressed to, so
+     * that the app works at any name of this host (localhost, 127.0.0.1) while a page of another site still fails.
+     */
+    private String ownOrigin(Context ctx) {
+        return config.publicUrl().map(LoginApi::originOf).orElse("http://" + ctx.host());
+    }
+
+    static String originOf(String url) {
+        URI uri = URI.create(url);
+        String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+        int port = uri.getPort();
+        boolean defaultPort = port == -1 || (scheme.equals("https") && port == 443)
+                || (scheme.equals("http") && port == 80);
+        return scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + port);
+    }
+
+    private static void retryAfter(Context ctx, Duration wait) {
+        ctx.header("Retry-After", String.valueOf(Math.max(1, (wait.toMillis() + 999) / 1000)));
     }
 
     private String openSession(Context ctx, String user) {
@@ -153,14 +210,14 @@ final class LoginApi {
         try {
             upn = oidc().finish(ctx.queryParam("code"), ctx.queryParam("state"), ctx.cookie(OidcLogin.COOKIE));
         } catch (OidcLogin.SignInException e) {
-            AUDIT.warn("sign-in with the identity provider refused: {}", e.getMessage());
+            AUDIT.warn("sign-in with the identity provider refused: {}", LogText.escape(e.getMessage()));
             signInRefused(ctx, e.getMessage());
             return;
         }
         Optional<UserConfig> user = state.users().stream()
                 .filter(u -> u.getEmail() != null && u.getEmail().equalsIgnoreCase(upn)).findFirst();
         if (user.isEmpty()) {
-            AUDIT.warn("sign-in of {} refused: no on-call user has that e-mail", upn);
+            AUDIT.warn("sign-in of {} refused: no on-call user has that e-mail", LogText.escape(upn));
             ctx.status(403).html(Pages.page("Not an on-call user", "<p>" + Pages.escape(upn)
                     + " signed in, but no user of the on-call configuration has this e-mail. Ask an admin to add"
                     + " you.</p>"));
@@ -168,7 +225,7 @@ final class LoginApi {
         }
         openSession(ctx, user.get().getId());
         cookies.clear(ctx, Cookies.OIDC);
-        AUDIT.info("login {} via identity provider as {}", user.get().getId(), upn);
+        AUDIT.info("login {} via identity provider as {}", user.get().getId(), LogText.escape(upn));
         ctx.redirect("/");
     }
 

@@ -34,11 +34,12 @@ public record ResponderConfig(String host, int port, Path accountsFile, Optional
     public static final ConfigKey SECURE_COOKIES = ConfigKey.of("responder.cookies.secure", "true",
             "mark cookies Secure (HTTPS only; browsers also accept them from http://localhost)");
     public static final ConfigKey MAX_FAILED_LOGINS = ConfigKey.of("responder.login.max.failures", "5",
-            "failed logins within responder.login.window that lock an account");
+            "failed logins for one account from one client address, within responder.login.window, that lock that"
+                    + " address out of that account (other addresses are still checked)");
     public static final ConfigKey FAILED_LOGIN_WINDOW = ConfigKey.of("responder.login.window", "15m",
             "window in which failed logins are counted");
     public static final ConfigKey LOCKOUT = ConfigKey.of("responder.login.lockout", "15m",
-            "how long a locked account stays locked");
+            "how long an address stays locked out of an account");
 
     public static final ConfigKey PUBLIC_URL = ConfigKey.of("responder.public.url", null,
             "the URL people and Twilio reach the responder at (e.g. https://pager.contoso.com); Twilio signs it."

@@ -61,25 +61,27 @@ class AuthTest {
     }
 
     @Test
-    void repeatedFailuresLockAnAccountForAWhile() {
+    void repeatedFailuresLockAnAddressOutOfAnAccountForAWhile() {
+        String address = "198.51.100.7";
         LoginGuard guard = new LoginGuard(5, Duration.ofMinutes(15), Duration.ofMinutes(15), clock);
         for (int i = 0; i < 4; i++) {
-            guard.failed("analyst");
+            guard.failed(address, "analyst");
             clock.advance(Duration.ofMinutes(1));
         }
-        assertThat(guard.lockedUntil("analyst")).isEmpty();
-        guard.failed("analyst");
-        assertThat(guard.lockedUntil("analyst")).contains(clock.instant().plus(Duration.ofMinutes(15)));
-        assertThat(guard.lockedUntil("lead")).isEmpty();
+        assertThat(guard.lockedUntil(address, "analyst")).isEmpty();
+        guard.failed(address, "analyst");
+        assertThat(guard.lockedUntil(address, "analyst")).contains(clock.instant().plus(Duration.ofMinutes(15)));
+        assertThat(guard.lockedUntil(address, "lead")).isEmpty();
+        assertThat(guard.lockedUntil("203.0.113.9", "analyst")).as("another address").isEmpty();
         clock.advance(Duration.ofMinutes(15));
-        assertThat(guard.lockedUntil("analyst")).as("opens again after the lock-out").isEmpty();
+        assertThat(guard.lockedUntil(address, "analyst")).as("opens again after the lock-out").isEmpty();
 
         // Failures spread wider than the window never lock.
         for (int i = 0; i < 10; i++) {
-            guard.failed("lead");
+            guard.failed(address, "lead");
             clock.advance(Duration.ofMinutes(4));
         }
-        assertThat(guard.lockedUntil("lead")).isEmpty();
+        assertThat(guard.lockedUntil(address, "lead")).isEmpty();
     }
 
     @Test

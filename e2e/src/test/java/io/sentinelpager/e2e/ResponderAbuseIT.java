@@ -1,0 +1,227 @@
+package io.sentinelpager.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.sentinelpager.platform.local.LocalCluster;
+import io.sentinelpager.platform.testing.LocalClusterExtension;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The responder against the people who attack a SOC's pager: whoever tries to lock the on-call staff out, to exhaust
+ * the server with a body that never ends, or to log a victim's browser into an account of theirs.
+ *
+ * <p>Every client of these tests is on this machine. An attacker is told apart by its address all the same: Linux
+ * routes the whole of 127.0.0.0/8 to loopback, so a socket bound to 127.0.0.2 reaches the responder from an address of
+ * its own, as a client elsewhere would, without any header the responder would have to trust.
+ */
+@ExtendWith(LocalClusterExtension.class)
+class ResponderAbuseIT {
+
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+    static final InetAddress ATTACKER = address("127.0.0.2");
+    static Pipeline pipeline;
+
+    @BeforeAll
+    static void start(LocalCluster cluster) {
+        pipeline = Pipeline.shared(cluster);
+        await("responder up").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> send(HttpRequest.newBuilder(uri("/api/me")).GET()).statusCode() == 401);
+    }
+
+    @Test
+    void aLockOutAttemptWhileTheOwnerStillLogsIn() throws Exception {
+        Raw last = null;
+        for (int i = 0; i < 20; i++) {
+            last = Raw.post(ATTACKER, "/api/login", Map.of("Content-Type", "application/json"),
+                    "{\"user\":\"analyst\",\"password\":\"guess" + i + "\"}");
+            assertThat(last.status()).as("wrong password %d from the attacker's address", i + 1)
+                    .isEqualTo(i < 5 ? 401 : 429);
+        }
+        HttpResponse<String> owner = send(login("analyst", pipeline.password));
+        assertThat(owner.statusCode()).as("the owner's right password from another address: %s", owner.body())
+                .isEqualTo(200);
+
+        assertThat(last.headers()).as("the backed-off address is told how long to wait").containsKey("retry-after");
+        assertThat(Long.parseLong(last.headers().get("retry-after"))).isBetween(1L, 15 * 60L);
+        assertThat(Raw.post(ATTACKER, "/api/login", Map.of("Content-Type", "application/json"),
+                "{\"user\":\"analyst\",\"password\":\"" + pipeline.password + "\"}").status())
+                .as("even the right password is not checked for the backed-off address").isEqualTo(429);
+    }
+
+    @Test
+    void aForwardedForHeaderDoesNotLetTheAttackerPassAsAnotherAddress() throws Exception {
+        for (int i = 0; i < 6; i++) {
+            Raw.post(ATTACKER, "/api/login", Map.of("Content-Type", "application/json"),
+                    "{\"user\":\"lead\",\"password\":\"guess" + i + "\"}");
+        }
+        Raw spoofed = Raw.post(ATTACKER, "/api/login", Map.of("Content-Type", "application/json",
+                "X-Forwarded-For", "203.0.113.7"), "{\"user\":\"lead\",\"password\":\"guess\"}");
+        assertThat(spoofed.status()).as("no proxy is trusted, so the header names no client").isEqualTo(429);
+    }
+
+    @Test
+    void aChunked50MegabyteLoginBodyIsCutOffAndTheServerStillAnswers() throws Exception {
+        long total = 50L * 1024 * 1024;
+        AtomicLong sent = new AtomicLong();
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", pipeline.responderPort()), 5_000);
+            socket.setSoTimeout(30_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /api/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "Transfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            CompletableFuture<Boolean> upload = CompletableFuture.supplyAsync(() -> {
+                byte[] chunk = ("10000\r\n" + "a".repeat(65_536) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+                try {
+                    while (sent.get() < total) {
+                        out.write(chunk);
+                        sent.addAndGet(65_536);
+                    }
+                    out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                    return true;
+                } catch (IOException cutOff) {
+                    return false;
+                }
+            });
+            String statusLine = readLine(socket.getInputStream());
+            assertThat(statusLine).as("the answer to a chunked login body").matches("HTTP/1.1 41[13] .*");
+            socket.setSoLinger(true, 0); // reset rather than wait for the rest of the upload
+            socket.close();
+            assertThat(upload.get(60, TimeUnit.SECONDS)).as("the upload ran to its end: %d bytes sent", sent.get())
+                    .isFalse();
+        }
+        assertThat(sent.get()).as("bytes the client got to send before the server cut it off").isLessThan(total);
+        assertThat(send(HttpRequest.newBuilder(uri("/api/login/options")).GET()).statusCode())
+                .as("the server still answers").isEqualTo(200);
+    }
+
+    @Test
+    void aLoginMustBeJsonFromTheAppsOwnOrigin() throws Exception {
+        String body = "{\"user\":\"manager\",\"password\":\"" + pipeline.password + "\"}";
+        // What a form on another site can send without asking: text/plain carries a JSON-looking body.
+        HttpResponse<String> form = send(login("manager", pipeline.password).setHeader("Content-Type", "text/plain"));
+        assertThat(form.statusCode()).as("a text/plain login: %s", form.body()).isEqualTo(415);
+        HttpResponse<String> urlEncoded = send(HttpRequest.newBuilder(uri("/api/login"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("user=manager&password=" + pipeline.password)));
+        assertThat(urlEncoded.statusCode()).isEqualTo(415);
+
+        HttpResponse<String> foreign = send(login("manager", pipeline.password)
+                .header("Origin", "https://attacker.example"));
+        assertThat(foreign.statusCode()).as("a login from another origin: %s", foreign.body()).isEqualTo(403);
+        HttpResponse<String> own = send(HttpRequest.newBuilder(uri("/api/login"))
+                .header("Content-Type", "application/json; charset=utf-8")
+                .header("Origin", "http://127.0.0.1:" + pipeline.responderPort())
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+        assertThat(own.statusCode()).as("a login from the app's own origin: %s", own.body()).isEqualTo(200);
+    }
+
+    @Test
+    void aLoginNameIsLoggedOnOneLine() throws Exception {
+        Logger audit = (Logger) LoggerFactory.getLogger("io.sentinelpager.responder.audit");
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        audit.addAppender(logged);
+        try {
+            String forged = "nobody\r\n12:00:00.000 INFO  audit - login manager\u001b[2J";
+            HttpResponse<String> wrong = send(login(forged, "wrong"));
+            assertThat(wrong.statusCode()).isEqualTo(401);
+        } finally {
+            audit.detachAppender(logged);
+        }
+        assertThat(logged.list).extracting(ILoggingEvent::getFormattedMessage)
+                .anySatisfy(line -> assertThat(line).startsWith("login failed for nobody"))
+                .allSatisfy(line -> assertThat(line).as("one line, no control characters")
+                        .doesNotContain("\r", "\n", "\u001b"));
+    }
+
+    private static HttpRequest.Builder login(String user, String password) {
+        return HttpRequest.newBuilder(uri("/api/login")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"user\":\"" + user.replace("\r", "\\r")
+                        .replace("\n", "\\n").replace("\u001b", "\\u001b") + "\",\"password\":\"" + password + "\"}"));
+    }
+
+    private static URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + pipeline.responderPort() + path);
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static InetAddress address(String literal) {
+        try {
+            return InetAddress.getByName(literal);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        for (int b = in.read(); b >= 0 && b != '\n'; b = in.read()) {
+            if (b != '\r') {
+                line.write(b);
+            }
+        }
+        return line.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * One HTTP/1.1 exchange over a socket bound to a local address of the test's choosing, which the JDK's HTTP client
+     * cannot do before Java 19.
+     */
+    record Raw(int status, Map<String, String> headers, String body) {
+
+        static Raw post(InetAddress from, String path, Map<String, String> headers, String body) throws IOException {
+            byte[] content = body.getBytes(StandardCharsets.UTF_8);
+            try (Socket socket = new Socket()) {
+                socket.bind(new InetSocketAddress(from, 0));
+                socket.connect(new InetSocketAddress("127.0.0.1", pipeline.responderPort()), 5_000);
+                socket.setSoTimeout(30_000);
+                StringBuilder request = new StringBuilder("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1:"
+                        + pipeline.responderPort() + "\r\nConnection: close\r\nContent-Length: " + content.length
+                        + "\r\n");
+                headers.forEach((name, value) -> request.append(name).append(": ").append(value).append("\r\n"));
+                OutputStream out = socket.getOutputStream();
+                out.write(request.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII));
+                out.write(content);
+                out.flush();
+                InputStream in = socket.getInputStream();
+                int status = Integer.parseInt(readLine(in).split(" ")[1]);
+                Map<String, String> answer = new LinkedHashMap<>();
+                for (String line = readLine(in); !line.isEmpty(); line = readLine(in)) {
+                    int colon = line.indexOf(':');
+                    answer.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                            line.substring(colon + 1).trim());
+                }
+                return new Raw(status, answer, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            }
+        }
+    }
+}
