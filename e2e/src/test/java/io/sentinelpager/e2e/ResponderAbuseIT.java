@@ -7,7 +7,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.sentinelpager.platform.local.LocalCluster;
-import io.sentinelpager.platform.testing.LocalClusterExtension;
+import io.sentinelpager.testkit.LocalClusterExtension;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

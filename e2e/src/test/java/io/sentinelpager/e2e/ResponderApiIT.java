@@ -102,7 +102,7 @@ class ResponderApiIT {
     }
 
     @Test
-    void fiveWrongPasswordsLockTheAccountEvenForTheRightOne() throws Exception {
+    void fiveWrongPasswordsFromOneAddressLockItOutOfTheAccountEvenForTheRightOne() throws Exception {
         for (int i = 0; i < 5; i++) {
             HttpResponse<String> wrong = send(post("/api/login", null, null, "{\"user\":\"intern\",\"password\":\"guess" + i + "\"}"));
             assertThat(wrong.statusCode()).isEqualTo(401);
@@ -112,7 +112,7 @@ class ResponderApiIT {
                 "{\"user\":\"intern\",\"password\":\"" + pipeline.password + "\"}"));
         assertThat(locked.statusCode()).isEqualTo(429);
         assertThat(locked.body()).contains("locked until");
-        // Other accounts are not affected.
+        // Other accounts are not affected (and other addresses are not: ResponderAbuseIT).
         assertThat(send(post("/api/login", null, null, "{\"user\":\"lead\",\"password\":\"" + pipeline.password + "\"}"))
                 .statusCode()).isEqualTo(200);
     }

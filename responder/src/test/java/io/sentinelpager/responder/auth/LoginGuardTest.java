@@ -2,7 +2,7 @@ package io.sentinelpager.responder.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sentinelpager.platform.testing.MutableClock;
+import io.sentinelpager.testkit.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
