@@ -1,6 +1,7 @@
 package io.sentinelpager.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,12 +10,13 @@ import io.sentinelpager.app.ApplyCommand;
 import io.sentinelpager.platform.config.Secret;
 import io.sentinelpager.platform.local.LocalCluster;
 import io.sentinelpager.platform.security.ActionLinks;
-import io.sentinelpager.platform.security.ShortCodes;
+import io.sentinelpager.platform.security.ReplyCodes;
 import io.sentinelpager.platform.security.TwilioSignature;
 import io.sentinelpager.schemas.ActionType;
 import io.sentinelpager.schemas.AlertAction;
 import io.sentinelpager.schemas.Topics;
 import java.io.PrintStream;
+import io.sentinelpager.testkit.GuessedReplyCodes;
 import io.sentinelpager.testkit.LocalClusterExtension;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -28,8 +30,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -39,7 +43,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Acting without the app: a one-click link from a message (shown first, then taken once, and only by a member of the
- * alert's team) and an SMS reply through Twilio's webhook (only with Twilio's signature, only from a known number).
+ * alert's team) and an SMS reply through Twilio's webhook (only with Twilio's signature, only from a known number,
+ * only with the person's own code, never to close, and with wrong codes throttled per number).
  */
 @ExtendWith(LocalClusterExtension.class)
 class ResponderLinksIT {
@@ -47,14 +52,19 @@ class ResponderLinksIT {
     static final ObjectMapper JSON = new ObjectMapper();
     static final HttpClient HTTP = HttpClient.newHttpClient();
     static final String ANALYST_PHONE = "+15555550101";
+    /** The analyst's second phone, which the throttle test makes guess: the first one keeps working. */
+    static final String ANALYST_OTHER_PHONE = "+15555550102";
+    static final String LEAD_PHONE = "+15555550201";
     static Pipeline pipeline;
     static ActionLinks links;
+    static ReplyCodes codes;
 
     @BeforeAll
     static void start(LocalCluster cluster) throws Exception {
         pipeline = Pipeline.shared(cluster);
         links = new ActionLinks(Secret.of(pipeline.linksKey), Clock.systemUTC());
-        // The example config, with an SMS number for the analyst (still paged in the inbox only).
+        codes = new ReplyCodes(Secret.of(pipeline.linksKey));
+        // The example config, with SMS numbers for the analyst and the lead (still paged in the inbox only).
         Path config = Files.createTempDirectory("pager-links-it-");
         try (var files = Files.list(Pipeline.EXAMPLES)) {
             for (Path file : files.toList()) {
@@ -64,10 +74,15 @@ class ResponderLinksIT {
         String people = Files.readString(config.resolve("people.yaml"));
         String analyst = "      - {type: inbox, address: analyst}\n";
         assertThat(people).contains(analyst);
+        String lead = "      - {type: email, address: lead@contoso.example}\n";
+        assertThat(people).contains(lead);
         Files.writeString(config.resolve("people.yaml"), people.replaceFirst(java.util.regex.Pattern.quote(analyst),
                 analyst + "      - {type: sms, address: \"" + ANALYST_PHONE + "\"}\n"
+                        + "      - {type: sms, address: \"" + ANALYST_OTHER_PHONE + "\"}\n"
                         + "    notificationRules:\n      high: [{method: inbox, afterMinutes: 0}]\n"
-                        + "      low: [{method: inbox, afterMinutes: 0}]\n"));
+                        + "      low: [{method: inbox, afterMinutes: 0}]\n")
+                .replaceFirst(java.util.regex.Pattern.quote(lead),
+                        lead + "      - {type: sms, address: \"" + LEAD_PHONE + "\"}\n"));
         assertThat(ApplyCommand.apply(pipeline.context, config, false, new PrintStream(OutputStream.nullOutputStream()),
                 System.err)).isTrue();
     }
@@ -122,7 +137,7 @@ class ResponderLinksIT {
     @Test
     void anSmsReplyAcknowledgesOnlyWithTwilioSignatureAndAKnownNumber() throws Exception {
         String key = pipeline.pagedAlert();
-        String code = ShortCodes.of(key);
+        String code = codes.of(key, "analyst");
         Map<String, String> form = new TreeMap<>(Map.of("From", ANALYST_PHONE, "To", "+15555550100",
                 "Body", "ack " + code, "MessageSid", "SM" + code + System.nanoTime(), "AccountSid", "AC123"));
 
@@ -145,7 +160,7 @@ class ResponderLinksIT {
     @Test
     void anSmsReplyOverTwiliosLimitIsAnsweredWithTheLimitAndActsOnNothing() throws Exception {
         String key = pipeline.pagedAlert();
-        String code = ShortCodes.of(key);
+        String code = codes.of(key, "analyst");
         // Trailing spaces are allowed in a command, so without the bound this reply would acknowledge.
         Map<String, String> form = new TreeMap<>(Map.of("From", ANALYST_PHONE, "To", "+15555550100",
                 "Body", "ack " + code + " ".repeat(1_593), "MessageSid", "SM" + code + System.nanoTime(),
@@ -162,6 +177,55 @@ class ResponderLinksIT {
         assertThat(sms(form, null).body()).contains("<Message>OK, ack " + code);
         assertThat(pipeline.actions(key, "sms")).as("the SMS actions on alert.actions")
                 .extracting(a -> a.getActionId()).containsExactly("sms:" + form.get("MessageSid"));
+    }
+
+    @Test
+    void anSmsNeverClosesAndACodeActsOnlyFromThePersonItWasSentTo() throws Exception {
+        String key = pipeline.pagedAlert();
+        String code = codes.of(key, "analyst");
+        String guessed = GuessedReplyCodes.fromAlertKey(key);
+        assumeThat(guessed).as("one alert in 10,000 has the guess as its code").isNotEqualTo(code);
+        assumeThat(codes.of(key, "lead")).as("one in 10,000: the lead's code is the analyst's").isNotEqualTo(code);
+
+        HttpResponse<String> close = sms(reply(ANALYST_PHONE, "close " + code), null);
+        assertThat(close.statusCode()).isEqualTo(200);
+        assertThat(close.body()).contains("An SMS cannot close an alert: close it in the app");
+        assertThat(sms(reply(LEAD_PHONE, "ack " + code), null).body()).as("the analyst's code, from the lead's phone")
+                .contains("No open alert " + code + " for you.");
+        assertThat(sms(reply(ANALYST_PHONE, "ack " + guessed), null).body())
+                .as("the code worked out from the alert key, as before codes were keyed")
+                .contains("No open alert " + guessed + " for you.");
+
+        assertThat(actionsOn(key)).as("alert.actions, read to its end: none of these replies acted").isEmpty();
+        assertThat(pipeline.status(key)).isEqualTo("triggered");
+    }
+
+    @Test
+    void afterFiveWrongCodesANumberIsRefusedEvenTheRightOneWhileThePersonsOtherNumberWorks() throws Exception {
+        String key = pipeline.pagedAlert();
+        String code = codes.of(key, "analyst");
+        Set<String> inUse = new HashSet<>();
+        for (JsonNode alert : JSON.readTree(send(HttpRequest.newBuilder(uri("/api/alerts"))
+                .header("Authorization", "Bearer " + pipeline.tokens.get("analyst")).GET()).body())) {
+            inUse.add(codes.of(alert.path("key").asText(), "analyst"));
+        }
+        assertThat(inUse).contains(code);
+        List<String> wrong = java.util.stream.IntStream.range(0, 10_000).mapToObj(n -> String.format("%04d", n))
+                .filter(c -> !inUse.contains(c)).limit(5).toList();
+
+        for (String guess : wrong) {
+            assertThat(sms(reply(ANALYST_OTHER_PHONE, "ack " + guess), null).body())
+                    .contains("No open alert " + guess + " for you.");
+        }
+        HttpResponse<String> refused = sms(reply(ANALYST_OTHER_PHONE, "ack " + code), null);
+        assertThat(refused.body()).contains("Too many wrong codes from this number; SMS replies from it work again at",
+                "Use the app");
+        assertThat(actionsOn(key)).as("alert.actions, read to its end: the right code, once throttled, did not act")
+                .isEmpty();
+
+        assertThat(sms(reply(ANALYST_PHONE, "own " + code), null).body()).as("the analyst's other phone")
+                .contains("OK, own " + code);
+        assertThat(actionsOn(key)).containsExactly("TAKE_OWNERSHIP by analyst via sms");
     }
 
     @Test
@@ -195,6 +259,12 @@ class ResponderLinksIT {
                         pipeline.context.serdes().value(AlertAction.class).deserializer()).stream()
                 .map(ConsumerRecord::value)
                 .map(a -> a.getType() + " by " + a.getActor() + " via " + a.getChannel()).toList();
+    }
+
+    /** A reply as Twilio posts it, with a message id of its own. */
+    private static Map<String, String> reply(String from, String body) {
+        return new TreeMap<>(Map.of("From", from, "To", "+15555550100", "Body", body,
+                "MessageSid", "SM" + System.nanoTime(), "AccountSid", "AC123"));
     }
 
     private static Map<String, String> withFrom(Map<String, String> form, String from) {

@@ -11,7 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +29,9 @@ import org.slf4j.LoggerFactory;
  * file ({@link #trace}): the line is there, and the page is delivered; or it is not, and the page is written now.
  * That holds for instances that share the inbox directory (one host, or one mount); one on another host reads its
  * own directory.
+ *
+ * <p>A line holds live one-click links, so a file is created readable and writable by its owner only (rw-------):
+ * another account on the host cannot acknowledge pages with them.
  */
 public final class InboxChannel implements Channel {
 
@@ -33,9 +39,14 @@ public final class InboxChannel implements Channel {
     private static final Logger log = LoggerFactory.getLogger(InboxChannel.class);
 
     private final Path dir;
+    /** Owner-only where the file system has POSIX permissions; elsewhere (Windows) the directory's ACL decides. */
+    private final FileAttribute<?>[] ownerOnly;
 
     public InboxChannel(Path dir) {
         this.dir = dir;
+        this.ownerOnly = dir.getFileSystem().supportedFileAttributeViews().contains("posix")
+                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
+                : new FileAttribute<?>[0];
     }
 
     public Path inboxOf(String address) {
@@ -62,8 +73,8 @@ public final class InboxChannel implements Channel {
                 // The last line was cut short (a power loss while it was written): ours starts on a line of its own.
                 line = "\n" + line;
             }
-            try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
-                    StandardOpenOption.WRITE)) {
+            try (FileChannel out = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.APPEND,
+                    StandardOpenOption.WRITE), ownerOnly)) {
                 ByteBuffer bytes = ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8));
                 while (bytes.hasRemaining()) {
                     out.write(bytes);

@@ -1,7 +1,7 @@
 package io.sentinelpager.notify;
 
 import io.sentinelpager.platform.security.ActionLinks;
-import io.sentinelpager.platform.security.ShortCodes;
+import io.sentinelpager.platform.security.ReplyCodes;
 import io.sentinelpager.schemas.ActionType;
 import io.sentinelpager.schemas.NotificationRequest;
 import io.sentinelpager.schemas.Severity;
@@ -16,24 +16,28 @@ import java.util.Optional;
 /**
  * Writes what a page says, the same for every channel: severity and title first (a locked phone shows one line),
  * then the key enrichment facts, who else was paged and how to act. It reads only the request, which carries no
- * secret; the one-click links are signed here with the link key and are bound to the one user and alert.
+ * secret; the one-click links are signed here with the link key and are bound to the one user and alert, and so
+ * are the SMS reply codes ({@link ReplyCodes}). Without the link key a message has neither: it says how to open the
+ * alert in the app.
  */
 final class Messages {
 
     private final String responderUrl;
     private final Optional<ActionLinks> links;
+    private final Optional<ReplyCodes> codes;
     private final Duration linkValidity;
 
     Messages(String responderUrl, Optional<ActionLinks> links, Duration linkValidity) {
         this.responderUrl = responderUrl.endsWith("/") ? responderUrl.substring(0, responderUrl.length() - 1)
                 : responderUrl;
         this.links = links;
+        this.codes = links.map(ActionLinks::replyCodes);
         this.linkValidity = linkValidity;
     }
 
     /** One page about one alert. */
     Message page(NotificationRequest r, String deliveryId, String address) {
-        String code = ShortCodes.of(r.getAlertKey());
+        Optional<String> code = codes.map(c -> c.of(r.getAlertKey(), r.getUserId()));
         List<Message.Fact> facts = new ArrayList<>();
         facts.add(new Message.Fact("Severity", word(r.getSeverity())));
         facts.add(new Message.Fact("Alert", r.getTitle()));
@@ -43,7 +47,7 @@ final class Messages {
         if (!r.getAlsoPaged().isEmpty()) {
             facts.add(new Message.Fact("Also paged", String.join(", ", r.getAlsoPaged())));
         }
-        facts.add(new Message.Fact("SMS reply code", code));
+        code.ifPresent(c -> facts.add(new Message.Fact("SMS reply code", c)));
 
         List<Message.Action> actions = new ArrayList<>();
         links.ifPresent(l -> {
@@ -84,15 +88,15 @@ final class Messages {
         StringBuilder sms = new StringBuilder(Gsm7.of(title + ":"));
         List<Message.Fact> facts = new ArrayList<>();
         for (NotificationRequest r : worstFirst) {
-            String code = ShortCodes.of(r.getAlertKey());
-            facts.add(new Message.Fact(word(r.getSeverity()), r.getTitle() + " (code " + code + ")"));
-            text.append("- ").append(word(r.getSeverity())).append(": ").append(r.getTitle()).append(" (code ")
-                    .append(code).append(")\n");
-            sms.append(' ').append(Gsm7.of(r.getTitle())).append(" #").append(code).append(';');
+            Optional<String> code = codes.map(c -> c.of(r.getAlertKey(), r.getUserId()));
+            String named = r.getTitle() + code.map(c -> " (code " + c + ")").orElse("");
+            facts.add(new Message.Fact(word(r.getSeverity()), named));
+            text.append("- ").append(word(r.getSeverity())).append(": ").append(named).append('\n');
+            sms.append(' ').append(Gsm7.of(r.getTitle())).append(code.map(c -> " #" + c).orElse("")).append(';');
         }
         String open = responderUrl + "/alerts";
         text.append("Open: ").append(open);
-        String suffix = " Reply ack CODE";
+        String suffix = codes.isPresent() ? " Reply ack CODE" : " Open the app to act";
         String shortText = Gsm7.truncate(sms.substring(0, sms.length() - 1), Gsm7.SINGLE_SMS - suffix.length()) + suffix;
         return new Message(deliveryId, first.getRequestedAt(), first.getUserId(), address, first.getAlertKey(),
                 first.getSeverity(), first.getUrgency(), title, text.toString(), shortText, List.copyOf(facts),
@@ -103,9 +107,9 @@ final class Messages {
      * At most 160 GSM-7 characters, cut in this order of importance: how to act and the severity always stay; the
      * title is cut last, then the facts, then who else was paged.
      */
-    static String sms(NotificationRequest r, String code) {
+    static String sms(NotificationRequest r, Optional<String> code) {
         String head = Gsm7.of(word(r.getSeverity()) + ": ");
-        String tail = Gsm7.of(" Reply ack " + code);
+        String tail = Gsm7.of(code.map(c -> " Reply ack " + c).orElse(" Open the app to act"));
         int budget = Gsm7.SINGLE_SMS - Gsm7.length(head) - Gsm7.length(tail);
         String title = Gsm7.truncate(Gsm7.of(r.getTitle().strip()), budget);
         budget -= Gsm7.length(title);

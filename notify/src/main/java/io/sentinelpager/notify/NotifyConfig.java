@@ -68,7 +68,7 @@ public record NotifyConfig(Path inboxDir, String responderUrl, Optional<Secret> 
         intervals.put(ContactMethodType.VOICE, config.duration(VOICE_MIN_INTERVAL));
         intervals.values().removeIf(d -> d.isZero() || d.isNegative());
         return new NotifyConfig(config.path(INBOX_DIR), config.string(RESPONDER_URL),
-                config.optional(LINK_KEY).map(Secret::of), config.duration(LINK_VALIDITY),
+                SharedSecrets.linksKey(config), config.duration(LINK_VALIDITY),
                 new Retry(attempts, config.duration(RETRY_BACKOFF), config.duration(RETRY_BACKOFF_MAX)),
                 Map.copyOf(intervals));
     }

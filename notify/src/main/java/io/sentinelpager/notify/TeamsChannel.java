@@ -13,12 +13,18 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Microsoft Teams through a Workflows ("When a Teams webhook request is received") URL: a message whose attachment is
  * an Adaptive Card with the title, the facts and Open-URL buttons. A Workflows URL carries its own signature, so it is
  * a credential: the contact method's address is only a name, and the URL comes from the secret setting
  * {@code notify.teams.secret.url.<name>}.
+ *
+ * <p>Teams renders a card's text blocks and facts as Markdown, and alert titles, descriptions and entity names are
+ * partly written by the attacker: every text is {@link #plain escaped}, so a title cannot become a bold claim or a
+ * link to a look-alike site.
  */
 public final class TeamsChannel implements Channel {
 
@@ -41,6 +47,10 @@ public final class TeamsChannel implements Channel {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The characters of Markdown's inline syntax: emphasis, links, code, strike-through, headings, quotes, tables. */
+    private static final Pattern INLINE = Pattern.compile("[\\\\`*_\\[\\]()~#>|]");
+    /** A list item at the start of a line: {@code - x}, {@code + x}, {@code 1. x}. */
+    private static final Pattern LIST_ITEM = Pattern.compile("^(\\s*)([-+]|\\d+\\.)(?=\\s)", Pattern.MULTILINE);
 
     private final Config config;
     private final HttpDelivery http;
@@ -78,10 +88,10 @@ public final class TeamsChannel implements Channel {
         // 1.4 is what Teams renders everywhere, mobile included.
         card.put("version", "1.4");
         ArrayNode body = card.putArray("body");
-        body.addObject().put("type", "TextBlock").put("text", m.title()).put("weight", "Bolder").put("size", "Medium")
+        body.addObject().put("type", "TextBlock").put("text", plain(m.title())).put("weight", "Bolder").put("size", "Medium")
                 .put("wrap", true).put("color", m.severity() == Severity.HIGH ? "Attention" : "Warning");
         ArrayNode facts = body.addObject().put("type", "FactSet").putArray("facts");
-        m.facts().forEach(f -> facts.addObject().put("title", f.name()).put("value", f.value()));
+        m.facts().forEach(f -> facts.addObject().put("title", plain(f.name())).put("value", plain(f.value())));
         ArrayNode actions = card.putArray("actions");
         // Teams cannot POST to our links without a bot: each button opens the link, where the responder confirms.
         m.actions().forEach(a -> actions.addObject().put("type", "Action.OpenUrl").put("title", a.label())
@@ -91,5 +101,12 @@ public final class TeamsChannel implements Channel {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a tree of strings always serializes", e);
         }
+    }
+
+    /** The text as Teams shows it literally: Markdown's syntax characters backslash-escaped. */
+    static String plain(String text) {
+        String inline = INLINE.matcher(text).replaceAll(c -> Matcher.quoteReplacement("\\" + c.group()));
+        return LIST_ITEM.matcher(inline).replaceAll(l -> Matcher.quoteReplacement(l.group(1)
+                + l.group(2).replaceAll("([-+.])", "\\\\$1")));
     }
 }

@@ -22,7 +22,7 @@ import java.util.stream.Collectors;
  * {@code <responder url>/webhooks/twilio/voice?token=<token>}, where the token is the message's signed one-click
  * Acknowledge token ({@link ActionLinks}: bound to the user and the alert, expiring, single use). Twilio POSTs
  * {@code Digits} there with its {@code X-Twilio-Signature}; the responder verifies both and acknowledges on "1".
- * Without a link key there is no token, and the call only says the alert and its SMS reply code.
+ * Without a link key there is neither a token nor an SMS reply code, and the call only says the alert.
  *
  * <p>Uses the Twilio account of the SMS channel; a call cannot be deduplicated by Twilio, so it is never placed twice
  * for one delivery (see {@link DeliveryProcessor}).
@@ -89,10 +89,6 @@ public final class TwilioVoiceChannel implements Channel {
         String facts = m.facts().stream().filter(f -> "Facts".equals(f.name())).map(f -> " " + f.value() + ".")
                 .findFirst().orElse("");
         String text = "Sentinel Pager. " + m.title() + "." + facts;
-        if (m.alerts() == 1 && m.actions().stream().noneMatch(Message.Action::post)) {
-            text += m.facts().stream().filter(f -> "SMS reply code".equals(f.name()))
-                    .map(f -> " Reply code " + String.join(" ", f.value().split("")) + ".").findFirst().orElse("");
-        }
         return text.length() > MAX_SPOKEN ? text.substring(0, MAX_SPOKEN) : text;
     }
 

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -43,6 +44,17 @@ class InboxChannelTest {
                 .isEqualTo(Channel.Trace.ABSENT);
         assertThat(inbox.trace("c1:a1/round-0/step-0/lead/inbox", "ana")).as("nobody wrote ana's file yet")
                 .isEqualTo(Channel.Trace.ABSENT);
+    }
+
+    @Test
+    void aNewInboxFileIsReadableByItsOwnerOnlyForItsLinesHoldLiveLinks() throws Exception {
+        InboxChannel inbox = new InboxChannel(dir);
+
+        inbox.send(messages.page(DeliveryProcessorTest.request("c1:a1", ContactMethodType.INBOX, "lead"),
+                "c1:a1/round-0/step-0/lead/inbox", "lead"));
+
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(inbox.inboxOf("lead"))))
+                .isEqualTo("rw-------");
     }
 
     @Test

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sentinelpager.platform.config.Secret;
 import io.sentinelpager.platform.security.ActionLinks;
-import io.sentinelpager.platform.security.ShortCodes;
 import io.sentinelpager.schemas.ActionType;
 import io.sentinelpager.schemas.ContactMethodType;
 import io.sentinelpager.schemas.NotificationRequest;
@@ -22,7 +21,7 @@ class MessagesTest {
 
     static final Instant T0 = Instant.parse("2026-11-29T03:00:00Z");
     final MutableClock clock = new MutableClock(T0);
-    final ActionLinks links = new ActionLinks(Secret.of("link-key-for-tests"), clock);
+    final ActionLinks links = new ActionLinks(Secret.of("link-key-for-tests-with-32-characters-or-more"), clock);
     final Messages messages = new Messages("https://pager.example/", Optional.of(links), Duration.ofHours(2));
 
     @Test
@@ -46,7 +45,7 @@ class MessagesTest {
         assertThat(claims.userId()).isEqualTo("lead");
         assertThat(claims.expiresAt()).isEqualTo(T0.plus(Duration.ofHours(2)));
         assertThat(m.shortText()).isEqualTo("HIGH: Impossible travel for jdoe@contoso.example - sign-ins from Berlin "
-                + "and Lagos 5 min apart; 3 hosts Also: analyst,manager Reply ack " + ShortCodes.of("c1:a-42"));
+                + "and Lagos 5 min apart; 3 hosts Also: analyst,manager Reply ack " + links.replyCodes().of("c1:a-42", "lead"));
     }
 
     @Test
@@ -57,6 +56,9 @@ class MessagesTest {
 
         assertThat(m.actions()).extracting(Message.Action::label).containsExactly("Open");
         assertThat(m.text()).doesNotContain("/act/");
+        assertThat(m.facts()).extracting(Message.Fact::name).as("reply codes are keyed by links.key too")
+                .doesNotContain("SMS reply code");
+        assertThat(m.shortText()).endsWith(" Open the app to act").doesNotContain("Reply ack");
     }
 
     @Test
@@ -66,7 +68,7 @@ class MessagesTest {
         NotificationRequest r = request(title, "a very long summary that cannot fit " + "x".repeat(200),
                 List.of("analyst"));
 
-        String sms = Messages.sms(r, "4821");
+        String sms = Messages.sms(r, Optional.of("4821"));
 
         assertThat(Gsm7.length(sms)).isLessThanOrEqualTo(160);
         assertThat(sms).startsWith("HIGH: Ransomware behaviour").endsWith("... Reply ack 4821");
@@ -77,7 +79,7 @@ class MessagesTest {
     void smsTextStaysInTheGsmAlphabet() {
         NotificationRequest r = request("Sign-in from “unknown” device — 東京 … ok", "{json} [x] ~ €5", List.of());
 
-        String sms = Messages.sms(r, "0001");
+        String sms = Messages.sms(r, Optional.of("0001"));
 
         assertThat(sms).isEqualTo("HIGH: Sign-in from \"unknown\" device - ?? ... ok - {json} [x] ~ €5 Reply ack 0001");
         assertThat(Gsm7.of(sms)).isEqualTo(sms);
@@ -106,7 +108,7 @@ class MessagesTest {
         assertThat(m.deliveryIds()).containsExactly("d-1", "d-2", "d-3", "d-4", "d-5");
         assertThat(m.title()).isEqualTo("5 new alerts, worst HIGH");
         assertThat(m.facts().get(0).value()).startsWith("Bad thing");
-        assertThat(m.shortText()).startsWith("5 new alerts, worst HIGH: Bad thing #" + ShortCodes.of("c1:a2"))
+        assertThat(m.shortText()).startsWith("5 new alerts, worst HIGH: Bad thing #" + links.replyCodes().of("c1:a2", "lead"))
                 .endsWith(" Reply ack CODE");
         assertThat(Gsm7.length(m.shortText())).isLessThanOrEqualTo(160);
     }

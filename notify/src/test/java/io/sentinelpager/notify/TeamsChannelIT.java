@@ -78,6 +78,20 @@ class TeamsChannelIT {
     }
 
     @Test
+    void textAnAttackerWroteArrivesAsPlainTextNotMarkdown() throws Exception {
+        channel().send(TestMessages.page(ContactMethodType.TEAMS, "soc", "**x** [link](http://evil)",
+                "host `evil` _now_\n- see ~~nothing~~ \\ #1\n2. done"));
+
+        assertThat(cards).singleElement().satisfies(card -> {
+            assertThat(card.get("body").get(0).get("text").asText())
+                    .isEqualTo("HIGH: \\*\\*x\\*\\* \\[link\\]\\(http://evil\\)");
+            assertThat(card.get("body").get(1).get("facts")).filteredOn(f -> f.get("title").asText().equals("Facts"))
+                    .singleElement().satisfies(f -> assertThat(f.get("value").asText()).isEqualTo(
+                            "host \\`evil\\` \\_now\\_\n\\- see \\~\\~nothing\\~\\~ \\\\ \\#1\n2\\. done"));
+        });
+    }
+
+    @Test
     void anUnknownNameIsPermanentAndTheUrlNeverAppearsInAFailure() {
         assertThatThrownBy(() -> channel().send(TestMessages.page(ContactMethodType.TEAMS, "other-team")))
                 .isInstanceOfSatisfying(DeliveryFailure.class, f -> {

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sentinelpager.platform.config.Secret;
-import io.sentinelpager.platform.security.ShortCodes;
 import io.sentinelpager.schemas.ContactMethodType;
+import io.sentinelpager.testkit.GuessedReplyCodes;
 import io.sentinelpager.testkit.providers.RecordingHttpServer;
 import io.sentinelpager.testkit.providers.TwilioEmulator;
 import java.time.Duration;
@@ -42,11 +42,16 @@ class TwilioSmsChannelIT {
     void thePhoneGetsOneShortSmsWithTheReplyCode() throws Exception {
         channel(TOKEN).send(TestMessages.page(ContactMethodType.SMS, "+1 (555) 000-1234"));
 
+        String code = TestMessages.LINKS.replyCodes().of("c1:a-42", "lead");
         assertThat(twilio.messagesTo("+15550001234")).singleElement().satisfies(sms -> {
             assertThat(sms.from()).isEqualTo("+15550100");
             assertThat(sms.body()).startsWith("HIGH: Impossible travel for jdoe@contoso.example")
-                    .endsWith("Reply ack " + ShortCodes.of("c1:a-42")).hasSizeLessThanOrEqualTo(160);
+                    .endsWith("Reply ack " + code).hasSizeLessThanOrEqualTo(160);
         });
+        assertThat(code).as("the code is the lead's, keyed by links.key: not one anybody can work out from the alert"
+                        + " key, nor the code another person got for the same alert")
+                .isNotEqualTo(GuessedReplyCodes.fromAlertKey("c1:a-42"))
+                .isNotEqualTo(TestMessages.LINKS.replyCodes().of("c1:a-42", "analyst"));
         assertThat(twilio.http().requests().get(0).header("Content-Type"))
                 .isEqualTo("application/x-www-form-urlencoded");
     }

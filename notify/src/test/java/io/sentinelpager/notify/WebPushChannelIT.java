@@ -77,7 +77,7 @@ class WebPushChannelIT {
     TestInputTopic<String, NotificationRequest> requests;
     TestInputTopic<String, byte[]> subscriptions;
     /** What the responder seals with, from the same links.key as notify's settings below. */
-    final PushSubscriptionSeal seal = new PushSubscriptionSeal(Secret.of("link-key-for-tests"));
+    final PushSubscriptionSeal seal = new PushSubscriptionSeal(Secret.of("link-key-for-tests-with-32-characters-or-more"));
     final ListAppender<ILoggingEvent> logs = new ListAppender<>();
     TestInputTopic<String, UserConfig> users;
     TestOutputTopic<String, DeliveryReceipt> receipts;
@@ -93,7 +93,7 @@ class WebPushChannelIT {
                 "state.dir", stateDir.toString(),
                 "notify.inbox.dir", stateDir.resolve("inbox").toString(),
                 "notify.responder.url", "https://pager.example",
-                "links.key", "link-key-for-tests",
+                "links.key", "link-key-for-tests-with-32-characters-or-more",
                 VapidKeys.PUBLIC_KEY.name(), vapid.publicKeyBase64(),
                 VapidKeys.PRIVATE_KEY.name(), vapid.privateKeyBase64().reveal(),
                 WebPushChannel.Config.SUBJECT.name(), "mailto:soc@contoso.example"));

@@ -69,7 +69,7 @@ public record ResponderConfig(String host, int port, Path accountsFile, Optional
         return new ResponderConfig(config.string(HOST), config.integer(PORT), config.path(ACCOUNTS_FILE), key,
                 config.duration(SESSION_TTL), config.bool(SECURE_COOKIES), config.integer(MAX_FAILED_LOGINS),
                 config.duration(FAILED_LOGIN_WINDOW), config.duration(LOCKOUT), config.optional(PUBLIC_URL),
-                config.optional(SharedSecrets.LINKS_KEY).map(Secret::of),
+                SharedSecrets.linksKey(config),
                 config.optional(SharedSecrets.TWILIO_AUTH_TOKEN).map(Secret::of), oidc);
     }
 }

@@ -7,6 +7,7 @@ import io.javalin.http.NotFoundResponse;
 import io.javalin.http.staticfiles.Location;
 import io.sentinelpager.platform.config.Secret;
 import io.sentinelpager.platform.security.ActionLinks;
+import io.sentinelpager.platform.security.ReplyCodes;
 import io.sentinelpager.platform.security.SharedSecrets;
 import io.sentinelpager.platform.service.Service;
 import io.sentinelpager.platform.service.StreamsService;
@@ -45,6 +46,7 @@ public final class ResponderService implements Service {
     private final AlertsApi alerts;
     private final Optional<LinkActions> links;
     private final PushSubscriptionsApi push;
+    private final WrongReplyCodes wrongSmsCodes;
     private final List<String> routes = Collections.synchronizedList(new ArrayList<>());
     private Javalin http;
 
@@ -63,6 +65,7 @@ public final class ResponderService implements Service {
         this.links = config.linksKey().map(key -> new LinkActions(new ActionLinks(key, clock), used,
                 state::page, state::people, actions, clock));
         this.push = push;
+        this.wrongSmsCodes = new WrongReplyCodes(clock);
         live.readFrom(new LiveUpdates.View() {
             @Override
             public Map<String, Object> summary(AlertLifecycle page) {
@@ -128,8 +131,8 @@ public final class ResponderService implements Service {
     }
 
     private SmsReplies smsReplies() {
-        return new SmsReplies(twilioAuthToken(), publicUrl(), state::openPages, state::users, state::people, actions,
-                clock);
+        return new SmsReplies(twilioAuthToken(), publicUrl(), config.linksKey().map(ReplyCodes::new), wrongSmsCodes,
+                state::openPages, state::users, state::people, actions, clock);
     }
 
     /** The port the app listens on (useful when configured as 0). */

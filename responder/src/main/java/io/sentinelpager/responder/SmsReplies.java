@@ -2,7 +2,7 @@ package io.sentinelpager.responder;
 
 import io.javalin.http.Context;
 import io.sentinelpager.platform.config.Secret;
-import io.sentinelpager.platform.security.ShortCodes;
+import io.sentinelpager.platform.security.ReplyCodes;
 import io.sentinelpager.schemas.ActionType;
 import io.sentinelpager.schemas.AlertAction;
 import io.sentinelpager.schemas.AlertLifecycle;
@@ -11,6 +11,9 @@ import io.sentinelpager.schemas.LifecycleStatus;
 import io.sentinelpager.schemas.RecordLimits;
 import io.sentinelpager.schemas.UserConfig;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -22,10 +25,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * SMS replies through Twilio's incoming-message webhook: {@code ack 4821}, {@code own 4821}, {@code close 4821}.
+ * SMS replies through Twilio's incoming-message webhook: {@code ack 4821}, {@code own 4821}.
  * Twilio's signature over the URL and the form proves the request came from Twilio; the sender's number, which must
- * be an SMS contact method of a user, names the person; the code is {@link ShortCodes} of one of that person's
- * team's open alerts. Every outcome is answered by SMS (TwiML), so the person knows whether it worked.
+ * be an SMS contact method of a user, names the person; the code is that person's {@link ReplyCodes} code of one of
+ * their team's open alerts. A sender number can be forged, so an SMS may not close an alert (a {@code close} reply is
+ * told to use the app) and wrong codes are throttled per number ({@link WrongReplyCodes}). Every outcome is answered
+ * by SMS (TwiML), so the person knows whether it worked.
  */
 final class SmsReplies {
 
@@ -34,20 +39,27 @@ final class SmsReplies {
     private static final Pattern COMMAND = Pattern.compile("\\s*(ack|own|close)\\s+(\\d{4})\\s*", Pattern.CASE_INSENSITIVE);
     private static final String ACTION_ID_PREFIX = "sms:";
     private static final Map<String, ActionType> ACTIONS = Map.of("ack", ActionType.ACKNOWLEDGE,
-            "own", ActionType.TAKE_OWNERSHIP, "close", ActionType.CLOSE);
+            "own", ActionType.TAKE_OWNERSHIP);
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
     private final Secret authToken;
     private final String publicUrl;
+    private final Optional<ReplyCodes> codes;
+    private final WrongReplyCodes wrongCodes;
     private final Supplier<List<AlertLifecycle>> openAlerts;
     private final Supplier<List<UserConfig>> users;
     private final Supplier<People> people;
     private final ActionPublisher actions;
     private final Clock clock;
 
-    SmsReplies(Secret authToken, String publicUrl, Supplier<List<AlertLifecycle>> openAlerts,
-               Supplier<List<UserConfig>> users, Supplier<People> people, ActionPublisher actions, Clock clock) {
+    /** @param codes present when links.key is set; without it messages carry no codes and SMS replies are off */
+    SmsReplies(Secret authToken, String publicUrl, Optional<ReplyCodes> codes, WrongReplyCodes wrongCodes,
+               Supplier<List<AlertLifecycle>> openAlerts, Supplier<List<UserConfig>> users, Supplier<People> people,
+               ActionPublisher actions, Clock clock) {
         this.authToken = authToken;
         this.publicUrl = publicUrl;
+        this.codes = codes;
+        this.wrongCodes = wrongCodes;
         this.openAlerts = openAlerts;
         this.users = users;
         this.people = people;
@@ -79,25 +91,47 @@ final class SmsReplies {
             reply(ctx, "This number is not set up for Sentinel Pager.");
             return;
         }
-        Matcher command = COMMAND.matcher(form.getOrDefault("Body", ""));
-        if (!command.matches()) {
-            reply(ctx, "Reply ack, own or close and the alert's code, e.g. ack 4821.");
+        String userId = user.get().getId();
+        if (codes.isEmpty()) {
+            reply(ctx, "Replies by SMS are off here; use the app: " + publicUrl);
             return;
         }
-        String userId = user.get().getId();
+        Matcher command = COMMAND.matcher(form.getOrDefault("Body", ""));
+        if (!command.matches()) {
+            reply(ctx, "Reply ack or own and the alert's code, e.g. ack 4821.");
+            return;
+        }
+        String verb = command.group(1).toLowerCase(Locale.ROOT);
+        if (!ACTIONS.containsKey(verb)) {
+            AUDIT.warn("SMS reply by {} to {} refused: SMS cannot close", userId, verb);
+            reply(ctx, "An SMS cannot close an alert: close it in the app, with the reason: " + publicUrl);
+            return;
+        }
+        Optional<Instant> blocked = wrongCodes.blockedUntil(from);
+        if (blocked.isPresent()) {
+            AUDIT.warn("SMS reply by {} refused: too many wrong codes from the number", userId);
+            reply(ctx, "Too many wrong codes from this number; SMS replies from it work again at "
+                    + TIME.format(blocked.get()) + ". Use the app: " + publicUrl);
+            return;
+        }
         String code = command.group(2);
+        ReplyCodes replyCodes = codes.get();
         People directory = people.get();
         List<AlertLifecycle> matching = openAlerts.get().stream()
                 .filter(a -> a.getStatus() != LifecycleStatus.CLOSED
                         && directory.isMember(userId, a.getAlert().getTeamId())
-                        && ShortCodes.of(a.getAlertKey()).equals(code)).toList();
-        if (matching.size() != 1) {
-            reply(ctx, matching.isEmpty() ? "No open alert " + code + " for you." : "Several of your alerts have code "
-                    + code + "; use the app.");
+                        && replyCodes.of(a.getAlertKey(), userId).equals(code)).toList();
+        if (matching.isEmpty()) {
+            wrongCodes.failed(from);
+            AUDIT.warn("SMS reply by {} with a code that names none of their open alerts", userId);
+            reply(ctx, "No open alert " + code + " for you.");
+            return;
+        }
+        if (matching.size() > 1) {
+            reply(ctx, "Several of your alerts have code " + code + "; use the app.");
             return;
         }
         AlertLifecycle alert = matching.get(0);
-        String verb = command.group(1).toLowerCase(Locale.ROOT);
         actions.publish(AlertAction.newBuilder().setActionId(ACTION_ID_PREFIX + form.getOrDefault("MessageSid", code + clock.millis()))
                 .setAlertKey(alert.getAlertKey()).setType(ACTIONS.get(verb)).setActor(userId).setChannel("sms")
                 .setOccurredAt(clock.instant()).build());

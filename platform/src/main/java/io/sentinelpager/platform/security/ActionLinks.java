@@ -59,6 +59,11 @@ public final class ActionLinks {
                 + ENCODER.encodeToString(Hmac.of(Hmac.SHA256, key, payload));
     }
 
+    /** The SMS reply codes that go beside these links in a message: keyed by the same setting, under a label of their own. */
+    public ReplyCodes replyCodes() {
+        return new ReplyCodes(key);
+    }
+
     /** The full URL of a signed link under the responder's base URL. */
     public String url(String responderUrl, ActionType action, String alertKey, String userId, Duration validFor) {
         String base = responderUrl.endsWith("/") ? responderUrl.substring(0, responderUrl.length() - 1) : responderUrl;

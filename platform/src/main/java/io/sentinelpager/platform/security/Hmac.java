@@ -20,9 +20,14 @@ public final class Hmac {
     }
 
     public static byte[] of(String algorithm, Secret key, String data) {
+        return of(algorithm, key.reveal().getBytes(StandardCharsets.UTF_8), data);
+    }
+
+    /** With a key {@link #derive derived} for one purpose. */
+    public static byte[] of(String algorithm, byte[] key, String data) {
         try {
             Mac mac = Mac.getInstance(algorithm);
-            mac.init(new SecretKeySpec(key.reveal().getBytes(StandardCharsets.UTF_8), algorithm));
+            mac.init(new SecretKeySpec(key, algorithm));
             return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
         } catch (GeneralSecurityException e) {
             // Every JDK ships both algorithms; reaching this is a broken runtime, not bad input.

@@ -3,8 +3,11 @@ package io.sentinelpager.platform.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sentinelpager.platform.config.ConfigException;
+import io.sentinelpager.platform.config.PagerConfig;
 import io.sentinelpager.platform.config.Secret;
 import io.sentinelpager.schemas.ActionType;
+import io.sentinelpager.testkit.GuessedReplyCodes;
 import io.sentinelpager.testkit.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -16,7 +19,7 @@ class ActionLinksTest {
 
     static final Instant T0 = Instant.parse("2026-11-29T03:00:00Z");
     final MutableClock clock = new MutableClock(T0);
-    final ActionLinks links = new ActionLinks(Secret.of("link-key-for-tests"), clock);
+    final ActionLinks links = new ActionLinks(Secret.of("link-key-for-tests-with-32-characters-or-more"), clock);
 
     @Test
     void aSignedLinkVerifiesWithItsClaimsAndAFreshNonce() throws Exception {
@@ -77,8 +80,29 @@ class ActionLinksTest {
     }
 
     @Test
-    void shortCodesAreFourStableDigits() {
-        assertThat(ShortCodes.of("c1:a-42")).matches("\\d{4}").isEqualTo(ShortCodes.of("c1:a-42"));
-        assertThat(ShortCodes.of("c1:a-42")).isNotEqualTo(ShortCodes.of("c1:a-43"));
+    void aReplyCodeIsFourDigitsOfTheAlertAndThePersonUnderTheKey() {
+        ReplyCodes codes = links.replyCodes();
+        String code = codes.of("c1:a-42", "lead");
+
+        assertThat(code).as("what any responder instance computes from the same links.key").matches("\\d{4}")
+                .isEqualTo(new ReplyCodes(Secret.of("link-key-for-tests-with-32-characters-or-more")).of("c1:a-42", "lead"));
+        assertThat(code).as("another alert").isNotEqualTo(codes.of("c1:a-43", "lead"));
+        assertThat(code).as("the same alert, sent to another person").isNotEqualTo(codes.of("c1:a-42", "analyst"));
+        assertThat(code).as("another links.key").isNotEqualTo(new ReplyCodes(Secret.of("some-other-key"))
+                .of("c1:a-42", "lead"));
+        assertThat(code).as("what anyone works out from the alert key alone")
+                .isNotEqualTo(GuessedReplyCodes.fromAlertKey("c1:a-42"));
+        assertThat(codes.of("c1:a-42\nlead", "x")).as("the fields cannot be shifted into one another")
+                .isNotEqualTo(codes.of("c1:a-42", "lead\nx"));
+    }
+
+    @Test
+    void aLinksKeyShorterThan32CharactersStopsStartUpNamingTheSetting() {
+        assertThatThrownBy(() -> SharedSecrets.linksKey(PagerConfig.empty().with("links.key", "x".repeat(31))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("setting links.key must have at least 32 characters; make one with"
+                        + " `openssl rand -base64 32`");
+        assertThat(SharedSecrets.linksKey(PagerConfig.empty().with("links.key", "x".repeat(32)))).isPresent();
+        assertThat(SharedSecrets.linksKey(PagerConfig.empty())).as("unset: no links, no reply codes").isEmpty();
     }
 }

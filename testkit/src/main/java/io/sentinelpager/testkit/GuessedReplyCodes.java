@@ -1,21 +1,20 @@
-package io.sentinelpager.platform.security;
+package io.sentinelpager.testkit;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
 /**
- * The short number a person types in an SMS reply ({@code ack 4821}) to name an alert. It is derived from the alert
- * key, so notify and the responder agree on it without sharing state: the responder finds the alert by computing the
- * code of each open alert of the replying person. Four digits collide rarely among one person's open alerts; the
- * responder must ask back when two match. Not a secret: the reply's sender number and Twilio's signature authenticate.
+ * The SMS reply code an attacker works out from an alert key they saw in Azure: the first four bytes of its SHA-256,
+ * modulo 10,000, which is how the pager made its codes before they were keyed. Tests send it to show that it no longer
+ * acts.
  */
-public final class ShortCodes {
+public final class GuessedReplyCodes {
 
-    private ShortCodes() {
+    private GuessedReplyCodes() {
     }
 
-    public static String of(String alertKey) {
+    public static String fromAlertKey(String alertKey) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(alertKey.getBytes(StandardCharsets.UTF_8));
             int n = ((digest[0] & 0xff) << 24 | (digest[1] & 0xff) << 16 | (digest[2] & 0xff) << 8 | (digest[3] & 0xff))
