@@ -82,6 +82,8 @@ final class Pipeline {
     /** Shared by notify (signs links) and the responder (verifies links and Twilio's signature). */
     final String linksKey = "links-" + UUID.randomUUID();
     final String twilioAuthToken = "twilio-" + UUID.randomUUID();
+    /** Where the phones of these tests subscribe: allowed by the settings, though on loopback. */
+    static final String PUSH_ORIGIN = "https://127.0.0.1:8443";
     /** The VAPID pair notify signs with and the responder hands to the app; made per run, like the demo's. */
     final VapidKeys vapid = VapidKeys.generate();
     final Map<String, String> tokens = Map.of("analyst", "spt_" + UUID.randomUUID(), "auditor", "spt_" + UUID.randomUUID(),
@@ -111,7 +113,11 @@ final class Pipeline {
                 "responder.oidc.issuer", azure.oidcIssuer(),
                 "responder.oidc.client.id", azure.options().clientId(),
                 "responder.oidc.client.secret", azure.options().clientSecret(),
-                "responder.oidc.trust.pem", certificate.toString())).with(DemoConnector.settings(azure, certificate))
+                "responder.oidc.trust.pem", certificate.toString())).with(Map.of(
+                // Phones in these tests subscribe with a push service on loopback, where nothing listens: the one
+                // exemption from the rule that push endpoints resolve to public addresses, which tests alone set.
+                "push.hosts", "fcm.googleapis.com,127.0.0.1",
+                "push.unsafe.local.origin", PUSH_ORIGIN)).with(DemoConnector.settings(azure, certificate))
                 .with(sentinelConnector(azure, certificate));
         context = ServiceContext.of(settings, new SimpleMeterRegistry(), Clock.systemUTC());
         runner = ServiceRunner.start(settings, Services.ALL, Clock.systemUTC());

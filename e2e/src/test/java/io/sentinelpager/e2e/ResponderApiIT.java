@@ -320,7 +320,7 @@ class ResponderApiIT {
                 .isEqualTo(pipeline.vapid.publicKeyBase64());
 
         // What pushManager.subscribe() gives a browser: a push service URL, its P-256 key and a 16-byte auth secret.
-        String endpoint = "https://push.example/send/" + UUID.randomUUID();
+        String endpoint = Pipeline.PUSH_ORIGIN + "/send/" + UUID.randomUUID();
         String p256dh = P256.base64url(P256.encode((ECPublicKey) P256.generate().getPublic()));
         String auth = "AAECAwQFBgcICQoLDA0ODw";
         String subscription = "{\"endpoint\":\"" + endpoint + "\",\"expirationTime\":null,\"keys\":{\"p256dh\":\""

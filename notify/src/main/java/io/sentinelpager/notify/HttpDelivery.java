@@ -39,7 +39,7 @@ final class HttpDelivery {
     String post(String provider, URI uri, String contentType, String body, Map<String, String> headers)
             throws DeliveryFailure {
         HttpResponse<String> response = exchange(provider, uri, contentType,
-                HttpRequest.BodyPublishers.ofString(body), headers);
+                HttpRequest.BodyPublishers.ofString(body), headers, HttpResponse.BodyHandlers.ofString());
         int status = response.statusCode();
         if (status >= 200 && status < 300) {
             return response.body();
@@ -49,16 +49,18 @@ final class HttpDelivery {
 
     /**
      * Posts and returns the answer whatever its status, for a channel that gives some statuses a meaning of their
-     * own (Web Push: 404 and 410 say the subscription is gone); it passes the others to {@link #classify}.
+     * own (Web Push: 404 and 410 say the subscription is gone); it passes the others to {@link #classify}. The
+     * caller chooses what becomes of the answer's body, e.g. to discard one it must not quote.
      */
-    HttpResponse<String> exchange(String provider, URI uri, String contentType, HttpRequest.BodyPublisher body,
-                                  Map<String, String> headers) throws DeliveryFailure {
+    <T> HttpResponse<T> exchange(String provider, URI uri, String contentType, HttpRequest.BodyPublisher body,
+                                 Map<String, String> headers, HttpResponse.BodyHandler<T> answer)
+            throws DeliveryFailure {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout)
                 .header("Content-Type", contentType)
                 .POST(body);
         headers.forEach(request::header);
         try {
-            return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return client.send(request.build(), answer);
         } catch (HttpTimeoutException e) {
             throw DeliveryFailure.transientFailure(provider + " did not answer within " + timeout.toMillis() + " ms");
         } catch (IOException e) {
@@ -69,6 +71,7 @@ final class HttpDelivery {
         }
     }
 
+    /** @param body the answer's text, quoted in the failure; null when the channel must not quote it */
     DeliveryFailure classify(String provider, int status, Optional<String> retryAfter, String body) {
         String detail = provider + " answered " + status + snippet(body);
         Duration wait = retryAfter.flatMap(this::parseRetryAfter).orElse(null);

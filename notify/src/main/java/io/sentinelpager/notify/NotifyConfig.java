@@ -4,6 +4,7 @@ import io.sentinelpager.platform.config.ConfigException;
 import io.sentinelpager.platform.config.ConfigKey;
 import io.sentinelpager.platform.config.PagerConfig;
 import io.sentinelpager.platform.config.Secret;
+import io.sentinelpager.platform.security.PushEndpoints;
 import io.sentinelpager.platform.security.SharedSecrets;
 import io.sentinelpager.platform.security.VapidKeys;
 import io.sentinelpager.schemas.ContactMethodType;
@@ -52,7 +53,8 @@ public record NotifyConfig(Path inboxDir, String responderUrl, Optional<Secret> 
             TeamsChannel.Config.WEBHOOKS, TeamsChannel.Config.TIMEOUT,
             WebhookChannel.Config.SIGNING_SECRET, WebhookChannel.Config.URLS, WebhookChannel.Config.TIMEOUT,
             WebPushChannel.Config.SUBJECT, WebPushChannel.Config.TTL, WebPushChannel.Config.TIMEOUT,
-            VapidKeys.PUBLIC_KEY, VapidKeys.PRIVATE_KEY);
+            VapidKeys.PUBLIC_KEY, VapidKeys.PRIVATE_KEY,
+            PushEndpoints.HOSTS, PushEndpoints.LOCAL_ORIGIN, PushEndpoints.MAX_PER_USER);
 
     /** How transient failures are retried. */
     public record Retry(int attempts, Duration backoff, Duration maxBackoff) {

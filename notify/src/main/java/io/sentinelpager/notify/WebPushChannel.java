@@ -7,12 +7,14 @@ import io.sentinelpager.platform.config.ConfigException;
 import io.sentinelpager.platform.config.ConfigKey;
 import io.sentinelpager.platform.config.PagerConfig;
 import io.sentinelpager.platform.security.P256;
+import io.sentinelpager.platform.security.PushEndpoints;
 import io.sentinelpager.platform.security.PushSubscriptionSeal;
 import io.sentinelpager.platform.security.SharedSecrets;
 import io.sentinelpager.platform.security.VapidKeys;
 import io.sentinelpager.schemas.ContactMethodType;
 import io.sentinelpager.schemas.Urgency;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +23,7 @@ import java.security.Signature;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,11 +43,21 @@ import org.slf4j.LoggerFactory;
  * ({@link PushSubscriptionSeal}) and are opened only to push; a subscription that does not open (links.key changed
  * since the phone subscribed) is skipped with a warning naming the user and the subscription, never deleted: a key
  * set wrongly on one service must not wipe every phone's subscription. The person turns push on again to mend it.
+ *
+ * <p>The endpoint is a URL a person gave us, so before each push it must still be a known push service that resolves
+ * to public addresses ({@link PushEndpoints}); the responder checked it at subscription, but DNS answers change. The
+ * check resolves the host right before the request, which then connects through the JVM's address cache (30 s by
+ * default), so it reaches an address just checked. Connecting to the checked address itself would be tighter, but
+ * the JDK's HTTP client verifies TLS against the host it connects to, and the host list, not the address check, is
+ * what keeps a name someone else's DNS controls out. A page goes to the newest {@code push.subscriptions.max}
+ * subscriptions only, since each costs a request of up to {@code notify.webpush.timeout} on the stream thread. What a
+ * push service answers is never quoted: only its status and a reason of ours reach receipts and the timeline.
  */
 public final class WebPushChannel implements Channel, AutoCloseable {
 
     /** Settings of the Web Push channel; it is on when the VAPID key pair is set, and then needs links.key. */
-    public record Config(VapidKeys keys, PushSubscriptionSeal seal, String subject, Duration ttl, Duration timeout) {
+    public record Config(VapidKeys keys, PushSubscriptionSeal seal, String subject, Duration ttl, Duration timeout,
+                         PushEndpoints endpoints) {
 
         public static final ConfigKey SUBJECT = ConfigKey.of("notify.webpush.subject", null,
                 "how a push service can reach the operator (RFC 8292 'sub'): a mailto: or https: URL; required"
@@ -65,7 +78,7 @@ public final class WebPushChannel implements Channel, AutoCloseable {
                             + subject + "'");
                 }
                 return new Config(keys, PushSubscriptionSeal.from(config, VapidKeys.PUBLIC_KEY), subject,
-                        config.duration(TTL), config.duration(TIMEOUT));
+                        config.duration(TTL), config.duration(TIMEOUT), PushEndpoints.from(config));
             });
         }
     }
@@ -102,10 +115,18 @@ public final class WebPushChannel implements Channel, AutoCloseable {
 
     @Override
     public void send(Message message) throws DeliveryFailure {
-        List<PushSubscriptions.Entry> all = subscriptions.of(message.userId());
-        if (all.isEmpty()) {
+        List<PushSubscriptions.Entry> subscribed = subscriptions.of(message.userId());
+        if (subscribed.isEmpty()) {
             throw DeliveryFailure.permanent("no push subscription: " + message.userId()
                     + " has not turned on pages in the app on a phone");
+        }
+        List<PushSubscriptions.Entry> all = subscribed.stream()
+                .sorted(Comparator.comparing((PushSubscriptions.Entry e) -> e.subscription().getSubscribedAt())
+                        .reversed())
+                .limit(config.endpoints().maxPerUser()).toList();
+        if (all.size() < subscribed.size()) {
+            log.warn("web push {} to {}: {} subscriptions, more than {} allows: pushing to the newest {}", message.id(),
+                    message.userId(), subscribed.size(), PushEndpoints.MAX_PER_USER.name(), all.size());
         }
         byte[] payload = payload(message).getBytes(StandardCharsets.UTF_8);
         int accepted = 0;
@@ -165,13 +186,23 @@ public final class WebPushChannel implements Channel, AutoCloseable {
             // The responder validated it; a subscription that still cannot be used will never work.
             throw DeliveryFailure.permanent("push subscription is malformed: " + e.getMessage());
         }
-        HttpResponse<String> response = http.exchange(PROVIDER, endpoint, "application/octet-stream",
+        try {
+            config.endpoints().check(endpoint);
+        } catch (PushEndpoints.Refused e) {
+            throw DeliveryFailure.permanent("push subscription refused: " + e.getMessage());
+        } catch (UnknownHostException e) {
+            throw DeliveryFailure.transientFailure(PROVIDER + " host does not resolve");
+        }
+        HttpResponse<Void> response = http.exchange(PROVIDER, endpoint, "application/octet-stream",
                 HttpRequest.BodyPublishers.ofByteArray(body), Map.of(
                         "Content-Encoding", "aes128gcm",
                         "TTL", String.valueOf(config.ttl().toSeconds()),
                         // RFC 8030 §5.3: "high" may wake a phone from power saving, which a page should.
                         "Urgency", urgency == Urgency.LOW ? "normal" : "high",
-                        "Authorization", "vapid t=" + jwt(origin(endpoint)) + ", k=" + config.keys().publicKeyBase64()));
+                        "Authorization", "vapid t=" + jwt(origin(endpoint)) + ", k=" + config.keys().publicKeyBase64()),
+                // The answer's text is the push service's, or, if an endpoint got past the checks, whatever an
+                // internal server says: it never reaches a receipt.
+                HttpResponse.BodyHandlers.discarding());
         int status = response.statusCode();
         if (status >= 200 && status < 300) {
             return true;
@@ -179,7 +210,27 @@ public final class WebPushChannel implements Channel, AutoCloseable {
         if (status == 404 || status == 410) {
             return false;
         }
-        throw http.classify(PROVIDER, status, response.headers().firstValue("Retry-After"), response.body());
+        throw http.classify(PROVIDER, status, response.headers().firstValue("Retry-After"), reason(status));
+    }
+
+    /** Our words for a refusal, in place of the push service's. */
+    static String reason(int status) {
+        if (status == 400) {
+            return "the request was malformed";
+        }
+        if (status == 401 || status == 403) {
+            return "our VAPID authorization was refused";
+        }
+        if (status == 413) {
+            return "the message is too large";
+        }
+        if (status == 429) {
+            return "too many requests";
+        }
+        if (status >= 500) {
+            return "the push service failed";
+        }
+        return "an answer Web Push does not define";
     }
 
     /** What the service worker shows (sw.js): title, body, the alert to open and the signed acknowledge link. */

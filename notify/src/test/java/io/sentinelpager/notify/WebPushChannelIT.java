@@ -59,6 +59,9 @@ import org.slf4j.LoggerFactory;
  * service says is gone (410) gets its tombstone on the real broker, and the page falls back to the user's inbox.
  * Subscriptions arrive as the responder writes them, sealed under links.key, as the very bytes the test checks hold
  * no endpoint or key; one sealed under another links.key is skipped with a warning that names no secret.
+ *
+ * <p>The emulator listens on loopback, so the settings name its host in push.hosts and its origin in
+ * push.unsafe.local.origin, the one exemption from the address rule, which tests alone set.
  */
 @ExtendWith(LocalClusterExtension.class)
 class WebPushChannelIT {
@@ -96,7 +99,9 @@ class WebPushChannelIT {
                 "links.key", "link-key-for-tests-with-32-characters-or-more",
                 VapidKeys.PUBLIC_KEY.name(), vapid.publicKeyBase64(),
                 VapidKeys.PRIVATE_KEY.name(), vapid.privateKeyBase64().reveal(),
-                WebPushChannel.Config.SUBJECT.name(), "mailto:soc@contoso.example"));
+                WebPushChannel.Config.SUBJECT.name(), "mailto:soc@contoso.example",
+                "push.hosts", "127.0.0.1",
+                "push.unsafe.local.origin", pushService.origin()));
         context = ServiceContext.of(settings, new SimpleMeterRegistry(), clock);
         try (Admin admin = Admin.create(context.kafkaClientConfig())) {
             new TopicProvisioner(admin, (short) 1).ensure(List.of(Topics.PUSH_SUBSCRIPTIONS, Topics.NOTIFY_SENDS));
@@ -236,14 +241,72 @@ class WebPushChannelIT {
                 .containsExactly(ContactMethodType.PUSH, ContactMethodType.INBOX);
     }
 
+    @Test
+    void whatAPushServiceAnswersNeverReachesTheReceipt() {
+        PushServiceEmulator.Browser phone = subscribe(vapid.publicKeyBase64());
+        // What an internal server might say, had an endpoint pointed at one.
+        pushService.answerWith(phone, 400, "{\"error\":\"db-admin password=hunter2 at 10.20.30.40\"}");
+
+        requests.pipeInput(user, request(user, "c1:a-13", Urgency.HIGH), T0);
+
+        List<DeliveryReceipt> out = receipts.readValuesToList();
+        assertThat(out).extracting(DeliveryReceipt::getContactMethod)
+                .containsExactly(ContactMethodType.PUSH, ContactMethodType.INBOX);
+        assertThat(out.get(0).getDetail()).contains("push service answered 400: the request was malformed")
+                .doesNotContain("hunter2", "db-admin", "10.20.30.40", "error");
+    }
+
+    @Test
+    void anEndpointOnALoopbackAddressIsNeverCalledAndThePageFallsBack() throws Exception {
+        // The same host as the allowed emulator, on another port: what a subscription written before the responder
+        // checked endpoints, or through another door, could point at.
+        try (PushServiceEmulator internal = new PushServiceEmulator(clock, WebPushEncryption::decrypt)) {
+            PushServiceEmulator.Browser inside = internal.subscribe(vapid.publicKeyBase64());
+            subscribe(inside, seal, T0);
+
+            requests.pipeInput(user, request(user, "c1:a-14", Urgency.HIGH), T0);
+
+            assertThat(internal.received()).as("requests that reached the internal server").isEmpty();
+            assertThat(internal.refusals()).isEmpty();
+            List<DeliveryReceipt> out = receipts.readValuesToList();
+            assertThat(out).extracting(DeliveryReceipt::getOutcome).containsExactly(DeliveryOutcome.FAILED,
+                    DeliveryOutcome.SENT);
+            // Only the emulator's exact origin is exempt: this one on another port meets the https rule first, which
+            // a server on loopback port 443 would pass to be refused by the address rule (PushEndpointsTest).
+            assertThat(out.get(0).getDetail()).contains("push subscription refused",
+                    "must be the https URL of a push service").endsWith("falling back to inbox");
+            assertThat(leaked(out.get(0).getDetail(), inside)).as("secrets in the receipt").isEmpty();
+            assertThat(out.get(1).getContactMethod()).isEqualTo(ContactMethodType.INBOX);
+        }
+    }
+
+    @Test
+    void aPageGoesToTheNewestTenSubscriptionsOnly() {
+        List<PushServiceEmulator.Browser> phones = new ArrayList<>();
+        for (int i = 0; i < 11; i++) {
+            phones.add(subscribe(pushService.subscribe(vapid.publicKeyBase64()), seal, T0.plusSeconds(i)));
+        }
+
+        requests.pipeInput(user, request(user, "c1:a-15", Urgency.HIGH), T0);
+
+        assertThat(pushService.received()).extracting(PushServiceEmulator.Received::subscription)
+                .hasSize(10).doesNotContain(phones.get(0).id());
+        assertThat(receipts.readValuesToList()).extracting(DeliveryReceipt::getOutcome)
+                .containsExactly(DeliveryOutcome.SENT);
+    }
+
     private PushServiceEmulator.Browser subscribe(String applicationServerKey) {
         return subscribe(applicationServerKey, seal);
     }
 
-    /** A phone subscribes: its record, sealed as the responder seals it, goes to the topic as bytes checked first. */
     private PushServiceEmulator.Browser subscribe(String applicationServerKey, PushSubscriptionSeal sealedWith) {
-        PushServiceEmulator.Browser browser = pushService.subscribe(applicationServerKey);
-        PushSubscription record = browser.subscription(sealedWith, user, T0);
+        return subscribe(pushService.subscribe(applicationServerKey), sealedWith, T0);
+    }
+
+    /** A phone subscribes: its record, sealed as the responder seals it, goes to the topic as bytes checked first. */
+    private PushServiceEmulator.Browser subscribe(PushServiceEmulator.Browser browser, PushSubscriptionSeal sealedWith,
+                                                  Instant at) {
+        PushSubscription record = browser.subscription(sealedWith, user, at);
         byte[] bytes = context.serdes().value(PushSubscription.class).serializer()
                 .serialize(Topics.PUSH_SUBSCRIPTIONS.name(), record);
         assertThat(leaked(new String(bytes, StandardCharsets.ISO_8859_1), browser))

@@ -3,6 +3,7 @@ package io.sentinelpager.responder;
 import io.sentinelpager.platform.config.ConfigKey;
 import io.sentinelpager.platform.config.PagerConfig;
 import io.sentinelpager.platform.config.Secret;
+import io.sentinelpager.platform.security.PushEndpoints;
 import io.sentinelpager.platform.security.SharedSecrets;
 import io.sentinelpager.platform.security.VapidKeys;
 import java.nio.file.Path;
@@ -56,11 +57,11 @@ public record ResponderConfig(String host, int port, Path accountsFile, Optional
     public static final ConfigKey OIDC_TRUST = ConfigKey.of("responder.oidc.trust.pem", null,
             "PEM file of certificates to trust beside the JDK's when calling the issuer (a private CA, or the emulator)");
 
-    /** Every setting the responder reads beyond the platform's: these, the shared secrets and the VAPID public key. */
+    /** Every setting the responder reads beyond the platform's: these, the shared secrets, the VAPID public key and the push endpoint rules. */
     public static final List<ConfigKey> KEYS = List.of(HOST, PORT, ACCOUNTS_FILE, SESSION_KEY, SESSION_TTL,
             SECURE_COOKIES, MAX_FAILED_LOGINS, FAILED_LOGIN_WINDOW, LOCKOUT, PUBLIC_URL, OIDC_ISSUER, OIDC_CLIENT_ID,
             OIDC_CLIENT_SECRET, OIDC_TRUST, SharedSecrets.LINKS_KEY, SharedSecrets.TWILIO_AUTH_TOKEN,
-            VapidKeys.PUBLIC_KEY);
+            VapidKeys.PUBLIC_KEY, PushEndpoints.HOSTS, PushEndpoints.LOCAL_ORIGIN, PushEndpoints.MAX_PER_USER);
 
     public static ResponderConfig from(PagerConfig config) {
         Optional<Oidc> oidc = config.optional(OIDC_ISSUER).map(issuer -> new Oidc(issuer, config.string(OIDC_CLIENT_ID),

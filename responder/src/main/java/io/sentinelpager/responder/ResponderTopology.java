@@ -34,6 +34,7 @@ public final class ResponderTopology {
     public static final String USED_LINKS_STORE = "used-links-view";
     public static final String SYNC_STATE_STORE = "sync-state-view";
     public static final String INCIDENT_STATE_STORE = "incident-state-view";
+    public static final String PUSH_SUBSCRIPTIONS_STORE = "push-subscriptions-view";
 
     private ResponderTopology() {
     }
@@ -71,6 +72,8 @@ public final class ResponderTopology {
                 () -> new SyncStateUpdates(azureChanges));
         // And of each incident, beside its alerts.
         GlobalTables.add(builder, serdes, Topics.SYNC_INCIDENT_STATE, INCIDENT_STATE_STORE);
+        // Every person's phones, whichever instance they subscribed through: the cap on them counts them all.
+        GlobalTables.add(builder, serdes, Topics.PUSH_SUBSCRIPTIONS, PUSH_SUBSCRIPTIONS_STORE);
         return builder.build();
     }
 

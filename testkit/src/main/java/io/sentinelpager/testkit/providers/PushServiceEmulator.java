@@ -36,7 +36,8 @@ import java.util.regex.Pattern;
  * is checked as a push service checks it (VAPID per RFC 8292: an ES256 JWT under the key {@code k} that the
  * subscription was made with, audience this origin, expiry within 24 hours; {@code Content-Encoding: aes128gcm};
  * a {@code TTL}), then decrypted with the subscription's private key as the browser would (RFC 8291). Answers:
- * 201 accepted, 400 malformed, 401 bad or missing VAPID, 403 key not the subscription's, 410 unsubscribed.
+ * 201 accepted, 400 malformed, 401 bad or missing VAPID, 403 key not the subscription's, 410 unsubscribed; or
+ * whatever status and text {@link #answerWith} sets, as a failing or hostile server would answer.
  *
  * <p>The test gives the browser's decryption: the kit sits below notify, whose RFC 8291 code it cannot reach.
  */
@@ -71,6 +72,7 @@ public final class PushServiceEmulator implements AutoCloseable {
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Browser> subscriptions = new ConcurrentHashMap<>();
     private final Set<String> unsubscribed = ConcurrentHashMap.newKeySet();
+    private final Map<String, Map.Entry<Integer, String>> answers = new ConcurrentHashMap<>();
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final List<String> refusals = new CopyOnWriteArrayList<>();
 
@@ -103,6 +105,11 @@ public final class PushServiceEmulator implements AutoCloseable {
         unsubscribed.add(browser.id());
     }
 
+    /** Every later push to the subscription gets this status and text, whatever the request. */
+    public void answerWith(Browser browser, int status, String body) {
+        answers.put(browser.id(), Map.entry(status, body));
+    }
+
     public List<Received> received() {
         return received;
     }
@@ -118,6 +125,15 @@ public final class PushServiceEmulator implements AutoCloseable {
             String id = exchange.getRequestURI().getPath().substring("/push/".length());
             Browser browser = subscriptions.get(id);
             int status;
+            Map.Entry<Integer, String> answer = answers.get(id);
+            if (answer != null) {
+                byte[] text = answer.getValue().getBytes(StandardCharsets.UTF_8);
+                exchange.sendResponseHeaders(answer.getKey(), text.length);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(text);
+                }
+                return;
+            }
             if (!exchange.getRequestMethod().equals("POST")) {
                 status = refuse(405, "only POST delivers a message");
             } else if (browser == null || unsubscribed.contains(id)) {
