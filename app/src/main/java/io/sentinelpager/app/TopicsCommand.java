@@ -46,8 +46,7 @@ final class TopicsCommand implements Runnable {
             PagerConfig settings = cluster.settings();
             try (Admin admin = Admin.create(cluster.context(settings).kafkaClientConfig())) {
                 List<String> created = create(settings, admin, System.out);
-                List<TopicProvisioner.Difference> differences = provisioner(settings, admin)
-                        .check(Topics.ALL, ownedConfigs(settings));
+                List<TopicProvisioner.Difference> differences = differences(settings, admin);
                 differences.forEach(d -> System.out.println("differs " + d));
                 System.out.printf("%d topics created, %d there already%s%n", created.size(),
                         Topics.ALL.size() * 2 - created.size(),
@@ -70,8 +69,7 @@ final class TopicsCommand implements Runnable {
         public Integer call() {
             PagerConfig settings = cluster.settings();
             try (Admin admin = Admin.create(cluster.context(settings).kafkaClientConfig())) {
-                List<TopicProvisioner.Difference> differences = provisioner(settings, admin)
-                        .check(Topics.ALL, ownedConfigs(settings));
+                List<TopicProvisioner.Difference> differences = differences(settings, admin);
                 if (differences.isEmpty()) {
                     System.out.printf("all %d topics as the catalog says%n", Topics.ALL.size() * 2);
                     return 0;
@@ -94,6 +92,11 @@ final class TopicsCommand implements Runnable {
 
     private static TopicProvisioner provisioner(PagerConfig settings, Admin admin) {
         return new TopicProvisioner(admin, PlatformConfig.from(settings).replicationFactor());
+    }
+
+    /** Where the cluster's topics differ from the catalog, the configs a setting owns counted as the setting says. */
+    private static List<TopicProvisioner.Difference> differences(PagerConfig settings, Admin admin) {
+        return provisioner(settings, admin).check(Topics.ALL, ownedConfigs(settings));
     }
 
     /** Topic configs a setting owns rather than the catalog: ingest sets ingest.seen's retention at start-up. */
