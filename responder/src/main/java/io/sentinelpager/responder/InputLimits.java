@@ -6,6 +6,11 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import io.sentinelpager.schemas.RecordLimits;
 import java.util.Optional;
+import org.eclipse.jetty.server.AbstractConnector;
+import org.eclipse.jetty.server.HttpChannel;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.util.component.Container;
 
 /**
  * How large what the responder accepts may be, and the one wording of a refusal: what was too large, its size and the
@@ -33,6 +38,9 @@ final class InputLimits {
      */
     static final int LINK_TOKEN_CHARS = 2_048;
 
+    /** Marks a request whose body was refused unread, so that its connection is closed after the answer. */
+    private static final String BODY_REFUSED = InputLimits.class.getName() + ".bodyRefused";
+
     private InputLimits() {
     }
 
@@ -59,12 +67,49 @@ final class InputLimits {
     static void boundBody(Context ctx) {
         long length = ctx.req().getContentLengthLong();
         if (length > REQUEST_BODY_BYTES) {
+            closeOnceAnswered(ctx);
             throw new HttpResponseException(HttpStatus.CONTENT_TOO_LARGE.getCode(), "the request body is " + length
                     + " bytes; the limit is " + REQUEST_BODY_BYTES + " bytes");
         }
         if (length < 0 && ctx.header("Transfer-Encoding") != null) {
+            closeOnceAnswered(ctx);
             throw new HttpResponseException(HttpStatus.LENGTH_REQUIRED.getCode(), "send the request body with a"
                     + " Content-Length header; the limit is " + REQUEST_BODY_BYTES + " bytes");
         }
+    }
+
+    /**
+     * Before Jetty reuses a connection it reads whatever is left of the request body, for as long as more keeps
+     * arriving: a refused body that never ends would keep a server thread reading it at the sender's pace. So a request
+     * whose body is refused has its connection closed once the refusal has been sent, which cuts the upload off; the
+     * sender sees its connection reset. Jetty tells of a finished exchange only to listeners on its connectors, so this
+     * adds one to every connector the server gets.
+     */
+    static void cutOffRefusedBodies(Server server) {
+        HttpChannel.Listener closeRefused = new HttpChannel.Listener() {
+            @Override
+            public void onComplete(Request request) {
+                if (request.getAttribute(BODY_REFUSED) != null) {
+                    request.getHttpChannel().getEndPoint().close();
+                }
+            }
+        };
+        server.addEventListener(new Container.Listener() {
+            @Override
+            public void beanAdded(Container parent, Object child) {
+                if (child instanceof AbstractConnector connector) {
+                    connector.addBean(closeRefused);
+                }
+            }
+
+            @Override
+            public void beanRemoved(Container parent, Object child) {
+            }
+        });
+    }
+
+    private static void closeOnceAnswered(Context ctx) {
+        ctx.header("Connection", "close");
+        ctx.attribute(BODY_REFUSED, true);
     }
 }

@@ -89,6 +89,7 @@ public final class ResponderService implements Service {
         view.start();
         http = Javalin.create(c -> {
                     c.showJavalinBanner = false;
+                    c.jetty.modifyServer(InputLimits::cutOffRefusedBodies);
                     c.staticFiles.add(files -> {
                         files.hostedPath = "/";
                         files.directory = "/app";
