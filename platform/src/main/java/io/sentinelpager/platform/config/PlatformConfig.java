@@ -5,8 +5,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-/** Settings every service shares: where the cluster and the registry are, where state lives, the health port. */
-public record PlatformConfig(String bootstrapServers, String registryUrl, int healthPort, Path stateDir,
+/** Settings every service shares: where the cluster and the registry are, where state lives, the health address. */
+public record PlatformConfig(String bootstrapServers, String registryUrl, String healthHost, int healthPort,
+                             Path stateDir,
                              short replicationFactor, boolean provisionTopics, Duration shutdownTimeout,
                              Duration stallTimeout, Map<String, String> kafkaProperties) {
 
@@ -14,6 +15,10 @@ public record PlatformConfig(String bootstrapServers, String registryUrl, int he
             "Kafka bootstrap servers, host:port[,host:port]");
     public static final ConfigKey REGISTRY_URL = ConfigKey.of("registry.url", "http://localhost:8080/apis/registry/v3",
             "Apicurio Registry v3 API base URL; Confluent-compatible tools use the same server at /apis/ccompat/v7");
+    // Health and metrics tell whoever reaches them which services run and how busy they are: loopback unless widened.
+    public static final ConfigKey HEALTH_HOST = ConfigKey.of("health.host", "127.0.0.1",
+            "address /health/live, /health/ready and /metrics listen on; 0.0.0.0 (every address) in a container"
+                    + " or for a scraper on another host");
     public static final ConfigKey HEALTH_PORT = ConfigKey.of("health.port", "8081",
             "port of /health/live, /health/ready and /metrics; 0 picks a free port");
     public static final ConfigKey STATE_DIR = ConfigKey.of("state.dir",
@@ -35,8 +40,8 @@ public record PlatformConfig(String bootstrapServers, String registryUrl, int he
             "any Kafka client setting, e.g. kafka.security.protocol; handed to every client without the prefix");
 
     /** Every setting every service reads; each service's config class lists its own beside these. */
-    public static final List<ConfigKey> KEYS = List.of(BOOTSTRAP_SERVERS, REGISTRY_URL, HEALTH_PORT, STATE_DIR,
-            REPLICATION_FACTOR, PROVISION_TOPICS, SHUTDOWN_TIMEOUT, STALL_TIMEOUT, KAFKA_CLIENT);
+    public static final List<ConfigKey> KEYS = List.of(BOOTSTRAP_SERVERS, REGISTRY_URL, HEALTH_HOST, HEALTH_PORT,
+            STATE_DIR, REPLICATION_FACTOR, PROVISION_TOPICS, SHUTDOWN_TIMEOUT, STALL_TIMEOUT, KAFKA_CLIENT);
 
     public static PlatformConfig from(PagerConfig config) {
         int rf = config.integer(REPLICATION_FACTOR);
@@ -48,7 +53,7 @@ public record PlatformConfig(String bootstrapServers, String registryUrl, int he
             throw new ConfigException("setting " + STALL_TIMEOUT.name() + " must be positive, was " + stall);
         }
         return new PlatformConfig(config.string(BOOTSTRAP_SERVERS), config.string(REGISTRY_URL),
-                config.integer(HEALTH_PORT), config.path(STATE_DIR), (short) rf, config.bool(PROVISION_TOPICS),
+                config.string(HEALTH_HOST), config.integer(HEALTH_PORT), config.path(STATE_DIR), (short) rf, config.bool(PROVISION_TOPICS),
                 config.duration(SHUTDOWN_TIMEOUT), stall, config.withPrefix("kafka"));
     }
 }

@@ -67,7 +67,7 @@ public final class ServiceRunner implements AutoCloseable {
             stateDir.close();
             throw e;
         }
-        health = new HealthServer("0.0.0.0", platform.healthPort(), services, registry);
+        health = new HealthServer(platform.healthHost(), platform.healthPort(), services, registry);
         shutdownHook = new Thread(this::close, "pager-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
