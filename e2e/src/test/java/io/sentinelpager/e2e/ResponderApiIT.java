@@ -26,6 +26,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.interfaces.ECPublicKey;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -151,11 +152,72 @@ class ResponderApiIT {
                 + " falsePositive, informationalExpectedActivity, unknown]");
 
         String idempotencyKey = UUID.randomUUID().toString();
-        assertThat(send(act(key, "close", "{\"classification\":\"falsePositive\"}")
-                .header("Idempotency-Key", idempotencyKey)).statusCode()).isEqualTo(202);
+        HttpResponse<String> closed = send(act(key, "close", "{\"classification\":\"falsePositive\"}")
+                .header("Idempotency-Key", idempotencyKey));
+        assertThat(closed.statusCode()).isEqualTo(202);
         assertThat(pipeline.actions(key, "api")).as("the API's actions on alert.actions")
                 .extracting(a -> a.getActionId(), a -> a.getClassification())
-                .containsExactly(tuple(idempotencyKey, "falsePositive"));
+                .containsExactly(tuple(JSON.readTree(closed.body()).path("actionId").asText(), "falsePositive"));
+    }
+
+    @Test
+    void anotherTeamsAlertIsAnsweredExactlyAsOneThatDoesNotExist() throws Exception {
+        String key = pipeline.pagedAlert();
+        String missing = "demo:no-such-alert-" + UUID.randomUUID();
+        for (String path : List.of("/api/alerts/%s", "/api/alerts/%s/ack")) {
+            HttpResponse<String> theirs = send(as("auditor", path.formatted(key), path.endsWith("ack")));
+            HttpResponse<String> none = send(as("auditor", path.formatted(missing), path.endsWith("ack")));
+            String what = (path.endsWith("ack") ? "POST " : "GET ") + path.formatted(key) + ", for someone in no team";
+            assertThat(theirs.statusCode()).as(what).isEqualTo(404);
+            assertThat(theirs.body()).as(what)
+                    .isEqualTo(none.body().replace(missing, key)).doesNotContain("soc");
+        }
+        assertThat(pipeline.actions(key, "api")).as("the refused ack on alert.actions").isEmpty();
+    }
+
+    /**
+     * An Idempotency-Key makes a retry of one user's action on one alert apply once, and nothing more: the same key
+     * from another user, or on another alert, is an action of its own, which reaches Azure too.
+     */
+    @Test
+    void oneIdempotencyKeyDedupesOnlyTheSameUsersActionOnTheSameAlert() throws Exception {
+        String first = pipeline.pagedAlert();
+        String second = pipeline.pagedAlert();
+        String idempotencyKey = "note-" + UUID.randomUUID();
+        List<HttpResponse<String>> sent = List.of(
+                send(comment("analyst", first, "first note", idempotencyKey)),
+                send(comment("analyst", first, "first note", idempotencyKey)),
+                send(comment("manager", first, "manager's note", idempotencyKey)),
+                send(comment("analyst", second, "second note", idempotencyKey)));
+        assertThat(sent).extracting(HttpResponse::statusCode).containsOnly(202);
+
+        await("the comments in Azure").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .untilAsserted(() -> {
+                    assertThat(azureComments(first)).as("the retry once, the other user's note with the same key too")
+                            .containsExactlyInAnyOrder("analyst (Sentinel Pager): first note",
+                                    "manager (Sentinel Pager): manager's note");
+                    assertThat(azureComments(second)).as("the same key on another alert")
+                            .containsExactly("analyst (Sentinel Pager): second note");
+                });
+    }
+
+    private static HttpRequest.Builder comment(String user, String key, String text, String idempotencyKey) {
+        return post("/api/alerts/" + key + "/comment", null, null, "{\"comment\":\"" + text + "\"}")
+                .header("Authorization", "Bearer " + pipeline.tokens.get(user))
+                .header("Idempotency-Key", idempotencyKey);
+    }
+
+    private static HttpRequest.Builder as(String user, String path, boolean post) {
+        HttpRequest.Builder b = post ? post(path, null, null, "") : get(path, null);
+        return b.header("Authorization", "Bearer " + pipeline.tokens.get(user));
+    }
+
+    /** The comments of the alert in the emulated Graph, as Defender shows them. */
+    private static List<String> azureComments(String key) {
+        List<String> out = new ArrayList<>();
+        pipeline.azure.alerts().get(key.substring(key.indexOf(':') + 1)).orElseThrow().path("comments")
+                .forEach(c -> out.add(c.path("comment").asText()));
+        return out;
     }
 
     @Test

@@ -3,7 +3,6 @@ package io.sentinelpager.responder;
 import io.javalin.apibuilder.ApiBuilder;
 import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
-import io.javalin.http.ForbiddenResponse;
 import io.javalin.http.NotFoundResponse;
 import io.sentinelpager.schemas.ActionType;
 import io.sentinelpager.schemas.AlertAction;
@@ -12,11 +11,14 @@ import io.sentinelpager.schemas.RecordLimits;
 import io.sentinelpager.schemas.SyncState;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -110,8 +112,9 @@ final class AlertsApi {
         ActionRequest body = ctx.body().isBlank() ? new ActionRequest(null, null)
                 : JsonBodies.parse(ctx, ActionRequest.class, "{\"comment\":\"…\",\"classification\":\"truePositive\"}");
         body.check(type);
-        // A client retrying the same request sends the same Idempotency-Key, so escalate applies it once.
-        String actionId = ctx.header(IDEMPOTENCY_KEY) != null ? checkedIdempotencyKey(ctx.header(IDEMPOTENCY_KEY))
+        // A client retrying the same request sends the same Idempotency-Key, so it is applied once.
+        String actionId = ctx.header(IDEMPOTENCY_KEY) != null
+                ? actionId(who.user(), page.getAlertKey(), checkedIdempotencyKey(ctx.header(IDEMPOTENCY_KEY)))
                 : UUID.randomUUID().toString();
         String channel = who.viaToken() ? "api" : "app";
         actions.publish(AlertAction.newBuilder()
@@ -167,6 +170,23 @@ final class AlertsApi {
         return key;
     }
 
+    /**
+     * The action's id for a client's Idempotency-Key: the id of the sync commands downstream too, which are applied
+     * once across all users and alerts, so it is scoped to the user and the alert. Otherwise one user's key would
+     * drop another user's action, or the same user's action on another alert, as a repeat.
+     */
+    static String actionId(String user, String alertKey, String idempotencyKey) {
+        try {
+            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+            // Lengths first, so that no split of the same characters between user and alert gives the same id.
+            sha256.update((user.length() + ":" + user + alertKey.length() + ":" + alertKey + idempotencyKey)
+                    .getBytes(StandardCharsets.UTF_8));
+            return "api:" + HexFormat.of().formatHex(sha256.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+
     /** The alert key of the path, if it is no longer than an alert key can be; otherwise a 400. */
     private static String alertKey(Context ctx) {
         return InputLimits.requireBytes("path parameter 'key'", ctx.pathParam("key"), RecordLimits.ALERT_KEY_BYTES);
@@ -181,8 +201,8 @@ final class AlertsApi {
         Principal who = Principal.of(ctx);
         if (!maySee(who, page, state.people())) {
             AUDIT.warn("{} refused alert {} of team {}", who.user(), key, page.getAlert().getTeamId());
-            throw new ForbiddenResponse("only members of team " + page.getAlert().getTeamId()
-                    + " (or admins) may see and act on this alert");
+            // The very answer for an unknown key: neither that the alert exists nor its team is told.
+            throw new NotFoundResponse("no alert " + key);
         }
         return page;
     }

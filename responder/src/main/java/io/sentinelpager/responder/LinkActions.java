@@ -159,8 +159,9 @@ final class LinkActions {
         if (!people.get().isMember(claims.userId(), state.getAlert().getTeamId())) {
             AUDIT.warn("link of {} refused for alert {} of team {}", claims.userId(), claims.alertKey(),
                     state.getAlert().getTeamId());
-            refuse(ctx, 403, "Not your team's alert", "Only members of team " + state.getAlert().getTeamId()
-                    + " may act on this alert.");
+            // The team is not named: whoever holds a forwarded or leaked link learns nothing about who owns the alert.
+            refuse(ctx, 403, "Not your team's alert", "Only members of the team of this alert may act on it; the"
+                    + " person this link was sent to is not (any more).");
             return null;
         }
         return state;
