@@ -84,7 +84,7 @@ final class TopicsCommand implements Runnable {
 
     /** Creates what is missing, printing each topic created; the names created. */
     static List<String> create(PagerConfig settings, Admin admin, PrintStream out) {
-        List<String> created = provisioner(settings, admin).ensure(Topics.ALL);
+        List<String> created = provisioner(settings, admin).ensure(PlatformConfig.from(settings).topics());
         short rf = PlatformConfig.from(settings).replicationFactor();
         created.forEach(name -> out.printf("created %s (replication factor %d)%n", name, rf));
         return created;
@@ -96,7 +96,7 @@ final class TopicsCommand implements Runnable {
 
     /** Where the cluster's topics differ from the catalog, the configs a setting owns counted as the setting says. */
     private static List<TopicProvisioner.Difference> differences(PagerConfig settings, Admin admin) {
-        return provisioner(settings, admin).check(Topics.ALL, ownedConfigs(settings));
+        return provisioner(settings, admin).check(PlatformConfig.from(settings).topics(), ownedConfigs(settings));
     }
 
     /** Topic configs a setting owns rather than the catalog: ingest sets ingest.seen's retention at start-up. */

@@ -132,14 +132,25 @@ class OperatorPathIT {
         assertThat(refused.output()).contains("setting topics.replication.factor is 3 but the cluster has 1 broker(s)",
                 "PAGER_TOPICS_REPLICATION_FACTOR=1").doesNotContain("\tat ");
 
-        Run applied = run(Map.of(), List.of("apply", "-f", "examples/config", "-c", "pager.yaml"),
+        // An operator who wants more instances of each alert service to share the work gives the count at creation.
+        Map<String, String> fourPartitions = Map.of("PAGER_TOPICS_ALERT_PARTITIONS", "4");
+        Run applied = run(fourPartitions, List.of("apply", "-f", "examples/config", "-c", "pager.yaml"),
                 Duration.ofSeconds(120));
         assertThat(applied.exitCode()).as("pager apply printed:%n%s", applied.output()).isZero();
         assertThat(applied.output()).contains("created config.policies (replication factor 1)",
                 "50 topics created, as pager topics create does", "applied: 11 created, 0 updated, 0 deleted");
 
-        Run check = run(Map.of(), List.of("topics", "check", "-c", "pager.yaml"), Duration.ofSeconds(60));
+        Run check = run(fourPartitions, List.of("topics", "check", "-c", "pager.yaml"), Duration.ofSeconds(60));
         assertThat(check.exitCode()).as("pager topics check printed:%n%s", check.output()).isZero();
+
+        // Without the setting the cluster differs from it; the report says what to set, and nothing is re-partitioned.
+        Run differs = run(Map.of(), List.of("topics", "check", "-c", "pager.yaml"), Duration.ofSeconds(60));
+        assertThat(differs.exitCode()).as("pager topics check printed:%n%s", differs.output()).isEqualTo(1);
+        assertThat(differs.output()).contains(
+                "alerts.raw: 4 partitions, topics.alert.partitions says 3: set topics.alert.partitions to the count"
+                        + " the cluster has (PAGER_TOPICS_ALERT_PARTITIONS=4)",
+                "alert.state: 4 partitions, topics.alert.partitions says 3")
+                .doesNotContain("config.users:", "ingest.seen:");
     }
 
     /** With topic creation off, as where only administrators create topics: a message at once, never a hang. */

@@ -14,7 +14,6 @@ public final class EscalateApp {
 
     public static Service create(ServiceContext context) {
         EscalateConfig config = EscalateConfig.from(context.config());
-        return new StreamsService(NAME, EscalateTopology.build(context.serdes(), config, context.metrics(),
-                context.clock()), context);
+        return new StreamsService(NAME, EscalateTopology.build(context, config), context);
     }
 }

@@ -1,8 +1,8 @@
 package io.sentinelpager.escalate;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import io.sentinelpager.platform.kafka.AvroSerdes;
 import io.sentinelpager.platform.kafka.GlobalTables;
+import io.sentinelpager.platform.service.ServiceContext;
 import io.sentinelpager.schemas.AlertLifecycle;
 import io.sentinelpager.schemas.NotificationRequest;
 import io.sentinelpager.schemas.PageForgotten;
@@ -56,8 +56,10 @@ public final class EscalateTopology {
     private EscalateTopology() {
     }
 
-    public static Topology build(AvroSerdes serdes, EscalateConfig config, MeterRegistry registry, Clock clock) {
-        EscalateMetrics metrics = new EscalateMetrics(registry);
+    public static Topology build(ServiceContext context, EscalateConfig config) {
+        AvroSerdes serdes = context.serdes();
+        Clock clock = context.clock();
+        EscalateMetrics metrics = new EscalateMetrics(context.metrics());
         StreamsBuilder builder = new StreamsBuilder();
         GlobalTables.add(builder, serdes, Topics.CONFIG_TEAMS, TEAMS_STORE);
         GlobalTables.add(builder, serdes, Topics.CONFIG_USERS, USERS_STORE);
@@ -83,7 +85,7 @@ public final class EscalateTopology {
         events.process(() -> new PageKeyProcessor(clock), Named.as("page-key"), PAGE_INDEX_STORE,
                         EARLY_STATUS_STORE)
                 .repartition(Repartitioned.with(serdes.key(), serdes.anyValue()).withName(PAGE_EVENTS)
-                        .withNumberOfPartitions(Topics.ALERT_PARTITIONS))
+                        .withNumberOfPartitions(context.platform().alertPartitions()))
                 // One decision per event: new state, the notifications to send, what Azure should learn.
                 .process(() -> new LifecycleProcessor(new Lifecycle(config), clock, config.closedRetention(), metrics),
                         Named.as("lifecycle"), LIFECYCLE_STORE, TIMERS_STORE, HELD_STORE)

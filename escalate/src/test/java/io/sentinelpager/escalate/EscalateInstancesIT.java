@@ -63,8 +63,8 @@ class EscalateInstancesIT {
             for (int i = 0; i < 2; i++) {
                 ServiceContext context = ServiceContext.of(base.with("state.dir", dir.resolve("instance-" + i)
                         .toString()), metrics.get(i), Clock.systemUTC());
-                instances.add(new StreamsService(EscalateApp.NAME, EscalateTopology.build(context.serdes(),
-                        new EscalateConfig("https://pager"), metrics.get(i), Clock.systemUTC()), context));
+                instances.add(new StreamsService(EscalateApp.NAME, EscalateTopology.build(context,
+                        new EscalateConfig("https://pager")), context));
             }
             instances.forEach(StreamsService::start);
             await("both instances running").atMost(Duration.ofSeconds(90))

@@ -69,7 +69,7 @@ class EscalateTopologyIT {
     @BeforeEach
     void start(LocalCluster cluster) {
         harness = TopologyHarness.start("escalate-test", cluster, stateDir, T0, Map.of(), context -> EscalateTopology
-                .build(context.serdes(), new EscalateConfig("https://pager"), context.metrics(), context.clock()));
+                .build(context, new EscalateConfig("https://pager")));
         clock = harness.clock();
         routed = harness.input(Topics.ALERTS_ROUTED.name());
         actions = harness.input(Topics.ALERT_ACTIONS.name());

@@ -67,7 +67,7 @@ class HeldPagesIT {
                 metrics, clock);
         Properties properties = StreamsService.properties("escalate-held-test", context);
         EscalateConfig config = new EscalateConfig("https://pager", Duration.ofDays(14), fallbackUser);
-        driver = new TopologyTestDriver(EscalateTopology.build(context.serdes(), config, metrics, clock), properties,
+        driver = new TopologyTestDriver(EscalateTopology.build(context, config), properties,
                 T0);
         routed = driver.createInputTopic(Topics.ALERTS_ROUTED.name(), context.serdes().key().serializer(),
                 context.serdes().anyValue().serializer());

@@ -28,6 +28,11 @@ public record TopicSpec<K, V>(String name, Class<K> keyType, Class<V> valueType,
         return List.of(config.getOrDefault("cleanup.policy", "").split(",")).contains("compact");
     }
 
+    /** The same topic with another partition count. */
+    public TopicSpec<K, V> withPartitions(int count) {
+        return new TopicSpec<>(name, keyType, valueType, count, config);
+    }
+
     /** The dead-letter topic for records that arrived on this topic. */
     public String deadLetterTopic() {
         return name + DLQ_SUFFIX;

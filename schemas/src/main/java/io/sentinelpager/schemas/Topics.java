@@ -16,7 +16,11 @@ import java.util.Optional;
  */
 public final class Topics {
 
-    /** Partitions of every topic keyed by alert key; they must stay equal for co-partitioning. */
+    /**
+     * Partitions of the alert flow's topics ({@link #ALERT_FLOW}) unless the setting topics.alert.partitions says
+     * otherwise. They must stay equal for co-partitioning, so the setting applies to all of them at once, when they
+     * are created.
+     */
     public static final int ALERT_PARTITIONS = 3;
 
     private static final Map<String, String> DELETE_AFTER_14_DAYS =
@@ -147,7 +151,23 @@ public final class Topics {
             INGEST_SEEN, CONNECTOR_HEALTH, RESPONDER_USED_LINKS, CONFIG_POLICIES, CONFIG_TEAMS, CONFIG_USERS,
             CONFIG_SCHEDULES, CONFIG_ESCALATIONS, PUSH_SUBSCRIPTIONS);
 
+    /**
+     * The topics an alert flows through, keyed by alert, page, person or incident: they share one partition count,
+     * which bounds how many instances of each alert service get work, and which an operator sets for them all
+     * (topics.alert.partitions) when the cluster's topics are created.
+     */
+    public static final List<TopicSpec<String, ?>> ALERT_FLOW = List.of(
+            ALERTS_RAW, ALERTS_ENRICHED, ALERTS_ROUTED, ALERTS_SUPPRESSED, ALERT_ACTIONS, ALERT_STATE, PAGES_FORGOTTEN,
+            NOTIFICATIONS_OUT, NOTIFICATIONS_RECEIPTS, NOTIFY_SENDS, SYNC_COMMANDS, SYNC_RESULTS, SYNC_STATE,
+            SYNC_INCIDENTS, SYNC_INCIDENT_STATE);
+
     private Topics() {
+    }
+
+    /** The catalog with the alert flow's topics at {@code alertPartitions} partitions, as a cluster creates them. */
+    public static List<TopicSpec<String, ?>> withAlertPartitions(int alertPartitions) {
+        return ALL.stream().<TopicSpec<String, ?>>map(t -> ALERT_FLOW.contains(t) ? t.withPartitions(alertPartitions) : t)
+                .toList();
     }
 
     /** The catalog entry of a topic name, or of the topic whose dead letters a {@code .dlq} name holds. */

@@ -30,6 +30,17 @@ class TopicsTest {
     }
 
     @Test
+    void theAlertPartitionsSettingReachesEveryTopicOfTheAlertFlowAndNoOther() {
+        assertThat(Topics.ALERT_FLOW).extracting(TopicSpec::partitions).containsOnly(Topics.ALERT_PARTITIONS);
+        List<String> flow = Topics.ALERT_FLOW.stream().map(TopicSpec::name).toList();
+        assertThat(Topics.withAlertPartitions(12)).allSatisfy(topic -> assertThat(topic.partitions())
+                .as("%s", topic.name()).isEqualTo(flow.contains(topic.name()) ? 12
+                        : Topics.byName(topic.name()).orElseThrow().partitions()));
+        assertThat(Topics.withAlertPartitions(12)).extracting(TopicSpec::name)
+                .containsExactlyElementsOf(Topics.ALL.stream().map(TopicSpec::name).toList());
+    }
+
+    @Test
     void ingestTopicsShareThePartitionOfTheirConnector() {
         // ingest reads a connector's watermark, seen alerts and health from one partition number of each.
         assertThat(List.of(Topics.INGEST_WATERMARKS, Topics.INGEST_SEEN, Topics.CONNECTOR_HEALTH))

@@ -1,5 +1,7 @@
 package io.sentinelpager.platform.config;
 
+import io.sentinelpager.schemas.TopicSpec;
+import io.sentinelpager.schemas.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -8,7 +10,7 @@ import java.util.Map;
 /** Settings every service shares: where the cluster and the registry are, where state lives, the health address. */
 public record PlatformConfig(String bootstrapServers, String registryUrl, String healthHost, int healthPort,
                              Path stateDir,
-                             short replicationFactor, boolean provisionTopics, Duration shutdownTimeout,
+                             short replicationFactor, int alertPartitions, boolean provisionTopics, Duration shutdownTimeout,
                              Duration stallTimeout, Map<String, String> kafkaProperties) {
 
     public static final ConfigKey BOOTSTRAP_SERVERS = ConfigKey.of("kafka.bootstrap.servers", "localhost:9092",
@@ -29,6 +31,11 @@ public record PlatformConfig(String bootstrapServers, String registryUrl, String
                     + " temporary directory in production");
     public static final ConfigKey REPLICATION_FACTOR = ConfigKey.of("topics.replication.factor", "3",
             "replication factor of topics created at start-up; 1 only for a single-broker cluster");
+    public static final ConfigKey ALERT_PARTITIONS = ConfigKey.of("topics.alert.partitions",
+            String.valueOf(Topics.ALERT_PARTITIONS), "partitions of the alert flow's topics (alerts.*, alert.*,"
+                    + " notifications.*, sync.*, notify.sends, escalate.pages-forgotten), given when they are created:"
+                    + " the most instances of each alert service that get work. Topics that exist keep their count:"
+                    + " pager topics check reports a difference, and a service will not start with one");
     public static final ConfigKey PROVISION_TOPICS = ConfigKey.of("topics.provision", "true",
             "create missing topics from the catalog at start-up");
     public static final ConfigKey SHUTDOWN_TIMEOUT = ConfigKey.of("shutdown.timeout", "30s",
@@ -41,19 +48,30 @@ public record PlatformConfig(String bootstrapServers, String registryUrl, String
 
     /** Every setting every service reads; each service's config class lists its own beside these. */
     public static final List<ConfigKey> KEYS = List.of(BOOTSTRAP_SERVERS, REGISTRY_URL, HEALTH_HOST, HEALTH_PORT,
-            STATE_DIR, REPLICATION_FACTOR, PROVISION_TOPICS, SHUTDOWN_TIMEOUT, STALL_TIMEOUT, KAFKA_CLIENT);
+            STATE_DIR, REPLICATION_FACTOR, ALERT_PARTITIONS, PROVISION_TOPICS, SHUTDOWN_TIMEOUT, STALL_TIMEOUT, KAFKA_CLIENT);
+
+    /** The catalog as this cluster's topics are to be: the alert flow's at {@link #alertPartitions()}. */
+    public List<TopicSpec<String, ?>> topics() {
+        return Topics.withAlertPartitions(alertPartitions);
+    }
 
     public static PlatformConfig from(PagerConfig config) {
         int rf = config.integer(REPLICATION_FACTOR);
         if (rf < 1 || rf > Short.MAX_VALUE) {
             throw new ConfigException("setting " + REPLICATION_FACTOR.name() + " must be at least 1, was " + rf);
         }
+        int alertPartitions = config.integer(ALERT_PARTITIONS);
+        if (alertPartitions < 1) {
+            throw new ConfigException("setting " + ALERT_PARTITIONS.name() + " must be at least 1, was "
+                    + alertPartitions);
+        }
         Duration stall = config.duration(STALL_TIMEOUT);
         if (stall.isNegative() || stall.isZero()) {
             throw new ConfigException("setting " + STALL_TIMEOUT.name() + " must be positive, was " + stall);
         }
         return new PlatformConfig(config.string(BOOTSTRAP_SERVERS), config.string(REGISTRY_URL),
-                config.string(HEALTH_HOST), config.integer(HEALTH_PORT), config.path(STATE_DIR), (short) rf, config.bool(PROVISION_TOPICS),
+                config.string(HEALTH_HOST), config.integer(HEALTH_PORT), config.path(STATE_DIR), (short) rf, alertPartitions,
+                config.bool(PROVISION_TOPICS),
                 config.duration(SHUTDOWN_TIMEOUT), stall, config.withPrefix("kafka"));
     }
 }

@@ -3,6 +3,7 @@ package io.sentinelpager.platform.kafka;
 import io.sentinelpager.platform.config.ConfigException;
 import io.sentinelpager.platform.config.PlatformConfig;
 import io.sentinelpager.schemas.TopicSpec;
+import io.sentinelpager.schemas.Topics;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -26,8 +27,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Creates the catalog's topics, and their dead-letter topics, where they are missing. Existing topics are left as
  * they are (an operator may have tuned them) but a partition count that differs from the catalog is reported,
- * because co-partitioned topics with unequal counts would split one alert's records across tasks. {@link #check}
- * lists every way the cluster differs from the catalog, for {@code pager topics check}.
+ * because co-partitioned topics with unequal counts would split one alert's records across tasks. A partition count
+ * is never changed here: the alert flow's compacted topics (alert.state, sync.state, ...) hold the latest record per
+ * key in the partition the key hashed to, and a new count would leave a key's old record in another partition, where
+ * it could win over the new one. {@link #check} lists every way the cluster differs from the catalog, for
+ * {@code pager topics check}.
  */
 public final class TopicProvisioner {
 
@@ -147,8 +151,8 @@ public final class TopicProvisioner {
             for (String name : present) {
                 TopicDescription d = descriptions.get(name);
                 if (d.partitions().size() != wantedPartitions.get(name)) {
-                    out.add(new Difference(name, d.partitions().size() + " partitions, the catalog says "
-                            + wantedPartitions.get(name)));
+                    out.add(new Difference(name, partitionsDiffer(name, d.partitions().size(),
+                            wantedPartitions.get(name))));
                 }
                 int replicas = d.partitions().stream().mapToInt(p -> p.replicas().size()).min().orElse(0);
                 if (replicas < replicationFactor) {
@@ -233,9 +237,24 @@ public final class TopicProvisioner {
         for (TopicSpec<?, ?> topic : topics) {
             TopicDescription d = descriptions.get(topic.name());
             if (d != null && d.partitions().size() != topic.partitions()) {
-                log.warn("topic {} has {} partitions, the catalog says {}; topics read together must have equal counts",
-                        topic.name(), d.partitions().size(), topic.partitions());
+                log.warn("topic {}: {}", topic.name(), partitionsDiffer(topic.name(), d.partitions().size(),
+                        topic.partitions()));
             }
         }
+    }
+
+    /**
+     * A topic's partition count differs from what it should be, and what to do about it. For the alert flow's topics
+     * the fix is the setting: run with the count the cluster has.
+     */
+    static String partitionsDiffer(String topic, int actual, int wanted) {
+        if (Topics.ALERT_FLOW.stream().noneMatch(t -> t.name().equals(topic))) {
+            return actual + " partitions, the catalog says " + wanted + "; topics read together must have equal counts";
+        }
+        return actual + " partitions, " + PlatformConfig.ALERT_PARTITIONS.name() + " says " + wanted + ": set "
+                + PlatformConfig.ALERT_PARTITIONS.name() + " to the count the cluster has ("
+                + PlatformConfig.ALERT_PARTITIONS.environmentVariable() + "=" + actual + "). The alert flow's topics are"
+                + " not re-partitioned in place: they are read together by key, and the compacted ones keep each key's"
+                + " latest record in the partition it hashed to";
     }
 }

@@ -52,7 +52,7 @@ public final class ServiceRunner implements AutoCloseable {
         if (platform.provisionTopics()) {
             try (Admin admin = Admin.create(new ServiceContext(config, platform, null, registry, clock)
                     .kafkaClientConfig())) {
-                new TopicProvisioner(admin, platform.replicationFactor()).ensure(Topics.ALL);
+                new TopicProvisioner(admin, platform.replicationFactor()).ensure(platform.topics());
             }
         }
         ServiceContext context = ServiceContext.of(config, registry, clock);
