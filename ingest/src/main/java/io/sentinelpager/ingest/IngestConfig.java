@@ -5,13 +5,11 @@ import io.sentinelpager.azure.GraphAlertsClient;
 import io.sentinelpager.platform.config.ConfigException;
 import io.sentinelpager.platform.config.ConfigKey;
 import io.sentinelpager.platform.config.PagerConfig;
+import io.sentinelpager.platform.config.PlatformConfig;
 import io.sentinelpager.schemas.RecordLimits;
 import io.sentinelpager.schemas.Topics;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.stream.Stream;
 
 /** Settings of the ingest service; per-connector settings are in {@link ConnectorSettings}. */
@@ -27,7 +25,7 @@ public record IngestConfig(Duration pollInterval, Duration lookback, int pageSiz
     public static final ConfigKey INSTANCE_ID = ConfigKey.of("ingest.instance.id", "",
             "names this ingest instance in its consumer group (static membership, so a restarted instance gets its"
                     + " connectors back at once) and in connector.health; each running instance needs its own;"
-                    + " default: the host name");
+                    + " default: the process's " + PlatformConfig.INSTANCE_ID.name());
     public static final ConfigKey GROUP_ID = ConfigKey.of("ingest.group.id", "pager-ingest",
             "the consumer group in which ingest instances share connectors, and the prefix of their transactional ids;"
                     + " two deployments on one cluster need different ones");
@@ -67,7 +65,7 @@ public record IngestConfig(Duration pollInterval, Duration lookback, int pageSiz
     public static IngestConfig from(PagerConfig config) {
         String instance = config.string(INSTANCE_ID);
         IngestConfig c = new IngestConfig(config.duration(POLL_INTERVAL), config.duration(LOOKBACK),
-                config.integer(PAGE_SIZE), instance.isBlank() ? hostName() : instance, config.string(GROUP_ID),
+                config.integer(PAGE_SIZE), instance.isBlank() ? PlatformConfig.instanceId(config) : instance, config.string(GROUP_ID),
                 config.duration(OUTAGE_THRESHOLD), config.integer(REQUESTS_PER_MINUTE),
                 config.duration(MAX_POLL_INTERVAL), config.integer(MAX_DESCRIPTION_BYTES),
                 config.integer(MAX_SOURCE_JSON_BYTES), config.duration(SEEN_RETENTION));
@@ -117,14 +115,6 @@ public record IngestConfig(Duration pollInterval, Duration lookback, int pageSiz
     private static void positive(ConfigKey key, Duration value) {
         if (value.isNegative() || value.isZero()) {
             throw new ConfigException("setting " + key.name() + " must be positive, was " + value);
-        }
-    }
-
-    private static String hostName() {
-        try {
-            return InetAddress.getLocalHost().getHostName().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]", "-");
-        } catch (UnknownHostException e) {
-            throw new ConfigException("cannot tell this host's name; set " + INSTANCE_ID.name());
         }
     }
 }

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
@@ -255,7 +256,9 @@ final class IngestLoop implements LoopService.Loop, ConsumerRebalanceListener {
         pollers.values().forEach(ConnectorPoller::close);
         pollers.clear();
         if (group != null) {
-            group.close(Duration.ofSeconds(10));
+            // Leave the group so that another instance takes these connectors now, not after the session timeout.
+            group.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                    .withTimeout(Duration.ofSeconds(10)));
             group = null;
         }
         if (commands != null) {

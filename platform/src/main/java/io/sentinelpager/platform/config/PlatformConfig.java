@@ -2,14 +2,17 @@ package io.sentinelpager.platform.config;
 
 import io.sentinelpager.schemas.TopicSpec;
 import io.sentinelpager.schemas.Topics;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** Settings every service shares: where the cluster and the registry are, where state lives, the health address. */
 public record PlatformConfig(String bootstrapServers, String registryUrl, String healthHost, int healthPort,
-                             Path stateDir,
+                             Path stateDir, String instanceId,
                              short replicationFactor, int alertPartitions, boolean provisionTopics, Duration shutdownTimeout,
                              Duration stallTimeout, Map<String, String> kafkaProperties) {
 
@@ -29,6 +32,10 @@ public record PlatformConfig(String bootstrapServers, String registryUrl, String
                     + " own (instance-1, instance-2, ...: the first no running process holds), so that a second"
                     + " instance on the same host does not find the first one's lock; keep it out of the OS's"
                     + " temporary directory in production");
+    public static final ConfigKey INSTANCE_ID = ConfigKey.of("instance.id", "",
+            "names this process in its consumer groups (static membership: a restarted process takes its partitions"
+                    + " back at once instead of after a rebalance); default <host name>-<id kept in its state"
+                    + " directory>, so each process on a host, or container, has its own without setting it");
     public static final ConfigKey REPLICATION_FACTOR = ConfigKey.of("topics.replication.factor", "3",
             "replication factor of topics created at start-up; 1 only for a single-broker cluster");
     public static final ConfigKey ALERT_PARTITIONS = ConfigKey.of("topics.alert.partitions",
@@ -48,11 +55,32 @@ public record PlatformConfig(String bootstrapServers, String registryUrl, String
 
     /** Every setting every service reads; each service's config class lists its own beside these. */
     public static final List<ConfigKey> KEYS = List.of(BOOTSTRAP_SERVERS, REGISTRY_URL, HEALTH_HOST, HEALTH_PORT,
-            STATE_DIR, REPLICATION_FACTOR, ALERT_PARTITIONS, PROVISION_TOPICS, SHUTDOWN_TIMEOUT, STALL_TIMEOUT, KAFKA_CLIENT);
+            STATE_DIR, INSTANCE_ID, REPLICATION_FACTOR, ALERT_PARTITIONS, PROVISION_TOPICS, SHUTDOWN_TIMEOUT, STALL_TIMEOUT, KAFKA_CLIENT);
 
     /** The catalog as this cluster's topics are to be: the alert flow's at {@link #alertPartitions()}. */
     public List<TopicSpec<String, ?>> topics() {
         return Topics.withAlertPartitions(alertPartitions);
+    }
+
+    /**
+     * The setting, or else this host's name: a process started by {@code ServiceRunner} has the setting (the
+     * record's {@code instanceId}, blank without it: then Streams services run without static membership, as
+     * tests that start several instances in one process do), and this fallback names ingest in tools and tests.
+     */
+    public static String instanceId(PagerConfig config) {
+        String given = config.string(INSTANCE_ID);
+        if (!given.isBlank()) {
+            if (!given.matches("[A-Za-z0-9._-]{1,100}")) {
+                throw new ConfigException("setting " + INSTANCE_ID.name() + " must be 1-100 letters, digits, '.', '_'"
+                        + " or '-', was '" + given + "'");
+            }
+            return given;
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]", "-");
+        } catch (UnknownHostException e) {
+            throw new ConfigException("cannot tell this host's name; set " + INSTANCE_ID.name());
+        }
     }
 
     public static PlatformConfig from(PagerConfig config) {
@@ -70,7 +98,7 @@ public record PlatformConfig(String bootstrapServers, String registryUrl, String
             throw new ConfigException("setting " + STALL_TIMEOUT.name() + " must be positive, was " + stall);
         }
         return new PlatformConfig(config.string(BOOTSTRAP_SERVERS), config.string(REGISTRY_URL),
-                config.string(HEALTH_HOST), config.integer(HEALTH_PORT), config.path(STATE_DIR), (short) rf, alertPartitions,
+                config.string(HEALTH_HOST), config.integer(HEALTH_PORT), config.path(STATE_DIR), config.string(INSTANCE_ID).isBlank() ? "" : instanceId(config), (short) rf, alertPartitions,
                 config.bool(PROVISION_TOPICS),
                 config.duration(SHUTDOWN_TIMEOUT), stall, config.withPrefix("kafka"));
     }

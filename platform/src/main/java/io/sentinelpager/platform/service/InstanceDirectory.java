@@ -8,6 +8,7 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
 
 /**
  * A directory of its own for one process among several on a host: {@code <base>/instance-N}, the lowest N whose lock
@@ -55,6 +56,28 @@ final class InstanceDirectory implements AutoCloseable {
 
     Path path() {
         return path;
+    }
+
+    /**
+     * The id of this directory's process in its consumer groups: random when the directory is first taken, and the
+     * same whenever a process takes the directory again. Not N alone: processes given different state.dir settings on
+     * one host would both be instance-1.
+     */
+    String memberId() {
+        Path file = path.resolve("member.id");
+        try {
+            if (Files.exists(file)) {
+                String kept = Files.readString(file).strip();
+                if (kept.matches("[0-9a-f]{8}")) {
+                    return kept;
+                }
+            }
+            String id = String.format("%08x", new SecureRandom().nextInt());
+            Files.writeString(file, id + "\n");
+            return id;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot keep this process's member id in " + file + ": " + e.getMessage(), e);
+        }
     }
 
     @Override

@@ -41,8 +41,14 @@ public final class ServiceRunner implements AutoCloseable {
         // Every process on a host may share one configuration file, so state.dir is where they each take their own.
         stateDir = InstanceDirectory.take(PlatformConfig.from(given).stateDir());
         PagerConfig config = given.with(PlatformConfig.STATE_DIR.name(), stateDir.path().toString());
+        if (given.string(PlatformConfig.INSTANCE_ID).isBlank()) {
+            // Unique among the processes of a host, and the same again when a process restarts with its state
+            // directory: what static membership asks of an id.
+            config = config.with(PlatformConfig.INSTANCE_ID.name(), PlatformConfig.instanceId(given) + "-"
+                    + stateDir.memberId());
+        }
         PlatformConfig platform = PlatformConfig.from(config);
-        log.info("state directory {}", platform.stateDir());
+        log.info("state directory {}, instance {}", platform.stateDir(), platform.instanceId());
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Metrics.addRegistry(registry);
         new JvmMemoryMetrics().bindTo(registry);

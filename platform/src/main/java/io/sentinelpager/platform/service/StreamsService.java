@@ -11,8 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -77,6 +79,13 @@ public final class StreamsService implements Service {
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandlers.Processing.class);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandlers.Production.class);
+        // Static membership: a restarted instance takes its tasks back without a rebalance; Streams adds each thread's
+        // number. An id the operator gives under kafka. wins.
+        if (!context.platform().instanceId().isBlank()
+                && !context.platform().kafkaProperties().containsKey(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG)) {
+            p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG),
+                    applicationId(name) + "-" + context.platform().instanceId());
+        }
         p.put(StreamsConfig.topicPrefix("min.insync.replicas"),
                 String.valueOf(Math.min(2, context.platform().replicationFactor())));
         // A page must not wait for a batch to fill.
@@ -167,7 +176,10 @@ public final class StreamsService implements Service {
             metrics.close();
             metrics = null;
         }
-        streams.close(closeTimeout);
+        // Leave the group: a static member that stops would otherwise keep its partitions, unprocessed, until its
+        // session times out. A process that crashes does keep them, and takes them back if it returns in time.
+        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(closeTimeout));
         for (AutoCloseable resource : resources) {
             try {
                 resource.close();

@@ -20,10 +20,16 @@ class InstanceDirectoryTest {
             try (InstanceDirectory second = InstanceDirectory.take(base)) {
                 assertThat(first.path()).isEqualTo(base.resolve("instance-1"));
                 assertThat(second.path()).isEqualTo(base.resolve("instance-2"));
+                assertThat(second.memberId()).isNotEqualTo(first.memberId());
             }
         }
-        // A restarted process alone on its host finds its state where it left it.
+        String member;
+        try (InstanceDirectory first = InstanceDirectory.take(base)) {
+            member = first.memberId();
+        }
+        // A restarted process alone on its host finds its state where it left it, and is the same group member.
         try (InstanceDirectory again = InstanceDirectory.take(base)) {
+            assertThat(again.memberId()).isEqualTo(member);
             assertThat(again.path()).isEqualTo(base.resolve("instance-1"));
             assertThat(again.path().resolve("kept")).hasContent("state");
         }
