@@ -284,12 +284,10 @@ class ResponderApiIT {
     }
 
     @Test
-    void signingInWithEntraIdOpensASessionForTheOnCallUserWithThatEmail() throws Exception {
+    void signingInWithEntraIdOpensASessionForTheOnCallUserLinkedToThatPerson() throws Exception {
         pipeline.azure.addPerson("lead@contoso.example", "Lee Lead");
         pipeline.azure.addPerson("stranger@fabrikam.example", "Sam Stranger");
-        // The browser's part: follow the redirects by hand, trusting the emulator's certificate.
-        HttpClient browser = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-                .sslContext(Tls.trusting(Optional.of(pipeline.emulatorCertificate)).context()).build();
+        HttpClient browser = entraBrowser();
 
         Map<String, String> lead = signIn(browser, "lead@contoso.example");
         HttpResponse<String> done = browser.send(HttpRequest.newBuilder(URI.create(lead.get("callback")))
@@ -322,7 +320,7 @@ class ResponderApiIT {
         HttpResponse<String> refused = browser.send(HttpRequest.newBuilder(URI.create(stranger.get("callback")))
                 .header("Cookie", stranger.get("oidcCookie")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(refused.statusCode()).isEqualTo(403);
-        assertThat(refused.body()).contains("no user of the on-call configuration has this e-mail");
+        assertThat(refused.body()).contains("no user of the on-call configuration is linked to this Microsoft account");
         assertThat(refused.headers().allValues("Set-Cookie")).noneMatch(c -> c.startsWith("pager_session="));
     }
 
@@ -339,20 +337,99 @@ class ResponderApiIT {
             "nonce     | the ID token was not issued for this sign-in (nonce differs)"})
     void aSignInWithAFlawedIdTokenIsRefusedSayingWhichCheckFailed(String flaw, String why) throws Exception {
         pipeline.azure.addPerson("lead@contoso.example", "Lee Lead");
-        HttpClient browser = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-                .sslContext(Tls.trusting(Optional.of(pipeline.emulatorCertificate)).context()).build();
+        HttpClient browser = entraBrowser();
         Map<String, String> lead = signIn(browser, "lead@contoso.example");
-        HttpResponse<String> flawed = browser.send(HttpRequest.newBuilder(URI.create(pipeline.azure.baseUrl()
-                        + "/admin/oidc/next-id-token")).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"flaw\":\"" + flaw + "\"}")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(flawed.statusCode()).as(flawed.body()).isEqualTo(204);
+        nextIdToken("{\"flaw\":\"" + flaw + "\"}");
 
         HttpResponse<String> refused = browser.send(HttpRequest.newBuilder(URI.create(lead.get("callback")))
                 .header("Cookie", lead.get("oidcCookie")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(refused.statusCode()).as("the callback, its ID token with the flaw '%s'", flaw).isEqualTo(400);
         assertThat(refused.body().replace("&#39;", "'")).contains("Sign-in failed", why);
         assertThat(refused.headers().allValues("Set-Cookie")).noneMatch(c -> c.startsWith("pager_session="));
+    }
+
+    /**
+     * Microsoft's rule: preferred_username and email can change and are not verified, so they never say who someone
+     * is. A token naming lead's e-mail for another person of the tenant (another oid) must not open lead's session.
+     */
+    @Test
+    void anIdTokenWithARespondersEmailButAnotherObjectIdIsRefused() throws Exception {
+        pipeline.azure.addPerson("lead@contoso.example", "Lee Lead");
+        HttpClient browser = entraBrowser();
+        Map<String, String> lead = signIn(browser, "lead@contoso.example");
+        nextIdToken("{\"claims\": {\"oid\": \"" + UUID.randomUUID() + "\"}}");
+
+        HttpResponse<String> refused = callback(browser, lead);
+
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(403);
+        assertThat(refused.body()).contains("linked to another Microsoft account");
+        assertThat(refused.headers().allValues("Set-Cookie")).noneMatch(c -> c.startsWith("pager_session="));
+    }
+
+    @Test
+    void aPersonWhoseEmailIsAnUnlinkedUsersIsToldToAskAnAdminToConfirm() throws Exception {
+        pipeline.azure.addPerson("analyst@contoso.example", "Alex Analyst");
+        HttpClient browser = entraBrowser();
+
+        HttpResponse<String> refused = callback(browser, signIn(browser, "analyst@contoso.example"));
+
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(403);
+        assertThat(refused.body()).contains("Ask an admin to confirm it is you",
+                "ask an admin to confirm that you are analyst");
+        assertThat(refused.headers().allValues("Set-Cookie")).noneMatch(c -> c.startsWith("pager_session="));
+    }
+
+    /** Entra marks a guest with idp (who authenticated them, when not the tenant) or the optional claim acct = 1. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '\'', value = {
+            "another tenant's guest | {\"idp\": \"https://sts.windows.net/72f988bf-86f1-41af-91ab-2d7cd011db47/\"}",
+            "a Microsoft account    | {\"idp\": \"9188040d-6c67-4c5b-b112-36a304b66dad\"}",
+            "acct                   | {\"acct\": 1}"})
+    void aGuestIsRefusedAsGuestsAreNotAllowed(String guest, String claims) throws Exception {
+        pipeline.azure.addPerson("lead@contoso.example", "Lee Lead");
+        HttpClient browser = entraBrowser();
+        Map<String, String> lead = signIn(browser, "lead@contoso.example");
+        nextIdToken("{\"claims\": " + claims + "}");
+
+        HttpResponse<String> refused = callback(browser, lead);
+
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(403);
+        assertThat(refused.body()).contains("Guests may not sign in");
+        assertThat(refused.headers().allValues("Set-Cookie")).noneMatch(c -> c.startsWith("pager_session="));
+    }
+
+    @Test
+    void anIdTokenWithoutAnObjectIdIsRefused() throws Exception {
+        pipeline.azure.addPerson("lead@contoso.example", "Lee Lead");
+        HttpClient browser = entraBrowser();
+        Map<String, String> lead = signIn(browser, "lead@contoso.example");
+        nextIdToken("{\"claims\": {\"oid\": null}}");
+
+        HttpResponse<String> refused = callback(browser, lead);
+
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+        assertThat(refused.body()).contains("the ID token has no oid claim");
+        assertThat(refused.headers().allValues("Set-Cookie")).noneMatch(c -> c.startsWith("pager_session="));
+    }
+
+    /** The browser's part: it follows the redirects by hand, trusting the emulator's certificate. */
+    private static HttpClient entraBrowser() {
+        return HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
+                .sslContext(Tls.trusting(Optional.of(pipeline.emulatorCertificate)).context()).build();
+    }
+
+    /** What the emulated Entra ID puts in the next ID token it issues: a flaw, or other identity claims. */
+    private static void nextIdToken(String json) throws Exception {
+        HttpResponse<String> set = entraBrowser().send(HttpRequest.newBuilder(URI.create(pipeline.azure.baseUrl()
+                        + "/admin/oidc/next-id-token")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(set.statusCode()).as(set.body()).isEqualTo(204);
+    }
+
+    /** The browser's return to the responder from the identity provider. */
+    private static HttpResponse<String> callback(HttpClient browser, Map<String, String> signIn) throws Exception {
+        return browser.send(HttpRequest.newBuilder(URI.create(signIn.get("callback")))
+                .header("Cookie", signIn.get("oidcCookie")).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** Starts a sign-in at the responder and signs in at the emulated Entra ID: the callback URL and the cookie. */

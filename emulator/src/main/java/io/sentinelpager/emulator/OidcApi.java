@@ -1,6 +1,8 @@
 package io.sentinelpager.emulator;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.math.BigInteger;
@@ -35,8 +37,13 @@ import java.util.function.Supplier;
  * through the discovery document, so the token endpoint's path (which Entra shares with client credentials) can
  * differ here.
  *
- * <p>For tests of an app's checks, {@value #FLAW_ROUTE} makes the next ID token wrong in one way ({@link Flaw}); the
- * token endpoint still answers 200, as a forger or a misconfigured tenant would, so only the app can refuse it.
+ * <p>A person's {@code oid} is derived from their e-mail ({@link #objectId}), so that a configuration can name it
+ * before the emulator starts; {@code tid} is the tenant's id and {@code idp} is absent, as for a member of the tenant.
+ *
+ * <p>For tests of an app's checks, {@value #FLAW_ROUTE} makes the next ID token wrong in one way ({@link Flaw}), or
+ * gives it other identity claims ({@link #CLAIMS}): a guest's {@code idp} and {@code acct}, another {@code oid}, or
+ * none. The token endpoint still answers 200, as a forger or a misconfigured tenant would, so only the app can refuse
+ * it.
  */
 final class OidcApi {
 
@@ -45,6 +52,8 @@ final class OidcApi {
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
     private static final Duration CODE_LIFETIME = Duration.ofMinutes(5);
     static final String FLAW_ROUTE = "/admin/oidc/next-id-token";
+    /** The identity claims a test may set on the next ID token; null leaves the claim out. */
+    static final List<String> CLAIMS = List.of("oid", "tid", "idp", "acct");
 
     /** What is wrong with a flawed ID token: each is one check an app must make before it trusts the token. */
     enum Flaw {
@@ -76,6 +85,7 @@ final class OidcApi {
     private final Map<String, Grant> codes = new ConcurrentHashMap<>();
     private final Supplier<String> baseUrl;
     private final AtomicReference<Flaw> nextFlaw = new AtomicReference<>();
+    private final AtomicReference<Map<String, Object>> nextClaims = new AtomicReference<>();
 
     OidcApi(EmulatorOptions options, Supplier<String> baseUrl) {
         this.options = options;
@@ -97,17 +107,59 @@ final class OidcApi {
         app.post(FLAW_ROUTE, this::flawNextToken);
     }
 
+    /** {@code {"flaw": "issuer"}}, {@code {"claims": {"oid": "…", "idp": "…", "acct": 1}}}, or both. */
     private void flawNextToken(Context ctx) {
+        Flaw flaw = null;
+        Map<String, Object> claims = null;
         try {
-            String flaw = Json.readObject(ctx.body()).path("flaw").asText("");
-            nextFlaw.set(Arrays.stream(Flaw.values()).filter(f -> f.name().equalsIgnoreCase(flaw)).findFirst()
-                    .orElseThrow(() -> new IllegalArgumentException("flaw must be one of "
-                            + Arrays.toString(Flaw.values()).toLowerCase(Locale.ROOT) + "; got '" + flaw + "'")));
+            ObjectNode body = Json.readObject(ctx.body());
+            body.fieldNames().forEachRemaining(name -> {
+                if (!name.equals("flaw") && !name.equals("claims")) {
+                    throw new IllegalArgumentException("unknown field '" + name + "'; fields are flaw, claims");
+                }
+            });
+            if (body.has("flaw")) {
+                String name = body.path("flaw").asText("");
+                flaw = Arrays.stream(Flaw.values()).filter(f -> f.name().equalsIgnoreCase(name)).findFirst()
+                        .orElseThrow(() -> new IllegalArgumentException("flaw must be one of "
+                                + Arrays.toString(Flaw.values()).toLowerCase(Locale.ROOT) + "; got '" + name + "'"));
+            }
+            if (body.has("claims")) {
+                claims = claims(body.get("claims"));
+            }
+            if (flaw == null && claims == null) {
+                throw new IllegalArgumentException("send {\"flaw\": …} or {\"claims\": {…}}");
+            }
         } catch (IllegalArgumentException e) {
             AdminApi.renderError(ctx, 400, e.getMessage());
             return;
         }
+        nextFlaw.set(flaw);
+        nextClaims.set(claims);
         ctx.status(204);
+    }
+
+    private static Map<String, Object> claims(JsonNode node) {
+        if (!node.isObject()) {
+            throw new IllegalArgumentException("claims must be an object of " + CLAIMS);
+        }
+        Map<String, Object> claims = new LinkedHashMap<>();
+        node.fields().forEachRemaining(claim -> {
+            if (!CLAIMS.contains(claim.getKey())) {
+                throw new IllegalArgumentException("claim '" + claim.getKey() + "' cannot be set; claims are " + CLAIMS);
+            }
+            JsonNode value = claim.getValue();
+            if (!value.isNull() && !value.isTextual() && !value.isInt()) {
+                throw new IllegalArgumentException("claim '" + claim.getKey() + "' must be a string, a number or null");
+            }
+            claims.put(claim.getKey(), value.isNull() ? null : value.isInt() ? (Object) value.asInt() : value.asText());
+        });
+        return claims;
+    }
+
+    /** The object id (oid) of a person of the tenant: a name-based GUID of their e-mail, stable across restarts. */
+    static String objectId(String email) {
+        return UUID.nameUUIDFromBytes(email.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8)).toString();
     }
 
     String issuer() {
@@ -223,7 +275,7 @@ final class OidcApi {
         claims.put("name", grant.person().name());
         claims.put("preferred_username", grant.person().email());
         claims.put("email", grant.person().email());
-        claims.put("oid", UUID.nameUUIDFromBytes(grant.person().email().getBytes(StandardCharsets.UTF_8)).toString());
+        claims.put("oid", objectId(grant.person().email()));
         claims.put("sub", B64.encodeToString(MessageDigest.getInstance("SHA-256")
                 .digest((grant.person().email() + grant.clientId()).getBytes(StandardCharsets.UTF_8))));
         claims.put("tid", options.tenantId());
@@ -233,6 +285,16 @@ final class OidcApi {
             claims.put("nonce", grant.nonce());
         }
         claims.put("ver", "2.0");
+        Map<String, Object> identity = nextClaims.getAndSet(null);
+        if (identity != null) {
+            identity.forEach((name, value) -> {
+                if (value == null) {
+                    claims.remove(name);
+                } else {
+                    claims.put(name, value);
+                }
+            });
+        }
         ctx.json(Map.of("token_type", "Bearer", "scope", "openid profile email", "expires_in", 3600,
                 "id_token", sign(claims, flaw == Flaw.SIGNATURE ? rsaKey() : key)));
     }

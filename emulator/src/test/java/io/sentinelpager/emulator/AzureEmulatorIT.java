@@ -379,6 +379,17 @@ class AzureEmulatorIT {
     }
 
     @Test
+    void theNextIdTokensClaimsAreOnlyTheIdentityClaimsAndAWrongOneIsRejectedNamingThem() throws Exception {
+        HttpResponse<String> other = admin("POST", "/admin/oidc/next-id-token", "{\"claims\": {\"upn\": \"x\"}}");
+        assertThat(other.statusCode()).isEqualTo(400);
+        assertThat(other.body()).contains("claim 'upn' cannot be set; claims are [oid, tid, idp, acct]");
+        assertThat(admin("POST", "/admin/oidc/next-id-token", "{\"claim\": {}}").body())
+                .contains("unknown field 'claim'; fields are flaw, claims");
+        assertThat(admin("POST", "/admin/oidc/next-id-token", "{\"claims\": {\"oid\": null, \"acct\": 1}}")
+                .statusCode()).isEqualTo(204);
+    }
+
+    @Test
     void theRequestLogHoldsNoTokenOrSecret() throws Exception {
         String token = token();
         get(alertsUri(filter("status eq 'new'")), token, false);

@@ -15,7 +15,6 @@ import io.sentinelpager.responder.auth.PasswordChecks;
 import io.sentinelpager.responder.auth.Passwords;
 import io.sentinelpager.responder.auth.Sessions;
 import io.sentinelpager.schemas.RecordLimits;
-import io.sentinelpager.schemas.UserConfig;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -206,26 +205,25 @@ final class LoginApi {
                     + "<p><a href=\"/\">Back to the app</a></p>"));
             return;
         }
-        String upn;
+        OidcLogin.Identity who;
         try {
-            upn = oidc().finish(ctx.queryParam("code"), ctx.queryParam("state"), ctx.cookie(OidcLogin.COOKIE));
+            who = oidc().finish(ctx.queryParam("code"), ctx.queryParam("state"), ctx.cookie(OidcLogin.COOKIE));
         } catch (OidcLogin.SignInException e) {
             AUDIT.warn("sign-in with the identity provider refused: {}", LogText.escape(e.getMessage()));
             signInRefused(ctx, e.getMessage());
             return;
         }
-        Optional<UserConfig> user = state.users().stream()
-                .filter(u -> u.getEmail() != null && u.getEmail().equalsIgnoreCase(upn)).findFirst();
-        if (user.isEmpty()) {
-            AUDIT.warn("sign-in of {} refused: no on-call user has that e-mail", LogText.escape(upn));
-            ctx.status(403).html(Pages.page("Not an on-call user", "<p>" + Pages.escape(upn)
-                    + " signed in, but no user of the on-call configuration has this e-mail. Ask an admin to add"
-                    + " you.</p>"));
+        boolean allowGuests = config.oidc().map(ResponderConfig.Oidc::allowGuests).orElse(false);
+        EntraUsers.Decision decision = EntraUsers.decide(who, state.users(), allowGuests);
+        if (decision instanceof EntraUsers.Refused refused) {
+            AUDIT.warn("{}", refused.audit());
+            ctx.status(403).html(Pages.page(refused.title(), "<p>" + Pages.escape(refused.shown()) + "</p>"));
             return;
         }
-        openSession(ctx, user.get().getId());
+        String user = ((EntraUsers.SignIn) decision).user();
+        openSession(ctx, user);
         cookies.clear(ctx, Cookies.OIDC);
-        AUDIT.info("login {} via identity provider as {}", user.get().getId(), LogText.escape(upn));
+        AUDIT.info("login {} via identity provider as {} (object {})", user, LogText.escape(who.email()), who.object());
         ctx.redirect("/");
     }
 

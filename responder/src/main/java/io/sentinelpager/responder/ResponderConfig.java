@@ -18,7 +18,8 @@ public record ResponderConfig(String host, int port, Path accountsFile, Optional
                               Optional<Secret> linksKey, Optional<Secret> twilioAuthToken, Optional<Oidc> oidc) {
 
     /** Sign-in with Entra ID (or another OpenID Connect provider), when an issuer is configured. */
-    public record Oidc(String issuer, String clientId, Secret clientSecret, Optional<Path> trustedCertificates) {
+    public record Oidc(String issuer, String clientId, Secret clientSecret, Optional<Path> trustedCertificates,
+                       boolean allowGuests) {
     }
 
     public static final ConfigKey HOST = ConfigKey.of("responder.host", "127.0.0.1",
@@ -56,16 +57,20 @@ public record ResponderConfig(String host, int port, Path accountsFile, Optional
             "client secret of the responder's app registration");
     public static final ConfigKey OIDC_TRUST = ConfigKey.of("responder.oidc.trust.pem", null,
             "PEM file of certificates to trust beside the JDK's when calling the issuer (a private CA, or the emulator)");
+    public static final ConfigKey OIDC_ALLOW_GUESTS = ConfigKey.of("responder.oidc.allow.guests", "false",
+            "let guests of the tenant sign in (an ID token whose idp differs from its issuer, or acct = 1): people whose"
+                    + " account another organisation or identity provider controls");
 
     /** Every setting the responder reads beyond the platform's: these, the shared secrets, the VAPID public key and the push endpoint rules. */
     public static final List<ConfigKey> KEYS = List.of(HOST, PORT, ACCOUNTS_FILE, SESSION_KEY, SESSION_TTL,
             SECURE_COOKIES, MAX_FAILED_LOGINS, FAILED_LOGIN_WINDOW, LOCKOUT, PUBLIC_URL, OIDC_ISSUER, OIDC_CLIENT_ID,
-            OIDC_CLIENT_SECRET, OIDC_TRUST, SharedSecrets.LINKS_KEY, SharedSecrets.TWILIO_AUTH_TOKEN,
+            OIDC_CLIENT_SECRET, OIDC_TRUST, OIDC_ALLOW_GUESTS, SharedSecrets.LINKS_KEY, SharedSecrets.TWILIO_AUTH_TOKEN,
             VapidKeys.PUBLIC_KEY, PushEndpoints.HOSTS, PushEndpoints.LOCAL_ORIGIN, PushEndpoints.MAX_PER_USER);
 
     public static ResponderConfig from(PagerConfig config) {
         Optional<Oidc> oidc = config.optional(OIDC_ISSUER).map(issuer -> new Oidc(issuer, config.string(OIDC_CLIENT_ID),
-                config.secret(OIDC_CLIENT_SECRET), config.optional(OIDC_TRUST).map(Path::of)));
+                config.secret(OIDC_CLIENT_SECRET), config.optional(OIDC_TRUST).map(Path::of),
+                config.bool(OIDC_ALLOW_GUESTS)));
         Optional<Secret> key = config.optional(SESSION_KEY).map(Secret::of);
         return new ResponderConfig(config.string(HOST), config.integer(PORT), config.path(ACCOUNTS_FILE), key,
                 config.duration(SESSION_TTL), config.bool(SECURE_COOKIES), config.integer(MAX_FAILED_LOGINS),

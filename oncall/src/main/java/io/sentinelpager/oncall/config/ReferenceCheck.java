@@ -1,6 +1,7 @@
 package io.sentinelpager.oncall.config;
 
 import io.sentinelpager.oncall.config.Definitions.Located;
+import io.sentinelpager.schemas.EntraIdentity;
 import io.sentinelpager.schemas.EscalationChainConfig;
 import io.sentinelpager.schemas.EscalationTarget;
 import io.sentinelpager.schemas.PolicyConfig;
@@ -8,13 +9,14 @@ import io.sentinelpager.schemas.RotationLayer;
 import io.sentinelpager.schemas.ScheduleConfig;
 import io.sentinelpager.schemas.ScheduleOverride;
 import io.sentinelpager.schemas.TeamConfig;
+import io.sentinelpager.schemas.UserConfig;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * What can only be checked once every file is read, as any file may refer to an object of another: that every id an
- * object names is defined, and that no two policies share an order.
+ * object names is defined, that no two policies share an order, and that no two users are the same Entra ID person.
  */
 final class ReferenceCheck {
 
@@ -28,10 +30,25 @@ final class ReferenceCheck {
 
     static void run(Definitions defined, List<Problem> problems) {
         ReferenceCheck check = new ReferenceCheck(defined, problems);
+        check.users();
         check.teams();
         check.schedules();
         check.escalations();
         check.policies();
+    }
+
+    /** One person signs in as one user: with two, which of them the responder picked would depend on file order. */
+    private void users() {
+        Map<EntraIdentity, String> people = new HashMap<>();
+        for (Located<UserConfig> user : defined.users.values()) {
+            EntraIdentity entra = user.value().getEntra();
+            String other = entra == null ? null : people.putIfAbsent(entra, user.value().getId());
+            if (other != null) {
+                problems.add(user.file().problem(user.pointer() + "/entra", "user " + user.value().getId()
+                        + ": entra {tenant: " + entra.getTenantId() + ", object: " + entra.getObjectId()
+                        + "} is also user " + other + "'s; one person signs in as one user"));
+            }
+        }
     }
 
     private void teams() {

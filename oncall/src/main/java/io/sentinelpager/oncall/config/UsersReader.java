@@ -3,6 +3,8 @@ package io.sentinelpager.oncall.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sentinelpager.schemas.ContactMethod;
 import io.sentinelpager.schemas.ContactMethodType;
+import io.sentinelpager.schemas.EntraIdentity;
+import io.sentinelpager.schemas.EntraIds;
 import io.sentinelpager.schemas.NotificationRule;
 import io.sentinelpager.schemas.Urgency;
 import io.sentinelpager.schemas.UserConfig;
@@ -30,7 +32,7 @@ final class UsersReader {
     }
 
     static void read(Item item, Definitions defined) {
-        if (!item.fields(Kind.USER, "id", "name", "email", "phone", "timeZone", "contactMethods",
+        if (!item.fields(Kind.USER, "id", "name", "email", "entra", "phone", "timeZone", "contactMethods",
                 "notificationRules")) {
             return;
         }
@@ -39,11 +41,40 @@ final class UsersReader {
         String zone = item.zone("timeZone", "UTC");
         List<ContactMethod> methods = contactMethods(item);
         List<NotificationRule> rules = rules(item, methods);
+        EntraIdentity entra = entra(item);
         if (id != null && name != null) {
             Definitions.put(defined.users, Kind.USER, id, item, UserConfig.newBuilder().setId(id).setName(name)
-                    .setEmail(item.text("email", false)).setTimeZone(zone).setContactMethods(methods)
+                    .setEmail(item.text("email", false)).setEntra(entra).setTimeZone(zone).setContactMethods(methods)
                     .setNotificationRules(rules).build());
         }
+    }
+
+    /**
+     * {@code entra: {tenant: <tid>, object: <oid>}}: who the person is in Entra ID, from the ID token the responder
+     * logged when they first signed in. The admin's adding it is what links the person to this user.
+     */
+    private static EntraIdentity entra(Item user) {
+        if (!user.node.has("entra")) {
+            return null;
+        }
+        Item entra = user.child("entra");
+        if (!entra.fields(Kind.part("", "entra"), "tenant", "object")) {
+            return null;
+        }
+        String tenant = guid(entra, "tenant", "directory (tenant) id, the ID token's tid");
+        String object = guid(entra, "object", "person's object id, the ID token's oid");
+        return tenant == null || object == null ? null
+                : EntraIdentity.newBuilder().setTenantId(tenant).setObjectId(object).build();
+    }
+
+    private static String guid(Item entra, String field, String what) {
+        String value = entra.text(field, true);
+        if (value != null && !EntraIds.isGuid(value)) {
+            entra.report(field, "entra " + field + " '" + value + "' must be the " + what + ", a GUID such as"
+                    + " 3f2504e0-4f89-41d3-9a0c-0305e82c3301");
+            return null;
+        }
+        return value == null ? null : EntraIds.normalized(value);
     }
 
     /** {@code contactMethods: [{type: sms, address: "+4915..."}, {type: teams, address: soc-channel}]} */

@@ -2,6 +2,7 @@ package io.sentinelpager.oncall.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sentinelpager.schemas.EntraIdentity;
 import io.sentinelpager.schemas.PolicyConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +22,9 @@ class ConfigLoaderTest {
         assertThat(result.config().users()).extracting(u -> u.getId()).containsExactly("analyst", "lead", "manager");
         assertThat(result.config().escalations().get(0).getSteps()).hasSize(3);
         assertThat(result.config().users().get(1).getNotificationRules()).hasSize(3);
+        assertThat(result.config().users().get(1).getEntra()).as("lead, as the emulator issues Lee's ID token")
+                .isEqualTo(new EntraIdentity("6f1c1a3e-4b7d-4c55-9a0e-2d8b5f3c9e71",
+                        "9d5a631e-1b52-33c9-b59a-27efdf5eb3f1"));
         assertThat(result.config().policies()).extracting(PolicyConfig::getId)
                 .contains("informational-noise", "ransomware", "everything-else");
     }
@@ -56,7 +60,7 @@ class ConfigLoaderTest {
         List<String> problems = ConfigLoader.load(dir).problems().stream().map(Problem::toString).toList();
 
         assertThat(problems).containsExactlyInAnyOrder(
-                "people.yaml:4: user ana: unknown field 'emial'; fields are id, name, email, phone, timeZone, contactMethods, notificationRules",
+                "people.yaml:4: user ana: unknown field 'emial'; fields are id, name, email, entra, phone, timeZone, contactMethods, notificationRules",
                 "people.yaml:5: user ana: time zone 'Europe/Berln' is not an IANA zone such as Europe/Berlin",
                 "people.yaml:9: team soc: member 'bob' is not a defined user; defined: ana",
                 "people.yaml:10: team soc: escalation 'nope' is not a defined escalation chain",
@@ -235,7 +239,36 @@ class ConfigLoaderTest {
                 """);
         assertThat(ConfigLoader.load(dir).problems()).extracting(Problem::toString).containsExactlyInAnyOrder(
                 "people.yaml:4: user ana contact method 1: unknown field 'id'; fields are type, address",
-                "people.yaml:5: user bob: unknown field 'nickname'; fields are id, name, email, phone, timeZone,"
+                "people.yaml:5: user bob: unknown field 'nickname'; fields are id, name, email, entra, phone, timeZone,"
                         + " contactMethods, notificationRules");
+    }
+
+    @Test
+    void anEntraIdentityIsTwoGuidsThatNoOtherUserHas() throws Exception {
+        Files.writeString(dir.resolve("people.yaml"), """
+                users:
+                  - id: ana
+                    name: Ana
+                    entra: {tenant: 6F1C1A3E-4B7D-4C55-9A0E-2D8B5F3C9E71, object: 9d5a631e-1b52-33c9-b59a-27efdf5eb3f1}
+                  - id: bob
+                    name: Bob
+                    entra: {tenant: contoso.onmicrosoft.com, objekt: 9d5a631e}
+                  - id: cy
+                    name: Cy
+                    entra: {tenant: 6f1c1a3e-4b7d-4c55-9a0e-2d8b5f3c9e71, object: 9D5A631E-1B52-33C9-B59A-27EFDF5EB3F1}
+                  - {id: dee, name: Dee, entra: 9d5a631e-1b52-33c9-b59a-27efdf5eb3f1}
+                """);
+        ConfigLoader.Result result = ConfigLoader.load(dir);
+        assertThat(result.problems()).extracting(Problem::toString).containsExactlyInAnyOrder(
+                "people.yaml:7: user bob: unknown field 'objekt'; fields are tenant, object",
+                "people.yaml:7: user bob: entra tenant 'contoso.onmicrosoft.com' must be the directory (tenant) id,"
+                        + " the ID token's tid, a GUID such as 3f2504e0-4f89-41d3-9a0c-0305e82c3301",
+                "people.yaml:7: user bob: 'object' is required",
+                "people.yaml:10: user cy: entra {tenant: 6f1c1a3e-4b7d-4c55-9a0e-2d8b5f3c9e71,"
+                        + " object: 9d5a631e-1b52-33c9-b59a-27efdf5eb3f1} is also user ana's; one person signs in as"
+                        + " one user",
+                "people.yaml:11: user dee: entra must be a mapping");
+        assertThat(result.config().users().get(0).getEntra().getTenantId())
+                .as("compared as Entra issues it").isEqualTo("6f1c1a3e-4b7d-4c55-9a0e-2d8b5f3c9e71");
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sentinelpager.platform.config.Secret;
 import io.sentinelpager.platform.security.Hmac;
 import io.sentinelpager.platform.security.Tls;
+import io.sentinelpager.schemas.EntraIds;
 import java.math.BigInteger;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -33,8 +34,9 @@ import java.util.stream.Collectors;
  * The endpoints come from the issuer's discovery document. What the browser carries between the two legs (state,
  * nonce, PKCE verifier) is in a short-lived cookie signed with the session key, so any instance can finish a
  * sign-in another started. The ID token is trusted only after its RS256 signature checks against the issuer's
- * published keys and its issuer, audience, lifetime and nonce match; the person is then who the token's
- * {@code preferred_username} (their UPN or e-mail) says.
+ * published keys and its issuer, audience, lifetime and nonce match. The person is then who its {@code tid} and
+ * {@code oid} say: Microsoft's immutable identity of a person, where {@code preferred_username} can change and
+ * {@code email} is not verified, so neither may decide who someone is.
  */
 public final class OidcLogin {
 
@@ -74,6 +76,15 @@ public final class OidcLogin {
                 .followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
+    /**
+     * Who a verified ID token says signed in: {@code tenant} and {@code object} (the token's {@code tid} and
+     * {@code oid}, lower-case GUIDs) identify the person; {@code email} ({@code preferred_username}, else
+     * {@code email}; may be empty) only suggests which user they may be. A {@code guest} was authenticated by another
+     * identity provider than the tenant's own.
+     */
+    public record Identity(String tenant, String object, String email, boolean guest) {
+    }
+
     /** Where to send the browser, and the cookie that carries the sign-in's state until the callback. */
     public record Start(String authorizeUrl, String cookie) {
     }
@@ -100,8 +111,8 @@ public final class OidcLogin {
                 payload + "." + B64.encodeToString(Hmac.of(Hmac.SHA256, cookieKey, "oidc|" + payload)));
     }
 
-    /** Checks the callback against the cookie, trades the code for an ID token, and returns the person's UPN. */
-    public String finish(String code, String state, String cookie) throws Exception {
+    /** Checks the callback against the cookie, trades the code for an ID token, and returns who it names. */
+    public Identity finish(String code, String state, String cookie) throws Exception {
         String[] saved = saved(cookie);
         if (state == null || !MessageDigest.isEqual(state.getBytes(StandardCharsets.UTF_8),
                 saved[0].getBytes(StandardCharsets.UTF_8))) {
@@ -132,12 +143,22 @@ public final class OidcLogin {
         if (!saved[1].equals(claims.path("nonce").asText())) {
             throw new SignInException("the ID token was not issued for this sign-in (nonce differs)");
         }
-        String upn = claims.hasNonNull("preferred_username") ? claims.get("preferred_username").asText()
-                : claims.path("email").asText("");
-        if (upn.isBlank()) {
-            throw new SignInException("the ID token names no preferred_username or email");
+        String tenant = claims.path("tid").asText("");
+        String object = claims.path("oid").asText("");
+        if (tenant.isEmpty() || object.isEmpty()) {
+            throw new SignInException("the ID token has no " + (tenant.isEmpty() ? "tid" : "oid") + " claim; sign-in"
+                    + " needs the person's tenant and object id (tid and oid), their only identity that cannot change");
         }
-        return upn;
+        if (!EntraIds.isGuid(tenant) || !EntraIds.isGuid(object)) {
+            throw new SignInException("the ID token's tid or oid is not a GUID, as Entra ID issues them");
+        }
+        String email = claims.hasNonNull("preferred_username") ? claims.get("preferred_username").asText()
+                : claims.path("email").asText("");
+        // Entra: idp names who authenticated a guest and equals iss (or is absent) for the tenant's own people; the
+        // optional claim acct is 1 for a guest.
+        boolean guest = (claims.hasNonNull("idp") && !claims.get("idp").asText().equals(claims.path("iss").asText()))
+                || claims.path("acct").asInt(0) == 1;
+        return new Identity(EntraIds.normalized(tenant), EntraIds.normalized(object), email, guest);
     }
 
     private String[] saved(String cookie) throws SignInException {
