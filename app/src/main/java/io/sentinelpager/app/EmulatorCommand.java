@@ -35,6 +35,15 @@ final class EmulatorCommand implements Callable<Integer> {
     /** Letters and digits as the environment variables of a connector need them, and dashes. */
     private static final Pattern CONNECTOR_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,39}");
 
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "address to listen on (default 127.0.0.1;"
+            + " 0.0.0.0 in a container, where the admin API, which takes no token, is then open to its network)")
+    String host;
+
+    @Option(names = "--hostname", defaultValue = "127.0.0.1", description = "name the services reach it by, in the"
+            + " connector settings and its certificate besides localhost and 127.0.0.1 (default 127.0.0.1; in"
+            + " docker-compose.yml its service name, emulator)")
+    String hostname;
+
     @Option(names = "--port", defaultValue = "8443", description = "HTTPS port (default 8443; 0 picks a free one)")
     int port;
 
@@ -64,7 +73,7 @@ final class EmulatorCommand implements Callable<Integer> {
                     + " both are given: -c pager.yaml -c " + connectorFile.getFileName() + ")");
             return 2;
         }
-        AzureEmulator azure = AzureEmulator.start(EmulatorOptions.defaults().withPort(port));
+        AzureEmulator azure = AzureEmulator.start(EmulatorOptions.defaults().withHost(host, hostname).withPort(port));
         azure.writeCertificatePem(certificate.toAbsolutePath());
         DemoConnector.seedWorkspace(azure);
         azure.alerts().add(SampleAlerts.defenderEndpoint());

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 /**
  * A fake Azure that the real Microsoft SDKs talk to unchanged: the Entra ID token endpoint, the
  * Microsoft Graph security alerts API, the Sentinel incidents API of Azure Resource Manager and the
- * Log Analytics query API, over HTTPS on 127.0.0.1, plus an admin API to seed alerts,
+ * Log Analytics query API, over HTTPS on 127.0.0.1 (or the address {@link EmulatorOptions#host()} names), plus an admin API to seed alerts,
  * inject faults per route and read the request log.
  *
  * <p>HTTPS only, because the Azure SDKs refuse to send bearer tokens over plain HTTP; the
@@ -78,7 +78,7 @@ public final class AzureEmulator implements AutoCloseable {
     }
 
     public static AzureEmulator start(EmulatorOptions options) {
-        SelfSignedCertificate certificate = SelfSignedCertificate.generate();
+        SelfSignedCertificate certificate = SelfSignedCertificate.generate(options.hostname());
         GraphAlertStore alerts = new GraphAlertStore(options.clock(), options.tenantId());
         AccessTokens tokens = new AccessTokens(options.clock(), options.tokenLifetime());
         Faults faults = new Faults();
@@ -93,13 +93,13 @@ public final class AzureEmulator implements AutoCloseable {
         LogAnalyticsTables logAnalytics = new LogAnalyticsTables();
 
         ServerConnector[] connector = new ServerConnector[1];
-        OidcApi oidc = new OidcApi(options, () -> "https://127.0.0.1:" + connector[0].getLocalPort());
+        OidcApi oidc = new OidcApi(options, () -> "https://" + options.hostname() + ":" + connector[0].getLocalPort());
         Javalin app = Javalin.create(config -> {
             config.showJavalinBanner = false;
             config.startupWatcherEnabled = false;
             config.requestLogger.http(routes::logRequest);
             config.jetty.addConnector((server, httpConfiguration) -> {
-                connector[0] = httpsConnector(server, httpConfiguration, certificate, options.port());
+                connector[0] = httpsConnector(server, httpConfiguration, certificate, options.host(), options.port());
                 return connector[0];
             });
         });
@@ -124,7 +124,7 @@ public final class AzureEmulator implements AutoCloseable {
             }
         });
         app.start();
-        String baseUrl = "https://127.0.0.1:" + connector[0].getLocalPort();
+        String baseUrl = "https://" + options.hostname() + ":" + connector[0].getLocalPort();
         LOG.info("Azure emulator listening on {} (tenant {}, client {})", baseUrl, options.tenantId(), options.clientId());
         return new AzureEmulator(app, certificate.pem(), graph, alerts, graphIncidents, sentinel, incidents, logAnalytics,
                 faults, requests, tokens, assertions, baseUrl, options, oidc);
@@ -140,7 +140,7 @@ public final class AzureEmulator implements AutoCloseable {
         return options;
     }
 
-    /** {@code https://127.0.0.1:PORT}, without a trailing slash. */
+    /** {@code https://127.0.0.1:PORT} (or the {@link EmulatorOptions#hostname()} given), without a trailing slash. */
     public String baseUrl() {
         return baseUrl;
     }
@@ -274,7 +274,7 @@ public final class AzureEmulator implements AutoCloseable {
     }
 
     private static ServerConnector httpsConnector(Server server, HttpConfiguration httpConfiguration,
-                                                  SelfSignedCertificate certificate, int port) {
+                                                  SelfSignedCertificate certificate, String host, int port) {
         byte[] passwordBytes = new byte[18];
         new SecureRandom().nextBytes(passwordBytes);
         char[] password = Base64.getEncoder().encodeToString(passwordBytes).toCharArray();
@@ -285,7 +285,7 @@ public final class AzureEmulator implements AutoCloseable {
         https.addCustomizer(new SecureRequestCustomizer());
         ServerConnector connector = new ServerConnector(server,
                 new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString()), new HttpConnectionFactory(https));
-        connector.setHost("127.0.0.1");
+        connector.setHost(host);
         connector.setPort(port);
         return connector;
     }

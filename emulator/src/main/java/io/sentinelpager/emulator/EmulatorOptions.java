@@ -12,7 +12,10 @@ import java.util.Objects;
  * certificate is always dated by the real clock, because the client's TLS stack checks it against
  * real time.
  *
- * @param port           TCP port on 127.0.0.1; 0 picks a free ephemeral port
+ * @param host           address it listens on: 127.0.0.1, or 0.0.0.0 (every address) in a container
+ * @param hostname       the name clients reach it by: in its URLs and, besides localhost and 127.0.0.1, in its
+ *                       certificate (e.g. {@code emulator}, its service name in docker-compose.yml)
+ * @param port           TCP port; 0 picks a free ephemeral port
  * @param tenantId       the directory (tenant) id the token endpoint accepts
  * @param clientId       the application (client) id of the registered app
  * @param clientSecret   that app's client secret
@@ -21,11 +24,13 @@ import java.util.Objects;
  * @param alertListing   the order and paging of Graph's alert list
  * @param incidentPaging what the {@code $skipToken} of Sentinel's incident list holds
  */
-public record EmulatorOptions(int port, String tenantId, String clientId, String clientSecret,
+public record EmulatorOptions(String host, String hostname, int port, String tenantId, String clientId, String clientSecret,
                               Duration tokenLifetime, Clock clock, AlertListing alertListing,
                               IncidentPaging incidentPaging) {
 
     public EmulatorOptions {
+        requireText(host, "host");
+        requireText(hostname, "hostname");
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port must be 0 (ephemeral) or 1-65535, got " + port);
         }
@@ -42,11 +47,11 @@ public record EmulatorOptions(int port, String tenantId, String clientId, String
     }
 
     /**
-     * An ephemeral port, a fixed tenant and app registration, 1 h tokens, the system UTC clock, alerts listed
+     * On 127.0.0.1 only, an ephemeral port, a fixed tenant and app registration, 1 h tokens, the system UTC clock, alerts listed
      * {@link AlertListing#OLDEST_UPDATE_FIRST}, Sentinel incidents paged {@link IncidentPaging#BY_POSITION}.
      */
     public static EmulatorOptions defaults() {
-        return new EmulatorOptions(0,
+        return new EmulatorOptions("127.0.0.1", "127.0.0.1", 0,
                 "6f1c1a3e-4b7d-4c55-9a0e-2d8b5f3c9e71",
                 "3d2e5c8a-7b14-4f0e-b6a9-91c4d7e2f058",
                 // Shaped like an Entra ID secret value (3 chars, "8Q~", 34 chars), not like a secret id.
@@ -57,36 +62,42 @@ public record EmulatorOptions(int port, String tenantId, String clientId, String
                 IncidentPaging.BY_POSITION);
     }
 
+    /** Listening on this address, reached by this name; see {@link EmulatorOptions the parameters}. */
+    public EmulatorOptions withHost(String newHost, String newHostname) {
+        return new EmulatorOptions(newHost, newHostname, port, tenantId, clientId, clientSecret, tokenLifetime, clock,
+                alertListing, incidentPaging);
+    }
+
     public EmulatorOptions withPort(int newPort) {
-        return new EmulatorOptions(newPort, tenantId, clientId, clientSecret, tokenLifetime, clock, alertListing,
-                incidentPaging);
+        return new EmulatorOptions(host, hostname, newPort, tenantId, clientId, clientSecret, tokenLifetime, clock,
+                alertListing, incidentPaging);
     }
 
     public EmulatorOptions withClock(Clock newClock) {
-        return new EmulatorOptions(port, tenantId, clientId, clientSecret, tokenLifetime, newClock, alertListing,
-                incidentPaging);
+        return new EmulatorOptions(host, hostname, port, tenantId, clientId, clientSecret, tokenLifetime, newClock,
+                alertListing, incidentPaging);
     }
 
     public EmulatorOptions withTokenLifetime(Duration newLifetime) {
-        return new EmulatorOptions(port, tenantId, clientId, clientSecret, newLifetime, clock, alertListing,
-                incidentPaging);
+        return new EmulatorOptions(host, hostname, port, tenantId, clientId, clientSecret, newLifetime, clock,
+                alertListing, incidentPaging);
     }
 
     public EmulatorOptions withAlertListing(AlertListing newListing) {
-        return new EmulatorOptions(port, tenantId, clientId, clientSecret, tokenLifetime, clock, newListing,
-                incidentPaging);
+        return new EmulatorOptions(host, hostname, port, tenantId, clientId, clientSecret, tokenLifetime, clock,
+                newListing, incidentPaging);
     }
 
     public EmulatorOptions withIncidentPaging(IncidentPaging newPaging) {
-        return new EmulatorOptions(port, tenantId, clientId, clientSecret, tokenLifetime, clock, alertListing,
-                newPaging);
+        return new EmulatorOptions(host, hostname, port, tenantId, clientId, clientSecret, tokenLifetime, clock,
+                alertListing, newPaging);
     }
 
     /** Hides the secret: options end up in test failure messages and logs. */
     @Override
     public String toString() {
-        return "EmulatorOptions[port=" + port + ", tenantId=" + tenantId + ", clientId=" + clientId
-                + ", clientSecret=****, tokenLifetime=" + tokenLifetime + ", clock=" + clock + ", alertListing="
+        return "EmulatorOptions[host=" + host + ", hostname=" + hostname + ", port=" + port + ", tenantId=" + tenantId
+                + ", clientId=" + clientId + ", clientSecret=****, tokenLifetime=" + tokenLifetime + ", clock=" + clock + ", alertListing="
                 + alertListing + ", incidentPaging=" + incidentPaging + "]";
     }
 

@@ -14,6 +14,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -27,9 +30,11 @@ import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.util.IPAddress;
 
 /**
- * A throw-away server certificate for 127.0.0.1 and localhost, made fresh at every start so no key
+ * A throw-away server certificate for 127.0.0.1, localhost and the name clients use (in a container, its service
+ * name), made fresh at every start so no key
  * is ever checked in. Clients trust exactly this certificate (it is its own issuer), which is what
  * an operator does with a private CA: the Azure SDKs then run with TLS on, as in production.
  */
@@ -47,8 +52,11 @@ final class SelfSignedCertificate {
         this.certificate = certificate;
     }
 
-    /** Dated by the real clock, never an injected one: TLS clients check validity against real time. */
-    static SelfSignedCertificate generate() {
+    /**
+     * For localhost, 127.0.0.1 and this host name or address. Dated by the real clock, never an injected one: TLS
+     * clients check validity against real time.
+     */
+    static SelfSignedCertificate generate(String hostname) {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
             generator.initialize(2048);
@@ -59,9 +67,12 @@ final class SelfSignedCertificate {
                     subject, new BigInteger(64, new SecureRandom()),
                     Date.from(now.minus(BACKDATE)), Date.from(now.plus(VALIDITY)),
                     subject, keyPair.getPublic());
-            builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-                new GeneralName(GeneralName.dNSName, "localhost"),
-                new GeneralName(GeneralName.iPAddress, "127.0.0.1")}));
+            Set<GeneralName> names = new LinkedHashSet<>(List.of(
+                    new GeneralName(GeneralName.dNSName, "localhost"),
+                    new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
+                    new GeneralName(IPAddress.isValid(hostname) ? GeneralName.iPAddress : GeneralName.dNSName, hostname)));
+            builder.addExtension(Extension.subjectAlternativeName, false,
+                    new GeneralNames(names.toArray(GeneralName[]::new)));
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
             builder.addExtension(Extension.keyUsage, true,
                     new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));

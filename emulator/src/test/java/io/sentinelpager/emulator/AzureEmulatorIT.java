@@ -3,12 +3,20 @@ package io.sentinelpager.emulator;
 import io.sentinelpager.testkit.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.Socket;
+import java.net.SocketException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -19,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,6 +36,7 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -70,6 +80,44 @@ class AzureEmulatorIT {
         Path pem = dir.resolve("emulator.pem");
         emulator.writeCertificatePem(pem);
         assertThat(Files.readString(pem)).startsWith("-----BEGIN CERTIFICATE-----\n").isEqualTo(emulator.certificatePem());
+    }
+
+    @Test
+    void listensOnEveryAddressUnderTheNameItIsGiven() throws Exception {
+        // This machine's name stands for the service name in a container: neither localhost nor 127.0.0.1.
+        String name = InetAddress.getLocalHost().getHostName();
+        assumeTrue(!name.equalsIgnoreCase("localhost") && InetAddress.getByName(name).isLoopbackAddress(),
+                "this machine's name (" + name + ") is localhost or does not resolve to a loopback address");
+        URI byName = URI.create("https://" + name + ":" + URI.create(emulator.baseUrl()).getPort() + "/");
+        assertThatThrownBy(() -> send(HttpRequest.newBuilder(byName).GET()))
+                .as("the default certificate does not name the host").isInstanceOf(SSLHandshakeException.class);
+
+        stop();
+        start(options.withHost("0.0.0.0", name));
+        int port = URI.create(emulator.baseUrl()).getPort();
+
+        assertThat(emulator.baseUrl()).isEqualTo("https://" + name + ":" + port);
+        X509Certificate certificate = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(
+                new ByteArrayInputStream(emulator.certificatePem().getBytes(StandardCharsets.US_ASCII)));
+        assertThat(certificate.getSubjectAlternativeNames().stream().map(entry -> String.valueOf(entry.get(1))))
+                .containsExactlyInAnyOrder("localhost", "127.0.0.1", name);
+        // The token endpoint by that name, the client checking the name against the certificate as the SDKs do.
+        assertThat(tokenRequest(options.tenantId(), options.clientSecret()).statusCode()).isEqualTo(200);
+        for (InetAddress address : nonLoopbackAddresses()) {
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(address, port), 5_000); // refused if bound to 127.0.0.1 only
+            }
+        }
+    }
+
+    private static List<InetAddress> nonLoopbackAddresses() throws IOException {
+        return NetworkInterface.networkInterfaces().filter(nic -> {
+            try {
+                return nic.isUp() && !nic.isLoopback();
+            } catch (SocketException e) {
+                throw new UncheckedIOException(e);
+            }
+        }).flatMap(NetworkInterface::inetAddresses).filter(a -> a instanceof Inet4Address).toList();
     }
 
     @Test
