@@ -19,6 +19,7 @@ import io.sentinelpager.platform.local.LocalCluster;
 import io.sentinelpager.platform.security.VapidKeys;
 import io.sentinelpager.platform.service.ServiceContext;
 import io.sentinelpager.platform.service.ServiceRunner;
+import io.sentinelpager.responder.ResponderApp;
 import io.sentinelpager.responder.ResponderService;
 import io.sentinelpager.responder.auth.Accounts;
 import io.sentinelpager.responder.auth.Passwords;
@@ -70,6 +71,8 @@ final class Pipeline {
     final LocalCluster cluster;
     final AzureEmulator azure;
     final ServiceRunner runner;
+    /** The settings every service of this pipeline runs with. */
+    private final PagerConfig settings;
     final ServiceContext context;
     final Path inbox;
     final Path emulatorCertificate;
@@ -97,7 +100,7 @@ final class Pipeline {
         Path certificate = work.resolve("emulator-ca.pem");
         azure.writeCertificatePem(certificate);
         emulatorCertificate = certificate;
-        PagerConfig settings = PagerConfig.empty().with(cluster.settings()).with(Map.of(
+        settings = PagerConfig.empty().with(cluster.settings()).with(Map.of(
                 "state.dir", work.resolve("state").toString(),
                 "health.port", "0",
                 "responder.port", "0",
@@ -225,8 +228,22 @@ final class Pipeline {
     }
 
     int responderPort() {
+        return responderPort(runner);
+    }
+
+    /** The port of the responder a runner runs. */
+    static int responderPort(ServiceRunner runner) {
         return runner.services().stream().filter(s -> s instanceof ResponderService)
                 .map(s -> ((ResponderService) s).port()).findFirst().orElseThrow();
+    }
+
+    /**
+     * One more responder instance on this pipeline's cluster, with the same settings, keys and accounts, as a second
+     * replica behind a load balancer runs: its own state directory, its own port.
+     */
+    ServiceRunner anotherResponder(Path stateDir) {
+        return ServiceRunner.start(settings.with("state.dir", stateDir.toString()),
+                Map.of(ResponderApp.NAME, Services.ALL.get(ResponderApp.NAME)), Clock.systemUTC());
     }
 
     /** Every page delivered so far, whoever received it. */

@@ -3,26 +3,24 @@ package io.sentinelpager.responder;
 import io.sentinelpager.platform.kafka.AvroSerdes;
 import io.sentinelpager.platform.kafka.GlobalTables;
 import io.sentinelpager.schemas.AlertLifecycle;
-import io.sentinelpager.schemas.SyncState;
+import io.sentinelpager.schemas.TopicSpec;
 import io.sentinelpager.schemas.Topics;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
-import org.apache.kafka.common.utils.Bytes;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.Materialized;
-import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.TimestampedKeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
 
 /**
- * The responder's view: alert.state materialized into a queryable store (the latest state per alert), every change
- * handed to the live updates of connected apps, the teams, users and schedules as global tables for
+ * The responder's view, the same on every instance: alert.state in a global store (the latest state per alert),
+ * every change handed to the live updates of connected apps, the teams, users and schedules as global tables for
  * authorization and "who is on call", the one-click links already used, and what syncback has written to Azure.
  */
 public final class ResponderTopology {
@@ -45,31 +43,20 @@ public final class ResponderTopology {
      */
     public static Topology build(AvroSerdes serdes, Consumer<AlertLifecycle> changes, Consumer<String> azureChanges) {
         StreamsBuilder builder = new StreamsBuilder();
-        builder.table(Topics.ALERT_STATE.name(),
-                        Consumed.with(serdes.key(), serdes.value(AlertLifecycle.class)).withName("alert-state"),
-                        Materialized.<String, AlertLifecycle, KeyValueStore<Bytes, byte[]>>as(STATE_STORE)
-                                .withKeySerde(serdes.key()).withValueSerde(serdes.value(AlertLifecycle.class)))
-                .toStream(Named.as("alert-state-changes"))
-                // Apps connected for live updates see each new state of an alert they may see.
-                .foreach((key, state) -> {
-                    if (state != null) {
-                        changes.accept(state);
-                    }
-                }, Named.as("live-updates"));
+        // Every alert on every instance, so that any instance answers for any alert, and apps connected to any
+        // instance hear of every change: a global store of our own, since a global table tells nobody of a change.
+        addLatestPerKey(builder, serdes, Topics.ALERT_STATE, STATE_STORE, (key, state) -> {
+            if (state != null) {
+                changes.accept(state);
+            }
+        });
         GlobalTables.add(builder, serdes, Topics.CONFIG_TEAMS, TEAMS_STORE);
         GlobalTables.add(builder, serdes, Topics.CONFIG_USERS, USERS_STORE);
         GlobalTables.add(builder, serdes, Topics.CONFIG_SCHEDULES, SCHEDULES_STORE);
         // Every instance sees every spent link: a link works once, whichever instance it reaches.
         GlobalTables.add(builder, serdes, Topics.RESPONDER_USED_LINKS, USED_LINKS_STORE);
-        // What Azure has from us of each alert, whichever instance serves the alert. A global store of our own, not a
-        // global table, because open apps must hear of each change: a global table tells nobody. Timestamped, as the
-        // global table's store was, so that the store already on disk reads as before.
-        builder.addGlobalStore(Stores.timestampedKeyValueStoreBuilder(
-                                Stores.persistentTimestampedKeyValueStore(SYNC_STATE_STORE), serdes.key(),
-                                serdes.value(SyncState.class)).withLoggingDisabled(),
-                Topics.SYNC_STATE.name(),
-                Consumed.with(serdes.key(), serdes.value(SyncState.class)).withName(SYNC_STATE_STORE + "-source"),
-                () -> new SyncStateUpdates(azureChanges));
+        // What Azure has from us of each alert, whichever instance serves the alert, told to open apps as it changes.
+        addLatestPerKey(builder, serdes, Topics.SYNC_STATE, SYNC_STATE_STORE, (key, state) -> azureChanges.accept(key));
         // And of each incident, beside its alerts.
         GlobalTables.add(builder, serdes, Topics.SYNC_INCIDENT_STATE, INCIDENT_STATE_STORE);
         // Every person's phones, whichever instance they subscribed through: the cap on them counts them all.
@@ -77,32 +64,47 @@ public final class ResponderTopology {
         return builder.build();
     }
 
-    /** Keeps the latest sync.state of each alert in the global store, then says whose changed. */
-    static final class SyncStateUpdates implements Processor<String, SyncState, Void, Void> {
+    /**
+     * A global store of the latest record per key of a compacted topic, whose every change is also handed to
+     * {@code listener} (a null value: the key was deleted). Timestamped, as a global table's store is, so that a
+     * store already on disk from one reads as before.
+     */
+    private static <V extends SpecificRecord> void addLatestPerKey(StreamsBuilder builder, AvroSerdes serdes,
+            TopicSpec<String, V> topic, String storeName, BiConsumer<String, V> listener) {
+        builder.addGlobalStore(Stores.timestampedKeyValueStoreBuilder(Stores.persistentTimestampedKeyValueStore(
+                        storeName), serdes.key(), serdes.value(topic.valueType())).withLoggingDisabled(),
+                topic.name(), Consumed.with(serdes.key(), serdes.value(topic.valueType())).withName(storeName + "-source"),
+                () -> new LatestPerKey<>(storeName, listener));
+    }
 
-        private final Consumer<String> azureChanges;
-        private TimestampedKeyValueStore<String, SyncState> store;
+    /** Keeps the latest record of each key in a global store, then tells the listener. */
+    static final class LatestPerKey<V> implements Processor<String, V, Void, Void> {
 
-        SyncStateUpdates(Consumer<String> azureChanges) {
-            this.azureChanges = azureChanges;
+        private final String storeName;
+        private final BiConsumer<String, V> listener;
+        private TimestampedKeyValueStore<String, V> store;
+
+        LatestPerKey(String storeName, BiConsumer<String, V> listener) {
+            this.storeName = storeName;
+            this.listener = listener;
         }
 
         @Override
         public void init(ProcessorContext<Void, Void> context) {
-            store = context.getStateStore(SYNC_STATE_STORE);
+            store = context.getStateStore(storeName);
         }
 
         @Override
-        public void process(Record<String, SyncState> record) {
+        public void process(Record<String, V> record) {
             if (record.key() == null) {
-                return; // as a global table drops it: no alert to show it on
+                return; // as a global table drops it: nothing to show it on
             }
             if (record.value() == null) {
                 store.delete(record.key());
             } else {
                 store.put(record.key(), ValueAndTimestamp.make(record.value(), record.timestamp()));
             }
-            azureChanges.accept(record.key());
+            listener.accept(record.key(), record.value());
         }
     }
 }
