@@ -39,13 +39,16 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every client of these tests is on this machine. An attacker is told apart by its address all the same: Linux
  * routes the whole of 127.0.0.0/8 to loopback, so a socket bound to 127.0.0.2 reaches the responder from an address of
- * its own, as a client elsewhere would, without any header the responder would have to trust.
+ * its own, as a client elsewhere would, without any header the responder would have to trust. 127.0.0.3 stands for
+ * the TLS proxy the responder is configured to trust, whose X-Forwarded-For names the client.
  */
 @ExtendWith(LocalClusterExtension.class)
 class ResponderAbuseIT {
 
     static final HttpClient HTTP = HttpClient.newHttpClient();
     static final InetAddress ATTACKER = address("127.0.0.2");
+    /** The TLS proxy in front of the responder, on the pipeline's responder.trusted.proxies. */
+    static final InetAddress PROXY = address("127.0.0.3");
     static Pipeline pipeline;
 
     @BeforeAll
@@ -83,7 +86,29 @@ class ResponderAbuseIT {
         }
         Raw spoofed = Raw.post(ATTACKER, "/api/login", Map.of("Content-Type", "application/json",
                 "X-Forwarded-For", "203.0.113.7"), "{\"user\":\"lead\",\"password\":\"guess\"}");
-        assertThat(spoofed.status()).as("no proxy is trusted, so the header names no client").isEqualTo(429);
+        assertThat(spoofed.status()).as("the attacker's address is no trusted proxy, so the header names no client")
+                .isEqualTo(429);
+    }
+
+    @Test
+    void behindTheTrustedProxyEachForwardedClientIsBackedOffOnItsOwn() throws Exception {
+        String attacker = "203.0.113.66";
+        String owner = "198.51.100.7";
+        for (int i = 0; i < 6; i++) {
+            Raw wrong = Raw.post(PROXY, "/api/login", Map.of("Content-Type", "application/json",
+                    "X-Forwarded-For", attacker), "{\"user\":\"intern\",\"password\":\"guess" + i + "\"}");
+            assertThat(wrong.status()).as("wrong password %d from the attacker, through the proxy", i + 1)
+                    .isEqualTo(i < 5 ? 401 : 429);
+        }
+        Raw ownerLogin = Raw.post(PROXY, "/api/login", Map.of("Content-Type", "application/json",
+                "X-Forwarded-For", owner), "{\"user\":\"intern\",\"password\":\"" + pipeline.password + "\"}");
+        assertThat(ownerLogin.status()).as("the owner through the same proxy: %s", ownerLogin.body()).isEqualTo(200);
+
+        // The attacker writes the owner's address itself; the proxy appends the attacker's, and that one counts.
+        Raw spoofed = Raw.post(PROXY, "/api/login", Map.of("Content-Type", "application/json",
+                "X-Forwarded-For", owner + ", " + attacker), "{\"user\":\"intern\",\"password\":\""
+                + pipeline.password + "\"}");
+        assertThat(spoofed.status()).as("the attacker naming the owner's address left of its own").isEqualTo(429);
     }
 
     @Test
