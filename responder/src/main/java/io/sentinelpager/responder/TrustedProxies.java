@@ -21,8 +21,6 @@ import java.util.regex.Pattern;
  */
 public final class TrustedProxies {
 
-    public static final TrustedProxies NONE = new TrustedProxies(List.of());
-
     /**
      * A dotted quad of 0-255 without leading zeros, or text of IPv6 characters that starts like one and has a colon:
      * the only strings handed to {@link InetAddress#getByName}, which parses these without asking DNS (it would look
