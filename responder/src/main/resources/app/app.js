@@ -30,6 +30,7 @@ function show(view) {
 
 function showLogin() {
   state.me = null; state.csrf = null;
+  $('logout-choice').hidden = true;
   if (state.events) { state.events.close(); state.events = null; }
   show('login-view');
   $('login-user').focus();
@@ -323,6 +324,46 @@ async function enablePush() {
   } catch (e) { say('Could not turn on pages on this phone: ' + e.message); }
 }
 
+// Logging out leaves this browser's push subscription, so pages keep coming to this phone: what an on-call person
+// wants from their own phone, not from a shared or handed-back one. So whoever has one chooses.
+async function logout() {
+  let subscription = null;
+  try { subscription = await pushSubscription(); } catch (e) { /* cannot tell: log out, as asked */ }
+  if (subscription) {
+    $('logout-choice').hidden = false;
+    $('logout-stop-push').focus();
+    return;
+  }
+  await endSession();
+}
+
+async function pushSubscription() {
+  if (!('serviceWorker' in navigator && 'PushManager' in window)) return null;
+  const registration = await navigator.serviceWorker.getRegistration();
+  return registration ? registration.pushManager.getSubscription() : null;
+}
+
+async function stopPushAndLogOut() {
+  try {
+    const subscription = await pushSubscription();
+    if (subscription) {
+      // The server first: a subscription the browser dropped but the server kept would count against the person's
+      // maximum until a push to it came back gone.
+      await api('DELETE', '/api/push/subscriptions', { endpoint: subscription.endpoint });
+      await subscription.unsubscribe();
+    }
+  } catch (e) {
+    // Still logged in, with the choice still open: pages the person asked to stop must not go on unnoticed.
+    say('Could not stop pages on this phone: ' + e.message);
+    return;
+  }
+  await endSession();
+}
+
+async function endSession() {
+  try { await api('POST', '/api/logout'); } finally { showLogin(); }
+}
+
 async function start(me) {
   state.me = me; state.csrf = me.csrf;
   offerPush(); // not awaited: the service worker may still be installing, and the alerts must not wait for it
@@ -341,7 +382,10 @@ document.addEventListener('DOMContentLoaded', async () => {
       await start(me);
     } catch (e) { $('login-error').textContent = e.message; }
   });
-  $('logout').addEventListener('click', async () => { try { await api('POST', '/api/logout'); } finally { showLogin(); } });
+  $('logout').addEventListener('click', logout);
+  $('logout-stop-push').addEventListener('click', stopPushAndLogOut);
+  $('logout-keep-push').addEventListener('click', endSession);
+  $('logout-cancel').addEventListener('click', () => { $('logout-choice').hidden = true; });
   $('scope-mine').addEventListener('click', () => { state.scope = 'mine'; renderList(); });
   $('scope-team').addEventListener('click', () => { state.scope = 'team'; renderList(); });
   $('act-ack').addEventListener('click', () => act('ack'));

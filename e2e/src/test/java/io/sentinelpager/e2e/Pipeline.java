@@ -120,7 +120,10 @@ final class Pipeline {
                 // Phones in these tests subscribe with a push service on loopback, where nothing listens: the one
                 // exemption from the rule that push endpoints resolve to public addresses, which tests alone set.
                 "push.hosts", "fcm.googleapis.com,127.0.0.1",
-                "push.unsafe.local.origin", PUSH_ORIGIN)).with(DemoConnector.settings(azure, certificate))
+                "push.unsafe.local.origin", PUSH_ORIGIN,
+                // A TLS proxy's address, which only ResponderAbuseIT connects from; every other test's requests come
+                // from 127.0.0.1 or 127.0.0.2, whose X-Forwarded-For is still ignored.
+                "responder.trusted.proxies", ResponderAbuseIT.PROXY.getHostAddress())).with(DemoConnector.settings(azure, certificate))
                 .with(sentinelConnector(azure, certificate));
         context = ServiceContext.of(settings, new SimpleMeterRegistry(), Clock.systemUTC());
         runner = ServiceRunner.start(settings, Services.ALL, Clock.systemUTC());

@@ -6,7 +6,12 @@ import static org.awaitility.Awaitility.await;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.sentinelpager.app.DemoConnector;
 import io.sentinelpager.platform.local.LocalCluster;
+import io.sentinelpager.schemas.RecordLimits;
 import io.sentinelpager.testkit.LocalClusterExtension;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -22,7 +27,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -35,17 +42,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The responder against the people who attack a SOC's pager: whoever tries to lock the on-call staff out, to exhaust
- * the server with a body that never ends, or to log a victim's browser into an account of theirs.
+ * the server with a body that never ends, to stop paging with huge comments, or to log a victim's browser into an
+ * account of theirs.
  *
  * <p>Every client of these tests is on this machine. An attacker is told apart by its address all the same: Linux
  * routes the whole of 127.0.0.0/8 to loopback, so a socket bound to 127.0.0.2 reaches the responder from an address of
- * its own, as a client elsewhere would, without any header the responder would have to trust.
+ * its own, as a client elsewhere would, without any header the responder would have to trust. 127.0.0.3 stands for
+ * the TLS proxy the responder is configured to trust, whose X-Forwarded-For names the client.
  */
 @ExtendWith(LocalClusterExtension.class)
 class ResponderAbuseIT {
 
     static final HttpClient HTTP = HttpClient.newHttpClient();
     static final InetAddress ATTACKER = address("127.0.0.2");
+    /** The TLS proxy in front of the responder, on the pipeline's responder.trusted.proxies. */
+    static final InetAddress PROXY = address("127.0.0.3");
     static Pipeline pipeline;
 
     @BeforeAll
@@ -83,7 +94,29 @@ class ResponderAbuseIT {
         }
         Raw spoofed = Raw.post(ATTACKER, "/api/login", Map.of("Content-Type", "application/json",
                 "X-Forwarded-For", "203.0.113.7"), "{\"user\":\"lead\",\"password\":\"guess\"}");
-        assertThat(spoofed.status()).as("no proxy is trusted, so the header names no client").isEqualTo(429);
+        assertThat(spoofed.status()).as("the attacker's address is no trusted proxy, so the header names no client")
+                .isEqualTo(429);
+    }
+
+    @Test
+    void behindTheTrustedProxyEachForwardedClientIsBackedOffOnItsOwn() throws Exception {
+        String attacker = "203.0.113.66";
+        String owner = "198.51.100.7";
+        for (int i = 0; i < 6; i++) {
+            Raw wrong = Raw.post(PROXY, "/api/login", Map.of("Content-Type", "application/json",
+                    "X-Forwarded-For", attacker), "{\"user\":\"intern\",\"password\":\"guess" + i + "\"}");
+            assertThat(wrong.status()).as("wrong password %d from the attacker, through the proxy", i + 1)
+                    .isEqualTo(i < 5 ? 401 : 429);
+        }
+        Raw ownerLogin = Raw.post(PROXY, "/api/login", Map.of("Content-Type", "application/json",
+                "X-Forwarded-For", owner), "{\"user\":\"intern\",\"password\":\"" + pipeline.password + "\"}");
+        assertThat(ownerLogin.status()).as("the owner through the same proxy: %s", ownerLogin.body()).isEqualTo(200);
+
+        // The attacker writes the owner's address itself; the proxy appends the attacker's, and that one counts.
+        Raw spoofed = Raw.post(PROXY, "/api/login", Map.of("Content-Type", "application/json",
+                "X-Forwarded-For", owner + ", " + attacker), "{\"user\":\"intern\",\"password\":\""
+                + pipeline.password + "\"}");
+        assertThat(spoofed.status()).as("the attacker naming the owner's address left of its own").isEqualTo(429);
     }
 
     @Test
@@ -129,6 +162,44 @@ class ResponderAbuseIT {
                 .as("the server still answers").isEqualTo(200);
     }
 
+    /**
+     * "Two oversized comments from one user stop all paging" was a bug: a page keeps its comments, and two long ones
+     * made its record too large for its topic, which stopped escalate. A megabyte through the API is refused at the
+     * door; the same from Azure, where nothing can refuse it, comes in cut to a comment's bound, and pages go on. A
+     * pipeline that a comment stopped (ingest failing to write the action, escalate the page) would leave the later
+     * alert unpaged, and this test waiting for it in vain: without ingest's cut, ingest retries the too-large action
+     * forever and reads no further alert.
+     */
+    @Test
+    void aMegabyteCommentTwiceWhileAnAlertPagesDoesNotStopPaging() throws Exception {
+        String key = pipeline.pagedAlert();
+
+        // {"comment":"xxx…"} with a megabyte of x: the responder refuses it by its length, before reading it.
+        Raw refused = Raw.announce("/api/alerts/" + key + "/comment", Map.of("Content-Type", "application/json",
+                "Authorization", "Bearer " + pipeline.tokens.get("analyst")), 1024 * 1024 + 14);
+        assertThat(refused.status()).as("a megabyte comment through the API: %s", refused.body()).isEqualTo(413);
+        assertThat(refused.body()).contains("the request body is 1048590 bytes; the limit is 65536 bytes");
+
+        // In Defender, through the emulator's store as its admin API does (whose own body limit is a megabyte).
+        String alertId = key.substring(DemoConnector.ID.length() + 1);
+        for (String letter : new String[] {"a", "b"}) {
+            assertThat(pipeline.azure.alerts().changeAsAnalyst(alertId, "Mallory Insider",
+                    JsonNodeFactory.instance.objectNode(), letter.repeat(1024 * 1024))).isPresent();
+        }
+        // Ingest reads the comments at its next poll, before or with the next alert: were it stuck on them, as it was
+        // when it tried to write a megabyte to alert.actions, the next alert would never page.
+        String next = pipeline.pagedAlert();
+        await("the next alert's page in the inbox").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+                .until(() -> pipeline.inboxText().contains(next));
+        await("both comments on the page, each cut").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+                .until(() -> comments(key).size() == 2);
+        assertThat(comments(key)).allSatisfy(comment -> assertThat(comment)
+                .as("a comment as the page keeps it").endsWith("… [cut: 1048576 bytes in all]")
+                .satisfies(c -> assertThat(c.getBytes(StandardCharsets.UTF_8).length)
+                        .isLessThanOrEqualTo(RecordLimits.COMMENT_BYTES)));
+        assertThat(pipeline.status(key)).as("the commented page").isEqualTo("triggered");
+    }
+
     @Test
     void aLoginMustBeJsonFromTheAppsOwnOrigin() throws Exception {
         String body = "{\"user\":\"manager\",\"password\":\"" + pipeline.password + "\"}";
@@ -167,6 +238,19 @@ class ResponderAbuseIT {
                 .anySatisfy(line -> assertThat(line).startsWith("login failed for nobody"))
                 .allSatisfy(line -> assertThat(line).as("one line, no control characters")
                         .doesNotContain("\r", "\n", "\u001b"));
+    }
+
+    /** The page's comments from Azure as the analyst's API token reads them. */
+    private static List<String> comments(String key) throws Exception {
+        HttpResponse<String> page = send(HttpRequest.newBuilder(uri("/api/alerts/" + key))
+                .header("Authorization", "Bearer " + pipeline.tokens.get("analyst")));
+        List<String> out = new ArrayList<>();
+        for (JsonNode comment : new ObjectMapper().readTree(page.body()).path("comments")) {
+            if (comment.path("channel").asText().equals("azure")) {
+                out.add(comment.path("detail").asText());
+            }
+        }
+        return out;
     }
 
     private static HttpRequest.Builder login(String user, String password) {
@@ -209,17 +293,33 @@ class ResponderAbuseIT {
 
         static Raw post(InetAddress from, String path, Map<String, String> headers, String body) throws IOException {
             byte[] content = body.getBytes(StandardCharsets.UTF_8);
+            return exchange(from, path, headers, content.length, content);
+        }
+
+        /**
+         * Announces a body of this length with {@code Expect: 100-continue}, as curl does for a large one, and reads
+         * the answer without sending the body: a server that refuses it answers at once, one that wants it says 100.
+         */
+        static Raw announce(String path, Map<String, String> headers, long length) throws IOException {
+            Map<String, String> expecting = new LinkedHashMap<>(headers);
+            expecting.put("Expect", "100-continue");
+            return exchange(InetAddress.getByName("127.0.0.1"), path, expecting, length, null);
+        }
+
+        private static Raw exchange(InetAddress from, String path, Map<String, String> headers, long length,
+                                    byte[] content) throws IOException {
             try (Socket socket = new Socket()) {
                 socket.bind(new InetSocketAddress(from, 0));
                 socket.connect(new InetSocketAddress("127.0.0.1", pipeline.responderPort()), 5_000);
                 socket.setSoTimeout(30_000);
                 StringBuilder request = new StringBuilder("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1:"
-                        + pipeline.responderPort() + "\r\nConnection: close\r\nContent-Length: " + content.length
-                        + "\r\n");
+                        + pipeline.responderPort() + "\r\nConnection: close\r\nContent-Length: " + length + "\r\n");
                 headers.forEach((name, value) -> request.append(name).append(": ").append(value).append("\r\n"));
                 OutputStream out = socket.getOutputStream();
                 out.write(request.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII));
-                out.write(content);
+                if (content != null) {
+                    out.write(content);
+                }
                 out.flush();
                 InputStream in = socket.getInputStream();
                 int status = Integer.parseInt(readLine(in).split(" ")[1]);
@@ -229,7 +329,8 @@ class ResponderAbuseIT {
                     answer.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
                             line.substring(colon + 1).trim());
                 }
-                return new Raw(status, answer, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                return new Raw(status, answer, status == 100 ? "" : new String(in.readAllBytes(),
+                        StandardCharsets.UTF_8));
             }
         }
     }

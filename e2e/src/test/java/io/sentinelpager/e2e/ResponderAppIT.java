@@ -9,6 +9,7 @@ import io.sentinelpager.app.DemoConnector;
 import io.sentinelpager.emulator.Fault;
 import io.sentinelpager.emulator.SampleAlerts;
 import io.sentinelpager.platform.local.LocalCluster;
+import io.sentinelpager.platform.security.P256;
 import io.sentinelpager.testkit.LocalClusterExtension;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -18,8 +19,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.interfaces.ECPublicKey;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -279,6 +282,60 @@ class ResponderAppIT {
         wait.until(ExpectedConditions.numberOfElementsToBe(azureOnCard(key), 0));
     }
 
+    /**
+     * Logging out asks whether this phone should stop getting pages, and removes its subscription when told to. Headless
+     * Chromium cannot subscribe: pushManager.subscribe() registers with Google's push service, which this machine's
+     * closed network never reaches (tried: it neither resolves nor rejects within 30 s). So the browser's own PushManager is given the subscription a phone would have, as
+     * a script run before the app's, while the server holds that phone and another one of the same person for real.
+     */
+    @Test
+    void loggingOutOfAPhoneThatGetsPagesAsksWhetherToStopThemAndRemovesOnlyThatPhone() throws Exception {
+        String user = "auditor"; // in no team of the example config, so nothing is ever pushed to these endpoints
+        String phone = Pipeline.PUSH_ORIGIN + "/send/" + UUID.randomUUID();
+        String otherPhone = Pipeline.PUSH_ORIGIN + "/send/" + UUID.randomUUID();
+        int before = pushSubscriptions(user);
+        for (String endpoint : new String[] {phone, otherPhone}) {
+            assertThat(pushApi(user, "POST", "{\"endpoint\":\"" + endpoint + "\",\"keys\":{\"p256dh\":\""
+                    + P256.base64url(P256.encode((ECPublicKey) P256.generate().getPublic()))
+                    + "\",\"auth\":\"AAECAwQFBgcICQoLDA0ODw\"}}").statusCode()).isEqualTo(201);
+        }
+        await("both phones subscribed").atMost(WAIT).until(() -> pushSubscriptions(user) == before + 2);
+        ((ChromeDriver) browser).executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", """
+                window.unsubscribed = false;
+                PushManager.prototype.getSubscription = async () => window.unsubscribed ? null : {
+                  endpoint: '%s', options: {}, toJSON() { return { endpoint: this.endpoint }; },
+                  unsubscribe: async () => { window.unsubscribed = true; return true; } };
+                """.formatted(phone)));
+
+        WebDriverWait wait = logIn(user);
+        browser.findElement(By.id("logout")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("logout-choice")));
+        screenshot("6-logout-choice");
+        browser.findElement(By.id("logout-keep-push")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-view")));
+        assertThat(pushSubscriptions(user)).as("pages kept on this phone").isEqualTo(before + 2);
+
+        logIn(user);
+        browser.findElement(By.id("logout")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("logout-stop-push"))).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-view")));
+        assertThat(((ChromeDriver) browser).executeScript("return window.unsubscribed"))
+                .as("the browser's subscription is dropped too").isEqualTo(true);
+        await("this phone's subscription removed").atMost(WAIT).pollInterval(Duration.ofMillis(200))
+                .until(() -> pushSubscriptions(user) == before + 1);
+        assertThat(pushApi(user, "DELETE", "{\"endpoint\":\"" + otherPhone + "\"}").statusCode()).isEqualTo(204);
+        assertThat(send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + pipeline.responderPort()
+                + "/api/me"))).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void aBrowserWithoutPagesLogsOutWithoutBeingAsked() throws Exception {
+        WebDriverWait wait = logIn("lead");
+        browser.findElement(By.id("logout")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-view")));
+        assertThat(browser.findElement(By.id("logout-choice")).isDisplayed()).isFalse();
+    }
+
     @Test
     void aWrongPasswordIsRefusedOnTheLoginForm() {
         WebDriverWait wait = new WebDriverWait(browser, WAIT);
@@ -299,6 +356,25 @@ class ResponderAppIT {
                 HttpResponse.BodyHandlers.ofString());
         return response.statusCode() == 200
                 ? new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body()).path("status").asText() : "";
+    }
+
+    /** How many push subscriptions the person has, as the API counts them. */
+    private static int pushSubscriptions(String user) throws Exception {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + pipeline.responderPort() + "/api/push/subscriptions"))
+                .header("Authorization", "Bearer " + pipeline.tokens.get(user)));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body()).path("count").asInt();
+    }
+
+    private static HttpResponse<String> pushApi(String user, String method, String body) throws Exception {
+        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + pipeline.responderPort()
+                        + "/api/push/subscriptions")).header("Authorization", "Bearer " + pipeline.tokens.get(user))
+                .header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** Opens the alert as a message's Open link does, and waits for its detail. */

@@ -19,6 +19,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -108,8 +109,8 @@ final class LoginApi {
         InputLimits.requireBytes("field 'password'", body.password(), InputLimits.PASSWORD_BYTES);
         String user = body.user() == null ? "" : body.user();
         char[] password = body.password() == null ? new char[0] : body.password().toCharArray();
-        // The connection's address: a header naming another would be the client's word, and no proxy is trusted.
-        String address = ctx.ip();
+        String address = config.trustedProxies().clientAddress(ctx.ip(),
+                Collections.list(ctx.req().getHeaders("X-Forwarded-For")));
         Optional<Instant> locked = guard.lockedUntil(address, user);
         if (locked.isPresent()) {
             AUDIT.warn("login refused for {} from {}: locked until {}", LogText.escape(user), address, locked.get());

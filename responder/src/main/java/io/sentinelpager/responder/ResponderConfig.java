@@ -15,7 +15,8 @@ import java.util.Optional;
 public record ResponderConfig(String host, int port, Path accountsFile, Optional<Secret> sessionKey,
                               Duration sessionTtl, boolean secureCookies, int maxFailedLogins,
                               Duration failedLoginWindow, Duration lockout, Optional<String> publicUrl,
-                              Optional<Secret> linksKey, Optional<Secret> twilioAuthToken, Optional<Oidc> oidc) {
+                              Optional<Secret> linksKey, Optional<Secret> twilioAuthToken, Optional<Oidc> oidc,
+                              TrustedProxies trustedProxies) {
 
     /** Sign-in with Entra ID (or another OpenID Connect provider), when an issuer is configured. */
     public record Oidc(String issuer, String clientId, Secret clientSecret, Optional<Path> trustedCertificates,
@@ -43,6 +44,12 @@ public record ResponderConfig(String host, int port, Path accountsFile, Optional
     public static final ConfigKey LOCKOUT = ConfigKey.of("responder.login.lockout", "15m",
             "how long an address stays locked out of an account");
 
+    public static final ConfigKey TRUSTED_PROXIES = ConfigKey.of("responder.trusted.proxies", "",
+            "IP addresses and CIDR ranges (comma-separated, e.g. 10.0.0.5,10.1.0.0/16) of the TLS proxies in front of"
+                    + " the responder. A request from one of them comes from the rightmost X-Forwarded-For address"
+                    + " that is not one of them, for the login lock-out; from any other peer the header is ignored."
+                    + " Default: none, every request comes from its connection's address");
+
     public static final ConfigKey PUBLIC_URL = ConfigKey.of("responder.public.url", null,
             "the URL people and Twilio reach the responder at (e.g. https://pager.contoso.com); Twilio signs it."
                     + " Default: http://<responder.host>:<port>");
@@ -63,8 +70,9 @@ public record ResponderConfig(String host, int port, Path accountsFile, Optional
 
     /** Every setting the responder reads beyond the platform's: these, the shared secrets, the VAPID public key and the push endpoint rules. */
     public static final List<ConfigKey> KEYS = List.of(HOST, PORT, ACCOUNTS_FILE, SESSION_KEY, SESSION_TTL,
-            SECURE_COOKIES, MAX_FAILED_LOGINS, FAILED_LOGIN_WINDOW, LOCKOUT, PUBLIC_URL, OIDC_ISSUER, OIDC_CLIENT_ID,
-            OIDC_CLIENT_SECRET, OIDC_TRUST, OIDC_ALLOW_GUESTS, SharedSecrets.LINKS_KEY, SharedSecrets.TWILIO_AUTH_TOKEN,
+            SECURE_COOKIES, MAX_FAILED_LOGINS, FAILED_LOGIN_WINDOW, LOCKOUT, TRUSTED_PROXIES, PUBLIC_URL, OIDC_ISSUER,
+            OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, OIDC_TRUST, OIDC_ALLOW_GUESTS, SharedSecrets.LINKS_KEY,
+            SharedSecrets.TWILIO_AUTH_TOKEN,
             VapidKeys.PUBLIC_KEY, PushEndpoints.HOSTS, PushEndpoints.LOCAL_ORIGIN, PushEndpoints.MAX_PER_USER);
 
     public static ResponderConfig from(PagerConfig config) {
@@ -76,6 +84,7 @@ public record ResponderConfig(String host, int port, Path accountsFile, Optional
                 config.duration(SESSION_TTL), config.bool(SECURE_COOKIES), config.integer(MAX_FAILED_LOGINS),
                 config.duration(FAILED_LOGIN_WINDOW), config.duration(LOCKOUT), config.optional(PUBLIC_URL),
                 SharedSecrets.linksKey(config),
-                config.optional(SharedSecrets.TWILIO_AUTH_TOKEN).map(Secret::of), oidc);
+                config.optional(SharedSecrets.TWILIO_AUTH_TOKEN).map(Secret::of), oidc,
+                TrustedProxies.parse(config.string(TRUSTED_PROXIES)));
     }
 }
