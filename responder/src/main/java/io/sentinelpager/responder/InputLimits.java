@@ -2,9 +2,12 @@ package io.sentinelpager.responder;
 
 import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
-import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import io.sentinelpager.schemas.RecordLimits;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Optional;
 import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.server.HttpChannel;
@@ -64,26 +67,41 @@ final class InputLimits {
      * ({@code maxRequestSize}) only looks at Content-Length, as this does, and reads a chunked body to its end
      * whatever its size, so a body without a length is refused: browsers, scripts and Twilio all send one.
      */
-    static void boundBody(Context ctx) {
+    static void boundBody(Context ctx) throws IOException {
         long length = ctx.req().getContentLengthLong();
         if (length > REQUEST_BODY_BYTES) {
-            closeOnceAnswered(ctx);
-            throw new HttpResponseException(HttpStatus.CONTENT_TOO_LARGE.getCode(), "the request body is " + length
-                    + " bytes; the limit is " + REQUEST_BODY_BYTES + " bytes");
-        }
-        if (length < 0 && ctx.header("Transfer-Encoding") != null) {
-            closeOnceAnswered(ctx);
-            throw new HttpResponseException(HttpStatus.LENGTH_REQUIRED.getCode(), "send the request body with a"
-                    + " Content-Length header; the limit is " + REQUEST_BODY_BYTES + " bytes");
+            refuseUnread(ctx, HttpStatus.CONTENT_TOO_LARGE, "the request body is " + length + " bytes; the limit is "
+                    + REQUEST_BODY_BYTES + " bytes");
+        } else if (length < 0 && ctx.header("Transfer-Encoding") != null) {
+            refuseUnread(ctx, HttpStatus.LENGTH_REQUIRED, "send the request body with a Content-Length header; the"
+                    + " limit is " + REQUEST_BODY_BYTES + " bytes");
         }
     }
 
     /**
-     * Before Jetty reuses a connection it reads whatever is left of the request body, for as long as more keeps
-     * arriving: a refused body that never ends would keep a server thread reading it at the sender's pace. So a request
-     * whose body is refused has its connection closed once the refusal has been sent, which cuts the upload off; the
-     * sender sees its connection reset. Jetty tells of a finished exchange only to listeners on its connectors, so this
-     * adds one to every connector the server gets.
+     * Sends the refusal now, as {@code {"error": why}}, and has the connection closed once it is out. Jetty reads
+     * what is left of a request body, for as long as more keeps arriving, before it sends an answer that is not on
+     * its way yet and again before it reuses the connection: a body that never ends would keep a server thread
+     * reading it. An answer already sent skips the first, closing the connection ends the second, and the sender
+     * sees its upload cut off.
+     */
+    private static void refuseUnread(Context ctx, HttpStatus status, String why) throws IOException {
+        byte[] body = ctx.jsonMapper().toJsonString(Map.of("error", why), Map.class).getBytes(StandardCharsets.UTF_8);
+        HttpServletResponse response = ctx.res();
+        response.setStatus(status.getCode());
+        response.setHeader("Connection", "close");
+        response.setContentType("application/json");
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
+        response.flushBuffer();
+        ctx.attribute(BODY_REFUSED, true);
+        ctx.skipRemainingHandlers();
+    }
+
+    /**
+     * Closes the connection of a request whose body {@link #refuseUnread} refused, once the exchange is over. Jetty
+     * tells of a finished exchange only to listeners on its connectors, so this adds one to every connector the
+     * server gets.
      */
     static void cutOffRefusedBodies(Server server) {
         HttpChannel.Listener closeRefused = new HttpChannel.Listener() {
@@ -106,10 +124,5 @@ final class InputLimits {
             public void beanRemoved(Container parent, Object child) {
             }
         });
-    }
-
-    private static void closeOnceAnswered(Context ctx) {
-        ctx.header("Connection", "close");
-        ctx.attribute(BODY_REFUSED, true);
     }
 }
