@@ -354,16 +354,7 @@ class ResponderApiIT {
      */
     @Test
     void anIdTokenWithARespondersEmailButAnotherObjectIdIsRefused() throws Exception {
-        pipeline.azure.addPerson("lead@contoso.example", "Lee Lead");
-        HttpClient browser = entraBrowser();
-        Map<String, String> lead = signIn(browser, "lead@contoso.example");
-        nextIdToken("{\"claims\": {\"oid\": \"" + UUID.randomUUID() + "\"}}");
-
-        HttpResponse<String> refused = callback(browser, lead);
-
-        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(403);
-        assertThat(refused.body()).contains("linked to another Microsoft account");
-        assertThat(refused.headers().allValues("Set-Cookie")).noneMatch(c -> c.startsWith("pager_session="));
+        leadSignsInWith("{\"oid\": \"" + UUID.randomUUID() + "\"}", 403, "linked to another Microsoft account");
     }
 
     @Test
@@ -386,6 +377,16 @@ class ResponderApiIT {
             "a Microsoft account    | {\"idp\": \"9188040d-6c67-4c5b-b112-36a304b66dad\"}",
             "acct                   | {\"acct\": 1}"})
     void aGuestIsRefusedAsGuestsAreNotAllowed(String guest, String claims) throws Exception {
+        leadSignsInWith(claims, 403, "Guests may not sign in");
+    }
+
+    @Test
+    void anIdTokenWithoutAnObjectIdIsRefused() throws Exception {
+        leadSignsInWith("{\"oid\": null}", 400, "the ID token has no oid claim");
+    }
+
+    /** Lee Lead signs in and the next ID token carries these claims: refused, saying so, and no session opened. */
+    private static void leadSignsInWith(String claims, int status, String says) throws Exception {
         pipeline.azure.addPerson("lead@contoso.example", "Lee Lead");
         HttpClient browser = entraBrowser();
         Map<String, String> lead = signIn(browser, "lead@contoso.example");
@@ -393,22 +394,8 @@ class ResponderApiIT {
 
         HttpResponse<String> refused = callback(browser, lead);
 
-        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(403);
-        assertThat(refused.body()).contains("Guests may not sign in");
-        assertThat(refused.headers().allValues("Set-Cookie")).noneMatch(c -> c.startsWith("pager_session="));
-    }
-
-    @Test
-    void anIdTokenWithoutAnObjectIdIsRefused() throws Exception {
-        pipeline.azure.addPerson("lead@contoso.example", "Lee Lead");
-        HttpClient browser = entraBrowser();
-        Map<String, String> lead = signIn(browser, "lead@contoso.example");
-        nextIdToken("{\"claims\": {\"oid\": null}}");
-
-        HttpResponse<String> refused = callback(browser, lead);
-
-        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
-        assertThat(refused.body()).contains("the ID token has no oid claim");
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(status);
+        assertThat(refused.body()).contains(says);
         assertThat(refused.headers().allValues("Set-Cookie")).noneMatch(c -> c.startsWith("pager_session="));
     }
 
