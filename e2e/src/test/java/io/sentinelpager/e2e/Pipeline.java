@@ -19,6 +19,7 @@ import io.sentinelpager.platform.local.LocalCluster;
 import io.sentinelpager.platform.security.VapidKeys;
 import io.sentinelpager.platform.service.ServiceContext;
 import io.sentinelpager.platform.service.ServiceRunner;
+import io.sentinelpager.responder.ResponderApp;
 import io.sentinelpager.responder.ResponderService;
 import io.sentinelpager.responder.auth.Accounts;
 import io.sentinelpager.responder.auth.Passwords;
@@ -70,7 +71,10 @@ final class Pipeline {
     final LocalCluster cluster;
     final AzureEmulator azure;
     final ServiceRunner runner;
+    final PagerConfig settings;
     final ServiceContext context;
+    /** The example configuration and the people only these tests have, as applied at the start. */
+    final Path config;
     final Path inbox;
     final Path emulatorCertificate;
     /** Everyone's password in the responder's accounts file; made per run, like the demo's. */
@@ -97,13 +101,15 @@ final class Pipeline {
         Path certificate = work.resolve("emulator-ca.pem");
         azure.writeCertificatePem(certificate);
         emulatorCertificate = certificate;
-        PagerConfig settings = PagerConfig.empty().with(cluster.settings()).with(Map.of(
+        settings = PagerConfig.empty().with(cluster.settings()).with(Map.of(
                 "state.dir", work.resolve("state").toString(),
                 "health.port", "0",
                 "responder.port", "0",
                 "responder.accounts.file", writeAccounts(work).toString(),
                 "notify.inbox.dir", inbox.toString(),
                 "ingest.poll.interval", "500ms",
+                // Shared by every responder instance a test starts beside the pipeline's, as in production.
+                "responder.session.key", "session-" + UUID.randomUUID(),
                 VapidKeys.PUBLIC_KEY.name(), vapid.publicKeyBase64(),
                 VapidKeys.PRIVATE_KEY.name(), vapid.privateKeyBase64().reveal(),
                 WebPushChannel.Config.SUBJECT.name(), "mailto:soc@contoso.example")).with(Map.of(
@@ -121,9 +127,28 @@ final class Pipeline {
                 .with(sentinelConnector(azure, certificate));
         context = ServiceContext.of(settings, new SimpleMeterRegistry(), Clock.systemUTC());
         runner = ServiceRunner.start(settings, Services.ALL, Clock.systemUTC());
-        if (!ApplyCommand.apply(context, EXAMPLES, false, System.out, System.err)) {
+        config = Files.createDirectories(work.resolve("config"));
+        copyExamples(config);
+        // Accounts of people in no team are on-call users all the same: only those may log in.
+        Files.writeString(config.resolve("e2e-people.yaml"), """
+                users:
+                  - {id: auditor, name: Audrey Auditor, email: auditor@contoso.example}
+                  - {id: intern, name: Ira Intern, email: intern@contoso.example}
+                """);
+        if (!ApplyCommand.apply(context, config, false, System.out, System.err)) {
             throw new IllegalStateException("the example configuration did not apply");
         }
+    }
+
+    /**
+     * Another responder instance on the same cluster, with the same keys and accounts, its state in this directory;
+     * started, and closed by the caller. A second one with the first one's directory is that instance restarted.
+     */
+    ResponderService anotherResponder(Path stateDir) {
+        ResponderService responder = (ResponderService) ResponderApp.create(ServiceContext.of(
+                settings.with(Map.of("state.dir", stateDir.toString())), new SimpleMeterRegistry(), Clock.systemUTC()));
+        responder.start();
+        return responder;
     }
 
     /**
@@ -131,14 +156,18 @@ final class Pipeline {
      * test's alerts, so that the other tests on this shared pipeline route as before.
      */
     void applyExamplesWith(Path dir, String fileName, String yaml) throws IOException {
+        copyExamples(dir);
+        Files.writeString(dir.resolve(fileName), yaml);
+        if (!ApplyCommand.apply(context, dir, false, new PrintStream(OutputStream.nullOutputStream()), System.err)) {
+            throw new IllegalStateException(fileName + " did not apply with the example configuration");
+        }
+    }
+
+    private static void copyExamples(Path dir) throws IOException {
         try (var files = Files.list(EXAMPLES)) {
             for (Path f : files.toList()) {
                 Files.copy(f, dir.resolve(f.getFileName()));
             }
-        }
-        Files.writeString(dir.resolve(fileName), yaml);
-        if (!ApplyCommand.apply(context, dir, false, new PrintStream(OutputStream.nullOutputStream()), System.err)) {
-            throw new IllegalStateException(fileName + " did not apply with the example configuration");
         }
     }
 
@@ -154,11 +183,14 @@ final class Pipeline {
         return settings;
     }
 
-    /** Everyone logs in with {@link #password}; manager is an admin; auditor and intern are in no team. */
+    /**
+     * Everyone logs in with {@link #password}; manager is an admin; auditor and intern are in no team; leaver is an
+     * on-call user only while a test applies one.
+     */
     private Path writeAccounts(Path work) throws IOException {
         String hash = Passwords.hash(password.toCharArray());
         StringBuilder yaml = new StringBuilder("accounts:\n");
-        for (String user : List.of("analyst", "lead", "auditor", "intern", "manager")) {
+        for (String user : List.of("analyst", "lead", "auditor", "intern", "manager", "leaver")) {
             yaml.append("  - {user: ").append(user).append(", password: \"").append(hash).append("\"")
                     .append(user.equals("manager") ? ", admin: true" : "").append("}\n");
         }
