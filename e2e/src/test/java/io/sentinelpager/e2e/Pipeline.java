@@ -141,12 +141,13 @@ final class Pipeline {
     }
 
     /**
-     * Another responder instance on the same cluster, with the same keys and accounts, its state in this directory;
-     * started, and closed by the caller. A second one with the first one's directory is that instance restarted.
+     * Another responder instance on the same cluster, with the same keys and accounts, its state in this directory and
+     * its time from this clock; started, and closed by the caller. A second one with the first one's directory is that
+     * instance restarted.
      */
-    ResponderService anotherResponder(Path stateDir) {
+    ResponderService anotherResponder(Path stateDir, Clock clock) {
         ResponderService responder = (ResponderService) ResponderApp.create(ServiceContext.of(
-                settings.with(Map.of("state.dir", stateDir.toString())), new SimpleMeterRegistry(), Clock.systemUTC()));
+                settings.with(Map.of("state.dir", stateDir.toString())), new SimpleMeterRegistry(), clock));
         responder.start();
         return responder;
     }

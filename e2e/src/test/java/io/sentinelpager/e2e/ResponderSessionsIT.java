@@ -7,6 +7,7 @@ import io.sentinelpager.app.ApplyCommand;
 import io.sentinelpager.platform.local.LocalCluster;
 import io.sentinelpager.responder.ResponderService;
 import io.sentinelpager.testkit.LocalClusterExtension;
+import io.sentinelpager.testkit.MutableClock;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -16,7 +17,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,7 +49,7 @@ class ResponderSessionsIT {
     void aLoggedOutCookieIsRefusedByAnotherInstanceAndAfterARestart(@TempDir Path otherState) throws Exception {
         Session session = login("analyst");
         int here = pipeline.responderPort();
-        try (ResponderService other = pipeline.anotherResponder(otherState)) {
+        try (ResponderService other = pipeline.anotherResponder(otherState, Clock.systemUTC())) {
             await("the other instance serving").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                     .until(() -> send(other.port(), "/api/me", session.cookie(), null).statusCode() == 200);
             CompletableFuture<Void> stream = events(other.port(), session.cookie());
@@ -57,7 +60,7 @@ class ResponderSessionsIT {
                     .until(() -> send(other.port(), "/api/me", session.cookie(), null).statusCode() == 401);
             await("the live stream on the other instance closed").atMost(SOON).until(stream::isDone);
         }
-        try (ResponderService restarted = pipeline.anotherResponder(otherState)) {
+        try (ResponderService restarted = pipeline.anotherResponder(otherState, Clock.systemUTC())) {
             Session fresh = login("analyst");
             await("the restarted instance serving").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                     .until(() -> send(restarted.port(), "/api/me", fresh.cookie(), null).statusCode() == 200);
@@ -75,6 +78,22 @@ class ResponderSessionsIT {
                 .isEqualTo(204);
 
         await("the live stream closed").atMost(SOON).until(stream::isDone);
+    }
+
+    @Test
+    void aLiveStreamEndsWhenItsSessionExpires(@TempDir Path otherState) throws Exception {
+        MutableClock clock = new MutableClock(Instant.now());
+        try (ResponderService other = pipeline.anotherResponder(otherState, clock)) {
+            await("the other instance serving").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> login(other.port(), "analyst") != null);
+            Session session = login(other.port(), "analyst");
+            CompletableFuture<Void> stream = events(other.port(), session.cookie());
+
+            clock.advance(Duration.ofHours(12));
+
+            await("the live stream closed").atMost(SOON).until(stream::isDone);
+            assertThat(send(other.port(), "/api/me", session.cookie(), null).statusCode()).isEqualTo(401);
+        }
     }
 
     @Test
@@ -107,7 +126,11 @@ class ResponderSessionsIT {
 
     /** A session of the user on the pipeline's responder, or null if the login is refused. */
     static Session login(String user) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(uri(pipeline.responderPort(), "/api/login"))
+        return login(pipeline.responderPort(), user);
+    }
+
+    static Session login(int port, String user) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(uri(port, "/api/login"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"user\":\"" + user + "\",\"password\":\""
                         + pipeline.password + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
