@@ -42,7 +42,7 @@ class ResponderSessionsIT {
         pipeline = Pipeline.shared(cluster);
         await("on-call users loaded").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                 .until(() -> send(pipeline.responderPort(), "/api/me", null, null).statusCode() == 401
-                        && login("analyst") != null);
+                        && tryLogin(pipeline.responderPort(), "analyst") != null);
     }
 
     @Test
@@ -84,8 +84,6 @@ class ResponderSessionsIT {
     void aLiveStreamEndsWhenItsSessionExpires(@TempDir Path otherState) throws Exception {
         MutableClock clock = new MutableClock(Instant.now());
         try (ResponderService other = pipeline.anotherResponder(otherState, clock)) {
-            await("the other instance serving").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> login(other.port(), "analyst") != null);
             Session session = login(other.port(), "analyst");
             CompletableFuture<Void> stream = events(other.port(), session.cookie());
 
@@ -107,11 +105,10 @@ class ResponderSessionsIT {
                   - {id: leaver, name: Lou Leaver, email: leaver@contoso.example}
                 """);
         assertThat(ApplyCommand.apply(pipeline.context, withLeaver, false, quiet(), System.err)).isTrue();
-        await("leaver may log in").atMost(SOON).pollInterval(Duration.ofMillis(200))
-                .until(() -> login("leaver") != null);
-        Session session = login("leaver");
+        Session session = login(pipeline.responderPort(), "leaver");
         CompletableFuture<Void> stream = events(pipeline.responderPort(), session.cookie());
-        assertThat(send(pipeline.responderPort(), "/api/me", session.cookie(), null).statusCode()).isEqualTo(200);
+        await("leaver served").atMost(SOON).pollInterval(Duration.ofMillis(200))
+                .until(() -> send(pipeline.responderPort(), "/api/me", session.cookie(), null).statusCode() == 200);
 
         // pager apply --prune with the configuration as it was: leaver's user gets a tombstone.
         assertThat(ApplyCommand.apply(pipeline.context, pipeline.config, true, quiet(), System.err)).isTrue();
@@ -124,12 +121,22 @@ class ResponderSessionsIT {
     record Session(String cookie, String csrf) {
     }
 
-    /** A session of the user on the pipeline's responder, or null if the login is refused. */
-    static Session login(String user) throws Exception {
+    /** A session of the user on the pipeline's responder. */
+    static Session login(String user) {
         return login(pipeline.responderPort(), user);
     }
 
-    static Session login(int port, String user) throws Exception {
+    /**
+     * A session of the user, once the login is taken: a responder that another instance's start or stop makes
+     * rebalance answers 503 for a moment, and a person just applied is known moments later.
+     */
+    static Session login(int port, String user) {
+        return await("login of " + user).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> tryLogin(port, user), session -> session != null);
+    }
+
+    /** A session of the user, or null if the login is refused. */
+    static Session tryLogin(int port, String user) throws Exception {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(uri(port, "/api/login"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"user\":\"" + user + "\",\"password\":\""
@@ -145,7 +152,8 @@ class ResponderSessionsIT {
     /** The app's live stream, once it says it is connected: done when the server ends it. */
     static CompletableFuture<Void> events(int port, String cookie) throws Exception {
         HttpResponse<InputStream> r = HTTP.send(HttpRequest.newBuilder(uri(port, "/api/events"))
-                .header("Cookie", cookie).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+                .header("Cookie", cookie).header("Accept", "text/event-stream").GET().build(),
+                HttpResponse.BodyHandlers.ofInputStream());
         assertThat(r.statusCode()).isEqualTo(200);
         InputStream body = r.body();
         byte[] first = new byte[": connected".length()];
