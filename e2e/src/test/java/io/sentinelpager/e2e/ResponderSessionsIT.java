@@ -97,8 +97,10 @@ class ResponderSessionsIT {
     @Test
     void aPersonDeletedFromTheConfigurationIsRefusedAtOnceAndTheirStreamEnds(@TempDir Path withLeaver)
             throws Exception {
-        for (Path file : Files.list(pipeline.config).toList()) {
-            Files.copy(file, withLeaver.resolve(file.getFileName()));
+        try (var files = Files.list(pipeline.config)) {
+            for (Path file : files.toList()) {
+                Files.copy(file, withLeaver.resolve(file.getFileName()));
+            }
         }
         Files.writeString(withLeaver.resolve("leaver.yaml"), """
                 users:
