@@ -138,6 +138,18 @@ final class Pipeline {
         if (!ApplyCommand.apply(context, config, false, System.out, System.err)) {
             throw new IllegalStateException("the example configuration did not apply");
         }
+        // Only on-call users may log in: the tests start once the responder knows them, from each file applied.
+        await("on-call users known to the responder").atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                .until(() -> isOnCallUser("analyst") && isOnCallUser("auditor"));
+    }
+
+    /** Whether the responder names the user as the on-call config does, asked with the user's API token. */
+    private boolean isOnCallUser(String user) throws Exception {
+        HttpResponse<String> me = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + responderPort()
+                + "/api/me")).header("Authorization", "Bearer " + tokens.get(user)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        return me.statusCode() == 200 && !JSON.readTree(me.body()).path("name").asText().equals(user);
     }
 
     /**
