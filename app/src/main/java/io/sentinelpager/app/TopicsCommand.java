@@ -25,9 +25,9 @@ final class TopicsCommand implements Runnable {
 
     @Override
     public void run() {
-        System.out.printf("%-24s %-22s %4s  %s%n", "TOPIC", "VALUE", "PART", "CONFIG");
+        System.out.printf("%-26s %-22s %4s  %s%n", "TOPIC", "VALUE", "PART", "CONFIG");
         for (TopicSpec<String, ?> t : Topics.ALL) {
-            System.out.printf("%-24s %-22s %4d  %s%n", t.name(), t.valueType().getSimpleName(), t.partitions(), t.config());
+            System.out.printf("%-26s %-22s %4d  %s%n", t.name(), t.valueType().getSimpleName(), t.partitions(), t.config());
         }
         System.out.println("Every topic has a dead-letter topic <topic>" + TopicSpec.DLQ_SUFFIX + ".");
         System.out.println("pager topics create -c FILE creates them on a cluster; pager topics check -c FILE compares.");

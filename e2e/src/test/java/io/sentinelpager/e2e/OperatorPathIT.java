@@ -113,7 +113,7 @@ class OperatorPathIT {
 
         Run check = run(Map.of(), List.of("topics", "check", "-c", "pager.yaml"), Duration.ofSeconds(60));
         assertThat(check.exitCode()).as("pager topics check printed:%n%s", check.output()).isZero();
-        assertThat(check.output()).contains("all 50 topics as the catalog says");
+        assertThat(check.output()).contains("all 52 topics as the catalog says");
     }
 
     @Test
@@ -138,7 +138,7 @@ class OperatorPathIT {
                 Duration.ofSeconds(120));
         assertThat(applied.exitCode()).as("pager apply printed:%n%s", applied.output()).isZero();
         assertThat(applied.output()).contains("created config.policies (replication factor 1)",
-                "50 topics created, as pager topics create does", "applied: 11 created, 0 updated, 0 deleted");
+                "52 topics created, as pager topics create does", "applied: 11 created, 0 updated, 0 deleted");
 
         Run check = run(fourPartitions, List.of("topics", "check", "-c", "pager.yaml"), Duration.ofSeconds(60));
         assertThat(check.exitCode()).as("pager topics check printed:%n%s", check.output()).isZero();

@@ -72,8 +72,10 @@ final class Pipeline {
     final AzureEmulator azure;
     final ServiceRunner runner;
     /** The settings every service of this pipeline runs with. */
-    private final PagerConfig settings;
+    final PagerConfig settings;
     final ServiceContext context;
+    /** The example configuration and the people only these tests have, as applied at the start. */
+    final Path config;
     final Path inbox;
     final Path emulatorCertificate;
     /** Everyone's password in the responder's accounts file; made per run, like the demo's. */
@@ -107,6 +109,8 @@ final class Pipeline {
                 "responder.accounts.file", writeAccounts(work).toString(),
                 "notify.inbox.dir", inbox.toString(),
                 "ingest.poll.interval", "500ms",
+                // Shared by every responder instance a test starts beside the pipeline's, as in production.
+                "responder.session.key", "session-" + UUID.randomUUID(),
                 VapidKeys.PUBLIC_KEY.name(), vapid.publicKeyBase64(),
                 VapidKeys.PRIVATE_KEY.name(), vapid.privateKeyBase64().reveal(),
                 WebPushChannel.Config.SUBJECT.name(), "mailto:soc@contoso.example")).with(Map.of(
@@ -127,9 +131,41 @@ final class Pipeline {
                 .with(sentinelConnector(azure, certificate));
         context = ServiceContext.of(settings, new SimpleMeterRegistry(), Clock.systemUTC());
         runner = ServiceRunner.start(settings, Services.ALL, Clock.systemUTC());
-        if (!ApplyCommand.apply(context, EXAMPLES, false, System.out, System.err)) {
+        config = Files.createDirectories(work.resolve("config"));
+        copyExamples(config);
+        // Accounts of people in no team are on-call users all the same: only those may log in.
+        Files.writeString(config.resolve("e2e-people.yaml"), """
+                users:
+                  - {id: auditor, name: Audrey Auditor, email: auditor@contoso.example}
+                  - {id: intern, name: Ira Intern, email: intern@contoso.example}
+                """);
+        if (!ApplyCommand.apply(context, config, false, System.out, System.err)) {
             throw new IllegalStateException("the example configuration did not apply");
         }
+        // Only on-call users may log in: the tests start once the responder knows them, from each file applied.
+        await("on-call users known to the responder").atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                .until(() -> isOnCallUser("analyst") && isOnCallUser("auditor"));
+    }
+
+    /** Whether the responder names the user as the on-call config does, asked with the user's API token. */
+    private boolean isOnCallUser(String user) throws Exception {
+        HttpResponse<String> me = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + responderPort()
+                + "/api/me")).header("Authorization", "Bearer " + tokens.get(user)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        return me.statusCode() == 200 && !JSON.readTree(me.body()).path("name").asText().equals(user);
+    }
+
+    /**
+     * Another responder instance on the same cluster, with the same keys and accounts, its state in this directory and
+     * its time from this clock; started, and closed by the caller. A second one with the first one's directory is that
+     * instance restarted.
+     */
+    ResponderService anotherResponder(Path stateDir, Clock clock) {
+        ResponderService responder = (ResponderService) ResponderApp.create(ServiceContext.of(
+                settings.with(Map.of("state.dir", stateDir.toString())), new SimpleMeterRegistry(), clock));
+        responder.start();
+        return responder;
     }
 
     /**
@@ -137,14 +173,18 @@ final class Pipeline {
      * test's alerts, so that the other tests on this shared pipeline route as before.
      */
     void applyExamplesWith(Path dir, String fileName, String yaml) throws IOException {
+        copyExamples(dir);
+        Files.writeString(dir.resolve(fileName), yaml);
+        if (!ApplyCommand.apply(context, dir, false, new PrintStream(OutputStream.nullOutputStream()), System.err)) {
+            throw new IllegalStateException(fileName + " did not apply with the example configuration");
+        }
+    }
+
+    private static void copyExamples(Path dir) throws IOException {
         try (var files = Files.list(EXAMPLES)) {
             for (Path f : files.toList()) {
                 Files.copy(f, dir.resolve(f.getFileName()));
             }
-        }
-        Files.writeString(dir.resolve(fileName), yaml);
-        if (!ApplyCommand.apply(context, dir, false, new PrintStream(OutputStream.nullOutputStream()), System.err)) {
-            throw new IllegalStateException(fileName + " did not apply with the example configuration");
         }
     }
 
@@ -160,11 +200,14 @@ final class Pipeline {
         return settings;
     }
 
-    /** Everyone logs in with {@link #password}; manager is an admin; auditor and intern are in no team. */
+    /**
+     * Everyone logs in with {@link #password}; manager is an admin; auditor and intern are in no team; leaver is an
+     * on-call user only while a test applies one.
+     */
     private Path writeAccounts(Path work) throws IOException {
         String hash = Passwords.hash(password.toCharArray());
         StringBuilder yaml = new StringBuilder("accounts:\n");
-        for (String user : List.of("analyst", "lead", "auditor", "intern", "manager")) {
+        for (String user : List.of("analyst", "lead", "auditor", "intern", "manager", "leaver")) {
             yaml.append("  - {user: ").append(user).append(", password: \"").append(hash).append("\"")
                     .append(user.equals("manager") ? ", admin: true" : "").append("}\n");
         }
@@ -231,22 +274,8 @@ final class Pipeline {
     }
 
     int responderPort() {
-        return responderPort(runner);
-    }
-
-    /** The port of the responder a runner runs. */
-    static int responderPort(ServiceRunner runner) {
         return runner.services().stream().filter(s -> s instanceof ResponderService)
                 .map(s -> ((ResponderService) s).port()).findFirst().orElseThrow();
-    }
-
-    /**
-     * One more responder instance on this pipeline's cluster, with the same settings, keys and accounts, as a second
-     * replica behind a load balancer runs: its own state directory, its own port.
-     */
-    ServiceRunner anotherResponder(Path stateDir) {
-        return ServiceRunner.start(settings.with("state.dir", stateDir.toString()),
-                Map.of(ResponderApp.NAME, Services.ALL.get(ResponderApp.NAME)), Clock.systemUTC());
     }
 
     /** Every page delivered so far, whoever received it. */

@@ -6,13 +6,14 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sentinelpager.platform.local.LocalCluster;
-import io.sentinelpager.platform.service.ServiceRunner;
+import io.sentinelpager.responder.ResponderService;
 import io.sentinelpager.testkit.LocalClusterExtension;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,9 +50,9 @@ class ResponderInstancesIT {
         for (int i = 0; i < ALERTS; i++) {
             keys.add(pipeline.pagedAlert());
         }
-        try (ServiceRunner second = pipeline.anotherResponder(stateDir)) {
+        try (ResponderService second = pipeline.anotherResponder(stateDir, Clock.systemUTC())) {
             int first = pipeline.responderPort();
-            int other = Pipeline.responderPort(second);
+            int other = second.port();
             await("the second instance lists every alert").atMost(Duration.ofSeconds(90))
                     .pollInterval(Duration.ofMillis(300))
                     .untilAsserted(() -> assertThat(openAlerts(other)).containsAll(keys));

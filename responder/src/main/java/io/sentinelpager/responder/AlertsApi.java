@@ -68,7 +68,7 @@ final class AlertsApi {
                 + URLEncoder.encode(alertKey(ctx), StandardCharsets.UTF_8)));
         ApiBuilder.sse("/api/events", client -> {
             Principal who = Principal.of(client.ctx());
-            live.add(client, page -> maySee(who, page, state.people()));
+            live.add(client, who, page -> maySee(who, page, state.people()));
         });
     }
 

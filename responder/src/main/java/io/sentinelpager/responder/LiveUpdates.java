@@ -2,13 +2,15 @@ package io.sentinelpager.responder;
 
 import io.javalin.http.sse.SseClient;
 import io.sentinelpager.schemas.AlertLifecycle;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,10 +23,16 @@ import org.slf4j.LoggerFactory;
  * <p>A change of what Azure has from us (sync.state) is sent the same way, as the summary of each page with that
  * alert: Azure taking or refusing a write changes nothing else on the page, so without it an app would show a
  * refused write only after a reload.
+ *
+ * <p>A stream lasts as long as its caller would still be let in: every {@link #CHECK_EVERY} each stream's session is
+ * checked again, and the stream closed once it has expired, was logged out on any instance, or its person was deleted
+ * from the on-call configuration.
  */
 final class LiveUpdates implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LiveUpdates.class);
+    /** How soon an ended session's stream closes. */
+    static final Duration CHECK_EVERY = Duration.ofSeconds(1);
 
     /** What the apps are sent, read from the responder's view. */
     interface View {
@@ -34,14 +42,18 @@ final class LiveUpdates implements AutoCloseable {
 
         /** The pages that have any of these alerts: its own page, or its incident's. */
         List<AlertLifecycle> pagesWith(Set<String> alertKeys);
+
+        /** Whether the caller would still be let in now. */
+        boolean stillAllowed(Principal who);
     }
 
-    private record Client(SseClient sse, Predicate<AlertLifecycle> maySee) {
+    private record Client(SseClient sse, Principal who, Predicate<AlertLifecycle> maySee) {
     }
 
     private final List<Client> clients = new CopyOnWriteArrayList<>();
     private final Set<String> changedInAzure = ConcurrentHashMap.newKeySet();
-    private final ExecutorService sender = Executors.newSingleThreadExecutor(r -> {
+    /** One thread for sending and for closing, so that a stream is never written to while it is closed. */
+    private final ScheduledExecutorService sender = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "responder-live-updates");
         t.setDaemon(true);
         return t;
@@ -51,10 +63,12 @@ final class LiveUpdates implements AutoCloseable {
     /** Set by the service before its view starts, since the view's topology is built with this object's callbacks. */
     void readFrom(View view) {
         this.view = view;
+        sender.scheduleWithFixedDelay(this::closeEnded, CHECK_EVERY.toMillis(), CHECK_EVERY.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
-    void add(SseClient sse, Predicate<AlertLifecycle> maySee) {
-        Client client = new Client(sse, maySee);
+    void add(SseClient sse, Principal who, Predicate<AlertLifecycle> maySee) {
+        Client client = new Client(sse, who, maySee);
         clients.add(client);
         sse.onClose(() -> clients.remove(client));
         sse.keepAlive();
@@ -92,6 +106,21 @@ final class LiveUpdates implements AutoCloseable {
                 clients.remove(client);
             } else if (client.maySee().test(state)) {
                 client.sse().sendEvent("alert", summary);
+            }
+        }
+    }
+
+    /** Closes the streams whose callers would no longer be let in. */
+    private void closeEnded() {
+        for (Client client : clients) {
+            try {
+                if (!view.stillAllowed(client.who())) {
+                    clients.remove(client);
+                    client.sse().close();
+                }
+            } catch (RuntimeException e) {
+                // The config tables are not readable yet: checked again next time, and never a reason to stop checking.
+                log.debug("could not check the session of a live stream: {}", e.toString());
             }
         }
     }

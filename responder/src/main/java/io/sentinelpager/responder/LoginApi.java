@@ -33,8 +33,9 @@ import org.slf4j.LoggerFactory;
  * Who may call /api, and how they come to: local accounts (password, with an address backed off after repeated failures
  * on an account, {@link LoginGuard}), sign-in
  * with Entra ID, or an API token. A login opens a session cookie ({@link Cookies#SESSION}) whose changes need the
- * session's CSRF token; logout revokes it. Every /api route but login and the OpenAPI document goes through
- * {@link #authenticate}, which names the {@link Principal}.
+ * session's CSRF token; logout revokes it on every instance ({@link RevokedSessions}). Only users of the on-call
+ * configuration have sessions: one deleted from it is refused from its next request. Every /api route but login and
+ * the OpenAPI document goes through {@link #authenticate}, which names the {@link Principal}.
  */
 final class LoginApi {
 
@@ -48,6 +49,7 @@ final class LoginApi {
     private final ResponderConfig config;
     private final Accounts accounts;
     private final Sessions sessions;
+    private final RevokedSessions revoked;
     private final LoginGuard guard;
     /** One check per core at most: logins may slow each other down, never the alerts. */
     private final PasswordChecks checks = new PasswordChecks(Runtime.getRuntime().availableProcessors());
@@ -57,11 +59,12 @@ final class LoginApi {
     private final Clock clock;
     private OidcLogin oidcLogin;
 
-    LoginApi(ResponderConfig config, Accounts accounts, Sessions sessions, StateView state, Supplier<String> publicUrl,
-             Clock clock) {
+    LoginApi(ResponderConfig config, Accounts accounts, Sessions sessions, RevokedSessions revoked, StateView state,
+             Supplier<String> publicUrl, Clock clock) {
         this.config = config;
         this.accounts = accounts;
         this.sessions = sessions;
+        this.revoked = revoked;
         this.guard = new LoginGuard(config.maxFailedLogins(), config.failedLoginWindow(), config.lockout(), clock);
         this.cookies = new Cookies(config.secureCookies());
         this.state = state;
@@ -89,16 +92,28 @@ final class LoginApi {
         if (authorization != null && authorization.startsWith("Bearer ")) {
             Accounts.Token token = accounts.token(authorization.substring(7).trim())
                     .orElseThrow(() -> new UnauthorizedResponse("unknown or revoked API token"));
-            new Principal(token.user(), accounts.isAdmin(token.user()), true).attachTo(ctx);
+            new Principal(token.user(), accounts.isAdmin(token.user()), null).attachTo(ctx);
             return;
         }
-        String session = ctx.cookie(Cookies.SESSION.name());
-        String user = sessions.user(session)
+        String token = ctx.cookie(Cookies.SESSION.name());
+        Sessions.Session session = sessions.session(token).filter(this::live)
                 .orElseThrow(() -> new UnauthorizedResponse("log in first: POST /api/login, or send an API token"));
-        if (ctx.method() != HandlerType.GET && !sessions.csrfMatches(session, ctx.header(CSRF_HEADER))) {
+        if (ctx.method() != HandlerType.GET && !sessions.csrfMatches(token, ctx.header(CSRF_HEADER))) {
             throw new ForbiddenResponse("missing or wrong " + CSRF_HEADER + " header; the app gets it from /api/me");
         }
-        new Principal(user, accounts.isAdmin(user), false).attachTo(ctx);
+        new Principal(session.user(), accounts.isAdmin(session.user()), session).attachTo(ctx);
+    }
+
+    /**
+     * Whether the caller would still be let in: a live stream asks this while it stays open, so that a session ended
+     * since it was opened (expired, logged out on any instance, its person deleted) ends the stream too.
+     */
+    boolean stillAllowed(Principal who) {
+        return who.viaToken() || live(who.session());
+    }
+
+    private boolean live(Sessions.Session session) {
+        return sessions.unexpired(session) && !revoked.revoked(session) && state.isOnCallUser(session.user());
     }
 
     private void login(Context ctx) {
@@ -133,10 +148,16 @@ final class LoginApi {
             throw new UnauthorizedResponse("wrong user name or password");
         }
         guard.succeeded(address, user);
-        String session = openSession(ctx, user);
+        if (!state.isOnCallUser(user)) {
+            AUDIT.warn("login of {} from {} refused: not a user of the on-call configuration", user, address);
+            throw new ForbiddenResponse("the account " + user + " is not a user of the on-call configuration (any"
+                    + " more); ask an admin to add it with pager apply");
+        }
+        String token = openSession(ctx, user);
         AUDIT.info("login {} from {}", user, address);
-        Map<String, Object> me = me(ctx, new Principal(user, accounts.isAdmin(user), false));
-        me.put("csrf", sessions.csrfToken(session));
+        Map<String, Object> me = me(ctx, new Principal(user, accounts.isAdmin(user),
+                sessions.session(token).orElseThrow()));
+        me.put("csrf", sessions.csrfToken(token));
         ctx.json(me);
     }
 
@@ -246,7 +267,8 @@ final class LoginApi {
     }
 
     private void logout(Context ctx) {
-        sessions.revoke(ctx.cookie(Cookies.SESSION.name()));
+        // The cookie's session, if the caller came with one: authenticate let it in, so it is live.
+        sessions.session(ctx.cookie(Cookies.SESSION.name())).ifPresent(s -> revoked.revoke(s, clock.instant()));
         cookies.clear(ctx, Cookies.SESSION);
         AUDIT.info("logout {}", Principal.of(ctx).user());
         ctx.status(204);

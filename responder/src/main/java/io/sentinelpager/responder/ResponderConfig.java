@@ -6,6 +6,7 @@ import io.sentinelpager.platform.config.Secret;
 import io.sentinelpager.platform.security.PushEndpoints;
 import io.sentinelpager.platform.security.SharedSecrets;
 import io.sentinelpager.platform.security.VapidKeys;
+import io.sentinelpager.schemas.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -33,7 +34,8 @@ public record ResponderConfig(String host, int port, Path accountsFile, Optional
                     + " instances. Without it a"
                     + " random key is made at start, and a restart logs everyone out");
     public static final ConfigKey SESSION_TTL = ConfigKey.of("responder.session.ttl", "12h",
-            "how long a login lasts: one on-call shift");
+            "how long a login lasts: one on-call shift; at most 7d, as long as responder.revoked-sessions keeps a"
+                    + " logout");
     public static final ConfigKey SECURE_COOKIES = ConfigKey.of("responder.cookies.secure", "true",
             "mark cookies Secure (HTTPS only; browsers also accept them from http://localhost)");
     public static final ConfigKey MAX_FAILED_LOGINS = ConfigKey.of("responder.login.max.failures", "5",
@@ -80,8 +82,15 @@ public record ResponderConfig(String host, int port, Path accountsFile, Optional
                 config.secret(OIDC_CLIENT_SECRET), config.optional(OIDC_TRUST).map(Path::of),
                 config.bool(OIDC_ALLOW_GUESTS)));
         Optional<Secret> key = config.optional(SESSION_KEY).map(Secret::of);
+        Duration ttl = config.duration(SESSION_TTL);
+        // A logout is refused only for as long as the topic keeps it: a longer session would come back after.
+        if (ttl.compareTo(Topics.REVOKED_SESSIONS_RETENTION) > 0) {
+            throw new IllegalArgumentException(SESSION_TTL.name() + " is " + config.string(SESSION_TTL) + "; at most "
+                    + Topics.REVOKED_SESSIONS_RETENTION.toDays() + "d, how long "
+                    + Topics.RESPONDER_REVOKED_SESSIONS.name() + " keeps a logout");
+        }
         return new ResponderConfig(config.string(HOST), config.integer(PORT), config.path(ACCOUNTS_FILE), key,
-                config.duration(SESSION_TTL), config.bool(SECURE_COOKIES), config.integer(MAX_FAILED_LOGINS),
+                ttl, config.bool(SECURE_COOKIES), config.integer(MAX_FAILED_LOGINS),
                 config.duration(FAILED_LOGIN_WINDOW), config.duration(LOCKOUT), config.optional(PUBLIC_URL),
                 SharedSecrets.linksKey(config),
                 config.optional(SharedSecrets.TWILIO_AUTH_TOKEN).map(Secret::of), oidc,

@@ -58,7 +58,8 @@ public final class ResponderService implements Service {
         this.config = config;
         this.clock = clock;
         this.state = new StateView(view);
-        this.login = new LoginApi(config, accounts, sessions, state, this::publicUrl, clock);
+        RevokedSessions revoked = new RevokedSessions(state::revokedSession, actions);
+        this.login = new LoginApi(config, accounts, sessions, revoked, state, this::publicUrl, clock);
         this.alerts = new AlertsApi(state, actions, live, clock);
         UsedLinks used = new UsedLinks(nonce -> state.<UsedLink>store(ResponderTopology.USED_LINKS_STORE).get(nonce),
                 actions);
@@ -75,6 +76,11 @@ public final class ResponderService implements Service {
             @Override
             public List<AlertLifecycle> pagesWith(Set<String> alertKeys) {
                 return state.pagesWith(alertKeys);
+            }
+
+            @Override
+            public boolean stillAllowed(Principal who) {
+                return login.stillAllowed(who);
             }
         });
     }

@@ -21,7 +21,8 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
 /**
  * The responder's view, the same on every instance: alert.state in a global store (the latest state per alert),
  * every change handed to the live updates of connected apps, the teams, users and schedules as global tables for
- * authorization and "who is on call", the one-click links already used, and what syncback has written to Azure.
+ * authorization and "who is on call", the one-click links already used, the sessions logged out, and what
+ * syncback has written to Azure.
  */
 public final class ResponderTopology {
 
@@ -30,6 +31,7 @@ public final class ResponderTopology {
     public static final String USERS_STORE = GlobalTables.USERS_STORE;
     public static final String SCHEDULES_STORE = GlobalTables.SCHEDULES_STORE;
     public static final String USED_LINKS_STORE = "used-links-view";
+    public static final String REVOKED_SESSIONS_STORE = "revoked-sessions-view";
     public static final String SYNC_STATE_STORE = "sync-state-view";
     public static final String INCIDENT_STATE_STORE = "incident-state-view";
     public static final String PUSH_SUBSCRIPTIONS_STORE = "push-subscriptions-view";
@@ -55,6 +57,8 @@ public final class ResponderTopology {
         GlobalTables.add(builder, serdes, Topics.CONFIG_SCHEDULES, SCHEDULES_STORE);
         // Every instance sees every spent link: a link works once, whichever instance it reaches.
         GlobalTables.add(builder, serdes, Topics.RESPONDER_USED_LINKS, USED_LINKS_STORE);
+        // And every logout: a logged-out session is refused, whichever instance it reaches.
+        GlobalTables.add(builder, serdes, Topics.RESPONDER_REVOKED_SESSIONS, REVOKED_SESSIONS_STORE);
         // What Azure has from us of each alert, whichever instance serves the alert, told to open apps as it changes.
         addLatestPerKey(builder, serdes, Topics.SYNC_STATE, SYNC_STATE_STORE, (key, state) -> azureChanges.accept(key));
         // And of each incident, beside its alerts.

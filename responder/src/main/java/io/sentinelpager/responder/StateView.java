@@ -6,6 +6,7 @@ import io.sentinelpager.platform.service.StreamsService;
 import io.sentinelpager.schemas.AlertLifecycle;
 import io.sentinelpager.schemas.IncidentState;
 import io.sentinelpager.schemas.LifecycleStatus;
+import io.sentinelpager.schemas.RevokedSession;
 import io.sentinelpager.schemas.SyncState;
 import io.sentinelpager.schemas.UserConfig;
 import java.util.ArrayList;
@@ -80,13 +81,19 @@ final class StateView {
         return this.<IncidentState>store(ResponderTopology.INCIDENT_STATE_STORE)::get;
     }
 
-    /**
-     * What Azure has from us, by alert key. Its store is global, so it is whole also while Streams rebalances, when
-     * live updates still go out; hence no {@link StreamsService#queryable()} check.
-     */
+    /** What Azure has from us, by alert key. */
     Function<String, SyncState> syncStates() {
-        return view.streams().store(StoreQueryParameters.fromNameAndType(ResponderTopology.SYNC_STATE_STORE,
-                QueryableStoreTypes.<String, SyncState>keyValueStore()))::get;
+        return this.<SyncState>global(ResponderTopology.SYNC_STATE_STORE)::get;
+    }
+
+    /** The logout of the session with this nonce, or null. */
+    RevokedSession revokedSession(String nonce) {
+        return this.<RevokedSession>global(ResponderTopology.REVOKED_SESSIONS_STORE).get(nonce);
+    }
+
+    /** Whether the on-call configuration has this user now: a user deleted from it has no more access. */
+    boolean isOnCallUser(String userId) {
+        return this.<UserConfig>global(ResponderTopology.USERS_STORE).get(userId) != null;
     }
 
     List<UserConfig> users() {
@@ -101,6 +108,15 @@ final class StateView {
 
     private ReadOnlyKeyValueStore<String, AlertLifecycle> pages() {
         return store(ResponderTopology.STATE_STORE);
+    }
+
+    /**
+     * A global store: whole also while Streams rebalances, when live updates still go out and sessions are still
+     * checked; hence no {@link StreamsService#queryable()} check.
+     */
+    private <V> ReadOnlyKeyValueStore<String, V> global(String name) {
+        return view.streams().store(StoreQueryParameters.fromNameAndType(name,
+                QueryableStoreTypes.<String, V>keyValueStore()));
     }
 
     <V> ReadOnlyKeyValueStore<String, V> store(String name) {

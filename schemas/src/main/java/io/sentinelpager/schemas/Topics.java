@@ -125,6 +125,20 @@ public final class Topics {
             new TopicSpec<>("responder.used-links", String.class, UsedLink.class, 1, Map.of("cleanup.policy",
                     "compact,delete", "retention.ms", String.valueOf(7L * 24 * 3600 * 1000)));
 
+    /**
+     * How long responder.revoked-sessions keeps a logout, and so the longest a session may last
+     * (responder.session.ttl): a logout must be remembered until its session would have expired anyway.
+     */
+    public static final Duration REVOKED_SESSIONS_RETENTION = Duration.ofDays(7);
+    /**
+     * Keyed by a session's nonce: sessions ended by a logout, which every responder instance reads as a global table.
+     * Compaction keeps one record per nonce, and the retention drops it once its session has expired.
+     */
+    public static final TopicSpec<String, RevokedSession> RESPONDER_REVOKED_SESSIONS =
+            new TopicSpec<>("responder.revoked-sessions", String.class, RevokedSession.class, 1, Map.of(
+                    "cleanup.policy", "compact,delete", "retention.ms",
+                    String.valueOf(REVOKED_SESSIONS_RETENTION.toMillis())));
+
     public static final TopicSpec<String, PolicyConfig> CONFIG_POLICIES =
             new TopicSpec<>("config.policies", String.class, PolicyConfig.class, 1, COMPACTED);
     public static final TopicSpec<String, TeamConfig> CONFIG_TEAMS =
@@ -148,7 +162,7 @@ public final class Topics {
             ALERTS_RAW, ALERTS_ENRICHED, ALERTS_ROUTED, ALERTS_SUPPRESSED, ALERT_ACTIONS, ALERT_STATE, PAGES_FORGOTTEN,
             NOTIFICATIONS_OUT, NOTIFICATIONS_RECEIPTS, NOTIFY_SENDS, SYNC_COMMANDS, SYNC_RESULTS, SYNC_STATE,
             SYNC_INCIDENTS, SYNC_INCIDENT_STATE, INGEST_WATERMARKS,
-            INGEST_SEEN, CONNECTOR_HEALTH, RESPONDER_USED_LINKS, CONFIG_POLICIES, CONFIG_TEAMS, CONFIG_USERS,
+            INGEST_SEEN, CONNECTOR_HEALTH, RESPONDER_USED_LINKS, RESPONDER_REVOKED_SESSIONS, CONFIG_POLICIES, CONFIG_TEAMS, CONFIG_USERS,
             CONFIG_SCHEDULES, CONFIG_ESCALATIONS, PUSH_SUBSCRIPTIONS);
 
     /**

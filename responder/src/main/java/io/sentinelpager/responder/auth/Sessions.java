@@ -9,14 +9,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Session tokens signed with HMAC-SHA256: {@code base64url(user|expiry|nonce).base64url(mac)}. Signed rather than
  * stored, so any responder instance sharing the key accepts them and a restart keeps people logged in. The CSRF
  * token is a second MAC over the same session, so it cannot be made without the key and is bound to one session.
- * A logout revokes the session's nonce in this instance until the session would have expired anyway.
+ * Whether a session was ended before its expiry (a logout, the person deleted) is for the responder to know: this
+ * class only tells a session from a forgery and an expired one.
  */
 public final class Sessions {
 
@@ -26,7 +25,10 @@ public final class Sessions {
     private final Secret key;
     private final Duration ttl;
     private final Clock clock;
-    private final Set<String> revoked = ConcurrentHashMap.newKeySet();
+
+    /** A session as its token says, once its MAC is checked: whose, until when, and its nonce, unique to it. */
+    public record Session(String user, Instant expiresAt, String nonce) {
+    }
 
     public Sessions(Secret key, Duration ttl, Clock clock) {
         if (key.reveal().length() < 32) {
@@ -46,9 +48,14 @@ public final class Sessions {
         return encoded + "." + B64.encodeToString(mac("session|" + encoded));
     }
 
-    /** The user of a valid, unexpired, unrevoked session. */
-    public Optional<String> user(String token) {
-        return verified(token).map(p -> p[0]);
+    /** The session of a genuine token, while it has not expired. */
+    public Optional<Session> session(String token) {
+        return verified(token).filter(this::unexpired);
+    }
+
+    /** Whether the session is still within its time, by the clock: also for one checked a while ago. */
+    public boolean unexpired(Session session) {
+        return session.expiresAt().isAfter(clock.instant());
     }
 
     public String csrfToken(String token) {
@@ -60,10 +67,6 @@ public final class Sessions {
                 csrf.getBytes(StandardCharsets.US_ASCII));
     }
 
-    public void revoke(String token) {
-        verified(token).ifPresent(p -> revoked.add(p[2]));
-    }
-
     /** The signing key, also for the short-lived cookie of a sign-in with an identity provider. */
     public Secret key() {
         return key;
@@ -73,7 +76,7 @@ public final class Sessions {
         return ttl;
     }
 
-    private Optional<String[]> verified(String token) {
+    private Optional<Session> verified(String token) {
         if (token == null) {
             return Optional.empty();
         }
@@ -92,11 +95,10 @@ public final class Sessions {
             return Optional.empty();
         }
         String[] parts = new String(Base64.getUrlDecoder().decode(encoded), StandardCharsets.UTF_8).split("\\|");
-        if (parts.length != 3 || revoked.contains(parts[2])
-                || !Instant.ofEpochSecond(Long.parseLong(parts[1])).isAfter(clock.instant())) {
+        if (parts.length != 3) {
             return Optional.empty();
         }
-        return Optional.of(parts);
+        return Optional.of(new Session(parts[0], Instant.ofEpochSecond(Long.parseLong(parts[1])), parts[2]));
     }
 
     private byte[] mac(String data) {
