@@ -28,7 +28,7 @@ final class BrokerCommand implements Callable<Integer> {
     int port;
 
     @Option(names = "--controller-port",
-            description = "the KRaft controller's port (default 9093); with --voters it is the one they give this node")
+            description = "the KRaft controller's port (default 9093); not with --voters, which give this node's")
     Integer controllerPort;
 
     @Option(names = "--data-dir", defaultValue = "kafka-data",
