@@ -89,14 +89,8 @@ public record IngestConfig(Duration pollInterval, Duration lookback, int pageSiz
         // Larger than RecordLimits, and alerts.raw would lose the worst case its unit test adds up.
         between(MAX_DESCRIPTION_BYTES, c.maxDescriptionBytes(), 1000, RecordLimits.DESCRIPTION_BYTES);
         between(MAX_SOURCE_JSON_BYTES, c.maxSourceJsonBytes(), 1000, RecordLimits.SOURCE_JSON_BYTES);
-        if (!c.groupId().matches("[A-Za-z0-9._-]{1,100}")) {
-            throw new ConfigException("setting " + GROUP_ID.name() + " must be 1-100 letters, digits, '.', '_' or"
-                    + " '-', was '" + c.groupId() + "'");
-        }
-        if (!c.instanceId().matches("[A-Za-z0-9._-]{1,100}")) {
-            throw new ConfigException("setting " + INSTANCE_ID.name() + " must be 1-100 letters, digits, '.', '_' or"
-                    + " '-', was '" + c.instanceId() + "'");
-        }
+        PlatformConfig.groupMemberName(GROUP_ID, c.groupId());
+        PlatformConfig.groupMemberName(INSTANCE_ID, c.instanceId());
         return c;
     }
 

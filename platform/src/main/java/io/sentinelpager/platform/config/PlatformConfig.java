@@ -70,17 +70,25 @@ public record PlatformConfig(String bootstrapServers, String registryUrl, String
     public static String instanceId(PagerConfig config) {
         String given = config.string(INSTANCE_ID);
         if (!given.isBlank()) {
-            if (!given.matches("[A-Za-z0-9._-]{1,100}")) {
-                throw new ConfigException("setting " + INSTANCE_ID.name() + " must be 1-100 letters, digits, '.', '_'"
-                        + " or '-', was '" + given + "'");
-            }
-            return given;
+            return groupMemberName(INSTANCE_ID, given);
         }
         try {
             return InetAddress.getLocalHost().getHostName().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]", "-");
         } catch (UnknownHostException e) {
             throw new ConfigException("cannot tell this host's name; set " + INSTANCE_ID.name());
         }
+    }
+
+    /**
+     * The value of a setting that names a consumer group or one of its members, if Kafka and every log and metric
+     * that shows it can take it: 1-100 letters, digits, '.', '_' or '-'.
+     */
+    public static String groupMemberName(ConfigKey key, String value) {
+        if (!value.matches("[A-Za-z0-9._-]{1,100}")) {
+            throw new ConfigException("setting " + key.name() + " must be 1-100 letters, digits, '.', '_' or '-', was '"
+                    + value + "'");
+        }
+        return value;
     }
 
     public static PlatformConfig from(PagerConfig config) {
