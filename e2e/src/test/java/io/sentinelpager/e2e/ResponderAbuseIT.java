@@ -163,6 +163,25 @@ class ResponderAbuseIT {
     }
 
     /**
+     * A client that sends a body somewhat over the limit, as browsers, scripts and Java's own client do (all of it,
+     * then read the answer), is told why it was refused each time. Cutting the connection off at once, as for a body
+     * that never ends, resets it with the body unread and the client loses the answer already sent:
+     * "header parser received no bytes".
+     */
+    @Test
+    void aBodyOfAFewHundredKilobytesIsAnsweredWithWhyEveryTime() throws Exception {
+        String key = pipeline.pagedAlert();
+        String comment = new ObjectMapper().writeValueAsString(Map.of("comment", "A".repeat(600_000)));
+        for (int i = 0; i < 30; i++) {
+            HttpResponse<String> refused = send(HttpRequest.newBuilder(uri("/api/alerts/" + key + "/comment"))
+                    .header("Authorization", "Bearer " + pipeline.tokens.get("analyst"))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(comment)));
+            assertThat(refused.statusCode()).as("try %d: %s", i, refused.body()).isEqualTo(413);
+            assertThat(refused.body()).contains("the request body is 600014 bytes; the limit is 65536 bytes");
+        }
+    }
+
+    /**
      * "Two oversized comments from one user stop all paging" was a bug: a page keeps its comments, and two long ones
      * made its record too large for its topic, which stopped escalate. A megabyte through the API is refused at the
      * door; the same from Azure, where nothing can refuse it, comes in cut to a comment's bound, and pages go on. A

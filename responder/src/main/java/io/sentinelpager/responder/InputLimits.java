@@ -6,6 +6,7 @@ import io.javalin.http.HttpStatus;
 import io.sentinelpager.schemas.RecordLimits;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
@@ -41,6 +42,15 @@ final class InputLimits {
      */
     static final int LINK_TOKEN_CHARS = 2_048;
 
+    /**
+     * A body over {@link #REQUEST_BODY_BYTES} but of at most this many bytes is read to its end and thrown away before
+     * the refusal. Browsers, scripts and Java's own client send the whole body before they read the answer: cut off
+     * with its body unread, the connection is reset and the client loses the answer already sent to it (Jetty's own
+     * draining reads only what has arrived, so it does the same to a body still on its way). Reading a megabyte costs
+     * the server little; a larger body, or one of unknown length, is cut off.
+     */
+    static final int DISCARDED_BODY_BYTES = 1024 * 1024;
+
     /** Marks a request whose body was refused unread, so that its connection is closed after the answer. */
     private static final String BODY_REFUSED = InputLimits.class.getName() + ".bodyRefused";
 
@@ -63,43 +73,56 @@ final class InputLimits {
     }
 
     /**
-     * Refuses a request body over {@link #REQUEST_BODY_BYTES} before anything reads it. Javalin's own bound
+     * Refuses a request body over {@link #REQUEST_BODY_BYTES} before anything parses it. Javalin's own bound
      * ({@code maxRequestSize}) only looks at Content-Length, as this does, and reads a chunked body to its end
      * whatever its size, so a body without a length is refused: browsers, scripts and Twilio all send one.
      */
     static void boundBody(Context ctx) throws IOException {
         long length = ctx.req().getContentLengthLong();
         if (length > REQUEST_BODY_BYTES) {
-            refuseUnread(ctx, HttpStatus.CONTENT_TOO_LARGE, "the request body is " + length + " bytes; the limit is "
-                    + REQUEST_BODY_BYTES + " bytes");
+            boolean read = length <= DISCARDED_BODY_BYTES && discardBody(ctx);
+            refuse(ctx, HttpStatus.CONTENT_TOO_LARGE, "the request body is " + length + " bytes; the limit is "
+                    + REQUEST_BODY_BYTES + " bytes", !read);
         } else if (length < 0 && ctx.header("Transfer-Encoding") != null) {
-            refuseUnread(ctx, HttpStatus.LENGTH_REQUIRED, "send the request body with a Content-Length header; the"
-                    + " limit is " + REQUEST_BODY_BYTES + " bytes");
+            refuse(ctx, HttpStatus.LENGTH_REQUIRED, "send the request body with a Content-Length header; the"
+                    + " limit is " + REQUEST_BODY_BYTES + " bytes", true);
+        }
+    }
+
+    /** Reads the request body to its end, throwing it away; false when the client stopped sending it. */
+    private static boolean discardBody(Context ctx) {
+        try {
+            ctx.req().getInputStream().transferTo(OutputStream.nullOutputStream());
+            return true;
+        } catch (IOException stopped) {
+            return false;
         }
     }
 
     /**
-     * Sends the refusal now, as {@code {"error": why}}, and has the connection closed once it is out. Jetty reads
-     * what is left of a request body, for as long as more keeps arriving, before it sends an answer that is not on
-     * its way yet and again before it reuses the connection: a body that never ends would keep a server thread
-     * reading it. An answer already sent skips the first, closing the connection ends the second, and the sender
-     * sees its upload cut off.
+     * Sends the refusal now, as {@code {"error": why}}, and, when {@code cutOff}, has the connection closed once it is
+     * out. Jetty reads what is left of a request body, for as long as more keeps arriving, before it sends an answer
+     * that is not on its way yet and again before it reuses the connection: a body that never ends would keep a
+     * server thread reading it. An answer already sent skips the first, closing the connection ends the second, and
+     * the sender sees its upload cut off. Without {@code cutOff} the body has been read, and the connection lives on.
      */
-    private static void refuseUnread(Context ctx, HttpStatus status, String why) throws IOException {
+    private static void refuse(Context ctx, HttpStatus status, String why, boolean cutOff) throws IOException {
         byte[] body = ctx.jsonMapper().toJsonString(Map.of("error", why), Map.class).getBytes(StandardCharsets.UTF_8);
         HttpServletResponse response = ctx.res();
         response.setStatus(status.getCode());
-        response.setHeader("Connection", "close");
+        if (cutOff) {
+            response.setHeader("Connection", "close");
+            ctx.attribute(BODY_REFUSED, true);
+        }
         response.setContentType("application/json");
         response.setContentLength(body.length);
         response.getOutputStream().write(body);
         response.flushBuffer();
-        ctx.attribute(BODY_REFUSED, true);
         ctx.skipRemainingHandlers();
     }
 
     /**
-     * Closes the connection of a request whose body {@link #refuseUnread} refused, once the exchange is over. Jetty
+     * Closes the connection of a request whose body {@link #refuse} refused, once the exchange is over. Jetty
      * tells of a finished exchange only to listeners on its connectors, so this adds one to every connector the
      * server gets.
      */
