@@ -117,6 +117,16 @@ public final class LocalProcesses implements AutoCloseable {
      * Two instances of a service are two names.
      */
     public Child service(String name, String service, Map<String, String> settings) throws IOException {
+        Child child = startService(name, service, settings);
+        child.awaitReady();
+        return child;
+    }
+
+    /**
+     * As {@link #service}, without waiting until it is ready: services started side by side share the machine's
+     * cores while they start. {@link Child#awaitReady()} waits.
+     */
+    public Child startService(String name, String service, Map<String, String> settings) throws IOException {
         if (brokerPorts.isEmpty() || registryPort == 0) {
             throw new IllegalStateException("start the brokers and the registry before " + name
                     + ": a service needs both to start");
@@ -131,7 +141,7 @@ public final class LocalProcesses implements AutoCloseable {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         HttpRequest probe = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + healthPort + "/health/ready"))
                 .timeout(Duration.ofSeconds(2)).build();
-        Child child = new Child(name, ChildJvm.HEAP, started -> {
+        Child child = new Child(name, ChildJvm.HEAP, healthPort, started -> {
             try {
                 return http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
             } catch (IOException notYet) {
@@ -142,13 +152,12 @@ public final class LocalProcesses implements AutoCloseable {
             }
         }, List.of(service, "--config", file.toString()));
         child.start();
-        child.awaitReady();
         return child;
     }
 
     /** Started, and ready once its output has {@code readyLine}: what {@code pager} prints when it serves. */
     private Child child(String name, String maxHeap, String readyLine, String... args) throws IOException {
-        Child child = new Child(name, maxHeap, started -> started.logContains(readyLine), List.of(args));
+        Child child = new Child(name, maxHeap, 0, started -> started.logContains(readyLine), List.of(args));
         child.start();
         return child;
     }
@@ -167,14 +176,16 @@ public final class LocalProcesses implements AutoCloseable {
     public final class Child {
         private final String name;
         private final String maxHeap;
+        private final int healthPort;
         private final Predicate<Child> ready;
         private final List<String> args;
         private Process process;
         private int runs;
 
-        private Child(String name, String maxHeap, Predicate<Child> ready, List<String> args) {
+        private Child(String name, String maxHeap, int healthPort, Predicate<Child> ready, List<String> args) {
             this.name = name;
             this.maxHeap = maxHeap;
+            this.healthPort = healthPort;
             this.ready = ready;
             this.args = args;
             children.add(this);
@@ -182,6 +193,11 @@ public final class LocalProcesses implements AutoCloseable {
 
         public String name() {
             return name;
+        }
+
+        /** A service's /health and /metrics port, the same across restarts; 0 for a broker or the registry. */
+        public int healthPort() {
+            return healthPort;
         }
 
         public boolean alive() {
@@ -225,7 +241,8 @@ public final class LocalProcesses implements AutoCloseable {
             return runs <= 1 ? name : name + "-run" + runs;
         }
 
-        private void awaitReady() {
+        /** Returns once the process is ready; throws, naming its output, if it exits first or takes too long. */
+        public void awaitReady() {
             long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
             while (!ready.test(this)) {
                 if (!process.isAlive()) {
