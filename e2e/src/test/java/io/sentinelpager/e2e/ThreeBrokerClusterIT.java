@@ -21,6 +21,8 @@ import java.util.concurrent.Future;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -140,9 +142,15 @@ class ThreeBrokerClusterIT {
         Child escalate = processes.service("escalate", "escalate", Map.of());
 
         for (TopicSpec<String, ?> topic : Topics.ALL) {
-            assertThat(describe(topic.name()).partitions()).as("replicas of %s", topic.name())
-                    .allSatisfy(p -> assertThat(p.replicas()).hasSize(3));
-            assertThat(minInSync(topic.name())).as("min.insync.replicas of %s", topic.name()).isEqualTo("2");
+            for (String name : List.of(topic.name(), topic.deadLetterTopic())) {
+                assertThat(describe(name).partitions()).as("replicas of %s", name)
+                        .allSatisfy(p -> assertThat(p.replicas()).hasSize(3));
+                // On the topic itself: a cluster whose brokers default to 1 still needs two replicas for a write.
+                ConfigEntry minInSync = topicConfig(name).get("min.insync.replicas");
+                assertThat(minInSync.value()).as("min.insync.replicas of %s", name).isEqualTo("2");
+                assertThat(minInSync.source()).as("where min.insync.replicas of %s is set", name)
+                        .isEqualTo(ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG);
+            }
         }
 
         escalate.kill();
@@ -219,8 +227,12 @@ class ThreeBrokerClusterIT {
     }
 
     private static String minInSync(String topic) throws Exception {
+        return topicConfig(topic).get("min.insync.replicas").value();
+    }
+
+    private static Config topicConfig(String topic) throws Exception {
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-        return admin.describeConfigs(List.of(resource)).all().get().get(resource).get("min.insync.replicas").value();
+        return admin.describeConfigs(List.of(resource)).all().get().get(resource);
     }
 
     private static void awaitTopic(Predicate<TopicPartitionInfo> condition, Duration timeout) throws Exception {

@@ -6,6 +6,7 @@ import io.sentinelpager.schemas.TopicSpec;
 import io.sentinelpager.schemas.Topics;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -56,6 +57,20 @@ public final class TopicProvisioner {
         this.replicationFactor = replicationFactor;
     }
 
+    /**
+     * How many replicas must have a write before it counts: two where there are two, so that a page acknowledged by
+     * one broker is not lost with that broker. Set on each topic, since a cluster's default is often 1.
+     */
+    public static String minInSyncReplicas(int replicationFactor) {
+        return String.valueOf(Math.min(2, replicationFactor));
+    }
+
+    private Map<String, String> withMinInSync(Map<String, String> config) {
+        Map<String, String> all = new HashMap<>(config);
+        all.putIfAbsent("min.insync.replicas", minInSyncReplicas(replicationFactor));
+        return all;
+    }
+
     /** Ensures every topic exists; returns the names it created. */
     public List<String> ensure(Collection<? extends TopicSpec<?, ?>> topics) {
         try {
@@ -63,10 +78,12 @@ public final class TopicProvisioner {
             List<NewTopic> missing = new ArrayList<>();
             for (TopicSpec<?, ?> topic : topics) {
                 if (!existing.contains(topic.name())) {
-                    missing.add(new NewTopic(topic.name(), topic.partitions(), replicationFactor).configs(topic.config()));
+                    missing.add(new NewTopic(topic.name(), topic.partitions(), replicationFactor)
+                            .configs(withMinInSync(topic.config())));
                 }
                 if (!existing.contains(topic.deadLetterTopic())) {
-                    missing.add(new NewTopic(topic.deadLetterTopic(), 1, replicationFactor).configs(DLQ_CONFIG));
+                    missing.add(new NewTopic(topic.deadLetterTopic(), 1, replicationFactor)
+                            .configs(withMinInSync(DLQ_CONFIG)));
                 }
             }
             if (!missing.isEmpty()) {

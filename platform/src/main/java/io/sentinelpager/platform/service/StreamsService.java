@@ -3,6 +3,7 @@ package io.sentinelpager.platform.service;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.sentinelpager.platform.kafka.DeadLetterHandlers;
 import io.sentinelpager.platform.kafka.GuardedClients;
+import io.sentinelpager.platform.kafka.TopicProvisioner;
 import io.sentinelpager.schemas.Topics;
 import java.time.Clock;
 import java.time.Duration;
@@ -87,7 +88,7 @@ public final class StreamsService implements Service {
                     applicationId(name) + "-" + context.platform().instanceId());
         }
         p.put(StreamsConfig.topicPrefix("min.insync.replicas"),
-                String.valueOf(Math.min(2, context.platform().replicationFactor())));
+                TopicProvisioner.minInSyncReplicas(context.platform().replicationFactor()));
         // A page must not wait for a batch to fill.
         p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0);
         for (Map.Entry<String, String> e : context.platform().kafkaProperties().entrySet()) {
