@@ -32,7 +32,11 @@ import org.apache.kafka.common.Uuid;
  */
 public final class LocalProcesses implements AutoCloseable {
 
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+    /**
+     * Long enough for a Streams service restarted after kill -9 on two busy cores: under exactly-once it wipes the
+     * stores it finds without a checkpoint and restores them, and a transaction call may block for its 60 s limit.
+     */
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(300);
 
     private final Path dir;
     private final ChildJvm jvm;
@@ -250,8 +254,9 @@ public final class LocalProcesses implements AutoCloseable {
                             + " before it was ready; its output is in " + log());
                 }
                 if (System.nanoTime() > deadline) {
+                    printThreadDump();
                     throw new IllegalStateException(name + " not ready after " + START_TIMEOUT.toSeconds()
-                            + " s; its output is in " + log());
+                            + " s; its output, with a thread dump at the end, is in " + log());
                 }
                 try {
                     // A process of its own, starting on its own time: nothing here to advance.
@@ -260,6 +265,19 @@ public final class LocalProcesses implements AutoCloseable {
                     Thread.currentThread().interrupt();
                     throw new IllegalStateException("interrupted while waiting for " + name, e);
                 }
+            }
+        }
+
+        /** Asks the JVM to print its threads to its output (SIGQUIT), so a process stuck starting shows where. */
+        private void printThreadDump() {
+            try {
+                new ProcessBuilder("kill", "-3", Long.toString(process.pid())).start().waitFor(5, TimeUnit.SECONDS);
+                // The JVM writes the dump on its own signal thread: give it a moment before the caller kills it.
+                Thread.sleep(1_000);
+            } catch (IOException e) {
+                System.err.println("could not ask " + name + " for a thread dump: " + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
 
