@@ -119,7 +119,7 @@ class LostAnswerIT {
 
         assertThat(statusWrites(closed)).as("the close is in Graph once").containsExactly("inProgress", "resolved");
         assertThat(close.getOutcome()).isEqualTo(SyncOutcome.APPLIED);
-        assertThat(close.getDetail()).isEqualTo("already in Graph");
+        assertThat(close.getDetail()).isEqualTo(GraphWriter.ALREADY_APPLIED);
         assertThat(statusWrites(throttled)).as("the acknowledge Graph lacked is written").containsExactly("inProgress");
         assertThat(graphAlert(throttled).get("assignedTo").asText()).isEqualTo(OWNER);
         assertThat(ack.getOutcome()).isEqualTo(SyncOutcome.APPLIED);
