@@ -144,13 +144,25 @@ public final class GraphAlertsClient implements AutoCloseable {
     }
 
     /**
+     * The alert as Graph has it now. A writer whose earlier attempt may have been applied (its answer lost in a crash
+     * or a timeout) reads it first, and writes only what it does not show yet.
+     */
+    public Alert alert(String alertId) {
+        Objects.requireNonNull(alertId, "alertId");
+        return connection.call("getAlert", alertId, READ_PERMISSION,
+                () -> connection.graph().security().alertsV2().byAlertId(alertId).get());
+    }
+
+    /**
      * The texts of the alert's comments, oldest first. A POST of a comment cannot carry an id of ours, so a writer
      * that may have posted one before (its answer lost in a crash or a timeout) reads these first.
      */
     public List<String> comments(String alertId) {
-        Objects.requireNonNull(alertId, "alertId");
-        Alert alert = connection.call("getAlert", alertId, READ_PERMISSION,
-                () -> connection.graph().security().alertsV2().byAlertId(alertId).get());
+        return comments(alert(alertId));
+    }
+
+    /** The texts of the comments of an alert as read, oldest first. */
+    public static List<String> comments(Alert alert) {
         return alert == null || alert.getComments() == null ? List.of()
                 : alert.getComments().stream().map(AlertComment::getComment).filter(Objects::nonNull).toList();
     }

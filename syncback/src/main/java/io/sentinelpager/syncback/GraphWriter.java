@@ -32,8 +32,16 @@ import java.util.stream.Collectors;
  * <p>A Graph comment is a POST without an id of ours, so it is posted only when the alert does not already show a
  * comment with the same text: an attempt repeated after a crash or a lost answer finds its comment there. (A person
  * who writes the very same text twice on one alert therefore sees it once in Defender.)
+ *
+ * <p>A PATCH sets its fields, but Graph keeps every PATCH in the alert's history, where a responder would see an
+ * acknowledge or a close twice. A write whose earlier attempt may have been applied ({@code mayBeInAzure}) therefore
+ * reads the alert first and PATCHes only the fields that still differ, or nothing. A write made the first time goes
+ * straight to its PATCH: the read costs a call, and only a lost answer calls for it.
  */
 final class GraphWriter implements SyncWriter {
+
+    /** The result's detail for a write the alert already showed in full, so nothing was sent. */
+    static final String ALREADY_APPLIED = "already in Graph";
 
     private final Map<String, ConnectorConfig> connectors;
     private final Map<String, GraphAlertsClient> clients = new ConcurrentHashMap<>();
@@ -44,7 +52,7 @@ final class GraphWriter implements SyncWriter {
     }
 
     @Override
-    public Result apply(PendingSync write) {
+    public Result apply(PendingSync write, boolean mayBeInAzure) {
         ConnectorConfig connector = connectors.get(write.getConnectorId());
         if (connector == null) {
             return Result.rejected("connector " + write.getConnectorId() + " is not configured in syncback;"
@@ -53,21 +61,36 @@ final class GraphWriter implements SyncWriter {
         GraphAlertsClient client = clients.computeIfAbsent(connector.id(), id -> GraphAlertsClient.create(connector));
         try {
             AlertStatus status = status(write.getTargetStatus());
+            String owner = write.getAssignedTo();
             AlertClassification classification = classification(write.getClassification());
-            if (status != null || write.getAssignedTo() != null || classification != null) {
-                client.updateAlert(write.getAlertId(), new AlertUpdate(status, write.getAssignedTo(),
-                        classification, null));
+            List<String> shown = null;
+            if (mayBeInAzure) {
+                // A PATCH is not safe to repeat: Graph records each one in the alert's history, and an acknowledge or
+                // a close must reach it once. So what the alert already shows is not sent again.
+                Alert alert = client.alert(write.getAlertId());
+                status = status == alert.getStatus() ? null : status;
+                owner = owner != null && owner.equals(alert.getAssignedTo()) ? null : owner;
+                classification = classification == alert.getClassification() ? null : classification;
+                shown = new ArrayList<>(GraphAlertsClient.comments(alert));
+            }
+            boolean wrote = false;
+            if (status != null || owner != null || classification != null) {
+                client.updateAlert(write.getAlertId(), new AlertUpdate(status, owner, classification, null));
+                wrote = true;
             }
             if (!write.getComments().isEmpty()) {
-                List<String> shown = new ArrayList<>(client.comments(write.getAlertId()));
+                if (shown == null) {
+                    shown = new ArrayList<>(client.comments(write.getAlertId()));
+                }
                 for (PendingComment comment : write.getComments()) {
                     // remove(): two pending comments of the same text need two shown to count as posted.
                     if (!shown.remove(comment.getText())) {
                         client.addComment(write.getAlertId(), comment.getText());
+                        wrote = true;
                     }
                 }
             }
-            return Result.applied(null);
+            return Result.applied(mayBeInAzure && !wrote ? ALREADY_APPLIED : null);
         } catch (GraphCallException e) {
             return Result.of(e);
         }

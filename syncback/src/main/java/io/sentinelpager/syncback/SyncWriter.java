@@ -8,9 +8,12 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Writes an alert's pending write to the Azure API the alert was read from. Every part is safe to write again: a
- * status, owner or classification is set (not toggled), and a comment is written so that a second attempt finds it
- * there instead of adding it twice. So an attempt whose answer was lost (a crash, a timeout) is simply made again.
+ * Writes an alert's pending write to the Azure API the alert was read from, so that Azure takes each part once: an
+ * attempt whose answer was lost (a crash, a restart, a timeout) may have been applied, and a second one must then not
+ * make the change again. A status, owner or classification is set (not toggled), yet a repeated write is still seen
+ * (Graph records each PATCH in the alert's history); so when an earlier attempt may be in Azure the writer reads the
+ * object first and writes only what it does not show. A comment is written so that a second attempt finds it there
+ * instead of adding it twice.
  */
 interface SyncWriter extends AutoCloseable {
 
@@ -49,7 +52,15 @@ interface SyncWriter extends AutoCloseable {
         }
     }
 
-    Result apply(PendingSync write);
+    /**
+     * Writes what Azure does not have yet of {@code write}.
+     *
+     * @param mayBeInAzure whether an earlier attempt of the write may have been applied without our hearing so (it
+     *                     was restored from the store, or failed without a definite answer): then only what Azure does
+     *                     not show yet is written, and a write it shows in full is applied without a call that changes
+     *                     anything
+     */
+    Result apply(PendingSync write, boolean mayBeInAzure);
 
     /** Reads the incident and its alerts, and writes the incident what they add up to ({@link IncidentRollups}). */
     Check rollUp(IncidentRollup rollup);

@@ -16,10 +16,10 @@ final class WritersBySource implements SyncWriter {
     }
 
     @Override
-    public Result apply(PendingSync write) {
+    public Result apply(PendingSync write, boolean mayBeInAzure) {
         return switch (write.getSource()) {
-            case GRAPH -> graph.apply(write);
-            case SENTINEL -> sentinel.apply(write);
+            case GRAPH -> graph.apply(write, mayBeInAzure);
+            case SENTINEL -> sentinel.apply(write, mayBeInAzure);
             default -> Result.rejected("source " + write.getSource() + " has nothing in Azure to write back to");
         };
     }

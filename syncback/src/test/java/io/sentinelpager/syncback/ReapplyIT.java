@@ -34,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A write made twice, as after a crash between Azure taking it and its result being committed: Azure ends up with
- * the same alert as after one, each comment once. Against the emulator's Graph and Sentinel over HTTPS.
+ * the same alert as after one, the change in its history once and each comment once. Against the emulator's Graph
+ * and Sentinel over HTTPS.
  */
 class ReapplyIT {
 
@@ -74,9 +75,14 @@ class ReapplyIT {
         String id = azure.alerts().add(JsonNodeFactory.instance.objectNode().put("title", "Twice")).get("id").asText();
         PendingSync write = write("graph:" + id, AlertSource.GRAPH, "on it", "isolated the host");
         try (GraphWriter writer = new GraphWriter(connectors)) {
-            assertThat(writer.apply(write).outcome()).isEqualTo(SyncOutcome.APPLIED);
-            assertThat(writer.apply(write).outcome()).isEqualTo(SyncOutcome.APPLIED);
+            assertThat(writer.apply(write, false).outcome()).isEqualTo(SyncOutcome.APPLIED);
+            assertThat(writer.apply(write, true)).satisfies(again -> {
+                assertThat(again.outcome()).isEqualTo(SyncOutcome.APPLIED);
+                assertThat(again.detail()).isEqualTo(GraphWriter.ALREADY_APPLIED);
+            });
         }
+        assertThat(azure.alerts().history(id).orElseThrow()).filteredOn(h -> h.get("changes").has("status"))
+                .as("the close is in the alert's history once").hasSize(1);
         JsonNode alert = azure.alerts().get(id).orElseThrow();
         assertThat(alert.get("status").asText()).isEqualTo("resolved");
         assertThat(StreamSupport.stream(alert.get("comments").spliterator(), false).map(c -> c.get("comment").asText()))
@@ -95,8 +101,8 @@ class ReapplyIT {
                 .setAlertId(write.getAlertId()).setStatus(write.getTargetStatus())
                 .setClassification(write.getClassification()).setRequestedBy("ana").setAt(T0).build(), T0);
         try (SentinelWriter writer = new SentinelWriter(connectors)) {
-            assertThat(writer.apply(write).outcome()).isEqualTo(SyncOutcome.APPLIED);
-            assertThat(writer.apply(write).outcome()).isEqualTo(SyncOutcome.APPLIED);
+            assertThat(writer.apply(write, false).outcome()).isEqualTo(SyncOutcome.APPLIED);
+            assertThat(writer.apply(write, true).outcome()).isEqualTo(SyncOutcome.APPLIED);
             assertThat(writer.rollUp(rollup).done()).isTrue();
             assertThat(writer.rollUp(rollup).done()).isTrue();
         }
