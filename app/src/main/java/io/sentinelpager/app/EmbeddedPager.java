@@ -55,7 +55,7 @@ public final class EmbeddedPager implements AutoCloseable {
      * @param own     the command's settings (ports, inbox directory, poll interval)
      * @param tenants how many connectors, each reading an emulated tenant of its own (at least 1)
      */
-    static EmbeddedPager start(PagerConfig given, Map<String, String> own, int tenants) throws IOException {
+    public static EmbeddedPager start(PagerConfig given, Map<String, String> own, int tenants) throws IOException {
         LocalCluster cluster = LocalCluster.start();
         List<Tenant> started = new ArrayList<>();
         Path work = Files.createTempDirectory("pager-demo-");
@@ -110,11 +110,11 @@ public final class EmbeddedPager implements AutoCloseable {
     }
 
     /** Applies the on-call configuration in this directory, as {@code pager apply} does; false if it was refused. */
-    boolean apply(Path onCall, PrintStream out, PrintStream err) throws Exception {
+    public boolean apply(Path onCall, PrintStream out, PrintStream err) throws Exception {
         return ApplyCommand.apply(context, onCall, false, out, err);
     }
 
-    void awaitReady() throws InterruptedException {
+    public void awaitReady() throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (!runner.ready() && System.nanoTime() < deadline) {
             Thread.sleep(200);
