@@ -49,7 +49,9 @@ final class FlowWatch implements AutoCloseable {
     private final Deserializer<NotificationRequest> requests;
     private final Map<String, List<Long>> appended = new LinkedHashMap<>();
     private final Set<String> expected = new HashSet<>();
+    /** Every alert's first send seen, expected or not yet: a page may go out before the scenario names its alert. */
     private final Map<String, Long> firstSent = new HashMap<>();
+    private int paged;
     private final Map<String, Map<String, Long>> tracked = new HashMap<>();
 
     /** Sets the stage topics to take the broker's append time as each record's timestamp (see the class comment). */
@@ -83,7 +85,11 @@ final class FlowWatch implements AutoCloseable {
 
     /** The alerts whose pages the scenario waits for. */
     void expect(Collection<String> alertKeys) {
-        expected.addAll(alertKeys);
+        for (String key : alertKeys) {
+            if (expected.add(key) && firstSent.containsKey(key)) {
+                paged++;
+            }
+        }
     }
 
     /** Also keeps when this alert reached each stage. */
@@ -93,7 +99,7 @@ final class FlowWatch implements AutoCloseable {
 
     /** Reads until every expected alert was paged or the time is up; true if all were. */
     boolean awaitPaged(Duration timeout) {
-        return await(() -> paged() >= expected.size(), timeout);
+        return await(() -> paged >= expected.size(), timeout);
     }
 
     /** Reads until the condition holds or the time is up; true if it held. */
@@ -119,8 +125,10 @@ final class FlowWatch implements AutoCloseable {
         }
         if (record.topic().equals(Topics.NOTIFICATIONS_RECEIPTS.name()) && record.value() != null) {
             DeliveryReceipt receipt = receipts.deserialize(record.topic(), record.headers(), record.value());
-            if (receipt.getOutcome() == DeliveryOutcome.SENT && expected.contains(receipt.getAlertKey())) {
-                firstSent.putIfAbsent(receipt.getAlertKey(), receipt.getAt().toEpochMilli());
+            if (receipt.getOutcome() == DeliveryOutcome.SENT
+                    && firstSent.putIfAbsent(receipt.getAlertKey(), receipt.getAt().toEpochMilli()) == null
+                    && expected.contains(receipt.getAlertKey())) {
+                paged++;
             }
         }
     }
@@ -139,10 +147,10 @@ final class FlowWatch implements AutoCloseable {
 
     /** How many expected alerts have had a page sent. */
     int paged() {
-        return firstSent.size();
+        return paged;
     }
 
-    /** When each expected alert's first page was sent, epoch milliseconds. */
+    /** When each alert's first page in this scenario was sent, epoch milliseconds. */
     Map<String, Long> sent() {
         return firstSent;
     }
