@@ -1,20 +1,12 @@
 package io.sentinelpager.app;
 
 import io.sentinelpager.emulator.AzureEmulator;
-import io.sentinelpager.emulator.EmulatorOptions;
 import io.sentinelpager.emulator.SampleAlerts;
-import io.sentinelpager.notify.WebPushChannel;
 import io.sentinelpager.platform.config.PagerConfig;
 import io.sentinelpager.platform.local.LocalCluster;
-import io.sentinelpager.platform.security.VapidKeys;
-import io.sentinelpager.platform.service.ServiceContext;
-import io.sentinelpager.platform.service.ServiceRunner;
 import io.sentinelpager.responder.ResponderService;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
@@ -62,38 +54,19 @@ final class DemoCommand implements Callable<Integer> {
         // Not a default value of the option: those resolve against the caller's directory, and this is the checkout's.
         Path onCall = directory != null ? directory : Path.of("examples", "config");
         System.out.println("Starting Kafka broker, schema registry and Azure emulator...");
-        LocalCluster cluster = LocalCluster.start();
-        AzureEmulator azure = AzureEmulator.start(EmulatorOptions.defaults());
-        Path work = Files.createTempDirectory("pager-demo-");
-        Path certificate = work.resolve("emulator-ca.pem");
-        azure.writeCertificatePem(certificate);
-        seed(azure);
-        DemoAccounts logins = DemoAccounts.write(work, List.of("analyst", "lead", "manager"), "manager");
-
-        PagerConfig settings = given.with(cluster.settings()).with(Map.of(
-                "state.dir", work.resolve("state").toString(),
+        EmbeddedPager pager = EmbeddedPager.start(given, Map.of(
                 "health.port", String.valueOf(healthPort),
                 "responder.port", String.valueOf(responderPort),
-                "responder.accounts.file", logins.file().toString(),
                 "notify.inbox.dir", inbox.toAbsolutePath().toString(),
-                "ingest.poll.interval", "2s",
                 "escalate.responder.url", "http://127.0.0.1:" + responderPort,
-                "notify.responder.url", "http://127.0.0.1:" + responderPort,
-                // Pages in the inbox carry one-click links (acknowledge, take ownership) the responder honours.
-                "links.key", logins.linksKey()))
-                .with(demoVapid(given))
-                .with(DemoConnector.settings(azure, certificate));
-        ServiceContext context = ServiceContext.of(settings, io.micrometer.core.instrument.Metrics.globalRegistry,
-                Clock.systemUTC());
-
-        ServiceRunner runner = ServiceRunner.start(settings, Services.ALL, Clock.systemUTC());
-        if (!ApplyCommand.apply(context, onCall, false, System.out, System.err)) {
-            runner.close();
-            azure.close();
-            cluster.close();
+                "notify.responder.url", "http://127.0.0.1:" + responderPort), 1);
+        AzureEmulator azure = pager.azure();
+        seed(azure);
+        if (!pager.apply(onCall, System.out, System.err)) {
+            pager.close();
             return 1;
         }
-        FlowTrace trace = new FlowTrace(context, System.out);
+        FlowTrace trace = new FlowTrace(pager.context(), System.out);
         ScheduledExecutorService newAlerts = Executors.newSingleThreadScheduledExecutor();
         if (!alertEvery.isZero()) {
             Random random = new Random();
@@ -106,46 +79,23 @@ final class DemoCommand implements Callable<Integer> {
             System.out.println("\nStopping...");
             newAlerts.shutdownNow();
             trace.close();
-            runner.close();
-            azure.close();
-            cluster.close();
+            pager.close();
             stopped.countDown();
         }, "demo-stop"));
 
-        awaitReady(runner);
-        int port = runner.services().stream().filter(s -> s instanceof ResponderService)
+        pager.awaitReady();
+        int port = pager.runner().services().stream().filter(s -> s instanceof ResponderService)
                 .map(s -> ((ResponderService) s).port()).findFirst().orElse(responderPort);
-        printBanner(cluster, azure, port, runner.healthPort(), logins, Duration.ofNanos(System.nanoTime() - started));
+        printBanner(pager.cluster(), azure, port, pager.runner().healthPort(), pager.logins(),
+                Duration.ofNanos(System.nanoTime() - started));
         stopped.await();
         return 0;
     }
 
-    /**
-     * A VAPID pair made at each start, so that the app's push opt-in works in the demo (browsers allow push from
-     * http://127.0.0.1); phones subscribed in an earlier run must turn push on again. A pair in --config or the
-     * environment wins.
-     */
-    private static Map<String, String> demoVapid(PagerConfig given) {
-        if (given.optional(VapidKeys.PUBLIC_KEY).isPresent()) {
-            return Map.of();
-        }
-        VapidKeys keys = VapidKeys.generate();
-        return Map.of(VapidKeys.PUBLIC_KEY.name(), keys.publicKeyBase64(),
-                VapidKeys.PRIVATE_KEY.name(), keys.privateKeyBase64().reveal(),
-                WebPushChannel.Config.SUBJECT.name(), "mailto:demo@sentinel-pager.invalid");
-    }
-
+    /** Microsoft's published example alerts, so that the first poll has something to page. */
     private static void seed(AzureEmulator azure) {
-        DemoConnector.seedWorkspace(azure);
         azure.alerts().add(SampleAlerts.defenderEndpoint());
         azure.alerts().add(DemoConnector.sentinelSampleAlert());
-    }
-
-    private static void awaitReady(ServiceRunner runner) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (!runner.ready() && System.nanoTime() < deadline) {
-            Thread.sleep(200);
-        }
     }
 
     private void printBanner(LocalCluster cluster, AzureEmulator azure, int responder, int health, DemoAccounts logins,

@@ -1,5 +1,6 @@
 package io.sentinelpager.app;
 
+import io.sentinelpager.app.bench.BenchCommand;
 import io.sentinelpager.platform.config.ConfigException;
 import java.nio.file.Path;
 import picocli.CommandLine;
@@ -9,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "pager", mixinStandardHelpOptions = true, version = "Sentinel Pager 0.1.0",
         description = "Pages the on-call responder for Microsoft Sentinel and Defender alerts.%n"
                 + "Services: pager ingest|enrich|policy|escalate|notify|responder|syncback|all --config FILE",
-        subcommands = {DemoCommand.class, ValidateCommand.class, ApplyCommand.class, GetCommand.class,
+        subcommands = {DemoCommand.class, BenchCommand.class, ValidateCommand.class, ApplyCommand.class, GetCommand.class,
                 TailCommand.class, TopicsCommand.class, EmulatorCommand.class, BrokerCommand.class, RegistryCommand.class,
                 PasswdCommand.class, VapidCommand.class,
                 CommandLine.HelpCommand.class})

@@ -91,6 +91,11 @@ public final class EmbeddedRegistry implements AutoCloseable {
         return registry;
     }
 
+    /** The registry's process id, for what it costs the machine (pager bench reads its peak memory). */
+    public long pid() {
+        return process.pid();
+    }
+
     /** Base URL of the Apicurio v3 API, as the serdes take it. */
     public String url() {
         return "http://127.0.0.1:" + port + "/apis/registry/v3";

@@ -59,6 +59,11 @@ public final class LocalCluster implements AutoCloseable {
         return registry.ccompatUrl();
     }
 
+    /** The registry runs as a child process: its id. */
+    public long registryPid() {
+        return registry.pid();
+    }
+
     /** The settings that point a service at this cluster. */
     public Map<String, String> settings() {
         return Map.of(PlatformConfig.BOOTSTRAP_SERVERS.name(), bootstrapServers(),
