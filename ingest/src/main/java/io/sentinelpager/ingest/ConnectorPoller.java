@@ -27,11 +27,17 @@ import java.util.stream.Collectors;
  *
  * <p>Why nothing is lost or repeated: a source need not keep its order, so the watermark (the greatest
  * version time read: Graph's lastUpdateDateTime, Sentinel's incident lastModifiedTimeUtc) moves only after the last
- * page, and only once a listing of several pages was proven complete ({@link #readUntilComplete}): pages can shift
- * while they are read. A crash after some pages committed re-reads them from the
- * old watermark; the seen records committed with those pages recognise every version already handled, so each is
- * published once. The next poll asks for {@code ge} the watermark, so an alert updated in the watermark's millisecond
- * is read again rather than missed, and recognised as seen.
+ * page, and only once a listing of several pages was proven complete ({@link Poll}): pages can shift while they are
+ * read. A crash after some pages committed re-reads them from the old watermark; the seen records committed with
+ * those pages recognise every version already handled, so each is published once. The next poll asks for {@code ge}
+ * the watermark, so an alert updated in the watermark's millisecond is read again rather than missed, and recognised
+ * as seen.
+ *
+ * <p>Why a poll is read one page per turn ({@link #takeTurn}): the ingest loop gives each due connector one turn per
+ * cycle, so a storm of many pages in one tenant delays another tenant's poll by one page, not by the whole storm. The
+ * place in the poll (the next link, the counts, the versions read) stays in memory between turns; nothing of it needs
+ * to survive a crash, because the watermark moves only in the poll's last turn, as above, and each page's transaction
+ * carries its seen records, as it did when a poll was read in one go.
  *
  * <p>What was seen is kept for the {@link SeenRetention}: each poll first forgets what is older, so the memory holds
  * the alerts read within the retention, not every alert ever read.
@@ -52,7 +58,10 @@ final class ConnectorPoller implements AutoCloseable {
     private final MeterRegistry registry;
     private final IngestMetrics metrics;
     private IngestWatermark watermark;
+    /** When the next poll begins. */
     private Instant nextPollAt;
+    /** The poll under way, between two turns; null between polls. */
+    private Poll poll;
 
     ConnectorPoller(ConnectorSettings settings, int partition, AlertFeed feed, AlertTriage triage,
                     ConnectorHealthTracker health, RequestBudget budget, int pageSize, Clock clock,
@@ -86,84 +95,37 @@ final class ConnectorPoller implements AutoCloseable {
         return partition;
     }
 
+    /**
+     * When the connector wants its next turn: while a poll has pages waiting, as soon as its request budget has a
+     * request free (at once, mostly); otherwise a poll interval after the last poll began.
+     */
     Instant nextPollAt() {
-        return nextPollAt;
+        return poll == null ? nextPollAt : budget.availableAt();
     }
 
     /**
-     * One poll. {@code outboxes} makes an empty outbox for each transaction, {@code commit} writes it (and throws if it
-     * cannot); {@code ours} is brought up to date with syncback's commands before each page is judged.
-     *
-     * @return true when the poll reached the source, read everything it had to and committed it
+     * One turn: starts a poll unless one is under way, then reads one page of it and commits that page in its own
+     * transaction; the turn that completes the poll also commits the watermark. {@code outboxes} makes an empty outbox
+     * for each transaction, {@code commit} writes it (and throws if it cannot); {@code ours} is brought up to date with
+     * syncback's commands before each page is judged.
      */
-    boolean poll(Supplier<Outbox> outboxes, Consumer<Outbox> commit, Supplier<OurWrites> ours) {
-        Instant started = clock.instant();
-        nextPollAt = started.plus(settings.pollInterval());
-        seen.values().removeIf(s -> retention.expired(s, started));
-        Reader reader = new Reader(outboxes, commit, ours, watermark == null);
-        Instant since = watermark == null ? started.minus(settings.lookback()) : watermark.getLastUpdatedAt();
+    void takeTurn(Supplier<Outbox> outboxes, Consumer<Outbox> commit, Supplier<OurWrites> ours) {
+        if (poll == null) {
+            Instant started = clock.instant();
+            nextPollAt = started.plus(settings.pollInterval());
+            seen.values().removeIf(s -> retention.expired(s, started));
+            Instant since = watermark == null ? started.minus(settings.lookback()) : watermark.getLastUpdatedAt();
+            poll = new Poll(since, watermark == null);
+        }
         try {
-            Reading all = reader.read(fetch(() -> feed.first(since, null, pageSize, this::awaitBudget)));
-            if (all.pages() > 1 && all.newest() != null && all.newest().isAfter(since)) {
-                readUntilComplete(reader, since, all);
+            if (poll.readPage(outboxes, commit, ours)) {
+                Instant newest = poll.listing.newest;
+                poll = null;
+                finish(newest, outboxes, commit);
             }
-            finish(all.newest(), outboxes, commit);
-            return true;
         } catch (SourceFailed e) {
+            poll = null;
             failed(clock.instant(), e.getCause(), outboxes, commit);
-            return false;
-        }
-    }
-
-    /**
-     * Reads the alerts updated in [{@code since}, {@code until}) again until a reading is proven complete;
-     * {@code until} is the newest version the {@code listing} read.
-     *
-     * <p>Why: a listing of several pages is not a snapshot. An alert that changes between two pages moves in the
-     * source's order, and the alerts it passes shift by one, so one of them may never be served; an alert created
-     * mid-listing may land in front of the cursor. Any such alert older than the newest one read would fall behind the
-     * watermark for good.
-     *
-     * <p>Why this is complete: every version written from now on has a lastUpdateDateTime at or after {@code until}
-     * (the newest one already read), so the alerts in the window can only leave it, never enter it. The source's
-     * count of the window therefore only falls, and a reading between two equal counts saw a window that did not
-     * change, which a source lists whole in any order. An alert that left the window has a version at or after
-     * {@code until}, which the next poll reads. Each repetition needs an alert to have left, so this ends.
-     *
-     * <p>A source that cannot count (Sentinel's ARM API) lists oldest version first ({@link AlertFeed#count}). It is
-     * read again from {@code since}, unbounded, until two consecutive readings list the same versions (alert id and
-     * lastUpdated) older than {@code until}, the listing being the first reading. Why that is complete: alerts still
-     * only leave the window (for a new version, at or after {@code until}, or deleted). In that order an alert of the
-     * window has only alerts of the window in front of it, and a new version goes behind it, so a reading misses an
-     * alert of the window only when alerts in front of it that the cursor already passed leave: the cursor must then
-     * be an offset, and the alert moves up into what was served. Up to a reading's first miss, the alerts of the
-     * window that its cursor passed were all read, so that miss needs an alert the reading read to leave, and that
-     * version is in no later reading. Two equal consecutive readings therefore mean the first missed no alert still
-     * in the window, and one that left is read by the next poll. Each repetition needs an alert to have left, so this
-     * ends. A reading lists the newer alerts too; what it reads again, {@code seen} recognises.
-     */
-    private void readUntilComplete(Reader reader, Instant since, Reading listing) {
-        Instant until = listing.newest();
-        OptionalLong before = fetch(() -> feed.count(since, until, this::awaitBudget));
-        if (before.isEmpty()) {
-            Set<Version> read = listing.versionsBefore(until);
-            while (true) {
-                Set<Version> again = reader.read(fetch(() -> feed.first(since, null, pageSize, this::awaitBudget)))
-                        .versionsBefore(until);
-                if (again.equals(read)) {
-                    return;
-                }
-                read = again;
-            }
-        }
-        long counted = before.getAsLong();
-        while (true) {
-            reader.read(fetch(() -> feed.first(since, until, pageSize, this::awaitBudget)));
-            long after = fetch(() -> feed.count(since, until, this::awaitBudget)).orElseThrow();
-            if (after == counted) {
-                return;
-            }
-            counted = after;
         }
     }
 
@@ -190,35 +152,110 @@ final class ConnectorPoller implements AutoCloseable {
     private record Version(String id, Instant lastUpdated) {
     }
 
-    /** What one listing read: how many pages, the newest version (null when it read nothing), and every version. */
-    private record Reading(int pages, Instant newest, Set<Version> versions) {
+    /**
+     * A poll under way: the listing of the alerts updated since the watermark and, when that took several pages, the
+     * readings of the window [{@code since}, {@code until}) again until one is proven complete; {@code until} is the
+     * newest version the listing read. Read a page per turn, and held in memory only: a crash, a hand-over or a failed
+     * request drops it, and the next poll starts again from the watermark, which moved for none of its pages.
+     *
+     * <p>Why the readings again: a listing of several pages is not a snapshot. An alert that changes between two pages
+     * moves in the source's order, and the alerts it passes shift by one, so one of them may never be served; an alert
+     * created mid-listing may land in front of the cursor. Any such alert older than the newest one read would fall
+     * behind the watermark for good.
+     *
+     * <p>Why this is complete: every version written from now on has a lastUpdateDateTime at or after {@code until}
+     * (the newest one already read), so the alerts in the window can only leave it, never enter it. The source's
+     * count of the window therefore only falls, and a reading between two equal counts saw a window that did not
+     * change, which a source lists whole in any order. An alert that left the window has a version at or after
+     * {@code until}, which the next poll reads. Each repetition needs an alert to have left, so this ends. None of
+     * this depends on how long the readings take, so reading them a page per turn, between other connectors' pages,
+     * keeps it true.
+     *
+     * <p>A source that cannot count (Sentinel's ARM API) lists oldest version first ({@link AlertFeed#count}). It is
+     * read again from {@code since}, unbounded, until two consecutive readings list the same versions (alert id and
+     * lastUpdated) older than {@code until}, the listing being the first reading. Why that is complete: alerts still
+     * only leave the window (for a new version, at or after {@code until}, or deleted). In that order an alert of the
+     * window has only alerts of the window in front of it, and a new version goes behind it, so a reading misses an
+     * alert of the window only when alerts in front of it that the cursor already passed leave: the cursor must then
+     * be an offset, and the alert moves up into what was served. Up to a reading's first miss, the alerts of the
+     * window that its cursor passed were all read, so that miss needs an alert the reading read to leave, and that
+     * version is in no later reading. Two equal consecutive readings therefore mean the first missed no alert still
+     * in the window, and one that left is read by the next poll. Each repetition needs an alert to have left, so this
+     * ends. A reading lists the newer alerts too; what it reads again, {@code seen} recognises.
+     */
+    private final class Poll {
 
-        Set<Version> versionsBefore(Instant until) {
-            return versions.stream().filter(v -> v.lastUpdated().isBefore(until)).collect(Collectors.toSet());
-        }
-    }
-
-    /** Reads listings page by page within one poll, one transaction per page. */
-    private final class Reader {
-
-        private final Supplier<Outbox> outboxes;
-        private final Consumer<Outbox> commit;
-        private final Supplier<OurWrites> ours;
+        private final Instant since;
         private final boolean firstPoll;
+        /** The first listing: the newest version it read is where the watermark moves. */
+        private final Listing listing;
+        /** The listing being read: the first one, or a reading again. */
+        private Listing reading;
+        private Instant until;
+        /** The source's last count of the window; null for a source that cannot count. */
+        private Long counted;
+        /** For a source that cannot count: the versions older than {@code until} that the last reading listed. */
+        private Set<Version> read;
 
-        Reader(Supplier<Outbox> outboxes, Consumer<Outbox> commit, Supplier<OurWrites> ours, boolean firstPoll) {
-            this.outboxes = outboxes;
-            this.commit = commit;
-            this.ours = ours;
+        Poll(Instant since, boolean firstPoll) {
+            this.since = since;
             this.firstPoll = firstPoll;
+            this.listing = new Listing(null);
+            this.reading = listing;
         }
 
-        /** Triages and commits the listing that starts with {@code page}, to its last page. */
-        Reading read(AlertFeed.Page page) {
-            int pages = 0;
-            Instant newest = null;
-            Set<Version> versions = new HashSet<>();
-            while (true) {
+        /** Reads and commits the next page, with the counts around a reading again; true when the poll is complete. */
+        boolean readPage(Supplier<Outbox> outboxes, Consumer<Outbox> commit, Supplier<OurWrites> ours) {
+            if (!reading.readPage(outboxes, commit, ours)) {
+                return false;
+            }
+            if (reading == listing) {
+                if (listing.pages == 1 || listing.newest == null || !listing.newest.isAfter(since)) {
+                    return true;
+                }
+                until = listing.newest;
+                OptionalLong count = fetch(() -> feed.count(since, until, ConnectorPoller.this::awaitBudget));
+                if (count.isPresent()) {
+                    counted = count.getAsLong();
+                } else {
+                    read = listing.versionsBefore(until);
+                }
+            } else if (counted != null) {
+                long after = fetch(() -> feed.count(since, until, ConnectorPoller.this::awaitBudget)).orElseThrow();
+                if (after == counted) {
+                    return true;
+                }
+                counted = after;
+            } else {
+                Set<Version> again = reading.versionsBefore(until);
+                if (again.equals(read)) {
+                    return true;
+                }
+                read = again;
+            }
+            reading = new Listing(counted == null ? null : until);
+            return false;
+        }
+
+        /** One listing from {@code since}, and before {@code until} unless it is null, one transaction per page. */
+        private final class Listing {
+
+            private final Instant until;
+            private String nextLink;
+            private int pages;
+            private Instant newest;
+            private final Set<Version> versions = new HashSet<>();
+
+            Listing(Instant until) {
+                this.until = until;
+            }
+
+            /** Reads, triages and commits the next page; true when it was the last. */
+            boolean readPage(Supplier<Outbox> outboxes, Consumer<Outbox> commit, Supplier<OurWrites> ours) {
+                String link = nextLink;
+                AlertFeed.Page page = fetch(() -> link == null
+                        ? feed.first(since, until, pageSize, ConnectorPoller.this::awaitBudget)
+                        : feed.next(link, ConnectorPoller.this::awaitBudget));
                 pages++;
                 Outbox out = outboxes.get();
                 Map<String, IngestSeen> pending = new HashMap<>();
@@ -243,11 +280,12 @@ final class ConnectorPoller implements AutoCloseable {
                 }
                 commit.accept(out);
                 seen.putAll(pending);
-                if (!page.hasNext()) {
-                    return new Reading(pages, newest, versions);
-                }
-                String link = page.nextLink().get();
-                page = fetch(() -> feed.next(link, ConnectorPoller.this::awaitBudget));
+                nextLink = page.nextLink().orElse(null);
+                return nextLink == null;
+            }
+
+            Set<Version> versionsBefore(Instant until) {
+                return versions.stream().filter(v -> v.lastUpdated().isBefore(until)).collect(Collectors.toSet());
             }
         }
     }

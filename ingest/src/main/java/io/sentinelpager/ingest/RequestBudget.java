@@ -23,6 +23,11 @@ final class RequestBudget {
         this.refilledAt = now;
     }
 
+    /** When a request is free without waiting: a past instant while one is left. Takes nothing. */
+    Instant availableAt() {
+        return tokens >= 1 ? refilledAt : refilledAt.plusMillis((long) Math.ceil((1 - tokens) / perMilli));
+    }
+
     /** Takes one request if one is left, and returns zero; otherwise takes nothing and returns how long to wait. */
     Duration take(Instant now) {
         if (now.isAfter(refilledAt)) {
