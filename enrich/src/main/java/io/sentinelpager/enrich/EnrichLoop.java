@@ -1,6 +1,7 @@
 package io.sentinelpager.enrich;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.sentinelpager.platform.kafka.DeadLetterHandlers;
 import io.sentinelpager.platform.kafka.DeadLetters;
 import io.sentinelpager.schemas.EnrichedAlert;
@@ -81,6 +82,8 @@ final class EnrichLoop implements LoopService.Loop {
     private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
 
     private Consumer<byte[], byte[]> consumer;
+    /** The consumer's own metrics on /metrics, its records-lag-max above all: enrich's lag behind ingest. */
+    private KafkaClientMetrics consumerMetrics;
     private Producer<byte[], byte[]> producer;
     private PendingEnrichments pending;
     private OffsetTracker offsets;
@@ -236,6 +239,8 @@ final class EnrichLoop implements LoopService.Loop {
         offsets = new OffsetTracker();
         producer = clients.producer();
         consumer = clients.consumer();
+        consumerMetrics = new KafkaClientMetrics(consumer);
+        consumerMetrics.bindTo(metrics);
         nextCommit = clock.instant().plus(COMMIT_INTERVAL);
         consumer.subscribe(List.of(Topics.ALERTS_RAW.name()), new ConsumerRebalanceListener() {
             @Override
@@ -267,6 +272,11 @@ final class EnrichLoop implements LoopService.Loop {
         } catch (RuntimeException e) {
             log.warn("{}: final commit failed; the unfinished records will be read again", service, e);
         } finally {
+            if (consumerMetrics != null) {
+                // Before the consumer goes: the next one binds its own, and a closed one's meters would read stale.
+                consumerMetrics.close();
+                consumerMetrics = null;
+            }
             if (consumer != null) {
                 consumer.close();
             }

@@ -26,7 +26,10 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.metrics.Metrics;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
@@ -38,7 +41,15 @@ class EnrichLoopTest {
     static final TopicPartition RAW = new TopicPartition(Topics.ALERTS_RAW.name(), 0);
 
     final MutableClock clock = new MutableClock(Instant.parse("2026-05-05T09:15:02Z"));
-    final MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
+    /** Kafka's own metrics of the consumer, which a real one has and the mock has not: enrich's lag among them. */
+    final Metrics kafkaMetrics = new Metrics();
+    final MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest") {
+        @Override
+        public synchronized Map<MetricName, ? extends Metric> metrics() {
+            return kafkaMetrics.metrics();
+        }
+    };
+    final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     final MockProducer<byte[], byte[]> producer = new MockProducer<>(true, null, new ByteArraySerializer(),
             new ByteArraySerializer());
     /** Stands in for the registry serdes: an alert's bytes are its key in this map. */
@@ -61,7 +72,7 @@ class EnrichLoopTest {
         CompletableFuture<Enrichment> f = new CompletableFuture<>();
         enrichments.add(f);
         return Optional.of(f);
-    }), deserializer(), serializer(), clock, new SimpleMeterRegistry(), List.of());
+    }), deserializer(), serializer(), clock, registry, List.of());
 
     @Test
     void anUnreadableRecordIsDeadLetteredAsItCameAndTheNextAlertGoesOn() {
@@ -115,6 +126,20 @@ class EnrichLoopTest {
     private long committed() {
         OffsetAndMetadata committed = consumer.committed(Set.of(RAW)).get(RAW);
         return committed == null ? -1 : committed.offset();
+    }
+
+    /** No stage of its own reports how far enrich is behind ingest: its consumer's lag, on /metrics, does. */
+    @Test
+    void theConsumersLagIsOnMetricsWhileItIsOpen() {
+        kafkaMetrics.addMetric(new MetricName("records-lag-max", "consumer-fetch-manager-metrics", "",
+                Map.of("client-id", "consumer-pager-enrich-1")), (config, now) -> 42.0);
+
+        loop.runOnce();
+        assertThat(registry.get("kafka.consumer.fetch.manager.records.lag.max").gauge().value()).isEqualTo(42.0);
+
+        loop.close();
+        assertThat(registry.find("kafka.consumer.fetch.manager.records.lag.max").gauge())
+                .as("a closed consumer reports no lag").isNull();
     }
 
     private void add(String key, byte[] value) {

@@ -257,6 +257,7 @@ final class LifecycleProcessor implements Processor<String, SpecificRecord, Stri
                 }
             }
             indexHeld(key, before, state);
+            metrics.decided(before, state);
         });
         for (SpecificRecord out : outcome.emitted()) {
             context.forward(new Record<>(key, out, now.toEpochMilli()));

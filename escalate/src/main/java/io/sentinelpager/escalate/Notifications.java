@@ -52,6 +52,8 @@ final class Notifications {
                     .setNotificationId(episode(key, page.getReopened()) + "/round-" + at.round() + "/step-"
                             + at.step() + "/" + userId + "/" + delivery.method().getType().name().toLowerCase())
                     .setEscalationStep(at.step())
+                    // Only a page starts notify's time to page; news about it (a comment, a resolution) does not.
+                    .setAlertCreatedAt(routed.getEnriched().getAlert().getCreatedAt())
                     .build());
         }
         return pages;
@@ -151,6 +153,7 @@ final class Notifications {
                 + " — acknowledge: " + config.responderUrl() + "/api/alerts/" + key + "/ack";
         return NotificationRequest.newBuilder()
                 .setAlertKey(key)
+                .setConnectorId(alert.getConnectorId())
                 .setUserId(userId)
                 .setContactMethod(method.getType())
                 .setAddress(method.getAddress())

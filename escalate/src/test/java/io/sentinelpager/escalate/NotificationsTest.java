@@ -7,10 +7,12 @@ import static io.sentinelpager.escalate.LifecycleTest.grouped;
 import static io.sentinelpager.escalate.LifecycleTest.lifecycle;
 import static io.sentinelpager.escalate.LifecycleTest.routed;
 import static io.sentinelpager.escalate.LifecycleTest.soc;
+import static io.sentinelpager.escalate.LifecycleTest.sourceChanged;
 import static io.sentinelpager.escalate.LifecycleTest.step;
 import static io.sentinelpager.escalate.LifecycleTest.target;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sentinelpager.schemas.AlertLifecycle;
 import io.sentinelpager.schemas.NotificationRequest;
 import io.sentinelpager.schemas.SourceStatus;
 import java.util.List;
@@ -53,5 +55,28 @@ class NotificationsTest {
                 .allSatisfy(p -> assertThat(p.getAlsoPaged()).containsExactly("ben"));
         assertThat(pages).filteredOn(p -> p.getUserId().equals("ben"))
                 .allSatisfy(p -> assertThat(p.getAlsoPaged()).containsExactly("ana"));
+    }
+
+    /** notify's time to page starts at the alert's creation in Azure, and only a page starts one. */
+    @Test
+    void aPageCarriesItsConnectorAndWhenTheAlertWasCreatedAndTheNewsAboutItOnlyTheConnector() {
+        Lifecycle.Outcome opened = lifecycle.routed(Optional.empty(), routed(SourceStatus.NEW), directory,
+                T0.plusSeconds(5));
+        AlertLifecycle paged = opened.state().orElseThrow();
+        List<NotificationRequest> pages = opened.emitted().stream().filter(NotificationRequest.class::isInstance)
+                .map(NotificationRequest.class::cast).toList();
+        List<NotificationRequest> news = lifecycle.action(Optional.of(paged),
+                sourceChanged("c1:a1", SourceStatus.RESOLVED), directory, T0.plusSeconds(60))
+                .emitted().stream().filter(NotificationRequest.class::isInstance).map(NotificationRequest.class::cast)
+                .toList();
+
+        assertThat(pages).isNotEmpty().allSatisfy(p -> {
+            assertThat(p.getConnectorId()).isEqualTo("c1");
+            assertThat(p.getAlertCreatedAt()).isEqualTo(T0);
+        });
+        assertThat(news).isNotEmpty().allSatisfy(n -> {
+            assertThat(n.getConnectorId()).isEqualTo("c1");
+            assertThat(n.getAlertCreatedAt()).isNull();
+        });
     }
 }

@@ -77,6 +77,8 @@ final class DeliveryProcessor implements Processor<String, NotificationRequest, 
     static final Duration QUEUE_SCAN = Duration.ofSeconds(1);
     /** Prefix of the completed ids that say a notification id has had its receipt. */
     private static final String RECEIPTED = "receipt:";
+    /** Prefix of the completed ids that say an alert's page has gone out once: its time to page is measured. */
+    private static final String PAGED = "paged:";
 
     private static final Logger log = LoggerFactory.getLogger(DeliveryProcessor.class);
 
@@ -87,6 +89,7 @@ final class DeliveryProcessor implements Processor<String, NotificationRequest, 
     private final Map<ContactMethodType, Duration> minIntervals;
     private final Clock clock;
     private final RandomGenerator random;
+    private final NotifyMetrics metrics;
     private ProcessorContext<String, DeliveryReceipt> context;
     private CompletedIds delivered;
     private KeyValueStore<String, PendingDelivery> queue;
@@ -96,7 +99,7 @@ final class DeliveryProcessor implements Processor<String, NotificationRequest, 
 
     DeliveryProcessor(Map<ContactMethodType, Channel> channels, SendLog sendLog, Messages messages,
                       NotifyConfig.Retry retry, Map<ContactMethodType, Duration> minIntervals, Clock clock,
-                      RandomGenerator random) {
+                      RandomGenerator random, NotifyMetrics metrics) {
         this.channels = channels;
         this.sendLog = sendLog;
         this.messages = messages;
@@ -104,6 +107,7 @@ final class DeliveryProcessor implements Processor<String, NotificationRequest, 
         this.minIntervals = minIntervals;
         this.clock = clock;
         this.random = random;
+        this.metrics = metrics;
     }
 
     @Override
@@ -174,6 +178,7 @@ final class DeliveryProcessor implements Processor<String, NotificationRequest, 
                     case FOUND -> foundAfterRestart(p, now);
                     case CANNOT_TELL -> {
                         queue.delete(id(p));
+                        metrics.delivery(method, NotifyMetrics.Outcome.UNKNOWN);
                         fallBack(p, DeliveryOutcome.UNKNOWN, name(method) + " outcome unknown: notify stopped after "
                                 + "starting this send and before recording its result; not sent again, so as not to "
                                 + "page twice", now);
@@ -224,6 +229,7 @@ final class DeliveryProcessor implements Processor<String, NotificationRequest, 
         for (PendingDelivery p : batch) {
             delivered.add(id(p), now);
             queue.delete(id(p));
+            sent(p, now);
             forward(receipt(p.getRequest(), p.getRequest().getNotificationId(), method, DeliveryOutcome.SENT,
                     sentDetail(p, batch.size(), interval, resending.contains(id(p)), missing.contains(id(p))), now));
         }
@@ -231,10 +237,24 @@ final class DeliveryProcessor implements Processor<String, NotificationRequest, 
                 batch.size() > 1 ? " as a digest of " + batch.size() : "");
     }
 
+    /**
+     * Counts a delivery that got out; the first of an alert's pages to get out, to anyone by any method, measures its
+     * time to page, once: the mark is committed with the receipt, so a replay does not measure it again.
+     */
+    private void sent(PendingDelivery p, Instant now) {
+        metrics.delivery(p.getContactMethod(), NotifyMetrics.Outcome.SENT);
+        NotificationRequest request = p.getRequest();
+        if (request.getAlertCreatedAt() != null && !delivered.contains(PAGED + request.getAlertKey())) {
+            delivered.add(PAGED + request.getAlertKey(), now);
+            metrics.firstPage(request, now);
+        }
+    }
+
     /** The channel found the page a crash cut short where it writes: delivered then, and not written again. */
     private void foundAfterRestart(PendingDelivery p, Instant now) {
         delivered.add(id(p), now);
         queue.delete(id(p));
+        sent(p, now);
         String found = "found in the " + name(p.getContactMethod()) + " after a restart that cut its send short; not "
                 + "written again";
         forward(receipt(p.getRequest(), p.getRequest().getNotificationId(), p.getContactMethod(), DeliveryOutcome.SENT,
@@ -250,14 +270,18 @@ final class DeliveryProcessor implements Processor<String, NotificationRequest, 
                 Instant due = now.plus(backoff(p.getAttempt(), failure));
                 queue.put(id(p), PendingDelivery.newBuilder(p).setAttempt(p.getAttempt() + 1).setHeld(false)
                         .setDueAt(due).build());
+                metrics.delivery(p.getContactMethod(), NotifyMetrics.Outcome.RETRIED);
                 log.info("{} by {} failed ({}), attempt {} of {} at {}", id(p), name(p.getContactMethod()),
                         failure.getMessage(), p.getAttempt() + 1, retry.attempts(), due);
             } else {
                 queue.delete(id(p));
-                fallBack(p, failure.kind() == DeliveryFailure.Kind.RATE_LIMITED ? DeliveryOutcome.RATE_LIMITED
-                        : DeliveryOutcome.FAILED, name(p.getContactMethod()) + " failed"
-                        + (p.getAttempt() > 1 ? " after " + p.getAttempt() + " attempts" : "") + ": "
-                        + failure.getMessage(), now);
+                boolean limited = failure.kind() == DeliveryFailure.Kind.RATE_LIMITED;
+                metrics.delivery(p.getContactMethod(), limited ? NotifyMetrics.Outcome.RATE_LIMITED
+                        : NotifyMetrics.Outcome.FAILED);
+                fallBack(p, limited ? DeliveryOutcome.RATE_LIMITED : DeliveryOutcome.FAILED,
+                        name(p.getContactMethod()) + " failed"
+                                + (p.getAttempt() > 1 ? " after " + p.getAttempt() + " attempts" : "") + ": "
+                                + failure.getMessage(), now);
             }
         }
     }

@@ -52,7 +52,7 @@ public final class NotifyApp {
                 .map(AutoCloseable.class::cast).toList());
         resources.add(sendLog);
         return new StreamsService(NAME, NotifyTopology.build(context.serdes(), Map.copyOf(channels), sendLog, config,
-                context.clock()), context, resources.toArray(AutoCloseable[]::new));
+                context.clock(), context.metrics()), context, resources.toArray(AutoCloseable[]::new));
     }
 
     static Map<ContactMethodType, Channel> channels(ServiceContext context, NotifyConfig config) {

@@ -1,5 +1,6 @@
 package io.sentinelpager.notify;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.sentinelpager.platform.kafka.AvroSerdes;
 import io.sentinelpager.platform.kafka.CompletedIds;
 import io.sentinelpager.platform.kafka.GlobalTables;
@@ -40,7 +41,8 @@ public final class NotifyTopology {
     }
 
     public static Topology build(AvroSerdes serdes, Map<ContactMethodType, Channel> channels, SendLog sendLog,
-                                 NotifyConfig config, Clock clock) {
+                                 NotifyConfig config, Clock clock, MeterRegistry registry) {
+        NotifyMetrics metrics = new NotifyMetrics(registry);
         Messages messages = new Messages(config.responderUrl(),
                 config.linkKey().map(key -> new ActionLinks(key, clock)),
                 config.linkValidity());
@@ -59,7 +61,7 @@ public final class NotifyTopology {
         builder.stream(Topics.NOTIFICATIONS_OUT.name(),
                         Consumed.with(serdes.key(), serdes.value(NotificationRequest.class)).withName("notification-requests"))
                 .process(() -> new DeliveryProcessor(channels, sendLog, messages, config.retry(), config.minIntervals(), clock,
-                                RandomGenerator.getDefault()), Named.as("deliver"),
+                                RandomGenerator.getDefault(), metrics), Named.as("deliver"),
                         DELIVERED_STORE, QUEUE_STORE, LAST_SENT_STORE)
                 .to(Topics.NOTIFICATIONS_RECEIPTS.name(),
                         Produced.with(serdes.key(), serdes.value(DeliveryReceipt.class)).withName("receipts"));

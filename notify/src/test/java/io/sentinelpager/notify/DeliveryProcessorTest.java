@@ -2,6 +2,9 @@ package io.sentinelpager.notify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sentinelpager.schemas.ContactMethod;
 import io.sentinelpager.schemas.ContactMethodType;
 import io.sentinelpager.schemas.DeliveryOutcome;
@@ -93,11 +96,13 @@ class DeliveryProcessorTest {
         all.put(ContactMethodType.INBOX, inbox);
         processor = new DeliveryProcessor(Map.copyOf(all), sendLog, messages,
                 new NotifyConfig.Retry(3, Duration.ofSeconds(2), Duration.ofMinutes(1)),
-                Map.of(ContactMethodType.SMS, Duration.ofMinutes(1)), clock, new Random(7));
+                Map.of(ContactMethodType.SMS, Duration.ofMinutes(1)), clock, new Random(7), new NotifyMetrics(metrics));
         processor.init(context);
     }
 
     KeyValueStore<String, Long> lastSent;
+    /** Survives a restart of the processor, as a process's registry does when a task moves within it. */
+    final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
     TimestampedKeyValueStore<String, DeliveryStarted> started;
     @TempDir
     Path inboxDir;
@@ -473,6 +478,96 @@ class DeliveryProcessorTest {
 
         assertThat(channels.get(ContactMethodType.SMS).sent).extracting(Message::alertKey)
                 .containsExactly("c1:a1", "c1:a2");
+    }
+
+    /** A page as escalate sends it: with the alert's connector and its creation in Azure. */
+    static NotificationRequest page(String alertKey, ContactMethodType method, String address, Instant created) {
+        return NotificationRequest.newBuilder(request(alertKey, method, address)).setConnectorId("c1")
+                .setAlertCreatedAt(created).build();
+    }
+
+    Timer timeToPage(String urgency, String connector) {
+        return metrics.find(NotifyMetrics.TIME_TO_PAGE).tags("urgency", urgency, "connector", connector).timer();
+    }
+
+    double deliveries(String channel, String outcome) {
+        Counter counter = metrics.find(NotifyMetrics.DELIVERIES).tags("channel", channel, "outcome", outcome)
+                .counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    @Test
+    void theFirstSendOfAnAlertsFirstPageIsItsTimeToPageUnderItsUrgencyAndConnector() {
+        clock.advance(Duration.ofSeconds(90));
+
+        processor.process(record(page("c1:a1", ContactMethodType.EMAIL, "lead@contoso.example", T0)));
+
+        assertThat(timeToPage("high", "c1")).as("one observation under high/c1").isNotNull().satisfies(t -> {
+            assertThat(t.count()).isEqualTo(1);
+            assertThat(t.totalTime(java.util.concurrent.TimeUnit.SECONDS)).as("from createdDateTime to the send")
+                    .isEqualTo(90.0);
+        });
+        assertThat(deliveries("email", "sent")).isEqualTo(1);
+    }
+
+    @Test
+    void laterPagesOfTheSameAlertAndAReplayDoNotMeasureItsTimeToPageAgain() {
+        processor.process(record(page("c1:a1", ContactMethodType.EMAIL, "lead@contoso.example", T0)));
+        clock.advance(Duration.ofMinutes(5));
+        // The next step's page, to the same person's other method, then the first page replayed after a restart.
+        processor.process(record(NotificationRequest.newBuilder(
+                page("c1:a1", ContactMethodType.SMS, "+15550001", T0)).setNotificationId(
+                        "c1:a1/round-0/step-1/lead/sms").setEscalationStep(1).build()));
+        start();
+        processor.process(record(page("c1:a1", ContactMethodType.EMAIL, "lead@contoso.example", T0)));
+
+        assertThat(timeToPage("high", "c1").count()).isEqualTo(1);
+        assertThat(deliveries("email", "sent") + deliveries("sms", "sent")).as("two deliveries, none repeated")
+                .isEqualTo(2);
+    }
+
+    @Test
+    void newsThatIsNotAPageAndARequestFromBeforeTheFieldsWereCarriedMeasureNoTimeToPage() {
+        processor.process(record(request("c1:a1", ContactMethodType.EMAIL, "lead@contoso.example")));
+
+        assertThat(metrics.find(NotifyMetrics.TIME_TO_PAGE).timers()).isEmpty();
+        assertThat(deliveries("email", "sent")).isEqualTo(1);
+    }
+
+    @Test
+    void aFailedDeliveryCountsUnderItsChannelAsFailedAndItsFallbackAsSent() {
+        user("lead", method(ContactMethodType.EMAIL, "lead@contoso.example"), method(ContactMethodType.SMS, "+15550001"));
+        channels.get(ContactMethodType.EMAIL).fail(DeliveryFailure.permanent("550 mailbox unavailable"));
+
+        processor.process(record(page("c1:a1", ContactMethodType.EMAIL, "lead@contoso.example", T0)));
+
+        assertThat(deliveries("email", "failed")).isEqualTo(1);
+        assertThat(deliveries("sms", "sent")).isEqualTo(1);
+        assertThat(deliveries("email", "sent")).isZero();
+    }
+
+    @Test
+    void aRetriedDeliveryCountsEachRetryAndThenItsOutcome() {
+        channels.get(ContactMethodType.NTFY).fail(DeliveryFailure.transientFailure("502"),
+                DeliveryFailure.rateLimited("429 Too Many Requests", Duration.ofSeconds(1)),
+                DeliveryFailure.transientFailure("502"));
+
+        processor.process(record(request("c1:a1", ContactMethodType.NTFY, "lead-topic")));
+        fire(Duration.ofSeconds(3));
+        fire(Duration.ofSeconds(5));
+
+        assertThat(deliveries("ntfy", "retried")).isEqualTo(2);
+        assertThat(deliveries("ntfy", "failed")).as("out of retries, no method left").isEqualTo(1);
+    }
+
+    @Test
+    void aSendACrashMayHaveLetOutCountsAsUnknown() {
+        NotificationRequest page = request("c1:a1", ContactMethodType.SMS, "+15550001");
+        startedByADeadProcess(page, ContactMethodType.SMS, 1);
+
+        processor.process(record(page));
+
+        assertThat(deliveries("sms", "unknown")).isEqualTo(1);
     }
 
     void fire(Duration advance) {

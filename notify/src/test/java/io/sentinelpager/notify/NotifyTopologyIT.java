@@ -88,7 +88,7 @@ class NotifyTopologyIT {
             }
             sendLog = new KafkaSendLog(context);
             return NotifyTopology.build(context.serdes(), NotifyApp.channels(context, config), sendLog, config,
-                    context.clock());
+                    context.clock(), context.metrics());
         });
         requests = harness.input(Topics.NOTIFICATIONS_OUT);
         receipts = harness.output(Topics.NOTIFICATIONS_RECEIPTS);

@@ -110,7 +110,8 @@ class WebPushChannelIT {
         channels = NotifyApp.channels(context, config);
         assertThat(channels).containsKey(ContactMethodType.PUSH);
         sendLog = new KafkaSendLog(context);
-        driver = new TopologyTestDriver(NotifyTopology.build(context.serdes(), channels, sendLog, config, clock),
+        driver = new TopologyTestDriver(NotifyTopology.build(context.serdes(), channels, sendLog, config, clock,
+                context.metrics()),
                 StreamsService.properties("notify-webpush-test", context), T0);
         requests = driver.createInputTopic(Topics.NOTIFICATIONS_OUT.name(), context.serdes().key().serializer(),
                 context.serdes().value(NotificationRequest.class).serializer());

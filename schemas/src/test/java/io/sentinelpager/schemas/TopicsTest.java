@@ -114,6 +114,38 @@ class TopicsTest {
                 .doesNotContain("endpoint", "p256dh", "auth");
     }
 
+    /**
+     * notify reads requests escalate wrote before the alert's connector and creation time were carried (a request
+     * waiting in notifications.out during an upgrade): they decode, with neither; and an old notify ignores them.
+     */
+    @Test
+    void aNotificationRequestReadsRecordsFromBeforeTheTimeToPageFields() {
+        Schema before = new Schema.Parser().parse("""
+                {"type":"record","name":"NotificationRequest","namespace":"io.sentinelpager.schemas","fields":[
+                  {"name":"notificationId","type":"string"},
+                  {"name":"alertKey","type":"string"},
+                  {"name":"userId","type":"string"},
+                  {"name":"contactMethod","type":{"type":"enum","name":"ContactMethodType",
+                   "symbols":["UNKNOWN","INBOX","PUSH","SMS","VOICE","EMAIL","TEAMS","NTFY","WEBHOOK"],
+                   "default":"UNKNOWN"}},
+                  {"name":"address","type":"string"},
+                  {"name":"severity","type":{"type":"enum","name":"Severity","symbols":["UNKNOWN","INFORMATIONAL","LOW",
+                   "MEDIUM","HIGH"],"default":"UNKNOWN"}},
+                  {"name":"urgency","type":{"type":"enum","name":"Urgency","symbols":["HIGH","LOW"],"default":"HIGH"}},
+                  {"name":"title","type":"string"},
+                  {"name":"body","type":"string"},
+                  {"name":"escalationStep","type":"int","default":0},
+                  {"name":"summary","type":["null","string"],"default":null},
+                  {"name":"alsoPaged","type":{"type":"array","items":"string"},"default":[]},
+                  {"name":"requestedAt","type":{"type":"long","logicalType":"timestamp-millis"}}]}""");
+
+        assertThat(SchemaCompatibility.checkReaderWriterCompatibility(NotificationRequest.getClassSchema(), before)
+                .getType()).isEqualTo(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE);
+        assertThat(SchemaCompatibility.checkReaderWriterCompatibility(before, NotificationRequest.getClassSchema())
+                .getType()).as("an old notify reads the new requests").isEqualTo(
+                        SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE);
+    }
+
     private static void visit(Schema schema, Set<String> seen, List<String> missing) {
         switch (schema.getType()) {
             case ENUM -> {
