@@ -55,6 +55,11 @@ class BenchQuickIT {
         long lateMax = bench.at("/escalations/maxLatenessMs").asLong();
         assertThat(bench.at("/escalations/p99LatenessMs").asLong()).isLessThanOrEqualTo(lateMax);
         assertThat(bench.at("/escalations/allFiredSeconds").asDouble()).isEqualTo(lateMax / 1000.0);
+        long readableP50 = bench.at("/escalations/p50ReadableLatenessMs").asLong();
+        assertThat(readableP50).as("readable after appended").isGreaterThanOrEqualTo(lateP50)
+                .isLessThanOrEqualTo(bench.at("/escalations/p99ReadableLatenessMs").asLong());
+        assertThat(bench.at("/escalations/p99ReadableLatenessMs").asLong())
+                .isLessThanOrEqualTo(bench.at("/escalations/maxReadableLatenessMs").asLong());
         assertThat(bench.at("/escalations/allSentSeconds").asDouble()).as("sent after fired")
                 .isGreaterThanOrEqualTo(bench.at("/escalations/allFiredSeconds").asDouble());
 

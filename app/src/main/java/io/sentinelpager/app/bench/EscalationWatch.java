@@ -53,7 +53,8 @@ final class EscalationWatch implements AutoCloseable {
     private Instant latestDue;
     /** Second page's notification id → when it was appended to notifications.out. */
     private final Map<String, Long> secondAppended = new HashMap<>();
-    private long lastSecondRead;
+    /** When the bench read each second page, epoch milliseconds. */
+    private final List<Long> secondRead = new ArrayList<>();
     /** Notification id → append time of its SENT receipt, of any step: a receipt may be read before its request. */
     private final Map<String, Long> sentReceipts = new HashMap<>();
     private int secondSent;
@@ -108,7 +109,7 @@ final class EscalationWatch implements AutoCloseable {
             NotificationRequest request = requests.deserialize(topic, record.headers(), record.value());
             if (request.getEscalationStep() == 1 && pages.contains(request.getAlertKey())
                     && secondAppended.putIfAbsent(request.getNotificationId(), record.timestamp()) == null) {
-                lastSecondRead = readAt;
+                secondRead.add(readAt);
                 if (sentReceipts.containsKey(request.getNotificationId())) {
                     secondSent++;
                 }
@@ -154,9 +155,9 @@ final class EscalationWatch implements AutoCloseable {
         return secondAppended.values();
     }
 
-    /** When the bench read the last second page, epoch milliseconds; empty if none was read. */
-    Optional<Long> lastSecondPageRead() {
-        return secondAppended.isEmpty() ? Optional.empty() : Optional.of(lastSecondRead);
+    /** When the bench, reading committed records only, read each second page, epoch milliseconds. */
+    Collection<Long> secondPagesRead() {
+        return secondRead;
     }
 
     /** How many second pages have a SENT receipt. */

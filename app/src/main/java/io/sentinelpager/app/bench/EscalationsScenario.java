@@ -14,6 +14,7 @@ import io.sentinelpager.schemas.Urgency;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,8 +32,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * <ul>
  *   <li>each page's lateness is how long after the skip escalate appended its second page to notifications.out (the
  *       broker's append time, the clock every stage time of the bench is read on); all fired is the largest;</li>
- *   <li>all visible is when the bench, reading committed records only as notify does, had read the last one: escalate
- *       writes in transactions, so a page appended early in a long punctuation is only readable at its commit;</li>
+ *   <li>the readable lateness is how long after the skip the bench, reading committed records only as notify does,
+ *       read each one: escalate writes in transactions, so a page appended early in a long punctuation is only
+ *       readable at its commit;</li>
  *   <li>all sent is the last second page's SENT receipt, notify's inbox included.</li>
  * </ul>
  */
@@ -45,11 +47,23 @@ final class EscalationsScenario {
      * @param firstPagesMs how long writing the pages took until every first page was sent and recorded
      * @param skippedMinutes how far the clock skipped, whole minutes
      */
-    record Result(int due, int fired, int sent, long firstPagesMs, long skippedMinutes, long p50LatenessMs,
-                  long p99LatenessMs, long maxLatenessMs, long allVisibleMs, long allSentMs) {
+    record Result(int due, int fired, int sent, long firstPagesMs, long skippedMinutes, Lateness appended,
+                  Lateness readable, long allSentMs) {
 
         double allFiredSeconds() {
-            return maxLatenessMs / 1000.0;
+            return appended.maxMs() / 1000.0;
+        }
+    }
+
+    /** Milliseconds after the skip, over every second page. */
+    record Lateness(long p50Ms, long p99Ms, long maxMs) {
+
+        static Lateness since(long skippedAt, Collection<Long> times) {
+            List<Long> late = new ArrayList<>(times.size());
+            times.forEach(at -> late.add(at - skippedAt));
+            late.sort(null);
+            return new Lateness(SteadyScenario.percentile(late, 50), SteadyScenario.percentile(late, 99),
+                    late.isEmpty() ? 0 : late.get(late.size() - 1));
         }
     }
 
@@ -77,13 +91,9 @@ final class EscalationsScenario {
             long skippedMinutes = clock.offset().minus(before).toMinutes();
             watch.await(watch::secondStepsSent, timeout);
 
-            List<Long> lateness = new ArrayList<>();
-            watch.secondPagesAppended().forEach(appended -> lateness.add(appended - skippedAt));
-            lateness.sort(null);
-            return new Result(pages, lateness.size(), watch.secondPagesSent(), firstPagesMs, skippedMinutes,
-                    SteadyScenario.percentile(lateness, 50), SteadyScenario.percentile(lateness, 99),
-                    lateness.isEmpty() ? 0 : lateness.get(lateness.size() - 1),
-                    watch.lastSecondPageRead().map(at -> at - skippedAt).orElse(0L),
+            return new Result(pages, watch.secondPagesAppended().size(), watch.secondPagesSent(), firstPagesMs,
+                    skippedMinutes, Lateness.since(skippedAt, watch.secondPagesAppended()),
+                    Lateness.since(skippedAt, watch.secondPagesRead()),
                     watch.lastSecondPageSent().map(at -> at - skippedAt).orElse(0L));
         }
     }
