@@ -34,7 +34,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *       broker's append time, the clock every stage time of the bench is read on); all fired is the largest;</li>
  *   <li>the readable lateness is how long after the skip the bench, reading committed records only as notify does,
  *       read each one: escalate writes in transactions, so a page appended early in a long punctuation is only
- *       readable at its commit;</li>
+ *       readable at its commit (an upper bound: the bench's own reading is in it);</li>
  *   <li>all sent is the last second page's SENT receipt, notify's inbox included.</li>
  * </ul>
  */
