@@ -6,6 +6,7 @@ import io.sentinelpager.platform.config.PagerConfig;
 import io.sentinelpager.platform.local.LocalCluster;
 import io.sentinelpager.responder.ResponderService;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Random;
@@ -59,7 +60,7 @@ final class DemoCommand implements Callable<Integer> {
                 "responder.port", String.valueOf(responderPort),
                 "notify.inbox.dir", inbox.toAbsolutePath().toString(),
                 "escalate.responder.url", "http://127.0.0.1:" + responderPort,
-                "notify.responder.url", "http://127.0.0.1:" + responderPort), 1);
+                "notify.responder.url", "http://127.0.0.1:" + responderPort), 1, Clock.systemUTC());
         AzureEmulator azure = pager.azure();
         seed(azure);
         if (!pager.apply(onCall, System.out, System.err)) {

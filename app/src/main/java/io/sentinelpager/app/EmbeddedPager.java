@@ -54,8 +54,10 @@ public final class EmbeddedPager implements AutoCloseable {
      * @param given   the operator's settings (a --config file and the environment)
      * @param own     the command's settings (ports, inbox directory, poll interval)
      * @param tenants how many connectors, each reading an emulated tenant of its own (at least 1)
+     * @param clock   the services' clock: the system's, or one the bench skips forward to make escalations due
      */
-    public static EmbeddedPager start(PagerConfig given, Map<String, String> own, int tenants) throws IOException {
+    public static EmbeddedPager start(PagerConfig given, Map<String, String> own, int tenants, Clock clock)
+            throws IOException {
         LocalCluster cluster = LocalCluster.start();
         List<Tenant> started = new ArrayList<>();
         Path work = Files.createTempDirectory("pager-demo-");
@@ -81,8 +83,8 @@ public final class EmbeddedPager implements AutoCloseable {
                 .with(demoVapid(given))
                 .with(connectors);
         ServiceContext context = ServiceContext.of(settings, io.micrometer.core.instrument.Metrics.globalRegistry,
-                Clock.systemUTC());
-        ServiceRunner runner = ServiceRunner.start(settings, Services.ALL, Clock.systemUTC());
+                clock);
+        ServiceRunner runner = ServiceRunner.start(settings, Services.ALL, clock);
         return new EmbeddedPager(cluster, List.copyOf(started), logins, context, runner);
     }
 

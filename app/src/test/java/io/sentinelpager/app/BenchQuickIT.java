@@ -44,6 +44,25 @@ class BenchQuickIT {
         assertThat(bench.at("/priority/paged").asBoolean()).isTrue();
         assertThat(bench.at("/priority/timeToPageMs").asLong()).isPositive();
 
+        int due = bench.at("/escalations/due").asInt();
+        assertThat(due).isPositive();
+        assertThat(bench.at("/escalations/fired").asInt()).as("every second step fired").isEqualTo(due);
+        assertThat(bench.at("/escalations/sent").asInt()).as("every second page sent").isEqualTo(due);
+        assertThat(bench.at("/escalations/skippedMinutes").asLong()).as("the clock skipped").isPositive();
+        long lateP50 = bench.at("/escalations/p50LatenessMs").asLong();
+        assertThat(lateP50).as("no second step fired before the skip").isNotNegative()
+                .isLessThanOrEqualTo(bench.at("/escalations/p99LatenessMs").asLong());
+        long lateMax = bench.at("/escalations/maxLatenessMs").asLong();
+        assertThat(bench.at("/escalations/p99LatenessMs").asLong()).isLessThanOrEqualTo(lateMax);
+        assertThat(bench.at("/escalations/allFiredSeconds").asDouble()).isEqualTo(lateMax / 1000.0);
+        long readableP50 = bench.at("/escalations/p50ReadableLatenessMs").asLong();
+        assertThat(readableP50).as("readable after appended").isGreaterThanOrEqualTo(lateP50)
+                .isLessThanOrEqualTo(bench.at("/escalations/p99ReadableLatenessMs").asLong());
+        assertThat(bench.at("/escalations/p99ReadableLatenessMs").asLong())
+                .isLessThanOrEqualTo(bench.at("/escalations/maxReadableLatenessMs").asLong());
+        assertThat(bench.at("/escalations/allSentSeconds").asDouble()).as("sent after fired")
+                .isGreaterThanOrEqualTo(bench.at("/escalations/allFiredSeconds").asDouble());
+
         assertThat(bench.at("/yardstick/producerRecordsPerSecond").asDouble()).isPositive();
         assertThat(bench.at("/yardstick/consumerRecordsPerSecond").asDouble()).isPositive();
         assertThat(bench.at("/ratio").asDouble()).isPositive();
@@ -53,7 +72,6 @@ class BenchQuickIT {
         assertThat(bench.at("/commit").asText()).isNotBlank();
         assertThat(bench.at("/machine/cores").asInt()).isPositive();
         assertThat(bench.at("/machine/memoryMb").asLong()).isPositive();
-        assertThat(bench.has("escalations")).as("a scenario not built is not reported").isFalse();
 
         String chart = Files.readString(dir.resolve("report").resolve("storm.html"));
         assertThat(chart).contains("<svg", "alerts.raw", "notifications.receipts").doesNotContain("<script");

@@ -23,10 +23,11 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "bench",
         description = "Measure the pipeline on this machine: an alert storm, a steady rate, a high alert during a storm,"
-                + " and Kafka's ProducerPerformance and ConsumerPerformance beside them.")
+                + " escalations coming due at once, and Kafka's ProducerPerformance and ConsumerPerformance beside"
+                + " them.")
 public final class BenchCommand implements Callable<Integer> {
 
-    static final List<String> SCENARIOS = List.of("storm", "steady", "priority", "yardstick");
+    static final List<String> SCENARIOS = List.of("storm", "steady", "priority", "escalations", "yardstick");
 
     @Option(names = "--scenario", split = ",", description = "scenarios to run, of ${COMPLETION-CANDIDATES}"
             + " (default all)", completionCandidates = Scenarios.class)
@@ -48,6 +49,10 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--seconds", description = "how long the steady scenario runs (default 60; quick 5)")
     Integer seconds;
+
+    @Option(names = "--escalations", description = "pages whose second step comes due at once in the escalations"
+            + " scenario (default 100000; quick 2000)")
+    Integer escalations;
 
     @Option(names = "--records", description = "records ProducerPerformance writes and ConsumerPerformance reads"
             + " (default 1000000; quick 50000)")
@@ -84,17 +89,19 @@ public final class BenchCommand implements Callable<Integer> {
         int stormAlerts = alerts != null ? alerts : quick ? 500 : 20_000;
         int steadySeconds = seconds != null ? seconds : quick ? 5 : 60;
         int yardstickRecords = records != null ? records : quick ? 50_000 : 1_000_000;
+        int escalationPages = escalations != null ? escalations : quick ? 2_000 : 100_000;
         Set<String> run = Set.copyOf(scenarios);
 
         System.out.println("Starting Kafka broker, schema registry, " + connectors + " emulated tenants and every"
                 + " service...");
         Path work = Files.createTempDirectory("pager-bench-");
+        SkippingClock clock = new SkippingClock();
         try (EmbeddedPager pager = EmbeddedPager.start(Services.settings(config), Map.of(
                 "health.port", "0",
                 "responder.port", "0",
                 "notify.inbox.dir", work.resolve("inbox").toString(),
                 "ingest.poll.interval", pollInterval.toMillis() + "ms",
-                "ingest.page.size", String.valueOf(pageSize)), connectors)) {
+                "ingest.page.size", String.valueOf(pageSize)), connectors, clock)) {
             if (!pager.apply(onCall(work), System.out, System.err)) {
                 return 1;
             }
@@ -119,6 +126,13 @@ public final class BenchCommand implements Callable<Integer> {
                 System.out.printf("priority: one high alert during a %,d-alert low storm...%n", stormAlerts);
                 priority = PriorityScenario.run(pager, stormAlerts, stormTimeout);
             }
+            // After the scenarios that time pages by the services' clock: this one skips it forward.
+            EscalationsScenario.Result escalation = null;
+            if (run.contains("escalations")) {
+                System.out.printf("escalations: %,d pages whose second step comes due at once...%n", escalationPages);
+                escalation = EscalationsScenario.run(pager, clock, escalationPages,
+                        Duration.ofSeconds(60 + escalationPages / 20));
+            }
             Yardstick.Result yardstick = null;
             if (run.contains("yardstick")) {
                 System.out.printf("yardstick: ProducerPerformance and ConsumerPerformance, %,d records...%n",
@@ -127,8 +141,8 @@ public final class BenchCommand implements Callable<Integer> {
                         yardstickRecords, work);
             }
             BenchReport report = new BenchReport(commit(), Runtime.getRuntime().availableProcessors(),
-                    PeakMemory.machineMb(), quick, pollInterval.toMillis(), pageSize, storm, steady, priority, yardstick,
-                    PeakMemory.peakRssMb(ProcessHandle.current().pid()),
+                    PeakMemory.machineMb(), quick, pollInterval.toMillis(), pageSize, storm, steady, priority,
+                    escalation, yardstick, PeakMemory.peakRssMb(ProcessHandle.current().pid()),
                     PeakMemory.peakRssMb(pager.cluster().registryPid()));
             System.out.println();
             System.out.print(report.table());

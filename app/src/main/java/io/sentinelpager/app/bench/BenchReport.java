@@ -15,13 +15,13 @@ import java.util.Map;
  */
 record BenchReport(String commit, int cores, long memoryMb, boolean quick, long pollIntervalMs, int pageSize,
                    StormScenario.Result storm, SteadyScenario.Result steady, PriorityScenario.Result priority,
-                   Yardstick.Result yardstick, long pagerPeakRssMb, long registryPeakRssMb) {
+                   EscalationsScenario.Result escalations, Yardstick.Result yardstick, long pagerPeakRssMb, long registryPeakRssMb) {
 
     String table() {
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "pager bench%s at %s on %d cores, %,d MB; poll interval %d ms, page size %d%n",
                 quick ? " --quick" : "", commit, cores, memoryMb, pollIntervalMs, pageSize));
-        out.append(String.format(Locale.ROOT, "%-10s %-58s %22s  %s%n", "scenario", "measure", "value",
+        out.append(String.format(Locale.ROOT, "%-11s %-58s %22s  %s%n", "scenario", "measure", "value",
                 yardstick == null ? "" : "vs ProducerPerformance"));
         if (storm != null) {
             row(out, "storm", String.format(Locale.ROOT, "%,d alerts over %d connectors, paged %,d (appeared in %.1f s)",
@@ -54,6 +54,18 @@ record BenchReport(String commit, int cores, long memoryMb, boolean quick, long 
                 row(out, "", "  reached " + stages.substring(0, stages.length() - 2), "", null);
             }
         }
+        if (escalations != null) {
+            row(out, "escalations", String.format(Locale.ROOT, "%,d second steps due at once (clock +%d min), fired %,d", escalations.due(), escalations.skippedMinutes(), escalations.fired()),
+                    String.format(Locale.ROOT, "%.1f s to fire all", escalations.allFiredSeconds()), null);
+            row(out, "", "  lateness, appended to notifications.out p50 / p99 / max",
+                    lateness(escalations.appended()), null);
+            row(out, "", "  lateness, readable there (committed) p50 / p99 / max",
+                    lateness(escalations.readable()), null);
+            row(out, "", "  until the last second page was sent", String.format(Locale.ROOT, "%.1f s",
+                    escalations.allSentMs() / 1000.0), null);
+            row(out, "", String.format(Locale.ROOT, "  first pages written, sent and recorded in %.1f s",
+                    escalations.firstPagesMs() / 1000.0), "", null);
+        }
         if (yardstick != null) {
             row(out, "yardstick", String.format(Locale.ROOT, "ProducerPerformance, %,d records of %d B, acks=all",
                     yardstick.records(), yardstick.recordBytes()), rate(yardstick.producerRecordsPerSecond(), "records/s"),
@@ -68,8 +80,12 @@ record BenchReport(String commit, int cores, long memoryMb, boolean quick, long 
 
     private void row(StringBuilder out, String scenario, String measure, String value, Double rate) {
         String ratio = rate == null || yardstick == null ? "" : ratio(rate);
-        out.append(String.format(Locale.ROOT, "%-10s %-58s %22s  %s", scenario, measure, value, ratio).stripTrailing())
+        out.append(String.format(Locale.ROOT, "%-11s %-58s %22s  %s", scenario, measure, value, ratio).stripTrailing())
                 .append('\n');
+    }
+
+    private static String lateness(EscalationsScenario.Lateness late) {
+        return String.format(Locale.ROOT, "%,d / %,d / %,d ms", late.p50Ms(), late.p99Ms(), late.maxMs());
     }
 
     private static String rate(double perSecond, String unit) {
@@ -117,6 +133,19 @@ record BenchReport(String commit, int cores, long memoryMb, boolean quick, long 
             }
             ObjectNode stages = p.putObject("stagesMs");
             priority.stagesMs().forEach(stages::put);
+        }
+        if (escalations != null) {
+            root.putObject("escalations").put("due", escalations.due()).put("fired", escalations.fired())
+                    .put("sent", escalations.sent()).put("skippedMinutes", escalations.skippedMinutes())
+                    .put("allFiredSeconds", escalations.allFiredSeconds())
+                    .put("p50LatenessMs", escalations.appended().p50Ms())
+                    .put("p99LatenessMs", escalations.appended().p99Ms())
+                    .put("maxLatenessMs", escalations.appended().maxMs())
+                    .put("p50ReadableLatenessMs", escalations.readable().p50Ms())
+                    .put("p99ReadableLatenessMs", escalations.readable().p99Ms())
+                    .put("maxReadableLatenessMs", escalations.readable().maxMs())
+                    .put("allSentSeconds", escalations.allSentMs() / 1000.0)
+                    .put("firstPagesSeconds", escalations.firstPagesMs() / 1000.0);
         }
         if (yardstick != null) {
             root.putObject("yardstick").put("records", yardstick.records()).put("recordBytes", yardstick.recordBytes())
