@@ -135,7 +135,7 @@ class IncidentRollupIT {
                 .isEqualTo("inProgress");
 
         send(GRAPH, b, "close", SourceStatus.RESOLVED, null, "falsePositive", incident.id());
-        readUntil(() -> "resolved".equals(graphIncidentNow(incident.id()).get("status").asText()), () -> { });
+        readUntil(() -> resolvedWithItsSummary(incident.id()), () -> { });
         JsonNode resolved = graphIncidentNow(incident.id());
         assertThat(resolved.get("classification").asText()).as("a true positive anywhere").isEqualTo("truePositive");
         assertThat(comments(resolved)).filteredOn(RollupSummary::isRollupSummary).containsExactly(RollupSummary.PREFIX
@@ -159,8 +159,7 @@ class IncidentRollupIT {
 
         azure.alerts().changeAsAnalyst(neverRead, "kim@contoso.example",
                 JsonNodeFactory.instance.objectNode().put("status", "resolved"), null);
-        readUntil(() -> "resolved".equals(graphIncidentNow(incident.id()).get("status").asText()),
-                () -> clock.advance(Duration.ofMinutes(1)));
+        readUntil(() -> resolvedWithItsSummary(incident.id()), () -> clock.advance(Duration.ofMinutes(1)));
         assertThat(comments(graphIncidentNow(incident.id()))).filteredOn(RollupSummary::isRollupSummary)
                 .singleElement().asString().contains("2 of 2 alerts resolved (1 through Sentinel Pager, 1 in Azure)");
     }
@@ -245,6 +244,16 @@ class IncidentRollupIT {
 
     private static JsonNode sentinelIncidentNow(String name) {
         return azure.incidents().get(WORKSPACE, name).orElseThrow().get("properties");
+    }
+
+    /**
+     * The roll-up resolves the incident, then posts its summary comment: a reader between the two calls sees the one
+     * without the other, so a test waits for both.
+     */
+    private static boolean resolvedWithItsSummary(String incidentId) {
+        JsonNode now = graphIncidentNow(incidentId);
+        return "resolved".equals(now.get("status").asText())
+                && comments(now).stream().anyMatch(RollupSummary::isRollupSummary);
     }
 
     private static List<String> comments(JsonNode incident) {
