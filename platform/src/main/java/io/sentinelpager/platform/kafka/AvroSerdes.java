@@ -54,6 +54,7 @@ public final class AvroSerdes {
         // Services register the schema they were built with; compatibility rules in the registry guard evolution.
         config.put(SerdeConfig.AUTO_REGISTER_ARTIFACT, true);
         config.put(AvroSerdeConfig.USE_SPECIFIC_AVRO_READER, true);
+        config.put(AvroSerdeConfig.AVRO_DATUM_PROVIDER, CachedDatumProvider.class.getName());
         return config;
     }
 
