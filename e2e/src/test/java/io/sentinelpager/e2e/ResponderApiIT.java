@@ -33,6 +33,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -250,11 +251,19 @@ class ResponderApiIT {
         JsonNode paths = JSON.readTree(doc.body()).path("paths");
         assertThat(paths.size()).isGreaterThanOrEqualTo(10);
         Set<String> documented = new TreeSet<>();
-        paths.fields().forEachRemaining(path -> path.getValue().fieldNames().forEachRemaining(method -> {
-            if (HTTP_METHODS.contains(method.toUpperCase(Locale.ROOT))) {
-                documented.add(method.toUpperCase(Locale.ROOT) + " " + path.getKey());
+        Map<String, String> operationIds = new TreeMap<>();
+        paths.fields().forEachRemaining(path -> path.getValue().fields().forEachRemaining(operation -> {
+            String method = operation.getKey().toUpperCase(Locale.ROOT);
+            if (HTTP_METHODS.contains(method)) {
+                documented.add(method + " " + path.getKey());
+                operationIds.put(method + " " + path.getKey(), operation.getValue().path("operationId").asText());
             }
         }));
+        // Generated clients name their methods after these: each operation needs one, and one of its own.
+        assertThat(operationIds).as("operationId of each operation").allSatisfy((operation, id) ->
+                assertThat(id).as(operation).matches("[a-z][a-zA-Z0-9]*"));
+        assertThat(new TreeSet<>(operationIds.values())).as("distinct operationIds")
+                .hasSameSizeAs(operationIds.values());
         // What the running server has, as Javalin recorded each route it added: filters such as the /api/* login
         // check are not routes, and the app's pages, links and webhooks are outside the API.
         Set<String> served = new TreeSet<>(responder().routes().stream()
