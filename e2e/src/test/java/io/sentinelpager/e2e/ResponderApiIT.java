@@ -161,6 +161,18 @@ class ResponderApiIT {
                 .containsExactly(tuple(JSON.readTree(closed.body()).path("actionId").asText(), "falsePositive"));
     }
 
+    /** Every refusal is {"error": why}, the Error schema of the OpenAPI document, also for a bad query parameter. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+            "/api/me/shifts?days=0   | query parameter 'days' must be a whole number from 1 to 31",
+            "/api/me/shifts?days=two | query parameter 'days' must be a whole number from 1 to 31",
+            "/api/alerts?scope=all   | scope is 'team' (alerts of my teams) or 'mine'"})
+    void aBadQueryParameterIsRefusedSayingWhy(String path, String why) throws Exception {
+        HttpResponse<String> refused = send(as("analyst", path, false));
+        assertThat(refused.statusCode()).as(path).isEqualTo(400);
+        assertThat(error(refused)).as(path).startsWith(why);
+    }
+
     @Test
     void anotherTeamsAlertIsAnsweredExactlyAsOneThatDoesNotExist() throws Exception {
         String key = pipeline.pagedAlert();
@@ -474,6 +486,11 @@ class ResponderApiIT {
                 .header("Cookie", cookie).header("X-CSRF-Token", csrf).header("Content-Type", "application/json")
                 .method("DELETE", HttpRequest.BodyPublishers.ofString("{\"endpoint\":\"" + endpoint + "\"}")));
         assertThat(removed.statusCode()).isEqualTo(204);
+        HttpResponse<String> noEndpoint = send(HttpRequest.newBuilder(uri("/api/push/subscriptions"))
+                .header("Cookie", cookie).header("X-CSRF-Token", csrf).header("Content-Type", "application/json")
+                .method("DELETE", HttpRequest.BodyPublishers.ofString("{}")));
+        assertThat(noEndpoint.statusCode()).as("a removal that names no subscription").isEqualTo(400);
+        assertThat(error(noEndpoint)).isEqualTo("field 'endpoint' is required");
 
         List<ConsumerRecord<String, PushSubscription>> records = pipeline.records(Topics.PUSH_SUBSCRIPTIONS.name(), key,
                 pipeline.context.serdes().value(PushSubscription.class).deserializer());
