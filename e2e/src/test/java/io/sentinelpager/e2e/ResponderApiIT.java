@@ -33,6 +33,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -160,6 +161,18 @@ class ResponderApiIT {
                 .containsExactly(tuple(JSON.readTree(closed.body()).path("actionId").asText(), "falsePositive"));
     }
 
+    /** Every refusal is {"error": why}, the Error schema of the OpenAPI document, also for a bad query parameter. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+            "/api/me/shifts?days=0   | query parameter 'days' must be a whole number from 1 to 31",
+            "/api/me/shifts?days=two | query parameter 'days' must be a whole number from 1 to 31",
+            "/api/alerts?scope=all   | scope is 'team' (alerts of my teams) or 'mine'"})
+    void aBadQueryParameterIsRefusedSayingWhy(String path, String why) throws Exception {
+        HttpResponse<String> refused = send(as("analyst", path, false));
+        assertThat(refused.statusCode()).as(path).isEqualTo(400);
+        assertThat(error(refused)).as(path).startsWith(why);
+    }
+
     @Test
     void anotherTeamsAlertIsAnsweredExactlyAsOneThatDoesNotExist() throws Exception {
         String key = pipeline.pagedAlert();
@@ -250,11 +263,19 @@ class ResponderApiIT {
         JsonNode paths = JSON.readTree(doc.body()).path("paths");
         assertThat(paths.size()).isGreaterThanOrEqualTo(10);
         Set<String> documented = new TreeSet<>();
-        paths.fields().forEachRemaining(path -> path.getValue().fieldNames().forEachRemaining(method -> {
-            if (HTTP_METHODS.contains(method.toUpperCase(Locale.ROOT))) {
-                documented.add(method.toUpperCase(Locale.ROOT) + " " + path.getKey());
+        Map<String, String> operationIds = new TreeMap<>();
+        paths.fields().forEachRemaining(path -> path.getValue().fields().forEachRemaining(operation -> {
+            String method = operation.getKey().toUpperCase(Locale.ROOT);
+            if (HTTP_METHODS.contains(method)) {
+                documented.add(method + " " + path.getKey());
+                operationIds.put(method + " " + path.getKey(), operation.getValue().path("operationId").asText());
             }
         }));
+        // Generated clients name their methods after these: each operation needs one, and one of its own.
+        assertThat(operationIds).as("operationId of each operation").allSatisfy((operation, id) ->
+                assertThat(id).as(operation).matches("[a-z][a-zA-Z0-9]*"));
+        assertThat(new TreeSet<>(operationIds.values())).as("distinct operationIds")
+                .hasSameSizeAs(operationIds.values());
         // What the running server has, as Javalin recorded each route it added: filters such as the /api/* login
         // check are not routes, and the app's pages, links and webhooks are outside the API.
         Set<String> served = new TreeSet<>(responder().routes().stream()
@@ -465,6 +486,11 @@ class ResponderApiIT {
                 .header("Cookie", cookie).header("X-CSRF-Token", csrf).header("Content-Type", "application/json")
                 .method("DELETE", HttpRequest.BodyPublishers.ofString("{\"endpoint\":\"" + endpoint + "\"}")));
         assertThat(removed.statusCode()).isEqualTo(204);
+        HttpResponse<String> noEndpoint = send(HttpRequest.newBuilder(uri("/api/push/subscriptions"))
+                .header("Cookie", cookie).header("X-CSRF-Token", csrf).header("Content-Type", "application/json")
+                .method("DELETE", HttpRequest.BodyPublishers.ofString("{}")));
+        assertThat(noEndpoint.statusCode()).as("a removal that names no subscription").isEqualTo(400);
+        assertThat(error(noEndpoint)).isEqualTo("field 'endpoint' is required");
 
         List<ConsumerRecord<String, PushSubscription>> records = pipeline.records(Topics.PUSH_SUBSCRIPTIONS.name(), key,
                 pipeline.context.serdes().value(PushSubscription.class).deserializer());

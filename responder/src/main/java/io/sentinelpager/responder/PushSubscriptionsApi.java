@@ -192,10 +192,16 @@ final class PushSubscriptionsApi implements AutoCloseable {
         }
     }
 
-    /** The endpoint as given, a URL within the size the record allows; {@link #allowed} says if notify may use it. */
+    /**
+     * The endpoint as given, a URL within the size the record allows; {@link #allowed} says if notify may use it. One
+     * is required: a removal without it would answer 204 having removed nothing.
+     */
     private static String endpoint(JsonNode body) {
         String endpoint = InputLimits.requireBytes("field 'endpoint'", body.path("endpoint").asText(""),
                 RecordLimits.PUSH_ENDPOINT_BYTES);
+        if (endpoint.isEmpty()) {
+            throw new BadRequestResponse("field 'endpoint' is required");
+        }
         try {
             URI.create(endpoint);
         } catch (IllegalArgumentException e) {
