@@ -55,6 +55,16 @@ final class LifecycleProcessor implements Processor<String, SpecificRecord, Stri
 
     /** How often due timers are looked for: escalations fire at most this late. */
     static final Duration TIMER_SCAN = Duration.ofMillis(250);
+    /**
+     * The most timers one scan fires. Under exactly-once nothing a punctuation writes is readable before the commit
+     * after it, so a burst fired in one pass (a shift of 10,000 pages whose next step falls due in the same minute)
+     * keeps its first pages from notify until its last is written. In batches, each committed on its own, the pages
+     * due first go out first; the rest follow at the next scans, sooner because a scan that left timers due asks for
+     * the next at once.
+     */
+    static final int TIMER_BATCH = 500;
+    /** How soon the next batch follows when a scan left timers due. */
+    static final Duration TIMER_CATCH_UP = Duration.ofMillis(10);
     /** How often closed pages past their retention are looked for: a whole-store scan, so not often. */
     static final Duration RETENTION_SCAN = Duration.ofHours(1);
     private static final String TIMER_MIN = "";
@@ -73,6 +83,8 @@ final class LifecycleProcessor implements Processor<String, SpecificRecord, Stri
     private final EscalateMetrics metrics;
     /** Pages of this task's partition that are held now, as counted into the instance's gauge. */
     private long heldHere;
+    /** The last scan fired a full batch and left timers due: the catch-up scan fires the next batch. */
+    private boolean moreDue;
 
     LifecycleProcessor(Lifecycle lifecycle, Clock clock, Duration closedRetention, EscalateMetrics metrics) {
         this.lifecycle = lifecycle;
@@ -96,6 +108,11 @@ final class LifecycleProcessor implements Processor<String, SpecificRecord, Stri
         context.schedule(TIMER_SCAN, PunctuationType.WALL_CLOCK_TIME, ignored -> {
             fireDueTimers();
             releaseHeldPages();
+        });
+        context.schedule(TIMER_CATCH_UP, PunctuationType.WALL_CLOCK_TIME, ignored -> {
+            if (moreDue) {
+                fireDueTimers();
+            }
         });
         context.schedule(RETENTION_SCAN, PunctuationType.WALL_CLOCK_TIME, ignored -> forgetClosedPages());
         warmUp();
@@ -188,7 +205,15 @@ final class LifecycleProcessor implements Processor<String, SpecificRecord, Stri
         Instant now = clock.instant();
         List<KeyValue<String, String>> due = new ArrayList<>();
         try (KeyValueIterator<String, String> it = timers.range(TIMER_MIN, timerKey(now, "\uffff"))) {
-            it.forEachRemaining(due::add);
+            // Keyed by due time: the batch is the timers due first.
+            while (due.size() < TIMER_BATCH && it.hasNext()) {
+                due.add(it.next());
+            }
+            moreDue = it.hasNext();
+        }
+        if (moreDue) {
+            // Readable now rather than with the rest of the burst: commit this batch before the next scan.
+            context.commit();
         }
         for (KeyValue<String, String> timer : due) {
             timers.delete(timer.key);

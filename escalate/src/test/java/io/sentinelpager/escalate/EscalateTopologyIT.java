@@ -124,6 +124,53 @@ class EscalateTopologyIT {
     }
 
     @Test
+    void aBurstOfStepsDueTogetherFiresInBatchesThoseDueFirstFirst() {
+        int alerts = 2 * LifecycleProcessor.TIMER_BATCH + 100;
+        for (int i = 0; i < alerts; i++) {
+            RoutedAlert alert = LifecycleTest.routed(SourceStatus.NEW);
+            alert.getEnriched().getAlert().setAlertKey("c1:a" + i);
+            alert.getEnriched().getAlert().setAlertId("a" + i);
+            routed.pipeInput("c1:a" + i, alert, clock.instant());
+            clock.advance(Duration.ofMillis(1)); // each one's second step falls due 1 ms after the one before
+        }
+        assertThat(drain()).as("every alert's first step").hasSize(alerts);
+
+        harness.advance(Duration.ofMinutes(5).plusSeconds(5)); // every second step is due now
+        List<String> first = secondSteps();
+        harness.advance(LifecycleProcessor.TIMER_CATCH_UP);
+        List<String> second = secondSteps();
+        harness.advance(LifecycleProcessor.TIMER_CATCH_UP);
+        List<String> third = secondSteps();
+        harness.advance(LifecycleProcessor.TIMER_SCAN);
+
+        assertThat(first).as("one scan fires one batch, the steps due first")
+                .containsExactlyElementsOf(alertKeys(0, LifecycleProcessor.TIMER_BATCH));
+        assertThat(second).as("the next batch follows at the catch-up scan")
+                .containsExactlyElementsOf(alertKeys(LifecycleProcessor.TIMER_BATCH, 2 * LifecycleProcessor.TIMER_BATCH));
+        assertThat(third).containsExactlyElementsOf(alertKeys(2 * LifecycleProcessor.TIMER_BATCH, alerts));
+        assertThat(secondSteps()).as("each step fired once").isEmpty();
+    }
+
+    /** The alerts whose page went to ben (the chain's second step) since the last read, in the order written. */
+    private List<String> secondSteps() {
+        List<String> keys = new ArrayList<>();
+        for (TestRecord<String, SpecificRecord> r : notifications.readRecordsToList()) {
+            NotificationRequest n = (NotificationRequest) r.value();
+            assertThat(n.getUserId()).isEqualTo("ben");
+            keys.add(n.getAlertKey());
+        }
+        return keys;
+    }
+
+    private static List<String> alertKeys(int from, int to) {
+        List<String> keys = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            keys.add("c1:a" + i);
+        }
+        return keys;
+    }
+
+    @Test
     void unansweredAlertWalksThreeStepsTwoRepeatsThenStops() {
         routed.pipeInput("c1:a1", LifecycleTest.routed(SourceStatus.NEW), T0);
         List<String> paged = runMinutes(120);
