@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code pager demo}: the whole product on this machine, no Azure account needed. A real Kafka broker and schema
  * registry, the Azure emulator seeded with Microsoft's published example alerts (and a new one every few seconds), a
- * mail server that saves the e-mail pages as files, every service, and the responder API. Ctrl-C stops everything.
+ * mail server that saves the e-mail pages as files, every service, the responder API, and an analyst who acknowledges
+ * and closes alerts through that API now and then. Ctrl-C stops everything.
  */
 @Command(name = "demo", description = "Run broker, registry, emulated Azure, every service and the responder API"
         + " on this machine, with a live trace of the alert flow.")
@@ -37,6 +38,11 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--alert-every", defaultValue = "PT20S",
             description = "add a new emulated alert this often (ISO-8601, default PT20S; PT0S for none)")
     Duration alertEvery;
+
+    @Option(names = "--analyst-every", defaultValue = "PT40S",
+            description = "the demo's analyst closes an acknowledged alert and acknowledges a new one this often,"
+                    + " through the responder API (ISO-8601, default PT40S; PT0S for never)")
+    Duration analystEvery;
 
     @Option(names = "--inbox", defaultValue = "pager-inbox", description = "directory of the inbox channel")
     Path inbox;
@@ -78,17 +84,17 @@ final class DemoCommand implements Callable<Integer> {
             return 1;
         }
         FlowTrace trace = new FlowTrace(pager.context(), System.out);
-        ScheduledExecutorService newAlerts = Executors.newSingleThreadScheduledExecutor();
+        ScheduledExecutorService generator = Executors.newSingleThreadScheduledExecutor();
         if (!alertEvery.isZero()) {
             Random random = new Random();
-            newAlerts.scheduleAtFixedRate(() -> azure.alerts().add(SampleAlerts.random(random)),
+            generator.scheduleAtFixedRate(() -> azure.alerts().add(SampleAlerts.random(random)),
                     alertEvery.toMillis(), alertEvery.toMillis(), TimeUnit.MILLISECONDS);
         }
 
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("\nStopping...");
-            newAlerts.shutdownNow();
+            generator.shutdownNow();
             trace.close();
             pager.close();
             // After notify, which may be sending to it.
@@ -99,6 +105,10 @@ final class DemoCommand implements Callable<Integer> {
         pager.awaitReady();
         int port = pager.runner().services().stream().filter(s -> s instanceof ResponderService)
                 .map(s -> ((ResponderService) s).port()).findFirst().orElse(responderPort);
+        if (!analystEvery.isZero()) {
+            generator.scheduleAtFixedRate(new DemoAnalyst("http://127.0.0.1:" + port, pager.logins().token()),
+                    analystEvery.toMillis(), analystEvery.toMillis(), TimeUnit.MILLISECONDS);
+        }
         printBanner(pager.cluster(), azure, mailbox, port, pager.runner().healthPort(), pager.logins(),
                 Duration.ofNanos(System.nanoTime() - started));
         stopped.await();
@@ -114,6 +124,8 @@ final class DemoCommand implements Callable<Integer> {
     private void printBanner(LocalCluster cluster, AzureEmulator azure, DemoMailbox mailbox, int responder, int health,
                              DemoAccounts logins, Duration took) {
         String lib = Path.of("app", "target", "lib").toAbsolutePath() + "/*";
+        String analyst = analystEvery.isZero() ? "off (--analyst-every)" : "with the token above, closes an"
+                + " acknowledged alert and acknowledges a new one every " + analystEvery.toSeconds() + " s";
         System.out.printf("""
 
                 Sentinel Pager demo is running (ready in %.1f s). Ctrl-C stops it.
@@ -129,6 +141,7 @@ final class DemoCommand implements Callable<Integer> {
                 Read the mails:       ls %s   (open one with any mail client)
                 The API with a token: curl -H 'Authorization: Bearer %s' http://127.0.0.1:%d/api/alerts
                 Acknowledge one:      curl -X POST -H 'Authorization: Bearer %s' http://127.0.0.1:%d/api/alerts/<key>/ack
+                The demo's analyst:   %s
                 Tail a topic:         ./pager tail alerts.raw --bootstrap-server %s --registry-url %s
                 Kafka console consumer:
                   java -cp '%s' org.apache.kafka.tools.consumer.ConsoleConsumer --bootstrap-server %s \\
@@ -139,8 +152,8 @@ final class DemoCommand implements Callable<Integer> {
                 """, took.toMillis() / 1000.0, cluster.bootstrapServers(), cluster.registryUrl(), cluster.ccompatUrl(),
                 azure.baseUrl(), azure.graphBaseUrl(), responder, String.join(" / ", logins.users()), logins.password(),
                 health, health, inbox.toAbsolutePath(), mailbox.directory(), mailbox.port(), inbox.toAbsolutePath(),
-                mailbox.directory(), logins.token(), responder,
-                logins.token(), responder, cluster.bootstrapServers(), cluster.registryUrl(), lib,
+                mailbox.directory(), logins.token(), responder, logins.token(), responder, analyst,
+                cluster.bootstrapServers(), cluster.registryUrl(), lib,
                 cluster.bootstrapServers(), cluster.registryUrl());
     }
 }
