@@ -1,5 +1,7 @@
 package io.sentinelpager.app;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sentinelpager.emulator.AzureEmulator;
 import io.sentinelpager.emulator.SampleAlerts;
 import io.sentinelpager.platform.config.PagerConfig;
@@ -87,7 +89,7 @@ final class DemoCommand implements Callable<Integer> {
         ScheduledExecutorService generator = Executors.newSingleThreadScheduledExecutor();
         if (!alertEvery.isZero()) {
             Random random = new Random();
-            generator.scheduleAtFixedRate(() -> azure.alerts().add(SampleAlerts.random(random)),
+            generator.scheduleAtFixedRate(() -> addInItsIncident(azure, SampleAlerts.random(random)),
                     alertEvery.toMillis(), alertEvery.toMillis(), TimeUnit.MILLISECONDS);
         }
 
@@ -117,8 +119,19 @@ final class DemoCommand implements Callable<Integer> {
 
     /** Microsoft's published example alerts, so that the first poll has something to page. */
     private static void seed(AzureEmulator azure) {
-        azure.alerts().add(SampleAlerts.defenderEndpoint());
-        azure.alerts().add(DemoConnector.sentinelSampleAlert());
+        addInItsIncident(azure, SampleAlerts.defenderEndpoint());
+        addInItsIncident(azure, DemoConnector.sentinelSampleAlert());
+    }
+
+    /**
+     * Adds the alert to the tenant with an incident of its own, as Defender files every alert under an incident:
+     * syncback rolls an acknowledged or closed alert up to its incident, and one the tenant does not have is refused.
+     */
+    private static void addInItsIncident(AzureEmulator azure, ObjectNode alert) {
+        String incident = azure.graphIncidents().add(JsonNodeFactory.instance.objectNode()
+                .put("displayName", alert.path("title").asText())
+                .put("severity", alert.path("severity").asText())).get("id").asText();
+        azure.alerts().add(alert.put("incidentId", incident));
     }
 
     private void printBanner(LocalCluster cluster, AzureEmulator azure, DemoMailbox mailbox, int responder, int health,
