@@ -41,9 +41,9 @@ final class DemoCommand implements Callable<Integer> {
             description = "add a new emulated alert this often (ISO-8601, default PT20S; PT0S for none)")
     Duration alertEvery;
 
-    @Option(names = "--analyst-every", defaultValue = "PT40S",
+    @Option(names = "--analyst-every", defaultValue = "PT1M",
             description = "the demo's analyst closes an acknowledged alert and acknowledges a new one this often,"
-                    + " through the responder API (ISO-8601, default PT40S; PT0S for never)")
+                    + " through the responder API (ISO-8601, default PT1M; PT0S for never)")
     Duration analystEvery;
 
     @Option(names = "--inbox", defaultValue = "pager-inbox", description = "directory of the inbox channel")
