@@ -36,6 +36,14 @@ public interface Channel {
         return false;
     }
 
+    /**
+     * True when {@link #trace} reads where the channel writes, so that it answers {@code CANNOT_TELL} only when that
+     * read fails.
+     */
+    default boolean traceable() {
+        return false;
+    }
+
     /** What a channel can tell, after a crash, of a message it may have sent. */
     enum Trace {
         /** The message is there: it went out, and must not be sent again. */

@@ -75,6 +75,8 @@ import org.slf4j.LoggerFactory;
 final class DeliveryProcessor implements Processor<String, NotificationRequest, String, DeliveryReceipt> {
 
     static final Duration QUEUE_SCAN = Duration.ofSeconds(1);
+    /** How often the pages {@link #process} accepted for a batch are sent: at once, after the records polled with them. */
+    static final Duration SEND_ACCEPTED = Duration.ofMillis(1);
     /** Prefix of the completed ids that say a notification id has had its receipt. */
     private static final String RECEIPTED = "receipt:";
     /** Prefix of the completed ids that say an alert's page has gone out once: its time to page is measured. */
@@ -96,6 +98,11 @@ final class DeliveryProcessor implements Processor<String, NotificationRequest, 
     private KeyValueStore<String, Long> lastSent;
     private KeyValueStore<String, ValueAndTimestamp<UserConfig>> users;
     private KeyValueStore<String, ValueAndTimestamp<DeliveryStarted>> started;
+    /**
+     * Pages accepted since the last {@link #sendAccepted}, in arrival order, for a channel that can make a cut-short
+     * send good (see {@link #batched}); each is in the queue too, so that it is not lost if this instance stops first.
+     */
+    private final Map<String, PendingDelivery> accepted = new LinkedHashMap<>();
 
     DeliveryProcessor(Map<ContactMethodType, Channel> channels, SendLog sendLog, Messages messages,
                       NotifyConfig.Retry retry, Map<ContactMethodType, Duration> minIntervals, Clock clock,
@@ -120,6 +127,7 @@ final class DeliveryProcessor implements Processor<String, NotificationRequest, 
         channels.values().forEach(channel -> channel.init(context));
         this.started = context.getStateStore(NotifyTopology.SENDS_STORE);
         context.schedule(QUEUE_SCAN, PunctuationType.WALL_CLOCK_TIME, ignored -> sendDue());
+        context.schedule(SEND_ACCEPTED, PunctuationType.WALL_CLOCK_TIME, ignored -> sendAccepted());
     }
 
     @Override
@@ -137,7 +145,52 @@ final class DeliveryProcessor implements Processor<String, NotificationRequest, 
             log.debug("notification {} already delivered or queued, skipped", id);
             return;
         }
-        attempt(List.of(pending(request, request.getContactMethod(), request.getAddress(), now, null, false)), now);
+        PendingDelivery page = pending(request, request.getContactMethod(), request.getAddress(), now, null, false);
+        if (batched(request.getContactMethod()) && !startedBefore(page)) {
+            // Committed with this record's offset: if this instance stops before the batch goes, the queue scan (here
+            // or on the partition's next owner) sends it.
+            queue.put(id, page);
+            accepted.put(id, page);
+            return;
+        }
+        attempt(List.of(page), now);
+    }
+
+    /**
+     * Sends the pages {@link #process} accepted since the last call, after one durable write of all their marks: the
+     * wait for a mark, about 2 ms on a busy broker, is paid once per poll's worth of pages instead of once per page.
+     * Streams runs this punctuation after the records it polled and before it commits them.
+     *
+     * <p>A crash between the marks and the sends leaves several pages "started" instead of one; only channels that
+     * settle that without a second message or an unknown outcome are batched (see {@link #batched}).
+     */
+    void sendAccepted() {
+        if (accepted.isEmpty()) {
+            return;
+        }
+        List<PendingDelivery> batch = new ArrayList<>(accepted.values());
+        accepted.clear();
+        Instant now = clock.instant();
+        try {
+            sendLog.started(batch.stream().map(p -> mark(p, now)).toList());
+        } catch (DeliveryFailure failure) {
+            failed(batch, failure, now);
+            return;
+        }
+        for (PendingDelivery p : batch) {
+            send(List.of(p), true, Set.of(), Set.of(), now);
+        }
+    }
+
+    /**
+     * Whether a page by this method waits for {@link #sendAccepted}: when its channel can tell after a crash whether a
+     * started send got out (the inbox reads its file) or its receiver deduplicates a second one (a webhook), and no
+     * rate limit holds pages by it. An SMS, a call or an e-mail is sent at once, marked on its own: a crash leaves
+     * at most that one page's outcome unknown, and the provider's call outlasts the mark anyway.
+     */
+    private boolean batched(ContactMethodType method) {
+        Channel channel = channels.get(method);
+        return channel != null && (channel.idempotent() || channel.traceable()) && !minIntervals.containsKey(method);
     }
 
     /** Sends what is due, grouped by address so that the pages a rate limit held go out as one digest. */
@@ -146,7 +199,7 @@ final class DeliveryProcessor implements Processor<String, NotificationRequest, 
         Map<String, List<PendingDelivery>> due = new LinkedHashMap<>();
         try (KeyValueIterator<String, PendingDelivery> all = queue.all()) {
             all.forEachRemaining(entry -> {
-                if (!entry.value.getDueAt().isAfter(now)) {
+                if (!entry.value.getDueAt().isAfter(now) && !accepted.containsKey(entry.key)) {
                     due.computeIfAbsent(addressKey(entry.value.getContactMethod(), entry.value.getAddress()),
                             k -> new ArrayList<>()).add(entry.value);
                 }
@@ -202,6 +255,20 @@ final class DeliveryProcessor implements Processor<String, NotificationRequest, 
                 return;
             }
         }
+        send(batch, false, resending, missing, now);
+    }
+
+    /**
+     * One message to one address, of one page or a digest of several, its mark written first unless {@code marked}
+     * says {@link #sendAccepted} wrote it; then each page's receipt, or its retry or fallback.
+     */
+    private void send(List<PendingDelivery> batch, boolean marked, Set<String> resending, Set<String> missing,
+                      Instant now) {
+        PendingDelivery first = batch.get(0);
+        ContactMethodType method = first.getContactMethod();
+        Channel channel = channels.get(method);
+        String address = first.getAddress();
+        Duration interval = minIntervals.get(method);
         List<NotificationRequest> requests = batch.stream().map(PendingDelivery::getRequest).toList();
         List<String> deliveryIds = batch.stream().map(DeliveryProcessor::id).toList();
         String messageId = batch.size() == 1 ? id(first) : id(first) + "+" + (batch.size() - 1);
@@ -209,9 +276,9 @@ final class DeliveryProcessor implements Processor<String, NotificationRequest, 
             if (channel == null) {
                 throw DeliveryFailure.permanent("no " + name(method) + " channel is configured");
             }
-            sendLog.started(batch.stream().map(p -> DeliveryStarted.newBuilder().setDeliveryId(id(p))
-                    .setNotificationId(p.getRequest().getNotificationId()).setContactMethod(method)
-                    .setAttempt(p.getAttempt()).setStartedAt(now).build()).toList());
+            if (!marked) {
+                sendLog.started(batch.stream().map(p -> mark(p, now)).toList());
+            }
             channel.send(messages.digest(requests, deliveryIds, address));
         } catch (DeliveryFailure failure) {
             failed(batch, failure, now);
@@ -235,6 +302,11 @@ final class DeliveryProcessor implements Processor<String, NotificationRequest, 
         }
         log.info("sent {} to {} by {}{}", messageId, first.getRequest().getUserId(), name(method),
                 batch.size() > 1 ? " as a digest of " + batch.size() : "");
+    }
+
+    private static DeliveryStarted mark(PendingDelivery p, Instant now) {
+        return DeliveryStarted.newBuilder().setDeliveryId(id(p)).setNotificationId(p.getRequest().getNotificationId())
+                .setContactMethod(p.getContactMethod()).setAttempt(p.getAttempt()).setStartedAt(now).build();
     }
 
     /**

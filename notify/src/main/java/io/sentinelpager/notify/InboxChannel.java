@@ -91,6 +91,11 @@ public final class InboxChannel implements Channel {
         }
     }
 
+    @Override
+    public boolean traceable() {
+        return true;
+    }
+
     /** Reads the address's file for a line that carries the delivery id. */
     @Override
     public Trace trace(String deliveryId, String address) {

@@ -112,9 +112,12 @@ class DeliveryProcessorTest {
 
     final class ScriptedSendLog implements SendLog {
         final Deque<DeliveryFailure> failures = new ArrayDeque<>();
+        /** How many marks each write carried. */
+        final List<Integer> writes = new ArrayList<>();
 
         @Override
         public void started(List<DeliveryStarted> marks) throws DeliveryFailure {
+            writes.add(marks.size());
             DeliveryFailure failure = failures.poll();
             if (failure != null) {
                 throw failure;
@@ -138,16 +141,57 @@ class DeliveryProcessorTest {
                 .as("the mark is durable when the provider is called").isNotNull()
                 .satisfies(mark -> assertThat(mark.value().getAttempt()).isEqualTo(1));
 
-        processor.process(record(page));
+        deliver(record(page));
 
         assertThat(channels.get(ContactMethodType.EMAIL).sent).hasSize(1);
+    }
+
+    @Test
+    void inboxPagesPolledTogetherShareOneMarkWriteAndGoOutInOrder() throws Exception {
+        List<NotificationRequest> pages = List.of(request("c1:a1", ContactMethodType.INBOX, "lead"),
+                request("c1:a2", ContactMethodType.INBOX, "lead"), request("c1:a3", ContactMethodType.INBOX, "lead"));
+        pages.forEach(page -> processor.process(record(page)));
+        assertThat(inbox.inboxOf("lead")).as("nothing goes out before the batch's marks are durable").doesNotExist();
+
+        processor.sendAccepted();
+
+        assertThat(sendLog.writes).as("one write for the three marks").containsExactly(3);
+        assertThat(Files.readAllLines(inbox.inboxOf("lead"))).satisfiesExactly(
+                first -> assertThat(first).endsWith("(id c1:a1/round-0/step-0/lead/inbox)"),
+                second -> assertThat(second).endsWith("(id c1:a2/round-0/step-0/lead/inbox)"),
+                third -> assertThat(third).endsWith("(id c1:a3/round-0/step-0/lead/inbox)"));
+        assertThat(receipts()).extracting(DeliveryReceipt::getOutcome).containsOnly(DeliveryOutcome.SENT).hasSize(3);
+        assertThat(queue.approximateNumEntries()).isZero();
+    }
+
+    @Test
+    void aPageAcceptedButNotSentWhenNotifyStopsIsSentOnceByTheNextOwner() throws Exception {
+        NotificationRequest page = request("c1:a1", ContactMethodType.INBOX, "lead");
+        processor.process(record(page)); // committed with the record's offset; the batch never ran
+        start();
+
+        fire(DeliveryProcessor.QUEUE_SCAN);
+        fire(DeliveryProcessor.QUEUE_SCAN);
+
+        assertThat(Files.readAllLines(inbox.inboxOf("lead"))).singleElement()
+                .satisfies(line -> assertThat(line).endsWith("(id c1:a1/round-0/step-0/lead/inbox)"));
+        assertThat(receipts()).singleElement().satisfies(r -> assertThat(r.getOutcome()).isEqualTo(DeliveryOutcome.SENT));
+    }
+
+    @Test
+    void anEmailOrAnSmsIsMarkedOnItsOwnAndSentAtOnce() {
+        deliver(record(request("c1:a1", ContactMethodType.EMAIL, "lead@contoso.example")));
+        processor.process(record(request("c1:a2", ContactMethodType.SMS, "+15550001")));
+
+        assertThat(channels.get(ContactMethodType.SMS).sent).hasSize(1);
+        assertThat(sendLog.writes).containsExactly(1, 1);
     }
 
     @Test
     void withoutADurableMarkNothingIsSentAndTheAttemptIsRetried() {
         sendLog.failures.add(DeliveryFailure.transientFailure("cannot record the send as started on notify.sends: "
                 + "TimeoutException"));
-        processor.process(record(request("c1:a1", ContactMethodType.EMAIL, "lead@contoso.example")));
+        deliver(record(request("c1:a1", ContactMethodType.EMAIL, "lead@contoso.example")));
         assertThat(channels.get(ContactMethodType.EMAIL).attempts).isZero();
 
         fire(Duration.ofSeconds(3));
@@ -162,7 +206,7 @@ class DeliveryProcessorTest {
         NotificationRequest page = request("c1:a1", ContactMethodType.SMS, "+15550001");
         startedByADeadProcess(page, ContactMethodType.SMS, 1);
 
-        processor.process(record(page));
+        deliver(record(page));
 
         assertThat(channels.get(ContactMethodType.SMS).attempts).isZero();
         assertThat(channels.get(ContactMethodType.EMAIL).sent).hasSize(1);
@@ -185,7 +229,7 @@ class DeliveryProcessorTest {
         NotificationRequest page = request("c1:a1", ContactMethodType.SMS, "+15550001");
         startedByADeadProcess(page, ContactMethodType.SMS, 1);
 
-        processor.process(record(page));
+        deliver(record(page));
 
         assertThat(channels.get(ContactMethodType.SMS).attempts).isZero();
         assertThat(receipts()).singleElement().satisfies(r -> {
@@ -202,7 +246,7 @@ class DeliveryProcessorTest {
         NotificationRequest page = request("c1:a1", ContactMethodType.SMS, "+15550001");
         startedByADeadProcess(page, ContactMethodType.SMS, 1);
 
-        processor.process(record(page));
+        deliver(record(page));
 
         assertThat(channels.get(ContactMethodType.SMS).attempts).isZero();
         assertThat(receipts()).satisfiesExactly(
@@ -223,7 +267,7 @@ class DeliveryProcessorTest {
         NotificationRequest page = request("c1:a1", ContactMethodType.SMS, "+15550001");
         startedByADeadProcess(page, ContactMethodType.SMS, 1);
 
-        processor.process(record(page));
+        deliver(record(page));
         start(); // the queued e-mail retry survives a restart with what it knows
         fire(Duration.ofSeconds(3));
         fire(Duration.ofSeconds(5));
@@ -244,7 +288,7 @@ class DeliveryProcessorTest {
         inbox.send(new Messages("https://pager.example", Optional.empty(), Duration.ofHours(1))
                 .page(page, page.getNotificationId(), "lead"));
 
-        processor.process(record(page));
+        deliver(record(page));
 
         assertThat(Files.readAllLines(inbox.inboxOf("lead"))).singleElement()
                 .satisfies(line -> assertThat(line).endsWith("(id c1:a1/round-0/step-0/lead/inbox)"));
@@ -254,7 +298,7 @@ class DeliveryProcessorTest {
             assertThat(r.getDetail()).startsWith("found in the inbox after a restart");
         });
         start();
-        processor.process(record(page));
+        deliver(record(page));
         assertThat(Files.readAllLines(inbox.inboxOf("lead"))).as("a replay after the commit").hasSize(1);
     }
 
@@ -264,9 +308,9 @@ class DeliveryProcessorTest {
         // Killed after the mark and before the line: another page of lead's is in the file, this one is not.
         startedByADeadProcess(page, ContactMethodType.INBOX, 1);
         NotificationRequest other = request("c1:a10", ContactMethodType.INBOX, "lead");
-        processor.process(record(other));
+        deliver(record(other));
 
-        processor.process(record(page));
+        deliver(record(page));
 
         assertThat(Files.readAllLines(inbox.inboxOf("lead"))).hasSize(2)
                 .filteredOn(line -> line.endsWith("(id c1:a1/round-0/step-0/lead/inbox)")).hasSize(1);
@@ -282,7 +326,7 @@ class DeliveryProcessorTest {
         NotificationRequest page = request("c1:a1", ContactMethodType.WEBHOOK, "https://hooks.contoso.example/p");
         startedByADeadProcess(page, ContactMethodType.WEBHOOK, 1);
 
-        processor.process(record(page));
+        deliver(record(page));
 
         assertThat(channels.get(ContactMethodType.WEBHOOK).sent).singleElement()
                 .satisfies(m -> assertThat(m.id()).isEqualTo("c1:a1/round-0/step-0/lead/webhook"));
@@ -297,7 +341,7 @@ class DeliveryProcessorTest {
         ScriptedChannel email = channels.get(ContactMethodType.EMAIL);
         email.fail(DeliveryFailure.transientFailure("421 try later"));
         NotificationRequest page = request("c1:a1", ContactMethodType.EMAIL, "lead@contoso.example");
-        processor.process(record(page));
+        deliver(record(page));
         assertThat(queue.get(page.getNotificationId()).getAttempt()).isEqualTo(2);
 
         // The mark of the failed first attempt does not stop the second ...
@@ -307,7 +351,7 @@ class DeliveryProcessorTest {
         // ... but had the second been started by a process that died before committing, it would not be repeated.
         NotificationRequest other = request("c1:a2", ContactMethodType.EMAIL, "lead@contoso.example");
         email.fail(DeliveryFailure.transientFailure("421 try later"));
-        processor.process(record(other));
+        deliver(record(other));
         startedByADeadProcess(other, ContactMethodType.EMAIL, 2);
         fire(Duration.ofSeconds(3));
 
@@ -323,10 +367,10 @@ class DeliveryProcessorTest {
     void aNotificationIsSentOnceEvenWhenReplayedAfterARestart() {
         NotificationRequest page = request("c1:a1", ContactMethodType.EMAIL, "lead@contoso.example");
 
-        processor.process(record(page));
+        deliver(record(page));
         assertThat(receipts()).extracting(DeliveryReceipt::getOutcome).containsExactly(DeliveryOutcome.SENT);
         start();
-        processor.process(record(page));
+        deliver(record(page));
 
         assertThat(channels.get(ContactMethodType.EMAIL).sent).hasSize(1);
         assertThat(receipts()).as("the replay is skipped without a second receipt").isEmpty();
@@ -337,7 +381,7 @@ class DeliveryProcessorTest {
     void aTransientFailureIsRetriedWithBackoffUntilItWorks() {
         ScriptedChannel email = channels.get(ContactMethodType.EMAIL);
         email.fail(DeliveryFailure.transientFailure("503 from the relay"), DeliveryFailure.transientFailure("timeout"));
-        processor.process(record(request("c1:a1", ContactMethodType.EMAIL, "lead@contoso.example")));
+        deliver(record(request("c1:a1", ContactMethodType.EMAIL, "lead@contoso.example")));
         assertThat(receipts()).isEmpty();
 
         fire(Duration.ofSeconds(1));
@@ -360,7 +404,7 @@ class DeliveryProcessorTest {
     void retryAfterFromTheProviderIsHonoured() {
         ScriptedChannel email = channels.get(ContactMethodType.EMAIL);
         email.fail(DeliveryFailure.rateLimited("429 Too Many Requests", Duration.ofSeconds(30)));
-        processor.process(record(request("c1:a1", ContactMethodType.EMAIL, "lead@contoso.example")));
+        deliver(record(request("c1:a1", ContactMethodType.EMAIL, "lead@contoso.example")));
 
         fire(Duration.ofSeconds(29));
         assertThat(email.attempts).isEqualTo(1);
@@ -374,7 +418,7 @@ class DeliveryProcessorTest {
         channels.get(ContactMethodType.EMAIL).fail(DeliveryFailure.permanent("550 mailbox unavailable"));
         NotificationRequest page = request("c1:a1", ContactMethodType.EMAIL, "lead@contoso.example");
 
-        processor.process(record(page));
+        deliver(record(page));
 
         assertThat(channels.get(ContactMethodType.SMS).sent).singleElement()
                 .satisfies(m -> assertThat(m.address()).isEqualTo("+15550001"));
@@ -399,8 +443,8 @@ class DeliveryProcessorTest {
         channels.get(ContactMethodType.NTFY).fail(DeliveryFailure.transientFailure("502"),
                 DeliveryFailure.transientFailure("502"), DeliveryFailure.transientFailure("502"));
         // escalate pages both methods of the step; the e-mail is already out when ntfy gives up.
-        processor.process(record(request("c1:a1", ContactMethodType.NTFY, "lead-topic")));
-        processor.process(record(request("c1:a1", ContactMethodType.EMAIL, "lead@contoso.example")));
+        deliver(record(request("c1:a1", ContactMethodType.NTFY, "lead-topic")));
+        deliver(record(request("c1:a1", ContactMethodType.EMAIL, "lead@contoso.example")));
 
         fire(Duration.ofSeconds(3));
         fire(Duration.ofSeconds(5));
@@ -423,7 +467,7 @@ class DeliveryProcessorTest {
         channels.get(ContactMethodType.EMAIL).fail(DeliveryFailure.permanent("550 mailbox unavailable"));
         channels.get(ContactMethodType.SMS).fail(DeliveryFailure.permanent("400 not a mobile number"));
 
-        processor.process(record(request("c1:a1", ContactMethodType.EMAIL, "lead@contoso.example")));
+        deliver(record(request("c1:a1", ContactMethodType.EMAIL, "lead@contoso.example")));
 
         assertThat(receipts()).last().satisfies(r -> {
             assertThat(r.getNotificationId()).isEqualTo("c1:a1/round-0/step-0/lead/email");
@@ -436,7 +480,7 @@ class DeliveryProcessorTest {
     void aMethodWithoutAChannelFailsOverToOneThatHasIt() {
         user("lead", method(ContactMethodType.TEAMS, "soc"), method(ContactMethodType.EMAIL, "lead@contoso.example"));
 
-        processor.process(record(request("c1:a1", ContactMethodType.TEAMS, "soc")));
+        deliver(record(request("c1:a1", ContactMethodType.TEAMS, "soc")));
 
         assertThat(channels.get(ContactMethodType.EMAIL).sent).hasSize(1);
         assertThat(receipts()).first().satisfies(r ->
@@ -447,7 +491,7 @@ class DeliveryProcessorTest {
     void aBurstOfSmsToOneNumberBecomesOneMessageNowAndOneDigestAMinuteLater() {
         ScriptedChannel sms = channels.get(ContactMethodType.SMS);
         for (int i = 1; i <= 5; i++) {
-            processor.process(record(request("c1:a" + i, ContactMethodType.SMS, "+15550001")));
+            deliver(record(request("c1:a" + i, ContactMethodType.SMS, "+15550001")));
             clock.advance(Duration.ofSeconds(5));
         }
         assertThat(sms.sent).hasSize(1);
@@ -463,16 +507,16 @@ class DeliveryProcessorTest {
         assertThat(receipts()).hasSize(5).allSatisfy(r -> assertThat(r.getOutcome()).isEqualTo(DeliveryOutcome.SENT));
         assertThat(receipts().get(4).getDetail()).isEqualTo("in a digest of 4 alerts (at most one sms per 60 s to this address)");
 
-        processor.process(record(request("c1:a6", ContactMethodType.SMS, "+15550002")));
+        deliver(record(request("c1:a6", ContactMethodType.SMS, "+15550002")));
         assertThat(sms.sent).as("another number has its own limit").hasSize(3);
     }
 
     @Test
     void heldMessagesSurviveARestart() {
-        processor.process(record(request("c1:a1", ContactMethodType.SMS, "+15550001")));
-        processor.process(record(request("c1:a2", ContactMethodType.SMS, "+15550001")));
+        deliver(record(request("c1:a1", ContactMethodType.SMS, "+15550001")));
+        deliver(record(request("c1:a2", ContactMethodType.SMS, "+15550001")));
         start();
-        processor.process(record(request("c1:a2", ContactMethodType.SMS, "+15550001")));
+        deliver(record(request("c1:a2", ContactMethodType.SMS, "+15550001")));
 
         fire(Duration.ofMinutes(1));
 
@@ -500,7 +544,7 @@ class DeliveryProcessorTest {
     void theFirstSendOfAnAlertsFirstPageIsItsTimeToPageUnderItsUrgencyAndConnector() {
         clock.advance(Duration.ofSeconds(90));
 
-        processor.process(record(page("c1:a1", ContactMethodType.EMAIL, "lead@contoso.example", T0)));
+        deliver(record(page("c1:a1", ContactMethodType.EMAIL, "lead@contoso.example", T0)));
 
         assertThat(timeToPage("high", "c1")).as("one observation under high/c1").isNotNull().satisfies(t -> {
             assertThat(t.count()).isEqualTo(1);
@@ -512,14 +556,14 @@ class DeliveryProcessorTest {
 
     @Test
     void laterPagesOfTheSameAlertAndAReplayDoNotMeasureItsTimeToPageAgain() {
-        processor.process(record(page("c1:a1", ContactMethodType.EMAIL, "lead@contoso.example", T0)));
+        deliver(record(page("c1:a1", ContactMethodType.EMAIL, "lead@contoso.example", T0)));
         clock.advance(Duration.ofMinutes(5));
         // The next step's page, to the same person's other method, then the first page replayed after a restart.
-        processor.process(record(NotificationRequest.newBuilder(
+        deliver(record(NotificationRequest.newBuilder(
                 page("c1:a1", ContactMethodType.SMS, "+15550001", T0)).setNotificationId(
                         "c1:a1/round-0/step-1/lead/sms").setEscalationStep(1).build()));
         start();
-        processor.process(record(page("c1:a1", ContactMethodType.EMAIL, "lead@contoso.example", T0)));
+        deliver(record(page("c1:a1", ContactMethodType.EMAIL, "lead@contoso.example", T0)));
 
         assertThat(timeToPage("high", "c1").count()).isEqualTo(1);
         assertThat(deliveries("email", "sent") + deliveries("sms", "sent")).as("two deliveries, none repeated")
@@ -528,7 +572,7 @@ class DeliveryProcessorTest {
 
     @Test
     void newsThatIsNotAPageAndARequestFromBeforeTheFieldsWereCarriedMeasureNoTimeToPage() {
-        processor.process(record(request("c1:a1", ContactMethodType.EMAIL, "lead@contoso.example")));
+        deliver(record(request("c1:a1", ContactMethodType.EMAIL, "lead@contoso.example")));
 
         assertThat(metrics.find(NotifyMetrics.TIME_TO_PAGE).timers()).isEmpty();
         assertThat(deliveries("email", "sent")).isEqualTo(1);
@@ -539,7 +583,7 @@ class DeliveryProcessorTest {
         user("lead", method(ContactMethodType.EMAIL, "lead@contoso.example"), method(ContactMethodType.SMS, "+15550001"));
         channels.get(ContactMethodType.EMAIL).fail(DeliveryFailure.permanent("550 mailbox unavailable"));
 
-        processor.process(record(page("c1:a1", ContactMethodType.EMAIL, "lead@contoso.example", T0)));
+        deliver(record(page("c1:a1", ContactMethodType.EMAIL, "lead@contoso.example", T0)));
 
         assertThat(deliveries("email", "failed")).isEqualTo(1);
         assertThat(deliveries("sms", "sent")).isEqualTo(1);
@@ -552,7 +596,7 @@ class DeliveryProcessorTest {
                 DeliveryFailure.rateLimited("429 Too Many Requests", Duration.ofSeconds(1)),
                 DeliveryFailure.transientFailure("502"));
 
-        processor.process(record(request("c1:a1", ContactMethodType.NTFY, "lead-topic")));
+        deliver(record(request("c1:a1", ContactMethodType.NTFY, "lead-topic")));
         fire(Duration.ofSeconds(3));
         fire(Duration.ofSeconds(5));
 
@@ -565,9 +609,15 @@ class DeliveryProcessorTest {
         NotificationRequest page = request("c1:a1", ContactMethodType.SMS, "+15550001");
         startedByADeadProcess(page, ContactMethodType.SMS, 1);
 
-        processor.process(record(page));
+        deliver(record(page));
 
         assertThat(deliveries("sms", "unknown")).isEqualTo(1);
+    }
+
+    /** One record as the stream thread handles it: processed, then the punctuation that sends what it accepted. */
+    void deliver(Record<String, NotificationRequest> record) {
+        processor.process(record);
+        processor.sendAccepted();
     }
 
     void fire(Duration advance) {

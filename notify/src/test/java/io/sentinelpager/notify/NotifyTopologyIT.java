@@ -160,6 +160,7 @@ class NotifyTopologyIT {
         // The receiver is down at first, so the page waits in the changelogged queue, address and all.
         hooks.failNext(RecordingHttpServer.Response.json(503, "{}"));
         requests.pipeInput("cy", request("c1:a7", "cy", ContactMethodType.WEBHOOK, "soc-hook"), T0);
+        harness.advance(DeliveryProcessor.SEND_ACCEPTED);
         assertThat(hooks.requests()).hasSize(1);
         harness.advance(Duration.ofSeconds(10));
 
@@ -177,6 +178,7 @@ class NotifyTopologyIT {
     @Test
     void aWebhookNameWithoutAUrlFallsBackSayingWhichSettingToSet() throws Exception {
         requests.pipeInput("cy", request("c1:a8", "cy", ContactMethodType.WEBHOOK, "old-hook"), T0);
+        harness.advance(DeliveryProcessor.SEND_ACCEPTED);
 
         assertThat(hooks.requests()).isEmpty();
         assertThat(SMTP.getReceivedMessages()).singleElement()
