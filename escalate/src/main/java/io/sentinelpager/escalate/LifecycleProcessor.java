@@ -23,6 +23,7 @@ import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -63,7 +64,10 @@ final class LifecycleProcessor implements Processor<String, SpecificRecord, Stri
      * the next at once.
      */
     static final int TIMER_BATCH = 500;
-    /** How soon the next batch follows when a scan left timers due. */
+    /**
+     * How soon the next batch follows when a scan left timers due. Scheduled only while a burst lasts: a punctuation
+     * that runs, even idle, makes Streams halve the records it processes between punctuations.
+     */
     static final Duration TIMER_CATCH_UP = Duration.ofMillis(10);
     /** How often closed pages past their retention are looked for: a whole-store scan, so not often. */
     static final Duration RETENTION_SCAN = Duration.ofHours(1);
@@ -83,8 +87,8 @@ final class LifecycleProcessor implements Processor<String, SpecificRecord, Stri
     private final EscalateMetrics metrics;
     /** Pages of this task's partition that are held now, as counted into the instance's gauge. */
     private long heldHere;
-    /** The last scan fired a full batch and left timers due: the catch-up scan fires the next batch. */
-    private boolean moreDue;
+    /** The scan that fires the next batch while a burst of due timers lasts; null between bursts. */
+    private Cancellable catchUp;
 
     LifecycleProcessor(Lifecycle lifecycle, Clock clock, Duration closedRetention, EscalateMetrics metrics) {
         this.lifecycle = lifecycle;
@@ -108,11 +112,6 @@ final class LifecycleProcessor implements Processor<String, SpecificRecord, Stri
         context.schedule(TIMER_SCAN, PunctuationType.WALL_CLOCK_TIME, ignored -> {
             fireDueTimers();
             releaseHeldPages();
-        });
-        context.schedule(TIMER_CATCH_UP, PunctuationType.WALL_CLOCK_TIME, ignored -> {
-            if (moreDue) {
-                fireDueTimers();
-            }
         });
         context.schedule(RETENTION_SCAN, PunctuationType.WALL_CLOCK_TIME, ignored -> forgetClosedPages());
         warmUp();
@@ -204,6 +203,7 @@ final class LifecycleProcessor implements Processor<String, SpecificRecord, Stri
     void fireDueTimers() {
         Instant now = clock.instant();
         List<KeyValue<String, String>> due = new ArrayList<>();
+        boolean moreDue;
         try (KeyValueIterator<String, String> it = timers.range(TIMER_MIN, timerKey(now, "\uffff"))) {
             // Keyed by due time: the batch is the timers due first.
             while (due.size() < TIMER_BATCH && it.hasNext()) {
@@ -214,6 +214,12 @@ final class LifecycleProcessor implements Processor<String, SpecificRecord, Stri
         if (moreDue) {
             // Readable now rather than with the rest of the burst: commit this batch before the next scan.
             context.commit();
+            if (catchUp == null) {
+                catchUp = context.schedule(TIMER_CATCH_UP, PunctuationType.WALL_CLOCK_TIME, ignored -> fireDueTimers());
+            }
+        } else if (catchUp != null) {
+            catchUp.cancel();
+            catchUp = null;
         }
         for (KeyValue<String, String> timer : due) {
             timers.delete(timer.key);

@@ -75,8 +75,11 @@ import org.slf4j.LoggerFactory;
 final class DeliveryProcessor implements Processor<String, NotificationRequest, String, DeliveryReceipt> {
 
     static final Duration QUEUE_SCAN = Duration.ofSeconds(1);
-    /** How often the pages {@link #process} accepted for a batch are sent: at once, after the records polled with them. */
-    static final Duration SEND_ACCEPTED = Duration.ofMillis(1);
+    /**
+     * How often the pages {@link #process} accepted are sent, as one batch. Not shorter: every punctuation that runs
+     * makes Streams halve the records it processes before the next, so a 1 ms one would shrink each batch to a page.
+     */
+    static final Duration SEND_ACCEPTED = Duration.ofMillis(20);
     /** Prefix of the completed ids that say a notification id has had its receipt. */
     private static final String RECEIPTED = "receipt:";
     /** Prefix of the completed ids that say an alert's page has gone out once: its time to page is measured. */
@@ -158,8 +161,8 @@ final class DeliveryProcessor implements Processor<String, NotificationRequest, 
 
     /**
      * Sends the pages {@link #process} accepted since the last call, after one durable write of all their marks: the
-     * wait for a mark, about 2 ms on a busy broker, is paid once per poll's worth of pages instead of once per page.
-     * Streams runs this punctuation after the records it polled and before it commits them.
+     * wait for a mark, about 2 ms on a busy broker, is paid once per batch instead of once per page. A page waits at
+     * most {@link #SEND_ACCEPTED} for its batch.
      *
      * <p>A crash between the marks and the sends leaves several pages "started" instead of one; only channels that
      * settle that without a second message or an unknown outcome are batched (see {@link #batched}).
