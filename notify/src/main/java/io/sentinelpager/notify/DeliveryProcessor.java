@@ -66,9 +66,9 @@ import org.slf4j.LoggerFactory;
  * the stream thread and a restart resumes the waits: a transient failure (timeout, 5xx, 429) is retried with
  * exponential backoff and jitter, longer if the provider's {@code Retry-After} says so; a low-urgency page to an
  * address that its rate limit holds (one SMS a minute per number) joins the others held for that address and all go
- * out as one digest. A high-urgency page is never held: it goes at once. A permanent failure, or the last failed retry, falls back to the user's next contact method (from the
- * compacted users topic); only when none is left is the notification reported failed (or unknown, when an earlier
- * method's outcome was).
+ * out as one digest. A high-urgency page is never held: it goes at once. A permanent failure, or the last failed
+ * retry, falls back to the user's next contact method (from the compacted users topic); only when none is left is the
+ * notification reported failed (or unknown, when an earlier method's outcome was).
  *
  * <p>Receipts carry the request's notification id with the final outcome; each method given up on before a fallback
  * gets its own receipt, under the notification id with {@code /failed/<method>} appended, for the timeline.
