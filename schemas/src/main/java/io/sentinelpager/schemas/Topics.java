@@ -42,11 +42,12 @@ public final class Topics {
      */
     public static final String URGENT_SUFFIX = ".urgent";
     /** alerts.raw's twin: alerts whose severity ingest's setting ingest.urgent.severities names. */
-    public static final TopicSpec<String, SecurityAlert> ALERTS_RAW_URGENT = urgent(ALERTS_RAW);
+    public static final TopicSpec<String, SecurityAlert> ALERTS_RAW_URGENT = urgent("alerts.raw.urgent", ALERTS_RAW);
     /** alerts.enriched's twin: every revision enrich publishes of an alert it read on alerts.raw.urgent. */
-    public static final TopicSpec<String, EnrichedAlert> ALERTS_ENRICHED_URGENT = urgent(ALERTS_ENRICHED);
+    public static final TopicSpec<String, EnrichedAlert> ALERTS_ENRICHED_URGENT =
+            urgent("alerts.enriched.urgent", ALERTS_ENRICHED);
     /** alerts.routed's twin: alerts policy routed with high urgency, from either lane. */
-    public static final TopicSpec<String, RoutedAlert> ALERTS_ROUTED_URGENT = urgent(ALERTS_ROUTED);
+    public static final TopicSpec<String, RoutedAlert> ALERTS_ROUTED_URGENT = urgent("alerts.routed.urgent", ALERTS_ROUTED);
     /** Alerts a policy suppressed, with the policy and its reason: kept for audit, never paged. */
     public static final TopicSpec<String, RoutedAlert> ALERTS_SUPPRESSED =
             new TopicSpec<>("alerts.suppressed", String.class, RoutedAlert.class, ALERT_PARTITIONS, DELETE_AFTER_14_DAYS);
@@ -66,7 +67,8 @@ public final class Topics {
     public static final TopicSpec<String, NotificationRequest> NOTIFICATIONS_OUT =
             new TopicSpec<>("notifications.out", String.class, NotificationRequest.class, ALERT_PARTITIONS, DELETE_AFTER_14_DAYS);
     /** notifications.out's twin, keyed by user id too: the high-urgency notifications, a timer's later steps as well. */
-    public static final TopicSpec<String, NotificationRequest> NOTIFICATIONS_URGENT = urgent(NOTIFICATIONS_OUT);
+    public static final TopicSpec<String, NotificationRequest> NOTIFICATIONS_URGENT =
+            urgent("notifications.urgent", NOTIFICATIONS_OUT);
     public static final TopicSpec<String, DeliveryReceipt> NOTIFICATIONS_RECEIPTS =
             new TopicSpec<>("notifications.receipts", String.class, DeliveryReceipt.class, ALERT_PARTITIONS, DELETE_AFTER_14_DAYS);
     /**
@@ -196,10 +198,12 @@ public final class Topics {
     private Topics() {
     }
 
-    /** The urgent twin of an alert-flow topic: its key, value, partitions and retention, under its name + .urgent. */
-    private static <V> TopicSpec<String, V> urgent(TopicSpec<String, V> topic) {
-        return new TopicSpec<>(topic.name() + URGENT_SUFFIX, String.class, topic.valueType(), topic.partitions(),
-                topic.config());
+    /** The urgent twin of an alert-flow topic: its key, value, partitions and retention, under a .urgent name. */
+    private static <V> TopicSpec<String, V> urgent(String name, TopicSpec<String, V> topic) {
+        if (!name.endsWith(URGENT_SUFFIX)) {
+            throw new IllegalArgumentException("an urgent lane's name ends with " + URGENT_SUFFIX + ": " + name);
+        }
+        return new TopicSpec<>(name, String.class, topic.valueType(), topic.partitions(), topic.config());
     }
 
     /** The catalog with the alert flow's topics at {@code alertPartitions} partitions, as a cluster creates them. */
