@@ -37,6 +37,8 @@ public final class StreamsService implements Service {
     private static final Logger log = LoggerFactory.getLogger(StreamsService.class);
     /** Records a stream thread takes per poll; an operator's kafka.main.consumer.max.poll.records wins. */
     static final int MAX_POLL_RECORDS = 100;
+    /** Bytes a stream thread's consumer fetches ahead per partition; see {@link #properties}. */
+    static final int MAX_PARTITION_FETCH_BYTES = 64 * 1024;
 
     private final String name;
     private final KafkaStreams streams;
@@ -88,6 +90,11 @@ public final class StreamsService implements Service {
         // A thread processes what one poll returned before it polls again: an urgent record that arrives meanwhile
         // waits for the rest of the batch, so the batch is kept small (Kafka's default is 1,000).
         p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), MAX_POLL_RECORDS);
+        // The consumer hands out what it fetched in the order the fetches came back, whatever the timestamps: with
+        // Kafka's 1 MiB per partition, an urgent record fetched after a storm waited for a thousand or more of the
+        // storm's records already fetched. A larger record still comes, alone.
+        p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG),
+                MAX_PARTITION_FETCH_BYTES);
         // Static membership: a restarted instance takes its tasks back without a rebalance; Streams adds each thread's
         // number. An id the operator gives under kafka. wins.
         if (!context.platform().instanceId().isBlank()
