@@ -38,7 +38,7 @@ public final class StreamsService implements Service {
     /** Records a stream thread takes per poll; an operator's kafka.main.consumer.max.poll.records wins. */
     static final int MAX_POLL_RECORDS = 100;
     /** Bytes a stream thread's consumer fetches ahead per partition; see {@link #properties}. */
-    static final int MAX_PARTITION_FETCH_BYTES = 16 * 1024;
+    static final int MAX_PARTITION_FETCH_BYTES = 64 * 1024;
 
     private final String name;
     private final KafkaStreams streams;
