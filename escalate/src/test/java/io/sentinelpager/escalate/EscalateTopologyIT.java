@@ -135,12 +135,12 @@ class EscalateTopologyIT {
                 T0);
         harness.advance(Duration.ofMinutes(5));
 
-        assertThat(notifications.readRecordsToList()).extracting(r -> ((NotificationRequest) r.value()).getAlertKey()
-                + " " + ((NotificationRequest) r.value()).getUserId()).containsExactly("c1:low ana", "c1:low ben");
+        assertThat(notifications.readRecordsToList()).extracting(r -> ((NotificationRequest) r.value()).getUrgency()
+                + " " + ((NotificationRequest) r.value()).getUserId()).containsExactly("LOW ana", "LOW ben");
         assertThat(urgentNotifications.readRecordsToList()).as("the first step, then the one a timer fired")
-                .extracting(r -> ((NotificationRequest) r.value()).getAlertKey() + " "
+                .extracting(r -> ((NotificationRequest) r.value()).getUrgency() + " "
                         + ((NotificationRequest) r.value()).getUserId() + " " + r.getRecordTime())
-                .containsExactly("c1:high ana " + T0, "c1:high ben " + T0.plus(Duration.ofMinutes(5)));
+                .containsExactly("HIGH ana " + T0, "HIGH ben " + T0.plus(Duration.ofMinutes(5)));
     }
 
     @Test
