@@ -2,7 +2,6 @@ package io.sentinelpager.policy;
 
 import io.sentinelpager.oncall.routing.Policies;
 import io.sentinelpager.platform.kafka.GlobalTables;
-import io.sentinelpager.platform.kafka.LaneTimestampExtractor;
 import io.sentinelpager.schemas.EnrichedAlert;
 import io.sentinelpager.schemas.PolicyConfig;
 import io.sentinelpager.schemas.RouteDecision;
@@ -73,8 +72,7 @@ final class RouteProcessor implements Processor<String, EnrichedAlert, String, R
         } else {
             routed = DefaultRoute.follow(decided, record.value(), now);
         }
-        // Read from the urgent lane, the record's timestamp is a month early (LaneTimestampExtractor): the real one.
-        context.forward(LaneTimestampExtractor.restore(record.withValue(routed), context.recordMetadata()));
+        context.forward(record.withValue(routed));
     }
 
     private List<PolicyConfig> livePolicies() {
