@@ -55,6 +55,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -356,9 +357,14 @@ class ClusterChaosIT {
             for (Map.Entry<String, String> e : responded.entrySet()) {
                 writes.put(e.getKey(), statusWrites(e.getKey()));
             }
-            writes.forEach((key, statuses) -> assertThat(statuses).as("status writes to Graph for %s", key)
-                    .isEqualTo(responded.get(key).equals("resolved") ? List.of("inProgress", "resolved")
-                            : List.of("inProgress")));
+            writes.forEach((key, statuses) -> {
+                List<String> expected = responded.get(key).equals("resolved") ? List.of("inProgress", "resolved")
+                        : List.of("inProgress");
+                // When it fails, what the services wrote for the alert tells which of them repeated or lost a write.
+                String trail = statuses.equals(expected) ? "" : trail(context, key);
+                assertThat(statuses).as("status writes to Graph for %s; its records:%n%s", key, trail)
+                        .isEqualTo(expected);
+            });
 
             Map<String, Long> deadLetters = deadLetters(admin);
             assertThat(deadLetters).as("records in dead-letter topics").allSatisfy((topic, n) -> assertThat(n).isZero());
@@ -505,6 +511,31 @@ class ClusterChaosIT {
             }
         }
         return ids;
+    }
+
+    /** Every record under the alert's key on the topics between a response and Graph, with where it is. */
+    private static String trail(ServiceContext context, String key) {
+        StringBuilder out = new StringBuilder();
+        try (KafkaConsumer<String, SpecificRecord> consumer = new KafkaConsumer<>(context.consumerConfig(null),
+                new StringDeserializer(), context.serdes().anyValue().deserializer())) {
+            for (String topic : List.of(Topics.ALERT_ACTIONS.name(), Topics.SYNC_COMMANDS.name(),
+                    Topics.SYNC_RESULTS.name())) {
+                List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                        .map(p -> new TopicPartition(topic, p.partition())).toList();
+                consumer.assign(partitions);
+                consumer.seekToBeginning(partitions);
+                Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+                while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                    for (ConsumerRecord<String, SpecificRecord> r : consumer.poll(Duration.ofMillis(500))) {
+                        if (key.equals(r.key())) {
+                            out.append(r.topic()).append('-').append(r.partition()).append('@').append(r.offset())
+                                    .append(' ').append(r.value()).append(System.lineSeparator());
+                        }
+                    }
+                }
+            }
+        }
+        return out.toString();
     }
 
     private static Set<String> duplicates(Map<String, Integer> counts) {
