@@ -516,23 +516,12 @@ class ClusterChaosIT {
     /** Every record under the alert's key on the topics between a response and Graph, with where it is. */
     private static String trail(ServiceContext context, String key) {
         StringBuilder out = new StringBuilder();
-        try (KafkaConsumer<String, SpecificRecord> consumer = new KafkaConsumer<>(context.consumerConfig(null),
-                new StringDeserializer(), context.serdes().anyValue().deserializer())) {
-            for (String topic : List.of(Topics.ALERT_ACTIONS.name(), Topics.SYNC_COMMANDS.name(),
-                    Topics.SYNC_RESULTS.name())) {
-                List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                        .map(p -> new TopicPartition(topic, p.partition())).toList();
-                consumer.assign(partitions);
-                consumer.seekToBeginning(partitions);
-                Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-                while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                    for (ConsumerRecord<String, SpecificRecord> r : consumer.poll(Duration.ofMillis(500))) {
-                        if (key.equals(r.key())) {
-                            out.append(r.topic()).append('-').append(r.partition()).append('@').append(r.offset())
-                                    .append(' ').append(r.value()).append(System.lineSeparator());
-                        }
-                    }
-                }
+        for (String topic : List.of(Topics.ALERT_ACTIONS.name(), Topics.SYNC_COMMANDS.name(),
+                Topics.SYNC_RESULTS.name())) {
+            for (ConsumerRecord<String, SpecificRecord> r : Pipeline.records(context, topic, key,
+                    context.serdes().anyValue().deserializer())) {
+                out.append(r.topic()).append('-').append(r.partition()).append('@').append(r.offset())
+                        .append(' ').append(r.value()).append(System.lineSeparator());
             }
         }
         return out.toString();

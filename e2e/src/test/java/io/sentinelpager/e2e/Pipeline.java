@@ -232,6 +232,12 @@ final class Pipeline {
 
     /** The records with this key on the topic, from its start to its end as of now, read with the value deserializer. */
     <V> List<ConsumerRecord<String, V>> records(String topic, String key, Deserializer<V> values) {
+        return records(context, topic, key, values);
+    }
+
+    /** The same, for a test that runs its own processes and so has only their context. */
+    static <V> List<ConsumerRecord<String, V>> records(ServiceContext context, String topic, String key,
+                                                       Deserializer<V> values) {
         List<ConsumerRecord<String, V>> out = new ArrayList<>();
         try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(context.consumerConfig(null),
                 new StringDeserializer(), values)) {
