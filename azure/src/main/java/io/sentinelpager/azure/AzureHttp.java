@@ -35,7 +35,11 @@ final class AzureHttp {
         // callTimeout bounds a whole OkHttp call, including GraphRetry's retries (which start no
         // wait that would outlast it). azure-identity retries token requests above OkHttp (azure-core RetryPolicy),
         // so a failing token request may take a few times the timeout before it gives up.
-        return builder.connectTimeout(config.requestTimeout())
+        // OkHttp on its own sends a request again on a new connection when the old one failed, even after the
+        // request went out: a PATCH the service took would be taken twice. Retries are decided above OkHttp, by method
+        // (GraphRetry; azure-core's retry policy for token requests).
+        return builder.retryOnConnectionFailure(false)
+                .connectTimeout(config.requestTimeout())
                 .readTimeout(config.requestTimeout())
                 .writeTimeout(config.requestTimeout())
                 .callTimeout(config.requestTimeout());

@@ -24,7 +24,10 @@ import org.slf4j.LoggerFactory;
  *   <li>429 and 503 are retried after Retry-After (or the backoff when the header is missing): the
  *       request was not processed, so even a POST may go again;</li>
  *   <li>500, 502, 504 and I/O failures (timeouts, dropped connections) are retried with backoff only
- *       for idempotent methods: a POST comment that failed half-way might otherwise be added twice;</li>
+ *       for idempotent methods: a POST comment that failed half-way might otherwise be added twice. PATCH
+ *       is not one of them: it sets fields, but Graph keeps every PATCH in the alert's history, where a
+ *       responder would see an acknowledge twice if one whose answer was lost went again. Its caller
+ *       (syncback) reads the alert before it tries again, and sends only what the alert does not show;</li>
  *   <li>a retry never starts if its wait would end after the call's timeout; the last answer then
  *       goes to {@link GraphErrors}, which reports it as retriable with its Retry-After.</li>
  * </ul>
@@ -34,7 +37,7 @@ final class GraphRetry implements Interceptor {
     private static final Logger LOG = LoggerFactory.getLogger(GraphRetry.class);
     private static final Set<Integer> NOT_PROCESSED = Set.of(429, 503);
     private static final Set<Integer> TRANSIENT = Set.of(500, 502, 504);
-    private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "PUT", "PATCH", "DELETE");
+    private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "PUT", "DELETE");
 
     private final Backoff backoff;
     private final Clock clock;
