@@ -352,18 +352,20 @@ class ClusterChaosIT {
             assertThat(delivered.keySet()).as("pages delivered that escalate never asked for")
                     .isSubsetOf(requested(context).keySet());
 
-            // Graph: each response written once, the acknowledgement before the close.
+            // Graph: each response written once, the acknowledgement before the close. An acknowledgement still
+            // waiting in syncback when the close comes (its instance just killed, say) is merged into the close, as
+            // README's "Write-back to Azure" says, and never reaches Graph on its own: then the close is the only write.
             Map<String, List<String>> writes = new TreeMap<>();
             for (Map.Entry<String, String> e : responded.entrySet()) {
                 writes.put(e.getKey(), statusWrites(e.getKey()));
             }
             writes.forEach((key, statuses) -> {
-                List<String> expected = responded.get(key).equals("resolved") ? List.of("inProgress", "resolved")
-                        : List.of("inProgress");
+                List<List<String>> expected = responded.get(key).equals("resolved")
+                        ? List.of(List.of("inProgress", "resolved"), List.of("resolved")) : List.of(List.of("inProgress"));
                 // When it fails, what the services wrote for the alert tells which of them repeated or lost a write.
-                String trail = statuses.equals(expected) ? "" : trail(context, key);
+                String trail = expected.contains(statuses) ? "" : trail(context, key);
                 assertThat(statuses).as("status writes to Graph for %s; its records:%n%s", key, trail)
-                        .isEqualTo(expected);
+                        .isIn(expected);
             });
 
             Map<String, Long> deadLetters = deadLetters(admin);
@@ -374,13 +376,13 @@ class ClusterChaosIT {
                             + "  cluster up in %d ms; load (%d alerts, one per %d ms) and kills done after %d ms;"
                             + " converged %d ms later%n"
                             + "  pages asked for: %d (%d first steps, %d second steps); delivered: %d, none twice%n"
-                            + "  responses: %d acknowledged, %d of them closed; Graph status writes: %d (expected %d)%n"
+                            + "  responses: %d acknowledged, %d of them closed; Graph status writes: %d (%d acknowledgements merged into their close)%n"
                             + "  dead letters: %s%n"
                             + "  recovery after kill -9:%n    %s%n",
                     SERVICES, millis(runStarted, clusterUp), ALERTS, ADD_EVERY.toMillis(), millis(clusterUp, loadDone),
                     millis(loadDone, System.nanoTime()), requested.size(), requested.size() - step2, step2,
                     delivered.size(), responded.size(), closed, writes.values().stream().mapToInt(List::size).sum(),
-                    responded.size() + closed, deadLetters.isEmpty() ? "no .dlq topic" : deadLetters,
+                    writes.values().stream().filter(List.of("resolved")::equals).count(), deadLetters.isEmpty() ? "no .dlq topic" : deadLetters,
                     recoveryLines(recoveries));
         }
     }
