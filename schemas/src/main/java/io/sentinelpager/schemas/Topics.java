@@ -195,6 +195,21 @@ public final class Topics {
             NOTIFICATIONS_RECEIPTS, NOTIFY_SENDS, SYNC_COMMANDS, SYNC_RESULTS, SYNC_STATE,
             SYNC_INCIDENTS, SYNC_INCIDENT_STATE);
 
+    /** Each topic of the alert flow that has an urgent twin, with it. */
+    private static final Map<String, String> URGENT_TWINS = Map.of(
+            ALERTS_RAW.name(), ALERTS_RAW_URGENT.name(),
+            ALERTS_ENRICHED.name(), ALERTS_ENRICHED_URGENT.name(),
+            ALERTS_ROUTED.name(), ALERTS_ROUTED_URGENT.name(),
+            NOTIFICATIONS_OUT.name(), NOTIFICATIONS_URGENT.name());
+
+    /**
+     * The urgent twin of a topic, if it has one: half of what flows past that point, so a person reading the topic
+     * (with {@code pager tail}, say) reads its twin too.
+     */
+    public static Optional<String> urgentTwin(String topic) {
+        return Optional.ofNullable(URGENT_TWINS.get(topic));
+    }
+
     private Topics() {
     }
 
