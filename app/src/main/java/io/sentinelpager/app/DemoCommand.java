@@ -158,7 +158,7 @@ final class DemoCommand implements Callable<Integer> {
                 Tail a topic:         ./pager tail alerts.raw --bootstrap-server %s --registry-url %s
                 Kafka console consumer:
                   java -cp '%s' org.apache.kafka.tools.consumer.ConsoleConsumer --bootstrap-server %s \\
-                    --topic alerts.raw --from-beginning --formatter-property print.key=true \\
+                    --include 'alerts\\.raw(\\.urgent)?' --from-beginning --formatter-property print.key=true \\
                     --formatter-property value.deserializer=io.apicurio.registry.serde.avro.AvroKafkaDeserializer \\
                     --formatter-property value.deserializer.apicurio.registry.url=%s
 

@@ -23,8 +23,8 @@ import org.apache.kafka.common.errors.WakeupException;
 /** The demo's live trace: one short line per step an alert takes through the topics. */
 final class FlowTrace implements AutoCloseable {
 
-    private static final List<TopicSpec<String, ?>> TRACED = List.of(Topics.ALERTS_RAW, Topics.NOTIFICATIONS_RECEIPTS,
-            Topics.ALERT_STATE, Topics.SYNC_COMMANDS, Topics.SYNC_RESULTS);
+    private static final List<TopicSpec<String, ?>> TRACED = List.of(Topics.ALERTS_RAW, Topics.ALERTS_RAW_URGENT,
+            Topics.NOTIFICATIONS_RECEIPTS, Topics.ALERT_STATE, Topics.SYNC_COMMANDS, Topics.SYNC_RESULTS);
 
     private final KafkaConsumer<String, SpecificRecord> consumer;
     private final PrintStream out;

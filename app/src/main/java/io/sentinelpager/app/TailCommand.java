@@ -4,6 +4,7 @@ import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
 import io.apicurio.registry.serde.config.SerdeConfig;
 import io.sentinelpager.platform.config.PlatformConfig;
 import io.sentinelpager.schemas.TopicSpec;
+import io.sentinelpager.schemas.Topics;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -32,6 +33,10 @@ import picocli.CommandLine.Parameters;
  * registry with the writer's schema (no generated classes needed); dead-letter topics are shown as raw text. A bytes
  * field shows only its length: the one our topics have holds a push subscription's sealed capability, whose
  * ciphertext means nothing to a reader.
+ *
+ * <p>A topic of the alert flow that has an urgent twin is tailed with it ({@code alerts.raw} with
+ * {@code alerts.raw.urgent}): a high-severity alert goes only to the twin, and someone following an alert through the
+ * flow should not find the important ones missing. Each record's line names the topic it is on.
  */
 @Command(name = "tail", description = "Print a topic's records: key, headers and the value decoded to JSON.")
 final class TailCommand implements Callable<Integer> {
@@ -84,7 +89,11 @@ final class TailCommand implements Callable<Integer> {
         Instant lastRecord = Instant.now();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
                 new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(topic));
+            List<String> topics = Topics.urgentTwin(topic).map(twin -> List.of(topic, twin)).orElse(List.of(topic));
+            if (topics.size() > 1) {
+                System.err.println("Tailing " + String.join(" and ", topics) + " (its urgent lane)");
+            }
+            consumer.subscribe(topics);
             while (maxMessages < 0 || seen < maxMessages) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
                     out.println(format(r, raw ? text(r.value()) : decode(avro, r)));

@@ -55,6 +55,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -495,14 +496,14 @@ class ClusterChaosIT {
         return paged;
     }
 
-    /** The notification ids on notifications.out, committed, with how often each is there. */
+    /** The notification ids on notifications.out and its urgent lane, committed, with how often each is there. */
     private static Map<String, Integer> requested(ServiceContext context) {
         Map<String, Integer> ids = new HashMap<>();
         try (KafkaConsumer<String, NotificationRequest> consumer = new KafkaConsumer<>(context.consumerConfig(null),
                 new StringDeserializer(), context.serdes().value(NotificationRequest.class).deserializer())) {
-            String topic = Topics.NOTIFICATIONS_OUT.name();
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            List<TopicPartition> partitions = Stream.of(Topics.NOTIFICATIONS_OUT, Topics.NOTIFICATIONS_URGENT)
+                    .flatMap(topic -> consumer.partitionsFor(topic.name()).stream())
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);

@@ -82,7 +82,7 @@ class EscalateCrashIT {
             try (KafkaConsumer<String, SpecificRecord> consumer = new KafkaConsumer<>(
                     context.consumerConfig("crash-it-" + UUID.randomUUID()), context.serdes().key().deserializer(),
                     context.serdes().anyValue().deserializer())) {
-                consumer.subscribe(List.of(Topics.NOTIFICATIONS_OUT.name()));
+                consumer.subscribe(List.of(Topics.NOTIFICATIONS_OUT.name(), Topics.NOTIFICATIONS_URGENT.name()));
                 pages.readUntil(consumer, () -> pages.firstSeen.size() == ALERTS, Duration.ofSeconds(90));
                 assertThat(pages.firstSeen).hasSize(ALERTS);
                 assertThat(pages.next).as("nothing may be due yet").isEmpty();

@@ -78,7 +78,8 @@ class HeldPageIT {
         assertThat(pipeline.inboxText().lines().filter(l -> l.contains(key))).hasSize(1);
         // Escalate writes a page's notifications with its state, in one transaction: the state is triggered, so
         // every notification the release made is on the topic, and there is one.
-        List<String> requests = pipeline.records(Topics.NOTIFICATIONS_OUT.name(), "analyst",
+        // A high-urgency page: on the urgent lane.
+        List<String> requests = pipeline.records(Topics.NOTIFICATIONS_URGENT.name(), "analyst",
                         pipeline.context.serdes().value(NotificationRequest.class).deserializer()).stream()
                 .map(ConsumerRecord::value).filter(n -> n.getAlertKey().equals(key))
                 .map(NotificationRequest::getNotificationId).toList();

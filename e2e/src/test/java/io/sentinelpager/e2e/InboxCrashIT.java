@@ -171,7 +171,7 @@ class InboxCrashIT {
                 : 0;
     }
 
-    /** notifications.out, notifications.receipts and alert.state as they are committed, read from the start. */
+    /** Both lanes of notifications, notifications.receipts and alert.state as committed, read from the start. */
     private static final class Outputs implements AutoCloseable {
         final KafkaConsumer<String, SpecificRecord> consumer;
         final List<NotificationRequest> requests = new ArrayList<>();
@@ -181,8 +181,8 @@ class InboxCrashIT {
         Outputs(ServiceContext context) {
             consumer = new KafkaConsumer<>(context.consumerConfig("inbox-crash-it-" + UUID.randomUUID()),
                     context.serdes().key().deserializer(), context.serdes().anyValue().deserializer());
-            consumer.subscribe(List.of(Topics.NOTIFICATIONS_OUT.name(), Topics.NOTIFICATIONS_RECEIPTS.name(),
-                    Topics.ALERT_STATE.name()));
+            consumer.subscribe(List.of(Topics.NOTIFICATIONS_OUT.name(), Topics.NOTIFICATIONS_URGENT.name(),
+                    Topics.NOTIFICATIONS_RECEIPTS.name(), Topics.ALERT_STATE.name()));
         }
 
         void poll() {

@@ -151,6 +151,8 @@ class PolicyApplyIT {
         // Policy writes its decision and the suppression in one transaction: read to the end, nothing of it is still
         // to come, and an e-mail-only page, which no inbox shows, is ruled out as well.
         assertThat(keysToTheEnd(pipeline, Topics.ALERTS_ROUTED.name())).as("routed for paging").doesNotContain(key);
+        assertThat(keysToTheEnd(pipeline, Topics.ALERTS_ROUTED_URGENT.name())).as("routed for urgent paging")
+                .doesNotContain(key);
     }
 
     @Test

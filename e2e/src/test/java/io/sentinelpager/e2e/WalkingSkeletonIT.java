@@ -195,8 +195,10 @@ class WalkingSkeletonIT {
     @Test
     void aPoisonRecordOnEveryInputTopicIsDeadLetteredAndTheFlowGoesOn() throws Exception {
         List<TopicSpec<String, ?>> inputs = List.of(Topics.ALERTS_RAW, Topics.ALERTS_ENRICHED, Topics.ALERTS_ROUTED,
-                Topics.ALERT_ACTIONS, Topics.NOTIFICATIONS_OUT, Topics.NOTIFICATIONS_RECEIPTS, Topics.SYNC_COMMANDS,
-                Topics.ALERT_STATE, Topics.CONFIG_TEAMS, Topics.CONFIG_USERS, Topics.CONFIG_SCHEDULES);
+                Topics.ALERTS_RAW_URGENT, Topics.ALERTS_ENRICHED_URGENT, Topics.ALERTS_ROUTED_URGENT,
+                Topics.ALERT_ACTIONS, Topics.NOTIFICATIONS_OUT, Topics.NOTIFICATIONS_URGENT,
+                Topics.NOTIFICATIONS_RECEIPTS, Topics.SYNC_COMMANDS, Topics.ALERT_STATE, Topics.CONFIG_TEAMS,
+                Topics.CONFIG_USERS, Topics.CONFIG_SCHEDULES);
         String marker = UUID.randomUUID().toString();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(pipeline.context.kafkaClientConfig(),
                 new ByteArraySerializer(), new ByteArraySerializer())) {

@@ -33,8 +33,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The enrich flow: alerts.raw to alerts.enriched through {@link PendingEnrichments}, with a plain consumer and an
- * idempotent producer.
+ * The enrich flow: alerts.raw to alerts.enriched, and alerts.raw.urgent to alerts.enriched.urgent, through
+ * {@link PendingEnrichments}, with a plain consumer and an idempotent producer.
  *
  * <p><b>Why not Kafka Streams.</b> A Streams processor must finish a record before the next one of its task: a
  * query that takes seconds would hold every alert of the partition behind it, whatever its connector. Enrichment is
@@ -161,7 +161,7 @@ final class EnrichLoop implements LoopService.Loop {
     private void publish(List<PendingEnrichments.Output> outputs) {
         for (PendingEnrichments.Output output : outputs) {
             if (output.value() != null) {
-                send(output.key(), output.value());
+                send(lane(output.partition()), output.key(), output.value());
                 metrics.counter("pager_enrich_records", "status", output.value().getStatus().name().toLowerCase(),
                         "revision", String.valueOf(output.value().getRevision())).increment();
             }
@@ -172,8 +172,13 @@ final class EnrichLoop implements LoopService.Loop {
         }
     }
 
-    private void send(String key, EnrichedAlert value) {
-        String topic = Topics.ALERTS_ENRICHED.name();
+    /** Every revision of an alert goes on the lane it came in on, so policy takes an urgent alert first. */
+    private static String lane(TopicPartition input) {
+        return input.topic().equals(Topics.ALERTS_RAW_URGENT.name()) ? Topics.ALERTS_ENRICHED_URGENT.name()
+                : Topics.ALERTS_ENRICHED.name();
+    }
+
+    private void send(String topic, String key, EnrichedAlert value) {
         Headers headers = new RecordHeaders();
         byte[] bytes = enriched.serialize(topic, headers, value);
         if (bytes.length > MAX_RECORD_BYTES) {
@@ -242,7 +247,8 @@ final class EnrichLoop implements LoopService.Loop {
         consumerMetrics = new KafkaClientMetrics(consumer);
         consumerMetrics.bindTo(metrics);
         nextCommit = clock.instant().plus(COMMIT_INTERVAL);
-        consumer.subscribe(List.of(Topics.ALERTS_RAW.name()), new ConsumerRebalanceListener() {
+        consumer.subscribe(List.of(Topics.ALERTS_RAW.name(), Topics.ALERTS_RAW_URGENT.name()),
+                new ConsumerRebalanceListener() {
             @Override
             public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
                 // What is finished is committed; the rest is read again by the new owner.

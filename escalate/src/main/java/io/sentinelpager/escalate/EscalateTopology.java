@@ -6,8 +6,10 @@ import io.sentinelpager.platform.service.ServiceContext;
 import io.sentinelpager.schemas.AlertLifecycle;
 import io.sentinelpager.schemas.NotificationRequest;
 import io.sentinelpager.schemas.PageForgotten;
+import io.sentinelpager.schemas.RoutedAlert;
 import io.sentinelpager.schemas.SyncCommand;
 import io.sentinelpager.schemas.Topics;
+import io.sentinelpager.schemas.Urgency;
 import java.time.Clock;
 import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
@@ -52,8 +54,15 @@ public final class EscalateTopology {
     public static final String EARLY_STATUS_STORE = "alert-early-status-store";
     /** The repartition topic between the two stages: {@code <application id>-page-events-repartition}. */
     public static final String PAGE_EVENTS = "page-events";
+    /** The same for the events of high-urgency alerts, which the second stage reads first. */
+    public static final String PAGE_EVENTS_URGENT = "page-events-urgent";
 
     private EscalateTopology() {
+    }
+
+    /** Whether pages at this urgency take the urgent lanes; an urgency this reader does not know counts as high. */
+    static boolean urgent(Urgency urgency) {
+        return urgency != Urgency.LOW;
     }
 
     public static Topology build(ServiceContext context, EscalateConfig config) {
@@ -77,15 +86,26 @@ public final class EscalateTopology {
                 Serdes.String(), Serdes.String()));
 
         KStream<String, SpecificRecord> events = builder.stream(
-                List.of(Topics.ALERTS_ROUTED.name(), Topics.ALERT_ACTIONS.name(), Topics.NOTIFICATIONS_RECEIPTS.name(),
-                        Topics.PAGES_FORGOTTEN.name()),
+                List.of(Topics.ALERTS_ROUTED.name(), Topics.ALERTS_ROUTED_URGENT.name(), Topics.ALERT_ACTIONS.name(),
+                        Topics.NOTIFICATIONS_RECEIPTS.name(), Topics.PAGES_FORGOTTEN.name()),
                 Consumed.with(serdes.key(), serdes.anyValue()).withName("alert-events"));
 
-        // Each event to the page it belongs to, all of one page through one partition.
-        events.process(() -> new PageKeyProcessor(clock), Named.as("page-key"), PAGE_INDEX_STORE,
+        // Each event to the page it belongs to, all of one page through one partition: a high-urgency alert through
+        // a lane of its own, which the lifecycle task reads first (LaneTimestampExtractor).
+        var lanes = events.process(() -> new PageKeyProcessor(clock), Named.as("page-key"), PAGE_INDEX_STORE,
                         EARLY_STATUS_STORE)
-                .repartition(Repartitioned.with(serdes.key(), serdes.anyValue()).withName(PAGE_EVENTS)
-                        .withNumberOfPartitions(context.platform().alertPartitions()))
+                .split(Named.as("page-lane-"))
+                .branch((key, value) -> value instanceof RoutedAlert routed && urgent(routed.getUrgency()),
+                        Branched.as("urgent"))
+                .defaultBranch(Branched.as("other"));
+        KStream<String, SpecificRecord> pageEvents = lanes.get("page-lane-other").repartition(
+                        Repartitioned.with(serdes.key(), serdes.anyValue()).withName(PAGE_EVENTS)
+                                .withNumberOfPartitions(context.platform().alertPartitions()))
+                .merge(lanes.get("page-lane-urgent").repartition(
+                        Repartitioned.with(serdes.key(), serdes.anyValue()).withName(PAGE_EVENTS_URGENT)
+                                .withNumberOfPartitions(context.platform().alertPartitions())),
+                        Named.as("page-events-merged"));
+        pageEvents
                 // One decision per event: new state, the notifications to send, what Azure should learn.
                 .process(() -> new LifecycleProcessor(new Lifecycle(config), clock, config.closedRetention(), metrics),
                         Named.as("lifecycle"), LIFECYCLE_STORE, TIMERS_STORE, HELD_STORE)
@@ -99,7 +119,9 @@ public final class EscalateTopology {
                         s -> s.mapValues(v -> (NotificationRequest) v, Named.as("as-notification"))
                                 // notify delivers per person, in order: key by user id.
                                 .selectKey((k, v) -> v.getUserId(), Named.as("key-by-user"))
-                                .to(Topics.NOTIFICATIONS_OUT.name(), Produced.with(serdes.key(),
+                                // A high-urgency page, also a later step a timer fired, on the lane notify reads first.
+                                .to((k, v, record) -> urgent(v.getUrgency()) ? Topics.NOTIFICATIONS_URGENT.name()
+                                        : Topics.NOTIFICATIONS_OUT.name(), Produced.with(serdes.key(),
                                         serdes.value(NotificationRequest.class)).withName("notifications-out")), "notify"))
                 .branch((key, value) -> value instanceof SyncCommand, Branched.withConsumer(
                         s -> s.mapValues(v -> (SyncCommand) v, Named.as("as-sync"))

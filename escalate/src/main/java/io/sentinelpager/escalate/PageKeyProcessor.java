@@ -1,6 +1,7 @@
 package io.sentinelpager.escalate;
 
 import io.sentinelpager.platform.kafka.DeadLetters;
+import io.sentinelpager.platform.kafka.LaneTimestampExtractor;
 import io.sentinelpager.schemas.ActionType;
 import io.sentinelpager.schemas.AlertAction;
 import io.sentinelpager.schemas.EnrichedAlert;
@@ -91,10 +92,10 @@ final class PageKeyProcessor implements Processor<String, SpecificRecord, String
     @Override
     public void process(Record<String, SpecificRecord> incoming) {
         // A record the lifecycle stage cannot process is dead-lettered to the topic it came from, not to the
-        // internal repartition topic's, which does not exist.
-        Record<String, SpecificRecord> record = context.recordMetadata()
+        // internal repartition topic's, which does not exist. One from the urgent lane goes on with its real time.
+        Record<String, SpecificRecord> record = LaneTimestampExtractor.restore(context.recordMetadata()
                 .map(m -> incoming.withHeaders(DeadLetters.enteredFrom(incoming.headers(), m.topic())))
-                .orElse(incoming);
+                .orElse(incoming), context.recordMetadata());
         if (record.value() instanceof PageForgotten forgotten) {
             // Its page is gone after its retention; an index entry pointing elsewhere is not this page's to drop.
             if (forgotten.getPageKey().equals(pages.get(record.key()))) {

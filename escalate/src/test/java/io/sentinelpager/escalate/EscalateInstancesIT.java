@@ -24,6 +24,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -126,13 +127,14 @@ class EscalateInstancesIT {
         }
     }
 
-    /** Every committed record on notifications.out, read to its end as of now. */
+    /** Every committed record on notifications.out and its urgent lane, read to their end as of now. */
     private static List<NotificationRequest> notifications(ServiceContext context) {
         List<NotificationRequest> out = new ArrayList<>();
         try (KafkaConsumer<String, NotificationRequest> consumer = new KafkaConsumer<>(context.consumerConfig(null),
                 new StringDeserializer(),
                 context.serdes().value(NotificationRequest.class).deserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.NOTIFICATIONS_OUT.name()).stream()
+            List<TopicPartition> partitions = Stream.of(Topics.NOTIFICATIONS_OUT, Topics.NOTIFICATIONS_URGENT)
+                    .flatMap(t -> consumer.partitionsFor(t.name()).stream())
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);

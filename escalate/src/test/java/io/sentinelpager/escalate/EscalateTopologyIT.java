@@ -33,6 +33,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
@@ -61,6 +62,7 @@ class EscalateTopologyIT {
     TestInputTopic<String, SpecificRecord> routed;
     TestInputTopic<String, SpecificRecord> actions;
     TestOutputTopic<String, SpecificRecord> notifications;
+    TestOutputTopic<String, SpecificRecord> urgentNotifications;
     TestOutputTopic<String, SpecificRecord> sync;
     TestOutputTopic<String, SpecificRecord> state;
     AlertLifecycle latest;
@@ -74,6 +76,7 @@ class EscalateTopologyIT {
         routed = harness.input(Topics.ALERTS_ROUTED.name());
         actions = harness.input(Topics.ALERT_ACTIONS.name());
         notifications = harness.output(Topics.NOTIFICATIONS_OUT.name());
+        urgentNotifications = harness.output(Topics.NOTIFICATIONS_URGENT.name());
         sync = harness.output(Topics.SYNC_COMMANDS.name());
         state = harness.output(Topics.ALERT_STATE.name());
 
@@ -154,7 +157,7 @@ class EscalateTopologyIT {
     /** The alerts whose page went to ben (the chain's second step) since the last read, in the order written. */
     private List<String> secondSteps() {
         List<String> keys = new ArrayList<>();
-        for (TestRecord<String, SpecificRecord> r : notifications.readRecordsToList()) {
+        for (TestRecord<String, SpecificRecord> r : readNotifications()) {
             NotificationRequest n = (NotificationRequest) r.value();
             assertThat(n.getUserId()).isEqualTo("ben");
             keys.add(n.getAlertKey());
@@ -168,6 +171,23 @@ class EscalateTopologyIT {
             keys.add("c1:a" + i);
         }
         return keys;
+    }
+
+    @Test
+    void aHighUrgencyPageAndItsLaterStepsGoOnTheUrgentLaneAndALowOneOnNotificationsOut() {
+        RoutedAlert low = LifecycleTest.routed(SourceStatus.NEW);
+        low.setUrgency(Urgency.LOW);
+        routed.pipeInput("c1:low", low, T0);
+        harness.input(Topics.ALERTS_ROUTED_URGENT.name()).pipeInput("c1:high", LifecycleTest.routed(SourceStatus.NEW),
+                T0);
+        harness.advance(Duration.ofMinutes(5));
+
+        assertThat(notifications.readRecordsToList()).extracting(r -> ((NotificationRequest) r.value()).getUrgency()
+                + " " + ((NotificationRequest) r.value()).getUserId()).containsExactly("LOW ana", "LOW ben");
+        assertThat(urgentNotifications.readRecordsToList()).as("the first step, then the one a timer fired")
+                .extracting(r -> ((NotificationRequest) r.value()).getUrgency() + " "
+                        + ((NotificationRequest) r.value()).getUserId() + " " + r.getRecordTime())
+                .containsExactly("HIGH ana " + T0, "HIGH ben " + T0.plus(Duration.ofMinutes(5)));
     }
 
     @Test
@@ -710,7 +730,15 @@ class EscalateTopologyIT {
     }
 
     private List<NotificationRequest> drainRequests() {
-        return notifications.readValuesToList().stream().map(NotificationRequest.class::cast).toList();
+        return readNotifications().stream().map(r -> (NotificationRequest) r.value()).toList();
+    }
+
+    /** What escalate wrote on both lanes of notifications, in the order it wrote them (the driver's time). */
+    private List<TestRecord<String, SpecificRecord>> readNotifications() {
+        List<TestRecord<String, SpecificRecord>> out = new ArrayList<>(notifications.readRecordsToList());
+        out.addAll(urgentNotifications.readRecordsToList());
+        out.sort(Comparator.comparing(TestRecord::getRecordTime));
+        return out;
     }
 
     /** Advances the clock a minute at a time; returns "minute user" for each notification, in order. */
@@ -725,7 +753,7 @@ class EscalateTopologyIT {
 
     private List<String> drain() {
         List<String> out = new ArrayList<>();
-        for (TestRecord<String, SpecificRecord> r : notifications.readRecordsToList()) {
+        for (TestRecord<String, SpecificRecord> r : readNotifications()) {
             NotificationRequest n = (NotificationRequest) r.value();
             out.add(Duration.between(T0, n.getRequestedAt()).toMinutes() + " " + n.getUserId());
         }

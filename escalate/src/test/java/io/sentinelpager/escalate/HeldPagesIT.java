@@ -73,7 +73,8 @@ class HeldPagesIT {
                 context.serdes().anyValue().serializer());
         actions = driver.createInputTopic(Topics.ALERT_ACTIONS.name(), context.serdes().key().serializer(),
                 context.serdes().anyValue().serializer());
-        notifications = driver.createOutputTopic(Topics.NOTIFICATIONS_OUT.name(), context.serdes().key().deserializer(),
+        // The pages here are of high urgency: escalate writes them on the urgent lane.
+        notifications = driver.createOutputTopic(Topics.NOTIFICATIONS_URGENT.name(), context.serdes().key().deserializer(),
                 context.serdes().anyValue().deserializer());
         state = driver.createOutputTopic(Topics.ALERT_STATE.name(), context.serdes().key().deserializer(),
                 context.serdes().anyValue().deserializer());

@@ -7,15 +7,22 @@ import io.sentinelpager.platform.config.ConfigKey;
 import io.sentinelpager.platform.config.PagerConfig;
 import io.sentinelpager.platform.config.PlatformConfig;
 import io.sentinelpager.schemas.RecordLimits;
+import io.sentinelpager.schemas.Severity;
 import io.sentinelpager.schemas.Topics;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /** Settings of the ingest service; per-connector settings are in {@link ConnectorSettings}. */
 public record IngestConfig(Duration pollInterval, Duration lookback, int pageSize, String instanceId, String groupId,
                            Duration outageThreshold, int requestsPerMinute, Duration maxPollInterval,
-                           int maxDescriptionBytes, int maxSourceJsonBytes, Duration seenRetention) {
+                           int maxDescriptionBytes, int maxSourceJsonBytes, Duration seenRetention,
+                           Set<Severity> urgentSeverities) {
 
     public static final ConfigKey POLL_INTERVAL = ConfigKey.of("ingest.poll.interval", "30s",
             "time between polls of each connector (connectors.<id>.poll.interval overrides it for one connector)");
@@ -53,10 +60,15 @@ public record IngestConfig(Duration pollInterval, Duration lookback, int pageSiz
                     + " ingest.seen, which ingest sets at start-up, and of the in-memory view; an alert created before"
                     + " that and read again without a record is reported as a change on alert.actions, never paged again"
                     + " as new; at least 1d");
+    public static final ConfigKey URGENT_SEVERITIES = ConfigKey.of("ingest.urgent.severities", "high",
+            "comma-separated severities (" + Arrays.stream(Severity.values()).map(s -> s.name().toLowerCase(Locale.ROOT))
+                    .collect(Collectors.joining(", ")) + ") whose alerts go on alerts.raw.urgent, which every later"
+                    + " stage takes before alerts.raw, so that they are not paged after a storm of others; none for"
+                    + " no alert");
     /** Every setting ingest reads beyond the platform's: these, each connector's polling and credentials. */
     public static final List<ConfigKey> KEYS = Stream.of(
             List.of(POLL_INTERVAL, LOOKBACK, PAGE_SIZE, INSTANCE_ID, GROUP_ID, OUTAGE_THRESHOLD, REQUESTS_PER_MINUTE,
-                    MAX_POLL_INTERVAL, MAX_DESCRIPTION_BYTES, MAX_SOURCE_JSON_BYTES, SEEN_RETENTION),
+                    MAX_POLL_INTERVAL, MAX_DESCRIPTION_BYTES, MAX_SOURCE_JSON_BYTES, SEEN_RETENTION, URGENT_SEVERITIES),
             List.of(ConnectorSettings.pollInterval(ConfigKey.ANY), ConnectorSettings.lookback(ConfigKey.ANY),
                     ConnectorSettings.severities(ConfigKey.ANY), ConnectorSettings.statuses(ConfigKey.ANY),
                     ConnectorSettings.serviceSources(ConfigKey.ANY), ConnectorSettings.products(ConfigKey.ANY)),
@@ -68,7 +80,7 @@ public record IngestConfig(Duration pollInterval, Duration lookback, int pageSiz
                 config.integer(PAGE_SIZE), instance.isBlank() ? PlatformConfig.instanceId(config) : instance, config.string(GROUP_ID),
                 config.duration(OUTAGE_THRESHOLD), config.integer(REQUESTS_PER_MINUTE),
                 config.duration(MAX_POLL_INTERVAL), config.integer(MAX_DESCRIPTION_BYTES),
-                config.integer(MAX_SOURCE_JSON_BYTES), config.duration(SEEN_RETENTION));
+                config.integer(MAX_SOURCE_JSON_BYTES), config.duration(SEEN_RETENTION), urgentSeverities(config));
         positive(POLL_INTERVAL, c.pollInterval());
         positive(LOOKBACK, c.lookback());
         positive(OUTAGE_THRESHOLD, c.outageThreshold());
@@ -97,6 +109,19 @@ public record IngestConfig(Duration pollInterval, Duration lookback, int pageSiz
     /** The bounds of the fields of an alert, as these settings give them. */
     AlertBounds alertBounds() {
         return new AlertBounds(maxDescriptionBytes, maxSourceJsonBytes);
+    }
+
+    private static Set<Severity> urgentSeverities(PagerConfig config) {
+        Set<Severity> out = EnumSet.noneOf(Severity.class);
+        for (String value : config.string(URGENT_SEVERITIES).split(",")) {
+            // A blank setting means the default, so "none" says no severity.
+            if (!value.isBlank() && !value.trim().equalsIgnoreCase("none")) {
+                out.add(Arrays.stream(Severity.values()).filter(s -> s.name().equalsIgnoreCase(value.trim()))
+                        .findFirst().orElseThrow(() -> new ConfigException("setting " + URGENT_SEVERITIES.name() + ": '"
+                                + value.trim() + "' is not a severity")));
+            }
+        }
+        return Set.copyOf(out);
     }
 
     private static void between(ConfigKey key, int value, int min, int max) {

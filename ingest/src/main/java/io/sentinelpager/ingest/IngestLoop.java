@@ -134,7 +134,7 @@ final class IngestLoop implements LoopService.Loop, ConsumerRebalanceListener {
         int partition = poller.partition();
         PartitionWriter writer = writers.get(partition);
         try {
-            poller.takeTurn(() -> new Outbox(partition, serializer), writer::commit, commands::upToDate);
+            poller.takeTurn(() -> new Outbox(partition, serializer, config.urgentSeverities()), writer::commit, commands::upToDate);
         } catch (PartitionWriter.Fenced e) {
             log.warn("{}; its connectors stop here", e.getMessage());
             release(List.of(partition));

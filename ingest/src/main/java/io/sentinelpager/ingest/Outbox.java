@@ -7,10 +7,12 @@ import io.sentinelpager.schemas.IngestSeen;
 import io.sentinelpager.schemas.IngestWatermark;
 import io.sentinelpager.schemas.RecordLimits;
 import io.sentinelpager.schemas.SecurityAlert;
+import io.sentinelpager.schemas.Severity;
 import io.sentinelpager.schemas.Topics;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -27,17 +29,28 @@ final class Outbox {
     static final String HEADER_ALERT_ID = "pager.dlq.source.alert.id";
     private final int partition;
     private final Serializer<SpecificRecord> values;
+    private final Set<Severity> urgent;
     private final List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
 
-    /** @param partition the partition of ingest's own topics that the connector writes to */
-    Outbox(int partition, Serializer<SpecificRecord> values) {
+    /**
+     * @param partition the partition of ingest's own topics that the connector writes to
+     * @param urgent the severities whose alerts go on the urgent lane (ingest.urgent.severities)
+     */
+    Outbox(int partition, Serializer<SpecificRecord> values, Set<Severity> urgent) {
         this.partition = partition;
         this.values = values;
+        this.urgent = urgent;
     }
 
-    /** @throws RecordTooLargeForKafka when the serialized alert is too large to publish */
+    /**
+     * To alerts.raw, or to its urgent twin by severity: ingest writes an alert there once, later changes go to
+     * alert.actions, so all of an alert's revisions follow this one lane.
+     *
+     * @throws RecordTooLargeForKafka when the serialized alert is too large to publish
+     */
     void alert(SecurityAlert alert) {
-        add(Topics.ALERTS_RAW.name(), null, alert.getAlertKey(), alert);
+        add(urgent.contains(alert.getSeverity()) ? Topics.ALERTS_RAW_URGENT.name() : Topics.ALERTS_RAW.name(), null,
+                alert.getAlertKey(), alert);
     }
 
     void action(AlertAction action) {

@@ -14,6 +14,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificRecord;
@@ -81,7 +82,7 @@ class ConnectorHealthTrackerTest {
 
     /** Serializes with Avro's own binary encoding, so the test reads back exactly what the outbox would publish. */
     static Outbox outbox() {
-        return new Outbox(0, new AvroBinary());
+        return new Outbox(0, new AvroBinary(), Set.of());
     }
 
     static List<SpecificRecord> records(Outbox outbox) {

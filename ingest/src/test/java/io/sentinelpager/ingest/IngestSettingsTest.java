@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sentinelpager.platform.config.ConfigException;
 import io.sentinelpager.platform.config.PagerConfig;
+import io.sentinelpager.schemas.Severity;
+import io.sentinelpager.testkit.Alerts;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -37,6 +39,27 @@ class IngestSettingsTest {
         assertThatThrownBy(() -> ConnectorSettings.from("contoso", config, IngestConfig.from(config)))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("connectors.contoso.filter.severity")
                 .hasMessageContaining("critical");
+    }
+
+    @Test
+    void highSeverityTakesTheUrgentLaneUnlessTheSettingSaysOtherwise() {
+        assertThat(IngestConfig.from(PagerConfig.empty()).urgentSeverities()).containsExactly(Severity.HIGH);
+        assertThat(IngestConfig.from(PagerConfig.empty().with(Map.of("ingest.urgent.severities", "High, MEDIUM")))
+                .urgentSeverities()).containsExactlyInAnyOrder(Severity.HIGH, Severity.MEDIUM);
+        assertThat(IngestConfig.from(PagerConfig.empty().with(Map.of("ingest.urgent.severities", "none")))
+                .urgentSeverities()).isEmpty();
+        assertThatThrownBy(() -> IngestConfig.from(PagerConfig.empty().with(Map.of("ingest.urgent.severities",
+                "critical")))).isInstanceOf(ConfigException.class).hasMessageContaining("ingest.urgent.severities");
+    }
+
+    @Test
+    void anAlertGoesOnTheLaneOfItsSeverity() {
+        Outbox out = new Outbox(0, new ConnectorHealthTrackerTest.AvroBinary(), Set.of(Severity.HIGH));
+        out.alert(Alerts.alert("c1:high", Instant.EPOCH).build());
+        out.alert(Alerts.alert("c1:medium", Instant.EPOCH).setSeverity(Severity.MEDIUM).build());
+
+        assertThat(out.records()).extracting(r -> new String(r.key()) + " " + r.topic())
+                .containsExactly("c1:high alerts.raw.urgent", "c1:medium alerts.raw");
     }
 
     @Test

@@ -66,6 +66,8 @@ class IngestStormIT {
             settings.put(IngestConfig.INSTANCE_ID.name(), "storm");
             settings.put(IngestConfig.PAGE_SIZE.name(), String.valueOf(PAGE));
             settings.put(IngestConfig.POLL_INTERVAL.name(), POLL_INTERVAL.toSeconds() + "s");
+            // One lane, so that the order on alerts.raw is the order of the connectors' turns this test is about.
+            settings.put(IngestConfig.URGENT_SEVERITIES.name(), "none");
             ServiceContext context = IngestTestKit.context(cluster, settings, clock);
             try (Service ingest = IngestApp.create(context);
                  IngestTestKit.Reader health = new IngestTestKit.Reader(context,

@@ -81,11 +81,19 @@ final class IngestTestKit {
         private final Predicate<ConsumerRecord<String, SpecificRecord>> keep;
         final List<ConsumerRecord<String, SpecificRecord>> records = new ArrayList<>();
 
+        /**
+         * Reading alerts.raw reads its urgent lane too: ingest puts each alert on one of them by its severity, and
+         * these tests check what ingest published, whichever lane (IngestSettingsTest checks the lanes).
+         */
         Reader(ServiceContext context, List<String> topics, Predicate<ConsumerRecord<String, SpecificRecord>> keep) {
             this.consumer = new KafkaConsumer<>(context.consumerConfig(unique("ingest-it")),
                     context.serdes().key().deserializer(), context.serdes().anyValue().deserializer());
             this.keep = keep;
-            consumer.subscribe(topics);
+            List<String> read = new ArrayList<>(topics);
+            if (topics.contains(Topics.ALERTS_RAW.name())) {
+                read.add(Topics.ALERTS_RAW_URGENT.name());
+            }
+            consumer.subscribe(read);
         }
 
         /** Reads until the condition holds or the time is up; returns whether it held. */

@@ -9,6 +9,7 @@ import io.sentinelpager.schemas.DeliveryReceipt;
 import io.sentinelpager.schemas.DeliveryStarted;
 import io.sentinelpager.schemas.NotificationRequest;
 import io.sentinelpager.schemas.PendingDelivery;
+import io.sentinelpager.schemas.Urgency;
 import io.sentinelpager.schemas.UserConfig;
 import java.time.Clock;
 import java.time.Duration;
@@ -63,11 +64,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>What cannot go now waits in the changelogged queue and a punctuator picks it up when due, so nothing sleeps on
  * the stream thread and a restart resumes the waits: a transient failure (timeout, 5xx, 429) is retried with
- * exponential backoff and jitter, longer if the provider's {@code Retry-After} says so; a page to an address that
- * its rate limit holds (one SMS a minute per number) joins the others held for that address and all go out as one
- * digest. A permanent failure, or the last failed retry, falls back to the user's next contact method (from the
- * compacted users topic); only when none is left is the notification reported failed (or unknown, when an earlier
- * method's outcome was).
+ * exponential backoff and jitter, longer if the provider's {@code Retry-After} says so; a low-urgency page to an
+ * address that its rate limit holds (one SMS a minute per number) joins the others held for that address and all go
+ * out as one digest. A high-urgency page is never held: it goes at once. A permanent failure, or the last failed
+ * retry, falls back to the user's next contact method (from the compacted users topic); only when none is left is the
+ * notification reported failed (or unknown, when an earlier method's outcome was).
  *
  * <p>Receipts carry the request's notification id with the final outcome; each method given up on before a fallback
  * gets its own receipt, under the notification id with {@code /failed/<method>} appended, for the timeline.
@@ -248,7 +249,9 @@ final class DeliveryProcessor implements Processor<String, NotificationRequest, 
         PendingDelivery first = batch.get(0);
         String address = first.getAddress();
         Duration interval = minIntervals.get(method);
-        Long last = interval == null ? null : lastSent.get(addressKey(method, address));
+        // A high-urgency page is not held: the limit spares a phone a burst of low pages, not the page that matters.
+        boolean urgent = batch.stream().anyMatch(p -> p.getRequest().getUrgency() != Urgency.LOW);
+        Long last = interval == null || urgent ? null : lastSent.get(addressKey(method, address));
         if (last != null) {
             Instant free = Instant.ofEpochMilli(last).plus(interval);
             if (now.isBefore(free)) {

@@ -11,6 +11,7 @@ import io.sentinelpager.schemas.NotificationRequest;
 import io.sentinelpager.schemas.PendingDelivery;
 import io.sentinelpager.schemas.Topics;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.random.RandomGenerator;
 import org.apache.kafka.common.serialization.Serdes;
@@ -58,7 +59,9 @@ public final class NotifyTopology {
                 Serdes.String(), serdes.value(PendingDelivery.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LAST_SENT_STORE),
                 Serdes.String(), Serdes.Long()));
-        builder.stream(Topics.NOTIFICATIONS_OUT.name(),
+        // Both lanes of a person's partition in one task, so one store and one transaction: the task takes the
+        // urgent lane's requests first (LaneTimestampExtractor), and a high-urgency page never waits behind a storm.
+        builder.stream(List.of(Topics.NOTIFICATIONS_OUT.name(), Topics.NOTIFICATIONS_URGENT.name()),
                         Consumed.with(serdes.key(), serdes.value(NotificationRequest.class)).withName("notification-requests"))
                 .process(() -> new DeliveryProcessor(channels, sendLog, messages, config.retry(), config.minIntervals(), clock,
                                 RandomGenerator.getDefault(), metrics), Named.as("deliver"),

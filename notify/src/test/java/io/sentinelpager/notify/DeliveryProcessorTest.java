@@ -491,7 +491,7 @@ class DeliveryProcessorTest {
     void aBurstOfSmsToOneNumberBecomesOneMessageNowAndOneDigestAMinuteLater() {
         ScriptedChannel sms = channels.get(ContactMethodType.SMS);
         for (int i = 1; i <= 5; i++) {
-            deliver(record(request("c1:a" + i, ContactMethodType.SMS, "+15550001")));
+            deliver(record(low("c1:a" + i, ContactMethodType.SMS, "+15550001")));
             clock.advance(Duration.ofSeconds(5));
         }
         assertThat(sms.sent).hasSize(1);
@@ -507,21 +507,35 @@ class DeliveryProcessorTest {
         assertThat(receipts()).hasSize(5).allSatisfy(r -> assertThat(r.getOutcome()).isEqualTo(DeliveryOutcome.SENT));
         assertThat(receipts().get(4).getDetail()).isEqualTo("in a digest of 4 alerts (at most one sms per 60 s to this address)");
 
-        deliver(record(request("c1:a6", ContactMethodType.SMS, "+15550002")));
+        deliver(record(low("c1:a6", ContactMethodType.SMS, "+15550002")));
         assertThat(sms.sent).as("another number has its own limit").hasSize(3);
     }
 
     @Test
     void heldMessagesSurviveARestart() {
-        deliver(record(request("c1:a1", ContactMethodType.SMS, "+15550001")));
-        deliver(record(request("c1:a2", ContactMethodType.SMS, "+15550001")));
+        deliver(record(low("c1:a1", ContactMethodType.SMS, "+15550001")));
+        deliver(record(low("c1:a2", ContactMethodType.SMS, "+15550001")));
         start();
-        deliver(record(request("c1:a2", ContactMethodType.SMS, "+15550001")));
+        deliver(record(low("c1:a2", ContactMethodType.SMS, "+15550001")));
 
         fire(Duration.ofMinutes(1));
 
         assertThat(channels.get(ContactMethodType.SMS).sent).extracting(Message::alertKey)
                 .containsExactly("c1:a1", "c1:a2");
+    }
+
+    @Test
+    void aHighUrgencyPageIsNotHeldByTheRateLimitThatDigestsTheLowOnes() {
+        ScriptedChannel sms = channels.get(ContactMethodType.SMS);
+        processor.process(record(low("c1:a1", ContactMethodType.SMS, "+15550001")));
+        processor.process(record(low("c1:a2", ContactMethodType.SMS, "+15550001")));
+        processor.process(record(request("c1:urgent", ContactMethodType.SMS, "+15550001")));
+
+        assertThat(sms.sent).extracting(Message::alertKey).as("the high page at once, the second low one held")
+                .containsExactly("c1:a1", "c1:urgent");
+
+        fire(Duration.ofMinutes(1));
+        assertThat(sms.sent).extracting(Message::alertKey).containsExactly("c1:a1", "c1:urgent", "c1:a2");
     }
 
     /** A page as escalate sends it: with the alert's connector and its creation in Azure. */
@@ -644,6 +658,11 @@ class DeliveryProcessorTest {
                 .setAlertKey(alertKey).setUserId("lead").setContactMethod(method).setAddress(address)
                 .setSeverity(Severity.HIGH).setUrgency(Urgency.HIGH).setTitle("Suspicious sign-in " + alertKey)
                 .setBody("unused").setRequestedAt(T0).build();
+    }
+
+    /** The same page at low urgency, which a rate limit may hold. */
+    static NotificationRequest low(String alertKey, ContactMethodType method, String address) {
+        return NotificationRequest.newBuilder(request(alertKey, method, address)).setUrgency(Urgency.LOW).build();
     }
 
     static Record<String, NotificationRequest> record(NotificationRequest request) {

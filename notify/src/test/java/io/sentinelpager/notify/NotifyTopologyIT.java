@@ -115,9 +115,9 @@ class NotifyTopologyIT {
     }
 
     @Test
-    void aBurstToOnePhoneIsOneSmsNowAndOneDigestAMinuteLater() {
+    void aBurstOfLowUrgencyPagesToOnePhoneIsOneSmsNowAndOneDigestAMinuteLater() {
         for (int i = 1; i <= 4; i++) {
-            requests.pipeInput("lead", request("c1:a" + i, "lead", ContactMethodType.SMS, "+15550001"), T0);
+            requests.pipeInput("lead", low(request("c1:a" + i, "lead", ContactMethodType.SMS, "+15550001")), T0);
         }
         assertThat(twilio.messagesTo("+15550001")).hasSize(1);
 
@@ -133,7 +133,7 @@ class NotifyTopologyIT {
 
         // The same requests again, as after a crash before the consumer offsets were committed: nothing is resent.
         for (int i = 1; i <= 4; i++) {
-            requests.pipeInput("lead", request("c1:a" + i, "lead", ContactMethodType.SMS, "+15550001"), T0);
+            requests.pipeInput("lead", low(request("c1:a" + i, "lead", ContactMethodType.SMS, "+15550001")), T0);
         }
         harness.advance(Duration.ofMinutes(2));
         assertThat(twilio.messagesTo("+15550001")).hasSize(2);
@@ -213,6 +213,11 @@ class NotifyTopologyIT {
 
     static ContactMethod method(ContactMethodType type, String address) {
         return ContactMethod.newBuilder().setType(type).setAddress(address).build();
+    }
+
+    /** A rate limit holds and digests low-urgency pages only. */
+    static NotificationRequest low(NotificationRequest request) {
+        return NotificationRequest.newBuilder(request).setUrgency(Urgency.LOW).build();
     }
 
     static NotificationRequest request(String alertKey, String user, ContactMethodType method, String address) {

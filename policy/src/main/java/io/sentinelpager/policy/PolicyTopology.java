@@ -6,8 +6,10 @@ import io.sentinelpager.schemas.EnrichedAlert;
 import io.sentinelpager.schemas.RouteDecision;
 import io.sentinelpager.schemas.RoutedAlert;
 import io.sentinelpager.schemas.Topics;
+import io.sentinelpager.schemas.Urgency;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
@@ -38,7 +40,9 @@ public final class PolicyTopology {
         GlobalTables.add(builder, serdes, Topics.CONFIG_POLICIES, POLICIES_STORE);
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DECISIONS_STORE),
                 serdes.key(), serdes.value(RouteDecision.class)));
-        builder.stream(Topics.ALERTS_ENRICHED.name(),
+        // Both lanes of an alert's partition in one task, with one decisions store: the urgent lane is taken first
+        // (LaneTimestampExtractor), and a high-urgency route goes on the urgent lane whichever lane it came from.
+        builder.stream(List.of(Topics.ALERTS_ENRICHED.name(), Topics.ALERTS_ENRICHED_URGENT.name()),
                         Consumed.with(serdes.key(), serdes.value(EnrichedAlert.class)).withName("enriched-alerts"))
                 .process(() -> new RouteProcessor(route, decisionRetention, clock), Named.as("route"), DECISIONS_STORE)
                 .split(Named.as("policy-"))
@@ -46,8 +50,10 @@ public final class PolicyTopology {
                         s -> s.to(Topics.ALERTS_SUPPRESSED.name(), Produced.with(serdes.key(),
                                 serdes.value(RoutedAlert.class)).withName("suppressed-alerts")), "suppressed"))
                 .defaultBranch(Branched.withConsumer(
-                        s -> s.to(Topics.ALERTS_ROUTED.name(), Produced.with(serdes.key(),
-                                serdes.value(RoutedAlert.class)).withName("routed-alerts")), "routed"));
+                        s -> s.to((key, routed, record) -> routed.getUrgency() == Urgency.LOW
+                                ? Topics.ALERTS_ROUTED.name() : Topics.ALERTS_ROUTED_URGENT.name(),
+                                Produced.with(serdes.key(), serdes.value(RoutedAlert.class)).withName("routed-alerts")),
+                        "routed"));
         return builder.build();
     }
 }

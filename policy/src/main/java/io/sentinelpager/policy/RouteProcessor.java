@@ -2,6 +2,7 @@ package io.sentinelpager.policy;
 
 import io.sentinelpager.oncall.routing.Policies;
 import io.sentinelpager.platform.kafka.GlobalTables;
+import io.sentinelpager.platform.kafka.LaneTimestampExtractor;
 import io.sentinelpager.schemas.EnrichedAlert;
 import io.sentinelpager.schemas.PolicyConfig;
 import io.sentinelpager.schemas.RouteDecision;
@@ -72,7 +73,8 @@ final class RouteProcessor implements Processor<String, EnrichedAlert, String, R
         } else {
             routed = DefaultRoute.follow(decided, record.value(), now);
         }
-        context.forward(record.withValue(routed));
+        // Read from the urgent lane, the record's timestamp is a month early (LaneTimestampExtractor): the real one.
+        context.forward(LaneTimestampExtractor.restore(record.withValue(routed), context.recordMetadata()));
     }
 
     private List<PolicyConfig> livePolicies() {

@@ -50,7 +50,9 @@ class PolicyTopologyIT {
     MutableClock clock;
     TestInputTopic<String, SpecificRecord> enriched;
     TestInputTopic<String, SpecificRecord> policies;
+    /** The routes of these tests are of high urgency, so their alerts take the urgent lane. */
     TestOutputTopic<String, SpecificRecord> routed;
+    TestOutputTopic<String, SpecificRecord> routedLow;
     TestOutputTopic<String, SpecificRecord> suppressed;
 
     @BeforeEach
@@ -62,7 +64,8 @@ class PolicyTopologyIT {
         clock = harness.clock();
         enriched = harness.input(Topics.ALERTS_ENRICHED.name());
         policies = harness.input(Topics.CONFIG_POLICIES.name());
-        routed = harness.output(Topics.ALERTS_ROUTED.name());
+        routed = harness.output(Topics.ALERTS_ROUTED_URGENT.name());
+        routedLow = harness.output(Topics.ALERTS_ROUTED.name());
         suppressed = harness.output(Topics.ALERTS_SUPPRESSED.name());
     }
 
@@ -126,6 +129,21 @@ class PolicyTopologyIT {
         // Nothing remembers the first record now: this one is routed as the first one would be.
         enriched.pipeInput("c1:a1", update("c1:a1", 3), clock.instant());
         assertThat(routed.readValuesToList()).extracting(v -> ((RoutedAlert) v).getPolicyId()).containsExactly("soc-all");
+    }
+
+    @Test
+    void aLowUrgencyRouteTakesAlertsRoutedAndAHighOneTheUrgentLaneWhicheverLaneTheAlertCameOn() {
+        publish(PolicyConfig.newBuilder(route("soc-low", 10, false)).setUrgency(Urgency.LOW).build());
+        enriched.pipeInput("c1:a1", timedOut("c1:a1"), T0);
+        assertThat(routedLow.readKeyValuesToList()).extracting(kv -> kv.key).containsExactly("c1:a1");
+
+        publish(route("soc-high", 5, false));
+        enriched.pipeInput("c1:a2", timedOut("c1:a2"), T0);
+        harness.input(Topics.ALERTS_ENRICHED_URGENT.name()).pipeInput("c1:a3", timedOut("c1:a3"), T0);
+        assertThat(routed.readRecordsToList()).extracting(r -> r.key() + " " + r.getRecordTime())
+                .as("the urgent lane's record read a month early, written with its own time")
+                .containsExactly("c1:a2 " + T0, "c1:a3 " + T0);
+        assertThat(routedLow.isEmpty()).isTrue();
     }
 
     private void publish(PolicyConfig... configs) {

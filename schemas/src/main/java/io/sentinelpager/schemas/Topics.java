@@ -33,6 +33,21 @@ public final class Topics {
             new TopicSpec<>("alerts.enriched", String.class, EnrichedAlert.class, ALERT_PARTITIONS, DELETE_AFTER_14_DAYS);
     public static final TopicSpec<String, RoutedAlert> ALERTS_ROUTED =
             new TopicSpec<>("alerts.routed", String.class, RoutedAlert.class, ALERT_PARTITIONS, DELETE_AFTER_14_DAYS);
+
+    /**
+     * What a {@code .urgent} twin's name ends with. Each twin carries what its topic does, for the alerts that must not
+     * wait behind a storm of others; its reader takes it in the same task as the topic (same key, same partition
+     * count), and picks its records first because they are timestamped a month earlier as they are read (the platform's
+     * {@code LaneTimestampExtractor}). So the lanes share stores, transactions and each alert's order.
+     */
+    public static final String URGENT_SUFFIX = ".urgent";
+    /** alerts.raw's twin: alerts whose severity ingest's setting ingest.urgent.severities names. */
+    public static final TopicSpec<String, SecurityAlert> ALERTS_RAW_URGENT = urgent("alerts.raw.urgent", ALERTS_RAW);
+    /** alerts.enriched's twin: every revision enrich publishes of an alert it read on alerts.raw.urgent. */
+    public static final TopicSpec<String, EnrichedAlert> ALERTS_ENRICHED_URGENT =
+            urgent("alerts.enriched.urgent", ALERTS_ENRICHED);
+    /** alerts.routed's twin: alerts policy routed with high urgency, from either lane. */
+    public static final TopicSpec<String, RoutedAlert> ALERTS_ROUTED_URGENT = urgent("alerts.routed.urgent", ALERTS_ROUTED);
     /** Alerts a policy suppressed, with the policy and its reason: kept for audit, never paged. */
     public static final TopicSpec<String, RoutedAlert> ALERTS_SUPPRESSED =
             new TopicSpec<>("alerts.suppressed", String.class, RoutedAlert.class, ALERT_PARTITIONS, DELETE_AFTER_14_DAYS);
@@ -51,6 +66,9 @@ public final class Topics {
     /** Keyed by user id, so one person's notifications are delivered in order by one notify instance. */
     public static final TopicSpec<String, NotificationRequest> NOTIFICATIONS_OUT =
             new TopicSpec<>("notifications.out", String.class, NotificationRequest.class, ALERT_PARTITIONS, DELETE_AFTER_14_DAYS);
+    /** notifications.out's twin, keyed by user id too: the high-urgency notifications, a timer's later steps as well. */
+    public static final TopicSpec<String, NotificationRequest> NOTIFICATIONS_URGENT =
+            urgent("notifications.urgent", NOTIFICATIONS_OUT);
     public static final TopicSpec<String, DeliveryReceipt> NOTIFICATIONS_RECEIPTS =
             new TopicSpec<>("notifications.receipts", String.class, DeliveryReceipt.class, ALERT_PARTITIONS, DELETE_AFTER_14_DAYS);
     /**
@@ -159,8 +177,9 @@ public final class Topics {
             new TopicSpec<>("push.subscriptions", String.class, PushSubscription.class, 1, COMPACTED);
 
     public static final List<TopicSpec<String, ?>> ALL = List.of(
-            ALERTS_RAW, ALERTS_ENRICHED, ALERTS_ROUTED, ALERTS_SUPPRESSED, ALERT_ACTIONS, ALERT_STATE, PAGES_FORGOTTEN,
-            NOTIFICATIONS_OUT, NOTIFICATIONS_RECEIPTS, NOTIFY_SENDS, SYNC_COMMANDS, SYNC_RESULTS, SYNC_STATE,
+            ALERTS_RAW, ALERTS_ENRICHED, ALERTS_ROUTED, ALERTS_RAW_URGENT, ALERTS_ENRICHED_URGENT, ALERTS_ROUTED_URGENT,
+            ALERTS_SUPPRESSED, ALERT_ACTIONS, ALERT_STATE, PAGES_FORGOTTEN, NOTIFICATIONS_OUT, NOTIFICATIONS_URGENT,
+            NOTIFICATIONS_RECEIPTS, NOTIFY_SENDS, SYNC_COMMANDS, SYNC_RESULTS, SYNC_STATE,
             SYNC_INCIDENTS, SYNC_INCIDENT_STATE, INGEST_WATERMARKS,
             INGEST_SEEN, CONNECTOR_HEALTH, RESPONDER_USED_LINKS, RESPONDER_REVOKED_SESSIONS, CONFIG_POLICIES, CONFIG_TEAMS, CONFIG_USERS,
             CONFIG_SCHEDULES, CONFIG_ESCALATIONS, PUSH_SUBSCRIPTIONS);
@@ -171,11 +190,35 @@ public final class Topics {
      * (topics.alert.partitions) when the cluster's topics are created.
      */
     public static final List<TopicSpec<String, ?>> ALERT_FLOW = List.of(
-            ALERTS_RAW, ALERTS_ENRICHED, ALERTS_ROUTED, ALERTS_SUPPRESSED, ALERT_ACTIONS, ALERT_STATE, PAGES_FORGOTTEN,
-            NOTIFICATIONS_OUT, NOTIFICATIONS_RECEIPTS, NOTIFY_SENDS, SYNC_COMMANDS, SYNC_RESULTS, SYNC_STATE,
+            ALERTS_RAW, ALERTS_ENRICHED, ALERTS_ROUTED, ALERTS_RAW_URGENT, ALERTS_ENRICHED_URGENT, ALERTS_ROUTED_URGENT,
+            ALERTS_SUPPRESSED, ALERT_ACTIONS, ALERT_STATE, PAGES_FORGOTTEN, NOTIFICATIONS_OUT, NOTIFICATIONS_URGENT,
+            NOTIFICATIONS_RECEIPTS, NOTIFY_SENDS, SYNC_COMMANDS, SYNC_RESULTS, SYNC_STATE,
             SYNC_INCIDENTS, SYNC_INCIDENT_STATE);
 
+    /** Each topic of the alert flow that has an urgent twin, with it. */
+    private static final Map<String, String> URGENT_TWINS = Map.of(
+            ALERTS_RAW.name(), ALERTS_RAW_URGENT.name(),
+            ALERTS_ENRICHED.name(), ALERTS_ENRICHED_URGENT.name(),
+            ALERTS_ROUTED.name(), ALERTS_ROUTED_URGENT.name(),
+            NOTIFICATIONS_OUT.name(), NOTIFICATIONS_URGENT.name());
+
+    /**
+     * The urgent twin of a topic, if it has one: half of what flows past that point, so a person reading the topic
+     * (with {@code pager tail}, say) reads its twin too.
+     */
+    public static Optional<String> urgentTwin(String topic) {
+        return Optional.ofNullable(URGENT_TWINS.get(topic));
+    }
+
     private Topics() {
+    }
+
+    /** The urgent twin of an alert-flow topic: its key, value, partitions and retention, under a .urgent name. */
+    private static <V> TopicSpec<String, V> urgent(String name, TopicSpec<String, V> topic) {
+        if (!name.endsWith(URGENT_SUFFIX)) {
+            throw new IllegalArgumentException("an urgent lane's name ends with " + URGENT_SUFFIX + ": " + name);
+        }
+        return new TopicSpec<>(name, String.class, topic.valueType(), topic.partitions(), topic.config());
     }
 
     /** The catalog with the alert flow's topics at {@code alertPartitions} partitions, as a cluster creates them. */

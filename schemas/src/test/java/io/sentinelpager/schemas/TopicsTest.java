@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
@@ -27,6 +28,21 @@ class TopicsTest {
         assertThat(List.of(Topics.ALERTS_ROUTED, Topics.ALERT_ACTIONS, Topics.NOTIFICATIONS_RECEIPTS,
                 Topics.PAGES_FORGOTTEN))
                 .extracting(TopicSpec::partitions).containsOnly(Topics.ALERT_PARTITIONS);
+    }
+
+    @Test
+    void eachUrgentTwinIsReadInItsTopicsTaskAndKeptAsLong() {
+        // A reader takes both lanes of a partition in one task: same partitions, key, value and retention.
+        Map<TopicSpec<String, ?>, TopicSpec<String, ?>> twins = Map.of(Topics.ALERTS_RAW_URGENT, Topics.ALERTS_RAW,
+                Topics.ALERTS_ENRICHED_URGENT, Topics.ALERTS_ENRICHED, Topics.ALERTS_ROUTED_URGENT, Topics.ALERTS_ROUTED,
+                Topics.NOTIFICATIONS_URGENT, Topics.NOTIFICATIONS_OUT);
+        assertThat(twins.keySet()).extracting(TopicSpec::name).containsExactlyInAnyOrder("alerts.raw.urgent",
+                "alerts.enriched.urgent", "alerts.routed.urgent", "notifications.urgent");
+        twins.forEach((urgent, topic) -> {
+            assertThat(urgent.name()).endsWith(".urgent");
+            assertThat(urgent).usingRecursiveComparison().ignoringFields("name").isEqualTo(topic);
+            assertThat(Topics.ALERT_FLOW).contains(urgent, topic);
+        });
     }
 
     @Test

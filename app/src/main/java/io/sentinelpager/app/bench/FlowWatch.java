@@ -42,6 +42,11 @@ final class FlowWatch implements AutoCloseable {
     /** The alert flow's stages, in pipeline order: ingest, enrich, policy, escalate and notify each write one. */
     static final List<TopicSpec<String, ?>> STAGES = List.of(Topics.ALERTS_RAW, Topics.ALERTS_ENRICHED,
             Topics.ALERTS_ROUTED, Topics.NOTIFICATIONS_OUT, Topics.NOTIFICATIONS_RECEIPTS);
+    /** The urgent lanes, each counted as the stage of its twin: a stage's records are those of both its lanes. */
+    static final Map<String, String> LANES = Map.of(Topics.ALERTS_RAW_URGENT.name(), Topics.ALERTS_RAW.name(),
+            Topics.ALERTS_ENRICHED_URGENT.name(), Topics.ALERTS_ENRICHED.name(),
+            Topics.ALERTS_ROUTED_URGENT.name(), Topics.ALERTS_ROUTED.name(),
+            Topics.NOTIFICATIONS_URGENT.name(), Topics.NOTIFICATIONS_OUT.name());
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Deserializer<String> keys = new StringDeserializer();
@@ -58,8 +63,8 @@ final class FlowWatch implements AutoCloseable {
     static void stampOnAppend(ServiceContext context) throws Exception {
         try (Admin admin = Admin.create(context.kafkaClientConfig())) {
             Map<ConfigResource, Collection<AlterConfigOp>> change = new HashMap<>();
-            for (TopicSpec<String, ?> topic : STAGES) {
-                change.put(new ConfigResource(ConfigResource.Type.TOPIC, topic.name()), List.of(new AlterConfigOp(
+            for (String topic : watched()) {
+                change.put(new ConfigResource(ConfigResource.Type.TOPIC, topic), List.of(new AlterConfigOp(
                         new ConfigEntry("message.timestamp.type", "LogAppendTime"), AlterConfigOp.OpType.SET)));
             }
             admin.incrementalAlterConfigs(change).all().get(30, TimeUnit.SECONDS);
@@ -75,7 +80,9 @@ final class FlowWatch implements AutoCloseable {
         List<TopicPartition> partitions = new ArrayList<>();
         for (TopicSpec<String, ?> topic : STAGES) {
             appended.put(topic.name(), new ArrayList<>());
-            consumer.partitionsFor(topic.name()).forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
+        }
+        for (String topic : watched()) {
+            consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
         }
         consumer.assign(partitions);
         consumer.seekToEnd(partitions);
@@ -116,12 +123,20 @@ final class FlowWatch implements AutoCloseable {
         return true;
     }
 
+    /** The stage topics and their urgent lanes. */
+    private static List<String> watched() {
+        List<String> topics = new ArrayList<>(STAGES.stream().map(TopicSpec::name).toList());
+        topics.addAll(LANES.keySet());
+        return topics;
+    }
+
     private void read(ConsumerRecord<byte[], byte[]> record) {
-        appended.get(record.topic()).add(record.timestamp());
-        String alertKey = alertKey(record);
+        String stage = LANES.getOrDefault(record.topic(), record.topic());
+        appended.get(stage).add(record.timestamp());
+        String alertKey = alertKey(stage, record);
         Map<String, Long> stages = alertKey == null ? null : tracked.get(alertKey);
         if (stages != null) {
-            stages.putIfAbsent(record.topic(), record.timestamp());
+            stages.putIfAbsent(stage, record.timestamp());
         }
         if (record.topic().equals(Topics.NOTIFICATIONS_RECEIPTS.name()) && record.value() != null) {
             DeliveryReceipt receipt = receipts.deserialize(record.topic(), record.headers(), record.value());
@@ -137,8 +152,8 @@ final class FlowWatch implements AutoCloseable {
      * The alert a record is about: its key, except on notifications.out, which escalate keys by person (notify
      * delivers each person's pages in order); there the request names it, read only when an alert is tracked.
      */
-    private String alertKey(ConsumerRecord<byte[], byte[]> record) {
-        if (!record.topic().equals(Topics.NOTIFICATIONS_OUT.name())) {
+    private String alertKey(String stage, ConsumerRecord<byte[], byte[]> record) {
+        if (!stage.equals(Topics.NOTIFICATIONS_OUT.name())) {
             return record.key() == null ? null : keys.deserialize(record.topic(), record.key());
         }
         return tracked.isEmpty() || record.value() == null ? null
@@ -155,7 +170,7 @@ final class FlowWatch implements AutoCloseable {
         return firstSent;
     }
 
-    /** The append times of the scenario's records on this stage topic, in the order read. */
+    /** The append times of the scenario's records on this stage topic and its urgent lane, in the order read. */
     List<Long> appended(TopicSpec<String, ?> topic) {
         return appended.get(topic.name());
     }

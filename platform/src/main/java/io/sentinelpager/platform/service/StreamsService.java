@@ -3,6 +3,7 @@ package io.sentinelpager.platform.service;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.sentinelpager.platform.kafka.DeadLetterHandlers;
 import io.sentinelpager.platform.kafka.GuardedClients;
+import io.sentinelpager.platform.kafka.LaneTimestampExtractor;
 import io.sentinelpager.platform.kafka.TopicProvisioner;
 import io.sentinelpager.schemas.Topics;
 import java.time.Clock;
@@ -34,6 +35,10 @@ import org.slf4j.LoggerFactory;
 public final class StreamsService implements Service {
 
     private static final Logger log = LoggerFactory.getLogger(StreamsService.class);
+    /** Records a stream thread takes per poll; an operator's kafka.main.consumer.max.poll.records wins. */
+    static final int MAX_POLL_RECORDS = 100;
+    /** Bytes a stream thread's consumer fetches ahead per partition; see {@link #properties}. */
+    static final int MAX_PARTITION_FETCH_BYTES = 64 * 1024;
 
     private final String name;
     private final KafkaStreams streams;
@@ -80,6 +85,16 @@ public final class StreamsService implements Service {
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandlers.Processing.class);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandlers.Production.class);
+        // Urgent lanes first within a task; the default, so that repartition topics get it too.
+        p.put(StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG, LaneTimestampExtractor.class);
+        // A thread processes what one poll returned before it polls again: an urgent record that arrives meanwhile
+        // waits for the rest of the batch, so the batch is kept small (Kafka's default is 1,000).
+        p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), MAX_POLL_RECORDS);
+        // The consumer hands out what it fetched in the order the fetches came back, whatever the timestamps: with
+        // Kafka's 1 MiB per partition, an urgent record fetched after a storm waited for a thousand or more of the
+        // storm's records already fetched. A larger record still comes, alone.
+        p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG),
+                MAX_PARTITION_FETCH_BYTES);
         // Static membership: a restarted instance takes its tasks back without a rebalance; Streams adds each thread's
         // number. An id the operator gives under kafka. wins.
         if (!context.platform().instanceId().isBlank()
