@@ -56,8 +56,7 @@ final class CountFactsProcessor implements Processor<String, AlertLifecycle, Str
         if (samples.isEmpty()) {
             return;
         }
-        facts.put(record.key(), ReportPageFacts.newBuilder().setCounted(List.copyOf(counted))
-                .setUpdatedAt(record.value().getUpdatedAt()).build());
+        facts.put(record.key(), ReportPageFacts.newBuilder().setCounted(List.copyOf(counted)).build());
         for (KeyValue<String, ReportSample> sample : samples) {
             context.forward(record.withKey(sample.key).withValue(sample.value));
         }
