@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 /** The pager command: run the demo, run services against a cluster, and look at topics. */
 @Command(name = "pager", mixinStandardHelpOptions = true, version = "Sentinel Pager 0.1.0",
         description = "Pages the on-call responder for Microsoft Sentinel and Defender alerts.%n"
-                + "Services: pager ingest|enrich|policy|escalate|notify|responder|syncback|all --config FILE",
+                + "Services: pager ingest|enrich|policy|escalate|notify|responder|syncback|reports|all --config FILE",
         subcommands = {DemoCommand.class, BenchCommand.class, ValidateCommand.class, ApplyCommand.class, GetCommand.class,
                 TailCommand.class, TopicsCommand.class, EmulatorCommand.class, BrokerCommand.class, RegistryCommand.class,
                 PasswdCommand.class, VapidCommand.class,

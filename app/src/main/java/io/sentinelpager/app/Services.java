@@ -14,6 +14,8 @@ import io.sentinelpager.platform.config.PlatformConfig;
 import io.sentinelpager.platform.service.ServiceFactory;
 import io.sentinelpager.policy.PolicyApp;
 import io.sentinelpager.policy.PolicyServiceConfig;
+import io.sentinelpager.reports.ReportsApp;
+import io.sentinelpager.reports.ReportsConfig;
 import io.sentinelpager.responder.ResponderApp;
 import io.sentinelpager.responder.ResponderConfig;
 import io.sentinelpager.syncback.SyncbackApp;
@@ -42,7 +44,7 @@ public final class Services {
      */
     public static final KnownKeys SETTINGS = new KnownKeys(Stream.of(PlatformConfig.KEYS, IngestConfig.KEYS,
             EnrichConfig.KEYS, PolicyServiceConfig.KEYS, EscalateConfig.KEYS, NotifyConfig.KEYS, ResponderConfig.KEYS,
-            SyncbackConfig.KEYS)
+            SyncbackConfig.KEYS, ReportsConfig.KEYS)
             .flatMap(List::stream).toList(), Set.of("PAGER_JAVA_OPTS", PagerCommand.CALLER_DIR, "PAGER_LOG_LEVEL",
             "PAGER_REGISTRY_ARCHIVE"));
 
@@ -55,6 +57,7 @@ public final class Services {
         all.put(NotifyApp.NAME, NotifyApp::create);
         all.put(ResponderApp.NAME, ResponderApp::create);
         all.put(SyncbackApp.NAME, SyncbackApp::create);
+        all.put(ReportsApp.NAME, ReportsApp::create);
         ALL = java.util.Collections.unmodifiableMap(all);
     }
 

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
 
     static final List<String> SERVICES = List.of("ingest", "enrich", "policy", "escalate", "notify", "responder",
-            "syncback");
+            "syncback", "reports");
     static JavaClasses classes;
 
     @BeforeAll

@@ -144,6 +144,43 @@ class ResponderAppIT {
     }
 
     @Test
+    void theReportsScreenChartsMyTeamsResponseOnAPhoneWithACsvOfEachTable() throws Exception {
+        // A page acknowledged and closed as a false positive through the API, which the reports service counts.
+        String key = pipeline.pagedAlert();
+        for (String action : new String[] {"ack", "close"}) {
+            HttpResponse<String> done = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + pipeline.responderPort() + "/api/alerts/" + key + "/" + action))
+                    .header("Authorization", "Bearer " + pipeline.tokens.get("analyst"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"classification\":\"falsePositive\"}")));
+            assertThat(done.statusCode()).as(action).isEqualTo(202);
+            await(action + " applied").atMost(WAIT).pollInterval(Duration.ofMillis(200))
+                    .until(() -> pipeline.status(key).equals(action.equals("ack") ? "acknowledged" : "closed"));
+        }
+        WebDriverWait wait = logIn("analyst");
+
+        browser.findElement(By.id("nav-reports")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("reports-view")));
+        // The team's row, with a time to resolve, once the reports service has counted the close.
+        wait.until(driver -> {
+            driver.navigate().refresh();
+            new WebDriverWait(driver, Duration.ofSeconds(5)).until(ExpectedConditions
+                    .presenceOfElementLocated(By.cssSelector("#reports-team tbody")));
+            // The column MTTR p50 of a row of team soc.
+            return driver.findElements(By.cssSelector("#reports-team tbody tr")).stream().anyMatch(row ->
+                    row.getText().contains("soc") && !row.findElements(By.cssSelector("td")).get(5).getText()
+                            .equals("–"));
+        });
+        assertThat(browser.findElement(By.id("reports-team")).getText()).contains("soc");
+        assertThat(browser.findElements(By.cssSelector("#reports-chart svg rect"))).isNotEmpty();
+        assertThat(browser.findElement(By.id("reports-noise")).getText()).contains("Download CSV");
+        assertThat(browser.findElements(By.cssSelector("#reports-view a.csv"))).extracting(a -> a.getAttribute("href"))
+                .anySatisfy(href -> assertThat(href).contains("/api/reports/rule-noise.csv"))
+                .anySatisfy(href -> assertThat(href).contains("/api/reports/response.csv?dimension=team"));
+        screenshot("12-reports");
+    }
+
+    @Test
     void aLiveUpdateChangesTheCardInPlaceSoATapLandsOnTheAlertTapped() throws Exception {
         WebDriverWait wait = logIn("analyst");
         ObjectNode sample = SampleAlerts.defenderEndpoint();

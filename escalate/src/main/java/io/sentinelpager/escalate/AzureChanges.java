@@ -25,6 +25,7 @@ final class AzureChanges {
                                     Instant now) {
         Change change = Change.of(state, now);
         if (sourceChanged(state, action, change)) {
+            change.page().setClassification(action.getClassification());
             closedInAzure(state, change, directory);
         }
         return change.outcome();

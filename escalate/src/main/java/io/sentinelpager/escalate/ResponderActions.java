@@ -94,7 +94,8 @@ final class ResponderActions {
         String actor = action.getActor();
         String closer = AzureSync.azureUser(directory, state.getOwner() == null ? actor : state.getOwner());
         if (state.getStatus() != LifecycleStatus.CLOSED) {
-            change.page().setStatus(LifecycleStatus.CLOSED).setNextEscalationAt(null);
+            change.page().setStatus(LifecycleStatus.CLOSED).setNextEscalationAt(null)
+                    .setClassification(action.getClassification());
             change.dropPending();
             change.note("closed", actor, action.getChannel(), action.getComment());
             AzureSync.sync(state, change, action, SourceStatus.RESOLVED, closer);

@@ -184,6 +184,8 @@ class ResponderActionsTest {
                 T0.plusSeconds(60)).state().orElseThrow();
         AlertLifecycle byAzure = lifecycle.action(Optional.of(paged), sourceChanged("c1:a1", SourceStatus.RESOLVED),
                 withEmail, T0.plusSeconds(60)).state().orElseThrow();
+        assertThat(byResponder.getClassification()).as("the close's classification, which the reports count")
+                .isEqualTo("truePositive");
         AlertLifecycle resolvedBeforePaged = lifecycle.routed(Optional.empty(), routed(SourceStatus.RESOLVED), withEmail, T0)
                 .state().orElseThrow();
         // Raised by the pager itself: there is nothing in Azure to close, whatever its members say.

@@ -38,6 +38,7 @@ final class AlertBounds {
         }
         return alert
                 .setProviderAlertId(RecordLimits.cut(alert.getProviderAlertId(), RecordLimits.ID_BYTES))
+                .setDetectorId(RecordLimits.cut(alert.getDetectorId(), RecordLimits.ID_BYTES))
                 .setIncidentId(RecordLimits.cut(alert.getIncidentId(), RecordLimits.ID_BYTES))
                 .setTenantId(RecordLimits.cut(alert.getTenantId(), RecordLimits.ID_BYTES))
                 .setTitle(RecordLimits.cut(alert.getTitle(), RecordLimits.TITLE_BYTES))

@@ -68,6 +68,7 @@ final class AlertNormalizer {
                 .setDetermination(a.getDetermination() == null ? null : a.getDetermination().getValue())
                 .setServiceSource(a.getServiceSource() == null ? null : a.getServiceSource().getValue())
                 .setDetectionSource(a.getDetectionSource() == null ? null : a.getDetectionSource().getValue())
+                .setDetectorId(a.getDetectorId())
                 .setProductName(a.getProductName())
                 .setCategory(a.getCategory())
                 .setMitreTechniques(a.getMitreTechniques() == null ? List.of() : a.getMitreTechniques())

@@ -27,6 +27,7 @@ class AlertNormalizerTest {
         Alert alert = new Alert();
         alert.setId("da637551227677560813_-961444813");
         alert.setTitle("Suspicious execution of hidden file");
+        alert.setDetectorId("7f1c3609-a3ff-40e2-995b-c01770161d68");
         alert.setSeverity(AlertSeverity.Low);
         alert.setStatus(AlertStatus.InProgress);
         alert.setCreatedDateTime(OffsetDateTime.parse("2021-04-27T12:19:27.7211305Z"));
@@ -36,6 +37,8 @@ class AlertNormalizerTest {
 
         assertThat(record.getAlertKey()).isEqualTo("contoso:da637551227677560813_-961444813");
         assertThat(record.getSeverity()).isEqualTo(Severity.LOW);
+        assertThat(record.getDetectorId()).as("the detection, which rule-noise reports count by")
+                .isEqualTo("7f1c3609-a3ff-40e2-995b-c01770161d68");
         assertThat(record.getStatus()).isEqualTo(SourceStatus.IN_PROGRESS);
         // Avro's timestamp-millis keeps milliseconds; the watermark compares at the same precision.
         assertThat(record.getLastUpdatedAt()).isEqualTo(Instant.parse("2021-05-02T14:19:01.326Z"));

@@ -31,8 +31,9 @@ import org.apache.kafka.streams.errors.InvalidStateStoreException;
  *
  * <p>Every /api call but login and the OpenAPI document needs a person: a session cookie from login (HttpOnly,
  * SameSite=Strict, Secure, with a CSRF token required on every change) or an API token ({@code Authorization: Bearer}).
- * The routes are in groups: {@link LoginApi} (login and sessions), {@link AlertsApi} (the alerts) and
- * {@link PushSubscriptionsApi}; links, SMS and voice replies from messages carry credentials of their own.
+ * The routes are in groups: {@link LoginApi} (login and sessions), {@link AlertsApi} (the alerts),
+ * {@link PushSubscriptionsApi} and {@link ReportsApi}; links, SMS and voice replies from messages carry credentials of
+ * their own.
  */
 public final class ResponderService implements Service {
 
@@ -46,6 +47,7 @@ public final class ResponderService implements Service {
     private final AlertsApi alerts;
     private final Optional<LinkActions> links;
     private final PushSubscriptionsApi push;
+    private final ReportsApi reports;
     private final WrongReplyCodes wrongSmsCodes;
     private final List<String> routes = Collections.synchronizedList(new ArrayList<>());
     private Javalin http;
@@ -61,6 +63,7 @@ public final class ResponderService implements Service {
         RevokedSessions revoked = new RevokedSessions(state::revokedSession, actions);
         this.login = new LoginApi(config, accounts, sessions, revoked, state, this::publicUrl, clock);
         this.alerts = new AlertsApi(state, actions, live, clock);
+        this.reports = new ReportsApi(state, clock);
         UsedLinks used = new UsedLinks(nonce -> state.<UsedLink>store(ResponderTopology.USED_LINKS_STORE).get(nonce),
                 actions);
         this.links = config.linksKey().map(key -> new LinkActions(new ActionLinks(key, clock), used,
@@ -107,6 +110,7 @@ public final class ResponderService implements Service {
                         login.routes();
                         alerts.routes();
                         push.routes();
+                        reports.routes();
                     });
                 })
                 .before(ResponderService::securityHeaders)

@@ -35,6 +35,8 @@ public final class ResponderTopology {
     public static final String SYNC_STATE_STORE = "sync-state-view";
     public static final String INCIDENT_STATE_STORE = "incident-state-view";
     public static final String PUSH_SUBSCRIPTIONS_STORE = "push-subscriptions-view";
+    public static final String REPORTS_RESPONSE_STORE = "reports-response-view";
+    public static final String REPORTS_RULE_NOISE_STORE = "reports-rule-noise-view";
 
     private ResponderTopology() {
     }
@@ -65,6 +67,9 @@ public final class ResponderTopology {
         GlobalTables.add(builder, serdes, Topics.SYNC_INCIDENT_STATE, INCIDENT_STATE_STORE);
         // Every person's phones, whichever instance they subscribed through: the cap on them counts them all.
         GlobalTables.add(builder, serdes, Topics.PUSH_SUBSCRIPTIONS, PUSH_SUBSCRIPTIONS_STORE);
+        // The reports, whole on every instance: any instance answers for every team.
+        GlobalTables.add(builder, serdes, Topics.REPORTS_RESPONSE, REPORTS_RESPONSE_STORE);
+        GlobalTables.add(builder, serdes, Topics.REPORTS_RULE_NOISE, REPORTS_RULE_NOISE_STORE);
         return builder.build();
     }
 

@@ -93,6 +93,11 @@ public final class RecordLimits {
     public static final int TIMELINE_BYTES = 128 * 1024;
     /** Alerts listed on a grouped page; the alerts of the incident beyond it are counted, not listed. */
     public static final int PAGE_MEMBERS = 500;
+    /**
+     * Duration samples kept per measure of a report bucket (8 bytes each): p50 and p90 are exact up to this many
+     * pages of one team in one day or week, and taken from the first this many beyond.
+     */
+    public static final int REPORT_SAMPLES = 1_000;
 
     private static final String MARKER = "…";
 

@@ -176,13 +176,31 @@ public final class Topics {
     public static final TopicSpec<String, PushSubscription> PUSH_SUBSCRIPTIONS =
             new TopicSpec<>("push.subscriptions", String.class, PushSubscription.class, 1, COMPACTED);
 
+    /**
+     * How long a report bucket is kept after its last change: a year of days and weeks, so that this month compares
+     * with the same month last year. The reports service forgets its own copy of a bucket after the same time.
+     */
+    public static final Duration REPORTS_RETENTION = Duration.ofDays(400);
+    private static final Map<String, String> REPORTS_CONFIG = Map.of("cleanup.policy", "compact,delete",
+            "retention.ms", String.valueOf(REPORTS_RETENTION.toMillis()));
+    /**
+     * Keyed by bucket ({@code <dimension>|<team>|<period>|<start>|<value>}): time to acknowledge and to resolve, pages,
+     * escalations and night pages per team, person, policy, severity and connector, by day and by week; the latest per
+     * bucket, which the responder reads as a global table.
+     */
+    public static final TopicSpec<String, ReportBucket> REPORTS_RESPONSE =
+            new TopicSpec<>("reports.response", String.class, ReportBucket.class, ALERT_PARTITIONS, REPORTS_CONFIG);
+    /** Keyed like reports.response, for the dimension detection: pages, noise and time to close per detection rule. */
+    public static final TopicSpec<String, ReportBucket> REPORTS_RULE_NOISE =
+            new TopicSpec<>("reports.rule-noise", String.class, ReportBucket.class, ALERT_PARTITIONS, REPORTS_CONFIG);
+
     public static final List<TopicSpec<String, ?>> ALL = List.of(
             ALERTS_RAW, ALERTS_ENRICHED, ALERTS_ROUTED, ALERTS_RAW_URGENT, ALERTS_ENRICHED_URGENT, ALERTS_ROUTED_URGENT,
             ALERTS_SUPPRESSED, ALERT_ACTIONS, ALERT_STATE, PAGES_FORGOTTEN, NOTIFICATIONS_OUT, NOTIFICATIONS_URGENT,
             NOTIFICATIONS_RECEIPTS, NOTIFY_SENDS, SYNC_COMMANDS, SYNC_RESULTS, SYNC_STATE,
             SYNC_INCIDENTS, SYNC_INCIDENT_STATE, INGEST_WATERMARKS,
             INGEST_SEEN, CONNECTOR_HEALTH, RESPONDER_USED_LINKS, RESPONDER_REVOKED_SESSIONS, CONFIG_POLICIES, CONFIG_TEAMS, CONFIG_USERS,
-            CONFIG_SCHEDULES, CONFIG_ESCALATIONS, PUSH_SUBSCRIPTIONS);
+            CONFIG_SCHEDULES, CONFIG_ESCALATIONS, PUSH_SUBSCRIPTIONS, REPORTS_RESPONSE, REPORTS_RULE_NOISE);
 
     /**
      * The topics an alert flows through, keyed by alert, page, person or incident: they share one partition count,

@@ -71,6 +71,8 @@ class TopicsTest {
         assertThat(Topics.INGEST_SEEN.compacted()).isTrue();
         assertThat(Topics.CONNECTOR_HEALTH.compacted()).isTrue();
         assertThat(Topics.PUSH_SUBSCRIPTIONS.compacted()).isTrue();
+        assertThat(Topics.REPORTS_RESPONSE.compacted()).isTrue();
+        assertThat(Topics.REPORTS_RULE_NOISE.compacted()).isTrue();
         assertThat(Topics.ALERTS_RAW.compacted()).isFalse();
     }
 
