@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntPredicate;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -106,17 +107,28 @@ final class AlertFilter implements Predicate<ObjectNode> {
                     + " value is an unquoted date-time literal, e.g. 2024-05-01T10:00:00Z, not " + literal);
         }
         Instant bound = GraphTime.parse(literal);
-        Predicate<Instant> comparison = switch (operator) {
-            case "ge" -> t -> !t.isBefore(bound);
-            case "gt" -> t -> t.isAfter(bound);
-            case "le" -> t -> !t.isAfter(bound);
-            case "lt" -> t -> t.isBefore(bound);
+        IntPredicate comparison = switch (operator) {
+            case "ge" -> order -> order >= 0;
+            case "gt" -> order -> order > 0;
+            case "le" -> order -> order <= 0;
+            case "lt" -> order -> order < 0;
             default -> throw new IllegalArgumentException("Invalid filter clause: operator '" + operator
                     + "' is not supported on " + field + "; use ge, gt, le or lt");
         };
+        // Every time the emulator writes is in Graph's fixed-width UTC form, which sorts as the instants do: a list call
+        // compares each alert's text with the bound's instead of parsing it (parsing every alert's time on every page
+        // of a 20,000-alert listing was a fifth of pager bench's CPU). A bound finer than Graph's 100 ns is compared
+        // parsed, as is any time written in another form.
+        String canonicalBound = GraphTime.parse(GraphTime.format(bound)).equals(bound) ? GraphTime.format(bound) : null;
         return alert -> {
             JsonNode value = alert.get(field);
-            return value != null && value.isTextual() && comparison.test(GraphTime.parse(value.asText()));
+            if (value == null || !value.isTextual()) {
+                return false;
+            }
+            String text = value.asText();
+            int order = canonicalBound != null && GraphTime.isCanonical(text) ? text.compareTo(canonicalBound)
+                    : GraphTime.parse(text).compareTo(bound);
+            return comparison.test(order);
         };
     }
 

@@ -38,6 +38,31 @@ final class GraphTime {
         }
     }
 
+    /**
+     * Whether the text is in this format ({@link #format}): fixed width and UTC, so two such texts sort as their
+     * instants do, and comparing them needs no parsing.
+     */
+    static boolean isCanonical(String text) {
+        if (text.length() != 28) {
+            return false;
+        }
+        for (int i = 0; i < 28; i++) {
+            char c = text.charAt(i);
+            boolean ok = switch (i) {
+                case 4, 7 -> c == '-';
+                case 10 -> c == 'T';
+                case 13, 16 -> c == ':';
+                case 19 -> c == '.';
+                case 27 -> c == 'Z';
+                default -> c >= '0' && c <= '9';
+            };
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** .NET ticks (100 ns since 0001-01-01), the 18 digits in Defender alert ids. */
     static long ticks(Instant instant) {
         return EPOCH_TICKS + instant.getEpochSecond() * 10_000_000L + instant.getNano() / NANOS_PER_TICK;

@@ -34,6 +34,21 @@ class AlertFilterTest {
         assertThat(AlertFilter.parse("lastUpdateDateTime lt 2021-05-02T14:19:01.3266667Z").test(alert)).isFalse();
         assertThat(AlertFilter.parse("lastUpdateDateTime le 2021-05-02T16:19:01.3266667+02:00").test(alert)).isTrue();
         assertThat(AlertFilter.parse("createdDateTime lt 2024-05-01T00:00:01Z").test(alert)).isTrue();
+        // A bound finer than Graph's 100 ns: 1 ns after the alert's time, so the alert is before it.
+        assertThat(AlertFilter.parse("lastUpdateDateTime lt 2021-05-02T14:19:01.326666701Z").test(alert)).isTrue();
+        assertThat(AlertFilter.parse("lastUpdateDateTime ge 2021-05-02T14:19:01.326666701Z").test(alert)).isFalse();
+    }
+
+    @Test
+    void graphsOwnTimeFormatSortsAsItsInstants() {
+        String earlier = "2021-05-02T14:19:01.3266667Z";
+        String later = "2021-05-02T14:19:01.3266668Z";
+        assertThat(GraphTime.isCanonical(earlier)).isTrue();
+        assertThat(GraphTime.isCanonical("2021-05-02T14:19:01Z")).isFalse();
+        assertThat(GraphTime.isCanonical("2021-05-02T16:19:01.3266667+02")).isFalse();
+        assertThat(Integer.signum(earlier.compareTo(later)))
+                .isEqualTo(Integer.signum(GraphTime.parse(earlier).compareTo(GraphTime.parse(later)))).isEqualTo(-1);
+        assertThat(GraphTime.format(GraphTime.parse(earlier))).isEqualTo(earlier);
     }
 
     @Test
