@@ -86,6 +86,16 @@ final class People {
                 "start", s.start().toString(), "end", s.end().toString())).toList();
     }
 
+    /** The schedule with the app's overrides on top, or null. */
+    ScheduleConfig schedule(String scheduleId) {
+        return schedules.get(scheduleId);
+    }
+
+    /** The teams that have this schedule: their members may override it. */
+    List<TeamConfig> teamsWithSchedule(String scheduleId) {
+        return teams.values().stream().filter(t -> t.getScheduleIds().contains(scheduleId)).toList();
+    }
+
     List<String> allTeams() {
         return teams.keySet().stream().sorted().toList();
     }

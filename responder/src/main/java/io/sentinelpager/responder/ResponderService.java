@@ -32,7 +32,8 @@ import org.apache.kafka.streams.errors.InvalidStateStoreException;
  * <p>Every /api call but login and the OpenAPI document needs a person: a session cookie from login (HttpOnly,
  * SameSite=Strict, Secure, with a CSRF token required on every change) or an API token ({@code Authorization: Bearer}).
  * The routes are in groups: {@link LoginApi} (login and sessions), {@link AlertsApi} (the alerts) and
- * {@link PushSubscriptionsApi}; links, SMS and voice replies from messages carry credentials of their own.
+ * {@link PushSubscriptionsApi} and {@link OverridesApi}; links, SMS and voice replies from messages carry credentials
+ * of their own.
  */
 public final class ResponderService implements Service {
 
@@ -46,12 +47,15 @@ public final class ResponderService implements Service {
     private final AlertsApi alerts;
     private final Optional<LinkActions> links;
     private final PushSubscriptionsApi push;
+    private final RecordPublisher records;
+    private final OverridesApi overrides;
     private final WrongReplyCodes wrongSmsCodes;
     private final List<String> routes = Collections.synchronizedList(new ArrayList<>());
     private Javalin http;
 
     ResponderService(StreamsService view, ActionPublisher actions, LiveUpdates live, ResponderConfig config,
-                     Accounts accounts, Sessions sessions, Clock clock, PushSubscriptionsApi push) {
+                     Accounts accounts, Sessions sessions, Clock clock, PushSubscriptionsApi push,
+                     RecordPublisher records) {
         this.view = view;
         this.actions = actions;
         this.live = live;
@@ -66,6 +70,8 @@ public final class ResponderService implements Service {
         this.links = config.linksKey().map(key -> new LinkActions(new ActionLinks(key, clock), used,
                 state::page, state::people, actions, clock));
         this.push = push;
+        this.records = records;
+        this.overrides = new OverridesApi(state, records, clock);
         this.wrongSmsCodes = new WrongReplyCodes(clock);
         live.readFrom(new LiveUpdates.View() {
             @Override
@@ -107,6 +113,7 @@ public final class ResponderService implements Service {
                         login.routes();
                         alerts.routes();
                         push.routes();
+                        overrides.routes();
                     });
                 })
                 .before(ResponderService::securityHeaders)
@@ -179,6 +186,7 @@ public final class ResponderService implements Service {
         live.close();
         actions.close();
         push.close();
+        records.close();
         view.close();
     }
 }

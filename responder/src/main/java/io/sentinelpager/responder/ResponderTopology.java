@@ -30,6 +30,7 @@ public final class ResponderTopology {
     public static final String TEAMS_STORE = GlobalTables.TEAMS_STORE;
     public static final String USERS_STORE = GlobalTables.USERS_STORE;
     public static final String SCHEDULES_STORE = GlobalTables.SCHEDULES_STORE;
+    public static final String OVERRIDES_STORE = GlobalTables.OVERRIDES_STORE;
     public static final String USED_LINKS_STORE = "used-links-view";
     public static final String REVOKED_SESSIONS_STORE = "revoked-sessions-view";
     public static final String SYNC_STATE_STORE = "sync-state-view";
@@ -55,6 +56,8 @@ public final class ResponderTopology {
         GlobalTables.add(builder, serdes, Topics.CONFIG_TEAMS, TEAMS_STORE);
         GlobalTables.add(builder, serdes, Topics.CONFIG_USERS, USERS_STORE);
         GlobalTables.add(builder, serdes, Topics.CONFIG_SCHEDULES, SCHEDULES_STORE);
+        // Overrides made in the app, on top of the schedules, whichever instance took them.
+        GlobalTables.add(builder, serdes, Topics.CONFIG_OVERRIDES, OVERRIDES_STORE);
         // Every instance sees every spent link: a link works once, whichever instance it reaches.
         GlobalTables.add(builder, serdes, Topics.RESPONDER_USED_LINKS, USED_LINKS_STORE);
         // And every logout: a logged-out session is refused, whichever instance it reaches.

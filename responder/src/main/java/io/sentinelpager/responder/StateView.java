@@ -1,9 +1,11 @@
 package io.sentinelpager.responder;
 
 import io.javalin.http.ServiceUnavailableResponse;
+import io.sentinelpager.oncall.OnCall;
 import io.sentinelpager.platform.kafka.GlobalTables;
 import io.sentinelpager.platform.service.StreamsService;
 import io.sentinelpager.schemas.AlertLifecycle;
+import io.sentinelpager.schemas.AppOverride;
 import io.sentinelpager.schemas.IncidentState;
 import io.sentinelpager.schemas.LifecycleStatus;
 import io.sentinelpager.schemas.RevokedSession;
@@ -12,6 +14,7 @@ import io.sentinelpager.schemas.UserConfig;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -103,7 +106,13 @@ final class StateView {
     People people() {
         ReadOnlyKeyValueStore<String, UserConfig> users = store(ResponderTopology.USERS_STORE);
         return new People(GlobalTables.copy(store(ResponderTopology.TEAMS_STORE)), users::get,
-                GlobalTables.copy(store(ResponderTopology.SCHEDULES_STORE)));
+                OnCall.withAppOverrides(GlobalTables.copy(store(ResponderTopology.SCHEDULES_STORE)),
+                        overrides().values()));
+    }
+
+    /** The overrides made in the app, by id. */
+    Map<String, AppOverride> overrides() {
+        return GlobalTables.copy(store(ResponderTopology.OVERRIDES_STORE));
     }
 
     private ReadOnlyKeyValueStore<String, AlertLifecycle> pages() {
