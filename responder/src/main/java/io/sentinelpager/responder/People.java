@@ -6,6 +6,7 @@ import io.sentinelpager.schemas.TeamConfig;
 import io.sentinelpager.schemas.UserConfig;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -89,6 +90,11 @@ final class People {
     /** The schedule with the app's overrides on top, or null. */
     ScheduleConfig schedule(String scheduleId) {
         return schedules.get(scheduleId);
+    }
+
+    /** Every schedule, with the app's overrides on top. */
+    Collection<ScheduleConfig> schedules() {
+        return schedules.values();
     }
 
     /** The teams that have this schedule: their members may override it. */

@@ -32,8 +32,8 @@ import org.apache.kafka.streams.errors.InvalidStateStoreException;
  * <p>Every /api call but login and the OpenAPI document needs a person: a session cookie from login (HttpOnly,
  * SameSite=Strict, Secure, with a CSRF token required on every change) or an API token ({@code Authorization: Bearer}).
  * The routes are in groups: {@link LoginApi} (login and sessions), {@link AlertsApi} (the alerts) and
- * {@link PushSubscriptionsApi} and {@link OverridesApi}; links, SMS and voice replies from messages carry credentials
- * of their own.
+ * {@link PushSubscriptionsApi}, {@link OverridesApi} and {@link CalendarFeedApi}; links, SMS and voice replies from
+ * messages, and calendar feeds, carry credentials of their own.
  */
 public final class ResponderService implements Service {
 
@@ -49,6 +49,7 @@ public final class ResponderService implements Service {
     private final PushSubscriptionsApi push;
     private final RecordPublisher records;
     private final OverridesApi overrides;
+    private final CalendarFeedApi calendar;
     private final WrongReplyCodes wrongSmsCodes;
     private final List<String> routes = Collections.synchronizedList(new ArrayList<>());
     private Javalin http;
@@ -72,6 +73,7 @@ public final class ResponderService implements Service {
         this.push = push;
         this.records = records;
         this.overrides = new OverridesApi(state, records, clock);
+        this.calendar = new CalendarFeedApi(sessions.key(), state, state::calendarFeed, records, this::publicUrl, clock);
         this.wrongSmsCodes = new WrongReplyCodes(clock);
         live.readFrom(new LiveUpdates.View() {
             @Override
@@ -114,6 +116,7 @@ public final class ResponderService implements Service {
                         alerts.routes();
                         push.routes();
                         overrides.routes();
+                        calendar.routes();
                     });
                 })
                 .before(ResponderService::securityHeaders)
@@ -125,6 +128,8 @@ public final class ResponderService implements Service {
                 .get(ActionLinks.PATH + "{token}", ctx -> linkActions().confirm(ctx))
                 .post(ActionLinks.PATH + "{token}", ctx -> linkActions().act(ctx))
                 .post(SmsReplies.PATH, ctx -> smsReplies().receive(ctx))
+                // Calendar feeds: the URL's signed token is the credential, as calendar apps send no cookie.
+                .get(CalendarFeedApi.PATH + "{file}", ctx -> calendar.serve(ctx))
                 .post("/webhooks/twilio/voice", ctx -> linkActions().voice(ctx, twilioAuthToken(), publicUrl()))
                 // Every refusal as {"error": why}, the shape the OpenAPI document gives, whatever the client accepts.
                 .exception(HttpResponseException.class, (e, ctx) -> ctx.status(e.getStatus())

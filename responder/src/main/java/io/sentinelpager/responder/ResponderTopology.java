@@ -33,6 +33,7 @@ public final class ResponderTopology {
     public static final String OVERRIDES_STORE = GlobalTables.OVERRIDES_STORE;
     public static final String USED_LINKS_STORE = "used-links-view";
     public static final String REVOKED_SESSIONS_STORE = "revoked-sessions-view";
+    public static final String CALENDAR_FEEDS_STORE = "calendar-feeds-view";
     public static final String SYNC_STATE_STORE = "sync-state-view";
     public static final String INCIDENT_STATE_STORE = "incident-state-view";
     public static final String PUSH_SUBSCRIPTIONS_STORE = "push-subscriptions-view";
@@ -62,6 +63,8 @@ public final class ResponderTopology {
         GlobalTables.add(builder, serdes, Topics.RESPONDER_USED_LINKS, USED_LINKS_STORE);
         // And every logout: a logged-out session is refused, whichever instance it reaches.
         GlobalTables.add(builder, serdes, Topics.RESPONDER_REVOKED_SESSIONS, REVOKED_SESSIONS_STORE);
+        // And every person's current calendar feed: a replaced or revoked feed URL is refused by every instance.
+        GlobalTables.add(builder, serdes, Topics.RESPONDER_CALENDAR_FEEDS, CALENDAR_FEEDS_STORE);
         // What Azure has from us of each alert, whichever instance serves the alert, told to open apps as it changes.
         addLatestPerKey(builder, serdes, Topics.SYNC_STATE, SYNC_STATE_STORE, (key, state) -> azureChanges.accept(key));
         // And of each incident, beside its alerts.

@@ -6,6 +6,7 @@ import io.sentinelpager.platform.kafka.GlobalTables;
 import io.sentinelpager.platform.service.StreamsService;
 import io.sentinelpager.schemas.AlertLifecycle;
 import io.sentinelpager.schemas.AppOverride;
+import io.sentinelpager.schemas.CalendarFeed;
 import io.sentinelpager.schemas.IncidentState;
 import io.sentinelpager.schemas.LifecycleStatus;
 import io.sentinelpager.schemas.RevokedSession;
@@ -92,6 +93,11 @@ final class StateView {
     /** The logout of the session with this nonce, or null. */
     RevokedSession revokedSession(String nonce) {
         return this.<RevokedSession>global(ResponderTopology.REVOKED_SESSIONS_STORE).get(nonce);
+    }
+
+    /** The person's current calendar feed, or null: global, so a revoked feed is refused also during a rebalance. */
+    CalendarFeed calendarFeed(String userId) {
+        return this.<CalendarFeed>global(ResponderTopology.CALENDAR_FEEDS_STORE).get(userId);
     }
 
     /** Whether the on-call configuration has this user now: a user deleted from it has no more access. */
