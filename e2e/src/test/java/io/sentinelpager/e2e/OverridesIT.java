@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sentinelpager.app.ApplyCommand;
+import io.sentinelpager.app.PagerCommand;
 import io.sentinelpager.platform.local.LocalCluster;
 import io.sentinelpager.schemas.AlertSource;
 import io.sentinelpager.schemas.NotificationRequest;
@@ -36,6 +37,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import picocli.CommandLine;
 
 /**
  * A shift swapped from the app reaches the pager: the analyst makes an override through the responder API, and the
@@ -88,6 +90,8 @@ class OverridesIT {
                     new PrintStream(out, true, StandardCharsets.UTF_8), System.err)).isTrue();
             assertThat(out.toString(StandardCharsets.UTF_8)).doesNotContain(Topics.CONFIG_OVERRIDES.name());
             assertThat(JSON.readTree(get("/api/overrides").body()).findValuesAsText("id")).contains(id);
+            assertThat(pagerGetOverrides()).as("pager get overrides").containsPattern(id + " +soc-primary .* "
+                    + covering + " .*analyst, ");
             assertThat(pagedAtStepOne(alert())).isEqualTo(covering);
         } finally {
             HttpResponse<String> deleted = send(HttpRequest.newBuilder(uri("/api/overrides/" + id)).DELETE());
@@ -95,6 +99,21 @@ class OverridesIT {
         }
         await("the rotation back").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
                 .until(() -> onCallNow().equals(rotation));
+    }
+
+    /** What {@code pager get overrides} prints. */
+    private static String pagerGetOverrides() {
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        PrintStream original = System.out;
+        System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
+        try {
+            assertThat(new CommandLine(new PagerCommand()).execute("get", "overrides",
+                    "--bootstrap-server", pipeline.cluster.bootstrapServers(),
+                    "--registry-url", pipeline.cluster.registryUrl())).isZero();
+        } finally {
+            System.setOut(original);
+        }
+        return buffer.toString(StandardCharsets.UTF_8);
     }
 
     /** A new alert for the soc team on the default chain, whose first step pages soc-primary's on-call person. */

@@ -3,7 +3,6 @@ package io.sentinelpager.responder;
 import io.javalin.apibuilder.ApiBuilder;
 import io.javalin.http.Context;
 import io.javalin.http.NotFoundResponse;
-import io.javalin.http.ServiceUnavailableResponse;
 import io.sentinelpager.platform.config.Secret;
 import io.sentinelpager.platform.security.Hmac;
 import io.sentinelpager.schemas.CalendarFeed;
@@ -16,7 +15,6 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -88,16 +86,14 @@ final class CalendarFeedApi {
         random.nextBytes(id);
         CalendarFeed feed = CalendarFeed.newBuilder().setUserId(user).setFeedId(ENCODER.encodeToString(id))
                 .setCreatedAt(clock.instant()).build();
-        publisher.send(Topics.RESPONDER_CALENDAR_FEEDS, user, feed);
-        awaitReadBack(user, feed.getFeedId());
+        publisher.send(Topics.RESPONDER_CALENDAR_FEEDS, user, feed, () -> current(user).equals(feed.getFeedId()));
         AUDIT.info("{} made a calendar feed URL, replacing any earlier one", user);
         ctx.status(201).json(view(feed));
     }
 
     private void revoke(Context ctx) throws Exception {
         String user = Principal.of(ctx).user();
-        publisher.send(Topics.RESPONDER_CALENDAR_FEEDS, user, null);
-        awaitReadBack(user, null);
+        publisher.send(Topics.RESPONDER_CALENDAR_FEEDS, user, null, () -> current(user).isEmpty());
         AUDIT.info("{} revoked their calendar feed URL", user);
         ctx.status(204);
     }
@@ -156,19 +152,8 @@ final class CalendarFeedApi {
         return out;
     }
 
-    /**
-     * Until this instance's table has the change, so that the answer means the new URL works here and the old one is
-     * refused here; other instances read it moments later.
-     */
-    private void awaitReadBack(String user, String feedId) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!Objects.equals(feedId, Optional.ofNullable(feeds.apply(user)).map(CalendarFeed::getFeedId)
-                .orElse(null))) {
-            if (System.nanoTime() > deadline) {
-                throw new ServiceUnavailableResponse("the change is written but not read back yet; it takes effect in"
-                        + " a moment");
-            }
-            Thread.sleep(20);
-        }
+    /** The user's current feed id on this instance, empty when none. */
+    private String current(String user) {
+        return Optional.ofNullable(feeds.apply(user)).map(CalendarFeed::getFeedId).orElse("");
     }
 }

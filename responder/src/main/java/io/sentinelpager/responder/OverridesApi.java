@@ -67,7 +67,7 @@ final class OverridesApi {
     }
 
     private void publish(Context ctx, AppOverride o) throws Exception {
-        publisher.send(Topics.CONFIG_OVERRIDES, o.getId(), o);
+        publisher.send(Topics.CONFIG_OVERRIDES, o.getId(), o, () -> state.overrides().containsKey(o.getId()));
         AUDIT.info("{} made override {} of schedule {}: {} on call from {} to {}{}", o.getCreatedBy(), o.getId(),
                 o.getScheduleId(), o.getUser(), o.getStart(), o.getEnd(),
                 o.getReplaces() == null ? "" : ", handed over by " + o.getReplaces());
@@ -82,7 +82,7 @@ final class OverridesApi {
         if (o == null || !OverrideRequests.mayOverride(who, o.getScheduleId(), state.people())) {
             throw new NotFoundResponse("no override " + id);
         }
-        publisher.send(Topics.CONFIG_OVERRIDES, id, null);
+        publisher.send(Topics.CONFIG_OVERRIDES, id, null, () -> !state.overrides().containsKey(id));
         AUDIT.info("{} deleted override {} of schedule {} ({} on call from {} to {}, made by {})", who.user(), id,
                 o.getScheduleId(), o.getUser(), o.getStart(), o.getEnd(), o.getCreatedBy());
         ctx.status(204);

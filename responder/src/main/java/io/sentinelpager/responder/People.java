@@ -92,6 +92,10 @@ final class People {
         return schedules.get(scheduleId);
     }
 
+    TeamConfig team(String teamId) {
+        return teams.get(teamId);
+    }
+
     /** Every schedule, with the app's overrides on top. */
     Collection<ScheduleConfig> schedules() {
         return schedules.values();

@@ -31,9 +31,9 @@ import org.apache.kafka.streams.errors.InvalidStateStoreException;
  *
  * <p>Every /api call but login and the OpenAPI document needs a person: a session cookie from login (HttpOnly,
  * SameSite=Strict, Secure, with a CSRF token required on every change) or an API token ({@code Authorization: Bearer}).
- * The routes are in groups: {@link LoginApi} (login and sessions), {@link AlertsApi} (the alerts) and
- * {@link PushSubscriptionsApi}, {@link OverridesApi} and {@link CalendarFeedApi}; links, SMS and voice replies from
- * messages, and calendar feeds, carry credentials of their own.
+ * The routes are in groups: {@link LoginApi} (login and sessions), {@link AlertsApi} (the alerts),
+ * {@link PushSubscriptionsApi}, {@link SchedulesApi}, {@link OverridesApi} and {@link CalendarFeedApi}; links, SMS
+ * and voice replies from messages, and calendar feeds, carry credentials of their own.
  */
 public final class ResponderService implements Service {
 
@@ -50,6 +50,7 @@ public final class ResponderService implements Service {
     private final RecordPublisher records;
     private final OverridesApi overrides;
     private final CalendarFeedApi calendar;
+    private final SchedulesApi schedules;
     private final WrongReplyCodes wrongSmsCodes;
     private final List<String> routes = Collections.synchronizedList(new ArrayList<>());
     private Javalin http;
@@ -73,6 +74,7 @@ public final class ResponderService implements Service {
         this.push = push;
         this.records = records;
         this.overrides = new OverridesApi(state, records, clock);
+        this.schedules = new SchedulesApi(state, clock);
         this.calendar = new CalendarFeedApi(sessions.key(), state, state::calendarFeed, records, this::publicUrl, clock);
         this.wrongSmsCodes = new WrongReplyCodes(clock);
         live.readFrom(new LiveUpdates.View() {
@@ -117,6 +119,7 @@ public final class ResponderService implements Service {
                         push.routes();
                         overrides.routes();
                         calendar.routes();
+                        schedules.routes();
                     });
                 })
                 .before(ResponderService::securityHeaders)

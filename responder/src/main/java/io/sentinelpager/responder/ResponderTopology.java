@@ -20,9 +20,9 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
 
 /**
  * The responder's view, the same on every instance: alert.state in a global store (the latest state per alert),
- * every change handed to the live updates of connected apps, the teams, users and schedules as global tables for
- * authorization and "who is on call", the one-click links already used, the sessions logged out, and what
- * syncback has written to Azure.
+ * every change handed to the live updates of connected apps, the teams, users, schedules and the app's overrides as
+ * global tables for authorization and "who is on call", the one-click links already used, the sessions logged out,
+ * each person's current calendar feed, and what syncback has written to Azure.
  */
 public final class ResponderTopology {
 

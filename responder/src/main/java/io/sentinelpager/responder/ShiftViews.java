@@ -10,6 +10,8 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
+import java.util.stream.Stream;
 
 /**
  * Shifts as people look at them: each schedule's shifts over a period, with those that come from an override marked,
@@ -25,12 +27,29 @@ final class ShiftViews {
     private ShiftViews() {
     }
 
-    /** The schedule's shifts that overlap [from, to), cut to it, in time order. */
+    /**
+     * The schedule's shifts that overlap [from, to), cut to it, in time order. A person's time on an override is a
+     * shift of its own, also where it continues their own rotation shift (which {@link OnCall#shifts} merges), so
+     * that every override shows.
+     */
     static List<Shift> of(ScheduleConfig schedule, Instant from, Instant to) {
         List<Shift> out = new ArrayList<>();
         for (OnCall.Shift s : OnCall.shifts(schedule, from, to)) {
-            boolean override = schedule.getOverrides().stream().anyMatch(o -> covers(o, s));
-            out.add(new Shift(schedule.getId(), schedule.getName(), s.user(), s.start(), s.end(), override));
+            TreeSet<Instant> cuts = new TreeSet<>(List.of(s.start(), s.end()));
+            for (ScheduleOverride o : schedule.getOverrides()) {
+                if (o.getUser().equals(s.user())) {
+                    Stream.of(o.getStart(), o.getEnd()).filter(t -> t.isAfter(s.start()) && t.isBefore(s.end()))
+                            .forEach(cuts::add);
+                }
+            }
+            Instant start = null;
+            for (Instant end : cuts) {
+                if (start != null) {
+                    out.add(new Shift(schedule.getId(), schedule.getName(), s.user(), start, end,
+                            overridden(schedule, s.user(), start)));
+                }
+                start = end;
+            }
         }
         return out;
     }
@@ -45,10 +64,17 @@ final class ShiftViews {
         return out;
     }
 
-    /** Per schedule of these teams, each once: its id, name, time zone and shifts over [from, to), as the API gives it. */
-    static List<Map<String, Object>> schedules(List<TeamConfig> teams, People people, Instant from, Instant to) {
+    /**
+     * Per schedule of these teams, each once: its id, name, time zone, the team's members (who may cover) and its
+     * shifts over [from, to), as the API gives it.
+     */
+    static List<Map<String, Object>> schedules(List<String> teamIds, People people, Instant from, Instant to) {
         Map<String, Map<String, Object>> out = new LinkedHashMap<>();
-        for (TeamConfig team : teams) {
+        for (String teamId : teamIds) {
+            TeamConfig team = people.team(teamId);
+            if (team == null) {
+                continue;
+            }
             for (String id : team.getScheduleIds()) {
                 ScheduleConfig schedule = people.schedule(id);
                 if (schedule == null || out.containsKey(id)) {
@@ -75,7 +101,9 @@ final class ShiftViews {
         return new ArrayList<>(out.values());
     }
 
-    private static boolean covers(ScheduleOverride o, OnCall.Shift s) {
-        return o.getUser().equals(s.user()) && !s.start().isBefore(o.getStart()) && s.start().isBefore(o.getEnd());
+    /** Whether an override of this user's is in force at {@code at} (the user being the one on duty then). */
+    private static boolean overridden(ScheduleConfig schedule, String user, Instant at) {
+        return schedule.getOverrides().stream().anyMatch(o -> o.getUser().equals(user) && !at.isBefore(o.getStart())
+                && at.isBefore(o.getEnd()));
     }
 }
