@@ -24,7 +24,7 @@ async function api(method, path, body) {
 function say(message) { $('status').textContent = message; }
 
 function show(view) {
-  for (const id of ['login-view', 'list-view', 'detail-view', 'oncall-view', 'reports-view']) $(id).hidden = id !== view;
+  for (const id of ['login-view', 'list-view', 'detail-view', 'oncall-view', 'reports-view', 'schedule-view']) $(id).hidden = id !== view;
   $('nav').hidden = view === 'login-view';
 }
 
@@ -272,6 +272,7 @@ async function route() {
     if (hash.startsWith('#/alert/')) await openDetail(decodeURIComponent(hash.slice(8)));
     else if (hash === '#/oncall') await openOnCall();
     else if (hash === '#/reports') await openReports(); // reports.js
+    else if (hash === '#/schedule') await openSchedule(); // schedule.js
     else { state.openKey = null; show('list-view'); await loadList(); }
   } catch (e) { say(e.message); }
 }

@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.security.interfaces.ECPublicKey;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -363,6 +364,48 @@ class ResponderAppIT {
         assertThat(pushApi(user, "DELETE", "{\"endpoint\":\"" + otherPhone + "\"}").statusCode()).isEqualTo(204);
         assertThat(send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + pipeline.responderPort()
                 + "/api/me"))).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void theScheduleScreenShowsTwoWeeksOfShiftsAndCoveringOneMarksItAsAnOverride() throws Exception {
+        WebDriverWait wait = logIn("lead");
+        browser.findElement(By.id("nav-schedule")).click();
+        By days = By.cssSelector("#schedules section[data-schedule='soc-primary'] .day");
+        // Every local day that the next 14 days touch: today's rest, 13 whole days and the start of the 15th.
+        wait.until(ExpectedConditions.numberOfElementsToBe(days, 15));
+        // The weekly rotation hands off within any 14 days: both people have a shift, and the hand-off shows.
+        assertThat(browser.findElement(By.cssSelector("#schedules section[data-schedule='soc-primary'] .shifts"))
+                .getText()).contains("Lee Lead").contains("Alex Analyst");
+        assertThat(browser.findElements(By.cssSelector("section[data-schedule='soc-primary'] .shift.handoff")))
+                .isNotEmpty();
+        screenshot("12-schedule");
+
+        // Lead covers the analyst's last shift of the fortnight: the app shows it as an override.
+        List<WebElement> cover = browser.findElements(By.xpath("//section[@data-schedule='soc-primary']"
+                + "//button[text()='Cover this shift']"));
+        assertThat(cover).isNotEmpty();
+        assertThat(browser.findElements(By.cssSelector("section[data-schedule='soc-primary'] .shift.override")))
+                .isEmpty();
+        cover.get(cover.size() - 1).click();
+        try {
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "Done: lead is on call"));
+            wait.until(ExpectedConditions.presenceOfElementLocated(
+                    By.cssSelector("section[data-schedule='soc-primary'] .shift.override")));
+            screenshot("13-schedule-override");
+        } finally {
+            // The shared pipeline's other tests page the rotation as the YAML has it.
+            JsonNode overrides = new com.fasterxml.jackson.databind.ObjectMapper().readTree(send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + pipeline.responderPort() + "/api/overrides"))
+                    .header("Authorization", "Bearer " + pipeline.tokens.get("manager"))).body());
+            for (JsonNode o : overrides) {
+                if (o.path("createdBy").asText().equals("lead")) {
+                    assertThat(send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + pipeline.responderPort()
+                            + "/api/overrides/" + o.path("id").asText())).DELETE()
+                            .header("Authorization", "Bearer " + pipeline.tokens.get("manager"))).statusCode())
+                            .isEqualTo(204);
+                }
+            }
+        }
     }
 
     @Test

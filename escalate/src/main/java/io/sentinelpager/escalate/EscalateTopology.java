@@ -41,6 +41,7 @@ public final class EscalateTopology {
     public static final String TEAMS_STORE = GlobalTables.TEAMS_STORE;
     public static final String USERS_STORE = GlobalTables.USERS_STORE;
     public static final String SCHEDULES_STORE = GlobalTables.SCHEDULES_STORE;
+    public static final String OVERRIDES_STORE = GlobalTables.OVERRIDES_STORE;
     public static final String CHAINS_STORE = GlobalTables.ESCALATIONS_STORE;
     public static final String TIMERS_STORE = "escalation-timers-store";
     /** Alert key → key of the grouped page the alert is on. */
@@ -73,6 +74,8 @@ public final class EscalateTopology {
         GlobalTables.add(builder, serdes, Topics.CONFIG_TEAMS, TEAMS_STORE);
         GlobalTables.add(builder, serdes, Topics.CONFIG_USERS, USERS_STORE);
         GlobalTables.add(builder, serdes, Topics.CONFIG_SCHEDULES, SCHEDULES_STORE);
+        // Overrides made in the responder app, applied on top of the schedules at every decision.
+        GlobalTables.add(builder, serdes, Topics.CONFIG_OVERRIDES, OVERRIDES_STORE);
         GlobalTables.add(builder, serdes, Topics.CONFIG_ESCALATIONS, CHAINS_STORE);
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LIFECYCLE_STORE),
                 serdes.key(), serdes.value(AlertLifecycle.class)));

@@ -1,8 +1,10 @@
 package io.sentinelpager.escalate;
 
+import io.sentinelpager.oncall.OnCall;
 import io.sentinelpager.platform.kafka.GlobalTables;
 import io.sentinelpager.schemas.AlertAction;
 import io.sentinelpager.schemas.AlertLifecycle;
+import io.sentinelpager.schemas.AppOverride;
 import io.sentinelpager.schemas.DeliveryReceipt;
 import io.sentinelpager.schemas.EscalationChainConfig;
 import io.sentinelpager.schemas.LifecycleStatus;
@@ -81,6 +83,7 @@ final class LifecycleProcessor implements Processor<String, SpecificRecord, Stri
     private KeyValueStore<String, ValueAndTimestamp<TeamConfig>> teams;
     private KeyValueStore<String, ValueAndTimestamp<UserConfig>> users;
     private KeyValueStore<String, ValueAndTimestamp<ScheduleConfig>> schedules;
+    private KeyValueStore<String, ValueAndTimestamp<AppOverride>> overrides;
     private KeyValueStore<String, ValueAndTimestamp<EscalationChainConfig>> chains;
     private KeyValueStore<String, String> timers;
     private KeyValueStore<String, String> held;
@@ -104,6 +107,7 @@ final class LifecycleProcessor implements Processor<String, SpecificRecord, Stri
         this.teams = context.getStateStore(EscalateTopology.TEAMS_STORE);
         this.users = context.getStateStore(EscalateTopology.USERS_STORE);
         this.schedules = context.getStateStore(EscalateTopology.SCHEDULES_STORE);
+        this.overrides = context.getStateStore(EscalateTopology.OVERRIDES_STORE);
         this.chains = context.getStateStore(EscalateTopology.CHAINS_STORE);
         this.timers = context.getStateStore(EscalateTopology.TIMERS_STORE);
         this.held = context.getStateStore(EscalateTopology.HELD_STORE);
@@ -347,7 +351,8 @@ final class LifecycleProcessor implements Processor<String, SpecificRecord, Stri
     }
 
     private Lifecycle.Directory directory() {
-        return new Lifecycle.Directory(id -> value(teams, id), id -> value(users, id), GlobalTables.copyValues(schedules),
+        return new Lifecycle.Directory(id -> value(teams, id), id -> value(users, id),
+                OnCall.withAppOverrides(GlobalTables.copyValues(schedules), GlobalTables.copyValues(overrides).values()),
                 id -> value(chains, id));
     }
 

@@ -1,5 +1,6 @@
 package io.sentinelpager.oncall;
 
+import io.sentinelpager.schemas.AppOverride;
 import io.sentinelpager.schemas.LayerRestriction;
 import io.sentinelpager.schemas.RotationLayer;
 import io.sentinelpager.schemas.ScheduleConfig;
@@ -15,6 +16,9 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +38,30 @@ public final class OnCall {
     }
 
     private OnCall() {
+    }
+
+    /**
+     * The schedules with the app's overrides (config.overrides) on top of each schedule's own: listed after the YAML
+     * overrides, so they win where both cover an instant, and in start order among themselves. Every reader of
+     * "who is on call" (escalate, the responder) passes its schedules through here, so both see the same people. An
+     * override of a schedule that is not configured changes nothing.
+     */
+    public static Map<String, ScheduleConfig> withAppOverrides(Map<String, ScheduleConfig> schedules,
+                                                               Collection<AppOverride> overrides) {
+        if (overrides.isEmpty()) {
+            return schedules;
+        }
+        Map<String, ScheduleConfig> out = new LinkedHashMap<>(schedules);
+        overrides.stream().sorted(Comparator.comparing(AppOverride::getStart)).forEach(o -> {
+            ScheduleConfig schedule = out.get(o.getScheduleId());
+            if (schedule != null) {
+                List<ScheduleOverride> all = new ArrayList<>(schedule.getOverrides());
+                all.add(ScheduleOverride.newBuilder().setUser(o.getUser()).setStart(o.getStart()).setEnd(o.getEnd())
+                        .build());
+                out.put(schedule.getId(), ScheduleConfig.newBuilder(schedule).setOverrides(all).build());
+            }
+        });
+        return out;
     }
 
     /** The users to page for {@code team} at {@code at}, without duplicates, in schedule order. */

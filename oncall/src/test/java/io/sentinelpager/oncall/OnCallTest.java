@@ -3,6 +3,7 @@ package io.sentinelpager.oncall;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sentinelpager.schemas.AppOverride;
 import io.sentinelpager.schemas.LayerRestriction;
 import io.sentinelpager.schemas.RotationLayer;
 import io.sentinelpager.schemas.ScheduleConfig;
@@ -143,5 +144,28 @@ class OnCallTest {
         ScheduleConfig s = schedule("UTC", layer("weekly", "2026-03-27T09:00", "ana"));
         assertThatThrownBy(() -> OnCall.onDuty(s, at("2026-03-28T10:00:00Z")))
                 .hasMessageContaining("schedule s1").hasMessageContaining("'weekly'");
+    }
+
+    @Test
+    void anAppOverrideWinsOverTheRotationAndTheYamlOverridesForItsTimeOnly() {
+        ScheduleConfig yaml = ScheduleConfig.newBuilder(daily("UTC", "ana", "ben"))
+                .setOverrides(List.of(ScheduleOverride.newBuilder().setUser("cho")
+                        .setStart(at("2026-04-01T00:00:00Z")).setEnd(at("2026-04-02T00:00:00Z")).build())).build();
+        AppOverride app = AppOverride.newBuilder().setId("o1").setScheduleId("s1").setUser("dan")
+                .setStart(at("2026-04-01T10:00:00Z")).setEnd(at("2026-04-01T12:00:00Z"))
+                .setCreatedBy("dan").setCreatedAt(at("2026-03-30T00:00:00Z")).build();
+        AppOverride elsewhere = AppOverride.newBuilder(app).setId("o2").setScheduleId("not-configured").build();
+
+        Map<String, ScheduleConfig> merged = OnCall.withAppOverrides(Map.of("s1", yaml), List.of(app, elsewhere));
+
+        ScheduleConfig s = merged.get("s1");
+        assertThat(OnCall.onDuty(s, at("2026-04-01T09:59:00Z"))).contains("cho");
+        assertThat(OnCall.onDuty(s, at("2026-04-01T10:00:00Z"))).contains("dan");
+        assertThat(OnCall.onDuty(s, at("2026-04-01T12:00:00Z"))).contains("cho");
+        assertThat(OnCall.shifts(s, at("2026-04-01T09:00:00Z"), at("2026-04-01T13:00:00Z")))
+                .extracting(OnCall.Shift::user).containsExactly("cho", "dan", "cho");
+        assertThat(merged).containsOnlyKeys("s1");
+        // The YAML schedule itself is untouched: the merge is a view, not an edit.
+        assertThat(OnCall.onDuty(yaml, at("2026-04-01T10:00:00Z"))).contains("cho");
     }
 }

@@ -6,6 +6,7 @@ import io.sentinelpager.schemas.TeamConfig;
 import io.sentinelpager.schemas.UserConfig;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -84,6 +85,25 @@ final class People {
         mine.sort((a, b) -> a.start().compareTo(b.start()));
         return mine.stream().map(s -> Map.<String, Object>of("schedule", scheduleOf.get(s),
                 "start", s.start().toString(), "end", s.end().toString())).toList();
+    }
+
+    /** The schedule with the app's overrides on top, or null. */
+    ScheduleConfig schedule(String scheduleId) {
+        return schedules.get(scheduleId);
+    }
+
+    TeamConfig team(String teamId) {
+        return teams.get(teamId);
+    }
+
+    /** Every schedule, with the app's overrides on top. */
+    Collection<ScheduleConfig> schedules() {
+        return schedules.values();
+    }
+
+    /** The teams that have this schedule: their members may override it. */
+    List<TeamConfig> teamsWithSchedule(String scheduleId) {
+        return teams.values().stream().filter(t -> t.getScheduleIds().contains(scheduleId)).toList();
     }
 
     List<String> allTeams() {

@@ -26,7 +26,7 @@ public final class ResponderApp {
                 ResponderTopology.build(context.serdes(), live::publish, live::azureChanged), context);
         Sessions sessions = new Sessions(sessionKey(config), config.sessionTtl(), context.clock());
         return new ResponderService(view, new ActionPublisher(context), live, config, accounts, sessions,
-                context.clock(), new PushSubscriptionsApi(context, view));
+                context.clock(), new PushSubscriptionsApi(context, view), new RecordPublisher(context));
     }
 
     private static Secret sessionKey(ResponderConfig config) {

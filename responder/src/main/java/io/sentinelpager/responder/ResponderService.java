@@ -32,7 +32,8 @@ import org.apache.kafka.streams.errors.InvalidStateStoreException;
  * <p>Every /api call but login and the OpenAPI document needs a person: a session cookie from login (HttpOnly,
  * SameSite=Strict, Secure, with a CSRF token required on every change) or an API token ({@code Authorization: Bearer}).
  * The routes are in groups: {@link LoginApi} (login and sessions), {@link AlertsApi} (the alerts),
- * {@link PushSubscriptionsApi} and {@link ReportsApi}; links, SMS and voice replies from messages carry credentials of
+ * {@link PushSubscriptionsApi}, {@link ReportsApi}, {@link SchedulesApi}, {@link OverridesApi} and
+ * {@link CalendarFeedApi}; links, SMS and voice replies from messages, and calendar feeds, carry credentials of
  * their own.
  */
 public final class ResponderService implements Service {
@@ -48,12 +49,17 @@ public final class ResponderService implements Service {
     private final Optional<LinkActions> links;
     private final PushSubscriptionsApi push;
     private final ReportsApi reports;
+    private final RecordPublisher records;
+    private final OverridesApi overrides;
+    private final CalendarFeedApi calendar;
+    private final SchedulesApi schedules;
     private final WrongReplyCodes wrongSmsCodes;
     private final List<String> routes = Collections.synchronizedList(new ArrayList<>());
     private Javalin http;
 
     ResponderService(StreamsService view, ActionPublisher actions, LiveUpdates live, ResponderConfig config,
-                     Accounts accounts, Sessions sessions, Clock clock, PushSubscriptionsApi push) {
+                     Accounts accounts, Sessions sessions, Clock clock, PushSubscriptionsApi push,
+                     RecordPublisher records) {
         this.view = view;
         this.actions = actions;
         this.live = live;
@@ -69,6 +75,10 @@ public final class ResponderService implements Service {
         this.links = config.linksKey().map(key -> new LinkActions(new ActionLinks(key, clock), used,
                 state::page, state::people, actions, clock));
         this.push = push;
+        this.records = records;
+        this.overrides = new OverridesApi(state, records, clock);
+        this.schedules = new SchedulesApi(state, clock);
+        this.calendar = new CalendarFeedApi(sessions.key(), state, state::calendarFeed, records, this::publicUrl, clock);
         this.wrongSmsCodes = new WrongReplyCodes(clock);
         live.readFrom(new LiveUpdates.View() {
             @Override
@@ -111,6 +121,9 @@ public final class ResponderService implements Service {
                         alerts.routes();
                         push.routes();
                         reports.routes();
+                        overrides.routes();
+                        calendar.routes();
+                        schedules.routes();
                     });
                 })
                 .before(ResponderService::securityHeaders)
@@ -122,6 +135,8 @@ public final class ResponderService implements Service {
                 .get(ActionLinks.PATH + "{token}", ctx -> linkActions().confirm(ctx))
                 .post(ActionLinks.PATH + "{token}", ctx -> linkActions().act(ctx))
                 .post(SmsReplies.PATH, ctx -> smsReplies().receive(ctx))
+                // Calendar feeds: the URL's signed token is the credential, as calendar apps send no cookie.
+                .get(CalendarFeedApi.PATH + "{file}", ctx -> calendar.serve(ctx))
                 .post("/webhooks/twilio/voice", ctx -> linkActions().voice(ctx, twilioAuthToken(), publicUrl()))
                 // Every refusal as {"error": why}, the shape the OpenAPI document gives, whatever the client accepts.
                 .exception(HttpResponseException.class, (e, ctx) -> ctx.status(e.getStatus())
@@ -183,6 +198,7 @@ public final class ResponderService implements Service {
         live.close();
         actions.close();
         push.close();
+        records.close();
         view.close();
     }
 }

@@ -20,9 +20,9 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
 
 /**
  * The responder's view, the same on every instance: alert.state in a global store (the latest state per alert),
- * every change handed to the live updates of connected apps, the teams, users and schedules as global tables for
- * authorization and "who is on call", the one-click links already used, the sessions logged out, and what
- * syncback has written to Azure.
+ * every change handed to the live updates of connected apps, the teams, users, schedules and the app's overrides as
+ * global tables for authorization and "who is on call", the one-click links already used, the sessions logged out,
+ * each person's current calendar feed, and what syncback has written to Azure.
  */
 public final class ResponderTopology {
 
@@ -30,8 +30,10 @@ public final class ResponderTopology {
     public static final String TEAMS_STORE = GlobalTables.TEAMS_STORE;
     public static final String USERS_STORE = GlobalTables.USERS_STORE;
     public static final String SCHEDULES_STORE = GlobalTables.SCHEDULES_STORE;
+    public static final String OVERRIDES_STORE = GlobalTables.OVERRIDES_STORE;
     public static final String USED_LINKS_STORE = "used-links-view";
     public static final String REVOKED_SESSIONS_STORE = "revoked-sessions-view";
+    public static final String CALENDAR_FEEDS_STORE = "calendar-feeds-view";
     public static final String SYNC_STATE_STORE = "sync-state-view";
     public static final String INCIDENT_STATE_STORE = "incident-state-view";
     public static final String PUSH_SUBSCRIPTIONS_STORE = "push-subscriptions-view";
@@ -57,10 +59,14 @@ public final class ResponderTopology {
         GlobalTables.add(builder, serdes, Topics.CONFIG_TEAMS, TEAMS_STORE);
         GlobalTables.add(builder, serdes, Topics.CONFIG_USERS, USERS_STORE);
         GlobalTables.add(builder, serdes, Topics.CONFIG_SCHEDULES, SCHEDULES_STORE);
+        // Overrides made in the app, on top of the schedules, whichever instance took them.
+        GlobalTables.add(builder, serdes, Topics.CONFIG_OVERRIDES, OVERRIDES_STORE);
         // Every instance sees every spent link: a link works once, whichever instance it reaches.
         GlobalTables.add(builder, serdes, Topics.RESPONDER_USED_LINKS, USED_LINKS_STORE);
         // And every logout: a logged-out session is refused, whichever instance it reaches.
         GlobalTables.add(builder, serdes, Topics.RESPONDER_REVOKED_SESSIONS, REVOKED_SESSIONS_STORE);
+        // And every person's current calendar feed: a replaced or revoked feed URL is refused by every instance.
+        GlobalTables.add(builder, serdes, Topics.RESPONDER_CALENDAR_FEEDS, CALENDAR_FEEDS_STORE);
         // What Azure has from us of each alert, whichever instance serves the alert, told to open apps as it changes.
         addLatestPerKey(builder, serdes, Topics.SYNC_STATE, SYNC_STATE_STORE, (key, state) -> azureChanges.accept(key));
         // And of each incident, beside its alerts.

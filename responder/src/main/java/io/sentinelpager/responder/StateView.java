@@ -1,9 +1,12 @@
 package io.sentinelpager.responder;
 
 import io.javalin.http.ServiceUnavailableResponse;
+import io.sentinelpager.oncall.OnCall;
 import io.sentinelpager.platform.kafka.GlobalTables;
 import io.sentinelpager.platform.service.StreamsService;
 import io.sentinelpager.schemas.AlertLifecycle;
+import io.sentinelpager.schemas.AppOverride;
+import io.sentinelpager.schemas.CalendarFeed;
 import io.sentinelpager.schemas.IncidentState;
 import io.sentinelpager.schemas.LifecycleStatus;
 import io.sentinelpager.schemas.RevokedSession;
@@ -12,6 +15,7 @@ import io.sentinelpager.schemas.UserConfig;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -91,6 +95,11 @@ final class StateView {
         return this.<RevokedSession>global(ResponderTopology.REVOKED_SESSIONS_STORE).get(nonce);
     }
 
+    /** The person's current calendar feed, or null: global, so a revoked feed is refused also during a rebalance. */
+    CalendarFeed calendarFeed(String userId) {
+        return this.<CalendarFeed>global(ResponderTopology.CALENDAR_FEEDS_STORE).get(userId);
+    }
+
     /** Whether the on-call configuration has this user now: a user deleted from it has no more access. */
     boolean isOnCallUser(String userId) {
         return this.<UserConfig>global(ResponderTopology.USERS_STORE).get(userId) != null;
@@ -103,7 +112,13 @@ final class StateView {
     People people() {
         ReadOnlyKeyValueStore<String, UserConfig> users = store(ResponderTopology.USERS_STORE);
         return new People(GlobalTables.copy(store(ResponderTopology.TEAMS_STORE)), users::get,
-                GlobalTables.copy(store(ResponderTopology.SCHEDULES_STORE)));
+                OnCall.withAppOverrides(GlobalTables.copy(store(ResponderTopology.SCHEDULES_STORE)),
+                        overrides().values()));
+    }
+
+    /** The overrides made in the app, by id. */
+    Map<String, AppOverride> overrides() {
+        return GlobalTables.copy(store(ResponderTopology.OVERRIDES_STORE));
     }
 
     private ReadOnlyKeyValueStore<String, AlertLifecycle> pages() {

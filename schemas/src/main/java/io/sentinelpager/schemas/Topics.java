@@ -156,6 +156,12 @@ public final class Topics {
             new TopicSpec<>("responder.revoked-sessions", String.class, RevokedSession.class, 1, Map.of(
                     "cleanup.policy", "compact,delete", "retention.ms",
                     String.valueOf(REVOKED_SESSIONS_RETENTION.toMillis())));
+    /**
+     * Keyed by user id: the calendar feed whose signed URL is valid now, which every responder instance reads as a
+     * global table; a tombstone revokes it everywhere, also after a restart.
+     */
+    public static final TopicSpec<String, CalendarFeed> RESPONDER_CALENDAR_FEEDS =
+            new TopicSpec<>("responder.calendar-feeds", String.class, CalendarFeed.class, 1, COMPACTED);
 
     public static final TopicSpec<String, PolicyConfig> CONFIG_POLICIES =
             new TopicSpec<>("config.policies", String.class, PolicyConfig.class, 1, COMPACTED);
@@ -167,6 +173,13 @@ public final class Topics {
             new TopicSpec<>("config.schedules", String.class, ScheduleConfig.class, 1, COMPACTED);
     public static final TopicSpec<String, EscalationChainConfig> CONFIG_ESCALATIONS =
             new TopicSpec<>("config.escalations", String.class, EscalationChainConfig.class, 1, COMPACTED);
+    /**
+     * Keyed by override id: schedule overrides made in the responder app ("cover this shift", "hand my shift to"),
+     * applied by escalate and the responder on top of the YAML schedules. The responder writes them, not
+     * {@code pager apply}, which never prunes them.
+     */
+    public static final TopicSpec<String, AppOverride> CONFIG_OVERRIDES =
+            new TopicSpec<>("config.overrides", String.class, AppOverride.class, 1, COMPACTED);
 
     /**
      * Keyed by {@code userId/endpointHash}: the responder writes a subscription when a phone opts in, and a tombstone
@@ -200,7 +213,8 @@ public final class Topics {
             NOTIFICATIONS_RECEIPTS, NOTIFY_SENDS, SYNC_COMMANDS, SYNC_RESULTS, SYNC_STATE,
             SYNC_INCIDENTS, SYNC_INCIDENT_STATE, INGEST_WATERMARKS,
             INGEST_SEEN, CONNECTOR_HEALTH, RESPONDER_USED_LINKS, RESPONDER_REVOKED_SESSIONS, CONFIG_POLICIES, CONFIG_TEAMS, CONFIG_USERS,
-            CONFIG_SCHEDULES, CONFIG_ESCALATIONS, PUSH_SUBSCRIPTIONS, REPORTS_RESPONSE, REPORTS_RULE_NOISE);
+            CONFIG_SCHEDULES, CONFIG_ESCALATIONS, PUSH_SUBSCRIPTIONS, CONFIG_OVERRIDES, RESPONDER_CALENDAR_FEEDS,
+            REPORTS_RESPONSE, REPORTS_RULE_NOISE);
 
     /**
      * The topics an alert flows through, keyed by alert, page, person or incident: they share one partition count,

@@ -14,7 +14,7 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
 
 /**
- * Configuration topics (policies, teams, users, schedules, escalation chains) read as global tables: every instance
+ * Configuration topics (policies, teams, users, schedules, overrides, escalation chains) read as global tables: every instance
  * holds all of it, and a published change applies within moments, without a restart.
  */
 public final class GlobalTables {
@@ -26,6 +26,7 @@ public final class GlobalTables {
     public static final String SCHEDULES_STORE = "config-schedules-store";
     public static final String ESCALATIONS_STORE = "config-escalations-store";
     public static final String POLICIES_STORE = "config-policies-store";
+    public static final String OVERRIDES_STORE = "config-overrides-store";
 
     private GlobalTables() {
     }
