@@ -29,6 +29,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -141,9 +142,12 @@ class OverridesIT {
         return users.get(0);
     }
 
+    /** The people a notification of that step went to, on either lane (the alert's urgency picks one). */
     private static List<String> firstStep(String key, String prefix) {
-        return List.of("analyst", "lead").stream().filter(user -> pipeline.records(Topics.NOTIFICATIONS_OUT.name(),
-                user, pipeline.context.serdes().value(NotificationRequest.class).deserializer()).stream()
+        return List.of("analyst", "lead").stream().filter(user -> Stream.of(Topics.NOTIFICATIONS_OUT,
+                        Topics.NOTIFICATIONS_URGENT)
+                .flatMap(lane -> pipeline.records(lane.name(), user,
+                        pipeline.context.serdes().value(NotificationRequest.class).deserializer()).stream())
                 .map(ConsumerRecord::value).anyMatch(n -> n.getAlertKey().equals(key)
                         && n.getNotificationId().startsWith(prefix))).toList();
     }
