@@ -1,6 +1,9 @@
 package io.sentinelpager.app.bench;
 
+import io.sentinelpager.escalate.EscalateApp;
+import io.sentinelpager.escalate.EscalateTopology;
 import io.sentinelpager.platform.service.ServiceContext;
+import io.sentinelpager.platform.service.StreamsService;
 import io.sentinelpager.schemas.DeliveryOutcome;
 import io.sentinelpager.schemas.DeliveryReceipt;
 import io.sentinelpager.schemas.NotificationRequest;
@@ -47,6 +50,17 @@ final class FlowWatch implements AutoCloseable {
             Topics.ALERTS_ENRICHED_URGENT.name(), Topics.ALERTS_ENRICHED.name(),
             Topics.ALERTS_ROUTED_URGENT.name(), Topics.ALERTS_ROUTED.name(),
             Topics.NOTIFICATIONS_URGENT.name(), Topics.NOTIFICATIONS_OUT.name());
+
+    /**
+     * escalate's repartition topic between its two stages, for high-urgency alerts: when its first stage had re-keyed
+     * the tracked alert to its page. Watched for tracked alerts only; it splits escalate's time in two.
+     */
+    static final String PAGE_EVENTS_URGENT = StreamsService.applicationId(EscalateApp.NAME) + "-"
+            + EscalateTopology.PAGE_EVENTS_URGENT + "-repartition";
+    /** Where a tracked alert's times are kept: the stage topics, with escalate's repartition between policy's and its own. */
+    static final List<String> TRACKED_STAGES = List.of(Topics.ALERTS_RAW.name(), Topics.ALERTS_ENRICHED.name(),
+            Topics.ALERTS_ROUTED.name(), PAGE_EVENTS_URGENT, Topics.NOTIFICATIONS_OUT.name(),
+            Topics.NOTIFICATIONS_RECEIPTS.name());
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Deserializer<String> keys = new StringDeserializer();
@@ -127,10 +141,19 @@ final class FlowWatch implements AutoCloseable {
     private static List<String> watched() {
         List<String> topics = new ArrayList<>(STAGES.stream().map(TopicSpec::name).toList());
         topics.addAll(LANES.keySet());
+        topics.add(PAGE_EVENTS_URGENT);
         return topics;
     }
 
     private void read(ConsumerRecord<byte[], byte[]> record) {
+        if (record.topic().equals(PAGE_EVENTS_URGENT)) {
+            Map<String, Long> stages = record.key() == null ? null
+                    : tracked.get(keys.deserialize(record.topic(), record.key()));
+            if (stages != null) {
+                stages.putIfAbsent(PAGE_EVENTS_URGENT, record.timestamp());
+            }
+            return;
+        }
         String stage = LANES.getOrDefault(record.topic(), record.topic());
         appended.get(stage).add(record.timestamp());
         String alertKey = alertKey(stage, record);

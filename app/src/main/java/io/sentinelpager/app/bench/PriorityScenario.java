@@ -3,7 +3,6 @@ package io.sentinelpager.app.bench;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sentinelpager.app.EmbeddedPager;
 import io.sentinelpager.app.EmbeddedPager.Tenant;
-import io.sentinelpager.schemas.TopicSpec;
 import io.sentinelpager.schemas.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,10 +49,10 @@ final class PriorityScenario {
 
             long created = high.createdAt().toEpochMilli();
             Map<String, Long> stages = new LinkedHashMap<>();
-            for (TopicSpec<String, ?> stage : FlowWatch.STAGES) {
-                Long at = watch.stagesOf(high.alertKey()).get(stage.name());
+            for (String stage : FlowWatch.TRACKED_STAGES) {
+                Long at = watch.stagesOf(high.alertKey()).get(stage);
                 if (at != null) {
-                    stages.put(stage.name(), at - created);
+                    stages.put(stage, at - created);
                 }
             }
             Long sent = watch.sent().get(high.alertKey());
