@@ -40,8 +40,8 @@ final class ConnectorLanes implements AutoCloseable {
     }
 
     /** Writes on the connector's lane and hands the result to {@code then}; see {@link SyncWriter#apply}. */
-    Future<?> write(PendingSync write, boolean mayBeInAzure, Consumer<SyncWriter.Result> then) {
-        return run(write.getConnectorId(), writer.objectOf(write), () -> apply(write, mayBeInAzure), then);
+    Future<?> write(PendingSync write, Consumer<SyncWriter.Result> then) {
+        return run(write.getConnectorId(), writer.objectOf(write), () -> apply(write), then);
     }
 
     /** Checks the incident's roll-up on the connector's lane (its alerts' lane) and hands the result to {@code then}. */
@@ -61,9 +61,9 @@ final class ConnectorLanes implements AutoCloseable {
         return connector.get(Math.floorMod(object.hashCode(), connector.size())).submit(() -> then.accept(call.get()));
     }
 
-    private SyncWriter.Result apply(PendingSync write, boolean mayBeInAzure) {
+    private SyncWriter.Result apply(PendingSync write) {
         try {
-            return writer.apply(write, mayBeInAzure);
+            return writer.apply(write);
         } catch (RuntimeException e) {
             log.error("writing {} to Azure failed unexpectedly", write.getAlertKey(), e);
             return unexpected(e);

@@ -34,9 +34,11 @@ import java.util.stream.Collectors;
  * who writes the very same text twice on one alert therefore sees it once in Defender.)
  *
  * <p>A PATCH sets its fields, but Graph keeps every PATCH in the alert's history, where a responder would see an
- * acknowledge or a close twice. A write whose earlier attempt may have been applied ({@code mayBeInAzure}) therefore
- * reads the alert first and PATCHes only the fields that still differ, or nothing. A write made the first time goes
- * straight to its PATCH: the read costs a call, and only a lost answer calls for it.
+ * acknowledge or a close twice. So every write reads the alert first and PATCHes only the fields that still differ,
+ * or nothing. No attempt can know it is the first: the call starts when syncback takes the command in, before the
+ * transaction that records it commits, so after a crash the next owner takes the same command in again and cannot tell
+ * it from a new one (ClusterChaosIT saw a close written twice that way). The read is one GET per write, and writes are
+ * people's acknowledgements and closes.
  */
 final class GraphWriter implements SyncWriter {
 
@@ -52,7 +54,7 @@ final class GraphWriter implements SyncWriter {
     }
 
     @Override
-    public Result apply(PendingSync write, boolean mayBeInAzure) {
+    public Result apply(PendingSync write) {
         ConnectorConfig connector = connectors.get(write.getConnectorId());
         if (connector == null) {
             return Result.rejected("connector " + write.getConnectorId() + " is not configured in syncback;"
@@ -63,25 +65,19 @@ final class GraphWriter implements SyncWriter {
             AlertStatus status = status(write.getTargetStatus());
             String owner = write.getAssignedTo();
             AlertClassification classification = classification(write.getClassification());
-            List<String> shown = null;
-            if (mayBeInAzure) {
-                // A PATCH is not safe to repeat: Graph records each one in the alert's history, and an acknowledge or
-                // a close must reach it once. So what the alert already shows is not sent again.
-                Alert alert = client.alert(write.getAlertId());
-                status = status == alert.getStatus() ? null : status;
-                owner = owner != null && owner.equals(alert.getAssignedTo()) ? null : owner;
-                classification = classification == alert.getClassification() ? null : classification;
-                shown = new ArrayList<>(GraphAlertsClient.comments(alert));
-            }
+            // A PATCH is not safe to repeat: Graph records each one in the alert's history, and an acknowledge or a
+            // close must reach it once. So what the alert already shows is not sent again.
+            Alert alert = client.alert(write.getAlertId());
+            status = status == alert.getStatus() ? null : status;
+            owner = owner != null && owner.equals(alert.getAssignedTo()) ? null : owner;
+            classification = classification == alert.getClassification() ? null : classification;
+            List<String> shown = new ArrayList<>(GraphAlertsClient.comments(alert));
             boolean wrote = false;
             if (status != null || owner != null || classification != null) {
                 client.updateAlert(write.getAlertId(), new AlertUpdate(status, owner, classification, null));
                 wrote = true;
             }
             if (!write.getComments().isEmpty()) {
-                if (shown == null) {
-                    shown = new ArrayList<>(client.comments(write.getAlertId()));
-                }
                 for (PendingComment comment : write.getComments()) {
                     // remove(): two pending comments of the same text need two shown to count as posted.
                     if (!shown.remove(comment.getText())) {
@@ -90,7 +86,7 @@ final class GraphWriter implements SyncWriter {
                     }
                 }
             }
-            return Result.applied(mayBeInAzure && !wrote ? ALREADY_APPLIED : null);
+            return Result.applied(wrote ? null : ALREADY_APPLIED);
         } catch (GraphCallException e) {
             return Result.of(e);
         }

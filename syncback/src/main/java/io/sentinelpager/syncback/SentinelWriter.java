@@ -57,12 +57,12 @@ final class SentinelWriter implements SyncWriter {
     }
 
     /**
-     * {@code mayBeInAzure} changes nothing here: an alert's write only reads the incident and PUTs its comments under
-     * ids of ours (a repeat rewrites the same comment), and the incident's status and owner are written by the roll-up,
-     * which reads the incident first and writes only what it does not show. Neither repeats a change in Sentinel.
+     * A repeat changes nothing here: an alert's write only reads the incident and PUTs its comments under ids of ours
+     * (a repeat rewrites the same comment), and the incident's status and owner are written by the roll-up, which reads
+     * the incident first and writes only what it does not show. Neither repeats a change in Sentinel.
      */
     @Override
-    public Result apply(PendingSync write, boolean mayBeInAzure) {
+    public Result apply(PendingSync write) {
         ConnectorConfig connector = connectors.get(write.getConnectorId());
         if (connector == null) {
             return Result.rejected("connector " + write.getConnectorId() + " is not configured in syncback;"

@@ -12,7 +12,6 @@ import io.sentinelpager.schemas.SyncStatus;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
@@ -21,7 +20,6 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,10 +32,9 @@ import org.slf4j.LoggerFactory;
  *   <li>A write survives a crash, a restart and a rebalance because it lives in a changelogged store of this task,
  *       with its next try time, and leaves it only in the same transaction that records Azure's answer on
  *       sync.results and sync.state. A write whose answer was not committed is made again, and Azure may have taken
- *       it already: so a write restored from the store, or whose last attempt failed (a timeout or a 5xx may follow
- *       a change Azure made; a comment may fail after the PATCH), is written as "may be in Azure", and the writer
- *       then writes only what Azure does not show yet ({@link SyncWriter#apply}). A write whose every attempt was
- *       answered goes straight to its write.</li>
+ *       it already, also a command's first attempt: its call starts when the command is taken in, before that
+ *       transaction commits, and after a crash the next owner takes the command in again. So the writer always
+ *       writes only what Azure does not show yet ({@link SyncWriter#apply}).</li>
  *   <li>The stream thread never waits for Azure: calls run on the connector's lane ({@link ConnectorLanes}), and
  *       their answers are queued and taken in on the stream thread, by the next record or the punctuator, so the
  *       store and the outputs change under exactly-once.</li>
@@ -60,8 +57,6 @@ final class SyncProcessor implements Processor<String, SyncCommand, String, Spec
     private final Clock clock;
     /** Per alert key: when its pending write is due, and the attempt in flight. */
     private final TaskCalls<Answer> calls = new TaskCalls<>();
-    /** The alert keys whose write may already be in Azure, in part or in full, without our having its answer. */
-    private final Set<String> mayBeInAzure = new HashSet<>();
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, PendingSync> pending;
     private CompletedIds completed;
@@ -83,12 +78,6 @@ final class SyncProcessor implements Processor<String, SyncCommand, String, Spec
         this.pending = context.getStateStore(SyncbackTopology.PENDING_STORE);
         this.completed = CompletedIds.open(context, SyncbackTopology.APPLIED_STORE);
         calls.reset(pending, PendingSync::getNextTryAt);
-        // Restored from the changelog: an attempt may have been made by the process before (or the instance before a
-        // rebalance) and its answer lost with it.
-        mayBeInAzure.clear();
-        try (KeyValueIterator<String, PendingSync> all = pending.all()) {
-            all.forEachRemaining(kv -> mayBeInAzure.add(kv.key));
-        }
         metrics.pendingChanged(calls.size());
         context.schedule(TICK, PunctuationType.WALL_CLOCK_TIME, ignored -> tick());
     }
@@ -125,7 +114,7 @@ final class SyncProcessor implements Processor<String, SyncCommand, String, Spec
     }
 
     private void start(String alertKey, PendingSync write) {
-        calls.start(alertKey, answer -> lanes.write(write, mayBeInAzure.contains(alertKey),
+        calls.start(alertKey, answer -> lanes.write(write,
                 result -> answer.accept(new Answer(write, result))));
     }
 
@@ -164,7 +153,6 @@ final class SyncProcessor implements Processor<String, SyncCommand, String, Spec
         if (rest == null) {
             remove(alertKey);
         } else {
-            mayBeInAzure.remove(alertKey); // the rest is news that no attempt has carried yet
             put(alertKey, rest);
             start(alertKey, rest);
         }
@@ -191,9 +179,6 @@ final class SyncProcessor implements Processor<String, SyncCommand, String, Spec
                 return;
             }
         }
-        // Whatever the failure, part of the write may have been applied: the PATCH before a comment that failed, or
-        // all of it before a timeout or a 5xx.
-        mayBeInAzure.add(alertKey);
         int failures = kept.getAttempts() + 1;
         Instant nextTry = config.nextTry(failures, result.retryAfter(), now, ThreadLocalRandom.current().nextDouble());
         if (failures == 1) {
@@ -254,7 +239,6 @@ final class SyncProcessor implements Processor<String, SyncCommand, String, Spec
 
     private void remove(String alertKey) {
         pending.delete(alertKey);
-        mayBeInAzure.remove(alertKey);
         calls.forget(alertKey);
         metrics.pendingChanged(-1);
     }

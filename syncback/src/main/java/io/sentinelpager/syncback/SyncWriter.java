@@ -53,14 +53,11 @@ interface SyncWriter extends AutoCloseable {
     }
 
     /**
-     * Writes what Azure does not have yet of {@code write}.
-     *
-     * @param mayBeInAzure whether an earlier attempt of the write may have been applied without our hearing so (it
-     *                     was restored from the store, or failed without a definite answer): then only what Azure does
-     *                     not show yet is written, and a write it shows in full is applied without a call that changes
-     *                     anything
+     * Writes what Azure does not have yet of {@code write}: any attempt may follow one that Azure took without our
+     * hearing so (a crash before the answer was recorded, a timeout, a 5xx), so a write Azure shows in full is applied
+     * without a call that changes anything.
      */
-    Result apply(PendingSync write, boolean mayBeInAzure);
+    Result apply(PendingSync write);
 
     /** Reads the incident and its alerts, and writes the incident what they add up to ({@link IncidentRollups}). */
     Check rollUp(IncidentRollup rollup);

@@ -16,10 +16,10 @@ final class WritersBySource implements SyncWriter {
     }
 
     @Override
-    public Result apply(PendingSync write, boolean mayBeInAzure) {
+    public Result apply(PendingSync write) {
         return switch (write.getSource()) {
-            case GRAPH -> graph.apply(write, mayBeInAzure);
-            case SENTINEL -> sentinel.apply(write, mayBeInAzure);
+            case GRAPH -> graph.apply(write);
+            case SENTINEL -> sentinel.apply(write);
             default -> Result.rejected("source " + write.getSource() + " has nothing in Azure to write back to");
         };
     }

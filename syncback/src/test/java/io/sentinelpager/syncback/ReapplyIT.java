@@ -75,8 +75,8 @@ class ReapplyIT {
         String id = azure.alerts().add(JsonNodeFactory.instance.objectNode().put("title", "Twice")).get("id").asText();
         PendingSync write = write("graph:" + id, AlertSource.GRAPH, "on it", "isolated the host");
         try (GraphWriter writer = new GraphWriter(connectors)) {
-            assertThat(writer.apply(write, false).outcome()).isEqualTo(SyncOutcome.APPLIED);
-            assertThat(writer.apply(write, true)).satisfies(again -> {
+            assertThat(writer.apply(write).outcome()).isEqualTo(SyncOutcome.APPLIED);
+            assertThat(writer.apply(write)).satisfies(again -> {
                 assertThat(again.outcome()).isEqualTo(SyncOutcome.APPLIED);
                 assertThat(again.detail()).isEqualTo(GraphWriter.ALREADY_APPLIED);
             });
@@ -101,8 +101,8 @@ class ReapplyIT {
                 .setAlertId(write.getAlertId()).setStatus(write.getTargetStatus())
                 .setClassification(write.getClassification()).setRequestedBy("ana").setAt(T0).build(), T0);
         try (SentinelWriter writer = new SentinelWriter(connectors)) {
-            assertThat(writer.apply(write, false).outcome()).isEqualTo(SyncOutcome.APPLIED);
-            assertThat(writer.apply(write, true).outcome()).isEqualTo(SyncOutcome.APPLIED);
+            assertThat(writer.apply(write).outcome()).isEqualTo(SyncOutcome.APPLIED);
+            assertThat(writer.apply(write).outcome()).isEqualTo(SyncOutcome.APPLIED);
             assertThat(writer.rollUp(rollup).done()).isTrue();
             assertThat(writer.rollUp(rollup).done()).isTrue();
         }
