@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sentinelpager.platform.local.EmbeddedKafka;
 import io.sentinelpager.platform.security.Tls;
+import io.sentinelpager.schemas.Topics;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
@@ -113,7 +114,8 @@ class OperatorPathIT {
 
         Run check = run(Map.of(), List.of("topics", "check", "-c", "pager.yaml"), Duration.ofSeconds(60));
         assertThat(check.exitCode()).as("pager topics check printed:%n%s", check.output()).isZero();
-        assertThat(check.output()).contains("all 52 topics as the catalog says");
+        // Each topic of the catalog and its dead-letter topic.
+        assertThat(check.output()).contains("all " + Topics.ALL.size() * 2 + " topics as the catalog says");
     }
 
     @Test
@@ -138,7 +140,8 @@ class OperatorPathIT {
                 Duration.ofSeconds(120));
         assertThat(applied.exitCode()).as("pager apply printed:%n%s", applied.output()).isZero();
         assertThat(applied.output()).contains("created config.policies (replication factor 1)",
-                "52 topics created, as pager topics create does", "applied: 11 created, 0 updated, 0 deleted");
+                Topics.ALL.size() * 2 + " topics created, as pager topics create does",
+                "applied: 11 created, 0 updated, 0 deleted");
 
         Run check = run(fourPartitions, List.of("topics", "check", "-c", "pager.yaml"), Duration.ofSeconds(60));
         assertThat(check.exitCode()).as("pager topics check printed:%n%s", check.output()).isZero();
