@@ -51,7 +51,8 @@ final class LastShift {
      * one that ended last at or before now; empty when {@code shifts} has neither.
      */
     static Optional<ShiftViews.Shift> pick(List<ShiftViews.Shift> shifts, Instant now) {
-        Optional<ShiftViews.Shift> current = shifts.stream().filter(s -> !s.start().isAfter(now) && s.end().isAfter(now))
+        Optional<ShiftViews.Shift> current = shifts.stream()
+                .filter(s -> !s.start().isAfter(now) && s.end().isAfter(now))
                 .max(Comparator.comparing(ShiftViews.Shift::start));
         if (current.isPresent()) {
             return current;

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 /** "My last shift" from plain schedules and pages, at a fixed time. */
 class LastShiftTest {
 
-    /** Daily hand-off at 09:00 Berlin time, ana and ben in turn; ana's shift of 28 March has the change to summer time. */
+    /** Daily hand-off at 09:00 Berlin time, ana and ben in turn; ana's shift of 28 March has the change to CEST. */
     static final ScheduleConfig PRIMARY = ScheduleConfig.newBuilder().setId("primary").setName("Primary")
             .setTimeZone("Europe/Berlin").setLayers(List.of(RotationLayer.newBuilder()
                     .setParticipants(List.of("ana", "ben")).setShiftLength("P1D").setHandoffStart("2026-03-20T09:00")
@@ -74,7 +74,8 @@ class LastShiftTest {
                 .containsEntry("schedule", "primary").containsEntry("current", false)
                 // 23 hours: 09:00 to 09:00 local with an hour skipped at 02:00.
                 .containsEntry("start", "2026-03-28T08:00:00Z").containsEntry("end", "2026-03-29T07:00:00Z")
-                .containsEntry("localStart", "2026-03-28T09:00+01:00").containsEntry("localEnd", "2026-03-29T09:00+02:00");
+                .containsEntry("localStart", "2026-03-28T09:00+01:00")
+                .containsEntry("localEnd", "2026-03-29T09:00+02:00");
         assertThat(answer.get("counts")).isEqualTo(Map.of("paged", 2L, "acknowledged", 1L, "closed", 1L,
                 "stillOpen", 1L, "escalatedPastMe", 1L));
         List<Map<String, Object>> pages = pages(answer);
