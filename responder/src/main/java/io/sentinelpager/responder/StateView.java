@@ -38,12 +38,25 @@ final class StateView {
 
     /** The page with this alert key, or null. */
     AlertLifecycle page(String alertKey) {
-        return pages().get(alertKey);
+        return pagesStore().get(alertKey);
+    }
+
+    /** Every page alert.state still has: open ones and closed ones within escalate.closed.retention. */
+    List<AlertLifecycle> pages() {
+        List<AlertLifecycle> all = new ArrayList<>();
+        try (KeyValueIterator<String, AlertLifecycle> it = pagesStore().all()) {
+            it.forEachRemaining(kv -> {
+                if (kv.value != null) {
+                    all.add(kv.value);
+                }
+            });
+        }
+        return all;
     }
 
     List<AlertLifecycle> openPages() {
         List<AlertLifecycle> open = new ArrayList<>();
-        try (KeyValueIterator<String, AlertLifecycle> it = pages().all()) {
+        try (KeyValueIterator<String, AlertLifecycle> it = pagesStore().all()) {
             it.forEachRemaining(kv -> {
                 if (kv.value != null && kv.value.getStatus() != LifecycleStatus.CLOSED) {
                     open.add(kv.value);
@@ -58,7 +71,7 @@ final class StateView {
      * members, so only alerts without a page of their own are looked for among all pages.
      */
     List<AlertLifecycle> pagesWith(Set<String> alertKeys) {
-        ReadOnlyKeyValueStore<String, AlertLifecycle> pages = pages();
+        ReadOnlyKeyValueStore<String, AlertLifecycle> pages = pagesStore();
         List<AlertLifecycle> out = new ArrayList<>();
         Set<String> grouped = new HashSet<>();
         for (String key : alertKeys) {
@@ -121,7 +134,7 @@ final class StateView {
         return GlobalTables.copy(store(ResponderTopology.OVERRIDES_STORE));
     }
 
-    private ReadOnlyKeyValueStore<String, AlertLifecycle> pages() {
+    private ReadOnlyKeyValueStore<String, AlertLifecycle> pagesStore() {
         return store(ResponderTopology.STATE_STORE);
     }
 

@@ -1,4 +1,4 @@
-package io.sentinelpager.reports;
+package io.sentinelpager.oncall;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
