@@ -57,11 +57,10 @@ function csvLink(path) {
 async function openReports() {
   show('reports-view');
   const query = 'period=week';
-  const [teams, people, noise, shifts] = await Promise.all([
+  const [teams, people, noise] = await Promise.all([
     api('GET', '/api/reports/response?dimension=team&' + query),
     api('GET', '/api/reports/response?dimension=person&' + query),
-    api('GET', '/api/reports/rule-noise?' + query),
-    api('GET', '/api/reports/shifts')]);
+    api('GET', '/api/reports/rule-noise?' + query)]);
   $('reports-chart').replaceChildren(teams.length ? barChart(teams, 'team and week')
     : el('p', { class: 'muted' }, 'No pages of your teams in the last four weeks.'));
   $('reports-team').replaceChildren(table([['start', 'Week'], ['value', 'Team'], ['pages', 'Pages'],
@@ -72,11 +71,6 @@ async function openReports() {
   $('reports-person').replaceChildren(table([['start', 'Week'], ['value', 'Person'], ['pages', 'Pages'],
     ['nightPages', 'At night'], ['mttaP50Seconds', 'MTTA p50', minutes]], people),
   csvLink('/api/reports/response.csv?dimension=person&' + query));
-  const shiftTime = (t) => new Date(t).toLocaleString([], { weekday: 'short', day: 'numeric', month: 'short',
-    hour: '2-digit', minute: '2-digit' });
-  $('reports-shifts').replaceChildren(table([['scheduleName', 'Schedule'], ['start', 'From', shiftTime],
-    ['end', 'To', shiftTime], ['name', 'On call'], ['pages', 'Pages'], ['nightPages', 'At night']], shifts),
-  csvLink('/api/reports/shifts.csv'));
   $('reports-noise').replaceChildren(table([['start', 'Week'], ['label', 'Detection'], ['pages', 'Pages'],
     ['noise', 'FP/benign'], ['noiseShare', 'Share', percent], ['medianSecondsToClose', 'Median close', minutes]],
   noise), csvLink('/api/reports/rule-noise.csv?' + query));

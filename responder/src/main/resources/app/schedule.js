@@ -10,39 +10,10 @@ async function openSchedule() {
   show('schedule-view');
   const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   $('schedule-zone').textContent = 'Times in ' + zone + '. Striped: an override. A line: a hand-off.';
-  renderLastShift(await api('GET', '/api/me/last-shift').catch(() => null));
   const schedules = await api('GET', '/api/schedules?days=' + SCHEDULE_DAYS);
   $('schedules').replaceChildren(...(schedules.length ? schedules.map(renderSchedule)
     : [el('p', { class: 'muted' }, 'Your teams have no schedules.')]));
   renderFeed(await api('GET', '/api/me/calendar').catch(() => null));
-}
-
-// "My last shift": the shift going on or my last ended one, in my configured time zone, what paged me, what is
-// still open and who has it now.
-function renderLastShift(last) {
-  const box = $('last-shift');
-  if (!last) { box.replaceChildren(); return; }
-  if (!last.shift) {
-    box.replaceChildren(el('h2', {}, 'My last shift'), el('p', { class: 'muted' }, last.reason));
-    return;
-  }
-  const s = last.shift, c = last.counts;
-  const when = (t) => new Date(t).toLocaleString([], { timeZone: s.timeZone, weekday: 'short', day: 'numeric',
-    month: 'short', hour: '2-digit', minute: '2-digit' });
-  const minutes = (seconds) => seconds == null ? '' : Math.max(1, Math.round(seconds / 60)) + ' min';
-  const tile = (n, label) => el('span', { class: 'tile' }, el('strong', {}, String(n)), ' ', label);
-  const pages = last.pages.map((p) => el('li', { class: p.open ? 'open' : '' },
-    el('a', { href: '#/alert/' + encodeURIComponent(p.key) }, p.title),
-    p.escalatedPastMe ? el('span', { class: 'badge' }, 'escalated past me') : '',
-    el('span', { class: 'meta block' }, 'Paged ' + when(p.pagedAt)
-      + (p.secondsToAcknowledge != null ? ' · acknowledged in ' + minutes(p.secondsToAcknowledge) : '')
-      + (p.secondsToClose != null ? ' · closed in ' + minutes(p.secondsToClose) : '')
-      + (p.open ? ' · ' + p.status + ', now with ' + (p.with.map((w) => w.name).join(', ') || 'nobody') : ''))));
-  box.replaceChildren(el('h2', {}, s.current ? 'My shift now' : 'My last shift'),
-    el('p', { class: 'meta' }, s.scheduleName + ' · ' + when(s.start) + ' – ' + when(s.end) + ' (' + s.timeZone + ')'),
-    el('p', { class: 'tiles' }, tile(c.paged, 'paged'), tile(c.acknowledged, 'acknowledged'),
-      tile(c.closed, 'closed'), tile(c.stillOpen, 'still open'), tile(c.escalatedPastMe, 'escalated past me')),
-    pages.length ? el('ul', { class: 'plain' }, ...pages) : el('p', { class: 'muted' }, 'Nothing paged you.'));
 }
 
 // A stable colour per person, so one person's shifts look alike across days and schedules.

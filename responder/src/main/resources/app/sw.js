@@ -1,7 +1,7 @@
 // Service worker: keeps the app shell available offline (the list then says it cannot reach the pager), and shows
 // pushed pages with Acknowledge / Open buttons when the notify service's Web Push channel sends one.
 'use strict';
-const SHELL = 'pager-shell-v6';
+const SHELL = 'pager-shell-v5';
 const FILES = ['/', '/index.html', '/app.js', '/reports.js', '/schedule.js', '/app.css', '/icon.svg', '/manifest.webmanifest'];
 
 self.addEventListener('install', (event) => event.waitUntil(caches.open(SHELL).then((c) => c.addAll(FILES))));

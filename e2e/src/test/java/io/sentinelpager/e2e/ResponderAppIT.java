@@ -379,13 +379,6 @@ class ResponderAppIT {
         assertThat(browser.findElements(By.cssSelector("section[data-schedule='soc-primary'] .shift.handoff")))
                 .isNotEmpty();
         screenshot("12-schedule");
-        // The weekly rotation has had the lead on call within the last 30 days: the card at the top shows that shift.
-        WebElement lastShift = wait.until(ExpectedConditions.visibilityOfElementLocated(
-                By.cssSelector("#last-shift h2")));
-        assertThat(lastShift.getText()).isIn("My shift now", "My last shift");
-        assertThat(browser.findElement(By.id("last-shift")).getText()).contains("SOC primary", "America/New_York",
-                "paged", "still open");
-        screenshot("14-last-shift");
 
         // Lead covers the analyst's last shift of the fortnight: the app shows it as an override.
         List<WebElement> cover = browser.findElements(By.xpath("//section[@data-schedule='soc-primary']"

@@ -1,6 +1,5 @@
 package io.sentinelpager.reports;
 
-import io.sentinelpager.oncall.NightHours;
 import io.sentinelpager.schemas.AlertLifecycle;
 import io.sentinelpager.schemas.ReportPageFacts;
 import io.sentinelpager.schemas.ReportSample;

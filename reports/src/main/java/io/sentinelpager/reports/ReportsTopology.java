@@ -1,6 +1,5 @@
 package io.sentinelpager.reports;
 
-import io.sentinelpager.oncall.NightHours;
 import io.sentinelpager.platform.kafka.AvroSerdes;
 import io.sentinelpager.platform.kafka.GlobalTables;
 import io.sentinelpager.schemas.AlertLifecycle;

@@ -2,7 +2,6 @@ package io.sentinelpager.reports;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sentinelpager.oncall.NightHours;
 import io.sentinelpager.platform.local.LocalCluster;
 import io.sentinelpager.schemas.AlertLifecycle;
 import io.sentinelpager.schemas.ReportBucket;

@@ -4,10 +4,7 @@ import io.sentinelpager.oncall.OnCall;
 import io.sentinelpager.schemas.ScheduleConfig;
 import io.sentinelpager.schemas.TeamConfig;
 import io.sentinelpager.schemas.UserConfig;
-import java.time.DateTimeException;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -41,15 +38,6 @@ final class People {
     boolean isMember(String user, String teamId) {
         TeamConfig team = teams.get(teamId);
         return team != null && team.getMembers().contains(user);
-    }
-
-    /** The user's time zone, UTC when the user is not configured or has a zone this Java does not know. */
-    ZoneId zone(String user) {
-        try {
-            return Optional.ofNullable(users.apply(user)).map(u -> ZoneId.of(u.getTimeZone())).orElse(ZoneOffset.UTC);
-        } catch (DateTimeException e) {
-            return ZoneOffset.UTC;
-        }
     }
 
     Optional<String> name(String user) {

@@ -1,8 +1,6 @@
 package io.sentinelpager.responder;
 
-import io.sentinelpager.oncall.NightHours;
 import io.sentinelpager.platform.config.ConfigKey;
-import io.sentinelpager.platform.config.NightSettings;
 import io.sentinelpager.platform.config.PagerConfig;
 import io.sentinelpager.platform.config.Secret;
 import io.sentinelpager.platform.security.PushEndpoints;
@@ -19,7 +17,7 @@ public record ResponderConfig(String host, int port, Path accountsFile, Optional
                               Duration sessionTtl, boolean secureCookies, int maxFailedLogins,
                               Duration failedLoginWindow, Duration lockout, Optional<String> publicUrl,
                               Optional<Secret> linksKey, Optional<Secret> twilioAuthToken, Optional<Oidc> oidc,
-                              TrustedProxies trustedProxies, NightHours night) {
+                              TrustedProxies trustedProxies) {
 
     /** Sign-in with Entra ID (or another OpenID Connect provider), when an issuer is configured. */
     public record Oidc(String issuer, String clientId, Secret clientSecret, Optional<Path> trustedCertificates,
@@ -72,16 +70,12 @@ public record ResponderConfig(String host, int port, Path accountsFile, Optional
             "let guests of the tenant sign in (an ID token whose idp differs from its issuer, or acct = 1): people whose"
                     + " account another organisation or identity provider controls");
 
-    /**
-     * Every setting the responder reads beyond the platform's: these, the shared secrets, the VAPID public key, the
-     * push endpoint rules and the night hours (shared with reports; here for pages per shift).
-     */
+    /** Every setting the responder reads beyond the platform's: these, the shared secrets, the VAPID public key and the push endpoint rules. */
     public static final List<ConfigKey> KEYS = List.of(HOST, PORT, ACCOUNTS_FILE, SESSION_KEY, SESSION_TTL,
             SECURE_COOKIES, MAX_FAILED_LOGINS, FAILED_LOGIN_WINDOW, LOCKOUT, TRUSTED_PROXIES, PUBLIC_URL, OIDC_ISSUER,
             OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, OIDC_TRUST, OIDC_ALLOW_GUESTS, SharedSecrets.LINKS_KEY,
             SharedSecrets.TWILIO_AUTH_TOKEN,
-            VapidKeys.PUBLIC_KEY, PushEndpoints.HOSTS, PushEndpoints.LOCAL_ORIGIN, PushEndpoints.MAX_PER_USER,
-            NightSettings.START, NightSettings.END);
+            VapidKeys.PUBLIC_KEY, PushEndpoints.HOSTS, PushEndpoints.LOCAL_ORIGIN, PushEndpoints.MAX_PER_USER);
 
     public static ResponderConfig from(PagerConfig config) {
         Optional<Oidc> oidc = config.optional(OIDC_ISSUER).map(issuer -> new Oidc(issuer, config.string(OIDC_CLIENT_ID),
@@ -100,7 +94,6 @@ public record ResponderConfig(String host, int port, Path accountsFile, Optional
                 config.duration(FAILED_LOGIN_WINDOW), config.duration(LOCKOUT), config.optional(PUBLIC_URL),
                 SharedSecrets.linksKey(config),
                 config.optional(SharedSecrets.TWILIO_AUTH_TOKEN).map(Secret::of), oidc,
-                TrustedProxies.parse(config.string(TRUSTED_PROXIES)),
-                new NightHours(NightSettings.start(config), NightSettings.end(config)));
+                TrustedProxies.parse(config.string(TRUSTED_PROXIES)));
     }
 }

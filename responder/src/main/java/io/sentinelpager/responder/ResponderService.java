@@ -32,7 +32,7 @@ import org.apache.kafka.streams.errors.InvalidStateStoreException;
  * <p>Every /api call but login and the OpenAPI document needs a person: a session cookie from login (HttpOnly,
  * SameSite=Strict, Secure, with a CSRF token required on every change) or an API token ({@code Authorization: Bearer}).
  * The routes are in groups: {@link LoginApi} (login and sessions), {@link AlertsApi} (the alerts),
- * {@link PushSubscriptionsApi}, {@link ReportsApi}, {@link SchedulesApi}, {@link LastShiftApi}, {@link ShiftReportApi}, {@link OverridesApi} and
+ * {@link PushSubscriptionsApi}, {@link ReportsApi}, {@link SchedulesApi}, {@link OverridesApi} and
  * {@link CalendarFeedApi}; links, SMS and voice replies from messages, and calendar feeds, carry credentials of
  * their own.
  */
@@ -53,8 +53,6 @@ public final class ResponderService implements Service {
     private final OverridesApi overrides;
     private final CalendarFeedApi calendar;
     private final SchedulesApi schedules;
-    private final LastShiftApi lastShift;
-    private final ShiftReportApi shiftReport;
     private final WrongReplyCodes wrongSmsCodes;
     private final List<String> routes = Collections.synchronizedList(new ArrayList<>());
     private Javalin http;
@@ -80,8 +78,6 @@ public final class ResponderService implements Service {
         this.records = records;
         this.overrides = new OverridesApi(state, records, clock);
         this.schedules = new SchedulesApi(state, clock);
-        this.lastShift = new LastShiftApi(state, clock);
-        this.shiftReport = new ShiftReportApi(state, config.night(), clock);
         this.calendar = new CalendarFeedApi(sessions.key(), state, state::calendarFeed, records, this::publicUrl, clock);
         this.wrongSmsCodes = new WrongReplyCodes(clock);
         live.readFrom(new LiveUpdates.View() {
@@ -128,8 +124,6 @@ public final class ResponderService implements Service {
                         overrides.routes();
                         calendar.routes();
                         schedules.routes();
-                        lastShift.routes();
-                        shiftReport.routes();
                     });
                 })
                 .before(ResponderService::securityHeaders)

@@ -38,25 +38,12 @@ final class StateView {
 
     /** The page with this alert key, or null. */
     AlertLifecycle page(String alertKey) {
-        return pagesStore().get(alertKey);
-    }
-
-    /** Every page alert.state still has: open ones and closed ones within escalate.closed.retention. */
-    List<AlertLifecycle> pages() {
-        List<AlertLifecycle> all = new ArrayList<>();
-        try (KeyValueIterator<String, AlertLifecycle> it = pagesStore().all()) {
-            it.forEachRemaining(kv -> {
-                if (kv.value != null) {
-                    all.add(kv.value);
-                }
-            });
-        }
-        return all;
+        return pages().get(alertKey);
     }
 
     List<AlertLifecycle> openPages() {
         List<AlertLifecycle> open = new ArrayList<>();
-        try (KeyValueIterator<String, AlertLifecycle> it = pagesStore().all()) {
+        try (KeyValueIterator<String, AlertLifecycle> it = pages().all()) {
             it.forEachRemaining(kv -> {
                 if (kv.value != null && kv.value.getStatus() != LifecycleStatus.CLOSED) {
                     open.add(kv.value);
@@ -71,7 +58,7 @@ final class StateView {
      * members, so only alerts without a page of their own are looked for among all pages.
      */
     List<AlertLifecycle> pagesWith(Set<String> alertKeys) {
-        ReadOnlyKeyValueStore<String, AlertLifecycle> pages = pagesStore();
+        ReadOnlyKeyValueStore<String, AlertLifecycle> pages = pages();
         List<AlertLifecycle> out = new ArrayList<>();
         Set<String> grouped = new HashSet<>();
         for (String key : alertKeys) {
@@ -134,7 +121,7 @@ final class StateView {
         return GlobalTables.copy(store(ResponderTopology.OVERRIDES_STORE));
     }
 
-    private ReadOnlyKeyValueStore<String, AlertLifecycle> pagesStore() {
+    private ReadOnlyKeyValueStore<String, AlertLifecycle> pages() {
         return store(ResponderTopology.STATE_STORE);
     }
 

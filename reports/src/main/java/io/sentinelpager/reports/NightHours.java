@@ -1,4 +1,4 @@
-package io.sentinelpager.oncall;
+package io.sentinelpager.reports;
 
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -8,8 +8,7 @@ import java.time.ZoneOffset;
 
 /**
  * The hours of a person's day that count as night, in the person's own time zone: a page at 23:00 in Berlin is a page
- * at night even if it is 22:00 UTC. A night may span midnight (22:00 to 07:00) or not (00:00 to 06:00). Here, not in
- * a service, because the reports service (night pages per person and day) and the responder (per shift) count alike.
+ * at night even if it is 22:00 UTC. A night may span midnight (22:00 to 07:00) or not (00:00 to 06:00).
  */
 public record NightHours(LocalTime start, LocalTime end) {
 

@@ -1,4 +1,4 @@
-package io.sentinelpager.oncall;
+package io.sentinelpager.reports;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
