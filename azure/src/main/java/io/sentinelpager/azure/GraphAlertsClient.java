@@ -144,8 +144,8 @@ public final class GraphAlertsClient implements AutoCloseable {
     }
 
     /**
-     * The alert as Graph has it now. A writer whose earlier attempt may have been applied (its answer lost in a crash
-     * or a timeout) reads it first, and writes only what it does not show yet.
+     * The alert as Graph has it now. A writer reads it first and writes only what it does not show yet: any attempt
+     * may follow one whose answer was lost in a crash or a timeout.
      */
     public Alert alert(String alertId) {
         Objects.requireNonNull(alertId, "alertId");
@@ -154,14 +154,9 @@ public final class GraphAlertsClient implements AutoCloseable {
     }
 
     /**
-     * The texts of the alert's comments, oldest first. A POST of a comment cannot carry an id of ours, so a writer
-     * that may have posted one before (its answer lost in a crash or a timeout) reads these first.
+     * The texts of the comments of an alert as read, oldest first. A POST of a comment cannot carry an id of ours, so a
+     * writer that may have posted one before (its answer lost in a crash or a timeout) looks for its text here first.
      */
-    public List<String> comments(String alertId) {
-        return comments(alert(alertId));
-    }
-
-    /** The texts of the comments of an alert as read, oldest first. */
     public static List<String> comments(Alert alert) {
         return alert == null || alert.getComments() == null ? List.of()
                 : alert.getComments().stream().map(AlertComment::getComment).filter(Objects::nonNull).toList();
