@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
@@ -46,10 +47,9 @@ final class FlowWatch implements AutoCloseable {
     static final List<TopicSpec<String, ?>> STAGES = List.of(Topics.ALERTS_RAW, Topics.ALERTS_ENRICHED,
             Topics.ALERTS_ROUTED, Topics.NOTIFICATIONS_OUT, Topics.NOTIFICATIONS_RECEIPTS);
     /** The urgent lanes, each counted as the stage of its twin: a stage's records are those of both its lanes. */
-    static final Map<String, String> LANES = Map.of(Topics.ALERTS_RAW_URGENT.name(), Topics.ALERTS_RAW.name(),
-            Topics.ALERTS_ENRICHED_URGENT.name(), Topics.ALERTS_ENRICHED.name(),
-            Topics.ALERTS_ROUTED_URGENT.name(), Topics.ALERTS_ROUTED.name(),
-            Topics.NOTIFICATIONS_URGENT.name(), Topics.NOTIFICATIONS_OUT.name());
+    static final Map<String, String> LANES = STAGES.stream().map(TopicSpec::name)
+            .flatMap(stage -> Topics.urgentTwin(stage).map(twin -> Map.entry(twin, stage)).stream())
+            .collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, Map.Entry::getValue));
 
     /**
      * escalate's repartition topic between its two stages, for high-urgency alerts: when its first stage had re-keyed
